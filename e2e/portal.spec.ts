@@ -1,0 +1,58 @@
+import { expect, test } from "@playwright/test";
+import { DEMO_ADMIN, DEMO_MEMBER, login } from "./helpers";
+
+test.describe("on a 390px phone", () => {
+  test.use({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+
+  test("the dashboard fits the screen and the genealogy tree opens level by level", async ({ page }) => {
+    await login(page, DEMO_MEMBER);
+    await expect(page.getByTestId("team-size")).toBeVisible();
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+
+    await page.getByRole("link", { name: "Genealogy" }).click();
+    const tree = page.getByTestId("genealogy-tree");
+    const root = tree.locator("button[aria-expanded]").first();
+    await expect(async () => {
+      if ((await root.getAttribute("aria-expanded")) !== "true") await root.click();
+      await expect(root).toHaveAttribute("aria-expanded", "true", { timeout: 1000 });
+    }).toPass();
+    const firstLevel = tree.locator("ul button[aria-expanded]");
+    await expect(firstLevel.first()).toBeVisible();
+    const count = await firstLevel.count();
+    expect(count).toBeGreaterThan(0);
+    await firstLevel.first().click();
+    await expect(firstLevel.first()).toHaveAttribute("aria-expanded", "true");
+    await expect(tree.getByText(/directly below/).first()).toBeVisible();
+  });
+});
+
+test("a member edits the profile and sees the change in the history", async ({ page }) => {
+  await login(page, DEMO_MEMBER);
+  await page.goto("/profile");
+  await page.getByLabel("Phone").fill("not a phone");
+  await page.getByRole("button", { name: "Save" }).click();
+  await expect(page.getByText("Use international format")).toBeVisible();
+  await page.getByLabel("Phone").fill("+1 202 555 0142");
+  await page.getByRole("button", { name: "Save" }).click();
+  await expect(page.getByRole("status")).toHaveText("Saved.");
+  await expect(page.getByTestId("profile-history")).toContainText("+12025550142");
+});
+
+test("an admin searches members and opens one with sponsor, downline and history", async ({ page }) => {
+  await login(page, DEMO_ADMIN);
+  await expect(page).toHaveURL(/\/admin\/members/);
+  await page.getByLabel("Search").fill("ava@demo.test");
+  await page.getByRole("button", { name: "Filter" }).click();
+  await expect(page.getByTestId("member-count")).toHaveText("1 found");
+  await page.getByRole("link", { name: "Ava Martin" }).click();
+  await expect(page.getByTestId("member-name")).toHaveText("Ava Martin");
+  await expect(page.getByText("Olivia Founder").first()).toBeVisible();
+  await expect(page.getByText(/Downline \(two levels/)).toBeVisible();
+});
+
+test("a distributor cannot open the back office", async ({ page }) => {
+  await login(page, DEMO_MEMBER);
+  await page.goto("/admin/members");
+  await expect(page).toHaveURL(/\/dashboard/);
+});

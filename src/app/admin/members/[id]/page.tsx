@@ -1,0 +1,81 @@
+import { Card, Metric, Text, Title } from "@tremor/react";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { ProfileHistory } from "@/components/member/profile-history";
+import { countryName } from "@/lib/countries";
+import { formatCount, formatDate, fullName } from "@/lib/format";
+import { requirePageViewer } from "@/server/auth/session";
+import { genealogyService } from "@/server/domain/genealogy/genealogy.service";
+import { memberService } from "@/server/domain/member/member.service";
+import type { MemberRecord } from "@/server/domain/member/member.types";
+
+function MemberLink({ m }: { m: MemberRecord | null | undefined }) {
+  return m ? <Link className="text-blue-700 hover:underline" href={`/admin/members/${m.id}`}>{fullName(m)}</Link> : <span className="text-gray-400">—</span>;
+}
+
+export default async function MemberDetailPage({ params }: { params: Promise<{ id: string }> }) {
+  const viewer = await requirePageViewer("ADMIN");
+  const id = Number((await params).id);
+  if (!Number.isInteger(id) || id < 1) notFound();
+  const member = await memberService.findById(id);
+  if (!member) notFound();
+  const inTree = member.sponsorPath.length > 0;
+  const [sponsor, parent, history, stats, downline] = await Promise.all([
+    member.sponsorId ? memberService.findById(member.sponsorId) : null,
+    member.placementParentId ? memberService.findById(member.placementParentId) : null,
+    memberService.profileHistory(viewer, id),
+    inTree ? genealogyService.teamStats(viewer, id, "SPONSOR") : null,
+    inTree ? genealogyService.downline(viewer, { memberId: id, tree: "SPONSOR", maxDepth: 2, first: 25 }) : null,
+  ]);
+  const position = member.placementPosition == null ? "" : ` (position ${member.placementPosition})`;
+  return (
+    <div className="space-y-6">
+      <div>
+        <Link href="/admin/members" className="text-sm text-blue-700 hover:underline">← Members</Link>
+        <h1 className="mt-2 text-2xl font-semibold" data-testid="member-name">{fullName(member)}</h1>
+        <p className="text-sm text-gray-500">{member.role === "ADMIN" ? "Admin" : "Distributor"} · {member.status.toLowerCase()} · joined {formatDate(member.joinedAt)}</p>
+      </div>
+      <div className="grid grid-cols-1 gap-4 lg:grid-cols-2">
+        <Card>
+          <Title>Profile</Title>
+          <dl className="mt-3 grid grid-cols-2 gap-2 text-sm">
+            <dt className="text-gray-500">E-mail</dt><dd className="break-all">{member.email}</dd>
+            <dt className="text-gray-500">Phone</dt><dd>{member.phone}</dd>
+            <dt className="text-gray-500">Country</dt><dd>{countryName(member.country)}</dd>
+            <dt className="text-gray-500">Referral code</dt><dd className="font-mono">{member.referralCode}</dd>
+            <dt className="text-gray-500">Sponsor</dt><dd><MemberLink m={sponsor} /></dd>
+            <dt className="text-gray-500">Placed under</dt><dd><MemberLink m={parent} />{parent ? position : ""}</dd>
+            <dt className="text-gray-500">Levels (sponsor / placement)</dt><dd>{member.sponsorDepth} / {member.placementDepth}</dd>
+          </dl>
+        </Card>
+        {stats ? (
+          <Card>
+            <Title>Team</Title>
+            <div className="mt-3 grid grid-cols-3 gap-2">
+              <div><Text>Team size</Text><Metric>{formatCount(stats.teamSize)}</Metric></div>
+              <div><Text>Directs</Text><Metric>{formatCount(stats.directs)}</Metric></div>
+              <div><Text>New this week</Text><Metric>{formatCount(stats.newThisWeek)}</Metric></div>
+            </div>
+          </Card>
+        ) : null}
+      </div>
+      {downline ? (
+        <Card className="overflow-x-auto">
+          <Title>Downline (two levels, first {downline.edges.length} of {formatCount(downline.totalCount)})</Title>
+          <table className="mt-3 min-w-full text-left text-sm">
+            <thead className="text-xs uppercase text-gray-500"><tr><th className="py-2 pr-4">Level</th><th className="pr-4">Name</th><th className="pr-4">Country</th><th>Joined</th></tr></thead>
+            <tbody className="divide-y divide-gray-100">
+              {downline.edges.map((e) => (
+                <tr key={e.node.id}><td className="py-1.5 pr-4">{e.depth}</td><td className="pr-4"><MemberLink m={e.node} /></td><td className="pr-4">{e.node.country}</td><td>{formatDate(e.node.joinedAt)}</td></tr>
+              ))}
+            </tbody>
+          </table>
+        </Card>
+      ) : null}
+      <Card>
+        <Title>Profile history</Title>
+        <div className="mt-3"><ProfileHistory rows={history} /></div>
+      </Card>
+    </div>
+  );
+}

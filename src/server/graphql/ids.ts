@@ -1,0 +1,9 @@
+import { badInput } from "./errors";
+
+/** Member ids are integers on the wire as GraphQL IDs. */
+export function parseMemberId(value: string | null | undefined, field: string): number | null {
+  if (value == null) return null;
+  const id = Number(value);
+  if (!/^\d{1,10}$/.test(value) || !Number.isSafeInteger(id) || id < 1) throw badInput(field, `${field} is not a member id.`);
+  return id;
+}

@@ -1,0 +1,94 @@
+import { filter, pipe, map } from "@graphql-yoga/subscription";
+import { Arg, Ctx, ID, Int, Query, Resolver, Root, Subscription } from "type-graphql";
+import { genealogyService, GenealogyInputError } from "@/server/domain/genealogy/genealogy.service";
+import { relativeLevel } from "@/server/domain/genealogy/genealogy.rules";
+import { forbidden } from "@/server/domain/shared/access.errors";
+import { eventBus } from "@/server/events/bus";
+import { Topic, type TeamChangedEvent } from "@/server/events/topics";
+import type { Context } from "../../context";
+import { badInput } from "../../errors";
+import { parseMemberId } from "../../ids";
+import { requireViewer } from "../../viewer";
+import { Member, MemberConnection } from "../member/member.type";
+import { GenealogyTree, TeamEvent, TeamEventKind, TeamStats } from "./genealogy.type";
+
+async function asInputError<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    if (err instanceof GenealogyInputError) throw badInput(err.field, err.message);
+    throw err;
+  }
+}
+
+@Resolver()
+export class GenealogyResolver {
+  @Query(() => MemberConnection, { description: "The members below one member, breadth first. Yours when memberId is left out." })
+  downline(
+    @Ctx() ctx: Context,
+    @Arg("memberId", () => ID, { nullable: true }) memberId?: string | null,
+    @Arg("maxDepth", () => Int, { nullable: true, description: "Levels to include; all when left out." }) maxDepth?: number | null,
+    @Arg("first", () => Int, { nullable: true, defaultValue: 50 }) first?: number | null,
+    @Arg("after", () => String, { nullable: true }) after?: string | null,
+    @Arg("tree", () => GenealogyTree, { nullable: true, defaultValue: GenealogyTree.SPONSOR }) tree?: GenealogyTree | null,
+  ) {
+    const viewer = requireViewer(ctx);
+    return asInputError(() =>
+      genealogyService.downline(viewer, {
+        memberId: parseMemberId(memberId, "memberId"),
+        tree: tree ?? GenealogyTree.SPONSOR,
+        maxDepth,
+        first,
+        after,
+      }),
+    );
+  }
+
+  @Query(() => [Member], { description: "From the top of the tree down to the member's parent." })
+  upline(
+    @Ctx() ctx: Context,
+    @Arg("memberId", () => ID, { nullable: true }) memberId?: string | null,
+    @Arg("tree", () => GenealogyTree, { nullable: true, defaultValue: GenealogyTree.SPONSOR }) tree?: GenealogyTree | null,
+  ) {
+    return genealogyService.upline(requireViewer(ctx), parseMemberId(memberId, "memberId"), tree ?? GenealogyTree.SPONSOR);
+  }
+
+  @Query(() => TeamStats)
+  async teamStats(
+    @Ctx() ctx: Context,
+    @Arg("memberId", () => ID, { nullable: true }) memberId?: string | null,
+    @Arg("tree", () => GenealogyTree, { nullable: true, defaultValue: GenealogyTree.SPONSOR }) tree?: GenealogyTree | null,
+  ) {
+    const stats = await genealogyService.teamStats(requireViewer(ctx), parseMemberId(memberId, "memberId"), tree ?? GenealogyTree.SPONSOR);
+    return { ...stats, levels: stats.levels.map((l) => ({ level: l.level, count: l.count, newThisWeek: l.newSince })) };
+  }
+
+  @Subscription(() => TeamEvent, {
+    description: "Fires when someone joins the member's downline (yours when memberId is left out). Allowed for the member, its upline and admins.",
+    subscribe: async ({ args, context }) => {
+      const ctx = context as Context;
+      const viewer = requireViewer(ctx);
+      const memberId = parseMemberId(args.memberId as string | undefined, "memberId") ?? viewer.id;
+      if (!(await genealogyService.mayWatchTeam(viewer, memberId))) throw forbidden("this member's team");
+      return pipe(
+        eventBus().subscribe(Topic.TeamChanged),
+        filter((e: TeamChangedEvent) => e.member.sponsorPath.includes(memberId) || e.member.placementPath.includes(memberId)),
+        map((e: TeamChangedEvent) => ({ memberId, event: e })),
+      );
+    },
+  })
+  teamChanged(
+    @Root() root: { memberId: number; event: TeamChangedEvent },
+    @Arg("memberId", () => ID, { nullable: true }) _memberId?: string | null,
+  ) {
+    const joined = root.event.member;
+    return {
+      kind: TeamEventKind.JOINED,
+      memberId: root.memberId,
+      member: { ...joined, joinedAt: new Date(joined.joinedAt) },
+      sponsorLevel: relativeLevel(joined.sponsorPath, root.memberId),
+      placementLevel: relativeLevel(joined.placementPath, root.memberId),
+      occurredAt: new Date(joined.joinedAt),
+    };
+  }
+}

@@ -1,0 +1,20 @@
+import "reflect-metadata";
+import type { GraphQLSchema } from "graphql";
+import { buildSchema } from "type-graphql";
+import { eventBus } from "@/server/events/bus";
+import { authChecker } from "./auth-checker";
+import { GenealogyResolver } from "./modules/genealogy/genealogy.resolver";
+import { MemberResolver } from "./modules/member/member.resolver";
+
+let schema: Promise<GraphQLSchema> | undefined;
+
+/** Built once per module graph (never shared across graphs: each has its own graphql). */
+export function getSchema(): Promise<GraphQLSchema> {
+  schema ??= buildSchema({
+    resolvers: [MemberResolver, GenealogyResolver],
+    authChecker,
+    pubSub: eventBus(),
+    validate: false,
+  });
+  return schema;
+}
