@@ -10,14 +10,14 @@ registerEnumType(GenealogyTree, {
 export enum TeamEventKind { JOINED = "JOINED" }
 registerEnumType(TeamEventKind, { name: "TeamEventKind" });
 
-@ObjectType()
+@ObjectType("LevelCount")
 export class LevelCount {
   @Field(() => Int, { description: "1 = directly below." }) level!: number;
   @Field(() => Int) count!: number;
   @Field(() => Int, { description: "Joined in the last 7 days." }) newThisWeek!: number;
 }
 
-@ObjectType()
+@ObjectType("TeamStats")
 export class TeamStats {
   @Field(() => ID) memberId!: number;
   @Field(() => GenealogyTree) tree!: GenealogyTree;
@@ -27,7 +27,7 @@ export class TeamStats {
   @Field(() => [LevelCount]) levels!: LevelCount[];
 }
 
-@ObjectType({ description: "Something happened in a member's team." })
+@ObjectType("TeamEvent", { description: "Something happened in a member's team." })
 export class TeamEvent {
   @Field(() => TeamEventKind) kind!: TeamEventKind;
   @Field(() => ID, { description: "The member whose team changed (the one subscribed to)." }) memberId!: number;

@@ -4,7 +4,7 @@ import { Leg, MemberStatus, Role } from "./member.type";
 // Inputs are checked by the domain rules (member.rules.ts) so that the web form and
 // the API refuse the same things with the same field errors.
 
-@InputType()
+@InputType("RegisterMemberInput")
 export class RegisterMemberInput {
   @Field(() => String) email!: string;
   @Field(() => String) password!: string;
@@ -15,7 +15,7 @@ export class RegisterMemberInput {
   @Field(() => String, { description: "The sponsor's referral code." }) sponsorCode!: string;
 }
 
-@InputType({ description: "Fields left out stay as they are." })
+@InputType("UpdateProfileInput", { description: "Fields left out stay as they are." })
 export class UpdateProfileInput {
   @Field(() => String, { nullable: true, description: "Whose profile; yours when left out (admins may name anyone)." })
   memberId?: string | null;
@@ -26,7 +26,7 @@ export class UpdateProfileInput {
   @Field(() => Leg, { nullable: true }) preferredLeg?: Leg | null;
 }
 
-@InputType()
+@InputType("MemberFilter")
 export class MemberFilter {
   @Field(() => String, { nullable: true }) country?: string | null;
   @Field(() => Role, { nullable: true }) role?: Role | null;

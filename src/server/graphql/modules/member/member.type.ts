@@ -7,7 +7,7 @@ registerEnumType(Role, { name: "Role" });
 registerEnumType(MemberStatus, { name: "MemberStatus" });
 registerEnumType(Leg, { name: "Leg", description: "A binary placement leg." });
 
-@ObjectType({ description: "A distributor or admin. Contact fields are null unless you are the member or an admin." })
+@ObjectType("Member", { description: "A distributor or admin. Contact fields are null unless you are the member or an admin." })
 export class Member {
   @Field(() => ID) id!: string;
   @Field(() => String) firstName!: string;
@@ -24,33 +24,33 @@ export class Member {
   @Field(() => Int, { description: "Levels below the top of the placement tree." }) placementDepth!: number;
 }
 
-@ObjectType({ description: "Why an input was refused: the input field, a stable code, a message for people." })
+@ObjectType("FieldError", { description: "Why an input was refused: the input field, a stable code, a message for people." })
 export class FieldError {
   @Field(() => String) field!: string;
   @Field(() => String) code!: string;
   @Field(() => String) message!: string;
 }
 
-@ObjectType()
+@ObjectType("RegisterMemberPayload")
 export class RegisterMemberPayload {
   @Field(() => Member, { nullable: true }) member!: unknown;
   @Field(() => [FieldError]) errors!: FieldError[];
 }
 
-@ObjectType()
+@ObjectType("UpdateProfilePayload")
 export class UpdateProfilePayload {
   @Field(() => Member, { nullable: true }) member!: unknown;
   @Field(() => [FieldError]) errors!: FieldError[];
 }
 
-@ObjectType()
+@ObjectType("ProfileChangeActor")
 export class ProfileChangeActor {
   @Field(() => ID) id!: string;
   @Field(() => String) firstName!: string;
   @Field(() => String) lastName!: string;
 }
 
-@ObjectType({ description: "One change of one profile field." })
+@ObjectType("ProfileChange", { description: "One change of one profile field." })
 export class ProfileChange {
   @Field(() => ID) id!: string;
   @Field(() => String) field!: string;
@@ -60,13 +60,13 @@ export class ProfileChange {
   @Field(() => Date) changedAt!: Date;
 }
 
-@ObjectType()
+@ObjectType("PageInfo")
 export class PageInfo {
   @Field(() => Boolean) hasNextPage!: boolean;
   @Field(() => String, { nullable: true }) endCursor!: string | null;
 }
 
-@ObjectType()
+@ObjectType("MemberEdge")
 export class MemberEdge {
   @Field(() => String) cursor!: string;
   @Field(() => Int, { nullable: true, description: "Levels below the downline's root (downline only)." })
@@ -74,7 +74,7 @@ export class MemberEdge {
   @Field(() => Member) node!: unknown;
 }
 
-@ObjectType()
+@ObjectType("MemberConnection")
 export class MemberConnection {
   @Field(() => Int) totalCount!: number;
   @Field(() => [MemberEdge]) edges!: MemberEdge[];

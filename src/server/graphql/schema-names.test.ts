@@ -1,0 +1,42 @@
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+
+// type-graphql names a type after its class unless told otherwise, and `next build`
+// minifies server classes (Member became "w"): the public names third parties use must
+// therefore be written out in every @ObjectType / @InputType / @InterfaceType.
+const root = path.resolve(import.meta.dirname);
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) return sourceFiles(full);
+    return /\.tsx?$/.test(entry.name) && !/\.test\.tsx?$/.test(entry.name) ? [full] : [];
+  });
+}
+
+function unnamedTypeDecorators(source: string): string[] {
+  const found: string[] = [];
+  for (const match of source.matchAll(/@(ObjectType|InputType|InterfaceType)\(\s*([^)]*?)\)\s*(?:export\s+)?(?:abstract\s+)?class\s+(\w+)/g)) {
+    const [, decorator, args, className] = match;
+    if (!/^["'`]/.test(args)) found.push(`@${decorator} on ${className}`);
+  }
+  return found;
+}
+
+describe("GraphQL type names", () => {
+  it("finds a decorator without a name (so the check below can fail)", () => {
+    expect(unnamedTypeDecorators(`@ObjectType({ description: "x" })\nexport class Member {}`)).toEqual(["@ObjectType on Member"]);
+    expect(unnamedTypeDecorators(`@InputType()\nclass Filter {}`)).toEqual(["@InputType on Filter"]);
+    expect(unnamedTypeDecorators(`@ObjectType("Member", { description: "x" })\nexport class Member {}`)).toEqual([]);
+  });
+
+  it("every type in the API names itself explicitly", () => {
+    const files = sourceFiles(root);
+    expect(files.length).toBeGreaterThan(3);
+    const unnamed = files.flatMap((file) =>
+      unnamedTypeDecorators(readFileSync(file, "utf8")).map((what) => `${path.relative(root, file)}: ${what}`),
+    );
+    expect(unnamed).toEqual([]);
+  });
+});
