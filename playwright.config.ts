@@ -6,6 +6,7 @@ const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 // The app runs as `npm run dev` does, on a fresh embedded database with the demo data.
 export default defineConfig({
   testDir: "e2e",
+  globalSetup: "./e2e/warm-up.ts",
   timeout: 90_000,
   expect: { timeout: 15_000 },
   workers: 1,
