@@ -16,18 +16,18 @@ function sourceFiles(dir: string): string[] {
 }
 
 function unnamedTypeDecorators(source: string): string[] {
-  const found: string[] = [];
-  for (const match of source.matchAll(/@(ObjectType|InputType|InterfaceType)\(\s*([^)]*?)\)\s*(?:export\s+)?(?:abstract\s+)?class\s+(\w+)/g)) {
-    const [, decorator, args, className] = match;
-    if (!/^["'`]/.test(args)) found.push(`@${decorator} on ${className}`);
-  }
-  return found;
+  // Only the first argument matters: a quote means a name, anything else (an options
+  // object, nothing) means the class name decides. Descriptions may hold parentheses.
+  return [...source.matchAll(/@(ObjectType|InputType|InterfaceType)\(\s*(["'`])?/g)]
+    .filter((match) => match[2] === undefined)
+    .map((match) => `@${match[1]} on ${/class\s+(\w+)/.exec(source.slice(match.index))?.[1] ?? "?"}`);
 }
 
 describe("GraphQL type names", () => {
   it("finds a decorator without a name (so the check below can fail)", () => {
     expect(unnamedTypeDecorators(`@ObjectType({ description: "x" })\nexport class Member {}`)).toEqual(["@ObjectType on Member"]);
     expect(unnamedTypeDecorators(`@InputType()\nclass Filter {}`)).toEqual(["@InputType on Filter"]);
+    expect(unnamedTypeDecorators(`@ObjectType({ description: "Totals (per level)." })\nexport class Stats {}`)).toEqual(["@ObjectType on Stats"]);
     expect(unnamedTypeDecorators(`@ObjectType("Member", { description: "x" })\nexport class Member {}`)).toEqual([]);
   });
 
