@@ -14,7 +14,7 @@ export default defineConfig({
     const { PGlite } = await import("@electric-sql/pglite");
     const { PrismaPGlite } = await import("pglite-prisma-adapter");
     const dir = process.env.PGLITE_DIR ?? "./.data/pglite";
-    mkdirSync(dir, { recursive: true });
+    if (!dir.startsWith("memory://")) mkdirSync(dir, { recursive: true });
     return new PrismaPGlite(new PGlite(dir));
   },
 });

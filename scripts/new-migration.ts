@@ -19,7 +19,9 @@ writeFileSync(before, execFileSync("git", ["show", "HEAD:prisma/schema.prisma"],
 const sql = execFileSync(
   "npx",
   ["prisma", "migrate", "diff", "--from-schema-datamodel", before, "--to-schema-datamodel", "prisma/schema.prisma", "--script"],
-  { encoding: "utf8" },
+  // An in-memory database for the CLI's adapter: diffing two schema files needs none,
+  // and an open PGlite data directory kept the CLI from exiting.
+  { encoding: "utf8", env: { ...process.env, DATABASE_URL: "", PGLITE_DIR: "memory://migration-diff" } },
 );
 if (/^-- This is an empty migration/m.test(sql) || sql.trim() === "") {
   console.log("prisma/schema.prisma matches HEAD: no migration written.");

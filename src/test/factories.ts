@@ -76,3 +76,60 @@ export function viewerOf(m: MemberRecord): Viewer {
 export function usePlacement(config: PlacementConfig): Promise<PlacementConfig> {
   return genealogyService.setPlacementConfig(config);
 }
+
+/** A distributor placed below `sponsor` without the sign-up checks (fast, for building trees). */
+export async function placeUnder(sponsor: MemberRecord, overrides: Partial<MemberRecord> = {}): Promise<MemberRecord> {
+  return genealogyService.place(
+    {
+      email: uniqueEmail(),
+      passwordHash: await passwordHash(),
+      firstName: overrides.firstName ?? "Tom",
+      lastName: overrides.lastName ?? "Tree",
+      country: overrides.country ?? "DE",
+      phone: "+49 30 1234567",
+      referralCode: `T${randomBytes(5).toString("hex").toUpperCase()}`,
+      role: "DISTRIBUTOR",
+    },
+    sponsor,
+  );
+}
+
+let warehouseId: Promise<number> | undefined;
+
+/** The default warehouse (created once per test database). */
+export function defaultWarehouse(): Promise<number> {
+  warehouseId ??= (async () => {
+    const { catalogService } = await import("@/server/domain/catalog/catalog.service");
+    const existing = (await catalogService.warehouses()).find((w) => w.isDefault);
+    if (existing) return existing.id;
+    const { catalogRepository } = await import("@/server/domain/catalog/catalog.repository");
+    return (await catalogRepository.createWarehouse({ code: "MAIN", name: "Main warehouse", countries: [], isDefault: true })).id;
+  })();
+  return warehouseId;
+}
+
+/** An active product priced in USD and EUR, with `stock` units in the default warehouse. */
+export async function createProduct(admin: Viewer, overrides: { pv?: string; bv?: string; price?: string; stock?: number; name?: string } = {}) {
+  const { catalogService } = await import("@/server/domain/catalog/catalog.service");
+  const product = await catalogService.create(admin, {
+    sku: `SKU-${randomBytes(4).toString("hex").toUpperCase()}`,
+    name: overrides.name ?? "Vitamin C 500",
+    category: "Supplements",
+    pv: overrides.pv ?? "25.00",
+    bv: overrides.bv ?? "20.00",
+    prices: [{ currency: "USD", amount: overrides.price ?? "19.99" }, { currency: "EUR", amount: "18.50" }],
+  });
+  const stock = overrides.stock ?? 1000;
+  if (stock > 0) {
+    await catalogService.adjustStock(admin, { productId: product.id, warehouseId: await defaultWarehouse(), delta: stock, reason: "Initial stock" });
+  }
+  return product;
+}
+
+export const ADDRESS = { name: "Mia Schmidt", line1: "Hauptstr. 1", city: "Berlin", postalCode: "10115", country: "DE" };
+
+let orderKey = 0;
+export function orderKeyFor(prefix = "o"): string {
+  orderKey += 1;
+  return `${prefix}-${randomBytes(4).toString("hex")}-${orderKey}`;
+}

@@ -30,4 +30,16 @@ export function prisma(): Db {
   return client;
 }
 
-export { Prisma } from "./generated/client";
+import { Prisma } from "./generated/client";
+export { Prisma };
+
+/** A transaction handle that services pass between repositories (never opened by them). */
+export type Tx = Prisma.TransactionClient;
+
+/**
+ * Runs fn in one interactive transaction. The waits are generous because short,
+ * contended transactions (many orders for one product) queue for the same rows.
+ */
+export function transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+  return prisma().$transaction(fn, { maxWait: 30_000, timeout: 60_000 });
+}

@@ -1,0 +1,206 @@
+import { formatHundredths, hundredths } from "@/lib/money";
+import { prisma, Prisma, transaction, type Tx } from "@/server/db/client";
+import type { CatalogEntry } from "@/server/domain/order/order.rules";
+import type { ProductData } from "./catalog.rules";
+import type { ProductFilter, ProductRecord, StockAdjustmentRecord, StockRecord, WarehouseRecord } from "./catalog.types";
+
+const productInclude = { prices: { orderBy: { currency: "asc" } } } satisfies Prisma.ProductInclude;
+type ProductRow = Prisma.ProductGetPayload<{ include: typeof productInclude }>;
+
+function toRecord(p: ProductRow): ProductRecord {
+  return {
+    id: p.id, sku: p.sku, name: p.name, description: p.description, imageUrl: p.imageUrl, category: p.category,
+    pv: p.pv.toFixed(2), bv: p.bv.toFixed(2), active: p.active, createdAt: p.createdAt, updatedAt: p.updatedAt,
+    prices: p.prices.map((x) => ({ currency: x.currency, amount: x.amount.toFixed(2) })),
+  };
+}
+
+const decimal = (hundredthsValue: number) => new Prisma.Decimal(formatHundredths(hundredthsValue));
+
+function productWhere(filter: ProductFilter): Prisma.ProductWhereInput {
+  const where: Prisma.ProductWhereInput = {};
+  if (filter.category) where.category = filter.category;
+  if (filter.active != null) where.active = filter.active;
+  const search = filter.search?.trim();
+  if (search) where.OR = [{ name: { contains: search, mode: "insensitive" } }, { sku: { startsWith: search.toUpperCase() } }];
+  return where;
+}
+
+export class StockBelowReserved extends Error {
+  constructor(readonly reserved: number) {
+    super("stock would fall below what is reserved");
+    this.name = "StockBelowReserved";
+  }
+}
+
+export const catalogRepository = {
+  async list(filter: ProductFilter, limit: number, afterId: number | null) {
+    const where = productWhere(filter);
+    const [rows, totalCount] = await Promise.all([
+      prisma().product.findMany({
+        where: afterId ? { AND: [where, { id: { gt: afterId } }] } : where,
+        include: productInclude,
+        orderBy: { id: "asc" },
+        take: limit + 1,
+      }),
+      prisma().product.count({ where }),
+    ]);
+    return { rows: rows.slice(0, limit).map(toRecord), hasNextPage: rows.length > limit, totalCount };
+  },
+
+  async findById(id: number): Promise<ProductRecord | null> {
+    const p = await prisma().product.findUnique({ where: { id }, include: productInclude });
+    return p && toRecord(p);
+  },
+
+  async findManyByIds(ids: readonly number[]): Promise<ProductRecord[]> {
+    const rows = await prisma().product.findMany({ where: { id: { in: [...ids] } }, include: productInclude });
+    return rows.map(toRecord);
+  },
+
+  async skuExists(sku: string, exceptId?: number): Promise<boolean> {
+    return (await prisma().product.count({ where: { sku, ...(exceptId ? { id: { not: exceptId } } : {}) } })) > 0;
+  },
+
+  async categories(): Promise<{ category: string; count: number }[]> {
+    const rows = await prisma().product.groupBy({ by: ["category"], _count: { _all: true }, orderBy: { category: "asc" } });
+    return rows.map((r) => ({ category: r.category, count: r._count._all }));
+  },
+
+  async create(data: ProductData): Promise<ProductRecord> {
+    const { prices, pv, bv, ...rest } = data;
+    const p = await prisma().product.create({
+      data: { ...rest, pv: decimal(pv), bv: decimal(bv), prices: { create: prices.map((x) => ({ currency: x.currency, amount: decimal(x.amount) })) } },
+      include: productInclude,
+    });
+    return toRecord(p);
+  },
+
+  /** Changes the given fields; a price list replaces the old one whole. */
+  async update(id: number, data: Partial<ProductData>): Promise<ProductRecord> {
+    const { prices, pv, bv, ...rest } = data;
+    return transaction(async (tx) => {
+      if (prices) {
+        await tx.productPrice.deleteMany({ where: { productId: id } });
+        await tx.productPrice.createMany({ data: prices.map((x) => ({ productId: id, currency: x.currency, amount: decimal(x.amount) })) });
+      }
+      const p = await tx.product.update({
+        where: { id },
+        data: { ...rest, ...(pv != null ? { pv: decimal(pv) } : {}), ...(bv != null ? { bv: decimal(bv) } : {}) },
+        include: productInclude,
+      });
+      return toRecord(p);
+    });
+  },
+
+  async stockOf(productIds: readonly number[]): Promise<StockRecord[]> {
+    const rows = await prisma().stock.findMany({
+      where: { productId: { in: [...productIds] } },
+      include: { warehouse: true },
+      orderBy: [{ productId: "asc" }, { warehouseId: "asc" }],
+    });
+    return rows.map((s) => ({
+      productId: s.productId, warehouseId: s.warehouseId, warehouseCode: s.warehouse.code, warehouseName: s.warehouse.name,
+      onHand: s.onHand, reserved: s.reserved,
+    }));
+  },
+
+  async adjustments(productId: number, limit: number): Promise<StockAdjustmentRecord[]> {
+    const rows = await prisma().stockAdjustment.findMany({
+      where: { productId },
+      include: { warehouse: true, actor: { select: { id: true, firstName: true, lastName: true } } },
+      orderBy: { id: "desc" },
+      take: limit,
+    });
+    return rows.map((a) => ({
+      id: a.id.toString(), productId: a.productId, warehouseCode: a.warehouse.code, delta: a.delta,
+      onHandAfter: a.onHandAfter, reason: a.reason, actor: a.actor, createdAt: a.createdAt,
+    }));
+  },
+
+  /**
+   * Changes on-hand stock and records who did it and why, in one transaction. The row
+   * is locked first, so concurrent adjustments and reservations see each other.
+   */
+  async adjust(productId: number, warehouseId: number, delta: number, reason: string, actorId: number): Promise<StockRecord> {
+    return transaction(async (tx) => {
+      await tx.$executeRaw`INSERT INTO stock (product_id, warehouse_id, on_hand, reserved) VALUES (${productId}, ${warehouseId}, 0, 0)
+        ON CONFLICT (product_id, warehouse_id) DO NOTHING`;
+      const [row] = await tx.$queryRaw<{ on_hand: number; reserved: number }[]>`
+        SELECT on_hand, reserved FROM stock WHERE product_id = ${productId} AND warehouse_id = ${warehouseId} FOR UPDATE`;
+      const onHand = row!.on_hand + delta;
+      if (onHand < row!.reserved) throw new StockBelowReserved(row!.reserved);
+      const s = await tx.stock.update({
+        where: { productId_warehouseId: { productId, warehouseId } },
+        data: { onHand },
+        include: { warehouse: true },
+      });
+      await tx.stockAdjustment.create({ data: { productId, warehouseId, delta, onHandAfter: onHand, reason, actorId } });
+      return { productId, warehouseId, warehouseCode: s.warehouse.code, warehouseName: s.warehouse.name, onHand: s.onHand, reserved: s.reserved };
+    });
+  },
+
+  warehouses(): Promise<WarehouseRecord[]> {
+    return prisma().warehouse.findMany({ orderBy: { id: "asc" } });
+  },
+
+  async findWarehouse(id: number): Promise<WarehouseRecord | null> {
+    return prisma().warehouse.findUnique({ where: { id } });
+  },
+
+  /** The warehouse serving a country, else the default one. */
+  async warehouseFor(country: string): Promise<WarehouseRecord | null> {
+    return (
+      (await prisma().warehouse.findFirst({ where: { countries: { has: country } }, orderBy: { id: "asc" } })) ??
+      (await prisma().warehouse.findFirst({ where: { isDefault: true } })) ??
+      (await prisma().warehouse.findFirst({ orderBy: { id: "asc" } }))
+    );
+  },
+
+  async createWarehouse(data: Omit<WarehouseRecord, "id">): Promise<WarehouseRecord> {
+    return prisma().warehouse.create({ data });
+  },
+
+  /** The catalog as pricing needs it, in hundredths. */
+  async entries(ids: readonly number[]): Promise<Map<number, CatalogEntry>> {
+    const rows = await this.findManyByIds(ids);
+    return new Map(rows.map((p) => [p.id, {
+      id: p.id, sku: p.sku, name: p.name, active: p.active, pv: hundredths(p.pv), bv: hundredths(p.bv),
+      prices: Object.fromEntries(p.prices.map((x) => [x.currency, hundredths(x.amount)])),
+    }]));
+  },
+
+  /**
+   * Reserves every line or none: one conditional update per line in product order (a
+   * fixed lock order, so two orders never deadlock). Returns the products that did not
+   * have enough; the caller rolls the transaction back then.
+   */
+  async reserve(tx: Tx, warehouseId: number, lines: readonly { productId: number; quantity: number }[]): Promise<number[]> {
+    const short: number[] = [];
+    for (const line of [...lines].sort((a, b) => a.productId - b.productId)) {
+      const n = await tx.$executeRaw`UPDATE stock SET reserved = reserved + ${line.quantity}
+        WHERE product_id = ${line.productId} AND warehouse_id = ${warehouseId} AND on_hand - reserved >= ${line.quantity}`;
+      if (n === 0) short.push(line.productId);
+    }
+    return short;
+  },
+
+  /** Gives reserved units back (cancel, refund before shipping). */
+  async release(tx: Tx, warehouseId: number, lines: readonly { productId: number; quantity: number }[]): Promise<void> {
+    for (const line of [...lines].sort((a, b) => a.productId - b.productId)) {
+      if (line.quantity > 0) {
+        await tx.$executeRaw`UPDATE stock SET reserved = reserved - ${line.quantity} WHERE product_id = ${line.productId} AND warehouse_id = ${warehouseId}`;
+      }
+    }
+  },
+
+  /** Reserved units leave the warehouse. */
+  async ship(tx: Tx, warehouseId: number, lines: readonly { productId: number; quantity: number }[]): Promise<void> {
+    for (const line of [...lines].sort((a, b) => a.productId - b.productId)) {
+      if (line.quantity > 0) {
+        await tx.$executeRaw`UPDATE stock SET reserved = reserved - ${line.quantity}, on_hand = on_hand - ${line.quantity}
+          WHERE product_id = ${line.productId} AND warehouse_id = ${warehouseId}`;
+      }
+    }
+  },
+};

@@ -1,0 +1,69 @@
+import type { OrderStatusName, ShippingAddress } from "./order.rules";
+
+export interface OrderLineRecord {
+  id: number;
+  productId: number;
+  sku: string;
+  name: string;
+  quantity: number;
+  refundedQuantity: number;
+  unitPrice: string;
+  unitPv: string;
+  unitBv: string;
+}
+
+export interface PaymentRecord {
+  id: number;
+  kind: "CHARGE" | "REFUND";
+  provider: string;
+  reference: string;
+  amount: string;
+  currency: string;
+  createdAt: Date;
+}
+
+/** An order as the domain hands it out: decimals as strings. */
+export interface OrderRecord {
+  id: number;
+  memberId: number;
+  customerId: number | null;
+  placedById: number;
+  status: OrderStatusName;
+  currency: string;
+  subtotal: string;
+  tax: string;
+  total: string;
+  refundedTotal: string;
+  pv: string;
+  bv: string;
+  shippingAddress: ShippingAddress;
+  warehouseId: number;
+  periodId: number | null;
+  placedAt: Date;
+  paidAt: Date | null;
+  shippedAt: Date | null;
+  deliveredAt: Date | null;
+  cancelledAt: Date | null;
+  lines: OrderLineRecord[];
+  payments: PaymentRecord[];
+}
+
+export interface OrderFilter {
+  status?: OrderStatusName | null;
+  memberId?: number | null;
+  customerId?: number | null;
+  placedFrom?: Date | null;
+  placedBefore?: Date | null;
+  currency?: string | null;
+}
+
+export interface CustomerRecord {
+  id: number;
+  distributorId: number;
+  firstName: string;
+  lastName: string;
+  email: string | null;
+  phone: string | null;
+  country: string;
+  createdAt: Date;
+}

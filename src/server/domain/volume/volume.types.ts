@@ -1,0 +1,29 @@
+import type { PeriodKindName } from "./volume.rules";
+
+export interface PeriodRecord {
+  id: number;
+  kind: PeriodKindName;
+  startsAt: Date;
+  endsAt: Date;
+  status: "OPEN" | "CLOSED";
+  closedAt: Date | null;
+}
+
+/** A member's totals in one period; decimals as strings. */
+export interface VolumeTotalsRecord {
+  memberId: number;
+  periodId: number;
+  pv: string;
+  bv: string;
+  gv: string;
+  leftLeg: string;
+  rightLeg: string;
+  revision: number;
+}
+
+/** What one order did to volumes: the new totals of every member it touched. */
+export interface VolumeChange {
+  orderId: number | null;
+  periodId: number;
+  totals: VolumeTotalsRecord[];
+}
