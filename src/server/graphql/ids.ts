@@ -7,3 +7,11 @@ export function parseMemberId(value: string | null | undefined, field: string): 
   if (!/^\d{1,10}$/.test(value) || !Number.isSafeInteger(id) || id < 1) throw badInput(field, `${field} is not a member id.`);
   return id;
 }
+
+/** Other integer ids (products, orders, periods, customers) on the wire. */
+export function parseId(value: string | null | undefined, field: string, what = "id"): number | null {
+  if (value == null) return null;
+  const id = Number(value);
+  if (!/^\d{1,10}$/.test(value) || !Number.isSafeInteger(id) || id < 1) throw badInput(field, `${field} is not ${what}.`);
+  return id;
+}

@@ -3,15 +3,18 @@ import type { GraphQLSchema } from "graphql";
 import { buildSchema } from "type-graphql";
 import { eventBus } from "@/server/events/bus";
 import { authChecker } from "./auth-checker";
+import { CatalogResolver } from "./modules/catalog/catalog.resolver";
 import { GenealogyResolver } from "./modules/genealogy/genealogy.resolver";
 import { MemberResolver } from "./modules/member/member.resolver";
+import { OrderResolver } from "./modules/order/order.resolver";
+import { VolumeResolver } from "./modules/volume/volume.resolver";
 
 let schema: Promise<GraphQLSchema> | undefined;
 
 /** Built once per module graph (never shared across graphs: each has its own graphql). */
 export function getSchema(): Promise<GraphQLSchema> {
   schema ??= buildSchema({
-    resolvers: [MemberResolver, GenealogyResolver],
+    resolvers: [MemberResolver, GenealogyResolver, CatalogResolver, OrderResolver, VolumeResolver],
     authChecker,
     pubSub: eventBus(),
     validate: false,

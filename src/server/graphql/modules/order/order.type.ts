@@ -1,0 +1,125 @@
+import { Field, ID, Int, ObjectType, registerEnumType } from "type-graphql";
+import { FieldError, PageInfo } from "../member/member.type";
+
+export enum OrderStatus {
+  PENDING = "PENDING", PAID = "PAID", SHIPPED = "SHIPPED", DELIVERED = "DELIVERED", CANCELLED = "CANCELLED", REFUNDED = "REFUNDED",
+}
+registerEnumType(OrderStatus, { name: "OrderStatus", description: "pending → paid → shipped → delivered; cancelled before shipping; refunded when all is refunded." });
+
+@ObjectType("ShippingAddress")
+export class ShippingAddress {
+  @Field(() => String) name!: string;
+  @Field(() => String) line1!: string;
+  @Field(() => String, { nullable: true }) line2!: string | null;
+  @Field(() => String) city!: string;
+  @Field(() => String) postalCode!: string;
+  @Field(() => String, { nullable: true }) region!: string | null;
+  @Field(() => String) country!: string;
+}
+
+@ObjectType("OrderLine")
+export class OrderLine {
+  @Field(() => ID) id!: string;
+  @Field(() => ID) productId!: string;
+  @Field(() => String) sku!: string;
+  @Field(() => String) name!: string;
+  @Field(() => Int) quantity!: number;
+  @Field(() => Int) refundedQuantity!: number;
+  @Field(() => String) unitPrice!: string;
+  @Field(() => String) unitPv!: string;
+  @Field(() => String) unitBv!: string;
+}
+
+@ObjectType("Payment", { description: "Money in (CHARGE) or back out (REFUND) through a payment provider." })
+export class Payment {
+  @Field(() => ID) id!: string;
+  @Field(() => String) kind!: string;
+  @Field(() => String) provider!: string;
+  @Field(() => String) reference!: string;
+  @Field(() => String) amount!: string;
+  @Field(() => String) currency!: string;
+  @Field(() => Date) createdAt!: Date;
+}
+
+@ObjectType("Customer", { description: "A retail customer of one distributor: buys, has no downline." })
+export class Customer {
+  @Field(() => ID) id!: string;
+  @Field(() => ID) distributorId!: string;
+  @Field(() => String) firstName!: string;
+  @Field(() => String) lastName!: string;
+  @Field(() => String, { nullable: true }) email!: string | null;
+  @Field(() => String, { nullable: true }) phone!: string | null;
+  @Field(() => String) country!: string;
+  @Field(() => Date) createdAt!: Date;
+}
+
+@ObjectType("Order")
+export class Order {
+  @Field(() => ID) id!: string;
+  @Field(() => ID, { description: "The distributor credited with the volume." }) memberId!: string;
+  @Field(() => ID, { nullable: true }) customerId!: string | null;
+  @Field(() => ID) placedById!: string;
+  @Field(() => OrderStatus) status!: OrderStatus;
+  @Field(() => String) currency!: string;
+  @Field(() => String) subtotal!: string;
+  @Field(() => String) tax!: string;
+  @Field(() => String) total!: string;
+  @Field(() => String) refundedTotal!: string;
+  @Field(() => String, { description: "PV the order adds when paid." }) pv!: string;
+  @Field(() => String) bv!: string;
+  @Field(() => ShippingAddress) shippingAddress!: ShippingAddress;
+  @Field(() => ID, { nullable: true, description: "The volume period it counts in (set when paid)." }) periodId!: string | null;
+  @Field(() => Date) placedAt!: Date;
+  @Field(() => Date, { nullable: true }) paidAt!: Date | null;
+  @Field(() => Date, { nullable: true }) shippedAt!: Date | null;
+  @Field(() => Date, { nullable: true }) deliveredAt!: Date | null;
+  @Field(() => Date, { nullable: true }) cancelledAt!: Date | null;
+  @Field(() => [OrderLine]) lines!: OrderLine[];
+  @Field(() => [Payment]) payments!: Payment[];
+}
+
+@ObjectType("OrderEdge")
+export class OrderEdge {
+  @Field(() => String) cursor!: string;
+  @Field(() => Order) node!: unknown;
+}
+
+@ObjectType("OrderConnection")
+export class OrderConnection {
+  @Field(() => Int) totalCount!: number;
+  @Field(() => [OrderEdge]) edges!: OrderEdge[];
+  @Field(() => PageInfo) pageInfo!: PageInfo;
+}
+
+@ObjectType("OrderPayload")
+export class OrderPayload {
+  @Field(() => Order, { nullable: true }) order!: unknown;
+  @Field(() => [FieldError]) errors!: FieldError[];
+}
+
+@ObjectType("PlaceOrderPayload")
+export class PlaceOrderPayload {
+  @Field(() => Order, { nullable: true }) order!: unknown;
+  @Field(() => [FieldError]) errors!: FieldError[];
+}
+
+@ObjectType("CustomerPayload")
+export class CustomerPayload {
+  @Field(() => Customer, { nullable: true }) customer!: unknown;
+  @Field(() => [FieldError]) errors!: FieldError[];
+}
+
+@ObjectType("SaleEvent", { description: "A new order, for the live sales feed." })
+export class SaleEvent {
+  @Field(() => ID) id!: string;
+  @Field(() => OrderStatus) status!: OrderStatus;
+  @Field(() => ID) memberId!: string;
+  @Field(() => String) memberName!: string;
+  @Field(() => String, { nullable: true }) customerName!: string | null;
+  @Field(() => String) country!: string;
+  @Field(() => String) currency!: string;
+  @Field(() => String) total!: string;
+  @Field(() => String) pv!: string;
+  @Field(() => Int) itemCount!: number;
+  @Field(() => Date) placedAt!: Date;
+}

@@ -1,0 +1,77 @@
+import { filter, map, pipe } from "@graphql-yoga/subscription";
+import { Arg, Authorized, Ctx, ID, Int, Mutation, Query, Resolver, Root, Subscription } from "type-graphql";
+import { genealogyService } from "@/server/domain/genealogy/genealogy.service";
+import { forbidden } from "@/server/domain/shared/access.errors";
+import { volumeService } from "@/server/domain/volume/volume.service";
+import type { PeriodRecord, VolumeTotalsRecord } from "@/server/domain/volume/volume.types";
+import { eventBus } from "@/server/events/bus";
+import { Topic, type VolumeChangedEvent } from "@/server/events/topics";
+import type { Context } from "../../context";
+import { badInput } from "../../errors";
+import { parseId, parseMemberId } from "../../ids";
+import { requireViewer } from "../../viewer";
+import { Period, PeriodConnection, VolumeSummary, VolumeUpdate } from "./volume.type";
+
+export const toSummary = (t: VolumeTotalsRecord) => ({ ...t, leftLegVolume: t.leftLeg, rightLegVolume: t.rightLeg });
+
+@Resolver()
+export class VolumeResolver {
+  @Query(() => Period, { description: "The open period that holds today." })
+  currentPeriod(@Ctx() ctx: Context): Promise<PeriodRecord> {
+    requireViewer(ctx);
+    return volumeService.currentPeriod();
+  }
+
+  @Query(() => PeriodConnection, { description: "Newest first; after is the endCursor of the page before." })
+  async periods(
+    @Ctx() ctx: Context,
+    @Arg("first", () => Int, { nullable: true, defaultValue: 12 }) first = 12,
+    @Arg("after", () => String, { nullable: true }) after?: string | null,
+  ) {
+    requireViewer(ctx);
+    let before: Date | null = null;
+    if (after) {
+      before = new Date(after);
+      if (Number.isNaN(before.getTime())) throw badInput("after", "after is not a period cursor.");
+    }
+    const { rows, hasNextPage } = await volumeService.periods(first, before);
+    return { nodes: rows, hasNextPage, endCursor: rows.at(-1)?.startsAt.toISOString() ?? null };
+  }
+
+  @Authorized("ADMIN")
+  @Mutation(() => Period, { description: "Closes a period: later refunds of its orders are reversed in the current period instead." })
+  closePeriod(@Arg("periodId", () => ID) periodId: string, @Ctx() ctx: Context) {
+    return volumeService.closePeriod(requireViewer(ctx), parseId(periodId, "periodId", "a period id")!);
+  }
+
+  @Query(() => VolumeSummary, { description: "A member's volume (yours when memberId is left out) in a period (the current one when left out). The member, its upline and admins." })
+  async volumeSummary(
+    @Ctx() ctx: Context,
+    @Arg("memberId", () => ID, { nullable: true }) memberId?: string | null,
+    @Arg("periodId", () => ID, { nullable: true }) periodId?: string | null,
+  ) {
+    const viewer = requireViewer(ctx);
+    return toSummary(await volumeService.summary(viewer, parseMemberId(memberId, "memberId"), parseId(periodId, "periodId", "a period id")));
+  }
+
+  @Subscription(() => VolumeUpdate, {
+    description: "New PV, GV and leg volume of a member (you when left out) whenever an order in their organisation changes them. Allowed for the member, its upline and admins.",
+    subscribe: async ({ args, context }) => {
+      const viewer = requireViewer(context as Context);
+      const memberId = parseMemberId(args.memberId as string | undefined, "memberId") ?? viewer.id;
+      if (!(await genealogyService.mayWatchTeam(viewer, memberId))) throw forbidden("this member's volume");
+      const key = String(memberId);
+      return pipe(
+        eventBus().subscribe(Topic.VolumeChanged),
+        filter((e: VolumeChangedEvent) => key in e.totals),
+        map((e: VolumeChangedEvent) => ({ ...e.totals[key]!, orderId: e.orderId })),
+      );
+    },
+  })
+  volumeUpdated(
+    @Root() t: VolumeTotalsRecord & { orderId: number | null },
+    @Arg("memberId", () => ID, { nullable: true }) _memberId?: string | null,
+  ) {
+    return toSummary(t);
+  }
+}
