@@ -1,6 +1,8 @@
 import { hashPassword } from "../../src/server/auth/password";
 import { defaultDriver, type SqlDriver } from "../../src/server/db/driver";
 import { DEFAULT_PLACEMENT } from "../../src/server/domain/genealogy/placement.rules";
+import { volumeService } from "../../src/server/domain/volume/volume.service";
+import { seedCommerce } from "./commerce";
 import { generateNetwork, insertMembers } from "./network";
 
 export const DEMO = {
@@ -46,6 +48,9 @@ export async function seedDemo(db: SqlDriver, now = new Date()): Promise<void> {
      ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`,
     [JSON.stringify(DEFAULT_PLACEMENT)],
   );
+  const buyers = network.map((m) => ({ id: m.id, country: m.country, joinedAt: m.joinedAt, firstName: m.firstName, lastName: m.lastName }));
+  await seedCommerce(db, buyers, now);
+  await volumeService.rebuild();
 }
 
 /** Seeds the demo company into an empty database; leaves a database with members alone. */
