@@ -41,6 +41,8 @@ test("a member edits the profile and sees the change in the history", async ({ p
 
 test("an admin searches members and opens one with sponsor, downline and history", async ({ page }) => {
   await login(page, DEMO_ADMIN);
+  await expect(page).toHaveURL(/\/admin$/);
+  await page.getByRole("link", { name: "Members" }).click();
   await expect(page).toHaveURL(/\/admin\/members/);
   await page.getByLabel("Search").fill("ava@demo.test");
   await page.getByRole("button", { name: "Filter" }).click();

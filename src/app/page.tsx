@@ -5,5 +5,5 @@ export const dynamic = "force-dynamic";
 
 export default async function Home() {
   const viewer = await currentViewer();
-  redirect(!viewer ? "/login" : viewer.role === "ADMIN" ? "/admin/members" : "/dashboard");
+  redirect(!viewer ? "/login" : viewer.role === "ADMIN" ? "/admin" : "/dashboard");
 }

@@ -13,3 +13,5 @@ export function formatCount(n: number, locale = "en-US"): string {
 export function fullName(m: { firstName: string; lastName: string }): string {
   return `${m.firstName} ${m.lastName}`;
 }
+
+export { formatMoney, formatVolume } from "./money";

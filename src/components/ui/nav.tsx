@@ -4,9 +4,15 @@ import { SignOutButton } from "./sign-out-button";
 const PORTAL = [
   { href: "/dashboard", label: "Dashboard" },
   { href: "/genealogy", label: "Genealogy" },
+  { href: "/orders", label: "Orders" },
   { href: "/profile", label: "Profile" },
 ];
-const ADMIN = [{ href: "/admin/members", label: "Members" }];
+const ADMIN = [
+  { href: "/admin", label: "Overview" },
+  { href: "/admin/orders", label: "Orders" },
+  { href: "/admin/products", label: "Products" },
+  { href: "/admin/members", label: "Members" },
+];
 
 export function Nav({ name, admin }: { name: string; admin: boolean }) {
   const links = admin ? [...ADMIN, ...PORTAL.filter((l) => l.href === "/profile")] : PORTAL;

@@ -136,6 +136,11 @@ export const genealogyService = {
   },
 
   /** Whether `viewer` may follow team events of `memberId`. */
+  /** The member whose team the viewer asks about (throws when the viewer may not see it). */
+  memberForTeam(viewer: Viewer, memberId: number): Promise<MemberRecord> {
+    return teamRoot(viewer, memberId);
+  },
+
   async mayWatchTeam(viewer: Viewer, memberId: number): Promise<boolean> {
     try {
       await teamRoot(viewer, memberId);

@@ -1,5 +1,6 @@
 import { formatHundredths } from "@/lib/money";
 import { prisma, Prisma, transaction, type Tx } from "@/server/db/client";
+import { defaultDriver } from "@/server/db/driver";
 import type { OrderStatusName, PricedOrder, ShippingAddress } from "./order.rules";
 import type { CustomerRecord, OrderFilter, OrderRecord } from "./order.types";
 
@@ -155,5 +156,61 @@ export const orderRepository = {
 
   customersOf(distributorId: number, limit: number): Promise<CustomerRecord[]> {
     return prisma().customer.findMany({ where: { distributorId }, orderBy: [{ lastName: "asc" }, { firstName: "asc" }], take: limit });
+  },
+
+  /** Paid sales in [from, to) per currency: orders, gross total, refunds. */
+  async salesBetween(from: Date, to: Date) {
+    return defaultDriver().query<{ currency: string; orders: number; total: string; refunded: string }>(
+      `SELECT currency, count(*)::int AS orders, sum(total)::text AS total, sum(refunded_total)::text AS refunded
+       FROM sales_order WHERE paid_at >= $1 AND paid_at < $2 GROUP BY currency ORDER BY sum(total) DESC`,
+      [from, to],
+    );
+  },
+
+  /** Best sellers by units (refunds taken off) among orders paid in [from, to). */
+  async topProducts(from: Date, to: Date, limit: number) {
+    return defaultDriver().query<{ product_id: number; sku: string; name: string; units: number; pv: string }>(
+      `SELECT l.product_id, l.sku, l.name, sum(l.quantity - l.refunded_quantity)::int AS units,
+         sum((l.quantity - l.refunded_quantity) * l.unit_pv)::text AS pv
+       FROM sales_order o JOIN order_line l ON l.order_id = o.id
+       WHERE o.paid_at >= $1 AND o.paid_at < $2
+       GROUP BY l.product_id, l.sku, l.name HAVING sum(l.quantity - l.refunded_quantity) > 0
+       ORDER BY units DESC, l.product_id LIMIT $3`,
+      [from, to, limit],
+    );
+  },
+
+  /** A member's own and customers' paid order totals per UTC day in [from, to), per currency. */
+  async salesByDay(memberId: number | null, from: Date, to: Date) {
+    return defaultDriver().query<{ day: Date; currency: string; total: string; orders: number }>(
+      `SELECT date_trunc('day', paid_at AT TIME ZONE 'UTC') AS day, currency, sum(total - refunded_total)::text AS total, count(*)::int AS orders
+       FROM sales_order WHERE paid_at >= $2 AND paid_at < $3 AND ($1::int IS NULL OR member_id = $1)
+       GROUP BY 1, 2 ORDER BY 1`,
+      [memberId, from, to],
+    );
+  },
+
+  /** Pages through orders oldest first for exports, without holding them all in memory. */
+  async *exportRows(filter: OrderFilter, pageSize = 1000) {
+    let afterId = 0;
+    for (;;) {
+      const rows = await prisma().order.findMany({
+        where: { AND: [orderWhere(filter), { id: { gt: afterId } }] },
+        include: { lines: true, member: { select: { firstName: true, lastName: true, email: true } }, customer: { select: { firstName: true, lastName: true } } },
+        orderBy: { id: "asc" },
+        take: pageSize,
+      });
+      if (rows.length === 0) return;
+      yield rows.map((o) => ({
+        id: o.id, placedAt: o.placedAt.toISOString(), status: o.status, memberId: o.memberId,
+        member: `${o.member.firstName} ${o.member.lastName}`, memberEmail: o.member.email,
+        customer: o.customer ? `${o.customer.firstName} ${o.customer.lastName}` : "", currency: o.currency,
+        subtotal: o.subtotal.toFixed(2), tax: o.tax.toFixed(2), total: o.total.toFixed(2), refunded: o.refundedTotal.toFixed(2),
+        pv: o.pv.toFixed(2), bv: o.bv.toFixed(2), items: o.lines.reduce((n, l) => n + l.quantity, 0), shipCountry: o.shipCountry,
+        paidAt: o.paidAt?.toISOString() ?? "", shippedAt: o.shippedAt?.toISOString() ?? "", deliveredAt: o.deliveredAt?.toISOString() ?? "",
+        cancelledAt: o.cancelledAt?.toISOString() ?? "",
+      }));
+      afterId = rows.at(-1)!.id;
+    }
   },
 };

@@ -310,4 +310,35 @@ export const orderService = {
   findCustomers(ids: readonly number[]) {
     return orderRepository.findCustomers(ids);
   },
+
+  /** Sales for the admins' overview: today and this period per currency, best sellers. */
+  async salesOverview(viewer: Viewer, period: { startsAt: Date; endsAt: Date }, now = new Date()) {
+    if (!isAdmin(viewer)) throw forbidden("company reports");
+    const today = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
+    const [salesToday, salesPeriod, topProducts, recent] = await Promise.all([
+      orderRepository.salesBetween(today, now),
+      orderRepository.salesBetween(period.startsAt, period.endsAt),
+      orderRepository.topProducts(period.startsAt, period.endsAt, 8),
+      orderRepository.list({}, 10, null),
+    ]);
+    return { salesToday, salesPeriod, topProducts, recent: recent.rows };
+  },
+
+  /** A member's own and customers' sales per day (net of refunds). */
+  async salesByDay(viewer: Viewer, memberId: number, from: Date, to: Date) {
+    if (!isAdmin(viewer) && viewer.id !== memberId) throw forbidden("these sales");
+    return orderRepository.salesByDay(memberId, from, to);
+  },
+
+  /** All orders matching the filter as CSV chunks (admins): header first, then a chunk per page. */
+  async *exportCsv(viewer: Viewer, filter: OrderFilter): AsyncGenerator<string> {
+    if (!isAdmin(viewer)) throw forbidden("order exports");
+    const { default: Papa } = await import("papaparse");
+    let header = true;
+    for await (const rows of orderRepository.exportRows(filter)) {
+      yield `${Papa.unparse(rows, { header, newline: "\r\n", escapeFormulae: true })}\r\n`;
+      header = false;
+    }
+    if (header) yield "id,placedAt,status\r\n";
+  },
 };

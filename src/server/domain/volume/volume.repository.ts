@@ -201,4 +201,98 @@ export const volumeRepository = {
       }
     });
   },
+
+  /** The member's totals in the last `limit` periods of a kind, oldest first. */
+  async history(memberId: number, kind: PeriodKindName, limit: number) {
+    const rows = await defaultDriver().query<{ starts_at: Date; pv: string; gv: string }>(
+      `SELECT p.starts_at, coalesce(v.pv, 0)::text AS pv, coalesce(v.gv, 0)::text AS gv
+       FROM (SELECT * FROM period WHERE kind = $2::"PeriodKind" AND starts_at <= now() ORDER BY starts_at DESC LIMIT $3) p
+       LEFT JOIN member_volume v ON v.period_id = p.id AND v.member_id = $1
+       ORDER BY p.starts_at`,
+      [memberId, kind, limit],
+    );
+    return rows.map((r) => ({ startsAt: new Date(r.starts_at), pv: r.pv, gv: r.gv }));
+  },
+
+  /**
+   * PV entered per UTC day in [from, to): the member's own and the whole sponsor
+   * downline's (a descendant has the member at position depth + 1 of its path). Scans the
+   * ledger by date, so the cost follows the orders in the window, not the team size.
+   */
+  async groupVolumeByDay(memberId: number, depth: number, from: Date, to: Date) {
+    const rows = await defaultDriver().query<{ day: Date; pv: string; own: string }>(
+      `SELECT date_trunc('day', e.created_at AT TIME ZONE 'UTC') AS day, sum(e.pv)::text AS pv,
+         (sum(e.pv) FILTER (WHERE e.member_id = $1))::text AS own
+       FROM volume_entry e JOIN member m ON m.id = e.member_id
+       WHERE e.created_at >= $3 AND e.created_at < $4 AND m.sponsor_path[$2 + 1] = $1
+       GROUP BY 1 ORDER BY 1`,
+      [memberId, depth, from, to],
+    );
+    return rows.map((r) => ({ day: new Date(r.day), pv: r.pv, own: r.own ?? "0" }));
+  },
+
+  /** Personally sponsored members with their totals in a period, best first. */
+  async directsWithVolume(memberId: number, periodId: number, orderBy: "gv" | "pv", limit: number) {
+    return defaultDriver().query<{ id: number; first_name: string; last_name: string; country: string; joined_at: Date; pv: string; gv: string }>(
+      `SELECT m.id, m.first_name, m.last_name, m.country, m.joined_at, coalesce(v.pv, 0)::text AS pv, coalesce(v.gv, 0)::text AS gv
+       FROM member m LEFT JOIN member_volume v ON v.member_id = m.id AND v.period_id = $2
+       WHERE m.sponsor_id = $1
+       ORDER BY coalesce(v.${orderBy}, 0) DESC, m.id LIMIT $3`,
+      [memberId, periodId, limit],
+    );
+  },
+
+  /** Company PV per country in a period. */
+  async volumeByCountry(periodId: number) {
+    return defaultDriver().query<{ country: string; pv: string; members: number }>(
+      `SELECT m.country, sum(v.pv)::text AS pv, count(*) FILTER (WHERE v.pv > 0)::int AS members
+       FROM member_volume v JOIN member m ON m.id = v.member_id
+       WHERE v.period_id = $1 GROUP BY m.country HAVING sum(v.pv) <> 0 ORDER BY sum(v.pv) DESC`,
+      [periodId],
+    );
+  },
+
+  /** Each first-level team (a leader at sponsor depth 1 and its downline): PV entered this week and the week before. */
+  async teamsWeekOverWeek(now: Date, limit: number) {
+    const week = 7 * 24 * 3600 * 1000;
+    return defaultDriver().query<{ id: number; first_name: string; last_name: string; this_week: string; last_week: string }>(
+      `WITH t AS (
+         SELECT m.sponsor_path[2] AS leader,
+           sum(e.pv) FILTER (WHERE e.created_at >= $2) AS this_week,
+           sum(e.pv) FILTER (WHERE e.created_at < $2) AS last_week
+         FROM volume_entry e JOIN member m ON m.id = e.member_id
+         WHERE e.created_at >= $1 AND e.created_at < $3 AND m.sponsor_depth >= 1
+         GROUP BY 1
+       )
+       SELECT l.id, l.first_name, l.last_name, coalesce(t.this_week, 0)::text AS this_week, coalesce(t.last_week, 0)::text AS last_week
+       FROM t JOIN member l ON l.id = t.leader
+       ORDER BY coalesce(t.this_week, 0) + coalesce(t.last_week, 0) DESC LIMIT $4`,
+      [new Date(now.getTime() - 2 * week), new Date(now.getTime() - week), now, limit],
+    );
+  },
+
+  /** Members whose PV in a period is in [from, below): close to a threshold. */
+  async justBelow(periodId: number, from: number, below: number, limit: number) {
+    const [count] = await defaultDriver().query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM member_volume WHERE period_id = $1 AND pv >= $2 AND pv < $3`,
+      [periodId, from, below],
+    );
+    const rows = await defaultDriver().query<{ id: number; first_name: string; last_name: string; country: string; pv: string }>(
+      `SELECT m.id, m.first_name, m.last_name, m.country, v.pv::text AS pv
+       FROM member_volume v JOIN member m ON m.id = v.member_id
+       WHERE v.period_id = $1 AND v.pv >= $2 AND v.pv < $3 ORDER BY v.pv DESC, m.id LIMIT $4`,
+      [periodId, from, below, limit],
+    );
+    return { count: count!.n, rows };
+  },
+
+  /** Company-wide PV and number of members with volume in a period. */
+  async companyTotals(periodId: number) {
+    const [row] = await defaultDriver().query<{ pv: string; bv: string; active: number }>(
+      `SELECT coalesce(sum(pv), 0)::text AS pv, coalesce(sum(bv), 0)::text AS bv, count(*) FILTER (WHERE pv > 0)::int AS active
+       FROM member_volume WHERE period_id = $1`,
+      [periodId],
+    );
+    return row!;
+  },
 };

@@ -141,4 +141,45 @@ export const volumeService = {
   async rebuild(): Promise<number> {
     return volumeRepository.rebuild(await binaryLegs());
   },
+
+  /**
+   * What a distributor's dashboard shows about volume: this period and the one before,
+   * history per period, team PV per day for both periods, and the best legs and recruits.
+   */
+  async dashboard(viewer: Viewer, memberId: number, now = new Date()) {
+    if (!(await genealogyService.mayWatchTeam(viewer, memberId))) throw forbidden("this member's volume");
+    const member = await genealogyService.memberForTeam(viewer, memberId);
+    const current = await this.currentPeriod(now);
+    const previous = await this.previousPeriod(current);
+    const weeksFrom = new Date(now.getTime() - 12 * 7 * 24 * 3600 * 1000);
+    const dailyFrom = previous?.startsAt ?? current.startsAt;
+    const [thisPeriod, lastPeriod, history, byDay, topLegs, topRecruits] = await Promise.all([
+      this.summary(viewer, memberId, current.id),
+      previous ? this.summary(viewer, memberId, previous.id) : Promise.resolve(zeroTotals(memberId, 0)),
+      volumeRepository.history(memberId, current.kind, 12),
+      volumeRepository.groupVolumeByDay(memberId, member.sponsorDepth, dailyFrom < weeksFrom ? dailyFrom : weeksFrom, now),
+      volumeRepository.directsWithVolume(memberId, current.id, "gv", 5),
+      volumeRepository.directsWithVolume(memberId, current.id, "pv", 5),
+    ]);
+    return { current, previous, thisPeriod, lastPeriod, history, byDay, topLegs, topRecruits };
+  },
+
+  /** Company-wide volume for the admins' overview. */
+  async companyOverview(viewer: Viewer, now = new Date()) {
+    if (viewer.role !== "ADMIN") throw forbidden("company reports");
+    const config = await this.config();
+    const current = await this.currentPeriod(now);
+    const previous = await this.previousPeriod(current);
+    const [totals, lastTotals, byCountry, teams, gaps] = await Promise.all([
+      volumeRepository.companyTotals(current.id),
+      previous ? volumeRepository.companyTotals(previous.id) : Promise.resolve(null),
+      volumeRepository.volumeByCountry(current.id),
+      volumeRepository.teamsWeekOverWeek(now, 10),
+      Promise.all(config.thresholds.map(async (t) => {
+        const from = t.pv * (1 - config.gapFraction);
+        return { threshold: t, from, ...(await volumeRepository.justBelow(current.id, from, t.pv, 8)) };
+      })),
+    ]);
+    return { current, previous, totals, lastTotals, byCountry, teams, gaps };
+  },
 };

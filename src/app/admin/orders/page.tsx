@@ -1,0 +1,68 @@
+import { Card } from "@tremor/react";
+import Link from "next/link";
+import { OrderStatusBadge } from "@/components/orders/order-status-badge";
+import { formatDateTime, formatMoney, formatVolume, fullName } from "@/lib/format";
+import { filterQuery, ORDER_STATUSES, parseOrderFilter } from "@/lib/order-filter";
+import { requirePageViewer } from "@/server/auth/session";
+import { memberService } from "@/server/domain/member/member.service";
+import { orderService } from "@/server/domain/order/order.service";
+
+export const metadata = { title: "Orders" };
+
+export default async function AdminOrdersPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
+  const viewer = await requirePageViewer("ADMIN");
+  const params = await searchParams;
+  const filter = parseOrderFilter(params);
+  const before = params.before && /^\d+$/.test(params.before) ? Number(params.before) : null;
+  const result = await orderService.list(viewer, filter, 50, before);
+  const members = new Map((await memberService.findManyByIds([...new Set(result.rows.map((o) => o.memberId))])).map((m) => [m.id, m]));
+  const query = filterQuery(params);
+  return (
+    <div className="space-y-4">
+      <div className="flex flex-wrap items-end justify-between gap-2">
+        <h1 className="text-2xl font-semibold">Orders</h1>
+        <a className="btn-secondary" href={`/api/exports/orders${query ? `?${query}` : ""}`} download>Export CSV</a>
+      </div>
+      <Card>
+        <form className="grid grid-cols-2 gap-3 sm:grid-cols-6" method="get">
+          <label className="text-sm">Status
+            <select name="status" defaultValue={params.status ?? ""} className="field mt-1">
+              <option value="">Any</option>
+              {ORDER_STATUSES.map((s) => <option key={s} value={s}>{s.toLowerCase()}</option>)}
+            </select>
+          </label>
+          <label className="text-sm">Member id<input name="memberId" defaultValue={params.memberId ?? ""} className="field mt-1" inputMode="numeric" /></label>
+          <label className="text-sm">Currency<input name="currency" defaultValue={params.currency ?? ""} className="field mt-1" maxLength={3} /></label>
+          <label className="text-sm">From<input type="date" name="from" defaultValue={params.from ?? ""} className="field mt-1" /></label>
+          <label className="text-sm">To<input type="date" name="to" defaultValue={params.to ?? ""} className="field mt-1" /></label>
+          <div className="flex items-end"><button className="btn w-full" type="submit">Filter</button></div>
+        </form>
+      </Card>
+      <Card>
+        <p className="text-sm text-gray-500" data-testid="order-count">{result.totalCount.toLocaleString("en-US")} orders</p>
+        <div className="mt-2 overflow-x-auto">
+          <table className="w-full text-left text-sm">
+            <thead className="text-xs uppercase text-gray-500">
+              <tr><th className="py-2 pr-3">Order</th><th className="pr-3">Placed</th><th className="pr-3">Member</th><th className="pr-3 text-right">Total</th><th className="pr-3 text-right">PV</th><th>Status</th></tr>
+            </thead>
+            <tbody className="divide-y divide-gray-100">
+              {result.rows.map((o) => (
+                <tr key={o.id}>
+                  <td className="py-2 pr-3"><Link className="text-blue-700 hover:underline" href={`/admin/orders/${o.id}`}>#{o.id}</Link></td>
+                  <td className="pr-3 whitespace-nowrap">{formatDateTime(o.placedAt)}</td>
+                  <td className="pr-3">{members.has(o.memberId) ? fullName(members.get(o.memberId)!) : o.memberId}{o.customerId ? " (customer)" : ""}</td>
+                  <td className="pr-3 text-right tabular-nums">{formatMoney(o.total, o.currency)}</td>
+                  <td className="pr-3 text-right tabular-nums">{formatVolume(o.pv)}</td>
+                  <td><OrderStatusBadge status={o.status} /></td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+        {result.hasNextPage ? (
+          <Link className="mt-3 inline-block text-sm text-blue-700 hover:underline" href={`/admin/orders?${new URLSearchParams({ ...Object.fromEntries(new URLSearchParams(query)), before: String(result.rows.at(-1)!.id) })}`}>Older orders</Link>
+        ) : null}
+      </Card>
+    </div>
+  );
+}

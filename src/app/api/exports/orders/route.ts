@@ -1,0 +1,29 @@
+import { currentViewer } from "@/server/auth/session";
+import { orderService } from "@/server/domain/order/order.service";
+import { parseOrderFilter } from "@/lib/order-filter";
+
+export const dynamic = "force-dynamic";
+
+/** GET /api/exports/orders?status=&from=&to=&currency=&memberId= — the admins' CSV export, streamed page by page. */
+export async function GET(request: Request): Promise<Response> {
+  const viewer = await currentViewer();
+  if (!viewer) return new Response("Sign in first.\n", { status: 401 });
+  if (viewer.role !== "ADMIN") return new Response("Admins only.\n", { status: 403 });
+  const filter = parseOrderFilter(Object.fromEntries(new URL(request.url).searchParams));
+  const chunks = orderService.exportCsv(viewer, filter);
+  const encoder = new TextEncoder();
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const next = await chunks.next();
+      if (next.done) controller.close();
+      else controller.enqueue(encoder.encode(next.value));
+    },
+    async cancel() {
+      await chunks.return(undefined);
+    },
+  });
+  const stamp = new Date().toISOString().slice(0, 10);
+  return new Response(body, {
+    headers: { "content-type": "text/csv; charset=utf-8", "content-disposition": `attachment; filename="orders-${stamp}.csv"` },
+  });
+}

@@ -1,0 +1,85 @@
+"use client";
+import { BadgeDelta, Card, Metric, Text } from "@tremor/react";
+import { useEffect, useState } from "react";
+import { formatVolume } from "@/lib/format";
+import { subscriptionClient } from "@/lib/graphql-client";
+
+export interface VolumeNumbers {
+  pv: string;
+  gv: string;
+  leftLegVolume: string;
+  rightLegVolume: string;
+  revision: number;
+}
+
+const VOLUME_UPDATED = `subscription($id: ID) { volumeUpdated(memberId: $id) { periodId pv gv leftLegVolume rightLegVolume revision } }`;
+
+function change(now: string, before: string): { text: string; type: "increase" | "decrease" | "unchanged" } {
+  const a = Number(now);
+  const b = Number(before);
+  if (b === 0) return a === 0 ? { text: "±0", type: "unchanged" } : { text: "new", type: "increase" };
+  const pct = ((a - b) / Math.abs(b)) * 100;
+  return { text: `${pct >= 0 ? "+" : ""}${pct.toFixed(0)}%`, type: pct > 0.5 ? "increase" : pct < -0.5 ? "decrease" : "unchanged" };
+}
+
+/**
+ * This period's PV, GV and leg volume, kept live over graphql-ws: every paid, refunded or
+ * cancelled order anywhere in the member's organisation pushes the new totals.
+ */
+export function LiveVolume({ memberId, periodId, initial, previous, binary }: {
+  memberId: string;
+  periodId: string;
+  initial: VolumeNumbers;
+  previous: VolumeNumbers;
+  binary: boolean;
+}) {
+  const [numbers, setNumbers] = useState(initial);
+  const [flash, setFlash] = useState(false);
+
+  useEffect(() => {
+    const stop = subscriptionClient().subscribe<{ volumeUpdated: VolumeNumbers & { periodId: string } }>(
+      { query: VOLUME_UPDATED, variables: { id: memberId } },
+      {
+        next: ({ data }) => {
+          const u = data?.volumeUpdated;
+          if (!u || u.periodId !== periodId) return;
+          // Events may arrive out of order across instances: keep the newest revision.
+          setNumbers((n) => (u.revision > n.revision ? u : n));
+          setFlash(true);
+          setTimeout(() => setFlash(false), 1200);
+        },
+        error: () => undefined,
+        complete: () => undefined,
+      },
+    );
+    return stop;
+  }, [memberId, periodId]);
+
+  const cards = [
+    { id: "pv", label: "Personal volume (PV)", value: numbers.pv, before: previous.pv },
+    { id: "gv", label: "Group volume (GV)", value: numbers.gv, before: previous.gv },
+    ...(binary
+      ? [
+          { id: "left-leg", label: "Left leg", value: numbers.leftLegVolume, before: previous.leftLegVolume },
+          { id: "right-leg", label: "Right leg", value: numbers.rightLegVolume, before: previous.rightLegVolume },
+        ]
+      : []),
+  ];
+  return (
+    <div className={`grid grid-cols-2 gap-4 lg:grid-cols-4 ${flash ? "[&_.tremor-Metric]:text-green-700" : ""}`}>
+      {cards.map((c) => {
+        const d = change(c.value, c.before);
+        return (
+          <Card key={c.id} decoration="top" decorationColor="emerald">
+            <div className="flex items-start justify-between gap-2">
+              <Text>{c.label}</Text>
+              <BadgeDelta deltaType={d.type === "increase" ? "increase" : d.type === "decrease" ? "decrease" : "unchanged"} size="xs">{d.text}</BadgeDelta>
+            </div>
+            <Metric data-testid={`volume-${c.id}`} className="tremor-Metric transition-colors">{formatVolume(c.value)}</Metric>
+            <Text className="mt-1 text-xs">last period {formatVolume(c.before)}</Text>
+          </Card>
+        );
+      })}
+    </div>
+  );
+}
