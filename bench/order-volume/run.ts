@@ -79,7 +79,7 @@ const { orderService } = await import("../../src/server/domain/order/order.servi
 const { volumeRepository } = await import("../../src/server/domain/volume/volume.repository");
 const { volumeService } = await import("../../src/server/domain/volume/volume.service");
 const { getSchema } = await import("../../src/server/graphql/schema");
-const { createContext } = await import("../../src/server/graphql/context");
+const { createLoaders } = await import("../../src/server/graphql/loaders");
 const { WebSocketServer, WebSocket } = await import("ws");
 const { useServer } = await import("graphql-ws/use/ws");
 const { createClient } = await import("graphql-ws");
@@ -102,7 +102,7 @@ const watched = Math.floor(CHAIN / 2);
 // A real graphql-ws server and client over loopback, as the dashboards use it.
 const schema = await getSchema();
 const wss = new WebSocketServer({ port: 0 });
-useServer({ schema, context: () => createContext(admin) }, wss);
+useServer({ schema, context: () => ({ viewer: admin, loaders: createLoaders() }) }, wss);
 const port = (wss.address() as { port: number }).port;
 const client = createClient({ url: `ws://127.0.0.1:${port}`, webSocketImpl: WebSocket, lazy: false });
 const received = new Map<string, number>();

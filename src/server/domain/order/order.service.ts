@@ -73,6 +73,52 @@ async function announcePlaced(order: OrderRecord, customer: CustomerRecord | nul
   });
 }
 
+/** The shared work of cancel and refund (access already checked), under the order's row lock. */
+async function giveBack(order: OrderRecord, lines: { lineId: number; quantity: number }[] | null, action: "CANCEL" | "REFUND"): Promise<OrderRecord> {
+  const now = new Date();
+  const posting = await volumeService.prepare(now);
+  let change: VolumeChange | null = null;
+  const result = await orderRepository.transaction(async (tx) => {
+    const locked = (await orderRepository.lock(tx, order.id))!;
+    if (action === "CANCEL" && locked.status === "CANCELLED") return locked;
+    if (!nextStatus(locked.status, action)) refuse(action, locked);
+    if (locked.status === "PENDING") {
+      await catalogService.release(tx, locked.warehouseId, locked.lines.map((l) => ({ productId: l.productId, quantity: l.quantity })));
+      await orderRepository.update(tx, locked.id, { status: "CANCELLED", cancelledAt: now });
+      return orderRepository.reload(tx, locked.id);
+    }
+    const money = {
+      subtotal: hundredths(locked.subtotal), tax: hundredths(locked.tax), total: hundredths(locked.total), refundedTotal: hundredths(locked.refundedTotal),
+    };
+    const { plan, errors } = planRefund({ ...money, lines: lineStates(locked) }, lines);
+    if (!plan) throw new InputError(errors);
+    // From the locked row: the order may have been paid since it was first read.
+    const charge = locked.payments.find((p) => p.kind === "CHARGE");
+    const provider = charge ? paymentProvider(charge.provider) : null;
+    if (!provider) throw fieldError("orderId", OrderErrorCode.PAYMENT_PROVIDER, `The provider "${charge?.provider ?? "?"}" is not available for refunds.`);
+    const sequence = locked.payments.filter((p) => p.kind === "REFUND").length + 1;
+    const { reference } = await provider.refund({ id: locked.id, currency: locked.currency }, formatHundredths(plan.amount), sequence);
+    await orderRepository.addPayment(tx, { orderId: locked.id, kind: "REFUND", provider: provider.name, reference, amount: plan.amount, currency: locked.currency });
+    await orderRepository.addRefundedQuantities(tx, plan.lines);
+    if (locked.status === "PAID") {
+      const byId = new Map(locked.lines.map((l) => [l.id, l.productId]));
+      await catalogService.release(tx, locked.warehouseId, plan.lines.map((l) => ({ productId: byId.get(l.id)!, quantity: l.quantity })));
+    }
+    await orderRepository.update(tx, locked.id, {
+      refundedTotal: money.refundedTotal + plan.amount,
+      ...(action === "CANCEL" ? { status: "CANCELLED", cancelledAt: now } : plan.complete ? { status: "REFUNDED" } : {}),
+    });
+    const after = await orderRepository.reload(tx, locked.id);
+    change = await volumeService.reverse(tx, posting, {
+      memberId: locked.memberId, orderId: locked.id, pv: plan.pv, bv: plan.bv, creditedPeriodId: locked.periodId!,
+      reason: action === "CANCEL" ? "ORDER_CANCELLED" : "ORDER_REFUNDED", idempotencyKey: `order:${locked.id}:refund:${sequence}`,
+    });
+    return after;
+  });
+  volumeService.publish(change);
+  return result;
+}
+
 export const orderService = {
   /**
    * Places an order for the viewer, one of the viewer's customers, or (admins) anyone.
@@ -168,12 +214,13 @@ export const orderService = {
       if (locked.status !== "PENDING") return locked.status === "CANCELLED" || locked.status === "REFUNDED" ? refuse("PAY", locked) : locked;
       await orderRepository.update(tx, orderId, { status: "PAID", paidAt, periodId: period.id });
       await orderRepository.addPayment(tx, { orderId, kind: "CHARGE", provider: provider.name, reference, amount: hundredths(order.total), currency: order.currency });
-      // Last, so the upline's rows stay locked for as short a time as possible.
+      const paid = await orderRepository.reload(tx, orderId);
+      // Last, so the upline's rows stay locked for as short a time as possible (until commit).
       change = await volumeService.credit(tx, posting, {
         memberId: order.memberId, orderId, pv: hundredths(order.pv), bv: hundredths(order.bv),
         idempotencyKey: `order:${orderId}:paid`,
       });
-      return orderRepository.reload(tx, orderId);
+      return paid;
     });
     volumeService.publish(change);
     return result;
@@ -215,7 +262,7 @@ export const orderService = {
     if (order.status === "CANCELLED") return order;
     if (!isAdmin(viewer) && order.status !== "PENDING") throw forbidden("cancelling a paid order (ask the company for a refund)");
     if (!nextStatus(order.status, "CANCEL")) refuse("CANCEL", order);
-    return this.giveBack(order, null, "CANCEL");
+    return giveBack(order, null, "CANCEL");
   },
 
   /** Refunds named lines and quantities, or all that is left (admins). */
@@ -223,51 +270,7 @@ export const orderService = {
     if (!isAdmin(viewer)) throw forbidden("refunds");
     const order = await this.get(viewer, orderId);
     if (!nextStatus(order.status, "REFUND")) refuse("REFUND", order);
-    return this.giveBack(order, lines, "REFUND");
-  },
-
-  /** The shared work of cancel and refund, under the order's row lock. */
-  async giveBack(order: OrderRecord, lines: { lineId: number; quantity: number }[] | null, action: "CANCEL" | "REFUND"): Promise<OrderRecord> {
-    const charge = order.payments.find((p) => p.kind === "CHARGE");
-    const provider = charge ? paymentProvider(charge.provider) : null;
-    if (charge && !provider) throw fieldError("orderId", OrderErrorCode.PAYMENT_PROVIDER, `The provider "${charge.provider}" is not available for refunds.`);
-    const now = new Date();
-    const posting = await volumeService.prepare(now);
-    let change: VolumeChange | null = null;
-    const result = await orderRepository.transaction(async (tx) => {
-      const locked = (await orderRepository.lock(tx, order.id))!;
-      if (action === "CANCEL" && locked.status === "CANCELLED") return locked;
-      if (!nextStatus(locked.status, action)) refuse(action, locked);
-      if (locked.status === "PENDING") {
-        await catalogService.release(tx, locked.warehouseId, locked.lines.map((l) => ({ productId: l.productId, quantity: l.quantity })));
-        await orderRepository.update(tx, locked.id, { status: "CANCELLED", cancelledAt: now });
-        return orderRepository.reload(tx, locked.id);
-      }
-      const money = {
-        subtotal: hundredths(locked.subtotal), tax: hundredths(locked.tax), total: hundredths(locked.total), refundedTotal: hundredths(locked.refundedTotal),
-      };
-      const { plan, errors } = planRefund({ ...money, lines: lineStates(locked) }, lines);
-      if (!plan) throw new InputError(errors);
-      const sequence = locked.payments.filter((p) => p.kind === "REFUND").length + 1;
-      const { reference } = await provider!.refund({ id: locked.id, currency: locked.currency }, formatHundredths(plan.amount), sequence);
-      await orderRepository.addPayment(tx, { orderId: locked.id, kind: "REFUND", provider: provider!.name, reference, amount: plan.amount, currency: locked.currency });
-      await orderRepository.addRefundedQuantities(tx, plan.lines);
-      if (locked.status === "PAID") {
-        const byId = new Map(locked.lines.map((l) => [l.id, l.productId]));
-        await catalogService.release(tx, locked.warehouseId, plan.lines.map((l) => ({ productId: byId.get(l.id)!, quantity: l.quantity })));
-      }
-      await orderRepository.update(tx, locked.id, {
-        refundedTotal: money.refundedTotal + plan.amount,
-        ...(action === "CANCEL" ? { status: "CANCELLED", cancelledAt: now } : plan.complete ? { status: "REFUNDED" } : {}),
-      });
-      change = await volumeService.reverse(tx, posting, {
-        memberId: locked.memberId, orderId: locked.id, pv: plan.pv, bv: plan.bv, creditedPeriodId: locked.periodId!,
-        reason: action === "CANCEL" ? "ORDER_CANCELLED" : "ORDER_REFUNDED", idempotencyKey: `order:${locked.id}:refund:${sequence}`,
-      });
-      return orderRepository.reload(tx, locked.id);
-    });
-    volumeService.publish(change);
-    return result;
+    return giveBack(order, lines, "REFUND");
   },
 
   /** An order the viewer may see: their own, their customers', or any for admins. */
