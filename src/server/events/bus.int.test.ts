@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createEventBus } from "./bus";
-import { Topic, type TeamChangedEvent } from "./topics";
+import { Topic, type TeamChangedEvent, type VolumeChangedEvent } from "./topics";
 
 const redisUrl = process.env.REDIS_TEST_URL;
 
@@ -36,6 +36,22 @@ describe("event bus", () => {
       await new Promise((r) => setTimeout(r, 100));
     }
     expect(received?.member).toMatchObject({ id: 42, sponsorPath: [1, 42] });
+    await iterator.return?.();
+  });
+
+  it.skipIf(!redisUrl)("carries one order's volume totals to another instance, keyed by member", async () => {
+    const a = createEventBus(redisUrl);
+    const b = createEventBus(redisUrl);
+    const iterator = b.subscribe(Topic.VolumeChanged)[Symbol.asyncIterator]();
+    let received: VolumeChangedEvent | undefined;
+    iterator.next().then((r) => (received = r.value));
+    const totals = (memberId: number, gv: string) => ({ memberId, periodId: 3, pv: "0.00", bv: "0.00", gv, leftLeg: "0.00", rightLeg: gv, revision: 9 });
+    for (let i = 0; i < 50 && !received; i++) {
+      a.publish(Topic.VolumeChanged, { orderId: 77, periodId: 3, totals: { 1: totals(1, "40.00"), 5: totals(5, "12.50") } });
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(received?.orderId).toBe(77);
+    expect(received?.totals["5"]).toEqual(totals(5, "12.50"));
     await iterator.return?.();
   });
 });
