@@ -148,13 +148,12 @@ export const catalogRepository = {
     return prisma().warehouse.findUnique({ where: { id } });
   },
 
-  /** The warehouse serving a country, else the default one. */
+  /** The warehouse serving a country, else the default one, else the first (one query). */
   async warehouseFor(country: string): Promise<WarehouseRecord | null> {
-    return (
-      (await prisma().warehouse.findFirst({ where: { countries: { has: country } }, orderBy: { id: "asc" } })) ??
-      (await prisma().warehouse.findFirst({ where: { isDefault: true } })) ??
-      (await prisma().warehouse.findFirst({ orderBy: { id: "asc" } }))
-    );
+    const [w] = await prisma().$queryRaw<{ id: number; code: string; name: string; countries: string[]; is_default: boolean }[]>`
+      SELECT id, code, name, countries, is_default FROM warehouse
+      ORDER BY (${country} = ANY(countries)) DESC, is_default DESC, id LIMIT 1`;
+    return w ? { id: w.id, code: w.code, name: w.name, countries: w.countries, isDefault: w.is_default } : null;
   },
 
   async createWarehouse(data: Omit<WarehouseRecord, "id">): Promise<WarehouseRecord> {

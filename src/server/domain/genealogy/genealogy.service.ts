@@ -1,5 +1,6 @@
 import type { MemberRecord, Viewer } from "@/server/domain/member/member.types";
 import { forbidden, notFound } from "@/server/domain/shared/access.errors";
+import { cached } from "@/server/domain/shared/cached";
 import { genealogyRepository, type NewMemberRow } from "./genealogy.repository";
 import {
   decodeCursor, encodeCursor, mayViewTeamOf, memberVisibility, type Visibility,
@@ -38,15 +39,21 @@ async function teamRoot(viewer: Viewer, memberId: number | null | undefined): Pr
   return target;
 }
 
+const placementSetting = cached(async (): Promise<PlacementConfig> => {
+  const parsed = placementConfigSchema.safeParse(await genealogyRepository.placementSetting());
+  return parsed.success ? parsed.data : DEFAULT_PLACEMENT;
+}, 5_000);
+
 export const genealogyService = {
-  async placementConfig(): Promise<PlacementConfig> {
-    const parsed = placementConfigSchema.safeParse(await genealogyRepository.placementSetting());
-    return parsed.success ? parsed.data : DEFAULT_PLACEMENT;
+  /** The company's placement plan (read at most every 5 s: every order and sign-up needs it). */
+  placementConfig(): Promise<PlacementConfig> {
+    return placementSetting.get();
   },
 
   async setPlacementConfig(config: PlacementConfig): Promise<PlacementConfig> {
     const valid = placementConfigSchema.parse(config);
     await genealogyRepository.savePlacementSetting(valid);
+    placementSetting.clear();
     return valid;
   },
 

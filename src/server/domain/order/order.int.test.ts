@@ -123,6 +123,23 @@ describe("orders move volume", () => {
   });
 });
 
+describe("CSV export", () => {
+  it("streams every matching order for admins, neutralising spreadsheet formulae, and refuses distributors", async () => {
+    const root = await createRoot({ firstName: "=HYPERLINK(1)" });
+    const product = await createProduct(admin);
+    const orders = [];
+    for (let i = 0; i < 3; i++) orders.push(await buy(root, product.id, i + 1));
+    let csv = "";
+    for await (const chunk of orderService.exportCsv(admin, { memberId: root.id })) csv += chunk;
+    const lines = csv.trim().split("\r\n");
+    expect(lines[0]).toMatch(/^id,placedAt,status,memberId,member,/);
+    expect(lines).toHaveLength(4);
+    expect(lines.slice(1).map((l) => Number(l.split(",")[0]))).toEqual(orders.map((o) => o.id));
+    expect(csv).toContain(`"'=HYPERLINK(1) Root"`);
+    await expect(orderService.exportCsv(viewerOf(root), {}).next()).rejects.toThrow(/may not/);
+  });
+});
+
 describe("property: kept volumes equal the sums over the trees", () => {
   it("holds for random trees and random orders, refunds and cancellations", async () => {
     const product = await createProduct(admin, { stock: 100_000, pv: "7.00", bv: "5.00" });

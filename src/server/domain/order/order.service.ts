@@ -4,6 +4,7 @@ import { catalogService } from "@/server/domain/catalog/catalog.service";
 import { memberService } from "@/server/domain/member/member.service";
 import type { Viewer } from "@/server/domain/member/member.types";
 import { forbidden, notFound } from "@/server/domain/shared/access.errors";
+import { cached } from "@/server/domain/shared/cached";
 import { fieldError, InputError, type FieldError } from "@/server/domain/shared/input.errors";
 import { volumeService } from "@/server/domain/volume/volume.service";
 import type { VolumeChange } from "@/server/domain/volume/volume.types";
@@ -51,9 +52,13 @@ function lineStates(o: OrderRecord) {
   }));
 }
 
-async function taxRates(): Promise<TaxRates> {
+const taxSetting = cached(async (): Promise<TaxRates> => {
   const parsed = taxRatesSchema.safeParse(await orderRepository.taxRatesSetting());
   return parsed.success ? parsed.data : {};
+}, 5_000);
+
+function taxRates(): Promise<TaxRates> {
+  return taxSetting.get();
 }
 
 async function announcePlaced(order: OrderRecord, customer: CustomerRecord | null): Promise<void> {

@@ -3,6 +3,7 @@ import type { Tx } from "@/server/db/client";
 import { genealogyService } from "@/server/domain/genealogy/genealogy.service";
 import type { Viewer } from "@/server/domain/member/member.types";
 import { forbidden, notFound } from "@/server/domain/shared/access.errors";
+import { cached } from "@/server/domain/shared/cached";
 import { publish } from "@/server/events/bus";
 import { Topic } from "@/server/events/topics";
 import { volumeRepository } from "./volume.repository";
@@ -22,23 +23,38 @@ async function binaryLegs(): Promise<boolean> {
   return (await genealogyService.placementConfig()).type === "BINARY";
 }
 
+const volumeSetting = cached(async (): Promise<VolumeConfig> => {
+  const parsed = volumeConfigSchema.safeParse(await volumeRepository.configSetting());
+  return parsed.success ? parsed.data : DEFAULT_VOLUME_CONFIG;
+}, 5_000);
+
+// Period rows are created once and their bounds never change; the status may, so this
+// only serves lookups by date (posting), never status checks.
+const periodIds = new Map<string, { period: PeriodRecord; until: number }>();
+
 export const volumeService = {
-  async config(): Promise<VolumeConfig> {
-    const parsed = volumeConfigSchema.safeParse(await volumeRepository.configSetting());
-    return parsed.success ? parsed.data : DEFAULT_VOLUME_CONFIG;
+  config(): Promise<VolumeConfig> {
+    return volumeSetting.get();
   },
 
   async setConfig(config: VolumeConfig): Promise<VolumeConfig> {
     const valid = volumeConfigSchema.parse(config);
     await volumeRepository.saveConfigSetting(valid);
+    volumeSetting.clear();
+    periodIds.clear();
     return valid;
   },
 
-  /** The open period that holds `at` (created on first use). */
+  /** The period that holds `at` (created on first use). */
   async periodAt(at: Date): Promise<PeriodRecord> {
     const { periodKind } = await this.config();
     const b = periodBounds(at, periodKind);
-    return volumeRepository.ensurePeriod(periodKind, b.startsAt, b.endsAt);
+    const key = `${periodKind}:${b.startsAt.toISOString()}`;
+    const hit = periodIds.get(key);
+    if (hit && hit.until > Date.now()) return hit.period;
+    const period = await volumeRepository.ensurePeriod(periodKind, b.startsAt, b.endsAt);
+    periodIds.set(key, { period, until: Date.now() + 5_000 });
+    return period;
   },
 
   currentPeriod(now = new Date()): Promise<PeriodRecord> {

@@ -1,0 +1,29 @@
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { cached } from "./cached";
+
+describe("cached", () => {
+  afterEach(() => vi.useRealTimers());
+
+  it("loads once within the TTL, again after it and after clear()", async () => {
+    vi.useFakeTimers();
+    let loads = 0;
+    const c = cached(async () => ++loads, 1000);
+    expect(await c.get()).toBe(1);
+    expect(await c.get()).toBe(1);
+    vi.advanceTimersByTime(1001);
+    expect(await c.get()).toBe(2);
+    c.clear();
+    expect(await c.get()).toBe(3);
+  });
+
+  it("does not keep a failed load", async () => {
+    let fail = true;
+    const c = cached(async () => {
+      if (fail) throw new Error("down");
+      return "up";
+    }, 60_000);
+    await expect(c.get()).rejects.toThrow("down");
+    fail = false;
+    expect(await c.get()).toBe("up");
+  });
+});
