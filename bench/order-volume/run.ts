@@ -118,8 +118,9 @@ await new Promise<void>((resolve, reject) => {
 const address = { name: "Bench", line1: "1 Road", city: "Town", postalCode: "1", country: "US" };
 let seq = 0;
 
-async function run(label: string, seconds: number): Promise<{ label: string; orders: number; perSecond: number; p50: number; p99: number; missing: number }> {
+async function run(label: string, seconds: number): Promise<{ label: string; orders: number; perSecond: number; p50: number; p99: number; missing: number; cpuMs: number }> {
   const paidAt = new Map<string, number>();
+  const cpu = process.cpuUsage();
   const stopAt = performance.now() + seconds * 1000;
   let done = 0;
   await Promise.all(Array.from({ length: WORKERS }, async () => {
@@ -132,10 +133,11 @@ async function run(label: string, seconds: number): Promise<{ label: string; ord
     }
   }));
   const elapsed = seconds + (performance.now() - stopAt) / 1000;
+  const used = process.cpuUsage(cpu);
   await new Promise((r) => setTimeout(r, 1500)); // let the last events arrive
   const lat = [...paidAt].map(([id, t]) => (received.get(id) ?? NaN) - t).filter((x) => !Number.isNaN(x)).sort((a, b) => a - b);
   const q = (p: number) => lat[Math.min(lat.length - 1, Math.floor(p * lat.length))] ?? NaN;
-  return { label, orders: done, perSecond: done / elapsed, p50: q(0.5), p99: q(0.99), missing: paidAt.size - lat.length };
+  return { label, orders: done, perSecond: done / elapsed, p50: q(0.5), p99: q(0.99), missing: paidAt.size - lat.length, cpuMs: (used.user + used.system) / 1000 / done };
 }
 
 // The baseline: the same ledger entry, then one UPDATE (upsert) per ancestor.
@@ -172,9 +174,9 @@ volumeRepository.post = setBased;
 
 const mismatches = await volumeService.check(5);
 console.log(`\n${N.toLocaleString("en-US")} members, buyers' upline depth ${depth.toFixed(0)} on average (≥ ${CHAIN}); ${WORKERS} concurrent clients, ${SECONDS} s each; events via ${values.redis ? "Redis" : "in-process bus"}; one graphql-ws subscriber watching member ${watched}`);
-console.log("| propagation | orders | orders/s | volumeUpdated p50 | p99 | events missing |");
-console.log("|---|---:|---:|---:|---:|---:|");
-for (const r of results) console.log(`| ${r.label} | ${r.orders} | ${r.perSecond.toFixed(1)} | ${r.p50.toFixed(1)} ms | ${r.p99.toFixed(1)} ms | ${r.missing} |`);
+console.log("| propagation | orders | orders/s | volumeUpdated p50 | p99 | events missing | app CPU per order |");
+console.log("|---|---:|---:|---:|---:|---:|---:|");
+for (const r of results) console.log(`| ${r.label} | ${r.orders} | ${r.perSecond.toFixed(1)} | ${r.p50.toFixed(1)} ms | ${r.p99.toFixed(1)} ms | ${r.missing} | ${r.cpuMs.toFixed(1)} ms |`);
 console.log(`speed-up: ${(results[0]!.perSecond / results[1]!.perSecond).toFixed(1)}×; ledger check: ${mismatches.length === 0 ? "totals agree" : `${mismatches.length}+ mismatches`}; ${events} events received`);
 await client.dispose();
 wss.close();

@@ -112,7 +112,7 @@ export const volumeRepository = {
       VALUES (${entry.periodId}, ${entry.memberId}, ${entry.orderId}, ${entry.pv}::numeric, ${entry.bv}::numeric, ${entry.reason}, ${entry.idempotencyKey})
       ON CONFLICT (idempotency_key) DO NOTHING RETURNING id`;
     if (inserted.length === 0) return null;
-    const rows = await tx.$queryRaw<TotalsRow[]>`
+    const [{ rows }] = await tx.$queryRaw<{ rows: TotalsRow[] }[]>`
       WITH buyer AS (SELECT sponsor_path, placement_path FROM member WHERE id = ${entry.memberId}),
       legs AS (
         SELECT c.placement_parent_id AS member_id, c.placement_position AS pos
@@ -127,13 +127,17 @@ export const volumeRepository = {
             CASE WHEN pos = 0 THEN ${entry.pv}::numeric ELSE 0 END, CASE WHEN pos = 1 THEN ${entry.pv}::numeric ELSE 0 END FROM legs
         ) d GROUP BY member_id
       )
+      , up AS (
       INSERT INTO member_volume AS v (period_id, member_id, pv, bv, gv, left_leg, right_leg, revision, updated_at)
       SELECT ${entry.periodId}, member_id, pv, bv, gv, l, r, 1, now() FROM delta ORDER BY member_id
       ON CONFLICT (period_id, member_id) DO UPDATE SET
         pv = v.pv + EXCLUDED.pv, bv = v.bv + EXCLUDED.bv, gv = v.gv + EXCLUDED.gv,
         left_leg = v.left_leg + EXCLUDED.left_leg, right_leg = v.right_leg + EXCLUDED.right_leg,
         revision = v.revision + 1, updated_at = now()
-      RETURNING member_id, pv::text, bv::text, gv::text, left_leg::text, right_leg::text, revision`;
+      RETURNING member_id, pv::text, bv::text, gv::text, left_leg::text, right_leg::text, revision)
+      -- One JSON value instead of a row per ancestor: cheaper to hand back while the
+      -- upline's rows stay locked.
+      SELECT coalesce(json_agg(up), '[]') AS rows FROM up`;
     return rows.map(toTotals(entry.periodId));
   },
 
