@@ -193,7 +193,8 @@ export const orderService = {
       throw err;
     }
     const order = (await orderRepository.findById(id))!;
-    await announcePlaced(order, customer);
+    // The order stands whatever happens to the announcement.
+    await announcePlaced(order, customer).catch((err) => console.error("[orders] could not announce order", id, err));
     return order;
   },
 
