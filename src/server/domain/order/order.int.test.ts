@@ -123,6 +123,30 @@ describe("orders move volume", () => {
   });
 });
 
+describe("closed periods", () => {
+  it("refuses to close a running period, and reverses a refund of a closed period's order in the current one", async () => {
+    const root = await createRoot();
+    const product = await createProduct(admin, { pv: "10.00" });
+    const current = await volumeService.currentPeriod();
+    expect(await codesOf(volumeService.closePeriod(admin, current.id))).toEqual(["periodId:PERIOD_RUNNING"]);
+
+    const order = await buy(root, product.id, 2);
+    await orderService.markPaid(admin, order.id);
+    // Pretend the payment happened last month, a period that has ended: close it as at its end + 1 day.
+    const { volumeRepository } = await import("@/server/domain/volume/volume.repository");
+    const last = await volumeRepository.ensurePeriod("MONTHLY", new Date(Date.UTC(2020, 0, 1)), new Date(Date.UTC(2020, 1, 1)));
+    await volumeService.closePeriod(admin, last.id, new Date(Date.UTC(2020, 1, 2)));
+    const { transaction } = await import("@/server/db/client");
+    await transaction((tx) => tx.$executeRaw`UPDATE sales_order SET period_id = ${last.id} WHERE id = ${order.id}`);
+
+    const before = await totals(root.id);
+    await orderService.refund(admin, order.id, null);
+    // The closed period keeps its numbers; the reversal lands in the current period.
+    expect(hundredths((await totals(root.id)).pv) - hundredths(before.pv)).toBe(-2000);
+    expect((await volumeService.periods(100, null)).rows.find((p) => p.id === last.id)!.status).toBe("CLOSED");
+  });
+});
+
 describe("CSV export", () => {
   it("streams every matching order for admins, neutralising spreadsheet formulae, and refuses distributors", async () => {
     const root = await createRoot({ firstName: "=HYPERLINK(1)" });

@@ -4,6 +4,7 @@ import { genealogyService } from "@/server/domain/genealogy/genealogy.service";
 import type { Viewer } from "@/server/domain/member/member.types";
 import { forbidden, notFound } from "@/server/domain/shared/access.errors";
 import { cached } from "@/server/domain/shared/cached";
+import { fieldError } from "@/server/domain/shared/input.errors";
 import { publish } from "@/server/events/bus";
 import { Topic } from "@/server/events/topics";
 import { volumeRepository } from "./volume.repository";
@@ -74,9 +75,19 @@ export const volumeService = {
     return volumeRepository.periods(Math.min(Math.max(first, 1), 200), beforeStart);
   },
 
-  async closePeriod(viewer: Viewer, id: number): Promise<PeriodRecord> {
+  /**
+   * Closes a period that has ended (its numbers are final: later refunds of its orders
+   * are reversed in the period they happen in). A running period cannot be closed, or new
+   * payments would land in a closed period.
+   */
+  async closePeriod(viewer: Viewer, id: number, now = new Date()): Promise<PeriodRecord> {
     if (viewer.role !== "ADMIN") throw forbidden("periods");
-    if (!(await volumeRepository.findPeriod(id))) throw notFound("Period");
+    const period = await volumeRepository.findPeriod(id);
+    if (!period) throw notFound("Period");
+    if (period.endsAt.getTime() > now.getTime()) {
+      throw fieldError("periodId", "PERIOD_RUNNING", `This period runs until ${period.endsAt.toISOString()}; close it after that.`);
+    }
+    if (period.status === "CLOSED") return period;
     return volumeRepository.closePeriod(id);
   },
 

@@ -9,8 +9,9 @@ import { Topic, type VolumeChangedEvent } from "@/server/events/topics";
 import type { Context } from "../../context";
 import { badInput } from "../../errors";
 import { parseId, parseMemberId } from "../../ids";
+import { payload } from "../../payload";
 import { requireViewer } from "../../viewer";
-import { Period, PeriodConnection, VolumeSummary, VolumeUpdate } from "./volume.type";
+import { ClosePeriodPayload, Period, PeriodConnection, VolumeSummary, VolumeUpdate } from "./volume.type";
 
 export const toSummary = (t: VolumeTotalsRecord) => ({ ...t, leftLegVolume: t.leftLeg, rightLegVolume: t.rightLeg });
 
@@ -39,9 +40,10 @@ export class VolumeResolver {
   }
 
   @Authorized("ADMIN")
-  @Mutation(() => Period, { description: "Closes a period: later refunds of its orders are reversed in the current period instead." })
+  @Mutation(() => ClosePeriodPayload, { description: "Closes a period that has ended: later refunds of its orders are reversed in the period they happen in." })
   closePeriod(@Arg("periodId", () => ID) periodId: string, @Ctx() ctx: Context) {
-    return volumeService.closePeriod(requireViewer(ctx), parseId(periodId, "periodId", "a period id")!);
+    const viewer = requireViewer(ctx);
+    return payload("period", () => volumeService.closePeriod(viewer, parseId(periodId, "periodId", "a period id")!));
   }
 
   @Query(() => VolumeSummary, { description: "A member's volume (yours when memberId is left out) in a period (the current one when left out). The member, its upline and admins." })

@@ -1,4 +1,5 @@
 import { Field, ID, Int, ObjectType, registerEnumType } from "type-graphql";
+import { FieldError } from "../member/member.type";
 
 export enum PeriodStatus { OPEN = "OPEN", CLOSED = "CLOSED" }
 export enum PeriodKind { MONTHLY = "MONTHLY", WEEKLY = "WEEKLY" }
@@ -36,4 +37,10 @@ export class PeriodConnection {
   @Field(() => [Period]) nodes!: Period[];
   @Field(() => Boolean) hasNextPage!: boolean;
   @Field(() => String, { nullable: true }) endCursor!: string | null;
+}
+
+@ObjectType("ClosePeriodPayload")
+export class ClosePeriodPayload {
+  @Field(() => Period, { nullable: true }) period!: unknown;
+  @Field(() => [FieldError]) errors!: FieldError[];
 }
