@@ -1,4 +1,4 @@
-import { applyBasisPoints, formatHundredths } from "../../src/lib/money";
+import { applyBasisPoints, defaultCurrencyFor, formatHundredths } from "../../src/lib/money";
 import type { SqlDriver } from "../../src/server/db/driver";
 import { periodBounds } from "../../src/server/domain/volume/volume.rules";
 import { rng } from "./network";
@@ -25,9 +25,7 @@ const CATALOG: [string, string, number, number, number][] = [
   ["Calm Blend Roll-on", "Essential oils", 2599, 2000, 1600], ["Starter Oil Kit", "Essential oils", 14999, 12500, 10000],
 ];
 
-const EURO = new Set(["DE", "FR", "ES"]);
 export const DEMO_TAX_RATES: Record<string, number> = { DE: 1900, FR: 2000, ES: 2100, PL: 2300, GB: 2000, MX: 1600, BR: 1700, IN: 1800, JP: 1000, PH: 1200, NG: 750 };
-const currencyOf = (country: string) => (EURO.has(country) ? "EUR" : country === "GB" ? "GBP" : "USD");
 const priceIn = (usd: number, currency: string) => (currency === "EUR" ? Math.round(usd * 0.92) : currency === "GBP" ? Math.round(usd * 0.79) : usd);
 
 const DAY = 24 * 3600 * 1000;
@@ -116,7 +114,7 @@ export async function seedCommerce(db: SqlDriver, buyers: DemoBuyer[], now: Date
       const placedAt = new Date(t);
       const id = orders.length + 1;
       const customerId = customersOf.has(b.id) && random() < 0.3 ? pick(customersOf.get(b.id)!) : null;
-      const currency = currencyOf(b.country);
+      const currency = defaultCurrencyFor(b.country);
       const chosen = new Map<number, number>();
       const n = 1 + Math.floor(random() * 3);
       for (let k = 0; k < n; k++) {
@@ -170,6 +168,24 @@ export async function seedCommerce(db: SqlDriver, buyers: DemoBuyer[], now: Date
       if (status === "REFUNDED") for (const l of lines.filter((x) => x.order_id === id)) l.refunded_quantity = l.quantity;
     }
   }
+
+  // Number orders in the order they were placed, as a live system would (they were
+  // generated buyer by buyer), and carry the new numbers into everything that names them.
+  const renumber = new Map(
+    [...orders].sort((x, y) => String(x.placed_at).localeCompare(String(y.placed_at))).map((o, i) => [o.id as number, i + 1]),
+  );
+  const idOf = (old: unknown) => renumber.get(old as number)!;
+  for (const o of orders) o.id = idOf(o.id);
+  for (const l of lines) l.order_id = idOf(l.order_id);
+  for (const p of payments) {
+    p.order_id = idOf(p.order_id);
+    p.reference = String(p.reference).replace(/^order-\d+/, `order-${p.order_id}`);
+  }
+  for (const e of entries) {
+    e.order_id = idOf(e.order_id);
+    e.key = String(e.key).replace(/^order:\d+/, `order:${e.order_id}`);
+  }
+  orders.sort((x, y) => (x.id as number) - (y.id as number));
 
   // Periods: every month with payments, and the current one; past months are closed.
   periodOf(now);

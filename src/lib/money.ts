@@ -39,3 +39,17 @@ export function formatMoney(amount: string | number, currency: string, locale = 
 export function formatVolume(value: string | number, locale = "en-US"): string {
   return Number(value).toLocaleString(locale, { maximumFractionDigits: 2 });
 }
+
+const EURO_COUNTRIES = new Set(["AT", "BE", "DE", "ES", "FI", "FR", "IE", "IT", "NL", "PT"]);
+
+/** The currency a member in `country` shops in by default (the demo company sells in USD, EUR and GBP). */
+export function defaultCurrencyFor(country: string): string {
+  return EURO_COUNTRIES.has(country) ? "EUR" : country === "GB" ? "GBP" : "USD";
+}
+
+/** "+12%", "−5%", "±0%" or "new" (nothing before), and which way it went. */
+export function percentChange(now: number, before: number): { text: string; direction: "increase" | "decrease" | "unchanged" } {
+  if (before === 0) return now === 0 ? { text: "±0%", direction: "unchanged" } : { text: "new", direction: "increase" };
+  const pct = ((now - before) / Math.abs(before)) * 100;
+  return { text: `${pct >= 0 ? "+" : ""}${pct.toFixed(0)}%`, direction: pct > 0.5 ? "increase" : pct < -0.5 ? "decrease" : "unchanged" };
+}

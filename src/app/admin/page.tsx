@@ -2,18 +2,13 @@ import { Card, Metric, Text, Title } from "@tremor/react";
 import { UnitBarList } from "@/components/charts/unit-bar-list";
 import { LiveSalesFeed } from "@/components/admin/live-sales-feed";
 import { formatDate, formatMoney, formatVolume, fullName } from "@/lib/format";
+import { percentChange } from "@/lib/money";
 import { requirePageViewer } from "@/server/auth/session";
 import { memberService } from "@/server/domain/member/member.service";
 import { orderService } from "@/server/domain/order/order.service";
 import { volumeService } from "@/server/domain/volume/volume.service";
 
 export const metadata = { title: "Overview" };
-
-function pctChange(now: number, before: number): string {
-  if (before === 0) return now === 0 ? "±0%" : "new";
-  const p = ((now - before) / Math.abs(before)) * 100;
-  return `${p >= 0 ? "+" : ""}${p.toFixed(0)}%`;
-}
 
 export default async function AdminOverviewPage() {
   const viewer = await requirePageViewer("ADMIN");
@@ -85,7 +80,7 @@ export default async function AdminOverviewPage() {
                     <td className="py-2"><a className="text-blue-700 hover:underline" href={`/admin/members/${t.id}`}>{t.first_name} {t.last_name}</a></td>
                     <td className="text-right tabular-nums">{formatVolume(t.this_week)}</td>
                     <td className="text-right tabular-nums">{formatVolume(t.last_week)}</td>
-                    <td className={`text-right tabular-nums ${a >= b ? "text-emerald-700" : "text-red-600"}`}>{pctChange(a, b)}</td>
+                    <td className={`text-right tabular-nums ${a >= b ? "text-emerald-700" : "text-red-600"}`}>{percentChange(a, b).text}</td>
                   </tr>
                 );
               })}

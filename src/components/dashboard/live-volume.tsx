@@ -3,6 +3,7 @@ import { BadgeDelta, Card, Metric, Text } from "@tremor/react";
 import { useEffect, useState } from "react";
 import { formatVolume } from "@/lib/format";
 import { subscriptionClient } from "@/lib/graphql-client";
+import { percentChange } from "@/lib/money";
 
 export interface VolumeNumbers {
   pv: string;
@@ -13,14 +14,6 @@ export interface VolumeNumbers {
 }
 
 const VOLUME_UPDATED = `subscription($id: ID) { volumeUpdated(memberId: $id) { periodId pv gv leftLegVolume rightLegVolume revision } }`;
-
-function change(now: string, before: string): { text: string; type: "increase" | "decrease" | "unchanged" } {
-  const a = Number(now);
-  const b = Number(before);
-  if (b === 0) return a === 0 ? { text: "±0", type: "unchanged" } : { text: "new", type: "increase" };
-  const pct = ((a - b) / Math.abs(b)) * 100;
-  return { text: `${pct >= 0 ? "+" : ""}${pct.toFixed(0)}%`, type: pct > 0.5 ? "increase" : pct < -0.5 ? "decrease" : "unchanged" };
-}
 
 /**
  * This period's PV, GV and leg volume, kept live over graphql-ws: every paid, refunded or
@@ -68,12 +61,12 @@ export function LiveVolume({ memberId, periodId, initial, previous, binary }: {
   return (
     <div className={`grid grid-cols-2 gap-4 lg:grid-cols-4 ${flash ? "[&_.tremor-Metric]:text-green-700" : ""}`}>
       {cards.map((c) => {
-        const d = change(c.value, c.before);
+        const d = percentChange(Number(c.value), Number(c.before));
         return (
           <Card key={c.id} decoration="top" decorationColor="emerald">
             <div className="flex items-start justify-between gap-2">
               <Text>{c.label}</Text>
-              <BadgeDelta deltaType={d.type === "increase" ? "increase" : d.type === "decrease" ? "decrease" : "unchanged"} size="xs">{d.text}</BadgeDelta>
+              <BadgeDelta deltaType={d.direction} size="xs">{d.text}</BadgeDelta>
             </div>
             <Metric data-testid={`volume-${c.id}`} className="tremor-Metric transition-colors">{formatVolume(c.value)}</Metric>
             <Text className="mt-1 text-xs">last period {formatVolume(c.before)}</Text>

@@ -1,7 +1,7 @@
 import { Card } from "@tremor/react";
 import Link from "next/link";
-import { OrderStatusBadge } from "@/components/orders/order-status-badge";
-import { formatDateTime, formatMoney, formatVolume, fullName } from "@/lib/format";
+import { OrderTable } from "@/components/orders/order-table";
+import { formatDateTime, fullName } from "@/lib/format";
 import { filterQuery, ORDER_STATUSES, parseOrderFilter } from "@/lib/order-filter";
 import { requirePageViewer } from "@/server/auth/session";
 import { memberService } from "@/server/domain/member/member.service";
@@ -40,25 +40,14 @@ export default async function AdminOrdersPage({ searchParams }: { searchParams: 
       </Card>
       <Card>
         <p className="text-sm text-gray-500" data-testid="order-count">{result.totalCount.toLocaleString("en-US")} orders</p>
-        <div className="mt-2 overflow-x-auto">
-          <table className="w-full text-left text-sm">
-            <thead className="text-xs uppercase text-gray-500">
-              <tr><th className="py-2 pr-3">Order</th><th className="pr-3">Placed</th><th className="pr-3">Member</th><th className="pr-3 text-right">Total</th><th className="pr-3 text-right">PV</th><th>Status</th></tr>
-            </thead>
-            <tbody className="divide-y divide-gray-100">
-              {result.rows.map((o) => (
-                <tr key={o.id}>
-                  <td className="py-2 pr-3"><Link className="text-blue-700 hover:underline" href={`/admin/orders/${o.id}`}>#{o.id}</Link></td>
-                  <td className="pr-3 whitespace-nowrap">{formatDateTime(o.placedAt)}</td>
-                  <td className="pr-3">{members.has(o.memberId) ? fullName(members.get(o.memberId)!) : o.memberId}{o.customerId ? " (customer)" : ""}</td>
-                  <td className="pr-3 text-right tabular-nums">{formatMoney(o.total, o.currency)}</td>
-                  <td className="pr-3 text-right tabular-nums">{formatVolume(o.pv)}</td>
-                  <td><OrderStatusBadge status={o.status} /></td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <OrderTable
+          partyLabel="Member"
+          rows={result.rows.map((o) => ({
+            id: o.id, href: `/admin/orders/${o.id}`, placed: formatDateTime(o.placedAt),
+            party: `${members.has(o.memberId) ? fullName(members.get(o.memberId)!) : o.memberId}${o.customerId ? " (customer)" : ""}`,
+            total: o.total, currency: o.currency, pv: o.pv, status: o.status,
+          }))}
+        />
         {result.hasNextPage ? (
           <Link className="mt-3 inline-block text-sm text-blue-700 hover:underline" href={`/admin/orders?${new URLSearchParams({ ...Object.fromEntries(new URLSearchParams(query)), before: String(result.rows.at(-1)!.id) })}`}>Older orders</Link>
         ) : null}

@@ -55,6 +55,12 @@ export interface NewOrder {
 
 const TAX_SETTING = "order.taxRates";
 
+/** The columns of the orders export, in order. */
+export const ORDER_EXPORT_COLUMNS = [
+  "id", "placedAt", "status", "memberId", "member", "memberEmail", "customer", "currency", "subtotal", "tax", "total",
+  "refunded", "pv", "bv", "items", "shipCountry", "paidAt", "shippedAt", "deliveredAt", "cancelledAt",
+] as const;
+
 export const orderRepository = {
   transaction,
 

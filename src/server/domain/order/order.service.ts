@@ -11,7 +11,7 @@ import type { VolumeChange } from "@/server/domain/volume/volume.types";
 import { publish } from "@/server/events/bus";
 import { Topic } from "@/server/events/topics";
 import { OrderErrorCode } from "./order.errors";
-import { orderRepository } from "./order.repository";
+import { ORDER_EXPORT_COLUMNS, orderRepository } from "./order.repository";
 import {
   nextStatus, normalizeOrderRequest, planRefund, priceOrder, requestFingerprint, taxRatesSchema,
   type OrderAction, type OrderRequest, type TaxRates,
@@ -343,11 +343,10 @@ export const orderService = {
   async *exportCsv(viewer: Viewer, filter: OrderFilter): AsyncGenerator<string> {
     if (!isAdmin(viewer)) throw forbidden("order exports");
     const { default: Papa } = await import("papaparse");
-    let header = true;
+    // The header even when nothing matches, so an empty export still opens with its columns.
+    yield `${ORDER_EXPORT_COLUMNS.join(",")}\r\n`;
     for await (const rows of orderRepository.exportRows(filter)) {
-      yield `${Papa.unparse(rows, { header, newline: "\r\n", escapeFormulae: true })}\r\n`;
-      header = false;
+      yield `${Papa.unparse(rows, { header: false, columns: [...ORDER_EXPORT_COLUMNS], newline: "\r\n", escapeFormulae: true })}\r\n`;
     }
-    if (header) yield "id,placedAt,status\r\n";
   },
 };

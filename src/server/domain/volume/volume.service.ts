@@ -8,7 +8,7 @@ import { fieldError } from "@/server/domain/shared/input.errors";
 import { publish } from "@/server/events/bus";
 import { Topic } from "@/server/events/topics";
 import { volumeRepository } from "./volume.repository";
-import { DEFAULT_VOLUME_CONFIG, periodBounds, previousPeriodStart, volumeConfigSchema, type VolumeConfig } from "./volume.rules";
+import { DEFAULT_VOLUME_CONFIG, gapWindow, periodBounds, previousPeriodStart, volumeConfigSchema, type VolumeConfig } from "./volume.rules";
 import type { PeriodRecord, VolumeChange, VolumeTotalsRecord } from "./volume.types";
 
 const zeroTotals = (memberId: number, periodId: number): VolumeTotalsRecord => ({
@@ -174,15 +174,14 @@ export const volumeService = {
    * history per period, team PV per day for both periods, and the best legs and recruits.
    */
   async dashboard(viewer: Viewer, memberId: number, now = new Date()) {
-    if (!(await genealogyService.mayWatchTeam(viewer, memberId))) throw forbidden("this member's volume");
-    const member = await genealogyService.memberForTeam(viewer, memberId);
+    const member = await genealogyService.memberForTeam(viewer, memberId); // FORBIDDEN for another line
     const current = await this.currentPeriod(now);
     const previous = await this.previousPeriod(current);
     const weeksFrom = new Date(now.getTime() - 12 * 7 * 24 * 3600 * 1000);
     const dailyFrom = previous?.startsAt ?? current.startsAt;
     const [thisPeriod, lastPeriod, history, byDay, topLegs, topRecruits] = await Promise.all([
-      this.summary(viewer, memberId, current.id),
-      previous ? this.summary(viewer, memberId, previous.id) : Promise.resolve(zeroTotals(memberId, 0)),
+      volumeRepository.totals(memberId, current.id).then((t) => t ?? zeroTotals(memberId, current.id)),
+      previous ? volumeRepository.totals(memberId, previous.id).then((t) => t ?? zeroTotals(memberId, previous.id)) : zeroTotals(memberId, 0),
       volumeRepository.history(memberId, current.kind, 12),
       volumeRepository.groupVolumeByDay(memberId, member.sponsorDepth, dailyFrom < weeksFrom ? dailyFrom : weeksFrom, now),
       volumeRepository.directsWithVolume(memberId, current.id, "gv", 5),
@@ -203,8 +202,8 @@ export const volumeService = {
       volumeRepository.volumeByCountry(current.id),
       volumeRepository.teamsWeekOverWeek(now, 10),
       Promise.all(config.thresholds.map(async (t) => {
-        const from = t.pv * (1 - config.gapFraction);
-        return { threshold: t, from, ...(await volumeRepository.justBelow(current.id, from, t.pv, 8)) };
+        const { from, below } = gapWindow(t.pv, config.gapFraction);
+        return { threshold: t, from, ...(await volumeRepository.justBelow(current.id, from, below, 8)) };
       })),
     ]);
     return { current, previous, totals, lastTotals, byCountry, teams, gaps };
