@@ -17,7 +17,7 @@ if (wrong.length === 0) {
   process.exit(0);
 }
 console.log(`${wrong.length === 100 ? "at least 100" : wrong.length} totals differ from the ledger:`);
-for (const w of wrong) console.log(`  period ${w.period_id} member ${w.member_id} ${w.field}: kept ${w.kept}, ledger ${w.ledger}`);
+for (const w of wrong) console.log(`  period ${w.periodId} member ${w.memberId} ${w.field}: kept ${w.kept}, ledger ${w.ledger}`);
 if (repair) {
   const n = await volumeService.rebuild();
   console.log(`rebuilt ${n} totals from the ledger`);

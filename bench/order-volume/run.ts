@@ -77,6 +77,7 @@ const { catalogRepository } = await import("../../src/server/domain/catalog/cata
 const { catalogService } = await import("../../src/server/domain/catalog/catalog.service");
 const { orderService } = await import("../../src/server/domain/order/order.service");
 const { volumeRepository } = await import("../../src/server/domain/volume/volume.repository");
+const { db: unitOfWork } = await import("../../src/server/db/unit-of-work");
 const { volumeService } = await import("../../src/server/domain/volume/volume.service");
 const { getSchema } = await import("../../src/server/graphql/schema");
 const { createLoaders } = await import("../../src/server/graphql/loaders");
@@ -142,22 +143,23 @@ async function run(label: string, seconds: number): Promise<{ label: string; ord
 
 // The baseline: the same ledger entry, then one UPDATE (upsert) per ancestor.
 const setBased = volumeRepository.post;
-const naive: typeof volumeRepository.post = async (tx, entry, binaryLegs) => {
-  const inserted = await tx.$queryRaw<{ id: bigint }[]>`
+const naive: typeof volumeRepository.post = async (entry, binaryLegs) => {
+  const tx = unitOfWork();
+  const inserted = await tx.sql<{ id: string }>`
     INSERT INTO volume_entry (period_id, member_id, order_id, pv, bv, reason, idempotency_key)
     VALUES (${entry.periodId}, ${entry.memberId}, ${entry.orderId}, ${entry.pv}::numeric, ${entry.bv}::numeric, ${entry.reason}, ${entry.idempotencyKey})
-    ON CONFLICT (idempotency_key) DO NOTHING RETURNING id`;
+    ON CONFLICT (idempotency_key) DO NOTHING RETURNING id::text`;
   if (inserted.length === 0) return null;
-  const [buyer] = await tx.$queryRaw<{ sponsor_path: number[] }[]>`SELECT sponsor_path FROM member WHERE id = ${entry.memberId}`;
+  const [buyer] = await tx.sql<{ sponsor_path: number[] }>`SELECT sponsor_path FROM member WHERE id = ${entry.memberId}`;
   const totals = [];
   for (const ancestor of [...buyer!.sponsor_path].sort((a, b) => a - b)) {
     const own = ancestor === entry.memberId;
-    const [row] = await tx.$queryRaw<{ member_id: number; pv: string; bv: string; gv: string; left_leg: string; right_leg: string; revision: bigint }[]>`
+    const [row] = await tx.sql<{ member_id: number; pv: string; bv: string; gv: string; left_leg: string; right_leg: string; revision: number }>`
       INSERT INTO member_volume AS v (period_id, member_id, pv, bv, gv, revision, updated_at)
       VALUES (${entry.periodId}, ${ancestor}, ${own ? entry.pv : "0"}::numeric, ${own ? entry.bv : "0"}::numeric, ${entry.pv}::numeric, 1, now())
       ON CONFLICT (period_id, member_id) DO UPDATE SET pv = v.pv + EXCLUDED.pv, bv = v.bv + EXCLUDED.bv, gv = v.gv + EXCLUDED.gv, revision = v.revision + 1, updated_at = now()
-      RETURNING member_id, pv::text, bv::text, gv::text, left_leg::text, right_leg::text, revision`;
-    totals.push({ memberId: row!.member_id, periodId: entry.periodId, pv: row!.pv, bv: row!.bv, gv: row!.gv, leftLeg: row!.left_leg, rightLeg: row!.right_leg, revision: Number(row!.revision) });
+      RETURNING member_id, pv::text, bv::text, gv::text, left_leg::text, right_leg::text, revision::int`;
+    totals.push({ memberId: row!.member_id, periodId: entry.periodId, pv: row!.pv, bv: row!.bv, gv: row!.gv, leftLeg: row!.left_leg, rightLeg: row!.right_leg, revision: row!.revision });
   }
   void binaryLegs;
   return totals;

@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { genealogyService } from "@/server/domain/genealogy/genealogy.service";
-import { memberService } from "@/server/domain/member/member.service";
-import type { RegistrationInput } from "@/server/domain/member/member.rules";
-import type { MemberRecord, Viewer } from "@/server/domain/member/member.types";
+import type { RegistrationInput } from "@/server/domain/genealogy/enrolment.rules";
+import type { MemberRecord } from "@/server/domain/member/member.types";
+import type { Viewer } from "@/server/domain/shared/viewer";
 import type { PlacementConfig } from "@/server/domain/genealogy/placement.rules";
 
 export const PASSWORD = "correct-horse-42";
@@ -66,7 +66,7 @@ export async function createAdmin(): Promise<MemberRecord> {
 }
 
 export function registerUnder(sponsor: MemberRecord, overrides: Partial<RegistrationInput> = {}): Promise<MemberRecord> {
-  return memberService.register(registration(sponsor.referralCode, overrides));
+  return genealogyService.enrol(registration(sponsor.referralCode, overrides));
 }
 
 export function viewerOf(m: MemberRecord): Viewer {

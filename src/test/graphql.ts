@@ -1,4 +1,4 @@
-import type { Viewer } from "@/server/domain/member/member.types";
+import type { Viewer } from "@/server/domain/shared/viewer";
 import { createContext } from "@/server/graphql/context";
 import { getApolloServer } from "@/server/graphql/server";
 

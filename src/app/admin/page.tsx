@@ -4,51 +4,49 @@ import { LiveSalesFeed } from "@/components/admin/live-sales-feed";
 import { formatDate, formatMoney, formatVolume, fullName } from "@/lib/format";
 import { percentChange } from "@/lib/money";
 import { requirePageViewer } from "@/server/auth/session";
+import { analyticsService } from "@/server/domain/analytics/analytics.service";
 import { memberService } from "@/server/domain/member/member.service";
-import { orderService } from "@/server/domain/order/order.service";
-import { volumeService } from "@/server/domain/volume/volume.service";
 
 export const metadata = { title: "Overview" };
 
 export default async function AdminOverviewPage() {
   const viewer = await requirePageViewer("ADMIN");
   const now = new Date();
-  const volume = await volumeService.companyOverview(viewer, now);
-  const sales = await orderService.salesOverview(viewer, volume.current, now);
-  const members = new Map((await memberService.findManyByIds([...new Set(sales.recent.map((o) => o.memberId))])).map((m) => [m.id, m]));
+  const overview = await analyticsService.companyOverview(viewer, now);
+  const members = new Map((await memberService.findManyByIds([...new Set(overview.recent.map((o) => o.memberId))])).map((m) => [m.id, m]));
   return (
     <div className="space-y-6">
       <div>
         <h1 className="text-2xl font-semibold">Overview</h1>
-        <p className="text-sm text-gray-500">Period {formatDate(volume.current.startsAt)} – {formatDate(new Date(volume.current.endsAt.getTime() - 1))} (UTC).</p>
+        <p className="text-sm text-gray-500">Period {formatDate(overview.current.startsAt)} – {formatDate(new Date(overview.current.endsAt.getTime() - 1))} (UTC).</p>
       </div>
       <div className="grid grid-cols-1 gap-4 sm:grid-cols-2 lg:grid-cols-4">
         <Card decoration="top" decorationColor="blue">
           <Text>Sales today</Text>
           <div data-testid="sales-today">
-            {sales.salesToday.length === 0 ? <Metric>—</Metric> : sales.salesToday.map((s) => <Metric key={s.currency}>{formatMoney(s.total, s.currency)}</Metric>)}
+            {overview.salesToday.length === 0 ? <Metric>—</Metric> : overview.salesToday.map((s) => <Metric key={s.currency}>{formatMoney(s.total, s.currency)}</Metric>)}
           </div>
-          <Text className="mt-1 text-xs">{sales.salesToday.reduce((n, s) => n + s.orders, 0)} paid orders</Text>
+          <Text className="mt-1 text-xs">{overview.salesToday.reduce((n, s) => n + s.orders, 0)} paid orders</Text>
         </Card>
         <Card decoration="top" decorationColor="blue">
           <Text>Sales this period</Text>
-          {sales.salesPeriod.map((s) => <p key={s.currency} className="text-lg font-semibold tabular-nums">{formatMoney(s.total, s.currency)}</p>)}
-          <Text className="mt-1 text-xs">{sales.salesPeriod.reduce((n, s) => n + s.orders, 0)} paid orders</Text>
+          {overview.salesPeriod.map((s) => <p key={s.currency} className="text-lg font-semibold tabular-nums">{formatMoney(s.total, s.currency)}</p>)}
+          <Text className="mt-1 text-xs">{overview.salesPeriod.reduce((n, s) => n + s.orders, 0)} paid orders</Text>
         </Card>
         <Card decoration="top" decorationColor="emerald">
           <Text>Company PV this period</Text>
-          <Metric>{formatVolume(volume.totals.pv)}</Metric>
-          <Text className="mt-1 text-xs">last period {formatVolume(volume.lastTotals?.pv ?? "0")}</Text>
+          <Metric>{formatVolume(overview.totals.pv)}</Metric>
+          <Text className="mt-1 text-xs">{formatVolume(overview.lastTotals?.pv ?? "0")} at this point last period</Text>
         </Card>
         <Card decoration="top" decorationColor="emerald">
           <Text>Members with volume</Text>
-          <Metric>{volume.totals.active.toLocaleString("en-US")}</Metric>
-          <Text className="mt-1 text-xs">last period {(volume.lastTotals?.active ?? 0).toLocaleString("en-US")}</Text>
+          <Metric>{overview.totals.active.toLocaleString("en-US")}</Metric>
+          <Text className="mt-1 text-xs">{(overview.lastTotals?.active ?? 0).toLocaleString("en-US")} at this point last period</Text>
         </Card>
       </div>
       <div className="grid gap-4 lg:grid-cols-2">
         <LiveSalesFeed
-          initial={sales.recent.map((o) => ({
+          initial={overview.recent.map((o) => ({
             id: String(o.id), memberName: members.has(o.memberId) ? fullName(members.get(o.memberId)!) : `#${o.memberId}`, customerName: null,
             country: o.shippingAddress.country, currency: o.currency, total: o.total, pv: o.pv,
             itemCount: o.lines.reduce((n, l) => n + l.quantity, 0), placedAt: o.placedAt.toISOString(),
@@ -57,11 +55,11 @@ export default async function AdminOverviewPage() {
         <div className="space-y-4">
           <Card>
             <Title>Top products this period</Title>
-            <UnitBarList data={sales.topProducts.map((p) => ({ name: `${p.name} (${p.sku})`, value: p.units }))} unit="units" />
+            <UnitBarList data={overview.topProducts.map((p) => ({ name: `${p.name} (${p.sku})`, value: p.units }))} unit="units" />
           </Card>
           <Card>
             <Title>Volume by country</Title>
-            <UnitBarList color="emerald" data={volume.byCountry.map((c) => ({ name: `${c.country} · ${c.members} members`, value: Math.round(Number(c.pv)) }))} unit="PV" />
+            <UnitBarList color="emerald" data={overview.byCountry.map((c) => ({ name: `${c.country} · ${c.members} members`, value: Math.round(Number(c.pv)) }))} unit="PV" />
           </Card>
         </div>
       </div>
@@ -72,14 +70,14 @@ export default async function AdminOverviewPage() {
           <table className="w-full text-left text-sm" data-testid="teams-wow">
             <thead className="text-xs uppercase text-gray-500"><tr><th className="py-2">Team of</th><th className="text-right">This week</th><th className="text-right">Week before</th><th className="text-right">Change</th></tr></thead>
             <tbody className="divide-y divide-gray-100">
-              {volume.teams.map((t) => {
-                const a = Number(t.this_week);
-                const b = Number(t.last_week);
+              {overview.teams.map((t) => {
+                const a = Number(t.thisWeek);
+                const b = Number(t.lastWeek);
                 return (
                   <tr key={t.id}>
-                    <td className="py-2"><a className="text-blue-700 hover:underline" href={`/admin/members/${t.id}`}>{t.first_name} {t.last_name}</a></td>
-                    <td className="text-right tabular-nums">{formatVolume(t.this_week)}</td>
-                    <td className="text-right tabular-nums">{formatVolume(t.last_week)}</td>
+                    <td className="py-2"><a className="text-blue-700 hover:underline" href={`/admin/members/${t.id}`}>{fullName(t)}</a></td>
+                    <td className="text-right tabular-nums">{formatVolume(t.thisWeek)}</td>
+                    <td className="text-right tabular-nums">{formatVolume(t.lastWeek)}</td>
                     <td className={`text-right tabular-nums ${a >= b ? "text-emerald-700" : "text-red-600"}`}>{percentChange(a, b).text}</td>
                   </tr>
                 );
@@ -92,13 +90,13 @@ export default async function AdminOverviewPage() {
         <Title>Volume gaps</Title>
         <Text>Members just below a PV threshold this period: a nudge may get them there.</Text>
         <div className="mt-3 grid gap-4 md:grid-cols-2" data-testid="volume-gaps">
-          {volume.gaps.map((g) => (
+          {overview.gaps.map((g) => (
             <div key={g.threshold.name}>
               <p className="text-sm font-medium">{g.threshold.name} ({g.threshold.pv} PV): {g.count} members between {g.from} and {g.threshold.pv}</p>
               <ul className="mt-2 space-y-1 text-sm">
                 {g.rows.map((m) => (
                   <li key={m.id} className="flex justify-between">
-                    <a className="text-blue-700 hover:underline" href={`/admin/members/${m.id}`}>{m.first_name} {m.last_name} <span className="text-gray-400">({m.country})</span></a>
+                    <a className="text-blue-700 hover:underline" href={`/admin/members/${m.id}`}>{fullName(m)} <span className="text-gray-400">({m.country})</span></a>
                     <span className="tabular-nums">{formatVolume(m.pv)} PV · needs {formatVolume(g.threshold.pv - Number(m.pv))}</span>
                   </li>
                 ))}

@@ -1,7 +1,7 @@
 import { JoinForm } from "@/components/member/join-form";
 import { COUNTRY_CODES, countryName } from "@/lib/countries";
 import { fullName } from "@/lib/format";
-import { memberService } from "@/server/domain/member/member.service";
+import { genealogyService } from "@/server/domain/genealogy/genealogy.service";
 
 export const metadata = { title: "Join" };
 export const dynamic = "force-dynamic";
@@ -9,7 +9,7 @@ export const dynamic = "force-dynamic";
 export default async function JoinPage({ searchParams }: { searchParams: Promise<{ ref?: string }> }) {
   const { ref } = await searchParams;
   const code = (ref ?? "").trim().toUpperCase();
-  const sponsor = code ? await memberService.sponsorPreview(code) : null;
+  const sponsor = code ? await genealogyService.sponsorPreview(code) : null;
   const countries = COUNTRY_CODES.map((c) => ({ code: c, name: countryName(c) })).sort((a, b) => a.name.localeCompare(b.name));
   return (
     <main className="mx-auto max-w-lg px-4 py-10">

@@ -17,7 +17,8 @@ const VOLUME_UPDATED = `subscription($id: ID) { volumeUpdated(memberId: $id) { p
 
 /**
  * This period's PV, GV and leg volume, kept live over graphql-ws: every paid, refunded or
- * cancelled order anywhere in the member's organisation pushes the new totals.
+ * cancelled order anywhere in the member's organisation pushes the new totals. The change
+ * is against where the last period stood after as much time as this one has run.
  */
 export function LiveVolume({ memberId, periodId, initial, previous, binary }: {
   memberId: string;
@@ -69,7 +70,7 @@ export function LiveVolume({ memberId, periodId, initial, previous, binary }: {
               <BadgeDelta deltaType={d.direction} size="xs">{d.text}</BadgeDelta>
             </div>
             <Metric data-testid={`volume-${c.id}`} className="tremor-Metric transition-colors">{formatVolume(c.value)}</Metric>
-            <Text className="mt-1 text-xs">last period {formatVolume(c.before)}</Text>
+            <Text className="mt-1 text-xs">{formatVolume(c.before)} at this point last period</Text>
           </Card>
         );
       })}

@@ -2,12 +2,12 @@
 import { AreaChart, BarChart, Card, Tab, TabGroup, TabList, TabPanel, TabPanels, Text } from "@tremor/react";
 
 export interface VolumeChartData {
-  daily: { day: string; "This period": number | null; "Last period": number | null }[];
-  weekly: { week: string; "Team PV": number; "Own PV": number }[];
+  daily: { day: string; "This period": number | null; "Last period": number | null; Refunds: number | null }[];
+  weekly: { week: string; "Team PV": number; "Own PV": number; Refunds: number }[];
   monthly: { period: string; PV: number; GV: number }[];
 }
 
-/** Team PV per day (this period against the last), per week and per period. */
+/** Team PV per day (this period against the last), per week and per period; refunds as their own series. */
 export function VolumeCharts({ data }: { data: VolumeChartData }) {
   return (
     <Card>
@@ -20,10 +20,11 @@ export function VolumeCharts({ data }: { data: VolumeChartData }) {
         </TabList>
         <TabPanels>
           <TabPanel>
-            <AreaChart className="mt-4 h-64" data={data.daily} index="day" categories={["This period", "Last period"]} colors={["emerald", "gray"]} yAxisWidth={56} connectNulls />
+            <AreaChart className="mt-4 h-64" data={data.daily} index="day" categories={["This period", "Last period", "Refunds"]} colors={["emerald", "gray", "rose"]} yAxisWidth={56} connectNulls />
+            <Text className="mt-2 text-xs">PV your team's paid orders added each day. Refunds and cancellations are shown apart (rose), on the day they happened.</Text>
           </TabPanel>
           <TabPanel>
-            <BarChart className="mt-4 h-64" data={data.weekly} index="week" categories={["Team PV", "Own PV"]} colors={["emerald", "blue"]} yAxisWidth={56} />
+            <BarChart className="mt-4 h-64" data={data.weekly} index="week" categories={["Team PV", "Own PV", "Refunds"]} colors={["emerald", "blue", "rose"]} yAxisWidth={56} />
           </TabPanel>
           <TabPanel>
             <BarChart className="mt-4 h-64" data={data.monthly} index="period" categories={["GV", "PV"]} colors={["emerald", "blue"]} yAxisWidth={56} />

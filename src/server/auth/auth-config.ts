@@ -1,6 +1,6 @@
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
-import { memberService } from "@/server/domain/member/member.service";
+import { authenticate } from "./credentials";
 
 /** NEXTAUTH_SECRET; server.ts provides one for local runs when none is configured. */
 export function authSecret(): string {
@@ -26,7 +26,7 @@ export const authOptions: NextAuthOptions = {
       },
       async authorize(credentials) {
         if (!credentials?.email || !credentials.password) return null;
-        const viewer = await memberService.authenticate(credentials.email, credentials.password);
+        const viewer = await authenticate(credentials.email, credentials.password);
         return viewer ? { id: String(viewer.id), role: viewer.role } : null;
       },
     }),

@@ -1,7 +1,8 @@
 import { getServerSession } from "next-auth";
 import { redirect } from "next/navigation";
 import { memberService } from "@/server/domain/member/member.service";
-import type { Viewer } from "@/server/domain/member/member.types";
+import { isAdmin } from "@/server/domain/shared/access";
+import type { Viewer } from "@/server/domain/shared/viewer";
 import { authOptions } from "./auth-config";
 
 /** The signed-in viewer for a page, re-checked against the database, or null. */
@@ -15,6 +16,6 @@ export async function currentViewer(): Promise<Viewer | null> {
 export async function requirePageViewer(role?: "ADMIN"): Promise<Viewer> {
   const viewer = await currentViewer();
   if (!viewer) redirect("/login");
-  if (role && viewer.role !== role) redirect("/dashboard");
+  if (role === "ADMIN" && !isAdmin(viewer)) redirect("/dashboard");
   return viewer;
 }

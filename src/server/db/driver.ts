@@ -6,10 +6,18 @@ import pg from "pg";
 export interface SqlDriver {
   readonly kind: "postgres" | "pglite";
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  /** Rows, column types and the number of rows changed (the unit of work checks the types). */
+  run<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<RunResult<T>>;
   /** Runs a script of several statements (no parameters). */
   exec(sql: string): Promise<void>;
   /** Runs fn on one connection (session-level locks, multi-statement transactions). */
   session<T>(fn: (db: SqlDriver) => Promise<T>): Promise<T>;
+}
+
+export interface RunResult<T> {
+  rows: T[];
+  fields: { name: string; dataTypeID: number }[];
+  rowCount: number;
 }
 
 export function databaseUrl(): string | undefined {
@@ -66,6 +74,10 @@ export function pgliteDriver(db: PGlite): SqlDriver {
     async query(sql, params) {
       return (await db.query(sql, params)).rows as never;
     },
+    async run(sql, params) {
+      const r = await db.query(sql, params as unknown[]);
+      return { rows: r.rows as never, fields: r.fields, rowCount: r.affectedRows ?? 0 };
+    },
     async exec(sql) {
       await db.exec(sql);
     },
@@ -80,6 +92,10 @@ export function pgDriver(pool: pg.Pool | pg.PoolClient): SqlDriver {
     kind: "postgres",
     async query(sql, params) {
       return (await pool.query(sql, params as unknown[])).rows;
+    },
+    async run(sql, params) {
+      const r = await pool.query(sql, params as unknown[]);
+      return { rows: r.rows, fields: r.fields, rowCount: r.rowCount ?? 0 };
     },
     async exec(sql) {
       await pool.query(sql);

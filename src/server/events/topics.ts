@@ -4,11 +4,40 @@ export enum Topic {
   OrderPlaced = "ORDER_PLACED",
 }
 
-import type { MemberRecord } from "@/server/domain/member/member.types";
-import type { VolumeTotalsRecord } from "@/server/domain/volume/volume.types";
+// Payloads are plain, serialisable data (events may cross Redis) and declared here, not
+// imported from the domains that publish them: events sit below every domain.
 
-/** A member's non-private fields, serialisable (events may cross Redis). */
-export type PublicMemberSnapshot = Omit<MemberRecord, "email" | "phone" | "joinedAt"> & { joinedAt: string };
+/** A member's non-private fields. */
+export interface PublicMemberSnapshot {
+  id: number;
+  firstName: string;
+  lastName: string;
+  country: string;
+  referralCode: string;
+  role: "ADMIN" | "DISTRIBUTOR";
+  status: "ACTIVE" | "SUSPENDED";
+  preferredLeg: "LEFT" | "RIGHT";
+  sponsorId: number | null;
+  sponsorPath: number[];
+  sponsorDepth: number;
+  placementParentId: number | null;
+  placementPosition: number | null;
+  placementPath: number[];
+  placementDepth: number;
+  joinedAt: string;
+}
+
+/** A member's volume totals in one period (decimal strings). */
+export interface VolumeTotalsSnapshot {
+  memberId: number;
+  periodId: number;
+  pv: string;
+  bv: string;
+  gv: string;
+  leftLeg: string;
+  rightLeg: string;
+  revision: number;
+}
 
 /** Someone joined: one event per sign-up; subscribers filter by the member's paths. */
 export interface TeamChangedEvent {
@@ -24,7 +53,7 @@ export interface TeamChangedEvent {
 export interface VolumeChangedEvent {
   orderId: number | null;
   periodId: number;
-  totals: Record<string, VolumeTotalsRecord>;
+  totals: Record<string, VolumeTotalsSnapshot>;
 }
 
 /** A new order, for the admins' live sales feed. */

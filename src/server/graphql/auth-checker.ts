@@ -1,5 +1,5 @@
 import type { AuthChecker } from "type-graphql";
-import { unauthenticated } from "@/server/domain/shared/access.errors";
+import { unauthenticated } from "@/server/domain/shared/access";
 import type { Context } from "./context";
 
 /** Roles only; ownership (is this in my downline?) is the services' business. */

@@ -1,6 +1,6 @@
 import { decode } from "next-auth/jwt";
 import { memberService } from "@/server/domain/member/member.service";
-import type { Viewer } from "@/server/domain/member/member.types";
+import type { Viewer } from "@/server/domain/shared/viewer";
 import { authSecret, sessionCookieNames } from "@/server/auth/auth-config";
 import { createLoaders, type Loaders } from "./loaders";
 

@@ -1,7 +1,8 @@
 import { unwrapResolverError } from "@apollo/server/errors";
 import type { GraphQLFormattedError } from "graphql";
 import { GraphQLError } from "graphql";
-import { type AccessError, AccessErrorCode } from "@/server/domain/shared/access.errors";
+import { AccessErrorCode, isAccessError } from "@/server/domain/shared/access";
+import { isInputError } from "@/server/domain/shared/input.errors";
 
 function assertUnreachable(x: never): never {
   throw new Error(`unhandled code ${String(x)}`);
@@ -26,17 +27,18 @@ const PUBLIC_CODES = new Set([
 ]);
 
 /**
- * The one place where errors leave the API: known codes pass with their message,
- * type-graphql's "Access denied" becomes UNAUTHENTICATED/FORBIDDEN, anything else is
- * logged and masked. Never a stack trace.
+ * The one place where errors leave the API: access errors keep their code and message;
+ * refused input outside a mutation payload (query arguments) becomes BAD_USER_INPUT with
+ * the field and the domain's code as `reason`; type-graphql's "Access denied" becomes
+ * FORBIDDEN; anything else is logged and masked. Never a stack trace.
  */
 export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   const original = unwrapResolverError(error) as { name?: string };
   const base = { message: formatted.message, locations: formatted.locations, path: formatted.path };
-  // By name, not instanceof: Next may load the domain modules in more than one graph.
-  if (original?.name === "AccessError") {
-    const access = original as AccessError;
-    return { ...base, message: access.message, extensions: { code: accessCode(access.code) } };
+  if (isAccessError(original)) return { ...base, message: original.message, extensions: { code: accessCode(original.code) } };
+  if (isInputError(original)) {
+    const [first] = original.errors;
+    return { ...base, message: original.errors.map((e) => e.message).join(" "), extensions: { code: "BAD_USER_INPUT", field: first?.field, reason: first?.code } };
   }
   if ((original as { name?: string })?.name === "AuthorizationError" || /^Access denied/.test(formatted.message)) {
     return { ...base, message: "You may not do this.", extensions: { code: "FORBIDDEN" } };

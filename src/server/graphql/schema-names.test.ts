@@ -16,10 +16,11 @@ function sourceFiles(dir: string): string[] {
 }
 
 function unnamedTypeDecorators(source: string): string[] {
-  // Only the first argument matters: a quote means a name, anything else (an options
-  // object, nothing) means the class name decides. Descriptions may hold parentheses.
-  return [...source.matchAll(/@(ObjectType|InputType|InterfaceType)\(\s*(["'`])?/g)]
-    .filter((match) => match[2] === undefined)
+  // Only the first argument matters: a string or a variable (the type factories in
+  // graphql/shared pass the name they are given) names the type; an options object or
+  // nothing means the class name decides. Descriptions may hold parentheses.
+  return [...source.matchAll(/@(ObjectType|InputType|InterfaceType)\(\s*([{)])?/g)]
+    .filter((match) => match[2] !== undefined)
     .map((match) => `@${match[1]} on ${/class\s+(\w+)/.exec(source.slice(match.index))?.[1] ?? "?"}`);
 }
 
@@ -29,6 +30,7 @@ describe("GraphQL type names", () => {
     expect(unnamedTypeDecorators(`@InputType()\nclass Filter {}`)).toEqual(["@InputType on Filter"]);
     expect(unnamedTypeDecorators(`@ObjectType({ description: "Totals (per level)." })\nexport class Stats {}`)).toEqual(["@ObjectType on Stats"]);
     expect(unnamedTypeDecorators(`@ObjectType("Member", { description: "x" })\nexport class Member {}`)).toEqual([]);
+    expect(unnamedTypeDecorators(`@ObjectType(name, { description: "x" })\nclass Connection {}`)).toEqual([]);
   });
 
   it("every type in the API names itself explicitly", () => {

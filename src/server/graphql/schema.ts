@@ -4,6 +4,7 @@ import { buildSchema } from "type-graphql";
 import { eventBus } from "@/server/events/bus";
 import { authChecker } from "./auth-checker";
 import { CatalogResolver } from "./modules/catalog/catalog.resolver";
+import { CustomerResolver } from "./modules/customer/customer.resolver";
 import { GenealogyResolver } from "./modules/genealogy/genealogy.resolver";
 import { MemberResolver } from "./modules/member/member.resolver";
 import { OrderResolver } from "./modules/order/order.resolver";
@@ -14,9 +15,10 @@ let schema: Promise<GraphQLSchema> | undefined;
 /** Built once per module graph (never shared across graphs: each has its own graphql). */
 export function getSchema(): Promise<GraphQLSchema> {
   schema ??= buildSchema({
-    resolvers: [MemberResolver, GenealogyResolver, CatalogResolver, OrderResolver, VolumeResolver],
+    resolvers: [MemberResolver, GenealogyResolver, CatalogResolver, CustomerResolver, OrderResolver, VolumeResolver],
     authChecker,
     pubSub: eventBus(),
+    // Inputs are validated by each domain's rules (one way, the same for forms and API).
     validate: false,
   });
   return schema;

@@ -8,16 +8,17 @@ import { OrderStatusBadge } from "@/components/orders/order-status-badge";
 import { formatDate, formatMoney, formatVolume, fullName } from "@/lib/format";
 import { dailySeries, weeklySeries } from "@/lib/volume-series";
 import { requirePageViewer } from "@/server/auth/session";
+import { analyticsService } from "@/server/domain/analytics/analytics.service";
 import { genealogyService } from "@/server/domain/genealogy/genealogy.service";
 import { memberService } from "@/server/domain/member/member.service";
 import { orderService } from "@/server/domain/order/order.service";
-import { volumeService } from "@/server/domain/volume/volume.service";
 
 export const metadata = { title: "Dashboard" };
 
-const numbers = (t: { pv: string; gv: string; leftLeg: string; rightLeg: string; revision: number }) => ({
-  pv: t.pv, gv: t.gv, leftLegVolume: t.leftLeg, rightLegVolume: t.rightLeg, revision: t.revision,
+const numbers = (t: { pv: string; gv: string; leftLeg: string; rightLeg: string; revision?: number }) => ({
+  pv: t.pv, gv: t.gv, leftLegVolume: t.leftLeg, rightLegVolume: t.rightLeg, revision: t.revision ?? 0,
 });
+const NOTHING = { pv: "0", gv: "0", leftLeg: "0", rightLeg: "0" };
 
 export default async function DashboardPage() {
   const viewer = await requirePageViewer();
@@ -25,7 +26,7 @@ export default async function DashboardPage() {
   const [me, stats, volume, placement, orders] = await Promise.all([
     memberService.findById(viewer.id),
     genealogyService.teamStats(viewer, viewer.id, "SPONSOR"),
-    volumeService.dashboard(viewer, viewer.id, now),
+    analyticsService.memberDashboard(viewer, viewer.id, now),
     genealogyService.placementConfig(),
     orderService.list(viewer, {}, 5, null),
   ]);
@@ -47,7 +48,7 @@ export default async function DashboardPage() {
         memberId={String(viewer.id)}
         periodId={String(period.id)}
         initial={numbers(volume.thisPeriod)}
-        previous={numbers(volume.lastPeriod)}
+        previous={numbers(volume.lastPeriodSoFar ?? NOTHING)}
         binary={placement.type === "BINARY"}
       />
       <VolumeCharts data={chartData} />
@@ -55,12 +56,12 @@ export default async function DashboardPage() {
         <Card>
           <Title>Top legs</Title>
           <Text>Your personally sponsored members by group volume this period.</Text>
-          <ContributionList rows={volume.topLegs.map((r) => ({ id: r.id, name: fullName({ firstName: r.first_name, lastName: r.last_name }), value: r.gv }))} testId="top-legs" />
+          <ContributionList rows={volume.topLegs.map((r) => ({ id: r.id, name: fullName(r), value: r.gv }))} testId="top-legs" />
         </Card>
         <Card>
           <Title>Top recruits</Title>
           <Text>Your personally sponsored members by their own volume this period.</Text>
-          <ContributionList rows={volume.topRecruits.map((r) => ({ id: r.id, name: fullName({ firstName: r.first_name, lastName: r.last_name }), value: r.pv }))} testId="top-recruits" />
+          <ContributionList rows={volume.topRecruits.map((r) => ({ id: r.id, name: fullName(r), value: r.pv }))} testId="top-recruits" />
         </Card>
       </div>
       <LiveTeamStats

@@ -5,6 +5,7 @@ import { formatDate, fullName } from "@/lib/format";
 import { defaultCurrencyFor } from "@/lib/money";
 import { requirePageViewer } from "@/server/auth/session";
 import { catalogService } from "@/server/domain/catalog/catalog.service";
+import { customerService } from "@/server/domain/customer/customer.service";
 import { memberService } from "@/server/domain/member/member.service";
 import { orderService } from "@/server/domain/order/order.service";
 
@@ -17,7 +18,7 @@ export default async function OrdersPage({ searchParams }: { searchParams: Promi
   const [me, catalog, customers, orders] = await Promise.all([
     memberService.findById(viewer.id),
     catalogService.list(viewer, { active: true }, 200, null),
-    orderService.customers(viewer, viewer.id),
+    customerService.list(viewer, viewer.id),
     orderService.list(viewer, {}, 25, beforeId),
   ]);
   const customerName = new Map(customers.map((c) => [c.id, fullName(c)]));

@@ -1,9 +1,9 @@
+import { type CodeOf, CommonErrorCode } from "@/server/domain/shared/input.errors";
+
 /** Codes a client can act on (catalog and inventory). */
-export enum CatalogErrorCode {
-  REQUIRED = "REQUIRED",
-  INVALID = "INVALID",
-  TOO_LONG = "TOO_LONG",
-  SKU_TAKEN = "SKU_TAKEN",
-  NOT_FOUND = "NOT_FOUND",
-  STOCK_BELOW_RESERVED = "STOCK_BELOW_RESERVED",
-}
+export const CatalogErrorCode = {
+  ...CommonErrorCode,
+  SKU_TAKEN: "SKU_TAKEN",
+  STOCK_BELOW_RESERVED: "STOCK_BELOW_RESERVED",
+} as const;
+export type CatalogErrorCode = CodeOf<typeof CatalogErrorCode>;

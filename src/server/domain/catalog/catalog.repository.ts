@@ -1,8 +1,11 @@
 import { formatHundredths, hundredths } from "@/lib/money";
-import { prisma, Prisma, transaction, type Tx } from "@/server/db/client";
-import type { CatalogEntry } from "@/server/domain/order/order.rules";
+import { Prisma } from "@/server/db/client";
+import { db } from "@/server/db/unit-of-work";
+import { toPage, type Page } from "@/server/domain/shared/page";
 import type { ProductData } from "./catalog.rules";
-import type { ProductFilter, ProductRecord, StockAdjustmentRecord, StockRecord, WarehouseRecord } from "./catalog.types";
+import type {
+  CatalogEntry, ProductFilter, ProductRecord, StockAdjustmentRecord, StockLine, StockRecord, WarehouseRecord,
+} from "./catalog.types";
 
 const productInclude = { prices: { orderBy: { currency: "asc" } } } satisfies Prisma.ProductInclude;
 type ProductRow = Prisma.ProductGetPayload<{ include: typeof productInclude }>;
@@ -26,75 +29,73 @@ function productWhere(filter: ProductFilter): Prisma.ProductWhereInput {
   return where;
 }
 
-export class StockBelowReserved extends Error {
-  constructor(readonly reserved: number) {
-    super("stock would fall below what is reserved");
-    this.name = "StockBelowReserved";
-  }
+/** Stock rows are always locked in product-id order, so two orders never deadlock. */
+function inLockOrder(lines: readonly StockLine[]): StockLine[] {
+  return [...lines].sort((a, b) => a.productId - b.productId);
 }
 
 export const catalogRepository = {
-  async list(filter: ProductFilter, limit: number, afterId: number | null) {
+  async list(filter: ProductFilter, limit: number, afterId: number | null): Promise<Page<ProductRecord>> {
     const where = productWhere(filter);
+    const { orm } = db();
     const [rows, totalCount] = await Promise.all([
-      prisma().product.findMany({
+      orm.product.findMany({
         where: afterId ? { AND: [where, { id: { gt: afterId } }] } : where,
         include: productInclude,
         orderBy: { id: "asc" },
         take: limit + 1,
       }),
-      prisma().product.count({ where }),
+      orm.product.count({ where }),
     ]);
-    return { rows: rows.slice(0, limit).map(toRecord), hasNextPage: rows.length > limit, totalCount };
+    return toPage(rows.map(toRecord), limit, totalCount);
   },
 
   async findById(id: number): Promise<ProductRecord | null> {
-    const p = await prisma().product.findUnique({ where: { id }, include: productInclude });
+    const p = await db().orm.product.findUnique({ where: { id }, include: productInclude });
     return p && toRecord(p);
   },
 
   async findManyByIds(ids: readonly number[]): Promise<ProductRecord[]> {
-    const rows = await prisma().product.findMany({ where: { id: { in: [...ids] } }, include: productInclude });
+    const rows = await db().orm.product.findMany({ where: { id: { in: [...ids] } }, include: productInclude });
     return rows.map(toRecord);
   },
 
   async skuExists(sku: string, exceptId?: number): Promise<boolean> {
-    return (await prisma().product.count({ where: { sku, ...(exceptId ? { id: { not: exceptId } } : {}) } })) > 0;
+    return (await db().orm.product.count({ where: { sku, ...(exceptId ? { id: { not: exceptId } } : {}) } })) > 0;
   },
 
   async categories(): Promise<{ category: string; count: number }[]> {
-    const rows = await prisma().product.groupBy({ by: ["category"], _count: { _all: true }, orderBy: { category: "asc" } });
+    const rows = await db().orm.product.groupBy({ by: ["category"], _count: { _all: true }, orderBy: { category: "asc" } });
     return rows.map((r) => ({ category: r.category, count: r._count._all }));
   },
 
   async create(data: ProductData): Promise<ProductRecord> {
     const { prices, pv, bv, ...rest } = data;
-    const p = await prisma().product.create({
+    const p = await db().orm.product.create({
       data: { ...rest, pv: decimal(pv), bv: decimal(bv), prices: { create: prices.map((x) => ({ currency: x.currency, amount: decimal(x.amount) })) } },
       include: productInclude,
     });
     return toRecord(p);
   },
 
-  /** Changes the given fields; a price list replaces the old one whole. */
+  /** Changes the given fields; a price list replaces the old one whole (call inside a transaction). */
   async update(id: number, data: Partial<ProductData>): Promise<ProductRecord> {
     const { prices, pv, bv, ...rest } = data;
-    return transaction(async (tx) => {
-      if (prices) {
-        await tx.productPrice.deleteMany({ where: { productId: id } });
-        await tx.productPrice.createMany({ data: prices.map((x) => ({ productId: id, currency: x.currency, amount: decimal(x.amount) })) });
-      }
-      const p = await tx.product.update({
-        where: { id },
-        data: { ...rest, ...(pv != null ? { pv: decimal(pv) } : {}), ...(bv != null ? { bv: decimal(bv) } : {}) },
-        include: productInclude,
-      });
-      return toRecord(p);
+    const { orm } = db();
+    if (prices) {
+      await orm.productPrice.deleteMany({ where: { productId: id } });
+      await orm.productPrice.createMany({ data: prices.map((x) => ({ productId: id, currency: x.currency, amount: decimal(x.amount) })) });
+    }
+    const p = await orm.product.update({
+      where: { id },
+      data: { ...rest, ...(pv != null ? { pv: decimal(pv) } : {}), ...(bv != null ? { bv: decimal(bv) } : {}) },
+      include: productInclude,
     });
+    return toRecord(p);
   },
 
   async stockOf(productIds: readonly number[]): Promise<StockRecord[]> {
-    const rows = await prisma().stock.findMany({
+    const rows = await db().orm.stock.findMany({
       where: { productId: { in: [...productIds] } },
       include: { warehouse: true },
       orderBy: [{ productId: "asc" }, { warehouseId: "asc" }],
@@ -106,7 +107,7 @@ export const catalogRepository = {
   },
 
   async adjustments(productId: number, limit: number): Promise<StockAdjustmentRecord[]> {
-    const rows = await prisma().stockAdjustment.findMany({
+    const rows = await db().orm.stockAdjustment.findMany({
       where: { productId },
       include: { warehouse: true, actor: { select: { id: true, firstName: true, lastName: true } } },
       orderBy: { id: "desc" },
@@ -118,46 +119,46 @@ export const catalogRepository = {
     }));
   },
 
-  /**
-   * Changes on-hand stock and records who did it and why, in one transaction. The row
-   * is locked first, so concurrent adjustments and reservations see each other.
-   */
-  async adjust(productId: number, warehouseId: number, delta: number, reason: string, actorId: number): Promise<StockRecord> {
-    return transaction(async (tx) => {
-      await tx.$executeRaw`INSERT INTO stock (product_id, warehouse_id, on_hand, reserved) VALUES (${productId}, ${warehouseId}, 0, 0)
-        ON CONFLICT (product_id, warehouse_id) DO NOTHING`;
-      const [row] = await tx.$queryRaw<{ on_hand: number; reserved: number }[]>`
-        SELECT on_hand, reserved FROM stock WHERE product_id = ${productId} AND warehouse_id = ${warehouseId} FOR UPDATE`;
-      const onHand = row!.on_hand + delta;
-      if (onHand < row!.reserved) throw new StockBelowReserved(row!.reserved);
-      const s = await tx.stock.update({
-        where: { productId_warehouseId: { productId, warehouseId } },
-        data: { onHand },
-        include: { warehouse: true },
-      });
-      await tx.stockAdjustment.create({ data: { productId, warehouseId, delta, onHandAfter: onHand, reason, actorId } });
-      return { productId, warehouseId, warehouseCode: s.warehouse.code, warehouseName: s.warehouse.name, onHand: s.onHand, reserved: s.reserved };
+  /** The stock row of a product in a warehouse, created empty if missing and locked until the transaction ends. */
+  async lockStock(productId: number, warehouseId: number): Promise<{ onHand: number; reserved: number }> {
+    const tx = db();
+    await tx.execute`INSERT INTO stock (product_id, warehouse_id, on_hand, reserved) VALUES (${productId}, ${warehouseId}, 0, 0)
+      ON CONFLICT (product_id, warehouse_id) DO NOTHING`;
+    const [row] = await tx.sql<{ onHand: number; reserved: number }>`
+      SELECT on_hand AS "onHand", reserved FROM stock WHERE product_id = ${productId} AND warehouse_id = ${warehouseId} FOR UPDATE`;
+    return row!;
+  },
+
+  /** Sets on-hand stock and records who changed it by how much and why. */
+  async setOnHand(productId: number, warehouseId: number, onHand: number, adjustment: { delta: number; reason: string; actorId: number }): Promise<StockRecord> {
+    const { orm } = db();
+    const s = await orm.stock.update({
+      where: { productId_warehouseId: { productId, warehouseId } },
+      data: { onHand },
+      include: { warehouse: true },
     });
+    await orm.stockAdjustment.create({ data: { productId, warehouseId, onHandAfter: onHand, ...adjustment } });
+    return { productId, warehouseId, warehouseCode: s.warehouse.code, warehouseName: s.warehouse.name, onHand: s.onHand, reserved: s.reserved };
   },
 
   warehouses(): Promise<WarehouseRecord[]> {
-    return prisma().warehouse.findMany({ orderBy: { id: "asc" } });
+    return db().orm.warehouse.findMany({ orderBy: { id: "asc" } });
   },
 
   async findWarehouse(id: number): Promise<WarehouseRecord | null> {
-    return prisma().warehouse.findUnique({ where: { id } });
+    return db().orm.warehouse.findUnique({ where: { id } });
   },
 
   /** The warehouse serving a country, else the default one, else the first (one query). */
   async warehouseFor(country: string): Promise<WarehouseRecord | null> {
-    const [w] = await prisma().$queryRaw<{ id: number; code: string; name: string; countries: string[]; is_default: boolean }[]>`
-      SELECT id, code, name, countries, is_default FROM warehouse
+    const [w] = await db().sql<WarehouseRecord>`
+      SELECT id, code, name, countries, is_default AS "isDefault" FROM warehouse
       ORDER BY (${country} = ANY(countries)) DESC, is_default DESC, id LIMIT 1`;
-    return w ? { id: w.id, code: w.code, name: w.name, countries: w.countries, isDefault: w.is_default } : null;
+    return w ?? null;
   },
 
   async createWarehouse(data: Omit<WarehouseRecord, "id">): Promise<WarehouseRecord> {
-    return prisma().warehouse.create({ data });
+    return db().orm.warehouse.create({ data });
   },
 
   /** The catalog as pricing needs it, in hundredths. */
@@ -174,10 +175,10 @@ export const catalogRepository = {
    * fixed lock order, so two orders never deadlock). Returns the products that did not
    * have enough; the caller rolls the transaction back then.
    */
-  async reserve(tx: Tx, warehouseId: number, lines: readonly { productId: number; quantity: number }[]): Promise<number[]> {
+  async reserve(warehouseId: number, lines: readonly StockLine[]): Promise<number[]> {
     const short: number[] = [];
-    for (const line of [...lines].sort((a, b) => a.productId - b.productId)) {
-      const n = await tx.$executeRaw`UPDATE stock SET reserved = reserved + ${line.quantity}
+    for (const line of inLockOrder(lines)) {
+      const n = await db().execute`UPDATE stock SET reserved = reserved + ${line.quantity}
         WHERE product_id = ${line.productId} AND warehouse_id = ${warehouseId} AND on_hand - reserved >= ${line.quantity}`;
       if (n === 0) short.push(line.productId);
     }
@@ -185,19 +186,19 @@ export const catalogRepository = {
   },
 
   /** Gives reserved units back (cancel, refund before shipping). */
-  async release(tx: Tx, warehouseId: number, lines: readonly { productId: number; quantity: number }[]): Promise<void> {
-    for (const line of [...lines].sort((a, b) => a.productId - b.productId)) {
+  async release(warehouseId: number, lines: readonly StockLine[]): Promise<void> {
+    for (const line of inLockOrder(lines)) {
       if (line.quantity > 0) {
-        await tx.$executeRaw`UPDATE stock SET reserved = reserved - ${line.quantity} WHERE product_id = ${line.productId} AND warehouse_id = ${warehouseId}`;
+        await db().execute`UPDATE stock SET reserved = reserved - ${line.quantity} WHERE product_id = ${line.productId} AND warehouse_id = ${warehouseId}`;
       }
     }
   },
 
   /** Reserved units leave the warehouse. */
-  async ship(tx: Tx, warehouseId: number, lines: readonly { productId: number; quantity: number }[]): Promise<void> {
-    for (const line of [...lines].sort((a, b) => a.productId - b.productId)) {
+  async ship(warehouseId: number, lines: readonly StockLine[]): Promise<void> {
+    for (const line of inLockOrder(lines)) {
       if (line.quantity > 0) {
-        await tx.$executeRaw`UPDATE stock SET reserved = reserved - ${line.quantity}, on_hand = on_hand - ${line.quantity}
+        await db().execute`UPDATE stock SET reserved = reserved - ${line.quantity}, on_hand = on_hand - ${line.quantity}
           WHERE product_id = ${line.productId} AND warehouse_id = ${warehouseId}`;
       }
     }

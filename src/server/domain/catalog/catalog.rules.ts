@@ -38,8 +38,8 @@ function text(value: string | null | undefined): string | undefined {
  * Checks a product create (`partial` false: everything required) or update (only the
  * fields given). Returns the normalised fields that were given, and the errors.
  */
-export function validateProduct(input: ProductInput, partial: boolean): { data: Partial<ProductData>; errors: FieldError[] } {
-  const errors: FieldError[] = [];
+export function validateProduct(input: ProductInput, partial: boolean): { data: Partial<ProductData>; errors: FieldError<CatalogErrorCode>[] } {
+  const errors: FieldError<CatalogErrorCode>[] = [];
   const data: Partial<ProductData> = {};
   const need = (field: string, present: boolean) => {
     if (!present && !partial) errors.push({ field, code: CatalogErrorCode.REQUIRED, message: `${field} is required.` });
@@ -104,8 +104,8 @@ export function validateProduct(input: ProductInput, partial: boolean): { data: 
 }
 
 /** A stock adjustment: a non-zero whole delta and a reason someone can audit later. */
-export function validateAdjustment(delta: number, reason: string | null | undefined): FieldError[] {
-  const errors: FieldError[] = [];
+export function validateAdjustment(delta: number, reason: string | null | undefined): FieldError<CatalogErrorCode>[] {
+  const errors: FieldError<CatalogErrorCode>[] = [];
   if (!Number.isSafeInteger(delta) || delta === 0) errors.push({ field: "delta", code: CatalogErrorCode.INVALID, message: "A whole number of units other than 0." });
   const why = (reason ?? "").trim();
   if (!why) errors.push({ field: "reason", code: CatalogErrorCode.REQUIRED, message: "Say why the stock changes." });

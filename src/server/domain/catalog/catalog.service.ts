@@ -1,22 +1,20 @@
-import type { Viewer } from "@/server/domain/member/member.types";
-import { forbidden, notFound } from "@/server/domain/shared/access.errors";
-import { InputError, fieldError } from "@/server/domain/shared/input.errors";
+import { isUniqueViolation, transaction } from "@/server/db/unit-of-work";
+import { isAdmin, notFound, requireAdmin } from "@/server/domain/shared/access";
+import { FieldErrors, fieldError } from "@/server/domain/shared/input.errors";
+import { pageSize } from "@/server/domain/shared/page";
+import type { Viewer } from "@/server/domain/shared/viewer";
 import { CatalogErrorCode } from "./catalog.errors";
-import { catalogRepository, StockBelowReserved } from "./catalog.repository";
+import { catalogRepository } from "./catalog.repository";
 import { validateAdjustment, validateProduct, type ProductData, type ProductInput } from "./catalog.rules";
-import type { ProductFilter, ProductRecord } from "./catalog.types";
+import type { CatalogEntry, ProductFilter, ProductRecord, StockLine, StockRecord } from "./catalog.types";
 
-const isAdmin = (v: Viewer | null) => v?.role === "ADMIN";
-
-function requireAdmin(viewer: Viewer, what: string) {
-  if (!isAdmin(viewer)) throw forbidden(what);
-}
+const skuTaken = () => fieldError("sku", CatalogErrorCode.SKU_TAKEN, "Another product has this SKU.");
 
 export const catalogService = {
   /** Products, oldest first. Only admins see inactive ones. */
   list(viewer: Viewer | null, filter: ProductFilter, first: number, afterId: number | null) {
     const f = isAdmin(viewer) ? filter : { ...filter, active: true };
-    return catalogRepository.list(f, Math.min(Math.max(first, 1), 200), afterId);
+    return catalogRepository.list(f, pageSize(first), afterId);
   },
 
   async get(viewer: Viewer | null, id: number): Promise<ProductRecord> {
@@ -36,14 +34,13 @@ export const catalogService = {
   async create(viewer: Viewer, input: ProductInput): Promise<ProductRecord> {
     requireAdmin(viewer, "the catalog");
     const { data, errors } = validateProduct(input, false);
-    if (data.sku && (await catalogRepository.skuExists(data.sku))) {
-      errors.push({ field: "sku", code: CatalogErrorCode.SKU_TAKEN, message: "Another product has this SKU." });
-    }
-    if (errors.length > 0) throw new InputError(errors);
+    const found = new FieldErrors<CatalogErrorCode>().addAll(errors);
+    if (data.sku && (await catalogRepository.skuExists(data.sku))) found.addAll(skuTaken().errors);
+    found.throwIfAny();
     try {
       return await catalogRepository.create(data as ProductData);
     } catch (err) {
-      if ((err as { code?: string }).code === "P2002") throw fieldError("sku", CatalogErrorCode.SKU_TAKEN, "Another product has this SKU.");
+      if (isUniqueViolation(err, "sku")) throw skuTaken();
       throw err;
     }
   },
@@ -53,11 +50,15 @@ export const catalogService = {
     requireAdmin(viewer, "the catalog");
     if (!(await catalogRepository.findById(id))) throw fieldError("id", CatalogErrorCode.NOT_FOUND, "No such product.");
     const { data, errors } = validateProduct(input, true);
-    if (data.sku && (await catalogRepository.skuExists(data.sku, id))) {
-      errors.push({ field: "sku", code: CatalogErrorCode.SKU_TAKEN, message: "Another product has this SKU." });
+    const found = new FieldErrors<CatalogErrorCode>().addAll(errors);
+    if (data.sku && (await catalogRepository.skuExists(data.sku, id))) found.addAll(skuTaken().errors);
+    found.throwIfAny();
+    try {
+      return await transaction(() => catalogRepository.update(id, data));
+    } catch (err) {
+      if (isUniqueViolation(err, "sku")) throw skuTaken();
+      throw err;
     }
-    if (errors.length > 0) throw new InputError(errors);
-    return catalogRepository.update(id, data);
   },
 
   async stock(viewer: Viewer, productIds: readonly number[]) {
@@ -67,24 +68,27 @@ export const catalogService = {
 
   async adjustments(viewer: Viewer, productId: number, limit = 50) {
     requireAdmin(viewer, "stock history");
-    return catalogRepository.adjustments(productId, Math.min(Math.max(limit, 1), 500));
+    return catalogRepository.adjustments(productId, pageSize(limit, 50, 500));
   },
 
-  /** Adds or removes units in one warehouse, recorded with the reason and the admin. */
-  async adjustStock(viewer: Viewer, input: { productId: number; warehouseId: number; delta: number; reason: string }) {
+  /**
+   * Adds or removes units in one warehouse, recorded with the reason and the admin. The
+   * stock row is locked first, so concurrent adjustments and reservations see each other.
+   */
+  async adjustStock(viewer: Viewer, input: { productId: number; warehouseId: number; delta: number; reason: string }): Promise<StockRecord> {
     requireAdmin(viewer, "stock levels");
-    const errors = validateAdjustment(input.delta, input.reason);
-    if (!(await catalogRepository.findById(input.productId))) errors.push({ field: "productId", code: CatalogErrorCode.NOT_FOUND, message: "No such product." });
-    if (!(await catalogRepository.findWarehouse(input.warehouseId))) errors.push({ field: "warehouseId", code: CatalogErrorCode.NOT_FOUND, message: "No such warehouse." });
-    if (errors.length > 0) throw new InputError(errors);
-    try {
-      return await catalogRepository.adjust(input.productId, input.warehouseId, input.delta, input.reason.trim(), viewer.id);
-    } catch (err) {
-      if (err instanceof StockBelowReserved) {
-        throw fieldError("delta", CatalogErrorCode.STOCK_BELOW_RESERVED, `${err.reserved} units are reserved for open orders; stock cannot go below that.`);
+    const errors = new FieldErrors<CatalogErrorCode>().addAll(validateAdjustment(input.delta, input.reason));
+    if (!(await catalogRepository.findById(input.productId))) errors.add("productId", CatalogErrorCode.NOT_FOUND, "No such product.");
+    if (!(await catalogRepository.findWarehouse(input.warehouseId))) errors.add("warehouseId", CatalogErrorCode.NOT_FOUND, "No such warehouse.");
+    errors.throwIfAny();
+    return transaction(async () => {
+      const stock = await catalogRepository.lockStock(input.productId, input.warehouseId);
+      const onHand = stock.onHand + input.delta;
+      if (onHand < stock.reserved) {
+        throw fieldError("delta", CatalogErrorCode.STOCK_BELOW_RESERVED, `${stock.reserved} units are reserved for open orders; stock cannot go below that.`);
       }
-      throw err;
-    }
+      return catalogRepository.setOnHand(input.productId, input.warehouseId, onHand, { delta: input.delta, reason: input.reason.trim(), actorId: viewer.id });
+    });
   },
 
   warehouses() {
@@ -95,11 +99,27 @@ export const catalogService = {
     return catalogRepository.warehouseFor(country);
   },
 
-  entries(ids: readonly number[]) {
+  entries(ids: readonly number[]): Promise<Map<number, CatalogEntry>> {
     return catalogRepository.entries(ids);
   },
 
-  reserve: catalogRepository.reserve,
-  release: catalogRepository.release,
-  ship: catalogRepository.ship,
+  /** Reserves every line or none (in the caller's transaction); returns the products short of stock. */
+  reserve(warehouseId: number, lines: readonly StockLine[]): Promise<number[]> {
+    return catalogRepository.reserve(warehouseId, lines);
+  },
+
+  /** Gives reserved units back (cancel, refund before shipping), in the caller's transaction. */
+  release(warehouseId: number, lines: readonly StockLine[]): Promise<void> {
+    return catalogRepository.release(warehouseId, lines);
+  },
+
+  /** Reserved units leave the warehouse, in the caller's transaction. */
+  ship(warehouseId: number, lines: readonly StockLine[]): Promise<void> {
+    return catalogRepository.ship(warehouseId, lines);
+  },
+
+  createWarehouse(viewer: Viewer, data: { code: string; name: string; countries: string[]; isDefault: boolean }) {
+    requireAdmin(viewer, "warehouses");
+    return catalogRepository.createWarehouse(data);
+  },
 };

@@ -47,3 +47,21 @@ export interface ProductFilter {
   category?: string | null;
   active?: boolean | null;
 }
+
+/** A product as pricing an order needs it: money and volume in hundredths. */
+export interface CatalogEntry {
+  id: number;
+  sku: string;
+  name: string;
+  active: boolean;
+  pv: number;
+  bv: number;
+  /** currency → price in hundredths */
+  prices: Record<string, number>;
+}
+
+/** Units of one product (stock moves in product-id order). */
+export interface StockLine {
+  productId: number;
+  quantity: number;
+}

@@ -1,11 +1,10 @@
-import { prisma, Prisma } from "@/server/db/client";
-import { defaultDriver, type SqlDriver } from "@/server/db/driver";
+import type { Prisma } from "@/server/db/client";
+import { db } from "@/server/db/unit-of-work";
 import type { MemberRecord } from "@/server/domain/member/member.types";
+import type { RoleName } from "@/server/domain/shared/viewer";
 import type { PlacementTreeView, Slot } from "./placement.rules";
 import { subtreeUpperBound, type DownlineCursor } from "./genealogy.rules";
 import type { LevelCount, TreeName, TreePosition } from "./genealogy.types";
-
-type Tx = Prisma.TransactionClient;
 
 const COLUMNS: Record<TreeName, { path: string; depth: string }> = {
   SPONSOR: { path: "sponsor_path", depth: "sponsor_depth" },
@@ -21,14 +20,8 @@ const MEMBER_COLUMNS = `id, email, first_name AS "firstName", last_name AS "last
 /** Global lock that serialises placements: two sign-ups never race for one slot. */
 const PLACEMENT_LOCK = 7_311_001;
 
-// Hot read paths go through the plain driver (pg / PGlite): Prisma's per-query cost
-// (about 1 to 3 ms here) would dominate these sub-millisecond index scans.
-function sql(): SqlDriver {
-  return defaultDriver();
-}
-
 async function deepestLevel(tree: TreeName): Promise<number> {
-  const [row] = await sql().query<{ d: number | null }>(`SELECT max(${COLUMNS[tree].depth}) AS d FROM member`);
+  const [row] = await db().query<{ d: number | null }>(`SELECT max(${COLUMNS[tree].depth}) AS d FROM member`);
   return row?.d ?? 0;
 }
 
@@ -42,7 +35,7 @@ async function levelCounts(tree: TreeName, root: TreePosition, levels: number | 
   const to = await lastLevel(tree, root, levels);
   if (to <= root.depth) return [];
   // One index range scan per level over (depth, path) INCLUDE (joined_at): index-only.
-  const rows = await sql().query<{ depth: number; count: number; fresh: number }>(
+  const rows = await db().query<{ depth: number; count: number; fresh: number }>(
     `SELECT lvl AS depth, t.count, t.fresh
      FROM generate_series($1::int, $2::int) AS lvl
      CROSS JOIN LATERAL (
@@ -56,19 +49,20 @@ async function levelCounts(tree: TreeName, root: TreePosition, levels: number | 
   return rows.map((r) => ({ level: r.depth - root.depth, count: r.count, newSince: r.fresh }));
 }
 
-function sqlPlacementView(tx: Tx): PlacementTreeView {
+function sqlPlacementView(): PlacementTreeView {
+  const tx = db();
   return {
     async childAt(parentId, position) {
-      const [row] = await tx.$queryRaw<{ id: number }[]>`
+      const [row] = await tx.sql<{ id: number }>`
         SELECT id FROM member WHERE placement_parent_id = ${parentId} AND placement_position = ${position}`;
       return row?.id ?? null;
     },
     async subtreeSize(nodeId) {
-      const [row] = await tx.$queryRaw<{ path: number[]; depth: number }[]>`
+      const [row] = await tx.sql<{ path: number[]; depth: number }>`
         SELECT placement_path AS path, placement_depth AS depth FROM member WHERE id = ${nodeId}`;
       if (!row) return 0;
-      const [deepest] = await tx.$queryRaw<{ d: number }[]>`SELECT max(placement_depth) AS d FROM member`;
-      const [size] = await tx.$queryRaw<{ n: number }[]>`
+      const [deepest] = await tx.sql<{ d: number }>`SELECT max(placement_depth) AS d FROM member`;
+      const [size] = await tx.sql<{ n: number }>`
         SELECT COALESCE(sum(t.n), 0)::int AS n FROM generate_series(${row.depth}::int, ${deepest!.d}::int) AS lvl
         CROSS JOIN LATERAL (
           SELECT count(*) AS n FROM member
@@ -77,17 +71,17 @@ function sqlPlacementView(tx: Tx): PlacementTreeView {
       return size!.n;
     },
     async nextPosition(parentId) {
-      const [row] = await tx.$queryRaw<{ next: number }[]>`
+      const [row] = await tx.sql<{ next: number }>`
         SELECT COALESCE(max(placement_position) + 1, 0)::int AS next FROM member WHERE placement_parent_id = ${parentId}`;
       return row!.next;
     },
     async firstOpenSlot(rootId, width) {
-      const [root] = await tx.$queryRaw<{ path: number[]; depth: number }[]>`
+      const [root] = await tx.sql<{ path: number[]; depth: number }>`
         SELECT placement_path AS path, placement_depth AS depth FROM member WHERE id = ${rootId}`;
       if (!root || root.path.length === 0) throw new Error(`member ${rootId} is not placed`);
-      const [deepest] = await tx.$queryRaw<{ d: number }[]>`SELECT max(placement_depth) AS d FROM member`;
+      const [deepest] = await tx.sql<{ d: number }>`SELECT max(placement_depth) AS d FROM member`;
       // The partial index holds only members with a free slot: one probe per level.
-      const [open] = await tx.$queryRaw<{ id: number }[]>`
+      const [open] = await tx.sql<{ id: number }>`
         SELECT o.id FROM generate_series(${root.depth}::int, ${deepest!.d}::int) AS lvl
         CROSS JOIN LATERAL (
           SELECT id FROM member
@@ -97,7 +91,7 @@ function sqlPlacementView(tx: Tx): PlacementTreeView {
         ) o
         ORDER BY lvl LIMIT 1`;
       if (!open) throw new Error(`no open slot under member ${rootId}`);
-      const taken = await tx.$queryRaw<{ p: number }[]>`
+      const taken = await tx.sql<{ p: number }>`
         SELECT placement_position AS p FROM member WHERE placement_parent_id = ${open.id}`;
       const used = new Set(taken.map((t) => t.p));
       const freePositions: number[] = [];
@@ -115,19 +109,19 @@ export interface NewMemberRow {
   country: string;
   phone: string;
   referralCode: string;
-  role: "ADMIN" | "DISTRIBUTOR";
+  role: RoleName;
 }
 
 const PLACEMENT_SETTING = "genealogy.placement";
 
 export const genealogyRepository = {
   async placementSetting(): Promise<unknown> {
-    const row = await prisma().setting.findUnique({ where: { key: PLACEMENT_SETTING } });
+    const row = await db().orm.setting.findUnique({ where: { key: PLACEMENT_SETTING } });
     return row?.value ?? null;
   },
 
   async savePlacementSetting(value: Prisma.InputJsonValue): Promise<void> {
-    await prisma().setting.upsert({
+    await db().orm.setting.upsert({
       where: { key: PLACEMENT_SETTING },
       create: { key: PLACEMENT_SETTING, value },
       update: { value },
@@ -138,7 +132,7 @@ export const genealogyRepository = {
 
   async directCount(tree: TreeName, id: number): Promise<number> {
     const column = tree === "SPONSOR" ? "sponsor_id" : "placement_parent_id";
-    const [row] = await sql().query<{ n: number }>(`SELECT count(*)::int AS n FROM member WHERE ${column} = $1`, [id]);
+    const [row] = await db().query<{ n: number }>(`SELECT count(*)::int AS n FROM member WHERE ${column} = $1`, [id]);
     return row!.n;
   },
 
@@ -151,7 +145,7 @@ export const genealogyRepository = {
     // Per level, an index-only range scan that stops after `limit` paths (the first level
     // resumes after the cursor); only the rows of the page are then read from the table
     // (a member's id is the last element of its path).
-    return sql().query<MemberRecord & { depth: number; path: number[] }>(
+    return db().query<MemberRecord & { depth: number; path: number[] }>(
       `WITH page AS (
          SELECT p.depth, p.path FROM generate_series($1::int, $2::int) AS lvl
          CROSS JOIN LATERAL (
@@ -172,7 +166,7 @@ export const genealogyRepository = {
 
   /** The member and everyone on its path to the root, in one query (any order). */
   async pathMembers(tree: TreeName, id: number): Promise<MemberRecord[]> {
-    return sql().query<MemberRecord>(
+    return db().query<MemberRecord>(
       `SELECT ${MEMBER_COLUMNS} FROM member
        JOIN (SELECT unnest(${COLUMNS[tree].path}) AS pid FROM member WHERE id = $1 UNION SELECT $1::int) p ON member.id = p.pid`,
       [id],
@@ -181,64 +175,74 @@ export const genealogyRepository = {
 
   async findMembers(ids: number[]): Promise<MemberRecord[]> {
     if (ids.length === 0) return [];
-    return sql().query<MemberRecord>(`SELECT ${MEMBER_COLUMNS} FROM member WHERE id = ANY($1::int[])`, [ids]);
+    return db().query<MemberRecord>(`SELECT ${MEMBER_COLUMNS} FROM member WHERE id = ANY($1::int[])`, [ids]);
+  },
+
+  async findByReferralCode(code: string): Promise<MemberRecord | null> {
+    const [m] = await db().query<MemberRecord>(`SELECT ${MEMBER_COLUMNS} FROM member WHERE referral_code = $1`, [code]);
+    return m ?? null;
+  },
+
+  async emailExists(email: string): Promise<boolean> {
+    return (await db().orm.member.count({ where: { email } })) > 0;
+  },
+
+  async referralCodeExists(code: string): Promise<boolean> {
+    return (await db().orm.member.count({ where: { referralCode: code } })) > 0;
+  },
+
+  /** Placements take turns until the transaction ends (call inside one). */
+  async lockPlacements(): Promise<void> {
+    await db().execute`SELECT pg_advisory_xact_lock(${PLACEMENT_LOCK})`;
   },
 
   /**
-   * Inserts a new member at the slot the placement rules choose, in one transaction
-   * under the placement lock. The unique (parent, position) index is the last guard.
+   * Inserts a new member at the slot the placement rules choose. Call inside a
+   * transaction after `lockPlacements`; the unique (parent, position) index is the last guard.
    */
-  async insertPlaced(
-    row: NewMemberRow,
-    sponsorId: number,
-    plan: (view: PlacementTreeView) => Promise<Slot>,
-    width: number,
-  ): Promise<MemberRecord> {
-    return prisma().$transaction(
-      async (tx) => {
-        await tx.$executeRaw`SELECT pg_advisory_xact_lock(${PLACEMENT_LOCK})`;
-        const slot = await plan(sqlPlacementView(tx));
-        const [sponsor, parent] = await Promise.all([
-          tx.member.findUniqueOrThrow({ where: { id: sponsorId }, select: { sponsorPath: true, sponsorDepth: true } }),
-          tx.member.findUniqueOrThrow({ where: { id: slot.parentId }, select: { placementPath: true, placementDepth: true } }),
-        ]);
-        const [{ id }] = await tx.$queryRaw<{ id: number }[]>`SELECT nextval('member_id_seq')::int AS id`;
-        const created = await tx.member.create({
-          data: {
-            id,
-            ...row,
-            sponsorId,
-            sponsorPath: [...sponsor.sponsorPath, id],
-            sponsorDepth: sponsor.sponsorDepth + 1,
-            placementParentId: slot.parentId,
-            placementPosition: slot.position,
-            placementPath: [...parent.placementPath, id],
-            placementDepth: parent.placementDepth + 1,
-          },
-          select: { id: true },
-        });
-        if (Number.isFinite(width)) {
-          await tx.$executeRaw`
-            UPDATE member SET placement_full = true
-            WHERE id = ${slot.parentId} AND (SELECT count(*) FROM member WHERE placement_parent_id = ${slot.parentId}) >= ${width}`;
-        }
-        const [record] = await tx.$queryRaw<MemberRecord[]>`SELECT ${Prisma.raw(MEMBER_COLUMNS)} FROM member WHERE id = ${created.id}`;
-        return record!;
+  async insertPlaced(row: NewMemberRow, sponsorId: number, plan: (view: PlacementTreeView) => Promise<Slot>, width: number): Promise<MemberRecord> {
+    const { orm } = db();
+    const slot = await plan(sqlPlacementView());
+    const [sponsor, parent] = await Promise.all([
+      orm.member.findUniqueOrThrow({ where: { id: sponsorId }, select: { sponsorPath: true, sponsorDepth: true } }),
+      orm.member.findUniqueOrThrow({ where: { id: slot.parentId }, select: { placementPath: true, placementDepth: true } }),
+    ]);
+    const id = await nextMemberId();
+    await orm.member.create({
+      data: {
+        id,
+        ...row,
+        sponsorId,
+        sponsorPath: [...sponsor.sponsorPath, id],
+        sponsorDepth: sponsor.sponsorDepth + 1,
+        placementParentId: slot.parentId,
+        placementPosition: slot.position,
+        placementPath: [...parent.placementPath, id],
+        placementDepth: parent.placementDepth + 1,
       },
-      { timeout: 20_000, maxWait: 60_000 },
-    );
+      select: { id: true },
+    });
+    if (Number.isFinite(width)) {
+      await db().execute`
+        UPDATE member SET placement_full = true
+        WHERE id = ${slot.parentId} AND (SELECT count(*) FROM member WHERE placement_parent_id = ${slot.parentId}) >= ${width}`;
+    }
+    return (await this.findMembers([id]))[0]!;
   },
 
   /** A member at the top of both trees (the company's first distributor, or an admin outside them). */
   async insertRoot(row: NewMemberRow, inTree: boolean): Promise<MemberRecord> {
-    return prisma().$transaction(async (tx) => {
-      const [{ id }] = await tx.$queryRaw<{ id: number }[]>`SELECT nextval('member_id_seq')::int AS id`;
-      const path = inTree ? [id] : [];
-      await tx.member.create({
-        data: { id, ...row, sponsorPath: path, sponsorDepth: 0, placementPath: path, placementDepth: 0 },
-      });
-      const [record] = await tx.$queryRaw<MemberRecord[]>`SELECT ${Prisma.raw(MEMBER_COLUMNS)} FROM member WHERE id = ${id}`;
-      return record!;
+    const id = await nextMemberId();
+    const path = inTree ? [id] : [];
+    await db().orm.member.create({
+      data: { id, ...row, sponsorPath: path, sponsorDepth: 0, placementPath: path, placementDepth: 0 },
     });
+    return (await this.findMembers([id]))[0]!;
   },
 };
+
+/** The id a new member will get (its path ends with it, so it is known before the insert). */
+async function nextMemberId(): Promise<number> {
+  const [row] = await db().sql<{ id: number }>`SELECT nextval('member_id_seq')::int AS id`;
+  return row!.id;
+}

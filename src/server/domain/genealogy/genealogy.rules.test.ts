@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decodeCursor, encodeCursor, memberVisibility, relativeLevel, subtreeUpperBound } from "./genealogy.rules";
+import { decodeCursor, encodeCursor, relativeLevel, subtreeUpperBound } from "./genealogy.rules";
 
 describe("subtreeUpperBound", () => {
   it("bounds exactly the descendants in array order", () => {
@@ -33,21 +33,5 @@ describe("cursors", () => {
     expect(decodeCursor(encodeCursor({ depth: 2, path: [1, 5, 6] }), root)).toBeNull();
     expect(decodeCursor("garbage!", root)).toBeNull();
     expect(decodeCursor(Buffer.from("2:1.4").toString("base64url"), root)).toBeNull();
-  });
-});
-
-describe("memberVisibility", () => {
-  const viewer = { id: 4, role: "DISTRIBUTOR", sponsorPath: [1, 4], placementPath: [1, 4] };
-  it.each([
-    ["themselves", { id: 4, sponsorPath: [1, 4], placementPath: [1, 4] }, "FULL"],
-    ["a recruit", { id: 7, sponsorPath: [1, 4, 7], placementPath: [1, 4, 7] }, "PUBLIC"],
-    ["a spillover placed below", { id: 8, sponsorPath: [1, 8], placementPath: [1, 4, 8] }, "PUBLIC"],
-    ["their sponsor", { id: 1, sponsorPath: [1], placementPath: [1] }, "PUBLIC"],
-    ["another line", { id: 5, sponsorPath: [1, 5], placementPath: [1, 5] }, "NONE"],
-  ] as const)("a distributor sees %s: %s", (_label, target, expected) => {
-    expect(memberVisibility(viewer, target)).toBe(expected);
-  });
-  it("admins see everyone in full", () => {
-    expect(memberVisibility({ ...viewer, role: "ADMIN" }, { id: 5, sponsorPath: [1, 5], placementPath: [1, 5] })).toBe("FULL");
   });
 });

@@ -11,11 +11,6 @@ export function subtreeUpperBound(path: readonly number[]): number[] {
   return upper;
 }
 
-/** Whether `member` lies in the subtree of `ancestorId` (the ancestor itself included). */
-export function isInSubtree(memberPath: readonly number[], ancestorId: number): boolean {
-  return memberPath.includes(ancestorId);
-}
-
 /** Levels below `ancestor` at which `memberPath` sits, or null when it is not a descendant. */
 export function relativeLevel(memberPath: readonly number[], ancestorId: number): number | null {
   const at = memberPath.indexOf(ancestorId);
@@ -40,32 +35,4 @@ export function decodeCursor(cursor: string, root: TreePosition): DownlineCursor
   // A cursor from another member's downline would leak nothing, but is a client bug.
   if (path.length !== depth + 1 || path[root.depth] !== root.id) return null;
   return { depth, path };
-}
-
-export type Visibility = "FULL" | "PUBLIC" | "NONE";
-
-/**
- * What a viewer may see of a member.
- * 1. admins see everything  2. members see all of their own record
- * 3. a distributor sees the non-private fields of their downline (placement or sponsor
- *    tree: every sponsored member is placed below the sponsor, so these coincide for
- *    recruits) and of their upline  4. nothing of other lines
- */
-export function memberVisibility(
-  viewer: { id: number; role: string; sponsorPath: readonly number[]; placementPath: readonly number[] },
-  target: { id: number; sponsorPath: readonly number[]; placementPath: readonly number[] },
-): Visibility {
-  if (viewer.role === "ADMIN") return "FULL";
-  if (viewer.id === target.id) return "FULL";
-  if (isInSubtree(target.placementPath, viewer.id) || isInSubtree(target.sponsorPath, viewer.id)) return "PUBLIC";
-  if (isInSubtree(viewer.placementPath, target.id) || isInSubtree(viewer.sponsorPath, target.id)) return "PUBLIC";
-  return "NONE";
-}
-
-/** Whether the viewer may look at the team of `target` (its downline, stats, events). */
-export function mayViewTeamOf(
-  viewer: { id: number; role: string },
-  target: { sponsorPath: readonly number[]; placementPath: readonly number[] },
-): boolean {
-  return viewer.role === "ADMIN" || isInSubtree(target.placementPath, viewer.id) || isInSubtree(target.sponsorPath, viewer.id);
 }

@@ -1,24 +1,26 @@
-import type { MemberRecord, Viewer } from "@/server/domain/member/member.types";
-import { forbidden, notFound } from "@/server/domain/shared/access.errors";
-import { cached } from "@/server/domain/shared/cached";
-import { genealogyRepository, type NewMemberRow } from "./genealogy.repository";
+import { randomBytes } from "node:crypto";
+import { hashPassword } from "@/server/auth/password";
+import { isUniqueViolation, transaction } from "@/server/db/unit-of-work";
+import type { MemberRecord } from "@/server/domain/member/member.types";
 import {
-  decodeCursor, encodeCursor, mayViewTeamOf, memberVisibility, type Visibility,
-} from "./genealogy.rules";
-import type { TreeName, TreePosition } from "./genealogy.types";
+  forbidden, isAccessError, isAdmin, mayViewTeamOf, memberVisibility, notFound, type Visibility,
+} from "@/server/domain/shared/access";
+import { cached } from "@/server/domain/shared/cached";
+import { FieldErrors, fieldError } from "@/server/domain/shared/input.errors";
+import { MAX_PAGE_SIZE, type Page } from "@/server/domain/shared/page";
+import type { Viewer } from "@/server/domain/shared/viewer";
+import { publish } from "@/server/events/bus";
+import { Topic } from "@/server/events/topics";
+import { emailTaken, normalizeRegistration, referralCodeFromBytes, sponsorNotFound, validateRegistration, type RegistrationInput } from "./enrolment.rules";
+import { GenealogyErrorCode } from "./genealogy.errors";
+import { genealogyRepository, type NewMemberRow } from "./genealogy.repository";
+import { decodeCursor, encodeCursor } from "./genealogy.rules";
+import type { DownlineEdge, TreeName, TreePosition } from "./genealogy.types";
 import {
   DEFAULT_PLACEMENT, placementConfigSchema, placementWidth, planPlacement, type PlacementConfig,
 } from "./placement.rules";
 
-export const MAX_PAGE = 200;
 const WEEK_MS = 7 * 24 * 3600 * 1000;
-
-export class GenealogyInputError extends Error {
-  constructor(readonly field: string, readonly code: string, message: string) {
-    super(message);
-    this.name = "GenealogyInputError";
-  }
-}
 
 async function loadMember(id: number): Promise<MemberRecord> {
   const [m] = await genealogyRepository.findMembers([id]);
@@ -57,57 +59,106 @@ export const genealogyService = {
     return valid;
   },
 
-  /** Inserts a new member below `sponsor` in both trees (placement per company settings). */
+  /**
+   * Signs up a distributor under the sponsor with `sponsorCode`: validates, hashes the
+   * password, places the member in both trees, then announces them to the sponsor's
+   * upline. Throws InputError (GenealogyErrorCode) for bad input; writes nothing then.
+   */
+  async enrol(raw: RegistrationInput): Promise<MemberRecord> {
+    const input = normalizeRegistration(raw);
+    const errors = new FieldErrors<GenealogyErrorCode>().addAll(validateRegistration(input));
+    const sponsor = errors.has("sponsorCode") ? null : await genealogyRepository.findByReferralCode(input.sponsorCode);
+    if (!errors.has("sponsorCode")) {
+      if (!sponsor || sponsor.placementPath.length === 0) errors.addAll([sponsorNotFound()]);
+      else if (sponsor.status !== "ACTIVE") errors.add("sponsorCode", GenealogyErrorCode.SPONSOR_INACTIVE, "This sponsor cannot recruit at the moment.");
+    }
+    if (!errors.has("email") && (await genealogyRepository.emailExists(input.email))) errors.addAll([emailTaken()]);
+    errors.throwIfAny();
+    const row: NewMemberRow = {
+      email: input.email,
+      passwordHash: await hashPassword(input.password),
+      firstName: input.firstName,
+      lastName: input.lastName,
+      country: input.country,
+      phone: input.phone,
+      referralCode: await newReferralCode(),
+      role: "DISTRIBUTOR",
+    };
+    let member: MemberRecord;
+    try {
+      member = await this.place(row, sponsor!);
+    } catch (err) {
+      // Two sign-ups with one e-mail at once: the unique index decides.
+      if (isUniqueViolation(err, "email")) throw fieldError("email", GenealogyErrorCode.EMAIL_TAKEN, emailTaken().message);
+      throw err;
+    }
+    const { email: _email, phone: _phone, ...publicFields } = member;
+    publish(Topic.TeamChanged, { kind: "JOINED", member: { ...publicFields, joinedAt: member.joinedAt.toISOString() } });
+    return member;
+  },
+
+  /** The name shown on a referral link's join page (public: first and last name only). */
+  async sponsorPreview(code: string): Promise<{ firstName: string; lastName: string } | null> {
+    const sponsor = await genealogyRepository.findByReferralCode(code.trim().toUpperCase());
+    return sponsor && sponsor.status === "ACTIVE" && sponsor.placementPath.length > 0
+      ? { firstName: sponsor.firstName, lastName: sponsor.lastName }
+      : null;
+  },
+
+  /** Inserts a new member below `sponsor` in both trees (placement per company settings), under the placement lock. */
   async place(row: NewMemberRow, sponsor: MemberRecord): Promise<MemberRecord> {
     const config = await this.placementConfig();
-    return genealogyRepository.insertPlaced(
-      row,
-      sponsor.id,
-      (view) => planPlacement(config, { id: sponsor.id, preferredLeg: sponsor.preferredLeg }, view),
-      placementWidth(config),
+    return transaction(
+      async () => {
+        await genealogyRepository.lockPlacements();
+        return genealogyRepository.insertPlaced(
+          row,
+          sponsor.id,
+          (view) => planPlacement(config, { id: sponsor.id, preferredLeg: sponsor.preferredLeg }, view),
+          placementWidth(config),
+        );
+      },
+      { timeout: 20_000, maxWait: 60_000 },
     );
   },
 
   insertRoot(row: NewMemberRow, inTree: boolean): Promise<MemberRecord> {
-    return genealogyRepository.insertRoot(row, inTree);
+    return transaction(() => genealogyRepository.insertRoot(row, inTree));
   },
 
   /** What `viewer` may see of `target`. */
   async visibility(viewer: Viewer, target: MemberRecord): Promise<Visibility> {
-    if (viewer.role === "ADMIN" || viewer.id === target.id) return "FULL";
+    if (isAdmin(viewer) || viewer.id === target.id) return "FULL";
     return memberVisibility({ ...(await loadMember(viewer.id)), role: viewer.role }, target);
   },
 
   async downline(
     viewer: Viewer,
     args: { memberId?: number | null; tree: TreeName; maxDepth?: number | null; first?: number | null; after?: string | null },
-  ) {
-    if (args.maxDepth != null && args.maxDepth < 1) throw new GenealogyInputError("maxDepth", "INVALID", "maxDepth must be at least 1.");
+  ): Promise<Page<DownlineEdge>> {
+    if (args.maxDepth != null && args.maxDepth < 1) throw fieldError("maxDepth", GenealogyErrorCode.INVALID, "maxDepth must be at least 1.");
     const first = args.first ?? 50;
-    if (first < 1 || first > MAX_PAGE) throw new GenealogyInputError("first", "INVALID", `first must be between 1 and ${MAX_PAGE}.`);
+    if (first < 1 || first > MAX_PAGE_SIZE) throw fieldError("first", GenealogyErrorCode.INVALID, `first must be between 1 and ${MAX_PAGE_SIZE}.`);
     const target = await teamRoot(viewer, args.memberId);
     const root = positionOf(target, args.tree);
-    if (!root) return { totalCount: 0, edges: [], pageInfo: { hasNextPage: false, endCursor: null } };
+    if (!root) return { totalCount: 0, rows: [], hasNextPage: false };
     let after = null;
     if (args.after) {
       after = decodeCursor(args.after, root);
-      if (!after) throw new GenealogyInputError("after", "INVALID", "This cursor does not belong to this downline.");
+      if (!after) throw fieldError("after", GenealogyErrorCode.INVALID, "This cursor does not belong to this downline.");
     }
     const [rows, levels] = await Promise.all([
       genealogyRepository.downlinePage(args.tree, root, args.maxDepth ?? null, after, first + 1),
       genealogyRepository.levelCounts(args.tree, root, args.maxDepth ?? null, new Date()),
     ]);
     const page = rows.slice(0, first);
+    // Edges carry their own cursors: a downline is paged by (depth, path), not by id.
     const edges = page.map((r) => ({
       depth: r.depth - root.depth,
       cursor: encodeCursor({ depth: r.depth, path: r.path }),
       node: r as MemberRecord,
     }));
-    return {
-      totalCount: levels.reduce((sum, l) => sum + l.count, 0),
-      edges,
-      pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null },
-    };
+    return { totalCount: levels.reduce((sum, l) => sum + l.count, 0), rows: edges, hasNextPage: rows.length > first };
   },
 
   /** The path from the root down to the member's parent (the root first). */
@@ -142,18 +193,26 @@ export const genealogyService = {
     };
   },
 
-  /** Whether `viewer` may follow team events of `memberId`. */
-  /** The member whose team the viewer asks about (throws when the viewer may not see it). */
+  /** The member whose team the viewer asks about (FORBIDDEN when the viewer may not see it, NOT_FOUND when there is none). */
   memberForTeam(viewer: Viewer, memberId: number): Promise<MemberRecord> {
     return teamRoot(viewer, memberId);
   },
 
+  /** Whether `viewer` may follow the team (and volume) of `memberId`. A database failure is an error, not a "no". */
   async mayWatchTeam(viewer: Viewer, memberId: number): Promise<boolean> {
     try {
       await teamRoot(viewer, memberId);
       return true;
-    } catch {
-      return false;
+    } catch (err) {
+      if (isAccessError(err)) return false;
+      throw err;
     }
   },
 };
+
+async function newReferralCode(): Promise<string> {
+  for (;;) {
+    const code = referralCodeFromBytes(randomBytes(8));
+    if (!(await genealogyRepository.referralCodeExists(code))) return code;
+  }
+}

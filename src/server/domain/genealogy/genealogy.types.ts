@@ -1,3 +1,5 @@
+import type { MemberRecord } from "@/server/domain/member/member.types";
+
 export type TreeName = "SPONSOR" | "PLACEMENT";
 
 /** A member's position in one tree: the path runs from the root to the member itself. */
@@ -11,4 +13,11 @@ export interface LevelCount {
   level: number;
   count: number;
   newSince: number;
+}
+
+/** One member of a downline page, with its level below the root and its cursor. */
+export interface DownlineEdge {
+  depth: number;
+  cursor: string;
+  node: MemberRecord;
 }

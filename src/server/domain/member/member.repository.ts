@@ -1,5 +1,8 @@
-import { prisma, type Prisma } from "@/server/db/client";
-import type { MemberRecord, MemberStatusName, RoleName } from "./member.types";
+import type { Prisma } from "@/server/db/client";
+import { db } from "@/server/db/unit-of-work";
+import { toPage, type Page } from "@/server/domain/shared/page";
+import type { RoleName } from "@/server/domain/shared/viewer";
+import type { MemberListFilter, MemberRecord, MemberStatusName, ProfileChangeRecord } from "./member.types";
 
 const memberSelect = {
   id: true, email: true, firstName: true, lastName: true, country: true, phone: true,
@@ -8,60 +11,29 @@ const memberSelect = {
   placementPath: true, placementDepth: true, joinedAt: true,
 } satisfies Prisma.MemberSelect;
 
-export interface MemberListFilter {
-  country?: string | null;
-  role?: RoleName | null;
-  status?: MemberStatusName | null;
-  joinedAfter?: Date | null;
-  joinedBefore?: Date | null;
-}
-
 export const memberRepository = {
   findById(id: number): Promise<MemberRecord | null> {
-    return prisma().member.findUnique({ where: { id }, select: memberSelect });
+    return db().orm.member.findUnique({ where: { id }, select: memberSelect });
   },
 
   findManyByIds(ids: readonly number[]): Promise<MemberRecord[]> {
-    return prisma().member.findMany({ where: { id: { in: [...ids] } }, select: memberSelect });
+    return db().orm.member.findMany({ where: { id: { in: [...ids] } }, select: memberSelect });
   },
 
-  findByReferralCode(code: string): Promise<MemberRecord | null> {
-    return prisma().member.findUnique({ where: { referralCode: code }, select: memberSelect });
+  findCredentials(email: string): Promise<{ id: number; role: RoleName; status: MemberStatusName; passwordHash: string } | null> {
+    return db().orm.member.findUnique({ where: { email }, select: { id: true, role: true, status: true, passwordHash: true } });
   },
 
-  async findCredentials(email: string): Promise<{ id: number; role: RoleName; status: MemberStatusName; passwordHash: string } | null> {
-    return prisma().member.findUnique({
-      where: { email },
-      select: { id: true, role: true, status: true, passwordHash: true },
-    });
+  update(memberId: number, data: Prisma.MemberUpdateInput): Promise<MemberRecord> {
+    return db().orm.member.update({ where: { id: memberId }, data, select: memberSelect });
   },
 
-  async emailExists(email: string): Promise<boolean> {
-    return (await prisma().member.count({ where: { email } })) > 0;
+  async addProfileChanges(memberId: number, changedById: number, changes: readonly { field: string; oldValue: string; newValue: string }[]) {
+    await db().orm.profileChange.createMany({ data: changes.map((c) => ({ memberId, changedById, ...c })) });
   },
 
-  async referralCodeExists(code: string): Promise<boolean> {
-    return (await prisma().member.count({ where: { referralCode: code } })) > 0;
-  },
-
-  /** Applies the changes and records each one in the profile history, atomically. */
-  async updateWithHistory(
-    memberId: number,
-    changedById: number,
-    changes: { field: string; oldValue: string; newValue: string }[],
-    data: Prisma.MemberUpdateInput,
-  ): Promise<MemberRecord> {
-    return prisma().$transaction(async (tx) => {
-      const updated = await tx.member.update({ where: { id: memberId }, data, select: memberSelect });
-      await tx.profileChange.createMany({
-        data: changes.map((c) => ({ memberId, changedById, field: c.field, oldValue: c.oldValue, newValue: c.newValue })),
-      });
-      return updated;
-    });
-  },
-
-  async profileChanges(memberId: number, limit: number) {
-    const rows = await prisma().profileChange.findMany({
+  async profileChanges(memberId: number, limit: number): Promise<ProfileChangeRecord[]> {
+    const rows = await db().orm.profileChange.findMany({
       where: { memberId },
       orderBy: [{ changedAt: "desc" }, { id: "desc" }],
       take: limit,
@@ -74,7 +46,7 @@ export const memberRepository = {
   },
 
   /** Admin list: newest first, keyset-paginated on id. */
-  async list(filter: MemberListFilter, search: string | null, first: number, afterId: number | null) {
+  async list(filter: MemberListFilter, search: string | null, first: number, afterId: number | null): Promise<Page<MemberRecord>> {
     const where: Prisma.MemberWhereInput = {
       country: filter.country ?? undefined,
       role: filter.role ?? undefined,
@@ -92,15 +64,16 @@ export const memberRepository = {
         ],
       }));
     }
+    const orm = db().orm;
     const [rows, totalCount] = await Promise.all([
-      prisma().member.findMany({
+      orm.member.findMany({
         where: afterId ? { AND: [where, { id: { lt: afterId } }] } : where,
         orderBy: { id: "desc" },
         take: first + 1,
         select: memberSelect,
       }),
-      prisma().member.count({ where }),
+      orm.member.count({ where }),
     ]);
-    return { rows: rows.slice(0, first), hasNextPage: rows.length > first, totalCount };
+    return toPage(rows, first, totalCount);
   },
 };

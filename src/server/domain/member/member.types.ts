@@ -1,4 +1,5 @@
-export type RoleName = "ADMIN" | "DISTRIBUTOR";
+import type { RoleName } from "@/server/domain/shared/viewer";
+
 export type MemberStatusName = "ACTIVE" | "SUSPENDED";
 
 /** A member as the domain hands it out: plain data, no ORM types. */
@@ -23,8 +24,19 @@ export interface MemberRecord {
   joinedAt: Date;
 }
 
-/** Who is asking. */
-export interface Viewer {
-  id: number;
-  role: RoleName;
+export interface MemberListFilter {
+  country?: string | null;
+  role?: RoleName | null;
+  status?: MemberStatusName | null;
+  joinedAfter?: Date | null;
+  joinedBefore?: Date | null;
+}
+
+export interface ProfileChangeRecord {
+  id: string;
+  field: string;
+  oldValue: string | null;
+  newValue: string | null;
+  changedAt: Date;
+  changedBy: { id: number; firstName: string; lastName: string } | null;
 }

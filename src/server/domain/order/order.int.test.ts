@@ -2,11 +2,13 @@ import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { hundredths } from "@/lib/money";
 import { catalogService } from "@/server/domain/catalog/catalog.service";
-import type { MemberRecord, Viewer } from "@/server/domain/member/member.types";
+import type { MemberRecord } from "@/server/domain/member/member.types";
+import type { Viewer } from "@/server/domain/shared/viewer";
 import { InputError } from "@/server/domain/shared/input.errors";
 import { volumeService } from "@/server/domain/volume/volume.service";
 import { volumesFromEntries } from "@/server/domain/volume/volume.rules";
 import { ADDRESS, createAdmin, createProduct, createRoot, defaultWarehouse, orderKeyFor, placeUnder, usePlacement, viewerOf } from "@/test/factories";
+import { orderExportService } from "./order-export.service";
 import { orderService } from "./order.service";
 
 let admin: Viewer;
@@ -136,8 +138,8 @@ describe("closed periods", () => {
     const { volumeRepository } = await import("@/server/domain/volume/volume.repository");
     const last = await volumeRepository.ensurePeriod("MONTHLY", new Date(Date.UTC(2020, 0, 1)), new Date(Date.UTC(2020, 1, 1)));
     await volumeService.closePeriod(admin, last.id, new Date(Date.UTC(2020, 1, 2)));
-    const { transaction } = await import("@/server/db/client");
-    await transaction((tx) => tx.$executeRaw`UPDATE sales_order SET period_id = ${last.id} WHERE id = ${order.id}`);
+    const { db } = await import("@/server/db/unit-of-work");
+    await db().execute`UPDATE sales_order SET period_id = ${last.id} WHERE id = ${order.id}`;
 
     const before = await totals(root.id);
     await orderService.refund(admin, order.id, null);
@@ -154,13 +156,13 @@ describe("CSV export", () => {
     const orders = [];
     for (let i = 0; i < 3; i++) orders.push(await buy(root, product.id, i + 1));
     let csv = "";
-    for await (const chunk of orderService.exportCsv(admin, { memberId: root.id })) csv += chunk;
+    for await (const chunk of orderExportService.csv(admin, { memberId: root.id })) csv += chunk;
     const lines = csv.trim().split("\r\n");
     expect(lines[0]).toMatch(/^id,placedAt,status,memberId,member,/);
     expect(lines).toHaveLength(4);
     expect(lines.slice(1).map((l) => Number(l.split(",")[0]))).toEqual(orders.map((o) => o.id));
     expect(csv).toContain(`"'=HYPERLINK(1) Root"`);
-    await expect(orderService.exportCsv(viewerOf(root), {}).next()).rejects.toThrow(/may not/);
+    await expect(orderExportService.csv(viewerOf(root), {}).next()).rejects.toThrow(/may not/);
   });
 });
 

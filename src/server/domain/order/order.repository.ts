@@ -1,12 +1,14 @@
 import { formatHundredths } from "@/lib/money";
-import { prisma, Prisma, transaction, type Tx } from "@/server/db/client";
-import { defaultDriver } from "@/server/db/driver";
+import { Prisma } from "@/server/db/client";
+import { db } from "@/server/db/unit-of-work";
+import { toPage, type Page } from "@/server/domain/shared/page";
 import type { OrderStatusName, PricedOrder, ShippingAddress } from "./order.rules";
-import type { CustomerRecord, OrderFilter, OrderRecord } from "./order.types";
+import type { OrderFilter, OrderRecord, PaymentAttemptRecord, StoredRefundPlan } from "./order.types";
 
 const orderInclude = {
   lines: { orderBy: { id: "asc" } },
-  payments: { orderBy: { id: "asc" } },
+  // Money that moved; attempts still in flight or refused are read apart.
+  payments: { where: { status: "SUCCEEDED" }, orderBy: { id: "asc" } },
 } satisfies Prisma.OrderInclude;
 type OrderRow = Prisma.OrderGetPayload<{ include: typeof orderInclude }>;
 
@@ -24,7 +26,7 @@ function toRecord(o: OrderRow): OrderRecord {
       unitPrice: l.unitPrice.toFixed(2), unitPv: l.unitPv.toFixed(2), unitBv: l.unitBv.toFixed(2),
     })),
     payments: o.payments.map((p) => ({
-      id: p.id, kind: p.kind, provider: p.provider, reference: p.reference, amount: p.amount.toFixed(2), currency: p.currency, createdAt: p.createdAt,
+      id: p.id, kind: p.kind, provider: p.provider, reference: p.reference ?? "", amount: p.amount.toFixed(2), currency: p.currency, createdAt: p.createdAt,
     })),
   };
 }
@@ -55,47 +57,46 @@ export interface NewOrder {
 
 const TAX_SETTING = "order.taxRates";
 
-/** The columns of the orders export, in order. */
-export const ORDER_EXPORT_COLUMNS = [
-  "id", "placedAt", "status", "memberId", "member", "memberEmail", "customer", "currency", "subtotal", "tax", "total",
-  "refunded", "pv", "bv", "items", "shipCountry", "paidAt", "shippedAt", "deliveredAt", "cancelledAt",
-] as const;
+type PaymentRow = Prisma.PaymentGetPayload<object>;
+
+function toAttempt(p: PaymentRow): PaymentAttemptRecord {
+  const key = p.idempotencyKey ?? `payment:${p.id}`;
+  return {
+    id: p.id, orderId: p.orderId, kind: p.kind, status: p.status, provider: p.provider, amount: p.amount.toFixed(2),
+    currency: p.currency, idempotencyKey: key, sequence: Number(key.split(":").at(-1)) || 0,
+    plan: (p.plan as StoredRefundPlan | null) ?? null, leaseUntil: p.leaseUntil,
+  };
+}
 
 export const orderRepository = {
-  transaction,
-
   async taxRatesSetting(): Promise<unknown> {
-    const row = await prisma().setting.findUnique({ where: { key: TAX_SETTING } });
+    const row = await db().orm.setting.findUnique({ where: { key: TAX_SETTING } });
     return row?.value ?? null;
   },
 
-  async saveTaxRatesSetting(value: Record<string, number>): Promise<void> {
-    await prisma().setting.upsert({ where: { key: TAX_SETTING }, create: { key: TAX_SETTING, value }, update: { value } });
-  },
-
   async findById(id: number): Promise<OrderRecord | null> {
-    const o = await prisma().order.findUnique({ where: { id }, include: orderInclude });
+    const o = await db().orm.order.findUnique({ where: { id }, include: orderInclude });
     return o && toRecord(o);
   },
 
   async findByKey(placedById: number, idempotencyKey: string): Promise<{ order: OrderRecord; requestHash: string } | null> {
-    const o = await prisma().order.findUnique({ where: { placedById_idempotencyKey: { placedById, idempotencyKey } }, include: orderInclude });
+    const o = await db().orm.order.findUnique({ where: { placedById_idempotencyKey: { placedById, idempotencyKey } }, include: orderInclude });
     return o && { order: toRecord(o), requestHash: o.requestHash };
   },
 
-  /** The order, its row locked until the transaction ends (status changes take turns). */
-  async lock(tx: Tx, id: number): Promise<OrderRecord | null> {
-    const locked = await tx.$queryRaw<{ id: number }[]>`SELECT id FROM sales_order WHERE id = ${id} FOR UPDATE`;
+  /** The order, its row locked until the transaction ends (status and money changes take turns). */
+  async lock(id: number): Promise<OrderRecord | null> {
+    const locked = await db().sql<{ id: number }>`SELECT id FROM sales_order WHERE id = ${id} FOR UPDATE`;
     if (locked.length === 0) return null;
-    return toRecord(await tx.order.findUniqueOrThrow({ where: { id }, include: orderInclude }));
+    return this.reload(id);
   },
 
-  async reload(tx: Tx, id: number): Promise<OrderRecord> {
-    return toRecord(await tx.order.findUniqueOrThrow({ where: { id }, include: orderInclude }));
+  async reload(id: number): Promise<OrderRecord> {
+    return toRecord(await db().orm.order.findUniqueOrThrow({ where: { id }, include: orderInclude }));
   },
 
-  async insert(tx: Tx, o: NewOrder): Promise<number> {
-    const created = await tx.order.create({
+  async insert(o: NewOrder): Promise<number> {
+    const created = await db().orm.order.create({
       data: {
         memberId: o.memberId, customerId: o.customerId, placedById: o.placedById, currency: o.currency,
         subtotal: dec(o.priced.subtotal), tax: dec(o.priced.tax), total: dec(o.priced.total),
@@ -115,92 +116,84 @@ export const orderRepository = {
   },
 
   async update(
-    tx: Tx,
     id: number,
     patch: { status?: OrderStatusName; periodId?: number; paidAt?: Date; shippedAt?: Date; deliveredAt?: Date; cancelledAt?: Date; refundedTotal?: number },
   ): Promise<void> {
     const { refundedTotal, ...rest } = patch;
-    await tx.order.update({ where: { id }, data: { ...rest, ...(refundedTotal != null ? { refundedTotal: dec(refundedTotal) } : {}) } });
+    await db().orm.order.update({ where: { id }, data: { ...rest, ...(refundedTotal != null ? { refundedTotal: dec(refundedTotal) } : {}) } });
   },
 
-  async addRefundedQuantities(tx: Tx, lines: readonly { id: number; quantity: number }[]): Promise<void> {
+  async addRefundedQuantities(lines: readonly { id: number; quantity: number }[]): Promise<void> {
     for (const l of lines) {
-      await tx.orderLine.update({ where: { id: l.id }, data: { refundedQuantity: { increment: l.quantity } } });
+      await db().orm.orderLine.update({ where: { id: l.id }, data: { refundedQuantity: { increment: l.quantity } } });
     }
   },
 
-  async addPayment(tx: Tx, p: { orderId: number; kind: "CHARGE" | "REFUND"; provider: string; reference: string; amount: number; currency: string }) {
-    await tx.payment.create({ data: { ...p, amount: dec(p.amount) } });
+  /** The charge or refund of this order whose provider call has not been settled, if any. */
+  async pendingPayment(orderId: number): Promise<PaymentAttemptRecord | null> {
+    const p = await db().orm.payment.findFirst({ where: { orderId, status: "PENDING" } });
+    return p && toAttempt(p);
+  },
+
+  async attemptCount(orderId: number, kind: "CHARGE" | "REFUND"): Promise<number> {
+    return db().orm.payment.count({ where: { orderId, kind } });
+  },
+
+  /** Writes an attempt PENDING, before its provider call (the partial unique index allows one per order). */
+  async beginPayment(a: {
+    orderId: number; kind: "CHARGE" | "REFUND"; provider: string; amount: number; currency: string; idempotencyKey: string;
+    plan: StoredRefundPlan | null; leaseUntil: Date;
+  }): Promise<PaymentAttemptRecord> {
+    const { plan, amount, ...rest } = a;
+    const p = await db().orm.payment.create({
+      data: { ...rest, amount: dec(amount), status: "PENDING", plan: plan ? (plan as unknown as Prisma.InputJsonValue) : Prisma.DbNull },
+    });
+    return toAttempt(p);
+  },
+
+  async setLease(paymentId: number, until: Date): Promise<void> {
+    await db().orm.payment.update({ where: { id: paymentId }, data: { leaseUntil: until } });
+  },
+
+  /**
+   * Settles a pending attempt with the provider's answer; false when it was settled
+   * already (another request finished it first).
+   */
+  async settlePayment(paymentId: number, outcome: { status: "SUCCEEDED"; reference: string } | { status: "FAILED"; failure: string }): Promise<boolean> {
+    const { count } = await db().orm.payment.updateMany({
+      where: { id: paymentId, status: "PENDING" },
+      data: { ...outcome, settledAt: new Date(), leaseUntil: null },
+    });
+    return count === 1;
+  },
+
+  /** The provider's reference of the order's settled charge. */
+  async chargeReference(orderId: number): Promise<string | null> {
+    const p = await db().orm.payment.findFirst({ where: { orderId, kind: "CHARGE", status: "SUCCEEDED" }, select: { reference: true } });
+    return p?.reference ?? null;
   },
 
   /** Newest first, keyset on id. */
-  async list(filter: OrderFilter, limit: number, beforeId: number | null) {
+  async list(filter: OrderFilter, limit: number, beforeId: number | null): Promise<Page<OrderRecord>> {
     const where = orderWhere(filter);
+    const { orm } = db();
     const [rows, totalCount] = await Promise.all([
-      prisma().order.findMany({
+      orm.order.findMany({
         where: beforeId ? { AND: [where, { id: { lt: beforeId } }] } : where,
         include: orderInclude,
         orderBy: { id: "desc" },
         take: limit + 1,
       }),
-      prisma().order.count({ where }),
+      orm.order.count({ where }),
     ]);
-    return { rows: rows.slice(0, limit).map(toRecord), hasNextPage: rows.length > limit, totalCount };
-  },
-
-  async createCustomer(data: Omit<CustomerRecord, "id" | "createdAt">): Promise<CustomerRecord> {
-    return prisma().customer.create({ data });
-  },
-
-  findCustomer(id: number): Promise<CustomerRecord | null> {
-    return prisma().customer.findUnique({ where: { id } });
-  },
-
-  findCustomers(ids: readonly number[]): Promise<CustomerRecord[]> {
-    return prisma().customer.findMany({ where: { id: { in: [...ids] } } });
-  },
-
-  customersOf(distributorId: number, limit: number): Promise<CustomerRecord[]> {
-    return prisma().customer.findMany({ where: { distributorId }, orderBy: [{ lastName: "asc" }, { firstName: "asc" }], take: limit });
-  },
-
-  /** Paid sales in [from, to) per currency: orders, gross total, refunds. */
-  async salesBetween(from: Date, to: Date) {
-    return defaultDriver().query<{ currency: string; orders: number; total: string; refunded: string }>(
-      `SELECT currency, count(*)::int AS orders, sum(total)::text AS total, sum(refunded_total)::text AS refunded
-       FROM sales_order WHERE paid_at >= $1 AND paid_at < $2 GROUP BY currency ORDER BY sum(total) DESC`,
-      [from, to],
-    );
-  },
-
-  /** Best sellers by units (refunds taken off) among orders paid in [from, to). */
-  async topProducts(from: Date, to: Date, limit: number) {
-    return defaultDriver().query<{ product_id: number; sku: string; name: string; units: number; pv: string }>(
-      `SELECT l.product_id, l.sku, l.name, sum(l.quantity - l.refunded_quantity)::int AS units,
-         sum((l.quantity - l.refunded_quantity) * l.unit_pv)::text AS pv
-       FROM sales_order o JOIN order_line l ON l.order_id = o.id
-       WHERE o.paid_at >= $1 AND o.paid_at < $2
-       GROUP BY l.product_id, l.sku, l.name HAVING sum(l.quantity - l.refunded_quantity) > 0
-       ORDER BY units DESC, l.product_id LIMIT $3`,
-      [from, to, limit],
-    );
-  },
-
-  /** A member's own and customers' paid order totals per UTC day in [from, to), per currency. */
-  async salesByDay(memberId: number | null, from: Date, to: Date) {
-    return defaultDriver().query<{ day: Date; currency: string; total: string; orders: number }>(
-      `SELECT date_trunc('day', paid_at AT TIME ZONE 'UTC') AS day, currency, sum(total - refunded_total)::text AS total, count(*)::int AS orders
-       FROM sales_order WHERE paid_at >= $2 AND paid_at < $3 AND ($1::int IS NULL OR member_id = $1)
-       GROUP BY 1, 2 ORDER BY 1`,
-      [memberId, from, to],
-    );
+    return toPage(rows.map(toRecord), limit, totalCount);
   },
 
   /** Pages through orders oldest first for exports, without holding them all in memory. */
   async *exportRows(filter: OrderFilter, pageSize = 1000) {
     let afterId = 0;
     for (;;) {
-      const rows = await prisma().order.findMany({
+      const rows = await db().orm.order.findMany({
         where: { AND: [orderWhere(filter), { id: { gt: afterId } }] },
         include: { lines: true, member: { select: { firstName: true, lastName: true, email: true } }, customer: { select: { firstName: true, lastName: true } } },
         orderBy: { id: "asc" },

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { nextStatus, normalizeOrderRequest, planRefund, priceOrder, type CatalogEntry } from "./order.rules";
+import type { CatalogEntry } from "@/server/domain/catalog/catalog.types";
+import { nextStatus, normalizeOrderRequest, planRefund, priceOrder } from "./order.rules";
 
 const address = { name: "Mia Schmidt", line1: "Hauptstr. 1", city: "Berlin", postalCode: "10115", country: "de" };
 const catalog = new Map<number, CatalogEntry>([

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { applyBasisPoints } from "@/lib/money";
+import type { CatalogEntry } from "@/server/domain/catalog/catalog.types";
 import type { FieldError } from "@/server/domain/shared/input.errors";
 import { OrderErrorCode } from "./order.errors";
 
@@ -34,8 +35,8 @@ export type TaxRates = z.infer<typeof taxRatesSchema>;
  * Checks and normalises an order request. Lines for one product are merged, so an
  * order holds each product once.
  */
-export function normalizeOrderRequest(input: OrderRequest): { request: OrderRequest; errors: FieldError[] } {
-  const errors: FieldError[] = [];
+export function normalizeOrderRequest(input: OrderRequest): { request: OrderRequest; errors: FieldError<OrderErrorCode>[] } {
+  const errors: FieldError<OrderErrorCode>[] = [];
   const currency = input.currency.trim().toUpperCase();
   if (!/^[A-Z]{3}$/.test(currency)) errors.push({ field: "currency", code: OrderErrorCode.INVALID, message: "A three-letter ISO 4217 code." });
   const key = input.idempotencyKey.trim();
@@ -84,17 +85,6 @@ export function requestFingerprint(memberId: number, customerId: number | null, 
   return JSON.stringify([memberId, customerId, r.currency, r.lines.map((l) => [l.productId, l.quantity]), r.shippingAddress]);
 }
 
-export interface CatalogEntry {
-  id: number;
-  sku: string;
-  name: string;
-  active: boolean;
-  pv: number;
-  bv: number;
-  /** currency → price in cents */
-  prices: Record<string, number>;
-}
-
 export interface PricedLine {
   productId: number;
   sku: string;
@@ -120,8 +110,8 @@ export function priceOrder(
   catalog: ReadonlyMap<number, CatalogEntry>,
   taxBasisPoints: number,
   fieldOf: (productId: number) => string,
-): { order: PricedOrder | null; errors: FieldError[] } {
-  const errors: FieldError[] = [];
+): { order: PricedOrder | null; errors: FieldError<OrderErrorCode>[] } {
+  const errors: FieldError<OrderErrorCode>[] = [];
   const lines: PricedLine[] = [];
   for (const line of request.lines) {
     const product = catalog.get(line.productId);
@@ -206,8 +196,8 @@ export interface RefundPlan {
 export function planRefund(
   order: { subtotal: number; tax: number; total: number; refundedTotal: number; lines: OrderLineState[] },
   requested: { lineId: number; quantity: number }[] | null,
-): { plan: RefundPlan | null; errors: FieldError[] } {
-  const errors: FieldError[] = [];
+): { plan: RefundPlan | null; errors: FieldError<OrderErrorCode>[] } {
+  const errors: FieldError<OrderErrorCode>[] = [];
   const want = new Map<number, number>();
   if (requested == null) {
     for (const l of order.lines) if (l.quantity > l.refundedQuantity) want.set(l.id, l.quantity - l.refundedQuantity);

@@ -1,23 +1,26 @@
 import { createHash } from "node:crypto";
-import { formatHundredths, hundredths } from "@/lib/money";
+import { hundredths } from "@/lib/money";
+import { isUniqueViolation, transaction } from "@/server/db/unit-of-work";
 import { catalogService } from "@/server/domain/catalog/catalog.service";
+import { customerService } from "@/server/domain/customer/customer.service";
+import type { CustomerRecord } from "@/server/domain/customer/customer.types";
 import { memberService } from "@/server/domain/member/member.service";
-import type { Viewer } from "@/server/domain/member/member.types";
-import { forbidden, notFound } from "@/server/domain/shared/access.errors";
+import { forbidden, isAdmin, isSelfOrAdmin, notFound, requireAdmin } from "@/server/domain/shared/access";
 import { cached } from "@/server/domain/shared/cached";
-import { fieldError, InputError, type FieldError } from "@/server/domain/shared/input.errors";
-import { volumeService } from "@/server/domain/volume/volume.service";
-import type { VolumeChange } from "@/server/domain/volume/volume.types";
+import { FieldErrors, fieldError, InputError } from "@/server/domain/shared/input.errors";
+import { pageSize } from "@/server/domain/shared/page";
+import type { Viewer } from "@/server/domain/shared/viewer";
+import { volumeService, type PostingContext } from "@/server/domain/volume/volume.service";
 import { publish } from "@/server/events/bus";
 import { Topic } from "@/server/events/topics";
 import { OrderErrorCode } from "./order.errors";
-import { ORDER_EXPORT_COLUMNS, orderRepository } from "./order.repository";
+import { orderRepository } from "./order.repository";
 import {
   nextStatus, normalizeOrderRequest, planRefund, priceOrder, requestFingerprint, taxRatesSchema,
   type OrderAction, type OrderRequest, type TaxRates,
 } from "./order.rules";
-import type { CustomerRecord, OrderFilter, OrderRecord } from "./order.types";
-import { paymentProvider } from "./payment-providers";
+import type { OrderFilter, OrderRecord, PaymentAttemptRecord, StoredRefundPlan } from "./order.types";
+import { PaymentDeclined, paymentProvider, type PaymentProvider } from "./payment-providers";
 
 export interface PlaceOrderInput extends OrderRequest {
   memberId?: number | null;
@@ -31,18 +34,19 @@ class OutOfStock extends Error {
   }
 }
 
-const isAdmin = (v: Viewer) => v.role === "ADMIN";
-
-function isUniqueViolation(err: unknown): boolean {
-  const e = err as { code?: string; message?: string };
-  return e?.code === "P2002" || /unique constraint/i.test(e?.message ?? "");
-}
+/** How long a request drives the provider call it claimed; after that a retry may take it over. */
+const PAYMENT_LEASE_MS = 60_000;
 
 function refuse(action: OrderAction, order: OrderRecord): never {
   throw fieldError("orderId", OrderErrorCode.INVALID_TRANSITION, `A ${order.status.toLowerCase()} order cannot be ${{
     PAY: "paid", SHIP: "shipped", DELIVER: "delivered", CANCEL: "cancelled", REFUND: "refunded",
   }[action]}.`);
 }
+
+const isPaid = (o: OrderRecord) => o.status === "PAID" || o.status === "SHIPPED" || o.status === "DELIVERED";
+
+const inProgress = () =>
+  fieldError("orderId", OrderErrorCode.PAYMENT_IN_PROGRESS, "A payment or refund of this order is being processed; try again in a moment.");
 
 /** Line states in hundredths, for the refund rules. */
 function lineStates(o: OrderRecord) {
@@ -56,10 +60,6 @@ const taxSetting = cached(async (): Promise<TaxRates> => {
   const parsed = taxRatesSchema.safeParse(await orderRepository.taxRatesSetting());
   return parsed.success ? parsed.data : {};
 }, 5_000);
-
-function taxRates(): Promise<TaxRates> {
-  return taxSetting.get();
-}
 
 async function announcePlaced(order: OrderRecord, customer: CustomerRecord | null): Promise<void> {
   const member = await memberService.findById(order.memberId);
@@ -78,50 +78,138 @@ async function announcePlaced(order: OrderRecord, customer: CustomerRecord | nul
   });
 }
 
-/** The shared work of cancel and refund (access already checked), under the order's row lock. */
-async function giveBack(order: OrderRecord, lines: { lineId: number; quantity: number }[] | null, action: "CANCEL" | "REFUND"): Promise<OrderRecord> {
-  const now = new Date();
-  const posting = await volumeService.prepare(now);
-  let change: VolumeChange | null = null;
-  const result = await orderRepository.transaction(async (tx) => {
-    const locked = (await orderRepository.lock(tx, order.id))!;
-    if (action === "CANCEL" && locked.status === "CANCELLED") return locked;
+// Money moves in three steps, so that a provider is never called inside a database
+// transaction and never twice for one request:
+//   1. claim: under the order's row lock, write the attempt PENDING with its idempotency key
+//      (at most one per order: a concurrent second request gets PAYMENT_IN_PROGRESS);
+//   2. call the provider with that key, outside any transaction;
+//   3. settle: under the row lock again, record the answer and apply its effects (paid and
+//      volume credited; or refunded, stock released and volume reversed), once.
+// A request that dies between 1 and 3 leaves the attempt PENDING; once its lease runs out,
+// the next payment action on the order drives it to the end with the same key (the
+// provider answers as the first time), then does what it was asked.
+
+type Claim<T> = { done: T } | { attempt: PaymentAttemptRecord };
+
+/** Step 1, with the recovery of an abandoned attempt: returns what to drive, or the finished answer. */
+async function claimPayment<T>(orderId: number, claim: (locked: OrderRecord) => Promise<Claim<T>>): Promise<{ done: T } | { attempt: PaymentAttemptRecord; recovered: boolean }> {
+  return transaction(async () => {
+    const locked = await orderRepository.lock(orderId);
+    if (!locked) throw notFound("Order");
+    const pending = await orderRepository.pendingPayment(orderId);
+    if (pending) {
+      if (pending.leaseUntil && pending.leaseUntil.getTime() > Date.now()) throw inProgress();
+      await orderRepository.setLease(pending.id, new Date(Date.now() + PAYMENT_LEASE_MS));
+      return { attempt: pending, recovered: true };
+    }
+    const result = await claim(locked);
+    return "done" in result ? result : { attempt: result.attempt, recovered: false };
+  });
+}
+
+/** Steps 2 and 3 for one attempt: the provider call, then its effects under the row lock. */
+async function drivePayment(attempt: PaymentAttemptRecord): Promise<OrderRecord> {
+  const provider = paymentProvider(attempt.provider);
+  const at = new Date();
+  const posting = await volumeService.prepare(at);
+  let reference: string;
+  try {
+    if (!provider) throw new PaymentDeclined(`The payment provider "${attempt.provider}" is not available.`);
+    const request = { orderId: attempt.orderId, amount: attempt.amount, currency: attempt.currency, idempotencyKey: attempt.idempotencyKey };
+    if (attempt.kind === "CHARGE") ({ reference } = await provider.charge(request));
+    else {
+      const chargeReference = (await orderRepository.chargeReference(attempt.orderId)) ?? "";
+      ({ reference } = await provider.refund({ ...request, chargeReference }));
+    }
+  } catch (err) {
+    if ((err as Error)?.name === "PaymentDeclined") {
+      await transaction(async () => {
+        await orderRepository.lock(attempt.orderId);
+        await orderRepository.settlePayment(attempt.id, { status: "FAILED", failure: (err as Error).message });
+      });
+      throw fieldError(attempt.kind === "CHARGE" ? "provider" : "orderId", OrderErrorCode.PAYMENT_FAILED, (err as Error).message);
+    }
+    // Unknown: the money may or may not have moved. Keep the attempt, free it for a retry with the same key.
+    console.error(`[orders] ${attempt.provider} did not confirm ${attempt.idempotencyKey}`, err);
+    await orderRepository.setLease(attempt.id, new Date());
+    throw fieldError("orderId", OrderErrorCode.PAYMENT_UNCONFIRMED, "The payment provider did not confirm; send the same request again (it will not be charged twice).");
+  }
+  return transaction(async () => {
+    const locked = (await orderRepository.lock(attempt.orderId))!;
+    if (!(await orderRepository.settlePayment(attempt.id, { status: "SUCCEEDED", reference }))) return locked;
+    if (attempt.kind === "CHARGE") await applyCharge(locked, attempt, at, posting);
+    else await applyRefund(locked, attempt, attempt.plan!, at, posting);
+    return orderRepository.reload(attempt.orderId);
+  });
+}
+
+async function applyCharge(order: OrderRecord, attempt: PaymentAttemptRecord, paidAt: Date, posting: PostingContext): Promise<void> {
+  await orderRepository.update(order.id, { status: "PAID", paidAt, periodId: posting.period.id });
+  // Last, so the upline's rows stay locked for as short a time as possible (until commit).
+  await volumeService.credit(posting, {
+    memberId: order.memberId, orderId: order.id, pv: hundredths(order.pv), bv: hundredths(order.bv),
+    idempotencyKey: `order:${order.id}:paid`,
+  });
+}
+
+async function applyRefund(order: OrderRecord, attempt: PaymentAttemptRecord, plan: StoredRefundPlan, at: Date, posting: PostingContext): Promise<void> {
+  await orderRepository.addRefundedQuantities(plan.lines);
+  if (order.status === "PAID") {
+    const productOf = new Map(order.lines.map((l) => [l.id, l.productId]));
+    await catalogService.release(order.warehouseId, plan.lines.map((l) => ({ productId: productOf.get(l.id)!, quantity: l.quantity })));
+  }
+  await orderRepository.update(order.id, {
+    refundedTotal: hundredths(order.refundedTotal) + plan.amount,
+    ...(plan.action === "CANCEL" ? { status: "CANCELLED", cancelledAt: at } : plan.complete ? { status: "REFUNDED" } : {}),
+  });
+  await volumeService.reverse(posting, {
+    memberId: order.memberId, orderId: order.id, pv: plan.pv, bv: plan.bv, creditedPeriodId: order.periodId!,
+    reason: plan.action === "CANCEL" ? "ORDER_CANCELLED" : "ORDER_REFUNDED", idempotencyKey: `order:${order.id}:refund:${attempt.sequence}`,
+  });
+}
+
+/** Runs a payment action: finishes an abandoned attempt first if there is one, then claims and drives its own. */
+async function moveMoney(orderId: number, claim: (locked: OrderRecord) => Promise<Claim<OrderRecord>>): Promise<OrderRecord> {
+  for (let round = 0; round < 3; round++) {
+    const claimed = await claimPayment(orderId, claim);
+    if ("done" in claimed) return claimed.done;
+    const result = await drivePayment(claimed.attempt);
+    if (!claimed.recovered) return result;
+  }
+  throw inProgress();
+}
+
+/**
+ * Cancel or refund, under the row lock: a pending order just cancels; a paid one claims a
+ * refund (only when `mayRefund`: buyers cancel pending orders only, and an order found
+ * paid after an unconfirmed charge is finished stays paid for them).
+ */
+async function giveBack(orderId: number, lines: { lineId: number; quantity: number }[] | null, action: "CANCEL" | "REFUND", mayRefund: boolean): Promise<OrderRecord> {
+  return moveMoney(orderId, async (locked) => {
+    if (action === "CANCEL" && locked.status === "CANCELLED") return { done: locked };
     if (!nextStatus(locked.status, action)) refuse(action, locked);
+    if (locked.status !== "PENDING" && !mayRefund) throw forbidden("cancelling a paid order (ask the company for a refund)");
     if (locked.status === "PENDING") {
-      await catalogService.release(tx, locked.warehouseId, locked.lines.map((l) => ({ productId: l.productId, quantity: l.quantity })));
-      await orderRepository.update(tx, locked.id, { status: "CANCELLED", cancelledAt: now });
-      return orderRepository.reload(tx, locked.id);
+      await catalogService.release(locked.warehouseId, locked.lines.map((l) => ({ productId: l.productId, quantity: l.quantity })));
+      await orderRepository.update(locked.id, { status: "CANCELLED", cancelledAt: new Date() });
+      return { done: await orderRepository.reload(locked.id) };
     }
     const money = {
       subtotal: hundredths(locked.subtotal), tax: hundredths(locked.tax), total: hundredths(locked.total), refundedTotal: hundredths(locked.refundedTotal),
     };
     const { plan, errors } = planRefund({ ...money, lines: lineStates(locked) }, lines);
     if (!plan) throw new InputError(errors);
-    // From the locked row: the order may have been paid since it was first read.
     const charge = locked.payments.find((p) => p.kind === "CHARGE");
-    const provider = charge ? paymentProvider(charge.provider) : null;
-    if (!provider) throw fieldError("orderId", OrderErrorCode.PAYMENT_PROVIDER, `The provider "${charge?.provider ?? "?"}" is not available for refunds.`);
-    const sequence = locked.payments.filter((p) => p.kind === "REFUND").length + 1;
-    const { reference } = await provider.refund({ id: locked.id, currency: locked.currency }, formatHundredths(plan.amount), sequence);
-    await orderRepository.addPayment(tx, { orderId: locked.id, kind: "REFUND", provider: provider.name, reference, amount: plan.amount, currency: locked.currency });
-    await orderRepository.addRefundedQuantities(tx, plan.lines);
-    if (locked.status === "PAID") {
-      const byId = new Map(locked.lines.map((l) => [l.id, l.productId]));
-      await catalogService.release(tx, locked.warehouseId, plan.lines.map((l) => ({ productId: byId.get(l.id)!, quantity: l.quantity })));
+    if (!charge || !paymentProvider(charge.provider)) {
+      throw fieldError("orderId", OrderErrorCode.PAYMENT_PROVIDER, `The provider "${charge?.provider ?? "?"}" is not available for refunds.`);
     }
-    await orderRepository.update(tx, locked.id, {
-      refundedTotal: money.refundedTotal + plan.amount,
-      ...(action === "CANCEL" ? { status: "CANCELLED", cancelledAt: now } : plan.complete ? { status: "REFUNDED" } : {}),
+    const sequence = (await orderRepository.attemptCount(locked.id, "REFUND")) + 1;
+    const attempt = await orderRepository.beginPayment({
+      orderId: locked.id, kind: "REFUND", provider: charge.provider, amount: plan.amount, currency: locked.currency,
+      idempotencyKey: `order:${locked.id}:refund:${sequence}`, plan: { action, ...plan }, leaseUntil: new Date(Date.now() + PAYMENT_LEASE_MS),
     });
-    const after = await orderRepository.reload(tx, locked.id);
-    change = await volumeService.reverse(tx, posting, {
-      memberId: locked.memberId, orderId: locked.id, pv: plan.pv, bv: plan.bv, creditedPeriodId: locked.periodId!,
-      reason: action === "CANCEL" ? "ORDER_CANCELLED" : "ORDER_REFUNDED", idempotencyKey: `order:${locked.id}:refund:${sequence}`,
-    });
-    return after;
+    return { attempt };
   });
-  volumeService.publish(change);
-  return result;
 }
 
 export const orderService = {
@@ -131,20 +219,20 @@ export const orderService = {
    * sent again returns the first order. Volume moves when the order is paid.
    */
   async place(viewer: Viewer, input: PlaceOrderInput): Promise<OrderRecord> {
-    const { request, errors } = normalizeOrderRequest(input);
+    const { request, errors: requestErrors } = normalizeOrderRequest(input);
+    const errors = new FieldErrors<OrderErrorCode>().addAll(requestErrors);
     let memberId = input.memberId ?? viewer.id;
     let customer: CustomerRecord | null = null;
     if (input.customerId != null) {
-      customer = await orderRepository.findCustomer(input.customerId);
-      if (!customer || (!isAdmin(viewer) && customer.distributorId !== viewer.id)) {
-        errors.push({ field: "customerId", code: OrderErrorCode.CUSTOMER_NOT_FOUND, message: "You have no customer with this id." });
-      } else if (input.memberId != null && input.memberId !== customer.distributorId) {
-        errors.push({ field: "memberId", code: OrderErrorCode.INVALID, message: "A customer's order is credited to the customer's own distributor." });
+      customer = await customerService.findForSale(viewer, input.customerId);
+      if (!customer) errors.add("customerId", OrderErrorCode.CUSTOMER_NOT_FOUND, "You have no customer with this id.");
+      else if (input.memberId != null && input.memberId !== customer.distributorId) {
+        errors.add("memberId", OrderErrorCode.INVALID, "A customer's order is credited to the customer's own distributor.");
       } else memberId = customer.distributorId;
     }
-    if (!isAdmin(viewer) && memberId !== viewer.id) throw forbidden("orders for other members");
-    if (!(await memberService.findById(memberId))) errors.push({ field: "memberId", code: OrderErrorCode.NOT_FOUND, message: "No such member." });
-    if (errors.length > 0) throw new InputError(errors);
+    if (!isSelfOrAdmin(viewer, memberId)) throw forbidden("orders for other members");
+    if (!(await memberService.findById(memberId))) errors.add("memberId", OrderErrorCode.NOT_FOUND, "No such member.");
+    errors.throwIfAny();
 
     const fingerprint = createHash("sha256").update(requestFingerprint(memberId, customer?.id ?? null, request)).digest("hex");
     const sameRequest = async (): Promise<OrderRecord | null> => {
@@ -160,7 +248,7 @@ export const orderService = {
 
     const lineField = (productId: number) => `lines.${input.lines.findIndex((l) => l.productId === productId)}.productId`;
     const catalog = await catalogService.entries(request.lines.map((l) => l.productId));
-    const rates = await taxRates();
+    const rates = await taxSetting.get();
     const { order: priced, errors: priceErrors } = priceOrder(request, catalog, rates[request.shippingAddress.country] ?? 0, lineField);
     if (!priced) throw new InputError(priceErrors);
     const warehouse = await catalogService.warehouseFor(request.shippingAddress.country);
@@ -170,18 +258,18 @@ export const orderService = {
 
     let id: number;
     try {
-      id = await orderRepository.transaction(async (tx) => {
-        const orderId = await orderRepository.insert(tx, {
+      id = await transaction(async () => {
+        const orderId = await orderRepository.insert({
           memberId, customerId: customer?.id ?? null, placedById: viewer.id, currency: request.currency, priced,
           shippingAddress: request.shippingAddress, warehouseId: warehouse.id, idempotencyKey: request.idempotencyKey, requestHash: fingerprint,
         });
-        const short = await catalogService.reserve(tx, warehouse.id, request.lines);
+        const short = await catalogService.reserve(warehouse.id, request.lines);
         if (short.length > 0) throw new OutOfStock(short);
         return orderId;
       });
     } catch (err) {
       if (err instanceof OutOfStock) {
-        throw new InputError(err.productIds.map((p): FieldError => ({
+        throw new InputError(err.productIds.map((p) => ({
           field: lineField(p), code: OrderErrorCode.OUT_OF_STOCK, message: `Not enough ${catalog.get(p)?.name ?? "stock"} left.`,
         })));
       }
@@ -199,62 +287,45 @@ export const orderService = {
   },
 
   /**
-   * Records payment through a provider and credits the order's PV/BV to the period of
-   * the payment date. Paying a paid order again changes nothing.
+   * Takes payment through a provider and credits the order's PV/BV to the period of the
+   * payment date. Paying a paid order again changes nothing; two requests at once charge
+   * once (the second gets PAYMENT_IN_PROGRESS or the paid order).
    */
   async markPaid(viewer: Viewer, orderId: number, providerName = "manual"): Promise<OrderRecord> {
     const order = await this.get(viewer, orderId);
     const provider = paymentProvider(providerName);
     if (!provider) throw fieldError("provider", OrderErrorCode.PAYMENT_PROVIDER, `No payment provider "${providerName}".`);
     if (provider.usableBy === "ADMIN" && !isAdmin(viewer)) throw forbidden(`payments through ${provider.name}`);
-    if (order.status === "PAID" || order.status === "SHIPPED" || order.status === "DELIVERED") return order;
+    if (isPaid(order)) return order;
     if (!nextStatus(order.status, "PAY")) refuse("PAY", order);
-
-    const { reference } = await provider.charge({ id: order.id, total: order.total, currency: order.currency });
-    const paidAt = new Date();
-    const posting = await volumeService.prepare(paidAt);
-    const period = posting.period;
-    let change: VolumeChange | null = null;
-    const result = await orderRepository.transaction(async (tx) => {
-      const locked = (await orderRepository.lock(tx, orderId))!;
-      if (locked.status !== "PENDING") return locked.status === "CANCELLED" || locked.status === "REFUNDED" ? refuse("PAY", locked) : locked;
-      await orderRepository.update(tx, orderId, { status: "PAID", paidAt, periodId: period.id });
-      await orderRepository.addPayment(tx, { orderId, kind: "CHARGE", provider: provider.name, reference, amount: hundredths(order.total), currency: order.currency });
-      const paid = await orderRepository.reload(tx, orderId);
-      // Last, so the upline's rows stay locked for as short a time as possible (until commit).
-      change = await volumeService.credit(tx, posting, {
-        memberId: order.memberId, orderId, pv: hundredths(order.pv), bv: hundredths(order.bv),
-        idempotencyKey: `order:${orderId}:paid`,
-      });
-      return paid;
-    });
-    volumeService.publish(change);
-    return result;
+    return moveMoney(orderId, (locked) => claimCharge(locked, provider));
   },
 
   /** Reserved units leave the warehouse (admins). */
   async ship(viewer: Viewer, orderId: number): Promise<OrderRecord> {
-    if (!isAdmin(viewer)) throw forbidden("shipping");
-    return orderRepository.transaction(async (tx) => {
-      const order = await orderRepository.lock(tx, orderId);
+    requireAdmin(viewer, "shipping");
+    return transaction(async () => {
+      const order = await orderRepository.lock(orderId);
       if (!order) throw notFound("Order");
       if (order.status === "SHIPPED" || order.status === "DELIVERED") return order;
       if (!nextStatus(order.status, "SHIP")) refuse("SHIP", order);
-      await catalogService.ship(tx, order.warehouseId, order.lines.map((l) => ({ productId: l.productId, quantity: l.quantity - l.refundedQuantity })));
-      await orderRepository.update(tx, orderId, { status: "SHIPPED", shippedAt: new Date() });
-      return orderRepository.reload(tx, orderId);
+      // A refund being settled would release units that are about to leave.
+      if (await orderRepository.pendingPayment(orderId)) throw inProgress();
+      await catalogService.ship(order.warehouseId, order.lines.map((l) => ({ productId: l.productId, quantity: l.quantity - l.refundedQuantity })));
+      await orderRepository.update(orderId, { status: "SHIPPED", shippedAt: new Date() });
+      return orderRepository.reload(orderId);
     });
   },
 
   async deliver(viewer: Viewer, orderId: number): Promise<OrderRecord> {
-    if (!isAdmin(viewer)) throw forbidden("deliveries");
-    return orderRepository.transaction(async (tx) => {
-      const order = await orderRepository.lock(tx, orderId);
+    requireAdmin(viewer, "deliveries");
+    return transaction(async () => {
+      const order = await orderRepository.lock(orderId);
       if (!order) throw notFound("Order");
       if (order.status === "DELIVERED") return order;
       if (!nextStatus(order.status, "DELIVER")) refuse("DELIVER", order);
-      await orderRepository.update(tx, orderId, { status: "DELIVERED", deliveredAt: new Date() });
-      return orderRepository.reload(tx, orderId);
+      await orderRepository.update(orderId, { status: "DELIVERED", deliveredAt: new Date() });
+      return orderRepository.reload(orderId);
     });
   },
 
@@ -268,15 +339,15 @@ export const orderService = {
     if (order.status === "CANCELLED") return order;
     if (!isAdmin(viewer) && order.status !== "PENDING") throw forbidden("cancelling a paid order (ask the company for a refund)");
     if (!nextStatus(order.status, "CANCEL")) refuse("CANCEL", order);
-    return giveBack(order, null, "CANCEL");
+    return giveBack(orderId, null, "CANCEL", isAdmin(viewer));
   },
 
   /** Refunds named lines and quantities, or all that is left (admins). */
   async refund(viewer: Viewer, orderId: number, lines: { lineId: number; quantity: number }[] | null): Promise<OrderRecord> {
-    if (!isAdmin(viewer)) throw forbidden("refunds");
+    requireAdmin(viewer, "refunds");
     const order = await this.get(viewer, orderId);
     if (!nextStatus(order.status, "REFUND")) refuse("REFUND", order);
-    return giveBack(order, lines, "REFUND");
+    return giveBack(orderId, lines, "REFUND", true);
   },
 
   /** An order the viewer may see: their own, their customers', or any for admins. */
@@ -290,63 +361,18 @@ export const orderService = {
   /** Newest first; distributors see their own and their customers' orders only. */
   list(viewer: Viewer, filter: OrderFilter, first: number, beforeId: number | null) {
     const f = isAdmin(viewer) ? filter : { ...filter, memberId: viewer.id };
-    return orderRepository.list(f, Math.min(Math.max(first, 1), 200), beforeId);
-  },
-
-  async createCustomer(viewer: Viewer, input: { distributorId?: number | null; firstName: string; lastName: string; email?: string | null; phone?: string | null; country: string }) {
-    const distributorId = input.distributorId ?? viewer.id;
-    if (!isAdmin(viewer) && distributorId !== viewer.id) throw forbidden("other members' customers");
-    const errors: FieldError[] = [];
-    const firstName = input.firstName.trim();
-    const lastName = input.lastName.trim();
-    const country = input.country.trim().toUpperCase();
-    const email = input.email?.trim().toLowerCase() || null;
-    if (!firstName) errors.push({ field: "firstName", code: OrderErrorCode.REQUIRED, message: "Required." });
-    if (!lastName) errors.push({ field: "lastName", code: OrderErrorCode.REQUIRED, message: "Required." });
-    if (!/^[A-Z]{2}$/.test(country)) errors.push({ field: "country", code: OrderErrorCode.INVALID, message: "A two-letter ISO 3166 code." });
-    if (email && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) errors.push({ field: "email", code: OrderErrorCode.INVALID, message: "Not an e-mail address." });
-    if (!(await memberService.findById(distributorId))) errors.push({ field: "distributorId", code: OrderErrorCode.NOT_FOUND, message: "No such member." });
-    if (errors.length > 0) throw new InputError(errors);
-    return orderRepository.createCustomer({ distributorId, firstName, lastName, email, phone: input.phone?.trim() || null, country });
-  },
-
-  async customers(viewer: Viewer, distributorId: number | null | undefined, limit = 200) {
-    const id = distributorId ?? viewer.id;
-    if (!isAdmin(viewer) && id !== viewer.id) throw forbidden("other members' customers");
-    return orderRepository.customersOf(id, Math.min(Math.max(limit, 1), 500));
-  },
-
-  findCustomers(ids: readonly number[]) {
-    return orderRepository.findCustomers(ids);
-  },
-
-  /** Sales for the admins' overview: today and this period per currency, best sellers. */
-  async salesOverview(viewer: Viewer, period: { startsAt: Date; endsAt: Date }, now = new Date()) {
-    if (!isAdmin(viewer)) throw forbidden("company reports");
-    const today = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
-    const [salesToday, salesPeriod, topProducts, recent] = await Promise.all([
-      orderRepository.salesBetween(today, now),
-      orderRepository.salesBetween(period.startsAt, period.endsAt),
-      orderRepository.topProducts(period.startsAt, period.endsAt, 8),
-      orderRepository.list({}, 10, null),
-    ]);
-    return { salesToday, salesPeriod, topProducts, recent: recent.rows };
-  },
-
-  /** A member's own and customers' sales per day (net of refunds). */
-  async salesByDay(viewer: Viewer, memberId: number, from: Date, to: Date) {
-    if (!isAdmin(viewer) && viewer.id !== memberId) throw forbidden("these sales");
-    return orderRepository.salesByDay(memberId, from, to);
-  },
-
-  /** All orders matching the filter as CSV chunks (admins): header first, then a chunk per page. */
-  async *exportCsv(viewer: Viewer, filter: OrderFilter): AsyncGenerator<string> {
-    if (!isAdmin(viewer)) throw forbidden("order exports");
-    const { default: Papa } = await import("papaparse");
-    // The header even when nothing matches, so an empty export still opens with its columns.
-    yield `${ORDER_EXPORT_COLUMNS.join(",")}\r\n`;
-    for await (const rows of orderRepository.exportRows(filter)) {
-      yield `${Papa.unparse(rows, { header: false, columns: [...ORDER_EXPORT_COLUMNS], newline: "\r\n", escapeFormulae: true })}\r\n`;
-    }
+    return orderRepository.list(f, pageSize(first), beforeId);
   },
 };
+
+/** Claims a charge of a locked order, unless it is paid already. */
+async function claimCharge(locked: OrderRecord, provider: PaymentProvider): Promise<Claim<OrderRecord>> {
+  if (isPaid(locked)) return { done: locked };
+  if (locked.status !== "PENDING") refuse("PAY", locked);
+  const sequence = (await orderRepository.attemptCount(locked.id, "CHARGE")) + 1;
+  const attempt = await orderRepository.beginPayment({
+    orderId: locked.id, kind: "CHARGE", provider: provider.name, amount: hundredths(locked.total), currency: locked.currency,
+    idempotencyKey: `order:${locked.id}:charge:${sequence}`, plan: null, leaseUntil: new Date(Date.now() + PAYMENT_LEASE_MS),
+  });
+  return { attempt };
+}

@@ -57,13 +57,27 @@ export interface OrderFilter {
   currency?: string | null;
 }
 
-export interface CustomerRecord {
+/** A charge or refund in flight or settled; `plan` says what a refund gives back. */
+export interface PaymentAttemptRecord {
   id: number;
-  distributorId: number;
-  firstName: string;
-  lastName: string;
-  email: string | null;
-  phone: string | null;
-  country: string;
-  createdAt: Date;
+  orderId: number;
+  kind: "CHARGE" | "REFUND";
+  status: "PENDING" | "SUCCEEDED" | "FAILED";
+  provider: string;
+  amount: string;
+  currency: string;
+  idempotencyKey: string;
+  sequence: number;
+  plan: StoredRefundPlan | null;
+  leaseUntil: Date | null;
+}
+
+/** A refund as claimed: what it gives back when it settles (hundredths), and whether it cancels the order. */
+export interface StoredRefundPlan {
+  action: "REFUND" | "CANCEL";
+  lines: { id: number; quantity: number }[];
+  amount: number;
+  pv: number;
+  bv: number;
+  complete: boolean;
 }

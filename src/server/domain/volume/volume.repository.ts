@@ -1,7 +1,7 @@
-import { prisma, type Tx } from "@/server/db/client";
-import { defaultDriver } from "@/server/db/driver";
+import { db } from "@/server/db/unit-of-work";
 import type { PeriodKindName } from "./volume.rules";
-import type { PeriodRecord, VolumeTotalsRecord } from "./volume.types";
+import { toPage, type Page } from "@/server/domain/shared/page";
+import type { PeriodRecord, VolumeMismatch, VolumeTotalsRecord } from "./volume.types";
 
 const VOLUME_SETTING = "volume.config";
 
@@ -12,11 +12,11 @@ interface TotalsRow {
   gv: string;
   left_leg: string;
   right_leg: string;
-  revision: bigint | number | string;
+  revision: number;
 }
 
 const toTotals = (periodId: number) => (r: TotalsRow): VolumeTotalsRecord => ({
-  memberId: r.member_id, periodId, pv: r.pv, bv: r.bv, gv: r.gv, leftLeg: r.left_leg, rightLeg: r.right_leg, revision: Number(r.revision),
+  memberId: r.member_id, periodId, pv: r.pv, bv: r.bv, gv: r.gv, leftLeg: r.left_leg, rightLeg: r.right_leg, revision: r.revision,
 });
 
 /**
@@ -53,46 +53,42 @@ const EXPECTED_TOTALS = `
 
 export const volumeRepository = {
   async configSetting(): Promise<unknown> {
-    const row = await prisma().setting.findUnique({ where: { key: VOLUME_SETTING } });
+    const row = await db().orm.setting.findUnique({ where: { key: VOLUME_SETTING } });
     return row?.value ?? null;
-  },
-
-  async saveConfigSetting(value: object): Promise<void> {
-    await prisma().setting.upsert({ where: { key: VOLUME_SETTING }, create: { key: VOLUME_SETTING, value }, update: { value } });
   },
 
   /** The period of this kind that starts at startsAt, created open if it is not there yet. */
   async ensurePeriod(kind: PeriodKindName, startsAt: Date, endsAt: Date): Promise<PeriodRecord> {
-    const db = prisma();
-    await db.$executeRaw`INSERT INTO period (kind, starts_at, ends_at, status) VALUES (${kind}::"PeriodKind", ${startsAt}, ${endsAt}, 'OPEN')
+    const { orm, execute } = db();
+    await execute`INSERT INTO period (kind, starts_at, ends_at, status) VALUES (${kind}::"PeriodKind", ${startsAt}, ${endsAt}, 'OPEN')
       ON CONFLICT (kind, starts_at) DO NOTHING`;
-    return db.period.findUniqueOrThrow({ where: { kind_startsAt: { kind, startsAt } } });
+    return orm.period.findUniqueOrThrow({ where: { kind_startsAt: { kind, startsAt } } });
   },
 
   findPeriod(id: number): Promise<PeriodRecord | null> {
-    return prisma().period.findUnique({ where: { id } });
-  },
-
-  findPeriodIn(tx: Tx, id: number): Promise<PeriodRecord | null> {
-    return tx.period.findUnique({ where: { id } });
+    return db().orm.period.findUnique({ where: { id } });
   },
 
   async periodByStart(kind: PeriodKindName, startsAt: Date): Promise<PeriodRecord | null> {
-    return prisma().period.findUnique({ where: { kind_startsAt: { kind, startsAt } } });
+    return db().orm.period.findUnique({ where: { kind_startsAt: { kind, startsAt } } });
   },
 
   /** Newest first. */
-  async periods(limit: number, beforeStart: Date | null): Promise<{ rows: PeriodRecord[]; hasNextPage: boolean }> {
-    const rows = await prisma().period.findMany({
-      where: beforeStart ? { startsAt: { lt: beforeStart } } : {},
-      orderBy: [{ startsAt: "desc" }, { id: "desc" }],
-      take: limit + 1,
-    });
-    return { rows: rows.slice(0, limit), hasNextPage: rows.length > limit };
+  async periods(limit: number, beforeStart: Date | null): Promise<Page<PeriodRecord>> {
+    const { orm } = db();
+    const [rows, totalCount] = await Promise.all([
+      orm.period.findMany({
+        where: beforeStart ? { startsAt: { lt: beforeStart } } : {},
+        orderBy: [{ startsAt: "desc" }, { id: "desc" }],
+        take: limit + 1,
+      }),
+      orm.period.count(),
+    ]);
+    return toPage(rows, limit, totalCount);
   },
 
   async closePeriod(id: number): Promise<PeriodRecord> {
-    return prisma().period.update({ where: { id }, data: { status: "CLOSED", closedAt: new Date() } });
+    return db().orm.period.update({ where: { id }, data: { status: "CLOSED", closedAt: new Date() } });
   },
 
   /**
@@ -103,16 +99,16 @@ export const volumeRepository = {
    * Returns null when the idempotency key was used before (nothing changes then).
    */
   async post(
-    tx: Tx,
     entry: { periodId: number; memberId: number; orderId: number | null; pv: string; bv: string; reason: string; idempotencyKey: string },
     binaryLegs: boolean,
   ): Promise<VolumeTotalsRecord[] | null> {
-    const inserted = await tx.$queryRaw<{ id: bigint }[]>`
+    const tx = db();
+    const inserted = await tx.sql<{ id: string }>`
       INSERT INTO volume_entry (period_id, member_id, order_id, pv, bv, reason, idempotency_key)
       VALUES (${entry.periodId}, ${entry.memberId}, ${entry.orderId}, ${entry.pv}::numeric, ${entry.bv}::numeric, ${entry.reason}, ${entry.idempotencyKey})
-      ON CONFLICT (idempotency_key) DO NOTHING RETURNING id`;
+      ON CONFLICT (idempotency_key) DO NOTHING RETURNING id::text`;
     if (inserted.length === 0) return null;
-    const [{ rows }] = await tx.$queryRaw<{ rows: TotalsRow[] }[]>`
+    const [{ rows }] = await tx.sql<{ rows: TotalsRow[] }>`
       WITH buyer AS (SELECT sponsor_path, placement_path FROM member WHERE id = ${entry.memberId}),
       legs AS (
         SELECT c.placement_parent_id AS member_id, c.placement_position AS pos
@@ -134,7 +130,7 @@ export const volumeRepository = {
         pv = v.pv + EXCLUDED.pv, bv = v.bv + EXCLUDED.bv, gv = v.gv + EXCLUDED.gv,
         left_leg = v.left_leg + EXCLUDED.left_leg, right_leg = v.right_leg + EXCLUDED.right_leg,
         revision = v.revision + 1, updated_at = now()
-      RETURNING member_id, pv::text, bv::text, gv::text, left_leg::text, right_leg::text, revision)
+      RETURNING member_id, pv::text, bv::text, gv::text, left_leg::text, right_leg::text, revision::int)
       -- One JSON value instead of a row per ancestor: cheaper to hand back while the
       -- upline's rows stay locked.
       SELECT coalesce(json_agg(up), '[]') AS rows FROM up`;
@@ -142,8 +138,8 @@ export const volumeRepository = {
   },
 
   async totals(memberId: number, periodId: number): Promise<VolumeTotalsRecord | null> {
-    const [row] = await defaultDriver().query<TotalsRow>(
-      `SELECT member_id, pv::text, bv::text, gv::text, left_leg::text, right_leg::text, revision
+    const [row] = await db().query<TotalsRow>(
+      `SELECT member_id, pv::text, bv::text, gv::text, left_leg::text, right_leg::text, revision::int
        FROM member_volume WHERE period_id = $1 AND member_id = $2`,
       [periodId, memberId],
     );
@@ -153,8 +149,8 @@ export const volumeRepository = {
   /** Totals of many members in one period (members without volume are left out). */
   async totalsOf(memberIds: readonly number[], periodId: number): Promise<VolumeTotalsRecord[]> {
     if (memberIds.length === 0) return [];
-    const rows = await defaultDriver().query<TotalsRow>(
-      `SELECT member_id, pv::text, bv::text, gv::text, left_leg::text, right_leg::text, revision
+    const rows = await db().query<TotalsRow>(
+      `SELECT member_id, pv::text, bv::text, gv::text, left_leg::text, right_leg::text, revision::int
        FROM member_volume WHERE period_id = $1 AND member_id = ANY($2::int[])`,
       [periodId, [...memberIds]],
     );
@@ -162,8 +158,8 @@ export const volumeRepository = {
   },
 
   /** Where the kept totals differ from the ledger (empty when all is well). */
-  async mismatches(binaryLegs: boolean, limit = 100) {
-    return defaultDriver().query<{ period_id: number; member_id: number; field: string; kept: string; ledger: string }>(
+  async mismatches(binaryLegs: boolean, limit = 100): Promise<VolumeMismatch[]> {
+    return db().query<VolumeMismatch>(
       `WITH ${EXPECTED_TOTALS},
        cmp AS (
          SELECT coalesce(e.period_id, v.period_id) AS period_id, coalesce(e.member_id, v.member_id) AS member_id,
@@ -172,7 +168,7 @@ export const volumeRepository = {
            coalesce(v.right_leg, 0) AS kr, coalesce(e.right_leg, 0) AS er
          FROM expected e FULL JOIN member_volume v ON v.period_id = e.period_id AND v.member_id = e.member_id
        )
-       SELECT period_id, member_id, f.field, f.kept::text, f.ledger::text
+       SELECT period_id AS "periodId", member_id AS "memberId", f.field, f.kept::text, f.ledger::text
        FROM cmp CROSS JOIN LATERAL (VALUES ('pv', kpv, epv), ('bv', kbv, ebv), ('gv', kgv, egv), ('leftLeg', kl, el), ('rightLeg', kr, er)) AS f(field, kept, ledger)
        WHERE f.kept <> f.ledger
        ORDER BY period_id, member_id, f.field
@@ -181,122 +177,20 @@ export const volumeRepository = {
     );
   },
 
-  /** Recomputes every kept total from the ledger (bulk loads; the check command's repair). */
+  /** Recomputes every kept total from the ledger (bulk loads; the check command's repair). Call inside a transaction. */
   async rebuild(binaryLegs: boolean): Promise<number> {
-    const driver = defaultDriver();
-    return driver.session(async (db) => {
-      await db.query("BEGIN");
-      try {
-        await db.query("DELETE FROM member_volume");
-        const rows = await db.query<{ n: number }>(
-          `WITH ${EXPECTED_TOTALS},
-           ins AS (
-             INSERT INTO member_volume (period_id, member_id, pv, bv, gv, left_leg, right_leg, revision, updated_at)
-             SELECT period_id, member_id, pv, bv, gv, left_leg, right_leg, 1, now() FROM expected RETURNING 1
-           )
-           SELECT count(*)::int AS n FROM ins`,
-          [binaryLegs],
-        );
-        await db.query("COMMIT");
-        return rows[0]!.n;
-      } catch (err) {
-        await db.query("ROLLBACK");
-        throw err;
-      }
-    });
-  },
-
-  /** The member's totals in the last `limit` periods of a kind, oldest first. */
-  async history(memberId: number, kind: PeriodKindName, limit: number) {
-    const rows = await defaultDriver().query<{ starts_at: Date; pv: string; gv: string }>(
-      `SELECT p.starts_at, coalesce(v.pv, 0)::text AS pv, coalesce(v.gv, 0)::text AS gv
-       FROM (SELECT * FROM period WHERE kind = $2::"PeriodKind" AND starts_at <= now() ORDER BY starts_at DESC LIMIT $3) p
-       LEFT JOIN member_volume v ON v.period_id = p.id AND v.member_id = $1
-       ORDER BY p.starts_at`,
-      [memberId, kind, limit],
-    );
-    return rows.map((r) => ({ startsAt: new Date(r.starts_at), pv: r.pv, gv: r.gv }));
-  },
-
-  /**
-   * PV entered per UTC day in [from, to): the member's own and the whole sponsor
-   * downline's (a descendant has the member at position depth + 1 of its path). Scans the
-   * ledger by date, so the cost follows the orders in the window, not the team size.
-   */
-  async groupVolumeByDay(memberId: number, depth: number, from: Date, to: Date) {
-    const rows = await defaultDriver().query<{ day: Date; pv: string; own: string }>(
-      `SELECT date_trunc('day', e.created_at AT TIME ZONE 'UTC') AS day, sum(e.pv)::text AS pv,
-         (sum(e.pv) FILTER (WHERE e.member_id = $1))::text AS own
-       FROM volume_entry e JOIN member m ON m.id = e.member_id
-       WHERE e.created_at >= $3 AND e.created_at < $4 AND m.sponsor_path[$2 + 1] = $1
-       GROUP BY 1 ORDER BY 1`,
-      [memberId, depth, from, to],
-    );
-    return rows.map((r) => ({ day: new Date(r.day), pv: r.pv, own: r.own ?? "0" }));
-  },
-
-  /** Personally sponsored members with their totals in a period, best first. */
-  async directsWithVolume(memberId: number, periodId: number, orderBy: "gv" | "pv", limit: number) {
-    return defaultDriver().query<{ id: number; first_name: string; last_name: string; country: string; joined_at: Date; pv: string; gv: string }>(
-      `SELECT m.id, m.first_name, m.last_name, m.country, m.joined_at, coalesce(v.pv, 0)::text AS pv, coalesce(v.gv, 0)::text AS gv
-       FROM member m LEFT JOIN member_volume v ON v.member_id = m.id AND v.period_id = $2
-       WHERE m.sponsor_id = $1
-       ORDER BY coalesce(v.${orderBy}, 0) DESC, m.id LIMIT $3`,
-      [memberId, periodId, limit],
-    );
-  },
-
-  /** Company PV per country in a period. */
-  async volumeByCountry(periodId: number) {
-    return defaultDriver().query<{ country: string; pv: string; members: number }>(
-      `SELECT m.country, sum(v.pv)::text AS pv, count(*) FILTER (WHERE v.pv > 0)::int AS members
-       FROM member_volume v JOIN member m ON m.id = v.member_id
-       WHERE v.period_id = $1 GROUP BY m.country HAVING sum(v.pv) <> 0 ORDER BY sum(v.pv) DESC`,
-      [periodId],
-    );
-  },
-
-  /** Each first-level team (a leader at sponsor depth 1 and its downline): PV entered this week and the week before. */
-  async teamsWeekOverWeek(now: Date, limit: number) {
-    const week = 7 * 24 * 3600 * 1000;
-    return defaultDriver().query<{ id: number; first_name: string; last_name: string; this_week: string; last_week: string }>(
-      `WITH t AS (
-         SELECT m.sponsor_path[2] AS leader,
-           sum(e.pv) FILTER (WHERE e.created_at >= $2) AS this_week,
-           sum(e.pv) FILTER (WHERE e.created_at < $2) AS last_week
-         FROM volume_entry e JOIN member m ON m.id = e.member_id
-         WHERE e.created_at >= $1 AND e.created_at < $3 AND m.sponsor_depth >= 1
-         GROUP BY 1
+    const tx = db();
+    await tx.execute`DELETE FROM member_volume`;
+    const [row] = await tx.query<{ n: number }>(
+      `WITH ${EXPECTED_TOTALS},
+       ins AS (
+         INSERT INTO member_volume (period_id, member_id, pv, bv, gv, left_leg, right_leg, revision, updated_at)
+         SELECT period_id, member_id, pv, bv, gv, left_leg, right_leg, 1, now() FROM expected RETURNING 1
        )
-       SELECT l.id, l.first_name, l.last_name, coalesce(t.this_week, 0)::text AS this_week, coalesce(t.last_week, 0)::text AS last_week
-       FROM t JOIN member l ON l.id = t.leader
-       ORDER BY coalesce(t.this_week, 0) + coalesce(t.last_week, 0) DESC LIMIT $4`,
-      [new Date(now.getTime() - 2 * week), new Date(now.getTime() - week), now, limit],
+       SELECT count(*)::int AS n FROM ins`,
+      [binaryLegs],
     );
+    return row!.n;
   },
 
-  /** Members whose PV in a period is in [from, below): close to a threshold. */
-  async justBelow(periodId: number, from: number, below: number, limit: number) {
-    const [count] = await defaultDriver().query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM member_volume WHERE period_id = $1 AND pv >= $2 AND pv < $3`,
-      [periodId, from, below],
-    );
-    const rows = await defaultDriver().query<{ id: number; first_name: string; last_name: string; country: string; pv: string }>(
-      `SELECT m.id, m.first_name, m.last_name, m.country, v.pv::text AS pv
-       FROM member_volume v JOIN member m ON m.id = v.member_id
-       WHERE v.period_id = $1 AND v.pv >= $2 AND v.pv < $3 ORDER BY v.pv DESC, m.id LIMIT $4`,
-      [periodId, from, below, limit],
-    );
-    return { count: count!.n, rows };
-  },
-
-  /** Company-wide PV and number of members with volume in a period. */
-  async companyTotals(periodId: number) {
-    const [row] = await defaultDriver().query<{ pv: string; bv: string; active: number }>(
-      `SELECT coalesce(sum(pv), 0)::text AS pv, coalesce(sum(bv), 0)::text AS bv, count(*) FILTER (WHERE pv > 0)::int AS active
-       FROM member_volume WHERE period_id = $1`,
-      [periodId],
-    );
-    return row!;
-  },
 };

@@ -96,8 +96,3 @@ export function volumesFromEntries(
   }
   return totals;
 }
-
-/** Members whose PV sits just below a threshold (within gapFraction of it): who is close to qualifying. */
-export function gapWindow(threshold: number, gapFraction: number): { from: number; below: number } {
-  return { from: threshold * (1 - gapFraction), below: threshold };
-}

@@ -1,14 +1,16 @@
 import { formatHundredths } from "@/lib/money";
-import type { Tx } from "@/server/db/client";
+import { afterCommit, transaction } from "@/server/db/unit-of-work";
 import { genealogyService } from "@/server/domain/genealogy/genealogy.service";
-import type { Viewer } from "@/server/domain/member/member.types";
-import { forbidden, notFound } from "@/server/domain/shared/access.errors";
+import { forbidden, notFound, requireAdmin } from "@/server/domain/shared/access";
 import { cached } from "@/server/domain/shared/cached";
 import { fieldError } from "@/server/domain/shared/input.errors";
+import { pageSize } from "@/server/domain/shared/page";
+import type { Viewer } from "@/server/domain/shared/viewer";
 import { publish } from "@/server/events/bus";
 import { Topic } from "@/server/events/topics";
+import { VolumeErrorCode } from "./volume.errors";
 import { volumeRepository } from "./volume.repository";
-import { DEFAULT_VOLUME_CONFIG, gapWindow, periodBounds, previousPeriodStart, volumeConfigSchema, type VolumeConfig } from "./volume.rules";
+import { DEFAULT_VOLUME_CONFIG, periodBounds, previousPeriodStart, volumeConfigSchema, type VolumeConfig } from "./volume.rules";
 import type { PeriodRecord, VolumeChange, VolumeTotalsRecord } from "./volume.types";
 
 const zeroTotals = (memberId: number, periodId: number): VolumeTotalsRecord => ({
@@ -38,14 +40,6 @@ export const volumeService = {
     return volumeSetting.get();
   },
 
-  async setConfig(config: VolumeConfig): Promise<VolumeConfig> {
-    const valid = volumeConfigSchema.parse(config);
-    await volumeRepository.saveConfigSetting(valid);
-    volumeSetting.clear();
-    periodIds.clear();
-    return valid;
-  },
-
   /** The period that holds `at` (created on first use). */
   async periodAt(at: Date): Promise<PeriodRecord> {
     const { periodKind } = await this.config();
@@ -72,7 +66,7 @@ export const volumeService = {
   },
 
   periods(first: number, beforeStart: Date | null) {
-    return volumeRepository.periods(Math.min(Math.max(first, 1), 200), beforeStart);
+    return volumeRepository.periods(pageSize(first, 12), beforeStart);
   },
 
   /**
@@ -81,11 +75,11 @@ export const volumeService = {
    * payments would land in a closed period.
    */
   async closePeriod(viewer: Viewer, id: number, now = new Date()): Promise<PeriodRecord> {
-    if (viewer.role !== "ADMIN") throw forbidden("periods");
+    requireAdmin(viewer, "periods");
     const period = await volumeRepository.findPeriod(id);
     if (!period) throw notFound("Period");
     if (period.endsAt.getTime() > now.getTime()) {
-      throw fieldError("periodId", "PERIOD_RUNNING", `This period runs until ${period.endsAt.toISOString()}; close it after that.`);
+      throw fieldError("periodId", VolumeErrorCode.PERIOD_RUNNING, `This period runs until ${period.endsAt.toISOString()}; close it after that.`);
     }
     if (period.status === "CLOSED") return period;
     return volumeRepository.closePeriod(id);
@@ -101,18 +95,19 @@ export const volumeService = {
     return { period: await this.periodAt(at), binaryLegs: await binaryLegs() };
   },
 
-  /** Credits an order's volume inside the caller's transaction; a repeated key changes nothing (null). */
+  /**
+   * Credits an order's volume inside the caller's transaction and announces the new
+   * totals once it commits; a repeated key changes nothing (null).
+   */
   async credit(
-    tx: Tx,
     ctx: PostingContext,
     e: { memberId: number; orderId: number; pv: number; bv: number; idempotencyKey: string },
   ): Promise<VolumeChange | null> {
     const totals = await volumeRepository.post(
-      tx,
       { periodId: ctx.period.id, memberId: e.memberId, orderId: e.orderId, pv: formatHundredths(e.pv), bv: formatHundredths(e.bv), reason: "ORDER_PAID", idempotencyKey: e.idempotencyKey },
       ctx.binaryLegs,
     );
-    return totals && { orderId: e.orderId, periodId: ctx.period.id, totals };
+    return announce(totals && { orderId: e.orderId, periodId: ctx.period.id, totals });
   },
 
   /**
@@ -121,28 +116,16 @@ export const volumeService = {
    * paid out on and stay as they were.
    */
   async reverse(
-    tx: Tx,
     ctx: PostingContext,
     e: { memberId: number; orderId: number; pv: number; bv: number; creditedPeriodId: number; reason: string; idempotencyKey: string },
   ): Promise<VolumeChange | null> {
-    const credited = await volumeRepository.findPeriodIn(tx, e.creditedPeriodId);
+    const credited = await volumeRepository.findPeriod(e.creditedPeriodId);
     const period = credited?.status === "OPEN" ? credited : ctx.period;
     const totals = await volumeRepository.post(
-      tx,
       { periodId: period.id, memberId: e.memberId, orderId: e.orderId, pv: formatHundredths(-e.pv), bv: formatHundredths(-e.bv), reason: e.reason, idempotencyKey: e.idempotencyKey },
       ctx.binaryLegs,
     );
-    return totals && { orderId: e.orderId, periodId: period.id, totals };
-  },
-
-  /** Announces changed totals; call only after the transaction that made them commits. */
-  publish(change: VolumeChange | null): void {
-    if (!change || change.totals.length === 0) return;
-    publish(Topic.VolumeChanged, {
-      orderId: change.orderId,
-      periodId: change.periodId,
-      totals: Object.fromEntries(change.totals.map((t) => [t.memberId, t])),
-    });
+    return announce(totals && { orderId: e.orderId, periodId: period.id, totals });
   },
 
   /** A member's totals in a period (the current one by default): the member, its upline and admins. */
@@ -166,46 +149,24 @@ export const volumeService = {
   },
 
   async rebuild(): Promise<number> {
-    return volumeRepository.rebuild(await binaryLegs());
-  },
-
-  /**
-   * What a distributor's dashboard shows about volume: this period and the one before,
-   * history per period, team PV per day for both periods, and the best legs and recruits.
-   */
-  async dashboard(viewer: Viewer, memberId: number, now = new Date()) {
-    const member = await genealogyService.memberForTeam(viewer, memberId); // FORBIDDEN for another line
-    const current = await this.currentPeriod(now);
-    const previous = await this.previousPeriod(current);
-    const weeksFrom = new Date(now.getTime() - 12 * 7 * 24 * 3600 * 1000);
-    const dailyFrom = previous?.startsAt ?? current.startsAt;
-    const [thisPeriod, lastPeriod, history, byDay, topLegs, topRecruits] = await Promise.all([
-      volumeRepository.totals(memberId, current.id).then((t) => t ?? zeroTotals(memberId, current.id)),
-      previous ? volumeRepository.totals(memberId, previous.id).then((t) => t ?? zeroTotals(memberId, previous.id)) : zeroTotals(memberId, 0),
-      volumeRepository.history(memberId, current.kind, 12),
-      volumeRepository.groupVolumeByDay(memberId, member.sponsorDepth, dailyFrom < weeksFrom ? dailyFrom : weeksFrom, now),
-      volumeRepository.directsWithVolume(memberId, current.id, "gv", 5),
-      volumeRepository.directsWithVolume(memberId, current.id, "pv", 5),
-    ]);
-    return { current, previous, thisPeriod, lastPeriod, history, byDay, topLegs, topRecruits };
-  },
-
-  /** Company-wide volume for the admins' overview. */
-  async companyOverview(viewer: Viewer, now = new Date()) {
-    if (viewer.role !== "ADMIN") throw forbidden("company reports");
-    const config = await this.config();
-    const current = await this.currentPeriod(now);
-    const previous = await this.previousPeriod(current);
-    const [totals, lastTotals, byCountry, teams, gaps] = await Promise.all([
-      volumeRepository.companyTotals(current.id),
-      previous ? volumeRepository.companyTotals(previous.id) : Promise.resolve(null),
-      volumeRepository.volumeByCountry(current.id),
-      volumeRepository.teamsWeekOverWeek(now, 10),
-      Promise.all(config.thresholds.map(async (t) => {
-        const { from, below } = gapWindow(t.pv, config.gapFraction);
-        return { threshold: t, from, ...(await volumeRepository.justBelow(current.id, from, below, 8)) };
-      })),
-    ]);
-    return { current, previous, totals, lastTotals, byCountry, teams, gaps };
+    const legs = await binaryLegs();
+    return transaction(() => volumeRepository.rebuild(legs), { timeout: 30 * 60_000 });
   },
 };
+
+/**
+ * Announces changed totals once the transaction that made them commits (never if it
+ * rolls back): one event per order, keyed by member, so each subscriber looks up its own.
+ */
+function announce(change: VolumeChange | null): VolumeChange | null {
+  if (change && change.totals.length > 0) {
+    afterCommit(() =>
+      publish(Topic.VolumeChanged, {
+        orderId: change.orderId,
+        periodId: change.periodId,
+        totals: Object.fromEntries(change.totals.map((t) => [t.memberId, t])),
+      }),
+    );
+  }
+  return change;
+}

@@ -27,3 +27,12 @@ export interface VolumeChange {
   periodId: number;
   totals: VolumeTotalsRecord[];
 }
+
+/** A kept total that differs from the ledger. */
+export interface VolumeMismatch {
+  periodId: number;
+  memberId: number;
+  field: string;
+  kept: string;
+  ledger: string;
+}

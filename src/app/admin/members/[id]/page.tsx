@@ -61,11 +61,11 @@ export default async function MemberDetailPage({ params }: { params: Promise<{ i
       </div>
       {downline ? (
         <Card className="overflow-x-auto">
-          <Title>Downline (two levels, first {downline.edges.length} of {formatCount(downline.totalCount)})</Title>
+          <Title>Downline (two levels, first {downline.rows.length} of {formatCount(downline.totalCount)})</Title>
           <table className="mt-3 min-w-full text-left text-sm">
             <thead className="text-xs uppercase text-gray-500"><tr><th className="py-2 pr-4">Level</th><th className="pr-4">Name</th><th className="pr-4">Country</th><th>Joined</th></tr></thead>
             <tbody className="divide-y divide-gray-100">
-              {downline.edges.map((e) => (
+              {downline.rows.map((e) => (
                 <tr key={e.node.id}><td className="py-1.5 pr-4">{e.depth}</td><td className="pr-4"><MemberLink m={e.node} /></td><td className="pr-4">{e.node.country}</td><td>{formatDate(e.node.joinedAt)}</td></tr>
               ))}
             </tbody>

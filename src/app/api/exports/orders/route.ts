@@ -1,5 +1,6 @@
 import { currentViewer } from "@/server/auth/session";
-import { orderService } from "@/server/domain/order/order.service";
+import { orderExportService } from "@/server/domain/order/order-export.service";
+import { isAdmin } from "@/server/domain/shared/access";
 import { parseOrderFilter } from "@/lib/order-filter";
 
 export const dynamic = "force-dynamic";
@@ -8,9 +9,9 @@ export const dynamic = "force-dynamic";
 export async function GET(request: Request): Promise<Response> {
   const viewer = await currentViewer();
   if (!viewer) return new Response("Sign in first.\n", { status: 401 });
-  if (viewer.role !== "ADMIN") return new Response("Admins only.\n", { status: 403 });
+  if (!isAdmin(viewer)) return new Response("Admins only.\n", { status: 403 });
   const filter = parseOrderFilter(Object.fromEntries(new URL(request.url).searchParams));
-  const chunks = orderService.exportCsv(viewer, filter);
+  const chunks = orderExportService.csv(viewer, filter);
   const encoder = new TextEncoder();
   const body = new ReadableStream<Uint8Array>({
     async pull(controller) {

@@ -2,9 +2,10 @@ import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver
 import { catalogService } from "@/server/domain/catalog/catalog.service";
 import type { ProductRecord, StockAdjustmentRecord, StockRecord } from "@/server/domain/catalog/catalog.types";
 import type { Context } from "../../context";
-import { parseId } from "../../ids";
-import { payload } from "../../payload";
-import { requireViewer } from "../../viewer";
+import { idCursor, toConnection } from "../../shared/connection";
+import { parseId } from "../../shared/ids";
+import { payload } from "../../shared/payload";
+import { requireViewer } from "../../shared/viewer";
 import { AdjustStockInput, CreateProductInput, ProductFilter, UpdateProductInput } from "./catalog.input";
 import {
   AdjustStockPayload, Product, ProductConnection, ProductPayload, StockAdjustment, StockLevel, Warehouse,
@@ -21,9 +22,8 @@ export class CatalogResolver {
     @Arg("first", () => Int, { nullable: true, defaultValue: 50 }) first = 50,
     @Arg("after", () => String, { nullable: true }) after?: string | null,
   ) {
-    const result = await catalogService.list(ctx.viewer, filter ?? {}, first, parseId(after, "after", "a product cursor"));
-    const edges = result.rows.map((node) => ({ cursor: String(node.id), node }));
-    return { totalCount: result.totalCount, edges, pageInfo: { hasNextPage: result.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null } };
+    const page = await catalogService.list(ctx.viewer, filter ?? {}, first, parseId(after, "after", "a product cursor"));
+    return toConnection(page, idCursor);
   }
 
   @Query(() => Product)

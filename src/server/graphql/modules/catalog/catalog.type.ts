@@ -1,5 +1,7 @@
 import { Field, ID, Int, ObjectType } from "type-graphql";
-import { FieldError, PageInfo } from "../member/member.type";
+import { CatalogErrorCode } from "@/server/domain/catalog/catalog.errors";
+import { connectionType } from "../../shared/connection";
+import { fieldErrorType, payloadType } from "../../shared/field-error";
 
 // Decimals (prices, PV, BV) travel as strings such as "19.99": exact, never floats.
 
@@ -55,27 +57,10 @@ export class Warehouse {
   @Field(() => Boolean) isDefault!: boolean;
 }
 
-@ObjectType("ProductEdge")
-export class ProductEdge {
-  @Field(() => String) cursor!: string;
-  @Field(() => Product) node!: unknown;
-}
+export const ProductConnection = connectionType("Product", Product);
 
-@ObjectType("ProductConnection")
-export class ProductConnection {
-  @Field(() => Int) totalCount!: number;
-  @Field(() => [ProductEdge]) edges!: ProductEdge[];
-  @Field(() => PageInfo) pageInfo!: PageInfo;
-}
+export const CatalogError = fieldErrorType("CatalogError", CatalogErrorCode);
 
-@ObjectType("ProductPayload")
-export class ProductPayload {
-  @Field(() => Product, { nullable: true }) product!: unknown;
-  @Field(() => [FieldError]) errors!: FieldError[];
-}
+export const ProductPayload = payloadType("ProductPayload", "product", Product, CatalogError);
 
-@ObjectType("AdjustStockPayload")
-export class AdjustStockPayload {
-  @Field(() => StockLevel, { nullable: true }) stock!: unknown;
-  @Field(() => [FieldError]) errors!: FieldError[];
-}
+export const AdjustStockPayload = payloadType("AdjustStockPayload", "stock", StockLevel, CatalogError);

@@ -1,6 +1,7 @@
 import { subscribe, parse, type ExecutionResult } from "graphql";
 import { beforeAll, describe, expect, it } from "vitest";
 import { memberService } from "@/server/domain/member/member.service";
+import { genealogyService } from "@/server/domain/genealogy/genealogy.service";
 import type { MemberRecord } from "@/server/domain/member/member.types";
 import { createContext } from "@/server/graphql/context";
 import { getSchema } from "@/server/graphql/schema";
@@ -195,7 +196,7 @@ describe("sign-up and placement stay consistent", () => {
   it("keeps sponsor and placement paths ending in the member", async () => {
     await usePlacement({ type: "BINARY", spillover: "SPONSOR_CHOICE" });
     const root = await createRoot();
-    const m = await memberService.register(registration(root.referralCode));
+    const m = await genealogyService.enrol(registration(root.referralCode));
     expect(m.sponsorPath).toEqual([root.id, m.id]);
     expect(m.placementPath.at(-1)).toBe(m.id);
   });

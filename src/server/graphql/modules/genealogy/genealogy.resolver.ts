@@ -1,30 +1,28 @@
 import { filter, pipe, map } from "@graphql-yoga/subscription";
-import { Arg, Ctx, ID, Int, Query, Resolver, Root, Subscription } from "type-graphql";
-import { genealogyService, GenealogyInputError } from "@/server/domain/genealogy/genealogy.service";
+import { Arg, Ctx, ID, Int, Mutation, Query, Resolver, Root, Subscription } from "type-graphql";
+import { genealogyService } from "@/server/domain/genealogy/genealogy.service";
 import { relativeLevel } from "@/server/domain/genealogy/genealogy.rules";
-import { forbidden } from "@/server/domain/shared/access.errors";
+import { forbidden } from "@/server/domain/shared/access";
 import { eventBus } from "@/server/events/bus";
 import { Topic, type TeamChangedEvent } from "@/server/events/topics";
 import type { Context } from "../../context";
-import { badInput } from "../../errors";
-import { parseMemberId } from "../../ids";
-import { requireViewer } from "../../viewer";
+import { connectionOfEdges } from "../../shared/connection";
+import { parseMemberId } from "../../shared/ids";
+import { payload } from "../../shared/payload";
+import { requireViewer } from "../../shared/viewer";
 import { Member, MemberConnection } from "../member/member.type";
-import { GenealogyTree, TeamEvent, TeamEventKind, TeamStats } from "./genealogy.type";
-
-async function asInputError<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (err) {
-    if (err instanceof GenealogyInputError) throw badInput(err.field, err.message);
-    throw err;
-  }
-}
+import { RegisterMemberInput } from "./genealogy.input";
+import { GenealogyTree, RegisterMemberPayload, TeamEvent, TeamEventKind, TeamStats } from "./genealogy.type";
 
 @Resolver()
 export class GenealogyResolver {
+  @Mutation(() => RegisterMemberPayload, { description: "Public sign-up under a sponsor's referral code." })
+  registerMember(@Arg("input", () => RegisterMemberInput) input: RegisterMemberInput) {
+    return payload("member", () => genealogyService.enrol(input));
+  }
+
   @Query(() => MemberConnection, { description: "The members below one member, breadth first. Yours when memberId is left out." })
-  downline(
+  async downline(
     @Ctx() ctx: Context,
     @Arg("memberId", () => ID, { nullable: true }) memberId?: string | null,
     @Arg("maxDepth", () => Int, { nullable: true, description: "Levels to include; all when left out." }) maxDepth?: number | null,
@@ -32,16 +30,14 @@ export class GenealogyResolver {
     @Arg("after", () => String, { nullable: true }) after?: string | null,
     @Arg("tree", () => GenealogyTree, { nullable: true, defaultValue: GenealogyTree.SPONSOR }) tree?: GenealogyTree | null,
   ) {
-    const viewer = requireViewer(ctx);
-    return asInputError(() =>
-      genealogyService.downline(viewer, {
-        memberId: parseMemberId(memberId, "memberId"),
-        tree: tree ?? GenealogyTree.SPONSOR,
-        maxDepth,
-        first,
-        after,
-      }),
-    );
+    const page = await genealogyService.downline(requireViewer(ctx), {
+      memberId: parseMemberId(memberId, "memberId"),
+      tree: tree ?? GenealogyTree.SPONSOR,
+      maxDepth,
+      first,
+      after,
+    });
+    return connectionOfEdges(page);
   }
 
   @Query(() => [Member], { description: "From the top of the tree down to the member's parent." })

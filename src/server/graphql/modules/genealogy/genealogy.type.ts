@@ -1,4 +1,6 @@
 import { Field, ID, Int, ObjectType, registerEnumType } from "type-graphql";
+import { GenealogyErrorCode } from "@/server/domain/genealogy/genealogy.errors";
+import { fieldErrorType, payloadType } from "../../shared/field-error";
 import { Member } from "../member/member.type";
 
 export enum GenealogyTree { SPONSOR = "SPONSOR", PLACEMENT = "PLACEMENT" }
@@ -36,3 +38,7 @@ export class TeamEvent {
   @Field(() => Int, { nullable: true, description: "Levels below memberId in the placement tree." }) placementLevel!: number | null;
   @Field(() => Date) occurredAt!: Date;
 }
+
+export const GenealogyError = fieldErrorType("GenealogyError", GenealogyErrorCode);
+
+export const RegisterMemberPayload = payloadType("RegisterMemberPayload", "member", Member, GenealogyError);

@@ -1,19 +1,8 @@
 import { Field, InputType } from "type-graphql";
 import { Leg, MemberStatus, Role } from "./member.type";
 
-// Inputs are checked by the domain rules (member.rules.ts) so that the web form and
-// the API refuse the same things with the same field errors.
-
-@InputType("RegisterMemberInput")
-export class RegisterMemberInput {
-  @Field(() => String) email!: string;
-  @Field(() => String) password!: string;
-  @Field(() => String) firstName!: string;
-  @Field(() => String) lastName!: string;
-  @Field(() => String, { description: "ISO 3166-1 alpha-2, such as DE." }) country!: string;
-  @Field(() => String, { description: "International format, such as +49 30 1234567." }) phone!: string;
-  @Field(() => String, { description: "The sponsor's referral code." }) sponsorCode!: string;
-}
+// Inputs are checked by the domain rules (member.rules.ts), not by decorators, so that
+// the web forms and the API refuse the same things with the same field errors.
 
 @InputType("UpdateProfileInput", { description: "Fields left out stay as they are." })
 export class UpdateProfileInput {

@@ -1,28 +1,14 @@
 import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
-import { MemberInputError } from "@/server/domain/member/member.errors";
 import { memberService } from "@/server/domain/member/member.service";
 import type { MemberRecord } from "@/server/domain/member/member.types";
+import { isSelfOrAdmin } from "@/server/domain/shared/access";
 import type { Context } from "../../context";
-import { parseMemberId } from "../../ids";
-import { requireViewer } from "../../viewer";
-import { MemberFilter, RegisterMemberInput, UpdateProfileInput } from "./member.input";
-import {
-  Member, MemberConnection, ProfileChange, RegisterMemberPayload, UpdateProfilePayload,
-} from "./member.type";
-
-/** Turns refused input into payload errors; everything else propagates. */
-async function withFieldErrors<T>(work: () => Promise<T>) {
-  try {
-    return { member: await work(), errors: [] };
-  } catch (err) {
-    if (err instanceof MemberInputError) return { member: null, errors: err.errors };
-    throw err;
-  }
-}
-
-function mayReadPrivate(ctx: Context, m: MemberRecord): boolean {
-  return ctx.viewer != null && (ctx.viewer.role === "ADMIN" || ctx.viewer.id === m.id);
-}
+import { idCursor, toConnection } from "../../shared/connection";
+import { parseMemberId } from "../../shared/ids";
+import { payload } from "../../shared/payload";
+import { requireViewer } from "../../shared/viewer";
+import { MemberFilter, UpdateProfileInput } from "./member.input";
+import { Member, MemberConnection, ProfileChange, UpdateProfilePayload } from "./member.type";
 
 @Resolver(() => Member)
 export class MemberResolver {
@@ -45,9 +31,8 @@ export class MemberResolver {
     @Arg("first", () => Int, { nullable: true, defaultValue: 50 }) first = 50,
     @Arg("after", () => String, { nullable: true }) after?: string | null,
   ) {
-    const result = await memberService.list(requireViewer(ctx), filter ?? {}, search ?? null, first, parseMemberId(after, "after"));
-    const edges = result.rows.map((node) => ({ cursor: String(node.id), depth: null, node }));
-    return { totalCount: result.totalCount, edges, pageInfo: { hasNextPage: result.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null } };
+    const page = await memberService.list(requireViewer(ctx), filter ?? {}, search ?? null, first, parseMemberId(after, "after"));
+    return toConnection(page, idCursor);
   }
 
   @Query(() => [ProfileChange], { description: "Changes to a profile, newest first (the member and admins)." })
@@ -59,26 +44,21 @@ export class MemberResolver {
     return memberService.profileHistory(requireViewer(ctx), parseMemberId(memberId, "memberId")!, first);
   }
 
-  @Mutation(() => RegisterMemberPayload, { description: "Public sign-up under a sponsor's referral code." })
-  registerMember(@Arg("input", () => RegisterMemberInput) input: RegisterMemberInput) {
-    return withFieldErrors(() => memberService.register(input));
-  }
-
   @Mutation(() => UpdateProfilePayload)
   updateProfile(@Arg("input", () => UpdateProfileInput) input: UpdateProfileInput, @Ctx() ctx: Context) {
     const viewer = requireViewer(ctx);
     const { memberId, ...patch } = input;
-    return withFieldErrors(() => memberService.updateProfile(viewer, parseMemberId(memberId, "memberId") ?? viewer.id, patch));
+    return payload("member", () => memberService.updateProfile(viewer, parseMemberId(memberId, "memberId") ?? viewer.id, patch));
   }
 
   @FieldResolver(() => String, { nullable: true })
   email(@Root() m: MemberRecord, @Ctx() ctx: Context): string | null {
-    return mayReadPrivate(ctx, m) ? m.email : null;
+    return isSelfOrAdmin(ctx.viewer, m.id) ? m.email : null;
   }
 
   @FieldResolver(() => String, { nullable: true })
   phone(@Root() m: MemberRecord, @Ctx() ctx: Context): string | null {
-    return mayReadPrivate(ctx, m) ? m.phone : null;
+    return isSelfOrAdmin(ctx.viewer, m.id) ? m.phone : null;
   }
 
   @FieldResolver(() => Member, { nullable: true, description: "Who recruited this member." })

@@ -1,4 +1,7 @@
 import { Field, ID, Int, ObjectType, registerEnumType } from "type-graphql";
+import { MemberErrorCode } from "@/server/domain/member/member.errors";
+import { connectionType, edgeBase } from "../../shared/connection";
+import { fieldErrorType, payloadType } from "../../shared/field-error";
 
 export enum Role { ADMIN = "ADMIN", DISTRIBUTOR = "DISTRIBUTOR" }
 export enum MemberStatus { ACTIVE = "ACTIVE", SUSPENDED = "SUSPENDED" }
@@ -24,24 +27,9 @@ export class Member {
   @Field(() => Int, { description: "Levels below the top of the placement tree." }) placementDepth!: number;
 }
 
-@ObjectType("FieldError", { description: "Why an input was refused: the input field, a stable code, a message for people." })
-export class FieldError {
-  @Field(() => String) field!: string;
-  @Field(() => String) code!: string;
-  @Field(() => String) message!: string;
-}
+export const MemberError = fieldErrorType("MemberError", MemberErrorCode);
 
-@ObjectType("RegisterMemberPayload")
-export class RegisterMemberPayload {
-  @Field(() => Member, { nullable: true }) member!: unknown;
-  @Field(() => [FieldError]) errors!: FieldError[];
-}
-
-@ObjectType("UpdateProfilePayload")
-export class UpdateProfilePayload {
-  @Field(() => Member, { nullable: true }) member!: unknown;
-  @Field(() => [FieldError]) errors!: FieldError[];
-}
+export const UpdateProfilePayload = payloadType("UpdateProfilePayload", "member", Member, MemberError);
 
 @ObjectType("ProfileChangeActor")
 export class ProfileChangeActor {
@@ -60,23 +48,10 @@ export class ProfileChange {
   @Field(() => Date) changedAt!: Date;
 }
 
-@ObjectType("PageInfo")
-export class PageInfo {
-  @Field(() => Boolean) hasNextPage!: boolean;
-  @Field(() => String, { nullable: true }) endCursor!: string | null;
-}
-
 @ObjectType("MemberEdge")
-export class MemberEdge {
-  @Field(() => String) cursor!: string;
+export class MemberEdge extends edgeBase("Member", Member) {
   @Field(() => Int, { nullable: true, description: "Levels below the downline's root (downline only)." })
   depth!: number | null;
-  @Field(() => Member) node!: unknown;
 }
 
-@ObjectType("MemberConnection")
-export class MemberConnection {
-  @Field(() => Int) totalCount!: number;
-  @Field(() => [MemberEdge]) edges!: MemberEdge[];
-  @Field(() => PageInfo) pageInfo!: PageInfo;
-}
+export const MemberConnection = connectionType("Member", Member, { edge: MemberEdge });

@@ -49,13 +49,3 @@ export class OrderFilter {
   @Field(() => Date, { nullable: true }) placedBefore?: Date | null;
   @Field(() => String, { nullable: true }) currency?: string | null;
 }
-
-@InputType("CreateCustomerInput")
-export class CreateCustomerInput {
-  @Field(() => ID, { nullable: true, description: "Whose customer; you when left out (admins may name anyone)." }) distributorId?: string | null;
-  @Field(() => String) firstName!: string;
-  @Field(() => String) lastName!: string;
-  @Field(() => String, { nullable: true }) email?: string | null;
-  @Field(() => String, { nullable: true }) phone?: string | null;
-  @Field(() => String) country!: string;
-}

@@ -1,6 +1,7 @@
 import { parse, subscribe, type ExecutionResult } from "graphql";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { MemberRecord, Viewer } from "@/server/domain/member/member.types";
+import type { MemberRecord } from "@/server/domain/member/member.types";
+import type { Viewer } from "@/server/domain/shared/viewer";
 import { createContext } from "@/server/graphql/context";
 import { getSchema } from "@/server/graphql/schema";
 import { ADDRESS, createAdmin, createProduct, createRoot, defaultWarehouse, orderKeyFor, placeUnder, usePlacement, viewerOf } from "@/test/factories";

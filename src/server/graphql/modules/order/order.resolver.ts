@@ -1,16 +1,15 @@
 import { Arg, Authorized, Ctx, ID, Int, Mutation, Query, Resolver, Root, Subscription } from "type-graphql";
 import { orderService } from "@/server/domain/order/order.service";
-import { forbidden } from "@/server/domain/shared/access.errors";
+import { forbidden, isAdmin } from "@/server/domain/shared/access";
 import { eventBus } from "@/server/events/bus";
 import { Topic, type OrderPlacedEvent } from "@/server/events/topics";
 import type { Context } from "../../context";
-import { parseId, parseMemberId } from "../../ids";
-import { payload } from "../../payload";
-import { requireViewer } from "../../viewer";
-import { CreateCustomerInput, OrderFilter, PlaceOrderInput, RefundLineInput } from "./order.input";
-import {
-  Customer, CustomerPayload, Order, OrderConnection, OrderPayload, PlaceOrderPayload, SaleEvent,
-} from "./order.type";
+import { idCursor, toConnection } from "../../shared/connection";
+import { parseId, parseMemberId } from "../../shared/ids";
+import { payload } from "../../shared/payload";
+import { requireViewer } from "../../shared/viewer";
+import { OrderFilter, PlaceOrderInput, RefundLineInput } from "./order.input";
+import { Order, OrderConnection, OrderPayload, PlaceOrderPayload, SaleEvent } from "./order.type";
 
 const orderId = (id: string) => parseId(id, "orderId", "an order id")!;
 
@@ -24,7 +23,7 @@ export class OrderResolver {
     @Arg("after", () => String, { nullable: true }) after?: string | null,
   ) {
     const f = filter ?? {};
-    const result = await orderService.list(
+    const page = await orderService.list(
       requireViewer(ctx),
       {
         status: f.status, currency: f.currency?.toUpperCase(), placedFrom: f.placedFrom, placedBefore: f.placedBefore,
@@ -33,24 +32,12 @@ export class OrderResolver {
       first,
       parseId(after, "after", "an order cursor"),
     );
-    const edges = result.rows.map((node) => ({ cursor: String(node.id), node }));
-    return { totalCount: result.totalCount, edges, pageInfo: { hasNextPage: result.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null } };
+    return toConnection(page, idCursor);
   }
 
   @Query(() => Order)
   order(@Arg("id", () => ID) id: string, @Ctx() ctx: Context) {
     return orderService.get(requireViewer(ctx), parseId(id, "id", "an order id")!);
-  }
-
-  @Query(() => [Customer], { description: "A distributor's retail customers (yours when left out)." })
-  customers(@Ctx() ctx: Context, @Arg("distributorId", () => ID, { nullable: true }) distributorId?: string | null) {
-    return orderService.customers(requireViewer(ctx), parseMemberId(distributorId, "distributorId"));
-  }
-
-  @Mutation(() => CustomerPayload)
-  createCustomer(@Arg("input", () => CreateCustomerInput) input: CreateCustomerInput, @Ctx() ctx: Context) {
-    const viewer = requireViewer(ctx);
-    return payload("customer", () => orderService.createCustomer(viewer, { ...input, distributorId: parseMemberId(input.distributorId, "distributorId") }));
   }
 
   @Mutation(() => PlaceOrderPayload, { description: "Places an order and reserves its stock. Idempotent per idempotencyKey." })
@@ -115,7 +102,7 @@ export class OrderResolver {
     description: "Every new order as it is placed: the admins' live sales feed.",
     subscribe: ({ context }) => {
       const viewer = requireViewer(context as Context);
-      if (viewer.role !== "ADMIN") throw forbidden("the sales feed");
+      if (!isAdmin(viewer)) throw forbidden("the sales feed");
       return eventBus().subscribe(Topic.OrderPlaced);
     },
   })

@@ -1,5 +1,7 @@
 import { Field, ID, Int, ObjectType, registerEnumType } from "type-graphql";
-import { FieldError, PageInfo } from "../member/member.type";
+import { OrderErrorCode } from "@/server/domain/order/order.errors";
+import { connectionType } from "../../shared/connection";
+import { fieldErrorType, payloadType } from "../../shared/field-error";
 
 export enum OrderStatus {
   PENDING = "PENDING", PAID = "PAID", SHIPPED = "SHIPPED", DELIVERED = "DELIVERED", CANCELLED = "CANCELLED", REFUNDED = "REFUNDED",
@@ -41,18 +43,6 @@ export class Payment {
   @Field(() => Date) createdAt!: Date;
 }
 
-@ObjectType("Customer", { description: "A retail customer of one distributor: buys, has no downline." })
-export class Customer {
-  @Field(() => ID) id!: string;
-  @Field(() => ID) distributorId!: string;
-  @Field(() => String) firstName!: string;
-  @Field(() => String) lastName!: string;
-  @Field(() => String, { nullable: true }) email!: string | null;
-  @Field(() => String, { nullable: true }) phone!: string | null;
-  @Field(() => String) country!: string;
-  @Field(() => Date) createdAt!: Date;
-}
-
 @ObjectType("Order")
 export class Order {
   @Field(() => ID) id!: string;
@@ -78,36 +68,13 @@ export class Order {
   @Field(() => [Payment]) payments!: Payment[];
 }
 
-@ObjectType("OrderEdge")
-export class OrderEdge {
-  @Field(() => String) cursor!: string;
-  @Field(() => Order) node!: unknown;
-}
+export const OrderConnection = connectionType("Order", Order);
 
-@ObjectType("OrderConnection")
-export class OrderConnection {
-  @Field(() => Int) totalCount!: number;
-  @Field(() => [OrderEdge]) edges!: OrderEdge[];
-  @Field(() => PageInfo) pageInfo!: PageInfo;
-}
+export const OrderError = fieldErrorType("OrderError", OrderErrorCode);
 
-@ObjectType("OrderPayload")
-export class OrderPayload {
-  @Field(() => Order, { nullable: true }) order!: unknown;
-  @Field(() => [FieldError]) errors!: FieldError[];
-}
+export const OrderPayload = payloadType("OrderPayload", "order", Order, OrderError);
 
-@ObjectType("PlaceOrderPayload")
-export class PlaceOrderPayload {
-  @Field(() => Order, { nullable: true }) order!: unknown;
-  @Field(() => [FieldError]) errors!: FieldError[];
-}
-
-@ObjectType("CustomerPayload")
-export class CustomerPayload {
-  @Field(() => Customer, { nullable: true }) customer!: unknown;
-  @Field(() => [FieldError]) errors!: FieldError[];
-}
+export const PlaceOrderPayload = payloadType("PlaceOrderPayload", "order", Order, OrderError);
 
 @ObjectType("SaleEvent", { description: "A new order, for the live sales feed." })
 export class SaleEvent {

@@ -1,16 +1,17 @@
 import { filter, map, pipe } from "@graphql-yoga/subscription";
 import { Arg, Authorized, Ctx, ID, Int, Mutation, Query, Resolver, Root, Subscription } from "type-graphql";
 import { genealogyService } from "@/server/domain/genealogy/genealogy.service";
-import { forbidden } from "@/server/domain/shared/access.errors";
+import { forbidden } from "@/server/domain/shared/access";
 import { volumeService } from "@/server/domain/volume/volume.service";
 import type { PeriodRecord, VolumeTotalsRecord } from "@/server/domain/volume/volume.types";
 import { eventBus } from "@/server/events/bus";
 import { Topic, type VolumeChangedEvent } from "@/server/events/topics";
 import type { Context } from "../../context";
 import { badInput } from "../../errors";
-import { parseId, parseMemberId } from "../../ids";
-import { payload } from "../../payload";
-import { requireViewer } from "../../viewer";
+import { toConnection } from "../../shared/connection";
+import { parseId, parseMemberId } from "../../shared/ids";
+import { payload } from "../../shared/payload";
+import { requireViewer } from "../../shared/viewer";
 import { ClosePeriodPayload, Period, PeriodConnection, VolumeSummary, VolumeUpdate } from "./volume.type";
 
 export const toSummary = (t: VolumeTotalsRecord) => ({ ...t, leftLegVolume: t.leftLeg, rightLegVolume: t.rightLeg });
@@ -35,8 +36,8 @@ export class VolumeResolver {
       before = new Date(after);
       if (Number.isNaN(before.getTime())) throw badInput("after", "after is not a period cursor.");
     }
-    const { rows, hasNextPage } = await volumeService.periods(first, before);
-    return { nodes: rows, hasNextPage, endCursor: rows.at(-1)?.startsAt.toISOString() ?? null };
+    const connection = toConnection(await volumeService.periods(first, before), (p) => p.startsAt.toISOString());
+    return { ...connection, hasNextPage: connection.pageInfo.hasNextPage, endCursor: connection.pageInfo.endCursor };
   }
 
   @Authorized("ADMIN")

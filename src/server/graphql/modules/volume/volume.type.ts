@@ -1,5 +1,7 @@
 import { Field, ID, Int, ObjectType, registerEnumType } from "type-graphql";
-import { FieldError } from "../member/member.type";
+import { VolumeErrorCode } from "@/server/domain/volume/volume.errors";
+import { connectionType, edgeBase } from "../../shared/connection";
+import { fieldErrorType, payloadType } from "../../shared/field-error";
 
 export enum PeriodStatus { OPEN = "OPEN", CLOSED = "CLOSED" }
 export enum PeriodKind { MONTHLY = "MONTHLY", WEEKLY = "WEEKLY" }
@@ -32,15 +34,16 @@ export class VolumeUpdate extends VolumeSummary {
   @Field(() => ID, { nullable: true }) orderId!: string | null;
 }
 
+@ObjectType("PeriodEdge")
+export class PeriodEdge extends edgeBase("Period", Period) {}
+
+/** The standard connection, plus the flat fields it had before every list shared one shape. */
 @ObjectType("PeriodConnection")
-export class PeriodConnection {
-  @Field(() => [Period]) nodes!: Period[];
-  @Field(() => Boolean) hasNextPage!: boolean;
-  @Field(() => String, { nullable: true }) endCursor!: string | null;
+export class PeriodConnection extends connectionType("Period", Period, { edge: PeriodEdge, asBase: true }) {
+  @Field(() => Boolean, { deprecationReason: "Use pageInfo.hasNextPage." }) hasNextPage!: boolean;
+  @Field(() => String, { nullable: true, deprecationReason: "Use pageInfo.endCursor." }) endCursor!: string | null;
 }
 
-@ObjectType("ClosePeriodPayload")
-export class ClosePeriodPayload {
-  @Field(() => Period, { nullable: true }) period!: unknown;
-  @Field(() => [FieldError]) errors!: FieldError[];
-}
+export const VolumeError = fieldErrorType("VolumeError", VolumeErrorCode);
+
+export const ClosePeriodPayload = payloadType("ClosePeriodPayload", "period", Period, VolumeError);

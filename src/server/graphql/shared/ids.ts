@@ -1,4 +1,4 @@
-import { badInput } from "./errors";
+import { badInput } from "../errors";
 
 /** Member ids are integers on the wire as GraphQL IDs. */
 export function parseMemberId(value: string | null | undefined, field: string): number | null {
