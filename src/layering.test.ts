@@ -34,7 +34,7 @@ describe("layering", () => {
   afterAll(() => rmSync(fixtures, { recursive: true, force: true }));
 
   /** A throw-away tree of files whose contents are their imports. */
-  async function violationsOf(files: Record<string, string[]>): Promise<string[]> {
+  async function violationsOf(files: Record<string, readonly string[]>): Promise<string[]> {
     const dir = mkdtempSync(path.join(fixtures, "case-"));
     for (const [file, imports] of Object.entries(files)) {
       mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
