@@ -26,8 +26,12 @@ export function isAccessError(err: unknown): err is AccessError {
   return (err as Error)?.name === "AccessError";
 }
 
+export function hasRole(viewer: Viewer | null | undefined, role: string): boolean {
+  return viewer?.role === role;
+}
+
 export function isAdmin(viewer: Viewer | null | undefined): boolean {
-  return viewer?.role === "ADMIN";
+  return hasRole(viewer, "ADMIN");
 }
 
 /** Admins only. */
