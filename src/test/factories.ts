@@ -133,3 +133,15 @@ export function orderKeyFor(prefix = "o"): string {
   orderKey += 1;
   return `${prefix}-${randomBytes(4).toString("hex")}-${orderKey}`;
 }
+
+/** The `field:code` pairs of the InputError that `work` rejects with, or [] when it succeeds. */
+export async function codesOf(work: Promise<unknown>): Promise<string[]> {
+  const { isInputError } = await import("@/server/domain/shared/input.errors");
+  try {
+    await work;
+  } catch (err) {
+    if (isInputError(err)) return err.errors.map((e) => `${e.field}:${e.code}`);
+    throw err;
+  }
+  return [];
+}

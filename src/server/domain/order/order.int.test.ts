@@ -7,7 +7,7 @@ import type { Viewer } from "@/server/domain/shared/viewer";
 import { InputError } from "@/server/domain/shared/input.errors";
 import { volumeService } from "@/server/domain/volume/volume.service";
 import { volumesFromEntries } from "@/server/domain/volume/volume.rules";
-import { ADDRESS, createAdmin, createProduct, createRoot, defaultWarehouse, orderKeyFor, placeUnder, usePlacement, viewerOf } from "@/test/factories";
+import { ADDRESS, codesOf, createAdmin, createProduct, createRoot, defaultWarehouse, orderKeyFor, placeUnder, usePlacement, viewerOf } from "@/test/factories";
 import { orderExportService } from "./order-export.service";
 import { orderService } from "./order.service";
 
@@ -18,16 +18,6 @@ beforeAll(async () => {
   admin = viewerOf(await createAdmin());
   await defaultWarehouse();
 });
-
-async function codesOf(work: Promise<unknown>): Promise<string[]> {
-  try {
-    await work;
-  } catch (err) {
-    if (err instanceof InputError) return err.errors.map((e) => `${e.field}:${e.code}`);
-    throw err;
-  }
-  return [];
-}
 
 function buy(member: MemberRecord, productId: number, quantity = 1, key = orderKeyFor()) {
   return orderService.place(viewerOf(member), { lines: [{ productId, quantity }], currency: "USD", shippingAddress: ADDRESS, idempotencyKey: key });

@@ -2,10 +2,10 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { hundredths } from "@/lib/money";
 import { db } from "@/server/db/unit-of-work";
 import type { MemberRecord } from "@/server/domain/member/member.types";
-import { InputError } from "@/server/domain/shared/input.errors";
+import type { InputError } from "@/server/domain/shared/input.errors";
 import type { Viewer } from "@/server/domain/shared/viewer";
 import { volumeService } from "@/server/domain/volume/volume.service";
-import { ADDRESS, createAdmin, createProduct, createRoot, defaultWarehouse, orderKeyFor, placeUnder, usePlacement, viewerOf } from "@/test/factories";
+import { ADDRESS, codesOf, createAdmin, createProduct, createRoot, defaultWarehouse, orderKeyFor, placeUnder, usePlacement, viewerOf } from "@/test/factories";
 import { orderService } from "./order.service";
 import { PaymentDeclined, registerPaymentProvider, type ChargeRequest, type PaymentProvider, type RefundRequest } from "./payment-providers";
 
@@ -50,16 +50,6 @@ function countingProvider(name: string) {
       failNext = err;
     },
   };
-}
-
-async function codesOf(work: Promise<unknown>): Promise<string[]> {
-  try {
-    await work;
-  } catch (err) {
-    if (err instanceof InputError) return err.errors.map((e) => `${e.field}:${e.code}`);
-    throw err;
-  }
-  return [];
 }
 
 async function pendingOrder(buyer: MemberRecord, quantity = 2) {
