@@ -2,6 +2,7 @@ export enum Topic {
   TeamChanged = "TEAM_CHANGED",
   VolumeChanged = "VOLUME_CHANGED",
   OrderPlaced = "ORDER_PLACED",
+  LedgerChanged = "LEDGER_CHANGED",
 }
 
 // Payloads are plain, serialisable data (events may cross Redis) and declared here, not
@@ -71,8 +72,26 @@ export interface OrderPlacedEvent {
   placedAt: string;
 }
 
+/** A ledger account's balances in minor units, as one posting left them. */
+export interface LedgerAccountSnapshot {
+  id: number;
+  ownerId: number | null;
+  kind: string;
+  unit: string;
+  posted: number;
+  pendingDebits: number;
+  pendingCredits: number;
+  revision: number;
+}
+
+/** Balances moved: every account one batch changed, as it is now. */
+export interface LedgerChangedEvent {
+  accounts: LedgerAccountSnapshot[];
+}
+
 export interface TopicPayloads {
   [Topic.TeamChanged]: TeamChangedEvent;
   [Topic.VolumeChanged]: VolumeChangedEvent;
   [Topic.OrderPlaced]: OrderPlacedEvent;
+  [Topic.LedgerChanged]: LedgerChangedEvent;
 }

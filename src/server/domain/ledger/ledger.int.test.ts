@@ -1,0 +1,197 @@
+import fc from "fast-check";
+import { beforeAll, describe, expect, it } from "vitest";
+import { codesOf, createRoot, placeUnder, usePlacement } from "@/test/factories";
+import { LedgerModel } from "./ledger.rules";
+import { ledgerService } from "./ledger.service";
+import type { AccountRecord, TransactionInput } from "./ledger.types";
+
+let seq = 0;
+const key = (prefix = "t") => `${prefix}-${process.pid}-${Date.now().toString(36)}-${++seq}`;
+
+beforeAll(async () => {
+  await usePlacement({ type: "UNILEVEL" });
+});
+
+/** A fresh member wallet and a company account to fund it from, in `unit`. */
+async function walletAndSource(unit = "USD") {
+  const member = await createRoot();
+  const [wallet, source] = await Promise.all([
+    ledgerService.accountId(member.id, "WALLET", unit),
+    ledgerService.accountId(null, "ADJUSTMENTS", unit),
+  ]);
+  return { member, wallet, source };
+}
+
+const move = (from: number, to: number, amount: number, kind: "POSTED" | "PENDING" = "POSTED", k = key()): TransactionInput => ({
+  kind, key: k, reason: "TEST", postings: [{ accountId: from, amount: -amount }, { accountId: to, amount }],
+});
+
+async function balances(...ids: number[]): Promise<Map<number, AccountRecord>> {
+  return new Map((await ledgerService.findAccounts(ids)).map((a) => [a.id, a]));
+}
+
+describe("ledger", () => {
+  it("moves money in balanced transactions and keeps balances equal to the postings", async () => {
+    const { wallet, source } = await walletAndSource();
+    const result = await ledgerService.post(move(source, wallet, 12_345));
+    expect(result.transactions).toEqual([expect.objectContaining({ created: true })]);
+    const b = await balances(wallet, source);
+    expect(b.get(wallet)!.posted).toBe(12_345);
+    expect(b.get(source)!.posted).toBe(-12_345);
+    expect(await ledgerService.check()).toEqual([]);
+    expect((await ledgerService.trialBalance()).every((u) => u.posted === 0 && u.pending === 0 && u.postings === 0)).toBe(true);
+    const [leg] = await ledgerService.postings(wallet, 10, null);
+    expect([leg!.amount, leg!.balanceAfter]).toEqual([12_345, 12_345]);
+  });
+
+  it("returns the first transaction for a repeated key and refuses the key for a different request", async () => {
+    const { wallet, source } = await walletAndSource();
+    const k = key();
+    const first = await ledgerService.post(move(source, wallet, 500, "POSTED", k));
+    const again = await ledgerService.post(move(source, wallet, 500, "POSTED", k));
+    expect(again.transactions[0]).toEqual({ ...first.transactions[0], created: false });
+    expect(await codesOf(ledgerService.post(move(source, wallet, 501, "POSTED", k)))).toEqual(["key:IDEMPOTENCY_KEY_REUSED"]);
+    expect((await balances(wallet)).get(wallet)!.posted).toBe(500);
+  });
+
+  it("refuses an unbalanced transaction and an overdraft, writing nothing", async () => {
+    const { member, wallet, source } = await walletAndSource();
+    const other = await ledgerService.accountId((await placeUnder(member)).id, "WALLET", "USD");
+    expect(await codesOf(ledgerService.post({ kind: "POSTED", key: key(), reason: "TEST", postings: [{ accountId: source, amount: -5 }, { accountId: wallet, amount: 4 }] })))
+      .toEqual(["postings:UNBALANCED"]);
+    await ledgerService.post(move(source, wallet, 1_000));
+    expect(await codesOf(ledgerService.post(move(wallet, other, 1_001)))).toEqual(["amount:INSUFFICIENT_FUNDS"]);
+    const b = await balances(wallet, other);
+    expect([b.get(wallet)!.posted, b.get(other)!.posted]).toEqual([1_000, 0]);
+    expect(await ledgerService.check()).toEqual([]);
+  });
+
+  it("holds with a pending transaction, then posts it or voids it once", async () => {
+    const { member, wallet, source } = await walletAndSource();
+    const clearing = await ledgerService.accountId(null, "PAYOUTS_CLEARING", "USD");
+    await ledgerService.post(move(source, wallet, 1_000));
+    const hold = move(wallet, clearing, 700, "PENDING");
+    await ledgerService.post(hold);
+    let w = (await balances(wallet)).get(wallet)!;
+    expect([w.posted, w.pendingDebits]).toEqual([1_000, 700]);
+    // Only 300 are available while 700 are held.
+    expect(await codesOf(ledgerService.post(move(wallet, clearing, 301)))).toEqual(["amount:INSUFFICIENT_FUNDS"]);
+
+    await ledgerService.post({ kind: "POST_PENDING", key: key(), pendingKey: hold.key, reason: "TEST" });
+    w = (await balances(wallet)).get(wallet)!;
+    expect([w.posted, w.pendingDebits]).toEqual([300, 0]);
+    expect(await codesOf(ledgerService.post({ kind: "VOID_PENDING", key: key(), pendingKey: hold.key, reason: "TEST" }))).toEqual(["pendingKey:ALREADY_RESOLVED"]);
+
+    const second = move(wallet, clearing, 200, "PENDING");
+    await ledgerService.post(second);
+    await ledgerService.post({ kind: "VOID_PENDING", key: key(), pendingKey: second.key, reason: "TEST" });
+    w = (await balances(wallet)).get(wallet)!;
+    expect([w.posted, w.pendingDebits]).toEqual([300, 0]);
+    expect(member.id).toBeGreaterThan(0);
+    expect(await ledgerService.check()).toEqual([]);
+  });
+
+  it("voids a pending transaction once its timeout has passed, and refuses to post it after", async () => {
+    const { wallet, source } = await walletAndSource();
+    const clearing = await ledgerService.accountId(null, "PAYOUTS_CLEARING", "USD");
+    await ledgerService.post(move(source, wallet, 100));
+    const hold = { ...move(wallet, clearing, 60, "PENDING"), timeoutAt: new Date(Date.now() - 1000) } as TransactionInput;
+    await ledgerService.post(hold);
+    expect(await codesOf(ledgerService.post({ kind: "POST_PENDING", key: key(), pendingKey: hold.key, reason: "TEST" }))).toEqual(["pendingKey:PENDING_EXPIRED"]);
+    expect(await ledgerService.voidExpired()).toBeGreaterThanOrEqual(1);
+    expect((await balances(wallet)).get(wallet)!.pendingDebits).toBe(0);
+    expect(await ledgerService.resolutionOf(hold.key)).toMatchObject({ kind: "VOID_PENDING" });
+  });
+
+  it("posts one transaction for one key sent 100 times at once", async () => {
+    const { wallet, source } = await walletAndSource();
+    const tx = move(source, wallet, 250);
+    const results = await Promise.all(Array.from({ length: 100 }, () => ledgerService.post(tx)));
+    expect(results.filter((r) => r.transactions[0]!.created)).toHaveLength(1);
+    expect(new Set(results.map((r) => r.transactions[0]!.id)).size).toBe(1);
+    expect((await balances(wallet)).get(wallet)!.posted).toBe(250);
+  });
+
+  it("moves exactly what a wallet affords when 64 clients send 100 withdrawals and transfers each", async () => {
+    const { member, wallet, source } = await walletAndSource();
+    const friend = await ledgerService.accountId((await placeUnder(member)).id, "WALLET", "USD");
+    const clearing = await ledgerService.accountId(null, "PAYOUTS_CLEARING", "USD");
+    const attempts = 64 * 100;
+    const amount = 100;
+    const affordable = Math.floor(attempts / 3);
+    await ledgerService.post(move(source, wallet, affordable * amount));
+    let accepted = 0;
+    let refused = 0;
+    await Promise.all(Array.from({ length: 64 }, async (_, client) => {
+      for (let i = 0; i < 100; i++) {
+        const tx = i % 2 === 0 ? move(wallet, friend, amount) : move(wallet, clearing, amount, "PENDING");
+        try {
+          await ledgerService.post(tx);
+          accepted++;
+        } catch (err) {
+          if ((err as { errors?: { code: string }[] }).errors?.[0]?.code !== "INSUFFICIENT_FUNDS") throw err;
+          refused++;
+        }
+      }
+      return client;
+    }));
+    const w = (await balances(wallet)).get(wallet)!;
+    expect(accepted).toBe(affordable);
+    expect(refused).toBe(attempts - accepted);
+    expect(w.posted - w.pendingDebits).toBe(0);
+    expect(await ledgerService.check()).toEqual([]);
+    expect((await ledgerService.trialBalance()).find((u) => u.unit === "USD")).toMatchObject({ posted: 0, pending: 0, postings: 0 });
+  }, 180_000);
+
+  it("property: random postings, holds, posts and voids keep every balance equal to a model and the trial balance at zero", async () => {
+    const { member, wallet, source } = await walletAndSource("EUR");
+    const other = await ledgerService.accountId((await placeUnder(member)).id, "WALLET", "EUR");
+    const clearing = await ledgerService.accountId(null, "PAYOUTS_CLEARING", "EUR");
+    const accounts = [wallet, other, clearing, source];
+    const op = fc.oneof(
+      fc.record({ type: fc.constant("fund" as const), to: fc.constantFrom(0, 1), amount: fc.integer({ min: 1, max: 5_000 }) }),
+      fc.record({ type: fc.constant("move" as const), from: fc.constantFrom(0, 1), to: fc.constantFrom(0, 1, 2), amount: fc.integer({ min: 1, max: 3_000 }), pending: fc.boolean() }),
+      fc.record({ type: fc.constant("resolve" as const), which: fc.nat(), post: fc.boolean() }),
+      fc.record({ type: fc.constant("repeat" as const), which: fc.nat() }),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 25 }), async (ops) => {
+        const model = new LedgerModel();
+        const start = await balances(...accounts);
+        const done: TransactionInput[] = [];
+        const pendingKeys: string[] = [];
+        for (const o of ops) {
+          let tx: TransactionInput | null = null;
+          if (o.type === "fund") tx = move(source, accounts[o.to]!, o.amount);
+          else if (o.type === "move" && o.from !== o.to) tx = move(accounts[o.from]!, accounts[o.to]!, o.amount, o.pending ? "PENDING" : "POSTED");
+          else if (o.type === "resolve" && pendingKeys.length > 0) {
+            const pendingKey = pendingKeys.splice(o.which % pendingKeys.length, 1)[0]!;
+            tx = { kind: o.post ? "POST_PENDING" : "VOID_PENDING", key: key(), pendingKey, reason: "TEST" };
+          } else if (o.type === "repeat" && done.length > 0) tx = done[o.which % done.length]!;
+          if (!tx) continue;
+          // The model decides whether a debit is affordable: the database must agree.
+          const debit = tx.kind === "POSTED" || tx.kind === "PENDING" ? tx.postings.find((p) => p.amount < 0 && (p.accountId === wallet || p.accountId === other)) : null;
+          const affordable = !debit || done.includes(tx) || start.get(debit.accountId)!.posted - start.get(debit.accountId)!.pendingDebits + model.available(debit.accountId) >= -debit.amount;
+          const codes = await codesOf(ledgerService.post(tx));
+          expect(codes).toEqual(affordable ? [] : ["amount:INSUFFICIENT_FUNDS"]);
+          if (!affordable) continue;
+          model.apply(tx);
+          if (done.includes(tx)) continue;
+          done.push(tx);
+          if (tx.kind === "PENDING") pendingKeys.push(tx.key);
+        }
+        const now = await balances(...accounts);
+        for (const id of accounts) {
+          const m = model.at(id);
+          const s = start.get(id)!;
+          const a = now.get(id)!;
+          expect([a.posted - s.posted, a.pendingDebits - s.pendingDebits, a.pendingCredits - s.pendingCredits]).toEqual([m.posted, m.pendingDebits, m.pendingCredits]);
+        }
+        for (const id of [wallet, other]) expect(now.get(id)!.posted - now.get(id)!.pendingDebits).toBeGreaterThanOrEqual(0);
+        expect(await ledgerService.check()).toEqual([]);
+        expect((await ledgerService.trialBalance()).find((u) => u.unit === "EUR")).toMatchObject({ posted: 0, pending: 0, postings: 0 });
+      }),
+      { numRuns: 50 },
+    );
+  }, 180_000);
+});

@@ -1,0 +1,149 @@
+import { db } from "@/server/db/unit-of-work";
+import type { AccountKind, AccountRecord, BalanceMismatch, PostingRecord, PostResult, TransactionRecord } from "./ledger.types";
+
+// Balances are bigint in the database and safe integers here (9·10^15 minor units);
+// raw reads cast them to text and Number() them.
+
+const ACCOUNT_COLUMNS = `a.id, a.owner_id AS "ownerId", a.kind, a.unit, a.no_negative AS "noNegative", a.posted::text,
+  a.pending_debits::text AS "pendingDebits", a.pending_credits::text AS "pendingCredits", a.revision`;
+
+interface AccountRow extends Omit<AccountRecord, "posted" | "pendingDebits" | "pendingCredits"> {
+  posted: string;
+  pendingDebits: string;
+  pendingCredits: string;
+}
+
+const toAccount = (r: AccountRow): AccountRecord => ({
+  ...r, posted: Number(r.posted), pendingDebits: Number(r.pendingDebits), pendingCredits: Number(r.pendingCredits),
+});
+
+const TRANSACTION_COLUMNS = `t.id::text, t.idempotency_key AS key, t.kind::text, t.pending_id::text AS "pendingId", t.reason,
+  t.reference_type AS "referenceType", t.reference_id AS "referenceId", t.actor_id AS "actorId", t.memo,
+  t.timeout_at AS "timeoutAt", t.created_at AS "createdAt"`;
+
+interface TransactionRow extends Omit<TransactionRecord, "reference"> {
+  referenceType: string | null;
+  referenceId: string | null;
+}
+
+const toTransaction = ({ referenceType, referenceId, ...t }: TransactionRow): TransactionRecord => ({
+  ...t, reference: referenceType && referenceId ? { type: referenceType, id: referenceId } : null,
+});
+
+export interface AccountSpec {
+  ownerId: number | null;
+  kind: AccountKind;
+  unit: string;
+  noNegative: boolean;
+}
+
+export const ledgerRepository = {
+  /** The accounts, created on first use (one per owner, kind and unit). */
+  async ensureAccounts(specs: readonly AccountSpec[]): Promise<AccountRecord[]> {
+    if (specs.length === 0) return [];
+    const cols = [specs.map((s) => s.ownerId), specs.map((s) => s.kind), specs.map((s) => s.unit), specs.map((s) => s.noNegative)];
+    await db().query(
+      `INSERT INTO ledger_account (owner_id, kind, unit, no_negative)
+       SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::boolean[])
+       ON CONFLICT (coalesce(owner_id, 0), kind, unit) DO NOTHING`,
+      cols,
+    );
+    const rows = await db().query<AccountRow>(
+      `SELECT ${ACCOUNT_COLUMNS} FROM ledger_account a
+       JOIN unnest($1::int[], $2::text[], $3::text[]) AS s(owner_id, kind, unit)
+         ON coalesce(a.owner_id, 0) = coalesce(s.owner_id, 0) AND a.kind = s.kind AND a.unit = s.unit`,
+      cols.slice(0, 3),
+    );
+    return rows.map(toAccount);
+  },
+
+  async findAccounts(ids: readonly number[]): Promise<AccountRecord[]> {
+    if (ids.length === 0) return [];
+    return (await db().query<AccountRow>(`SELECT ${ACCOUNT_COLUMNS} FROM ledger_account a WHERE a.id = ANY($1::int[])`, [ids])).map(toAccount);
+  },
+
+  /** A member's (or, with null, the company's) accounts of a kind, every unit. */
+  async accountsOf(ownerId: number | null, kind: AccountKind): Promise<AccountRecord[]> {
+    return (
+      await db().query<AccountRow>(
+        `SELECT ${ACCOUNT_COLUMNS} FROM ledger_account a WHERE coalesce(a.owner_id, 0) = coalesce($1::int, 0) AND a.kind = $2 ORDER BY a.unit`,
+        [ownerId, kind],
+      )
+    ).map(toAccount);
+  },
+
+  /** Posts a batch through ledger_post() (migration SQL): one statement, all or nothing. */
+  async post(batch: readonly object[]): Promise<PostResult> {
+    const [row] = await db().query<{ result: PostResult }>(`SELECT ledger_post($1::jsonb) AS result`, [JSON.stringify(batch)]);
+    return row!.result;
+  },
+
+  async findTransactions(keys: readonly string[]): Promise<TransactionRecord[]> {
+    if (keys.length === 0) return [];
+    const rows = await db().query<TransactionRow>(`SELECT ${TRANSACTION_COLUMNS} FROM ledger_transaction t WHERE t.idempotency_key = ANY($1::text[])`, [keys]);
+    return rows.map(toTransaction);
+  },
+
+  /** Whether a pending transaction has been posted or voided. */
+  async resolutionOf(pendingKey: string): Promise<TransactionRecord | null> {
+    const [row] = await db().query<TransactionRow>(
+      `SELECT ${TRANSACTION_COLUMNS} FROM ledger_transaction t JOIN ledger_transaction p ON p.id = t.pending_id WHERE p.idempotency_key = $1`,
+      [pendingKey],
+    );
+    return row ? toTransaction(row) : null;
+  },
+
+  /** An account's legs, newest first, keyset on id. */
+  async postings(accountId: number, limit: number, beforeId: string | null): Promise<PostingRecord[]> {
+    const rows = await db().query<Omit<PostingRecord, "amount" | "balanceAfter"> & { amount: string; balanceAfter: string | null }>(
+      `SELECT id::text, transaction_id::text AS "transactionId", account_id AS "accountId", unit, amount::text,
+         balance_after::text AS "balanceAfter", created_at AS "createdAt"
+       FROM ledger_posting WHERE account_id = $1 AND ($2::bigint IS NULL OR id < $2::bigint)
+       ORDER BY id DESC LIMIT $3`,
+      [accountId, beforeId, limit],
+    );
+    return rows.map((r) => ({ ...r, amount: Number(r.amount), balanceAfter: r.balanceAfter == null ? null : Number(r.balanceAfter) }));
+  },
+
+  /** Pending transactions whose timeout has passed and that nobody resolved yet. */
+  async expiredPending(now: Date, limit: number): Promise<string[]> {
+    const rows = await db().sql<{ key: string }>`
+      SELECT p.idempotency_key AS key FROM ledger_transaction p
+      WHERE p.kind = 'PENDING' AND p.timeout_at <= ${now}
+        AND NOT EXISTS (SELECT 1 FROM ledger_transaction r WHERE r.pending_id = p.id)
+      ORDER BY p.timeout_at LIMIT ${limit}`;
+    return rows.map((r) => r.key);
+  },
+
+  /** Kept balances that differ from the sums of the postings (empty when all is well). */
+  async mismatches(limit: number): Promise<BalanceMismatch[]> {
+    const rows = await db().sql<{ accountId: number; field: BalanceMismatch["field"]; kept: string; fromPostings: string }>`
+      WITH sums AS (
+        SELECT q.account_id,
+          coalesce(sum(q.amount) FILTER (WHERE t.kind IN ('POSTED', 'POST_PENDING')), 0) AS posted,
+          coalesce(sum(-q.amount) FILTER (WHERE t.kind = 'PENDING' AND q.amount < 0 AND r.id IS NULL), 0) AS pd,
+          coalesce(sum(q.amount) FILTER (WHERE t.kind = 'PENDING' AND q.amount > 0 AND r.id IS NULL), 0) AS pc
+        FROM ledger_posting q JOIN ledger_transaction t ON t.id = q.transaction_id
+        LEFT JOIN ledger_transaction r ON r.pending_id = t.id
+        GROUP BY q.account_id
+      )
+      SELECT a.id AS "accountId", f.field, f.kept::text, f.sums::text AS "fromPostings"
+      FROM ledger_account a LEFT JOIN sums s ON s.account_id = a.id
+      CROSS JOIN LATERAL (VALUES ('posted', a.posted, coalesce(s.posted, 0)), ('pendingDebits', a.pending_debits, coalesce(s.pd, 0)),
+        ('pendingCredits', a.pending_credits, coalesce(s.pc, 0))) AS f(field, kept, sums)
+      WHERE f.kept <> f.sums
+      ORDER BY a.id, f.field LIMIT ${limit}`;
+    return rows.map((r) => ({ ...r, kept: Number(r.kept), fromPostings: Number(r.fromPostings) }));
+  },
+
+  /** Per unit: the settled and the pending total over all accounts, from the kept balances and from the postings. Every one is 0. */
+  async trialBalance(): Promise<{ unit: string; posted: number; pending: number; postings: number }[]> {
+    const rows = await db().sql<{ unit: string; posted: string; pending: string; postings: string }>`
+      SELECT u.unit, coalesce(a.posted, 0)::text AS posted, coalesce(a.pending, 0)::text AS pending, coalesce(q.total, 0)::text AS postings
+      FROM (SELECT DISTINCT unit FROM ledger_account) u
+      LEFT JOIN (SELECT unit, sum(posted) AS posted, sum(pending_credits - pending_debits) AS pending FROM ledger_account GROUP BY unit) a ON a.unit = u.unit
+      LEFT JOIN (SELECT unit, sum(amount) AS total FROM ledger_posting GROUP BY unit) q ON q.unit = u.unit
+      ORDER BY u.unit`;
+    return rows.map((r) => ({ unit: r.unit, posted: Number(r.posted), pending: Number(r.pending), postings: Number(r.postings) }));
+  },
+};

@@ -1,0 +1,137 @@
+import { createHash } from "node:crypto";
+import { afterCommit } from "@/server/db/unit-of-work";
+import { InputError, fieldError } from "@/server/domain/shared/input.errors";
+import { publish } from "@/server/events/bus";
+import { Topic } from "@/server/events/topics";
+import { LedgerErrorCode } from "./ledger.errors";
+import { ledgerRepository, type AccountSpec } from "./ledger.repository";
+import { canonicalRequest, checkTransaction } from "./ledger.rules";
+import { isResolution, type AccountKind, type AccountRecord, type PostResult, type TransactionInput } from "./ledger.types";
+
+/** Accounts that may never go negative: members' wallets (the company's own accounts may). */
+const NO_NEGATIVE: ReadonlySet<AccountKind> = new Set(["WALLET"]);
+
+// Account ids never change once created: keep them per process.
+const accountIds = new Map<string, number>();
+const specKey = (s: { ownerId: number | null; kind: string; unit: string }) => `${s.ownerId ?? 0}:${s.kind}:${s.unit}`;
+
+/** Turns the database's refusals into input errors a caller can act on; anything else propagates. */
+function refusal(err: unknown): InputError<LedgerErrorCode> | null {
+  const message = String((err as Error)?.message ?? "");
+  if (message.includes("ledger_account_no_negative")) {
+    return fieldError("amount", LedgerErrorCode.INSUFFICIENT_FUNDS, "Not enough funds: the balance would go below zero.");
+  }
+  if (message.includes("ledger_transaction_pending_id_key")) return fieldError("pendingKey", LedgerErrorCode.ALREADY_RESOLVED, "This pending transaction was posted or voided already.");
+  if (message.includes("ledger_transaction_resolution")) return fieldError("pendingKey", LedgerErrorCode.PENDING_NOT_FOUND, "No pending transaction has this key.");
+  const m = /LEDGER:([A-Z_]+):(.*)/.exec(message);
+  if (m && m[1]! in LedgerErrorCode) {
+    const code = m[1] as LedgerErrorCode;
+    const field = code === "PENDING_NOT_FOUND" || code === "PENDING_EXPIRED" ? "pendingKey" : code === "UNBALANCED" ? "postings" : "key";
+    return fieldError(field, code, `${code.toLowerCase().replace(/_/g, " ")}: ${m[2]!.split("\n")[0]}`);
+  }
+  return null;
+}
+
+/**
+ * The double-entry ledger every domain moves money and points through. Transactions are
+ * immutable and idempotent by key; a batch is one database statement, all or nothing;
+ * balances are kept in the same statement and checked against the postings by `check()`.
+ */
+export const ledgerService = {
+  /** The accounts, created on first use. */
+  async accounts(specs: readonly Omit<AccountSpec, "noNegative">[]): Promise<AccountRecord[]> {
+    return ledgerRepository.ensureAccounts(specs.map((s) => ({ ...s, noNegative: NO_NEGATIVE.has(s.kind) })));
+  },
+
+  /** The id of one account (created on first use; remembered by this process). */
+  async accountId(ownerId: number | null, kind: AccountKind, unit: string): Promise<number> {
+    const key = specKey({ ownerId, kind, unit });
+    let id = accountIds.get(key);
+    if (id == null) {
+      id = (await this.accounts([{ ownerId, kind, unit }]))[0]!.id;
+      accountIds.set(key, id);
+    }
+    return id;
+  },
+
+  findAccounts(ids: readonly number[]) {
+    return ledgerRepository.findAccounts(ids);
+  },
+
+  accountsOf(ownerId: number | null, kind: AccountKind) {
+    return ledgerRepository.accountsOf(ownerId, kind);
+  },
+
+  /** Posts one transaction (see postBatch). */
+  async post(tx: TransactionInput): Promise<PostResult> {
+    return this.postBatch([tx]);
+  },
+
+  /**
+   * Posts many transactions in one database round trip, all or nothing: each balanced per
+   * unit, a repeated key skipped (the same request) or refused (IDEMPOTENCY_KEY_REUSED), an
+   * overdraft of a no-negative account refused (INSUFFICIENT_FUNDS) with nothing written.
+   * Joins the caller's transaction; changed balances are announced after it commits.
+   */
+  async postBatch(txs: readonly TransactionInput[]): Promise<PostResult> {
+    if (txs.length === 0) return { transactions: [], accounts: [] };
+    const accountIdsUsed = [...new Set(txs.flatMap((t) => (isResolution(t) ? [] : t.postings.map((p) => p.accountId))))];
+    const units = new Map((await ledgerRepository.findAccounts(accountIdsUsed)).map((a) => [a.id, a.unit]));
+    const errors = txs.flatMap((t, i) => {
+      const found = isResolution(t) ? [] : checkTransaction(t, (id) => units.get(id));
+      return (txs.length === 1 ? found : found.map((e) => ({ ...e, field: `${i}.${e.field}` })));
+    });
+    if (errors.length > 0) throw new InputError(errors);
+    const batch = txs.map((t) => ({
+      key: t.key,
+      hash: createHash("sha256").update(canonicalRequest(t)).digest("hex"),
+      kind: t.kind,
+      reason: t.reason,
+      referenceType: t.reference?.type ?? null,
+      referenceId: t.reference?.id ?? null,
+      actorId: t.actorId ?? null,
+      memo: t.memo ?? null,
+      ...(isResolution(t)
+        ? { pendingKey: t.pendingKey, postings: [] }
+        : { postings: t.postings, timeoutAt: t.kind === "PENDING" ? t.timeoutAt?.toISOString() ?? null : null }),
+    }));
+    let result: PostResult;
+    try {
+      result = await ledgerRepository.post(batch);
+    } catch (err) {
+      throw refusal(err) ?? err;
+    }
+    if (result.accounts.length > 0) afterCommit(() => publish(Topic.LedgerChanged, { accounts: result.accounts }));
+    return result;
+  },
+
+  /** Voids pending transactions whose timeout has passed (withdrawal holds, pending points); returns how many. */
+  async voidExpired(now = new Date(), limit = 1000): Promise<number> {
+    const keys = await ledgerRepository.expiredPending(now, limit);
+    if (keys.length === 0) return 0;
+    await this.postBatch(keys.map((key) => ({ kind: "VOID_PENDING", key: `${key}:expired`, pendingKey: key, reason: "PENDING_EXPIRED" })));
+    return keys.length;
+  },
+
+  findTransactions(keys: readonly string[]) {
+    return ledgerRepository.findTransactions(keys);
+  },
+
+  resolutionOf(pendingKey: string) {
+    return ledgerRepository.resolutionOf(pendingKey);
+  },
+
+  postings(accountId: number, limit: number, beforeId: string | null) {
+    return ledgerRepository.postings(accountId, limit, beforeId);
+  },
+
+  /** Kept balances that differ from their postings (empty when all is well). */
+  check(limit = 100) {
+    return ledgerRepository.mismatches(limit);
+  },
+
+  /** Per unit, settled and pending totals over all accounts and the sum of all postings: each is 0. */
+  trialBalance() {
+    return ledgerRepository.trialBalance();
+  },
+};

@@ -1,0 +1,100 @@
+/** What an account is for. Wallets belong to members; the others are the company's unless owned. */
+export type AccountKind =
+  | "WALLET"
+  | "COMMISSIONS_EXPENSE"
+  | "PAYOUTS_CLEARING"
+  | "FEES_INCOME"
+  | "ADJUSTMENTS"
+  | "POINTS_LIABILITY"
+  | "POINTS_EXPENSE";
+
+/** An account with its kept balances, in minor units (cents; points are whole). */
+export interface AccountRecord {
+  id: number;
+  ownerId: number | null;
+  kind: AccountKind;
+  unit: string;
+  noNegative: boolean;
+  posted: number;
+  pendingDebits: number;
+  pendingCredits: number;
+  revision: number;
+}
+
+/** One leg: a signed amount in the account's minor units (credit +, debit −). */
+export interface PostingInput {
+  accountId: number;
+  amount: number;
+}
+
+/** Where a transaction comes from (an order, a commission run line, a withdrawal, …). */
+export interface LedgerReference {
+  type: string;
+  id: string;
+}
+
+interface TransactionBase {
+  /** Unique per intended transaction: the same key again returns the first one. */
+  key: string;
+  reason: string;
+  reference?: LedgerReference | null;
+  actorId?: number | null;
+  memo?: string | null;
+}
+
+/** Moves balances at once (POSTED) or holds them until posted or voided (PENDING, optional timeout). */
+export interface NewTransaction extends TransactionBase {
+  kind: "POSTED" | "PENDING";
+  postings: PostingInput[];
+  timeoutAt?: Date | null;
+}
+
+/** Settles (POST_PENDING) or releases (VOID_PENDING) a pending transaction, once. */
+export interface Resolution extends TransactionBase {
+  kind: "POST_PENDING" | "VOID_PENDING";
+  pendingKey: string;
+}
+
+export type TransactionInput = NewTransaction | Resolution;
+
+export function isResolution(tx: TransactionInput): tx is Resolution {
+  return tx.kind === "POST_PENDING" || tx.kind === "VOID_PENDING";
+}
+
+export interface PostResult {
+  transactions: { key: string; id: string; created: boolean }[];
+  /** Accounts whose balances changed, as they are now. */
+  accounts: AccountRecord[];
+}
+
+export interface TransactionRecord {
+  id: string;
+  key: string;
+  kind: TransactionInput["kind"];
+  pendingId: string | null;
+  reason: string;
+  reference: LedgerReference | null;
+  actorId: number | null;
+  memo: string | null;
+  timeoutAt: Date | null;
+  createdAt: Date;
+}
+
+/** A leg as stored; balanceAfter is the account's settled balance after it (settled legs only). */
+export interface PostingRecord {
+  id: string;
+  transactionId: string;
+  accountId: number;
+  unit: string;
+  amount: number;
+  balanceAfter: number | null;
+  createdAt: Date;
+}
+
+/** A kept balance that differs from what the postings say. */
+export interface BalanceMismatch {
+  accountId: number;
+  field: "posted" | "pendingDebits" | "pendingCredits";
+  kept: number;
+  fromPostings: number;
+}
