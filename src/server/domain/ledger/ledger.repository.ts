@@ -1,4 +1,5 @@
 import { db } from "@/server/db/unit-of-work";
+import { toPage } from "@/server/domain/shared/page";
 import type { AccountKind, AccountRecord, BalanceMismatch, PostingRecord, PostResult, TransactionRecord } from "./ledger.types";
 
 // Balances are bigint in the database and safe integers here (9·10^15 minor units);
@@ -82,6 +83,35 @@ export const ledgerRepository = {
     if (keys.length === 0) return [];
     const rows = await db().query<TransactionRow>(`SELECT ${TRANSACTION_COLUMNS} FROM ledger_transaction t WHERE t.idempotency_key = ANY($1::text[])`, [keys]);
     return rows.map(toTransaction);
+  },
+
+  /** Transactions by id, each with how its pending hold was resolved (null: not pending, or not yet). */
+  async transactionsByIds(ids: readonly string[]): Promise<(TransactionRecord & { resolution: "POST_PENDING" | "VOID_PENDING" | null })[]> {
+    if (ids.length === 0) return [];
+    const rows = await db().query<TransactionRow & { resolution: "POST_PENDING" | "VOID_PENDING" | null }>(
+      `SELECT ${TRANSACTION_COLUMNS}, r.kind::text AS resolution
+       FROM ledger_transaction t LEFT JOIN ledger_transaction r ON r.pending_id = t.id
+       WHERE t.id = ANY($1::bigint[])`,
+      [ids],
+    );
+    return rows.map((r) => ({ ...toTransaction(r), resolution: r.resolution }));
+  },
+
+  /** Accounts for the explorer: by owner, kind and unit, in id order. */
+  async listAccounts(filter: { ownerId?: number | null; kind?: string | null; unit?: string | null }, limit: number, afterId: number | null) {
+    const rows = await db().query<AccountRow>(
+      `SELECT ${ACCOUNT_COLUMNS} FROM ledger_account a
+       WHERE ($1::int IS NULL OR a.owner_id = $1) AND ($2::text IS NULL OR a.kind = $2) AND ($3::text IS NULL OR a.unit = $3)
+         AND ($4::int IS NULL OR a.id > $4)
+       ORDER BY a.id LIMIT $5`,
+      [filter.ownerId ?? null, filter.kind ?? null, filter.unit ?? null, afterId, limit + 1],
+    );
+    const [count] = await db().query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM ledger_account a
+       WHERE ($1::int IS NULL OR a.owner_id = $1) AND ($2::text IS NULL OR a.kind = $2) AND ($3::text IS NULL OR a.unit = $3)`,
+      [filter.ownerId ?? null, filter.kind ?? null, filter.unit ?? null],
+    );
+    return toPage(rows.map(toAccount), limit, count!.n);
   },
 
   /** Whether a pending transaction has been posted or voided. */

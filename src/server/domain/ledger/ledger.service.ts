@@ -117,6 +117,14 @@ export const ledgerService = {
     return ledgerRepository.findTransactions(keys);
   },
 
+  transactionsByIds(ids: readonly string[]) {
+    return ledgerRepository.transactionsByIds(ids);
+  },
+
+  listAccounts(filter: { ownerId?: number | null; kind?: string | null; unit?: string | null }, limit: number, afterId: number | null) {
+    return ledgerRepository.listAccounts(filter, limit, afterId);
+  },
+
   resolutionOf(pendingKey: string) {
     return ledgerRepository.resolutionOf(pendingKey);
   },

@@ -1,0 +1,49 @@
+import { describe, expect, it } from "vitest";
+import { canonicalRequest, checkTransaction, LedgerModel } from "./ledger.rules";
+import type { NewTransaction } from "./ledger.types";
+
+const units: Record<number, string> = { 1: "USD", 2: "USD", 3: "EUR", 4: "EUR" };
+const unitOf = (id: number) => units[id];
+const tx = (postings: NewTransaction["postings"], over: Partial<NewTransaction> = {}): NewTransaction => ({ kind: "POSTED", key: "k1", reason: "TEST", postings, ...over });
+const codes = (t: NewTransaction) => checkTransaction(t, unitOf).map((e) => `${e.field}:${e.code}`);
+
+describe("checkTransaction", () => {
+  it("accepts legs that balance in every unit", () => {
+    expect(codes(tx([{ accountId: 1, amount: -500 }, { accountId: 2, amount: 500 }, { accountId: 3, amount: 7 }, { accountId: 4, amount: -7 }]))).toEqual([]);
+  });
+
+  it.each([
+    ["unbalanced in one unit", tx([{ accountId: 1, amount: -500 }, { accountId: 2, amount: 499 }]), ["postings:UNBALANCED"]],
+    ["balanced only across units", tx([{ accountId: 1, amount: -500 }, { accountId: 3, amount: 500 }]), ["postings:UNBALANCED", "postings:UNBALANCED"]],
+    ["a zero leg", tx([{ accountId: 1, amount: 0 }, { accountId: 2, amount: 0 }]), ["postings.0.amount:INVALID", "postings.1.amount:INVALID"]],
+    ["a fractional leg", tx([{ accountId: 1, amount: -1.5 }, { accountId: 2, amount: 1.5 }]), ["postings.0.amount:INVALID", "postings.1.amount:INVALID"]],
+    ["an unknown account", tx([{ accountId: 9, amount: -1 }, { accountId: 2, amount: 1 }]), ["postings.0.accountId:ACCOUNT_NOT_FOUND", "postings:UNBALANCED"]],
+    ["one leg", tx([{ accountId: 1, amount: 1 }]), ["postings:INVALID", "postings:UNBALANCED"]],
+    ["no key or reason", tx([{ accountId: 1, amount: -1 }, { accountId: 2, amount: 1 }], { key: " ", reason: "" }), ["key:REQUIRED", "reason:REQUIRED"]],
+  ])("refuses %s", (_label, t, expected) => {
+    expect(codes(t)).toEqual(expected);
+  });
+});
+
+describe("canonicalRequest", () => {
+  it("differs when an amount differs and not when only the memo does", () => {
+    const a = tx([{ accountId: 1, amount: -5 }, { accountId: 2, amount: 5 }]);
+    expect(canonicalRequest({ ...a, memo: "x" })).toBe(canonicalRequest(a));
+    expect(canonicalRequest(tx([{ accountId: 1, amount: -6 }, { accountId: 2, amount: 6 }]))).not.toBe(canonicalRequest(a));
+  });
+});
+
+describe("LedgerModel", () => {
+  it("holds, posts and voids like the ledger", () => {
+    const m = new LedgerModel();
+    m.apply(tx([{ accountId: 2, amount: -1000 }, { accountId: 1, amount: 1000 }], { key: "fund" }));
+    m.apply(tx([{ accountId: 1, amount: -300 }, { accountId: 2, amount: 300 }], { key: "hold", kind: "PENDING" }));
+    expect([m.at(1).posted, m.available(1), m.at(2).pendingCredits]).toEqual([1000, 700, 300]);
+    m.apply({ kind: "POST_PENDING", key: "post", pendingKey: "hold", reason: "TEST" });
+    expect([m.at(1).posted, m.available(1), m.at(1).pendingDebits, m.at(2).pendingCredits]).toEqual([700, 700, 0, 0]);
+    m.apply(tx([{ accountId: 1, amount: -300 }, { accountId: 2, amount: 300 }], { key: "hold2", kind: "PENDING" }));
+    m.apply({ kind: "VOID_PENDING", key: "void", pendingKey: "hold2", reason: "TEST" });
+    m.apply({ kind: "VOID_PENDING", key: "void", pendingKey: "hold2", reason: "TEST" });
+    expect([m.at(1).posted, m.available(1), m.isPending("hold2")]).toEqual([700, 700, false]);
+  });
+});

@@ -1,0 +1,364 @@
+import { transaction } from "@/server/db/unit-of-work";
+import { ledgerService } from "@/server/domain/ledger/ledger.service";
+import type { AccountRecord, PostingInput, TransactionInput } from "@/server/domain/ledger/ledger.types";
+import { memberService } from "@/server/domain/member/member.service";
+import { inTeamOf, isAdmin, notFound, requireAdmin, requireSelfOrAdmin } from "@/server/domain/shared/access";
+import { cached } from "@/server/domain/shared/cached";
+import { FieldErrors, fieldError, InputError, isInputError } from "@/server/domain/shared/input.errors";
+import { pageSize, type Page } from "@/server/domain/shared/page";
+import { fromMinor, isUnit, toMinor } from "@/server/domain/shared/units";
+import type { Viewer } from "@/server/domain/shared/viewer";
+import { payoutProvider } from "./payout-providers";
+import { WalletErrorCode } from "./wallet.errors";
+import { walletRepository, type WithdrawalRow } from "./wallet.repository";
+import {
+  checkAmount, DEFAULT_WALLET_CONFIG, describeLine, feeFor, validatePayoutMethod, walletConfigSchema, type WalletConfig,
+} from "./wallet.rules";
+import type {
+  PayoutBatchRecord, PayoutMethodRecord, TransferRecord, WalletBalance, WalletLine, WithdrawalFilter, WithdrawalRecord,
+} from "./wallet.types";
+
+const settings = cached(async (): Promise<WalletConfig> => {
+  const parsed = walletConfigSchema.safeParse(await walletRepository.configSetting());
+  return parsed.success ? parsed.data : DEFAULT_WALLET_CONFIG;
+}, 5_000);
+
+const CURRENCY = /^[A-Z]{3}$/;
+
+function balanceOf(a: Pick<AccountRecord, "unit" | "posted" | "pendingDebits" | "pendingCredits" | "revision">): WalletBalance {
+  return {
+    currency: a.unit,
+    available: fromMinor(a.posted - a.pendingDebits, a.unit),
+    pending: fromMinor(a.pendingCredits - a.pendingDebits, a.unit),
+    posted: fromMinor(a.posted, a.unit),
+    held: fromMinor(a.pendingDebits, a.unit),
+    revision: a.revision,
+  };
+}
+
+function withdrawalRecord(w: WithdrawalRow): WithdrawalRecord {
+  const { amount, fee, idempotencyKey: _key, ...rest } = w;
+  return { ...rest, amount: fromMinor(amount, w.currency), fee: fromMinor(fee, w.currency) };
+}
+
+/** A currency code the ledger knows, upper-cased, or a field error. */
+function currencyOf(raw: string, errors: FieldErrors<WalletErrorCode>): string {
+  const currency = raw.trim().toUpperCase();
+  if (!CURRENCY.test(currency) || !isUnit(currency)) errors.add("currency", WalletErrorCode.INVALID, "A three-letter ISO 4217 currency code.");
+  return currency;
+}
+
+function checkKey(key: string, errors: FieldErrors<WalletErrorCode>): string {
+  const k = key.trim();
+  if (!k) errors.add("idempotencyKey", WalletErrorCode.REQUIRED, "Send a key that is unique per request you mean to make.");
+  else if (k.length > 100) errors.add("idempotencyKey", WalletErrorCode.TOO_LONG, "At most 100 characters.");
+  return k;
+}
+
+/** Posts through the ledger; its refusals become wallet errors (an overdraft is INSUFFICIENT_FUNDS). */
+async function post(txs: TransactionInput[]) {
+  try {
+    return await ledgerService.postBatch(txs);
+  } catch (err) {
+    if (isInputError(err) && err.errors.every((e) => e.code in WalletErrorCode)) {
+      throw new InputError(err.errors.map((e) => ({ ...e, code: e.code as WalletErrorCode })));
+    }
+    throw err;
+  }
+}
+
+const walletAccount = (memberId: number, currency: string) => ledgerService.accountId(memberId, "WALLET", currency);
+const companyAccount = (kind: "FEES_INCOME" | "PAYOUTS_CLEARING" | "ADJUSTMENTS", currency: string) => ledgerService.accountId(null, kind, currency);
+
+/** Legs of a debit of amount + fee from a wallet to `to`, the fee to fees income. */
+async function debitLegs(memberId: number, currency: string, amount: number, fee: number, to: number): Promise<PostingInput[]> {
+  const legs: PostingInput[] = [{ accountId: await walletAccount(memberId, currency), amount: -(amount + fee) }, { accountId: to, amount }];
+  if (fee > 0) legs.push({ accountId: await companyAccount("FEES_INCOME", currency), amount: fee });
+  return legs;
+}
+
+/** A member's e-wallet: balances, history, transfers, withdrawals and payouts, all moved through the ledger. */
+export const walletService = {
+  config(): Promise<WalletConfig> {
+    return settings.get();
+  },
+
+  /** Balances per currency (a wallet is private: the member and admins only). */
+  async balances(viewer: Viewer, memberId: number): Promise<WalletBalance[]> {
+    requireSelfOrAdmin(viewer, memberId, "this wallet");
+    return (await ledgerService.accountsOf(memberId, "WALLET")).map(balanceOf);
+  },
+
+  /** A balance as a ledger event carried it (for live updates). */
+  balanceFromSnapshot: balanceOf,
+
+  /** Wallet lines newest first, each saying why, with the balance after it (settled lines). */
+  async history(viewer: Viewer, memberId: number, currency: string, first: number, before: string | null): Promise<Page<WalletLine>> {
+    requireSelfOrAdmin(viewer, memberId, "this wallet");
+    const account = (await ledgerService.accountsOf(memberId, "WALLET")).find((a) => a.unit === currency.toUpperCase());
+    if (!account) return { rows: [], hasNextPage: false, totalCount: 0 };
+    const limit = pageSize(first);
+    const postings = await ledgerService.postings(account.id, limit + 1, before);
+    const page = postings.slice(0, limit);
+    const txs = new Map((await ledgerService.transactionsByIds([...new Set(page.map((p) => p.transactionId))])).map((t) => [t.id, t]));
+    const refIds = (type: string) => [...new Set([...txs.values()].filter((t) => t.reference?.type === type).map((t) => Number(t.reference!.id)))];
+    const [transfers, withdrawals] = await Promise.all([
+      walletRepository.transfersByIds(refIds("TRANSFER")),
+      Promise.all(refIds("WITHDRAWAL").map((id) => walletRepository.findWithdrawal(id))),
+    ]);
+    const transferById = new Map(transfers.map((t) => [String(t.id), t]));
+    const withdrawalById = new Map(withdrawals.filter((w) => w).map((w) => [String(w!.id), w!]));
+    const rows = page.map((p): WalletLine => {
+      const tx = txs.get(p.transactionId)!;
+      const transfer = tx.reference?.type === "TRANSFER" ? transferById.get(tx.reference.id) : undefined;
+      const withdrawal = tx.reference?.type === "WITHDRAWAL" ? withdrawalById.get(tx.reference.id) : undefined;
+      const fee = transfer && p.amount < 0 ? transfer.fee : withdrawal ? withdrawal.fee : null;
+      const status = tx.kind === "PENDING" ? (tx.resolution === "VOID_PENDING" ? "VOIDED" : tx.resolution === "POST_PENDING" ? "POSTED" : "PENDING") : "POSTED";
+      return {
+        id: p.id, transactionId: p.transactionId, currency: p.unit, amount: fromMinor(p.amount, p.unit),
+        balanceAfter: p.balanceAfter == null ? null : fromMinor(p.balanceAfter, p.unit),
+        // A hold that was posted shows once more as the settled line of its resolution.
+        status: tx.kind === "PENDING" && status === "POSTED" ? "VOIDED" : status,
+        reason: tx.reason, reference: tx.reference, createdAt: p.createdAt,
+        description: describeLine({
+          reason: tx.reason, amount: p.amount, memo: tx.memo, reference: tx.reference,
+          counterparty: transfer ? (p.amount < 0 ? transfer.toName : transfer.fromName) : null,
+          fee: fee == null ? null : fromMinor(fee, p.unit),
+        }),
+      };
+    });
+    return { rows, hasNextPage: postings.length > limit, totalCount: rows.length };
+  },
+
+  async payoutMethod(viewer: Viewer, memberId: number): Promise<PayoutMethodRecord | null> {
+    requireSelfOrAdmin(viewer, memberId, "this payout method");
+    return walletRepository.payoutMethod(memberId);
+  },
+
+  async setPayoutMethod(viewer: Viewer, memberId: number, input: { holder: string; iban: string; bic?: string | null }): Promise<PayoutMethodRecord> {
+    requireSelfOrAdmin(viewer, memberId, "this payout method");
+    const { data, errors } = validatePayoutMethod(input);
+    if (errors.length > 0) throw new InputError(errors);
+    return walletRepository.savePayoutMethod(memberId, data);
+  },
+
+  /**
+   * Sends money from the viewer's wallet to another member's, as the settings allow
+   * (on/off, min, max, fee, anyone or only the own upline and downline). The same
+   * idempotency key again returns the first transfer.
+   */
+  async transfer(viewer: Viewer, input: { toMemberId: number; amount: string; currency: string; note?: string | null; idempotencyKey: string }): Promise<TransferRecord> {
+    const cfg = (await settings.get()).transfers;
+    if (!cfg.enabled) throw fieldError("amount", WalletErrorCode.TRANSFERS_DISABLED, "Transfers between members are switched off.");
+    const errors = new FieldErrors<WalletErrorCode>();
+    const currency = currencyOf(input.currency, errors);
+    const key = checkKey(input.idempotencyKey, errors);
+    const note = input.note?.trim() || null;
+    if (note && note.length > 200) errors.add("note", WalletErrorCode.TOO_LONG, "At most 200 characters.");
+    const amount = errors.has("currency") ? null : toMinor(input.amount, currency);
+    if (!errors.has("currency")) {
+      errors.addAll(checkAmount(amount, { min: toMinor(cfg.min, currency)!, max: toMinor(cfg.max, currency)! }, (n) => `${fromMinor(n, currency)} ${currency}`));
+    }
+    const [from, to] = await Promise.all([memberService.findById(viewer.id), memberService.findById(input.toMemberId)]);
+    if (!to || to.id === viewer.id || to.status !== "ACTIVE") errors.add("toMemberId", WalletErrorCode.NOT_FOUND, "No other active member has this id.");
+    else if (cfg.scope === "UPLINE_DOWNLINE" && from && !inTeamOf(to, from.id) && !inTeamOf(from, to.id)) {
+      errors.add("toMemberId", WalletErrorCode.RECIPIENT_NOT_ALLOWED, "You can send money to members of your own upline and downline only.");
+    }
+    errors.throwIfAny();
+    const fee = feeFor(amount!, { fixed: toMinor(cfg.feeFixed, currency)!, basisPoints: cfg.feeBasisPoints });
+
+    const same = (t: { toMemberId: number; amount: number; currency: string }) => t.toMemberId === to!.id && t.amount === amount && t.currency === currency;
+    const earlier = await walletRepository.findTransferByKey(viewer.id, key);
+    if (earlier) {
+      if (!same(earlier)) throw fieldError("idempotencyKey", WalletErrorCode.IDEMPOTENCY_KEY_REUSED, "This key was used for a different transfer.");
+      return { ...earlier, amount: fromMinor(earlier.amount, currency), fee: fromMinor(earlier.fee, currency) };
+    }
+    const recipientWallet = await walletAccount(to!.id, currency);
+    const legs = await debitLegs(viewer.id, currency, amount!, fee, recipientWallet);
+    const id = await transaction(async () => {
+      const created = await walletRepository.insertTransfer({ fromMemberId: viewer.id, toMemberId: to!.id, currency, amount: amount!, fee, note, idempotencyKey: key });
+      if (created == null) return null; // the same key at the same moment: the other request made it
+      await post([{ kind: "POSTED", key: `transfer:${created}`, reason: "TRANSFER", reference: { type: "TRANSFER", id: String(created) }, actorId: viewer.id, memo: note, postings: legs }]);
+      return created;
+    });
+    const stored = await walletRepository.findTransferByKey(viewer.id, key);
+    if (!stored || (id == null && !same(stored))) throw fieldError("idempotencyKey", WalletErrorCode.IDEMPOTENCY_KEY_REUSED, "This key was used for a different transfer.");
+    return { ...stored, amount: fromMinor(stored.amount, currency), fee: fromMinor(stored.fee, currency) };
+  },
+
+  /**
+   * Asks for a payout to the member's payout method: amount and fee are held at once by
+   * a pending ledger transaction until the payout is paid (posted) or rejected (voided).
+   */
+  async requestWithdrawal(viewer: Viewer, input: { amount: string; currency: string; idempotencyKey: string }): Promise<WithdrawalRecord> {
+    const cfg = (await settings.get()).withdrawals;
+    if (!cfg.enabled) throw fieldError("amount", WalletErrorCode.WITHDRAWALS_DISABLED, "Withdrawals are switched off.");
+    const errors = new FieldErrors<WalletErrorCode>();
+    const currency = currencyOf(input.currency, errors);
+    const key = checkKey(input.idempotencyKey, errors);
+    const amount = errors.has("currency") ? null : toMinor(input.amount, currency);
+    if (!errors.has("currency")) errors.addAll(checkAmount(amount, { min: toMinor(cfg.min, currency)! }, (n) => `${fromMinor(n, currency)} ${currency}`));
+    const payout = await walletRepository.payoutMethod(viewer.id);
+    if (!payout) errors.add("payoutMethod", WalletErrorCode.PAYOUT_METHOD_MISSING, "Add the bank account to pay out to first.");
+    errors.throwIfAny();
+    const fee = feeFor(amount!, { fixed: toMinor(cfg.feeFixed, currency)!, basisPoints: cfg.feeBasisPoints });
+
+    const earlier = await walletRepository.findWithdrawalByKey(viewer.id, key);
+    if (earlier) {
+      if (earlier.amount !== amount || earlier.currency !== currency) throw fieldError("idempotencyKey", WalletErrorCode.IDEMPOTENCY_KEY_REUSED, "This key was used for a different withdrawal.");
+      return withdrawalRecord(earlier);
+    }
+    const legs = await debitLegs(viewer.id, currency, amount!, fee, await companyAccount("PAYOUTS_CLEARING", currency));
+    await transaction(async () => {
+      const id = await walletRepository.insertWithdrawal({ memberId: viewer.id, currency, amount: amount!, fee, payout: payout!, idempotencyKey: key });
+      if (id == null) return;
+      await post([{ kind: "PENDING", key: `withdrawal:${id}`, reason: "WITHDRAWAL", reference: { type: "WITHDRAWAL", id: String(id) }, actorId: viewer.id, postings: legs }]);
+    });
+    const stored = (await walletRepository.findWithdrawalByKey(viewer.id, key))!;
+    if (stored.amount !== amount || stored.currency !== currency) throw fieldError("idempotencyKey", WalletErrorCode.IDEMPOTENCY_KEY_REUSED, "This key was used for a different withdrawal.");
+    return withdrawalRecord(stored);
+  },
+
+  /** The viewer's withdrawals (admins: everyone's, filtered), newest first. */
+  async withdrawals(viewer: Viewer, filter: WithdrawalFilter, first: number, beforeId: number | null): Promise<Page<WithdrawalRecord>> {
+    const f = isAdmin(viewer) ? filter : { ...filter, memberId: viewer.id };
+    const page = await walletRepository.withdrawals(f, pageSize(first), beforeId);
+    return { ...page, rows: page.rows.map(withdrawalRecord) };
+  },
+
+  /** Approves requested withdrawals (admins); approving an approved one again changes nothing. */
+  async approveWithdrawals(viewer: Viewer, ids: readonly number[]): Promise<WithdrawalRecord[]> {
+    requireAdmin(viewer, "withdrawals");
+    return transaction(async () => {
+      const rows = await lockedWithdrawals(ids);
+      refuseUnless(rows, (w) => w.status === "REQUESTED" || w.status === "APPROVED", "approved");
+      const todo = rows.filter((w) => w.status === "REQUESTED").map((w) => w.id);
+      if (todo.length > 0) await walletRepository.updateWithdrawals(todo, { status: "APPROVED", decidedById: viewer.id, decidedAt: new Date() });
+      return (await walletRepository.lockWithdrawals(ids)).map(withdrawalRecord);
+    });
+  },
+
+  /** Rejects withdrawals not yet in a payout batch (admins), with a reason: their holds are voided. */
+  async rejectWithdrawals(viewer: Viewer, ids: readonly number[], reason: string): Promise<WithdrawalRecord[]> {
+    requireAdmin(viewer, "withdrawals");
+    const why = reason.trim();
+    if (!why) throw fieldError("reason", WalletErrorCode.REQUIRED, "Say why, so the member knows.");
+    if (why.length > 500) throw fieldError("reason", WalletErrorCode.TOO_LONG, "At most 500 characters.");
+    return transaction(async () => {
+      const rows = await lockedWithdrawals(ids);
+      refuseUnless(rows, (w) => w.status === "REJECTED" || ((w.status === "REQUESTED" || w.status === "APPROVED") && w.batchId == null), "rejected");
+      const todo = rows.filter((w) => w.status !== "REJECTED");
+      if (todo.length > 0) {
+        await walletRepository.updateWithdrawals(todo.map((w) => w.id), { status: "REJECTED", rejectReason: why, decidedById: viewer.id, decidedAt: new Date() });
+        await post(todo.map((w) => ({ kind: "VOID_PENDING", key: `withdrawal:${w.id}:rejected`, pendingKey: `withdrawal:${w.id}`, reason: "WITHDRAWAL_REJECTED", reference: { type: "WITHDRAWAL", id: String(w.id) }, actorId: viewer.id })));
+      }
+      return (await walletRepository.lockWithdrawals(ids)).map(withdrawalRecord);
+    });
+  },
+
+  /** Puts approved withdrawals into a new payout batch (admins). */
+  async createPayoutBatch(viewer: Viewer, ids: readonly number[]): Promise<PayoutBatchRecord> {
+    requireAdmin(viewer, "payouts");
+    if (ids.length === 0) throw fieldError("withdrawalIds", WalletErrorCode.REQUIRED, "Choose the approved withdrawals to pay.");
+    const id = await transaction(async () => {
+      const rows = await lockedWithdrawals(ids);
+      refuseUnless(rows, (w) => w.status === "APPROVED" && w.batchId == null, "batched (approve it first; each goes into one batch)");
+      const batchId = await walletRepository.createBatch(viewer.id, "manual");
+      await walletRepository.updateWithdrawals(ids, { batchId });
+      return batchId;
+    });
+    return (await this.batch(viewer, id))!;
+  },
+
+  async batch(viewer: Viewer, id: number): Promise<PayoutBatchRecord | null> {
+    requireAdmin(viewer, "payouts");
+    const page = await walletRepository.batches(1, id + 1);
+    const b = page.rows.find((r) => r.id === id);
+    return b ? { ...b, totals: b.totals.map((t) => ({ currency: t.currency, amount: fromMinor(t.amount, t.currency) })) } : null;
+  },
+
+  async batches(viewer: Viewer, first: number, beforeId: number | null): Promise<Page<PayoutBatchRecord>> {
+    requireAdmin(viewer, "payouts");
+    const page = await walletRepository.batches(pageSize(first), beforeId);
+    return { ...page, rows: page.rows.map((b) => ({ ...b, totals: b.totals.map((t) => ({ currency: t.currency, amount: fromMinor(t.amount, t.currency) })) })) };
+  },
+
+  /**
+   * Pays a batch (admins): the payout provider is called once, outside any transaction,
+   * with the batch's key; then every withdrawal's hold is posted and marked paid, in one
+   * transaction. Marking a paid batch again changes nothing.
+   */
+  async markBatchPaid(viewer: Viewer, batchId: number): Promise<PayoutBatchRecord> {
+    requireAdmin(viewer, "payouts");
+    const batch = await transaction(() => walletRepository.lockBatch(batchId));
+    if (!batch) throw notFound("Payout batch");
+    if (batch.status === "OPEN") {
+      const provider = payoutProvider(batch.provider);
+      if (!provider) throw fieldError("id", WalletErrorCode.INVALID, `The payout provider "${batch.provider}" is not available.`);
+      const lines = (await walletRepository.withdrawals({ batchId }, 10_000, null)).rows;
+      const { reference } = await provider.pay({
+        id: batchId, idempotencyKey: `payout-batch:${batchId}`,
+        lines: lines.map((w) => ({ withdrawalId: w.id, holder: w.payoutHolder, iban: w.payoutIban, bic: w.payoutBic, amount: fromMinor(w.amount, w.currency), currency: w.currency })),
+      });
+      await transaction(async () => {
+        const locked = await walletRepository.lockBatch(batchId);
+        if (locked?.status !== "OPEN") return;
+        const rows = await walletRepository.lockWithdrawals(lines.map((w) => w.id));
+        const paidAt = new Date();
+        await post(rows.map((w) => ({ kind: "POST_PENDING", key: `withdrawal:${w.id}:paid`, pendingKey: `withdrawal:${w.id}`, reason: "WITHDRAWAL_PAID", reference: { type: "WITHDRAWAL", id: String(w.id) }, actorId: viewer.id })));
+        await walletRepository.updateWithdrawals(rows.map((w) => w.id), { status: "PAID", paidAt });
+        await walletRepository.markBatchPaid(batchId, reference, paidAt);
+      });
+    }
+    return (await this.batch(viewer, batchId))!;
+  },
+
+  /** The bank file of a batch (admins): one row per withdrawal, formulae neutralised. */
+  async batchCsv(viewer: Viewer, batchId: number): Promise<string> {
+    requireAdmin(viewer, "payouts");
+    const { default: Papa } = await import("papaparse");
+    const rows = (await walletRepository.withdrawals({ batchId }, 10_000, null)).rows.sort((a, b) => a.id - b.id);
+    const columns = ["withdrawalId", "memberId", "holder", "iban", "bic", "amount", "currency", "reference"];
+    return `${Papa.unparse(
+      rows.map((w) => ({ withdrawalId: w.id, memberId: w.memberId, holder: w.payoutHolder, iban: w.payoutIban, bic: w.payoutBic ?? "", amount: fromMinor(w.amount, w.currency), currency: w.currency, reference: `Withdrawal ${w.id}` })),
+      { columns, newline: "\r\n", escapeFormulae: true },
+    )}\r\n`;
+  },
+
+  /**
+   * Credits (positive amount) or debits a member's wallet with a reason (admins), against
+   * the company's adjustments account. A debit cannot take the wallet below zero.
+   */
+  async adjust(viewer: Viewer, input: { memberId: number; amount: string; currency: string; reason: string; idempotencyKey: string }): Promise<WalletBalance> {
+    requireAdmin(viewer, "wallet adjustments");
+    const errors = new FieldErrors<WalletErrorCode>();
+    const currency = currencyOf(input.currency, errors);
+    const key = checkKey(input.idempotencyKey, errors);
+    const amount = errors.has("currency") ? null : toMinor(input.amount, currency);
+    if (amount == null || amount === 0) errors.add("amount", WalletErrorCode.INVALID, "A non-zero amount; negative takes money out.");
+    const reason = input.reason.trim();
+    if (!reason) errors.add("reason", WalletErrorCode.REQUIRED, "Say why: the member sees it.");
+    else if (reason.length > 200) errors.add("reason", WalletErrorCode.TOO_LONG, "At most 200 characters.");
+    if (!(await memberService.findById(input.memberId))) errors.add("memberId", WalletErrorCode.NOT_FOUND, "No such member.");
+    errors.throwIfAny();
+    const [wallet, adjustments] = await Promise.all([walletAccount(input.memberId, currency), companyAccount("ADJUSTMENTS", currency)]);
+    await post([{
+      kind: "POSTED", key: `adjustment:${viewer.id}:${key}`, reason: "ADJUSTMENT", reference: { type: "MEMBER", id: String(input.memberId) },
+      actorId: viewer.id, memo: reason, postings: [{ accountId: wallet, amount: amount! }, { accountId: adjustments, amount: -amount! }],
+    }]);
+    return balanceOf((await ledgerService.findAccounts([wallet]))[0]!);
+  },
+};
+
+async function lockedWithdrawals(ids: readonly number[]): Promise<WithdrawalRow[]> {
+  const rows = await walletRepository.lockWithdrawals(ids);
+  if (rows.length !== new Set(ids).size) throw fieldError("ids", WalletErrorCode.NOT_FOUND, "Some of these withdrawals do not exist.");
+  return rows;
+}
+
+function refuseUnless(rows: WithdrawalRow[], ok: (w: WithdrawalRow) => boolean, what: string): void {
+  const bad = rows.filter((w) => !ok(w));
+  if (bad.length > 0) {
+    throw new InputError(bad.map((w) => ({ field: "ids", code: WalletErrorCode.INVALID_TRANSITION, message: `Withdrawal #${w.id} (${w.status.toLowerCase()}) cannot be ${what}.` })));
+  }
+}
