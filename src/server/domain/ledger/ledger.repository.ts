@@ -135,6 +135,11 @@ export const ledgerRepository = {
     return rows.map((r) => ({ ...r, amount: Number(r.amount), balanceAfter: r.balanceAfter == null ? null : Number(r.balanceAfter) }));
   },
 
+  async postingCount(accountId: number): Promise<number> {
+    const [row] = await db().sql<{ n: number }>`SELECT count(*)::int AS n FROM ledger_posting WHERE account_id = ${accountId}`;
+    return row!.n;
+  },
+
   /** Pending transactions whose timeout has passed and that nobody resolved yet. */
   async expiredPending(now: Date, limit: number): Promise<string[]> {
     const rows = await db().sql<{ key: string }>`

@@ -129,8 +129,10 @@ export const ledgerService = {
     return ledgerRepository.resolutionOf(pendingKey);
   },
 
-  postings(accountId: number, limit: number, beforeId: string | null) {
-    return ledgerRepository.postings(accountId, limit, beforeId);
+  /** An account's legs, newest first (`limit` of them before `beforeId`), and how many it has in all. */
+  async postings(accountId: number, limit: number, beforeId: string | null) {
+    const [rows, totalCount] = await Promise.all([ledgerRepository.postings(accountId, limit, beforeId), ledgerRepository.postingCount(accountId)]);
+    return Object.assign(rows, { totalCount });
   },
 
   /** Kept balances that differ from their postings (empty when all is well). */

@@ -127,7 +127,7 @@ export const walletService = {
         }),
       };
     });
-    return { rows, hasNextPage: postings.length > limit, totalCount: rows.length };
+    return { rows, hasNextPage: postings.length > limit, totalCount: postings.totalCount };
   },
 
   async payoutMethod(viewer: Viewer, memberId: number): Promise<PayoutMethodRecord | null> {
@@ -347,6 +347,49 @@ export const walletService = {
       actorId: viewer.id, memo: reason, postings: [{ accountId: wallet, amount: amount! }, { accountId: adjustments, amount: -amount! }],
     }]);
     return balanceOf((await ledgerService.findAccounts([wallet]))[0]!);
+  },
+};
+
+/** The admins' view of the whole ledger: trial balance and accounts. */
+export const ledgerExplorerService = {
+  /** Per unit: settled, pending and all postings summed; each is 0 in a sound ledger (admins). */
+  async trialBalance(viewer: Viewer) {
+    requireAdmin(viewer, "the trial balance");
+    return (await ledgerService.trialBalance()).map((t) => ({
+      unit: t.unit, total: fromMinor(t.posted, t.unit), pending: fromMinor(t.pending, t.unit), postings: fromMinor(t.postings, t.unit),
+    }));
+  },
+
+  /** Ledger accounts by owner, kind and unit, with balances as decimals (admins). */
+  async accounts(viewer: Viewer, filter: { ownerId?: number | null; kind?: string | null; unit?: string | null }, first: number, afterId: number | null) {
+    requireAdmin(viewer, "the ledger");
+    const page = await ledgerService.listAccounts(filter, pageSize(first), afterId);
+    return {
+      ...page,
+      rows: page.rows.map((a) => ({
+        ...a, posted: fromMinor(a.posted, a.unit), pendingDebits: fromMinor(a.pendingDebits, a.unit), pendingCredits: fromMinor(a.pendingCredits, a.unit),
+      })),
+    };
+  },
+
+  /** One account's postings, newest first, with their transactions' reasons (admins). */
+  async postings(viewer: Viewer, accountId: number, first: number, before: string | null): Promise<Page<WalletLine>> {
+    requireAdmin(viewer, "the ledger");
+    const limit = pageSize(first);
+    const postings = await ledgerService.postings(accountId, limit + 1, before);
+    const page = postings.slice(0, limit);
+    const txs = new Map((await ledgerService.transactionsByIds([...new Set(page.map((p) => p.transactionId))])).map((t) => [t.id, t]));
+    const rows = page.map((p): WalletLine => {
+      const tx = txs.get(p.transactionId)!;
+      return {
+        id: p.id, transactionId: p.transactionId, currency: p.unit, amount: fromMinor(p.amount, p.unit),
+        balanceAfter: p.balanceAfter == null ? null : fromMinor(p.balanceAfter, p.unit),
+        status: tx.kind === "PENDING" ? (tx.resolution ? "VOIDED" : "PENDING") : "POSTED",
+        reason: tx.reason, reference: tx.reference, createdAt: p.createdAt,
+        description: describeLine({ reason: tx.reason, amount: p.amount, memo: tx.memo, reference: tx.reference, counterparty: null, fee: null }),
+      };
+    });
+    return { rows, hasNextPage: postings.length > limit, totalCount: postings.totalCount };
   },
 };
 

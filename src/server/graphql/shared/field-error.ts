@@ -17,8 +17,8 @@ export function fieldErrorType(name: string, codes: Record<string, string>): Cla
   return InputFieldError;
 }
 
-/** `<name> { <key>: <node> errors: [<error>!]! }`: what every mutation returns. */
-export function payloadType(name: string, key: string, node: ClassType, error: ClassType): ClassType {
+/** `<name> { <key>: <node> errors: [<error>!]! }`: what every mutation returns (node may be a list: `[Node]`). */
+export function payloadType(name: string, key: string, node: ClassType | [ClassType], error: ClassType): ClassType {
   @ObjectType(name)
   class Payload {
     @Field(() => [error]) errors!: unknown[];
