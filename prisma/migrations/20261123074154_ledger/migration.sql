@@ -110,7 +110,8 @@ CREATE TYPE "ledger_leg" AS ("tx_id" bigint, "ord" bigint, "account_id" int, "am
 -- Posts a batch of transactions in one call, all or nothing, and returns
 -- { "transactions": [{ key, id, created }], "accounts": [changed accounts] }.
 -- batch: [{ key, hash, kind: POSTED|PENDING|POST_PENDING|VOID_PENDING, pendingKey?, reason,
---   referenceType?, referenceId?, actorId?, memo?, timeoutAt?, postings: [{ accountId, amount }] }]
+--   referenceType?, referenceId?, actorId?, memo?, timeoutAt?, at?, postings: [{ accountId, amount }] }]
+-- at: when it happened, for imports of history (default now); its postings share it.
 -- A key posted before is skipped when it asked the same (hash), refused when not. Errors
 -- are raised as 'LEDGER:<CODE>:<key>'; an overdraft fails on ledger_account_no_negative.
 -- Accounts are locked in id order, so concurrent batches never deadlock on them.
@@ -124,9 +125,9 @@ BEGIN
   WITH input AS (
     SELECT e.seq, e.tx FROM jsonb_array_elements(batch) WITH ORDINALITY AS e(tx, seq)
   ), ins AS (
-    INSERT INTO ledger_transaction (idempotency_key, request_hash, kind, pending_id, reason, reference_type, reference_id, actor_id, memo, timeout_at)
+    INSERT INTO ledger_transaction (idempotency_key, request_hash, kind, pending_id, reason, reference_type, reference_id, actor_id, memo, timeout_at, created_at)
     SELECT i.tx->>'key', i.tx->>'hash', (i.tx->>'kind')::"LedgerTransactionKind", p.id, i.tx->>'reason', i.tx->>'referenceType',
-      i.tx->>'referenceId', (i.tx->>'actorId')::int, i.tx->>'memo', (i.tx->>'timeoutAt')::timestamptz
+      i.tx->>'referenceId', (i.tx->>'actorId')::int, i.tx->>'memo', (i.tx->>'timeoutAt')::timestamptz, coalesce((i.tx->>'at')::timestamptz, now())
     FROM input i LEFT JOIN ledger_transaction p ON p.idempotency_key = i.tx->>'pendingKey'
     ORDER BY i.seq
     ON CONFLICT (idempotency_key) DO NOTHING
@@ -185,11 +186,12 @@ BEGIN
   )
   SELECT coalesce(jsonb_agg(to_jsonb(up)), '[]') INTO accounts FROM up;
 
-  INSERT INTO ledger_posting (transaction_id, account_id, unit, amount, balance_after)
+  INSERT INTO ledger_posting (transaction_id, account_id, unit, amount, balance_after, created_at)
   SELECT l.tx_id, l.account_id, a.unit, l.amount,
     CASE WHEN l.settles THEN a.posted - coalesce(sum(l.amount) FILTER (WHERE l.settles)
-      OVER (PARTITION BY l.account_id ORDER BY l.tx_id, l.ord ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING), 0) END
-  FROM unnest(legs) l JOIN ledger_account a ON a.id = l.account_id
+      OVER (PARTITION BY l.account_id ORDER BY l.tx_id, l.ord ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING), 0) END,
+    t.created_at
+  FROM unnest(legs) l JOIN ledger_account a ON a.id = l.account_id JOIN ledger_transaction t ON t.id = l.tx_id
   WHERE l.settles OR l.hold = 1
   ORDER BY l.tx_id, l.ord;
 

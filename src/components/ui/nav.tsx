@@ -5,6 +5,7 @@ const PORTAL = [
   { href: "/dashboard", label: "Dashboard" },
   { href: "/genealogy", label: "Genealogy" },
   { href: "/orders", label: "Orders" },
+  { href: "/wallet", label: "Wallet" },
   { href: "/profile", label: "Profile" },
 ];
 const ADMIN = [
@@ -12,6 +13,8 @@ const ADMIN = [
   { href: "/admin/orders", label: "Orders" },
   { href: "/admin/products", label: "Products" },
   { href: "/admin/members", label: "Members" },
+  { href: "/admin/withdrawals", label: "Withdrawals" },
+  { href: "/admin/ledger", label: "Ledger" },
 ];
 
 export function Nav({ name, admin }: { name: string; admin: boolean }) {

@@ -91,6 +91,7 @@ export const ledgerService = {
       referenceId: t.reference?.id ?? null,
       actorId: t.actorId ?? null,
       memo: t.memo ?? null,
+      at: t.at?.toISOString() ?? null,
       ...(isResolution(t)
         ? { pendingKey: t.pendingKey, postings: [] }
         : { postings: t.postings, timeoutAt: t.kind === "PENDING" ? t.timeoutAt?.toISOString() ?? null : null }),

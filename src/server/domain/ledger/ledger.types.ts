@@ -40,6 +40,8 @@ interface TransactionBase {
   reference?: LedgerReference | null;
   actorId?: number | null;
   memo?: string | null;
+  /** When it happened, for imports of earlier history (seeds, migrations from another system); now by default. */
+  at?: Date | null;
 }
 
 /** Moves balances at once (POSTED) or holds them until posted or voided (PENDING, optional timeout). */

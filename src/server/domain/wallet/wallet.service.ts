@@ -372,6 +372,12 @@ export const ledgerExplorerService = {
     };
   },
 
+  async account(viewer: Viewer, id: number) {
+    requireAdmin(viewer, "the ledger");
+    const [a] = await ledgerService.findAccounts([id]);
+    return a ? { ...a, posted: fromMinor(a.posted, a.unit), pendingDebits: fromMinor(a.pendingDebits, a.unit), pendingCredits: fromMinor(a.pendingCredits, a.unit) } : null;
+  },
+
   /** One account's postings, newest first, with their transactions' reasons (admins). */
   async postings(viewer: Viewer, accountId: number, first: number, before: string | null): Promise<Page<WalletLine>> {
     requireAdmin(viewer, "the ledger");

@@ -1,13 +1,16 @@
 import { Card, Metric, Text, Title } from "@tremor/react";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { AdjustWalletForm } from "@/components/admin/adjust-wallet-form";
 import { ProfileHistory } from "@/components/member/profile-history";
 import { countryName } from "@/lib/countries";
-import { formatCount, formatDate, fullName } from "@/lib/format";
+import { formatCount, formatDate, formatMoney, fullName } from "@/lib/format";
+import { defaultCurrencyFor } from "@/lib/money";
 import { requirePageViewer } from "@/server/auth/session";
 import { genealogyService } from "@/server/domain/genealogy/genealogy.service";
 import { memberService } from "@/server/domain/member/member.service";
 import type { MemberRecord } from "@/server/domain/member/member.types";
+import { walletService } from "@/server/domain/wallet/wallet.service";
 
 function MemberLink({ m }: { m: MemberRecord | null | undefined }) {
   return m ? <Link className="text-blue-700 hover:underline" href={`/admin/members/${m.id}`}>{fullName(m)}</Link> : <span className="text-gray-400">—</span>;
@@ -20,13 +23,15 @@ export default async function MemberDetailPage({ params }: { params: Promise<{ i
   const member = await memberService.findById(id);
   if (!member) notFound();
   const inTree = member.sponsorPath.length > 0;
-  const [sponsor, parent, history, stats, downline] = await Promise.all([
+  const [sponsor, parent, history, stats, downline, balances] = await Promise.all([
     member.sponsorId ? memberService.findById(member.sponsorId) : null,
     member.placementParentId ? memberService.findById(member.placementParentId) : null,
     memberService.profileHistory(viewer, id),
     inTree ? genealogyService.teamStats(viewer, id, "SPONSOR") : null,
     inTree ? genealogyService.downline(viewer, { memberId: id, tree: "SPONSOR", maxDepth: 2, first: 25 }) : null,
+    walletService.balances(viewer, id),
   ]);
+  const currencies = [...new Set([...balances.map((b) => b.currency), defaultCurrencyFor(member.country), "USD", "EUR", "GBP"])];
   const position = member.placementPosition == null ? "" : ` (position ${member.placementPosition})`;
   return (
     <div className="space-y-6">
@@ -59,6 +64,20 @@ export default async function MemberDetailPage({ params }: { params: Promise<{ i
           </Card>
         ) : null}
       </div>
+      <Card>
+        <Title>Wallet</Title>
+        <div className="mt-2 flex flex-wrap gap-6 text-sm" data-testid="member-wallet">
+          {balances.length === 0 ? <Text>Empty.</Text> : balances.map((b) => (
+            <div key={b.currency}>
+              <Text>{b.currency}</Text>
+              <p className="text-lg font-semibold tabular-nums">{formatMoney(b.available, b.currency)}</p>
+              {Number(b.held) > 0 ? <Text className="text-xs">{formatMoney(b.held, b.currency)} held</Text> : null}
+            </div>
+          ))}
+          <Link className="self-end text-blue-700 hover:underline" href={`/admin/ledger?owner=${member.id}`}>Ledger accounts</Link>
+        </div>
+        <AdjustWalletForm memberId={member.id} currencies={currencies} />
+      </Card>
       {downline ? (
         <Card className="overflow-x-auto">
           <Title>Downline (two levels, first {downline.rows.length} of {formatCount(downline.totalCount)})</Title>
