@@ -58,14 +58,14 @@ export default async function WalletPage({ searchParams }: { searchParams: Promi
         {withdrawals.rows.length === 0 ? <Text className="mt-2">None yet.</Text> : (
           <div className="mt-3 overflow-x-auto">
             <table className="w-full text-left text-sm" data-testid="my-withdrawals">
-              <thead className="text-xs uppercase text-gray-500"><tr><th className="py-2 pr-3">#</th><th className="pr-3">Requested</th><th className="pr-3 text-right">Amount</th><th className="pr-3 text-right">Fee</th><th>Status</th></tr></thead>
+              <thead className="text-xs uppercase text-gray-500"><tr><th className="py-2 pr-3">#</th><th className="pr-3">Requested</th><th className="pr-3 text-right">Amount</th><th className="hidden pr-3 text-right sm:table-cell">Fee</th><th>Status</th></tr></thead>
               <tbody className="divide-y divide-gray-100">
                 {withdrawals.rows.map((r) => (
                   <tr key={r.id}>
                     <td className="py-2 pr-3">#{r.id}</td>
-                    <td className="pr-3 whitespace-nowrap">{formatDateTime(r.requestedAt)}</td>
+                    <td className="pr-3">{formatDateTime(r.requestedAt)}</td>
                     <td className="pr-3 text-right tabular-nums">{formatMoney(r.amount, r.currency)}</td>
-                    <td className="pr-3 text-right tabular-nums">{formatMoney(r.fee, r.currency)}</td>
+                    <td className="hidden pr-3 text-right tabular-nums sm:table-cell">{formatMoney(r.fee, r.currency)}</td>
                     <td>
                       <span className={`rounded px-2 py-0.5 text-xs ${STATUS_STYLE[r.status]}`} data-testid={`withdrawal-status-${r.id}`}>{r.status.toLowerCase()}</span>
                       {r.rejectReason ? <span className="block text-xs text-gray-500">{r.rejectReason}</span> : null}

@@ -44,6 +44,16 @@ describe("ledger", () => {
     expect([leg!.amount, leg!.balanceAfter]).toEqual([12_345, 12_345]);
   });
 
+  it("lists an account's postings newest first across pages, with running balances", async () => {
+    const { wallet, source } = await walletAndSource();
+    for (let i = 1; i <= 12; i++) await ledgerService.post(move(source, wallet, i));
+    const first = await ledgerService.postings(wallet, 5, null);
+    const rest = await ledgerService.postings(wallet, 20, first.at(-1)!.id);
+    expect([...first, ...rest].map((p) => p.amount)).toEqual([12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1]);
+    expect(first.map((p) => p.balanceAfter)).toEqual([78, 66, 55, 45, 36]);
+    expect(first.totalCount).toBe(12);
+  });
+
   it("returns the first transaction for a repeated key and refuses the key for a different request", async () => {
     const { wallet, source } = await walletAndSource();
     const k = key();

@@ -126,10 +126,11 @@ export const ledgerRepository = {
   /** An account's legs, newest first, keyset on id. */
   async postings(accountId: number, limit: number, beforeId: string | null): Promise<PostingRecord[]> {
     const rows = await db().query<Omit<PostingRecord, "amount" | "balanceAfter"> & { amount: string; balanceAfter: string | null }>(
-      `SELECT id::text, transaction_id::text AS "transactionId", account_id AS "accountId", unit, amount::text,
-         balance_after::text AS "balanceAfter", created_at AS "createdAt"
-       FROM ledger_posting WHERE account_id = $1 AND ($2::bigint IS NULL OR id < $2::bigint)
-       ORDER BY id DESC LIMIT $3`,
+      // Qualified: an unqualified "id" in ORDER BY would sort the text alias ("9" after "10").
+      `SELECT q.id::text, q.transaction_id::text AS "transactionId", q.account_id AS "accountId", q.unit, q.amount::text,
+         q.balance_after::text AS "balanceAfter", q.created_at AS "createdAt"
+       FROM ledger_posting q WHERE q.account_id = $1 AND ($2::bigint IS NULL OR q.id < $2::bigint)
+       ORDER BY q.id DESC LIMIT $3`,
       [accountId, beforeId, limit],
     );
     return rows.map((r) => ({ ...r, amount: Number(r.amount), balanceAfter: r.balanceAfter == null ? null : Number(r.balanceAfter) }));

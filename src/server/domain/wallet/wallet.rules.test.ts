@@ -54,7 +54,8 @@ describe("describeLine", () => {
   it("says why money moved", () => {
     expect(describeLine({ ...base, reason: "TRANSFER", amount: -500, fee: "0.50" })).toBe("Transfer to Jane Doe (fee 0.50)");
     expect(describeLine({ ...base, reason: "TRANSFER", amount: 500 })).toBe("Transfer from Jane Doe");
-    expect(describeLine({ ...base, reason: "WITHDRAWAL", amount: -500, reference: { type: "WITHDRAWAL", id: "12" }, fee: "1.50" })).toBe("Withdrawal #12 (fee 1.50)");
+    expect(describeLine({ ...base, reason: "WITHDRAWAL", amount: -500, reference: { type: "WITHDRAWAL", id: "12" }, fee: "1.50" })).toBe("Withdrawal #12 requested (fee 1.50)");
+    expect(describeLine({ ...base, reason: "WITHDRAWAL_PAID", amount: -500, reference: { type: "WITHDRAWAL", id: "12" }, fee: "1.50" })).toBe("Withdrawal #12 paid out (fee 1.50)");
     expect(describeLine({ ...base, reason: "ADJUSTMENT", amount: 500, memo: "Goodwill" })).toBe("Adjustment: Goodwill");
   });
 });

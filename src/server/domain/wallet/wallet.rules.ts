@@ -93,7 +93,9 @@ export function describeLine(line: {
     case "TRANSFER":
       return line.amount < 0 ? `Transfer to ${line.counterparty ?? "a member"}${fee}` : `Transfer from ${line.counterparty ?? "a member"}`;
     case "WITHDRAWAL":
-      return `Withdrawal #${line.reference?.id ?? "?"}${fee}`;
+      return `Withdrawal #${line.reference?.id ?? "?"} requested${fee}`;
+    case "WITHDRAWAL_PAID":
+      return `Withdrawal #${line.reference?.id ?? "?"} paid out${fee}`;
     case "ADJUSTMENT":
       return `Adjustment${line.memo ? `: ${line.memo}` : ""}`;
     case "COMMISSION":

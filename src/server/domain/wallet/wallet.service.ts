@@ -108,17 +108,16 @@ export const walletService = {
     ]);
     const transferById = new Map(transfers.map((t) => [String(t.id), t]));
     const withdrawalById = new Map(withdrawals.filter((w) => w).map((w) => [String(w!.id), w!]));
-    const rows = page.map((p): WalletLine => {
+    // A hold that was paid out shows once, as the settled line of its payout.
+    const rows = page.filter((p) => !(txs.get(p.transactionId)!.kind === "PENDING" && txs.get(p.transactionId)!.resolution === "POST_PENDING")).map((p): WalletLine => {
       const tx = txs.get(p.transactionId)!;
       const transfer = tx.reference?.type === "TRANSFER" ? transferById.get(tx.reference.id) : undefined;
       const withdrawal = tx.reference?.type === "WITHDRAWAL" ? withdrawalById.get(tx.reference.id) : undefined;
       const fee = transfer && p.amount < 0 ? transfer.fee : withdrawal ? withdrawal.fee : null;
-      const status = tx.kind === "PENDING" ? (tx.resolution === "VOID_PENDING" ? "VOIDED" : tx.resolution === "POST_PENDING" ? "POSTED" : "PENDING") : "POSTED";
       return {
         id: p.id, transactionId: p.transactionId, currency: p.unit, amount: fromMinor(p.amount, p.unit),
         balanceAfter: p.balanceAfter == null ? null : fromMinor(p.balanceAfter, p.unit),
-        // A hold that was posted shows once more as the settled line of its resolution.
-        status: tx.kind === "PENDING" && status === "POSTED" ? "VOIDED" : status,
+        status: tx.kind !== "PENDING" ? "POSTED" : tx.resolution === "VOID_PENDING" ? "VOIDED" : "PENDING",
         reason: tx.reason, reference: tx.reference, createdAt: p.createdAt,
         description: describeLine({
           reason: tx.reason, amount: p.amount, memo: tx.memo, reference: tx.reference,
