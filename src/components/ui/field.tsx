@@ -1,7 +1,8 @@
+/** A labelled input with its error; pass `id` when a page has two forms with the same field name. */
 export function Field({
-  label, name, error, ...input
+  label, name, error, id: givenId, ...input
 }: { label: string; name: string; error?: string } & React.InputHTMLAttributes<HTMLInputElement>) {
-  const id = `f-${name}`;
+  const id = givenId ?? `f-${name}`;
   return (
     <div>
       <label htmlFor={id} className="mb-1 block text-sm font-medium text-gray-700">{label}</label>

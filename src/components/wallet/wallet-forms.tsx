@@ -57,13 +57,13 @@ export function TransferForm({ currencies, recipients, rules }: {
           {errors.toMemberId ? <p className="field-error" role="alert">{errors.toMemberId}</p> : null}
         </div>
         <div className="grid grid-cols-2 gap-3">
-          <Field label="Amount" name="amount" inputMode="decimal" required error={errors.amount} />
+          <Field id="transfer-amount" label="Amount" name="amount" inputMode="decimal" required error={errors.amount} />
           <div>
             <label htmlFor="f-currency-t" className="mb-1 block text-sm font-medium text-gray-700">Currency</label>
             <select id="f-currency-t" name="currency" className="field">{currencies.map((c) => <option key={c}>{c}</option>)}</select>
           </div>
         </div>
-        <Field label="Note (optional)" name="note" error={errors.note} />
+        <Field id="transfer-note" label="Note (optional)" name="note" error={errors.note} />
         {errors.form || errors.idempotencyKey ? <p className="field-error" role="alert">{errors.form ?? errors.idempotencyKey}</p> : null}
         <button className="btn" disabled={busy}>{busy ? "Sending…" : "Send"}</button>
         {done ? <p className="text-sm text-emerald-700">{done}</p> : null}
@@ -126,7 +126,7 @@ export function WithdrawalForm({ currencies, payoutMethod, rules }: {
             <button type="button" className="text-blue-700 hover:underline" onClick={() => setEditing(true)}>change</button>
           </p>
           <div className="grid grid-cols-2 gap-3">
-            <Field label="Amount" name="amount" inputMode="decimal" required error={errors.amount ?? errors.payoutMethod} />
+            <Field id="withdraw-amount" label="Amount" name="amount" inputMode="decimal" required error={errors.amount ?? errors.payoutMethod} />
             <div>
               <label htmlFor="f-currency-w" className="mb-1 block text-sm font-medium text-gray-700">Currency</label>
               <select id="f-currency-w" name="currency" className="field">{currencies.map((c) => <option key={c}>{c}</option>)}</select>
