@@ -11,8 +11,16 @@ import { isResolution, type AccountKind, type AccountRecord, type PostResult, ty
 /** Accounts that may never go negative: members' wallets (the company's own accounts may). */
 const NO_NEGATIVE: ReadonlySet<AccountKind> = new Set(["WALLET"]);
 
-// Account ids never change once created: keep them per process.
+// Account ids and units never change once created: keep them per process.
 const accountIds = new Map<string, number>();
+const unitsById = new Map<number, string>();
+
+/** The unit of each account (read once per process); unknown ids are left out. */
+async function unitsOf(ids: readonly number[]): Promise<Map<number, string>> {
+  const missing = ids.filter((id) => !unitsById.has(id));
+  if (missing.length > 0) for (const a of await ledgerRepository.findAccounts(missing)) unitsById.set(a.id, a.unit);
+  return unitsById;
+}
 const specKey = (s: { ownerId: number | null; kind: string; unit: string }) => `${s.ownerId ?? 0}:${s.kind}:${s.unit}`;
 
 /** Turns the database's refusals into input errors a caller can act on; anything else propagates. */
@@ -76,7 +84,7 @@ export const ledgerService = {
   async postBatch(txs: readonly TransactionInput[]): Promise<PostResult> {
     if (txs.length === 0) return { transactions: [], accounts: [] };
     const accountIdsUsed = [...new Set(txs.flatMap((t) => (isResolution(t) ? [] : t.postings.map((p) => p.accountId))))];
-    const units = new Map((await ledgerRepository.findAccounts(accountIdsUsed)).map((a) => [a.id, a.unit]));
+    const units = await unitsOf(accountIdsUsed);
     const errors = txs.flatMap((t, i) => {
       const found = isResolution(t) ? [] : checkTransaction(t, (id) => units.get(id));
       return (txs.length === 1 ? found : found.map((e) => ({ ...e, field: `${i}.${e.field}` })));
