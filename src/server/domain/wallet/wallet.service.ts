@@ -100,7 +100,7 @@ export const walletService = {
     const limit = pageSize(first);
     const postings = await ledgerService.postings(account.id, limit + 1, before);
     const page = postings.slice(0, limit);
-    const txs = new Map((await ledgerService.transactionsByIds([...new Set(page.map((p) => p.transactionId))])).map((t) => [t.id, t]));
+    const txs = await transactionsOf(page);
     const refIds = (type: string) => [...new Set([...txs.values()].filter((t) => t.reference?.type === type).map((t) => Number(t.reference!.id)))];
     const [transfers, withdrawals] = await Promise.all([
       walletRepository.transfersByIds(refIds("TRANSFER")),
@@ -109,22 +109,14 @@ export const walletService = {
     const transferById = new Map(transfers.map((t) => [String(t.id), t]));
     const withdrawalById = new Map(withdrawals.filter((w) => w).map((w) => [String(w!.id), w!]));
     // A hold that was paid out shows once, as the settled line of its payout.
-    const rows = page.filter((p) => !(txs.get(p.transactionId)!.kind === "PENDING" && txs.get(p.transactionId)!.resolution === "POST_PENDING")).map((p): WalletLine => {
+    const rows = page.filter((p) => !(txs.get(p.transactionId)!.kind === "PENDING" && txs.get(p.transactionId)!.resolution === "POST_PENDING")).map((p) => {
       const tx = txs.get(p.transactionId)!;
       const transfer = tx.reference?.type === "TRANSFER" ? transferById.get(tx.reference.id) : undefined;
       const withdrawal = tx.reference?.type === "WITHDRAWAL" ? withdrawalById.get(tx.reference.id) : undefined;
-      const fee = transfer && p.amount < 0 ? transfer.fee : withdrawal ? withdrawal.fee : null;
-      return {
-        id: p.id, transactionId: p.transactionId, currency: p.unit, amount: fromMinor(p.amount, p.unit),
-        balanceAfter: p.balanceAfter == null ? null : fromMinor(p.balanceAfter, p.unit),
-        status: tx.kind !== "PENDING" ? "POSTED" : tx.resolution === "VOID_PENDING" ? "VOIDED" : "PENDING",
-        reason: tx.reason, reference: tx.reference, createdAt: p.createdAt,
-        description: describeLine({
-          reason: tx.reason, amount: p.amount, memo: tx.memo, reference: tx.reference,
-          counterparty: transfer ? (p.amount < 0 ? transfer.toName : transfer.fromName) : null,
-          fee: fee == null ? null : fromMinor(fee, p.unit),
-        }),
-      };
+      return lineOf(p, tx, {
+        counterparty: transfer ? (p.amount < 0 ? transfer.toName : transfer.fromName) : null,
+        fee: transfer && p.amount < 0 ? transfer.fee : withdrawal ? withdrawal.fee : null,
+      });
     });
     return { rows, hasNextPage: postings.length > limit, totalCount: postings.totalCount };
   },
@@ -271,15 +263,14 @@ export const walletService = {
 
   async batch(viewer: Viewer, id: number): Promise<PayoutBatchRecord | null> {
     requireAdmin(viewer, "payouts");
-    const page = await walletRepository.batches(1, id + 1);
-    const b = page.rows.find((r) => r.id === id);
-    return b ? { ...b, totals: b.totals.map((t) => ({ currency: t.currency, amount: fromMinor(t.amount, t.currency) })) } : null;
+    const b = (await walletRepository.batches(1, id + 1)).rows.find((r) => r.id === id);
+    return b ? batchRecord(b) : null;
   },
 
   async batches(viewer: Viewer, first: number, beforeId: number | null): Promise<Page<PayoutBatchRecord>> {
     requireAdmin(viewer, "payouts");
     const page = await walletRepository.batches(pageSize(first), beforeId);
-    return { ...page, rows: page.rows.map((b) => ({ ...b, totals: b.totals.map((t) => ({ currency: t.currency, amount: fromMinor(t.amount, t.currency) })) })) };
+    return { ...page, rows: page.rows.map(batchRecord) };
   },
 
   /**
@@ -383,20 +374,37 @@ export const ledgerExplorerService = {
     const limit = pageSize(first);
     const postings = await ledgerService.postings(accountId, limit + 1, before);
     const page = postings.slice(0, limit);
-    const txs = new Map((await ledgerService.transactionsByIds([...new Set(page.map((p) => p.transactionId))])).map((t) => [t.id, t]));
-    const rows = page.map((p): WalletLine => {
-      const tx = txs.get(p.transactionId)!;
-      return {
-        id: p.id, transactionId: p.transactionId, currency: p.unit, amount: fromMinor(p.amount, p.unit),
-        balanceAfter: p.balanceAfter == null ? null : fromMinor(p.balanceAfter, p.unit),
-        status: tx.kind === "PENDING" ? (tx.resolution ? "VOIDED" : "PENDING") : "POSTED",
-        reason: tx.reason, reference: tx.reference, createdAt: p.createdAt,
-        description: describeLine({ reason: tx.reason, amount: p.amount, memo: tx.memo, reference: tx.reference, counterparty: null, fee: null }),
-      };
-    });
+    const txs = await transactionsOf(page);
+    const rows = page.map((p) => lineOf(p, txs.get(p.transactionId)!));
     return { rows, hasNextPage: postings.length > limit, totalCount: postings.totalCount };
   },
 };
+
+function batchRecord(b: Omit<PayoutBatchRecord, "totals"> & { totals: { currency: string; amount: number }[] }): PayoutBatchRecord {
+  return { ...b, totals: b.totals.map((t) => ({ currency: t.currency, amount: fromMinor(t.amount, t.currency) })) };
+}
+
+type LedgerTx = Awaited<ReturnType<typeof ledgerService.transactionsByIds>>[number];
+type LedgerPosting = Awaited<ReturnType<typeof ledgerService.postings>>[number];
+
+/** A posting as a line: amount and running balance as decimals, why it moved, its status. */
+function lineOf(p: LedgerPosting, tx: LedgerTx, context: { counterparty: string | null; fee: number | null } = { counterparty: null, fee: null }): WalletLine {
+  return {
+    id: p.id, transactionId: p.transactionId, currency: p.unit, amount: fromMinor(p.amount, p.unit),
+    balanceAfter: p.balanceAfter == null ? null : fromMinor(p.balanceAfter, p.unit),
+    // A hold that was voided, or replaced by the settled line of its payout, is VOIDED.
+    status: tx.kind !== "PENDING" ? "POSTED" : tx.resolution ? "VOIDED" : "PENDING",
+    reason: tx.reason, reference: tx.reference, createdAt: p.createdAt,
+    description: describeLine({
+      reason: tx.reason, amount: p.amount, memo: tx.memo, reference: tx.reference, counterparty: context.counterparty,
+      fee: context.fee == null ? null : fromMinor(context.fee, p.unit),
+    }),
+  };
+}
+
+async function transactionsOf(postings: readonly LedgerPosting[]): Promise<Map<string, LedgerTx>> {
+  return new Map((await ledgerService.transactionsByIds([...new Set(postings.map((p) => p.transactionId))])).map((t) => [t.id, t]));
+}
 
 async function lockedWithdrawals(ids: readonly number[]): Promise<WithdrawalRow[]> {
   const rows = await walletRepository.lockWithdrawals(ids);
