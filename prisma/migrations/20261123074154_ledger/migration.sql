@@ -152,7 +152,8 @@ BEGIN
     SELECT c.id AS tx_id, p.ord, (p.leg->>'accountId')::int AS account_id, (p.leg->>'amount')::bigint AS amount,
       c.kind = 'POSTED' AS settles, CASE WHEN c.kind = 'PENDING' THEN 1 ELSE 0 END AS hold
     FROM jsonb_to_recordset(created) AS c(id bigint, key text, kind text, "pendingId" bigint)
-    JOIN jsonb_array_elements(batch) AS e(tx) ON e.tx->>'key' = c.key
+    -- A key given twice in one batch makes one transaction: take its legs once.
+    JOIN (SELECT DISTINCT ON (x.tx->>'key') x.tx FROM jsonb_array_elements(batch) AS x(tx)) AS e ON e.tx->>'key' = c.key
     CROSS JOIN LATERAL jsonb_array_elements(e.tx->'postings') WITH ORDINALITY AS p(leg, ord)
     WHERE c.kind IN ('POSTED', 'PENDING')
     UNION ALL

@@ -64,6 +64,17 @@ describe("ledger", () => {
     expect((await balances(wallet)).get(wallet)!.posted).toBe(500);
   });
 
+  it("applies a key repeated within one batch once, and refuses it for two different transactions", async () => {
+    const { wallet, source } = await walletAndSource();
+    const tx = move(source, wallet, 300);
+    const result = await ledgerService.postBatch([tx, move(source, wallet, 5), tx]);
+    expect(result.transactions.map((t) => t.key)).toEqual([tx.key, expect.any(String), tx.key]);
+    expect((await balances(wallet)).get(wallet)!.posted).toBe(305);
+    const other = { ...move(source, wallet, 7), key: tx.key };
+    expect(await codesOf(ledgerService.postBatch([tx, other]))).toEqual(["key:IDEMPOTENCY_KEY_REUSED"]);
+    expect(await ledgerService.check()).toEqual([]);
+  });
+
   it("refuses an unbalanced transaction and an overdraft, writing nothing", async () => {
     const { member, wallet, source } = await walletAndSource();
     const other = await ledgerService.accountId((await placeUnder(member)).id, "WALLET", "USD");

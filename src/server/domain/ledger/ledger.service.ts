@@ -83,6 +83,24 @@ export const ledgerService = {
    */
   async postBatch(txs: readonly TransactionInput[]): Promise<PostResult> {
     if (txs.length === 0) return { transactions: [], accounts: [] };
+    // One key once per batch: the statement would apply a repeated key's legs twice.
+    const seen = new Map<string, string>();
+    const unique: TransactionInput[] = [];
+    for (const t of txs) {
+      const request = canonicalRequest(t);
+      const earlier = seen.get(t.key);
+      if (earlier == null) {
+        seen.set(t.key, request);
+        unique.push(t);
+      } else if (earlier !== request) {
+        throw fieldError("key", LedgerErrorCode.IDEMPOTENCY_KEY_REUSED, `The key ${t.key} stands for two different transactions in this batch.`);
+      }
+    }
+    if (unique.length < txs.length) {
+      const result = await this.postBatch(unique);
+      const byKey = new Map(result.transactions.map((r) => [r.key, r]));
+      return { ...result, transactions: txs.map((t) => byKey.get(t.key)!) };
+    }
     const accountIdsUsed = [...new Set(txs.flatMap((t) => (isResolution(t) ? [] : t.postings.map((p) => p.accountId))))];
     const units = await unitsOf(accountIdsUsed);
     const errors = txs.flatMap((t, i) => {
