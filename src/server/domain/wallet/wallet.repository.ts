@@ -91,6 +91,12 @@ export const walletRepository = {
     return w && toWithdrawal(w);
   },
 
+  async withdrawalsByIds(ids: readonly number[]): Promise<WithdrawalRow[]> {
+    if (ids.length === 0) return [];
+    const rows = await db().orm.withdrawal.findMany({ where: { id: { in: [...ids] } }, include: withdrawalInclude });
+    return rows.map(toWithdrawal);
+  },
+
   /** The withdrawals, their rows locked until the transaction ends, in id order. */
   async lockWithdrawals(ids: readonly number[]): Promise<WithdrawalRow[]> {
     await db().sql`SELECT id FROM withdrawal WHERE id = ANY(${[...ids]}::int[]) ORDER BY id FOR UPDATE`;

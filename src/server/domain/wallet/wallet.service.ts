@@ -104,10 +104,10 @@ export const walletService = {
     const refIds = (type: string) => [...new Set([...txs.values()].filter((t) => t.reference?.type === type).map((t) => Number(t.reference!.id)))];
     const [transfers, withdrawals] = await Promise.all([
       walletRepository.transfersByIds(refIds("TRANSFER")),
-      Promise.all(refIds("WITHDRAWAL").map((id) => walletRepository.findWithdrawal(id))),
+      walletRepository.withdrawalsByIds(refIds("WITHDRAWAL")),
     ]);
     const transferById = new Map(transfers.map((t) => [String(t.id), t]));
-    const withdrawalById = new Map(withdrawals.filter((w) => w).map((w) => [String(w!.id), w!]));
+    const withdrawalById = new Map(withdrawals.map((w) => [String(w.id), w]));
     // A hold that was paid out shows once, as the settled line of its payout.
     const rows = page.filter((p) => !(txs.get(p.transactionId)!.kind === "PENDING" && txs.get(p.transactionId)!.resolution === "POST_PENDING")).map((p) => {
       const tx = txs.get(p.transactionId)!;
