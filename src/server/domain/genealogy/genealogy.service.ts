@@ -7,7 +7,7 @@ import {
 } from "@/server/domain/shared/access";
 import { cached } from "@/server/domain/shared/cached";
 import { FieldErrors, fieldError } from "@/server/domain/shared/input.errors";
-import { MAX_PAGE_SIZE, type Page } from "@/server/domain/shared/page";
+import { MAX_PAGE_SIZE, toPage, type Page } from "@/server/domain/shared/page";
 import type { Viewer } from "@/server/domain/shared/viewer";
 import { publish } from "@/server/events/bus";
 import { Topic } from "@/server/events/topics";
@@ -151,14 +151,13 @@ export const genealogyService = {
       genealogyRepository.downlinePage(args.tree, root, args.maxDepth ?? null, after, first + 1),
       genealogyRepository.levelCounts(args.tree, root, args.maxDepth ?? null, new Date()),
     ]);
-    const page = rows.slice(0, first);
     // Edges carry their own cursors: a downline is paged by (depth, path), not by id.
-    const edges = page.map((r) => ({
+    const edges = rows.map((r) => ({
       depth: r.depth - root.depth,
       cursor: encodeCursor({ depth: r.depth, path: r.path }),
       node: r as MemberRecord,
     }));
-    return { totalCount: levels.reduce((sum, l) => sum + l.count, 0), rows: edges, hasNextPage: rows.length > first };
+    return toPage(edges, first, levels.reduce((sum, l) => sum + l.count, 0));
   },
 
   /** The path from the root down to the member's parent (the root first). */
