@@ -117,9 +117,4 @@ export const catalogService = {
   ship(warehouseId: number, lines: readonly StockLine[]): Promise<void> {
     return catalogRepository.ship(warehouseId, lines);
   },
-
-  createWarehouse(viewer: Viewer, data: { code: string; name: string; countries: string[]; isDefault: boolean }) {
-    requireAdmin(viewer, "warehouses");
-    return catalogRepository.createWarehouse(data);
-  },
 };

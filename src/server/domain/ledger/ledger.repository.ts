@@ -79,12 +79,6 @@ export const ledgerRepository = {
     return row!.result;
   },
 
-  async findTransactions(keys: readonly string[]): Promise<TransactionRecord[]> {
-    if (keys.length === 0) return [];
-    const rows = await db().query<TransactionRow>(`SELECT ${TRANSACTION_COLUMNS} FROM ledger_transaction t WHERE t.idempotency_key = ANY($1::text[])`, [keys]);
-    return rows.map(toTransaction);
-  },
-
   /** Transactions by id, each with how its pending hold was resolved (null: not pending, or not yet). */
   async transactionsByIds(ids: readonly string[]): Promise<(TransactionRecord & { resolution: "POST_PENDING" | "VOID_PENDING" | null })[]> {
     if (ids.length === 0) return [];

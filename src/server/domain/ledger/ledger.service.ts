@@ -140,10 +140,6 @@ export const ledgerService = {
     return keys.length;
   },
 
-  findTransactions(keys: readonly string[]) {
-    return ledgerRepository.findTransactions(keys);
-  },
-
   transactionsByIds(ids: readonly string[]) {
     return ledgerRepository.transactionsByIds(ids);
   },

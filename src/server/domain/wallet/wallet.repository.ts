@@ -86,11 +86,6 @@ export const walletRepository = {
     return w && toWithdrawal(w);
   },
 
-  async findWithdrawal(id: number): Promise<WithdrawalRow | null> {
-    const w = await db().orm.withdrawal.findUnique({ where: { id }, include: withdrawalInclude });
-    return w && toWithdrawal(w);
-  },
-
   async withdrawalsByIds(ids: readonly number[]): Promise<WithdrawalRow[]> {
     if (ids.length === 0) return [];
     const rows = await db().orm.withdrawal.findMany({ where: { id: { in: [...ids] } }, include: withdrawalInclude });
