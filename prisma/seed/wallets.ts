@@ -37,7 +37,11 @@ export async function seedWallets(db: SqlDriver, members: Holder[], now: Date, s
   const currencyOf = (id: number) => defaultCurrencyFor(byId.get(id)!.country);
   type Move = { memberId: number; amount: number };
   const events: { at: Date; tx: TransactionInput; debit?: Move; credit?: Move }[] = [];
-  const wallet = (id: number) => ledgerService.accountId(id, "WALLET", currencyOf(id));
+  // Every member's wallet in one statement (not one query per member as they come up).
+  const wallets = new Map(
+    (await ledgerService.accounts(members.map((m) => ({ ownerId: m.id, kind: "WALLET" as const, unit: currencyOf(m.id) })))).map((a) => [a.ownerId!, a.id]),
+  );
+  const wallet = (id: number) => wallets.get(id)!;
   const company = (kind: "COMMISSIONS_EXPENSE" | "FEES_INCOME" | "PAYOUTS_CLEARING" | "ADJUSTMENTS", currency: string) => ledgerService.accountId(null, kind, currency);
 
   // Commissions: 8 % of the month's group volume (PV in hundredths → cents at 1:1), paid on the 3rd.
@@ -58,7 +62,7 @@ export async function seedWallets(db: SqlDriver, members: Holder[], now: Date, s
       tx: {
         kind: "POSTED", key: `demo:commission:${v.period_id}:${v.member_id}`, reason: "COMMISSION", memo: `for ${month}`, at,
         reference: { type: "PERIOD", id: String(v.period_id) },
-        postings: [{ accountId: await company("COMMISSIONS_EXPENSE", currency), amount: -cents }, { accountId: await wallet(v.member_id), amount: cents }],
+        postings: [{ accountId: await company("COMMISSIONS_EXPENSE", currency), amount: -cents }, { accountId: wallet(v.member_id), amount: cents }],
       },
     });
   }
@@ -80,7 +84,7 @@ export async function seedWallets(db: SqlDriver, members: Holder[], now: Date, s
       at: t.at, debit: { memberId: t.from, amount: t.amount }, credit: { memberId: t.to, amount: t.amount },
       tx: {
         kind: "POSTED", key: `transfer:${t.id}`, reason: "TRANSFER", reference: { type: "TRANSFER", id: String(t.id) }, actorId: t.from, memo: t.note, at: t.at,
-        postings: [{ accountId: await wallet(t.from), amount: -t.amount }, { accountId: await wallet(t.to), amount: t.amount }],
+        postings: [{ accountId: wallet(t.from), amount: -t.amount }, { accountId: wallet(t.to), amount: t.amount }],
       },
     });
   }
@@ -94,7 +98,7 @@ export async function seedWallets(db: SqlDriver, members: Holder[], now: Date, s
       at, credit: { memberId: m.id, amount: 1000 }, tx: {
         kind: "POSTED", key: `demo:adjustment:${i}`, reason: "ADJUSTMENT", memo: "Goodwill for a late delivery", actorId: 1, at,
         reference: { type: "MEMBER", id: String(m.id) },
-        postings: [{ accountId: await wallet(m.id), amount: 1000 }, { accountId: await company("ADJUSTMENTS", currency), amount: -1000 }],
+        postings: [{ accountId: wallet(m.id), amount: 1000 }, { accountId: await company("ADJUSTMENTS", currency), amount: -1000 }],
       },
     });
   }
@@ -141,7 +145,7 @@ export async function seedWallets(db: SqlDriver, members: Holder[], now: Date, s
     posted.push({
       kind: "PENDING", key: `withdrawal:${id}`, reason: "WITHDRAWAL", reference: { type: "WITHDRAWAL", id: String(id) }, actorId: item.memberId, at: item.at,
       postings: [
-        { accountId: await wallet(item.memberId), amount: -(amount + fee) },
+        { accountId: wallet(item.memberId), amount: -(amount + fee) },
         { accountId: clearing.get(currency)!, amount },
         { accountId: await company("FEES_INCOME", currency), amount: fee },
       ],
