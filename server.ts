@@ -3,7 +3,7 @@ import type { Duplex } from "node:stream";
 import next from "next";
 import { WebSocketServer } from "ws";
 import { seedDemoIfEmpty } from "./prisma/seed/demo";
-import { prepare } from "./src/server/bootstrap";
+import { prepare, startJobs } from "./src/server/bootstrap";
 import { pgliteDir } from "./src/server/db/driver";
 
 const port = Number(process.env.PORT ?? 3000);
@@ -12,6 +12,7 @@ const dev = process.env.NODE_ENV !== "production";
 
 await prepare(port);
 if (process.env.SEED_DEMO !== "0") await seedDemoIfEmpty();
+if (process.env.JOBS !== "0") await startJobs();
 
 // One WebSocket server for GraphQL subscriptions; src/instrumentation.ts attaches
 // graphql-ws to it from inside Next (the schema must live in Next's module graph).

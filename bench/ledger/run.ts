@@ -12,6 +12,7 @@
  */
 import { parseArgs } from "node:util";
 import pg from "pg";
+import { freshDatabase } from "../fresh-database";
 
 const { values } = parseArgs({
   options: {
@@ -27,21 +28,8 @@ const SINGLE = Number(values.single);
 const BATCHES = Number(values.batches);
 const BATCH_SIZE = Number(values["batch-size"]);
 const WORKERS = Number(values.workers);
-const serverUrl = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || process.env.DATABASE_URL || "postgresql://postgres@127.0.0.1:5432/postgres";
-const dbName = "mlm_bench_ledger";
-const benchUrl = new URL(serverUrl);
-benchUrl.pathname = `/${dbName}`;
-
-{
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE ${dbName}`);
-  await admin.end();
-}
-process.env.DATABASE_URL = benchUrl.toString();
+const benchUrl = new URL(await freshDatabase("mlm_bench_ledger"));
 process.env.DB_POOL_SIZE = String(WORKERS + 2);
-delete process.env.REDIS_URL;
 
 const { pgDriver } = await import("../../src/server/db/driver");
 const { migrate } = await import("../../src/server/db/migrate");

@@ -109,7 +109,8 @@ export async function seedCommerce(db: SqlDriver, buyers: DemoBuyer[], now: Date
   for (const b of buyers) {
     // Most distributors order about monthly from the week they join; some lapse.
     const keen = b.id === 3 ? 1 : random();
-    for (let t = b.joinedAt.getTime() + random() * 10 * DAY; t < now.getTime(); t += (20 + random() * 25) * DAY) {
+    // Ava (the demo distributor) orders twice a month, so she is active nearly every month.
+    for (let t = b.joinedAt.getTime() + random() * 10 * DAY; t < now.getTime(); t += (b.id === 3 ? 14 : 20 + random() * 25) * DAY) {
       if (random() > 0.25 + keen * 0.6) continue;
       const placedAt = new Date(t);
       const id = orders.length + 1;

@@ -3,6 +3,7 @@ import { defaultDriver, type SqlDriver } from "../../src/server/db/driver";
 import { DEFAULT_PLACEMENT } from "../../src/server/domain/genealogy/placement.rules";
 import { volumeService } from "../../src/server/domain/volume/volume.service";
 import { seedCommerce } from "./commerce";
+import { seedPlan, seedPreviews } from "./commissions";
 import { seedWallets } from "./wallets";
 import { generateNetwork, insertMembers } from "./network";
 
@@ -52,7 +53,9 @@ export async function seedDemo(db: SqlDriver, now = new Date()): Promise<void> {
   const buyers = network.map((m) => ({ id: m.id, country: m.country, joinedAt: m.joinedAt, firstName: m.firstName, lastName: m.lastName }));
   await seedCommerce(db, buyers, now);
   await volumeService.rebuild();
+  await seedPlan(db);
   await seedWallets(db, network.map((m) => ({ id: m.id, firstName: m.firstName, lastName: m.lastName, country: m.country, sponsorId: m.sponsorId })), now);
+  await seedPreviews(db);
 }
 
 /** Seeds the demo company into an empty database; leaves a database with members alone. */

@@ -1,7 +1,7 @@
-import { defaultCurrencyFor } from "../../src/lib/money";
 import type { SqlDriver } from "../../src/server/db/driver";
 import { ledgerService } from "../../src/server/domain/ledger/ledger.service";
 import type { TransactionInput } from "../../src/server/domain/ledger/ledger.types";
+import { commitPeriod } from "./commissions";
 import { rng } from "./network";
 
 const DAY = 24 * 3600 * 1000;
@@ -34,9 +34,9 @@ function demoIban(n: number): string {
 export async function seedWallets(db: SqlDriver, members: Holder[], now: Date, seed = 11): Promise<{ transactions: number }> {
   const random = rng(seed);
   const byId = new Map(members.map((m) => [m.id, m]));
-  const currencyOf = (id: number) => defaultCurrencyFor(byId.get(id)!.country);
+  // The demo company pays commissions in USD everywhere, so every wallet is in USD.
+  const currencyOf = (_id: number) => "USD";
   type Move = { memberId: number; amount: number };
-  const events: { at: Date; tx: TransactionInput; debit?: Move; credit?: Move }[] = [];
   // Every member's wallet in one statement (not one query per member as they come up).
   const wallets = new Map(
     (await ledgerService.accounts(members.map((m) => ({ ownerId: m.id, kind: "WALLET" as const, unit: currencyOf(m.id) })))).map((a) => [a.ownerId!, a.id]),
@@ -44,32 +44,19 @@ export async function seedWallets(db: SqlDriver, members: Holder[], now: Date, s
   const wallet = (id: number) => wallets.get(id)!;
   const company = (kind: "COMMISSIONS_EXPENSE" | "FEES_INCOME" | "PAYOUTS_CLEARING" | "ADJUSTMENTS", currency: string) => ledgerService.accountId(null, kind, currency);
 
-  // Commissions: 8 % of the month's group volume (PV in hundredths → cents at 1:1), paid on the 3rd.
-  const volumes = await db.query<{ period_id: number; starts_at: Date; ends_at: Date; member_id: number; gv: string }>(
-    `SELECT p.id AS period_id, p.starts_at, p.ends_at, v.member_id, v.gv::text FROM member_volume v JOIN period p ON p.id = v.period_id
-     WHERE p.ends_at <= $1 AND v.gv > 0 ORDER BY p.starts_at, v.member_id`,
-    [now],
-  );
-  for (const v of volumes) {
-    if (!byId.has(v.member_id)) continue;
-    const cents = Math.round(Number(v.gv) * 100 * 0.08);
-    if (cents < 100) continue;
-    const currency = currencyOf(v.member_id);
-    const at = new Date(new Date(v.ends_at).getTime() + 2 * DAY + 9 * 3600 * 1000);
-    const month = new Date(v.starts_at).toLocaleDateString("en-GB", { month: "short", year: "numeric", timeZone: "UTC" });
-    events.push({
-      at, credit: { memberId: v.member_id, amount: cents },
-      tx: {
-        kind: "POSTED", key: `demo:commission:${v.period_id}:${v.member_id}`, reason: "COMMISSION", memo: `for ${month}`, at,
-        reference: { type: "PERIOD", id: String(v.period_id) },
-        postings: [{ accountId: await company("COMMISSIONS_EXPENSE", currency), amount: -cents }, { accountId: wallet(v.member_id), amount: cents }],
-      },
-    });
-  }
+  // Commissions: each closed month's run is committed on the 3rd of the next (but the latest), in time order
+  // with everything else (the run credits the wallets itself, as in production).
+  type Marker = { at: Date; periodId: number };
+  const runs: Marker[] = (
+    await db.query<{ id: number; ends_at: Date }>(`SELECT id, ends_at FROM period WHERE status = 'CLOSED' AND ends_at <= $1 ORDER BY starts_at`, [now])
+  ).map((p) => ({ periodId: p.id, at: new Date(new Date(p.ends_at).getTime() + 2 * DAY + 9 * 3600 * 1000) })).filter((m) => m.at < now)
+    // The latest closed month waits for an admin to preview and commit it (as at the start of a month).
+    .slice(0, -1);
+  const events: { at: Date; tx: TransactionInput; debit?: Move; credit?: Move }[] = [];
 
   // Welcome transfers: some sponsors send a recruit a little, a week or two after a commission.
   const transfers: { id: number; from: number; to: number; currency: string; amount: number; at: Date; note: string }[] = [];
-  const commissionDays = [...new Set(events.map((e) => e.at.getTime()))].sort();
+  const commissionDays = runs.map((r) => r.at.getTime());
   for (const m of members) {
     if (!m.sponsorId || !byId.has(m.sponsorId) || random() > 0.08) continue;
     if (currencyOf(m.sponsorId) !== currencyOf(m.id)) continue;
@@ -105,7 +92,8 @@ export async function seedWallets(db: SqlDriver, members: Holder[], now: Date, s
 
   // Withdrawals: earners take out part of their balance now and then (decided below, in time order).
   // Ava (id 3, the demo distributor) takes money out too, so her wallet shows every kind of line.
-  const earners = [...new Set(volumes.map((v) => v.member_id))].filter((id) => byId.has(id) && (id === 3 || random() < 0.25));
+  const earners = (await db.query<{ member_id: number }>(`SELECT DISTINCT member_id FROM member_volume WHERE gv >= 500 ORDER BY member_id`)).map((v) => v.member_id)
+    .filter((id) => byId.has(id) && (id === 3 || random() < 0.25));
   const candidates: { memberId: number; at: Date }[] = [];
   for (const id of earners) {
     for (let t = now.getTime() - 330 * DAY + random() * 60 * DAY; t < now.getTime() - DAY; t += (45 + random() * 60) * DAY) {
@@ -117,18 +105,56 @@ export async function seedWallets(db: SqlDriver, members: Holder[], now: Date, s
   // is there. The running balance never gets back what a rejected withdrawal held, so it is
   // never more than the ledger will see: no debit here can be refused there.
   const balance = new Map<number, number>();
-  const all = [...events.map((e) => ({ ...e, kind: "event" as const })), ...candidates.map((c) => ({ ...c, kind: "withdrawal" as const }))]
-    .sort((a, b) => a.at.getTime() - b.at.getTime());
-  const posted: TransactionInput[] = [];
+  const all = [
+    ...events.map((e) => ({ ...e, kind: "event" as const })),
+    ...candidates.map((c) => ({ ...c, kind: "withdrawal" as const })),
+    ...runs.map((r) => ({ ...r, kind: "commission" as const })),
+  ].sort((a, b) => a.at.getTime() - b.at.getTime());
+  let posted: TransactionInput[] = [];
   const withdrawals: { id: number; memberId: number; currency: string; amount: number; fee: number; at: Date; status: string; batchMonth: number | null }[] = [];
   const clearing = new Map<string, number>();
+  /** Posts what happened up to `until`, in time order, up to 2,000 a call; a resolution goes in a later call than its pending transaction (a batch cannot see the rows it is inserting). */
+  const flush = async (until: number) => {
+    posted.sort((a, b) => a.at!.getTime() - b.at!.getTime());
+    const ready = posted.filter((t) => t.at!.getTime() <= until);
+    posted = posted.filter((t) => t.at!.getTime() > until);
+    let chunk: TransactionInput[] = [];
+    let keys = new Set<string>();
+    for (const tx of ready) {
+      if (chunk.length >= 2000 || ("pendingKey" in tx && keys.has(tx.pendingKey))) {
+        await ledgerService.postBatch(chunk);
+        chunk = [];
+        keys = new Set();
+      }
+      chunk.push(tx);
+      keys.add(tx.key);
+    }
+    await ledgerService.postBatch(chunk);
+    return ready.length;
+  };
+  let count = 0;
+  const kept = new Set<string>();
   for (const item of all) {
+    if (item.kind === "commission") {
+      count += await flush(item.at.getTime());
+      const runId = await commitPeriod(db, item.periodId, item.at);
+      // Wallets the run moved: their balance now, from the ledger (clawbacks may have taken some).
+      const paid = await db.query<{ owner_id: number; available: string }>(
+        `SELECT DISTINCT a.owner_id, (a.posted - a.pending_debits)::text AS available FROM ledger_transaction t
+         JOIN ledger_posting p ON p.transaction_id = t.id JOIN ledger_account a ON a.id = p.account_id
+         WHERE t.reference_type = 'COMMISSION_RUN' AND t.reference_id = $1 AND a.kind = 'WALLET'`,
+        [String(runId)],
+      );
+      for (const w of paid) balance.set(w.owner_id, Number(w.available));
+      continue;
+    }
     if (item.kind === "event") {
       const { debit, credit } = item;
       if (debit && (balance.get(debit.memberId) ?? 0) < debit.amount) continue;
       if (debit) balance.set(debit.memberId, balance.get(debit.memberId)! - debit.amount);
       if (credit) balance.set(credit.memberId, (balance.get(credit.memberId) ?? 0) + credit.amount);
       posted.push(item.tx);
+      kept.add(item.tx.key);
       continue;
     }
     const have = balance.get(item.memberId) ?? 0;
@@ -196,7 +222,7 @@ export async function seedWallets(db: SqlDriver, members: Holder[], now: Date, s
     );
     await db.query(`SELECT setval('withdrawal_id_seq', $1)`, [withdrawals.length]);
   }
-  const keptTransfers = transfers.filter((t) => posted.some((p) => p.key === `transfer:${t.id}`));
+  const keptTransfers = transfers.filter((t) => kept.has(`transfer:${t.id}`));
   if (keptTransfers.length > 0) {
     await db.query(
       `INSERT INTO wallet_transfer (id, from_member_id, to_member_id, currency, amount, fee, note, idempotency_key, created_at)
@@ -206,20 +232,6 @@ export async function seedWallets(db: SqlDriver, members: Holder[], now: Date, s
     );
     await db.query(`SELECT setval('wallet_transfer_id_seq', $1)`, [transfers.length]);
   }
-  // In time order, up to 2,000 a call; a resolution goes in a later call than its pending
-  // transaction (a batch cannot see the rows it is inserting).
-  posted.sort((a, b) => a.at!.getTime() - b.at!.getTime());
-  let chunk: TransactionInput[] = [];
-  let keys = new Set<string>();
-  for (const tx of posted) {
-    if (chunk.length >= 2000 || ("pendingKey" in tx && keys.has(tx.pendingKey))) {
-      await ledgerService.postBatch(chunk);
-      chunk = [];
-      keys = new Set();
-    }
-    chunk.push(tx);
-    keys.add(tx.key);
-  }
-  await ledgerService.postBatch(chunk);
-  return { transactions: posted.length };
+  count += await flush(Number.MAX_SAFE_INTEGER);
+  return { transactions: count };
 }

@@ -5,6 +5,7 @@ const PORTAL = [
   { href: "/dashboard", label: "Dashboard" },
   { href: "/genealogy", label: "Genealogy" },
   { href: "/orders", label: "Orders" },
+  { href: "/earnings", label: "Earnings" },
   { href: "/wallet", label: "Wallet" },
   { href: "/profile", label: "Profile" },
 ];
@@ -13,6 +14,7 @@ const ADMIN = [
   { href: "/admin/orders", label: "Orders" },
   { href: "/admin/products", label: "Products" },
   { href: "/admin/members", label: "Members" },
+  { href: "/admin/compensation", label: "Compensation" },
   { href: "/admin/withdrawals", label: "Withdrawals" },
   { href: "/admin/ledger", label: "Ledger" },
 ];

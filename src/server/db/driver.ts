@@ -1,6 +1,9 @@
 import { mkdirSync } from "node:fs";
 import { PGlite } from "@electric-sql/pglite";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import pg from "pg";
+import { from as copyFrom } from "pg-copy-streams";
 
 /** The smallest SQL surface the migration runner and bulk loaders need. */
 export interface SqlDriver {
@@ -12,6 +15,11 @@ export interface SqlDriver {
   exec(sql: string): Promise<void>;
   /** Runs fn on one connection (session-level locks, multi-statement transactions). */
   session<T>(fn: (db: SqlDriver) => Promise<T>): Promise<T>;
+  /**
+   * Streams rows (COPY text format lines, each ending in a newline) into `table`'s columns
+   * on one connection: PostgreSQL only (null on PGlite, which has no COPY FROM STDIN).
+   */
+  copyIn?(sql: string, lines: Iterable<string>): Promise<void>;
 }
 
 export interface RunResult<T> {
@@ -99,6 +107,14 @@ export function pgDriver(pool: pg.Pool | pg.PoolClient): SqlDriver {
     },
     async exec(sql) {
       await pool.query(sql);
+    },
+    async copyIn(sql, lines) {
+      const client = pool instanceof pg.Pool ? await pool.connect() : pool;
+      try {
+        await pipeline(Readable.from(lines), client.query(copyFrom(sql)));
+      } finally {
+        if (pool instanceof pg.Pool) (client as pg.PoolClient).release();
+      }
     },
     async session(fn) {
       if (!(pool instanceof pg.Pool)) return fn(this);

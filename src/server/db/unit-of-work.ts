@@ -22,7 +22,20 @@ export interface Db {
   query<T>(text: string, params?: readonly unknown[]): Promise<T[]>;
   /** The number of rows a statement changed. */
   execute(strings: TemplateStringsArray, ...values: unknown[]): Promise<number>;
+  /**
+   * Writes many rows by COPY and then runs `then` (a statement recording that they are
+   * written), both in one transaction of its own: all or nothing. PostgreSQL only; false
+   * where COPY is not available (PGlite, or inside a transaction): the caller inserts otherwise.
+   * Values are numbers, strings or null; arrays and JSON go as their text.
+   */
+  copyRows(table: string, columns: readonly string[], rows: Iterable<readonly (string | number | null)[]>, then: { sql: string; params: unknown[] }): Promise<boolean>;
   readonly inTransaction: boolean;
+}
+
+/** A value in COPY's text format. */
+function copyText(v: string | number | null): string {
+  if (v === null) return "\\N";
+  return typeof v === "number" ? String(v) : v.replace(/\\/g, "\\\\").replace(/\t/g, "\\t").replace(/\n/g, "\\n").replace(/\r/g, "\\r");
 }
 
 interface Scope {
@@ -74,6 +87,33 @@ function driverDb(driver: SqlDriver): Db {
       const s = Prisma.sql(strings, ...values);
       return (await driver.run(s.text, s.values)).rowCount;
     },
+    async copyRows(table, columns, rows, then) {
+      if (!driver.copyIn) return false;
+      // One connection for the whole: COPY and the statement after it commit together.
+      return driver.session(async (one) => {
+        await one.exec("BEGIN");
+        try {
+          await one.copyIn!(`COPY ${table} (${columns.join(", ")}) FROM STDIN`, (function* () {
+            let chunk = "";
+            let n = 0;
+            for (const row of rows) {
+              chunk += `${row.map(copyText).join("\t")}\n`;
+              if (++n % 5_000 === 0) {
+                yield chunk;
+                chunk = "";
+              }
+            }
+            if (chunk) yield chunk;
+          })());
+          await one.run(then.sql, then.params);
+          await one.exec("COMMIT");
+          return true;
+        } catch (err) {
+          await one.exec("ROLLBACK").catch(() => undefined);
+          throw err;
+        }
+      });
+    },
   };
 }
 
@@ -91,6 +131,9 @@ function transactionDb(tx: Orm): Db {
     execute(strings, ...values) {
       const s = Prisma.sql(strings, ...values);
       return tx.$executeRawUnsafe(s.text, ...s.values);
+    },
+    async copyRows() {
+      return false;
     },
   };
 }

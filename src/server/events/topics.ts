@@ -3,6 +3,7 @@ export enum Topic {
   VolumeChanged = "VOLUME_CHANGED",
   OrderPlaced = "ORDER_PLACED",
   LedgerChanged = "LEDGER_CHANGED",
+  CommissionRunProgress = "COMMISSION_RUN_PROGRESS",
 }
 
 // Payloads are plain, serialisable data (events may cross Redis) and declared here, not
@@ -94,4 +95,13 @@ export interface TopicPayloads {
   [Topic.VolumeChanged]: VolumeChangedEvent;
   [Topic.OrderPlaced]: OrderPlacedEvent;
   [Topic.LedgerChanged]: LedgerChangedEvent;
+  [Topic.CommissionRunProgress]: CommissionRunProgressEvent;
+}
+
+/** A commission run moved on (status, progress 0..1, stage). */
+export interface CommissionRunProgressEvent {
+  runId: number;
+  status: "QUEUED" | "RUNNING" | "COMPLETED" | "FAILED";
+  progress: number;
+  stage: string;
 }

@@ -73,6 +73,21 @@ export const ledgerRepository = {
     ).map(toAccount);
   },
 
+  /** Existing accounts of a kind and unit owned by these members (none are created). */
+  async ownedAccounts(ownerIds: readonly number[], kind: AccountKind, unit: string): Promise<AccountRecord[]> {
+    if (ownerIds.length === 0) return [];
+    return (
+      await db().query<AccountRow>(`SELECT ${ACCOUNT_COLUMNS} FROM ledger_account a WHERE a.owner_id = ANY($1::int[]) AND a.kind = $2 AND a.unit = $3`, [ownerIds, kind, unit])
+    ).map(toAccount);
+  },
+
+  /** Which of these idempotency keys have a transaction. */
+  async existingKeys(keys: readonly string[]): Promise<Set<string>> {
+    if (keys.length === 0) return new Set();
+    const rows = await db().query<{ key: string }>(`SELECT idempotency_key AS key FROM ledger_transaction WHERE idempotency_key = ANY($1::text[])`, [keys]);
+    return new Set(rows.map((r) => r.key));
+  },
+
   /** Posts a batch through ledger_post() (migration SQL): one statement, all or nothing. */
   async post(batch: readonly object[]): Promise<PostResult> {
     const [row] = await db().query<{ result: PostResult }>(`SELECT ledger_post($1::jsonb) AS result`, [JSON.stringify(batch)]);

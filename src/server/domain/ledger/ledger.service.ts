@@ -70,6 +70,16 @@ export const ledgerService = {
     return ledgerRepository.accountsOf(ownerId, kind);
   },
 
+  /** Existing accounts of a kind and unit owned by these members (none are created). */
+  ownedAccounts(ownerIds: readonly number[], kind: AccountKind, unit: string) {
+    return ledgerRepository.ownedAccounts(ownerIds, kind, unit);
+  },
+
+  /** Which of these idempotency keys were posted already (to resume a long series of batches). */
+  existingKeys(keys: readonly string[]) {
+    return ledgerRepository.existingKeys(keys);
+  },
+
   /** Posts one transaction (see postBatch). */
   async post(tx: TransactionInput): Promise<PostResult> {
     return this.postBatch([tx]);

@@ -6,7 +6,9 @@ export type AccountKind =
   | "FEES_INCOME"
   | "ADJUSTMENTS"
   | "POINTS_LIABILITY"
-  | "POINTS_EXPENSE";
+  | "POINTS_EXPENSE"
+  /** What a member owes the company after a clawback their wallet could not cover (balance ≤ 0). */
+  | "COMMISSION_DEBT";
 
 /** An account with its kept balances, in minor units (cents; points are whole). */
 export interface AccountRecord {

@@ -99,7 +99,8 @@ export function describeLine(line: {
     case "ADJUSTMENT":
       return `Adjustment${line.memo ? `: ${line.memo}` : ""}`;
     case "COMMISSION":
-      return `Commission${line.memo ? ` ${line.memo}` : ""}`;
+      // A commission run's negative amount is a clawback (refunds of an earlier paid month).
+      return `${line.amount < 0 ? "Commission taken back after a refund" : "Commission"}${line.memo ? ` ${line.memo}` : ""}`;
     default:
       return line.memo ?? line.reason.toLowerCase().replace(/_/g, " ");
   }

@@ -1,0 +1,265 @@
+/**
+ * A full hybrid commission run (unilevel with compression, binary with carry, matching,
+ * ranks with the maximum-leg rule) on a generated company, end to end through the service
+ * (load, compute, write lines, credit wallets in the ledger), against in the same run:
+ * - an I/O floor: the same inputs read and the same number of lines written with COPY, no logic;
+ * - a naive baseline: per member, recursive queries for its unilevel levels and binary legs,
+ *   timed on a sample and extrapolated;
+ * - an in-memory floor for the compute step: one pass over typed arrays (GV, legs, a
+ *   compressed unilevel walk) with no lines.
+ *
+ *   npm run bench:commission-run -- [--members 1000000] [--entries 10000000] [--sample 300]
+ *
+ * A fresh database `mlm_bench_commission` (dropped and recreated each run) on
+ * BENCH_DATABASE_URL / TEST_DATABASE_URL / DATABASE_URL's server (PostgreSQL).
+ */
+import { parseArgs } from "node:util";
+import pg from "pg";
+import { from as copyFrom, to as copyTo } from "pg-copy-streams";
+import { pipeline } from "node:stream/promises";
+import { Readable, Writable } from "node:stream";
+import { freshDatabase } from "../fresh-database";
+
+const { values } = parseArgs({
+  options: {
+    members: { type: "string", default: "1000000" },
+    entries: { type: "string", default: "10000000" },
+    sample: { type: "string", default: "300" },
+  },
+});
+const MEMBERS = Number(values.members);
+const ENTRIES = Number(values.entries);
+const SAMPLE = Number(values.sample);
+const benchUrl = new URL(await freshDatabase("mlm_bench_commission"));
+
+const { pgDriver } = await import("../../src/server/db/driver");
+const { migrate } = await import("../../src/server/db/migrate");
+const { compensationService } = await import("../../src/server/domain/compensation/compensation.service");
+const { breadthFirst } = await import("../../src/server/domain/compensation/engine.rules");
+
+const pool = new pg.Pool({ connectionString: benchUrl.toString(), max: 4 });
+const db = pgDriver(pool);
+await migrate(db);
+
+let peakRss = 0;
+const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
+const mib = (b: number) => `${Math.round(b / 2 ** 20)} MiB`;
+const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+async function timed<T>(label: string, fn: () => Promise<T>): Promise<[T, number]> {
+  const t = performance.now();
+  const r = await fn();
+  const ms = performance.now() - t;
+  console.log(`  ${label}: ${secs(ms)}`);
+  return [r, ms];
+}
+
+// ---- the company ---------------------------------------------------------------------
+// Member i's sponsor is an earlier member (uniformly, by a hash of i); placement is a
+// complete binary tree (parent i/2, left or right by parity). Each of ENTRIES volume
+// entries (one per paid order line) goes to a member by a hash; about 70 % of members are
+// active (PV ≥ 50).
+console.log(`setup: ${MEMBERS.toLocaleString()} members, ${ENTRIES.toLocaleString()} order lines`);
+const setupStart = performance.now();
+await timed("members", async () => {
+  await db.exec(`ALTER TABLE member DISABLE TRIGGER ALL`);
+  await db.query(
+    `INSERT INTO member (id, email, password_hash, first_name, last_name, country, phone, referral_code, sponsor_id, sponsor_path, sponsor_depth,
+       placement_parent_id, placement_position, placement_path, placement_depth, joined_at, updated_at)
+     SELECT i, 'm' || i || '@bench.test', 'x', 'Member', i::text, 'US', '+1555' || i, 'B' || i,
+       CASE WHEN i = 1 THEN NULL ELSE 1 + ((i::bigint * 2654435761) % 4294967296) % (i - 1) END, '{}', 0,
+       CASE WHEN i = 1 THEN NULL ELSE i / 2 END, CASE WHEN i = 1 THEN NULL ELSE i % 2 END, '{}', 0, '2026-01-01', now()
+     FROM generate_series(1, $1::int) i`,
+    [MEMBERS],
+  );
+  await db.exec(`ALTER TABLE member ENABLE TRIGGER ALL; SELECT setval('member_id_seq', ${MEMBERS})`);
+});
+const [period] = await db.query<{ id: number }>(
+  `INSERT INTO period (kind, starts_at, ends_at, status, closed_at) VALUES ('MONTHLY', '2026-02-01', '2026-03-01', 'CLOSED', '2026-03-02') RETURNING id`,
+);
+await timed("order lines (volume entries)", async () => {
+  const chunk = 2_000_000;
+  for (let from = 1; from <= ENTRIES; from += chunk) {
+    await db.query(
+      `INSERT INTO volume_entry (period_id, member_id, order_id, pv, bv, reason, idempotency_key, created_at)
+       SELECT $1, 1 + ((g::bigint * 40503) % 4294967291) % $2, NULL, 5 + (g % 4) * 2.5, 4 + (g % 4) * 2, 'ORDER_PAID', 'e' || g, '2026-02-15'
+       FROM generate_series($3::int, $4::int) g`,
+      [period!.id, MEMBERS, from, Math.min(ENTRIES, from + chunk - 1)],
+    );
+  }
+});
+await timed("kept totals", () =>
+  db.query(
+    `INSERT INTO member_volume (period_id, member_id, pv, bv)
+     SELECT $1, member_id, sum(pv) * CASE WHEN member_id % 10 < 3 THEN 0.4 ELSE 1 END, sum(bv) FROM volume_entry WHERE period_id = $1 GROUP BY member_id`,
+    [period!.id],
+  ),
+);
+for (const t of ["member", "member_volume", "volume_entry"]) await db.exec(`VACUUM ANALYZE ${t}`);
+const setupMs = performance.now() - setupStart;
+
+const { EXAMPLE_PLAN } = await import("../../src/server/domain/compensation/plan.rules");
+// The documented hybrid (unilevel with compression, binary with carry and cap, ranks with
+// the maximum-leg rule) with a matching bonus on the binary.
+const PLAN = { ...EXAMPLE_PLAN, bonuses: [...EXAMPLE_PLAN.bonuses, { type: "MATCHING", generations: [0.1, 0.05], of: "BINARY" }] };
+const admin = { id: 1, role: "ADMIN" as const };
+const version = await compensationService.savePlanVersion(admin, PLAN, "bench");
+await compensationService.activatePlanVersion(admin, version.id, period!.id);
+
+// ---- the run, end to end --------------------------------------------------------------
+console.log("run (service, end to end):");
+const stages: { stage: string; at: number }[] = [];
+const { subscribe } = await import("../../src/server/events/bus").then((m) => ({ subscribe: m.eventBus().subscribe.bind(m.eventBus()) }));
+const { Topic } = await import("../../src/server/events/topics");
+void (async () => {
+  for await (const e of subscribe(Topic.CommissionRunProgress)) {
+    if (stages.at(-1)?.stage !== (e as { stage: string }).stage) stages.push({ stage: (e as { stage: string }).stage, at: performance.now() });
+  }
+})();
+const runStart = performance.now();
+const started = await compensationService.startRun(admin, period!.id, "COMMIT");
+const [run, runMs] = await timed("commit run", () => compensationService.executeRun(started.id));
+for (let i = 0; i < stages.length; i++) {
+  const next = stages[i + 1]?.at ?? runStart + runMs;
+  console.log(`    ${stages[i]!.stage}: ${secs(next - stages[i]!.at)}`);
+}
+const [credited] = await db.query<{ total: string; tx: number }>(
+  `SELECT coalesce(sum(p.amount), 0)::text AS total, count(DISTINCT t.id)::int AS tx FROM ledger_transaction t JOIN ledger_posting p ON p.transaction_id = t.id
+   JOIN ledger_account a ON a.id = p.account_id WHERE t.reference_type = 'COMMISSION_RUN' AND a.kind IN ('WALLET', 'COMMISSION_DEBT')`,
+);
+console.log(`  ${run!.lineCount!.toLocaleString()} lines, total ${(run!.totalPaid! / 100).toFixed(2)} USD, ledger credits ${(Number(credited!.total) / 100).toFixed(2)} in ${credited!.tx} transactions, hash ${run!.hash!.slice(0, 12)}…`);
+if (Number(credited!.total) !== run!.totalPaid) throw new Error("ledger credits differ from the run's total");
+
+// ---- I/O floor: read the same inputs, write as many lines, with COPY --------------------
+console.log("I/O floor (COPY, no logic):");
+const [, floorReadMs] = await timed("read members and totals", async () => {
+  const client = await pool.connect();
+  try {
+    for (const sql of [`COPY (SELECT id, sponsor_id, placement_parent_id, placement_position FROM member ORDER BY id) TO STDOUT`,
+      `COPY (SELECT member_id, pv, bv FROM member_volume WHERE period_id = ${period!.id}) TO STDOUT`]) {
+      await pipeline(client.query(copyTo(sql)), new Writable({ write: (_c, _e, cb) => cb() }));
+    }
+  } finally {
+    client.release();
+  }
+});
+const [, floorWriteMs] = await timed(`write ${run!.lineCount!.toLocaleString()} lines`, async () => {
+  await db.exec(`CREATE TABLE floor_line (LIKE commission_line INCLUDING DEFAULTS INCLUDING INDEXES)`);
+  const client = await pool.connect();
+  try {
+    const n = run!.lineCount!;
+    const rows = (function* () {
+      for (let k = 0; k < n; k += 10_000) {
+        let s = "";
+        for (let j = k; j < Math.min(n, k + 10_000); j++) s += `1\t${period!.id}\t${1 + (j % MEMBERS)}\t0\t${Math.floor(j / MEMBERS) + 1}\t${j % 7}\tUNILEVEL\tEARNED\t1000\t50000\t50\t50\t0\t{}\t\\N\n`;
+        yield s;
+      }
+    })();
+    await pipeline(Readable.from(rows), client.query(copyFrom(`COPY floor_line (run_id, period_id, member_id, bonus_index, source_member_id, level, bonus_type, kind, basis, rate_ppm, uncapped, amount, rank_index, path, detail) FROM STDIN`)));
+  } finally {
+    client.release();
+  }
+});
+const floorMs = floorReadMs + floorWriteMs;
+
+// ---- compute: the engine against a one-pass floor on the same arrays --------------------
+const { computeRun, emptyInput } = await import("../../src/server/domain/compensation/engine.rules");
+const { parsePlan } = await import("../../src/server/domain/compensation/plan.rules");
+const plan = parsePlan(PLAN).plan!;
+const input = emptyInput(MEMBERS);
+{
+  const rows = await db.query<{ id: number; s: number | null; p: number | null; pos: number | null; pv: string | null; bv: string | null }>(
+    `SELECT m.id, m.sponsor_id AS s, m.placement_parent_id AS p, m.placement_position AS pos, v.pv::text, v.bv::text
+     FROM member m LEFT JOIN member_volume v ON v.member_id = m.id AND v.period_id = $1 ORDER BY m.id`,
+    [period!.id],
+  );
+  rows.forEach((r, i) => {
+    input.ids[i] = r.id;
+    input.sponsor[i] = r.s === null ? -1 : r.s - 1;
+    input.parent[i] = r.p === null ? -1 : r.p - 1;
+    input.position[i] = r.pos ?? 0;
+    input.pv[i] = Math.round(Number(r.pv ?? 0) * 100);
+    input.bv[i] = Math.round(Number(r.bv ?? 0) * 100);
+  });
+}
+console.log("compute (in memory, best of 3):");
+const best = (fn: () => void) => {
+  let ms = Infinity;
+  for (let i = 0; i < 3; i++) {
+    const t = performance.now();
+    fn();
+    ms = Math.min(ms, performance.now() - t);
+  }
+  return ms;
+};
+let lines = 0;
+const engineMs = best(() => {
+  lines = computeRun(plan, input).lines.count;
+});
+console.log(`  engine: ${secs(engineMs)} (${lines.toLocaleString()} lines)`);
+const floorComputeMs = best(() => {
+  // One pass each: GV up the sponsor tree, leg volumes up the placement tree, and a
+  // three-level compressed unilevel walk into a per-member total. No ranks, no lines.
+  const n = MEMBERS;
+  const sOrder = breadthFirst(input.sponsor);
+  const pOrder = breadthFirst(input.parent);
+  const gv = new Float64Array(n);
+  const sub = new Float64Array(n);
+  const left = new Float64Array(n);
+  const right = new Float64Array(n);
+  const earned = new Float64Array(n);
+  for (let k = n - 1; k >= 0; k--) {
+    const i = sOrder[k]!;
+    gv[i]! += input.pv[i]!;
+    const s = input.sponsor[i]!;
+    if (s >= 0) gv[s]! += gv[i]!;
+    const j = pOrder[k]!;
+    sub[j]! += input.bv[j]!;
+    const p = input.parent[j]!;
+    if (p >= 0) {
+      sub[p]! += sub[j]!;
+      if (input.position[j] === 0) left[p]! += sub[j]!;
+      else right[p]! += sub[j]!;
+    }
+  }
+  for (let s = 0; s < n; s++) {
+    let level = 0;
+    for (let a = input.sponsor[s]!; a >= 0 && level < 3; a = input.sponsor[a]!) {
+      if (input.pv[a]! < 5000) continue;
+      earned[a]! += input.bv[s]! * 0.05;
+      level++;
+    }
+    earned[s]! += Math.min(left[s]!, right[s]!) * 0.1;
+  }
+});
+console.log(`  one-pass floor: ${secs(floorComputeMs)}`);
+
+// ---- naive baseline: per member, recursive queries ----------------------------------------
+console.log(`naive baseline (per member: recursive unilevel levels and binary legs), ${SAMPLE} members sampled:`);
+const [, naiveSampleMs] = await timed("sample", async () => {
+  for (let k = 0; k < SAMPLE; k++) {
+    const id = 1 + ((k * 7919) % MEMBERS);
+    await db.query(
+      `WITH RECURSIVE down(id, lvl) AS (SELECT id, 1 FROM member WHERE sponsor_id = $1 UNION ALL SELECT m.id, d.lvl + 1 FROM member m JOIN down d ON m.sponsor_id = d.id WHERE d.lvl < 3)
+       SELECT d.lvl, coalesce(sum(v.bv), 0)::text FROM down d LEFT JOIN member_volume v ON v.member_id = d.id AND v.period_id = $2 GROUP BY d.lvl`,
+      [id, period!.id],
+    );
+    for (const side of [0, 1]) {
+      await db.query(
+        `WITH RECURSIVE leg(id) AS (SELECT id FROM member WHERE placement_parent_id = $1 AND placement_position = $3 UNION ALL SELECT m.id FROM member m JOIN leg l ON m.placement_parent_id = l.id)
+         SELECT coalesce(sum(v.bv), 0)::text FROM leg l LEFT JOIN member_volume v ON v.member_id = l.id AND v.period_id = $2`,
+        [id, period!.id, side],
+      );
+    }
+  }
+});
+const naiveMs = (naiveSampleMs / SAMPLE) * MEMBERS;
+console.log(`  extrapolated to ${MEMBERS.toLocaleString()} members: ${secs(naiveMs)} (${(naiveSampleMs / SAMPLE).toFixed(2)} ms a member)`);
+
+clearInterval(sampler);
+console.log("\nsummary");
+console.log(`  setup (not timed in the run): ${secs(setupMs)}`);
+console.log(`  end to end: ${secs(runMs)}; I/O floor ${secs(floorMs)} → ${(runMs / floorMs).toFixed(2)}× the floor; naive ${secs(naiveMs)} → ${(naiveMs / runMs).toFixed(1)}× slower than the run`);
+console.log(`  compute: engine ${secs(engineMs)} vs one-pass floor ${secs(floorComputeMs)} → ${(engineMs / floorComputeMs).toFixed(2)}×`);
+console.log(`  peak memory (RSS): ${mib(peakRss)}; heap now ${mib(process.memoryUsage().heapUsed)}`);
+await pool.end();
+process.exit(0);

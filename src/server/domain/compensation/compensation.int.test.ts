@@ -1,0 +1,183 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { db, transaction } from "@/server/db/unit-of-work";
+import { ledgerService } from "@/server/domain/ledger/ledger.service";
+import type { MemberRecord } from "@/server/domain/member/member.types";
+import { orderService } from "@/server/domain/order/order.service";
+import type { Viewer } from "@/server/domain/shared/viewer";
+import { volumeRepository } from "@/server/domain/volume/volume.repository";
+import { volumeService } from "@/server/domain/volume/volume.service";
+import type { PeriodRecord } from "@/server/domain/volume/volume.types";
+import { walletService } from "@/server/domain/wallet/wallet.service";
+import { ADDRESS, codesOf, createAdmin, createProduct, createRoot, defaultWarehouse, orderKeyFor, placeUnder, usePlacement, viewerOf } from "@/test/factories";
+import { compensationService } from "./compensation.service";
+
+// One network through a company's months: R sponsors A, A sponsors B. The plan pays
+// unilevel 10 % at level 1 and 5 % at level 2 of BV; a member is active from 50 PV.
+
+let admin: Viewer;
+let R: MemberRecord;
+let A: MemberRecord;
+let B: MemberRecord;
+let productId: number;
+const PLAN = {
+  currency: "USD", volume: "BV", activeMinPv: 50, rounding: "HALF_UP",
+  ranks: [{ name: "Member" }, { name: "Leader", minPv: 50, minGv: 300 }],
+  bonuses: [{ type: "UNILEVEL", levels: [0.1, 0.05], compression: true }, { type: "RANK_ADVANCEMENT", amounts: { Leader: 25 } }],
+};
+
+const month = (m: number) => ({ start: new Date(Date.UTC(2020, m, 1)), end: new Date(Date.UTC(2020, m + 1, 1)) });
+
+async function buy(member: MemberRecord, quantity: number) {
+  const order = await orderService.place(viewerOf(member), { lines: [{ productId, quantity }], currency: "USD", shippingAddress: ADDRESS, idempotencyKey: orderKeyFor() });
+  return orderService.markPaid(admin, order.id);
+}
+
+/** Moves orders paid now into a past month (a test cannot wait for a month to end) and closes it. */
+async function pastMonth(m: number, orderIds: number[]): Promise<PeriodRecord> {
+  const { start, end } = month(m);
+  const period = await volumeRepository.ensurePeriod("MONTHLY", start, end);
+  const paidAt = new Date(start.getTime() + 86_400_000);
+  const periods = [period.id, (await volumeService.currentPeriod()).id];
+  await transaction(async () => {
+    // The volume ledger is append-only (a trigger); this test rewrites its history.
+    await db().execute`SET LOCAL session_replication_role = replica`;
+    await db().execute`UPDATE member SET joined_at = ${start} WHERE joined_at > ${start}`;
+    await db().execute`UPDATE sales_order SET period_id = ${period.id}, paid_at = ${paidAt} WHERE id = ANY(${orderIds}::int[])`;
+    await db().execute`UPDATE volume_entry SET period_id = ${period.id}, created_at = ${paidAt} WHERE order_id = ANY(${orderIds}::int[])`;
+    // Totals (PV and BV are what runs read) rebuilt from the moved entries.
+    await db().execute`DELETE FROM member_volume WHERE period_id = ANY(${periods}::int[])`;
+    await db().execute`
+      INSERT INTO member_volume (period_id, member_id, pv, bv)
+      SELECT period_id, member_id, sum(pv), sum(bv) FROM volume_entry WHERE period_id = ANY(${periods}::int[]) GROUP BY 1, 2`;
+  });
+  return volumeService.closePeriod(admin, period.id, end);
+}
+
+async function commit(period: PeriodRecord) {
+  const run = await compensationService.startRun(admin, period.id, "COMMIT");
+  return (await compensationService.executeRun(run.id))!;
+}
+
+async function wallet(m: MemberRecord) {
+  return (await walletService.balances(admin, m.id)).find((b) => b.currency === "USD")?.available ?? "0.00";
+}
+
+async function debt(m: MemberRecord) {
+  const [account] = await ledgerService.accountsOf(m.id, "COMMISSION_DEBT");
+  return account ? (account.posted / 100).toFixed(2) : "0.00";
+}
+
+beforeAll(async () => {
+  await usePlacement({ type: "UNILEVEL" });
+  admin = viewerOf(await createAdmin());
+  await defaultWarehouse();
+  productId = (await createProduct(admin, { pv: "100.00", bv: "100.00", price: "100.00" })).id;
+  R = await createRoot();
+  A = await placeUnder(R);
+  B = await placeUnder(A);
+});
+
+describe("plans and commission runs", () => {
+  let january: PeriodRecord;
+  let bOrder: number;
+
+  it("saves a valid plan version only, with one error per problem at its JSON path", async () => {
+    const bad = { ...PLAN, activeMinPv: -5, bonuses: [{ type: "UNILEVEL", levels: [2] }] };
+    expect((await codesOf(compensationService.savePlanVersion(admin, bad, "typo"))).sort()).toEqual(["activeMinPv:PLAN_INVALID", "bonuses[0].levels[0]:PLAN_INVALID"]);
+    expect(await compensationService.planVersions(admin)).toEqual([]);
+    await expect(compensationService.savePlanVersion(viewerOf(A), PLAN, "")).rejects.toMatchObject({ code: "FORBIDDEN" });
+
+    const v1 = await compensationService.savePlanVersion(admin, PLAN, "Launch plan");
+    const v2 = await compensationService.savePlanVersion(admin, { ...PLAN, activeMinPv: 60 }, "Stricter activity");
+    expect([v1.number, v2.number]).toEqual([1, 2]);
+    expect(v2.changes).toEqual([{ path: "activeMinPv", before: 50, after: 60 }]);
+    const { start } = month(0);
+    const period = await volumeRepository.ensurePeriod("MONTHLY", start, month(0).end);
+    await compensationService.activatePlanVersion(admin, v1.id, period.id);
+  });
+
+  it("previews an open period, commits a closed one once, and credits exactly the run's total", async () => {
+    const r = await buy(R, 1);
+    const a = await buy(A, 1);
+    const b = await buy(B, 2);
+    bOrder = b.id;
+    january = await pastMonth(0, [r.id, a.id, b.id]);
+
+    const preview = (await compensationService.executeRun((await compensationService.startRun(admin, january.id, "PREVIEW")).id))!;
+    // B's 200 BV: A (level 1) 10 % = 20.00, R (level 2) 5 % = 10.00; A's 100 BV: R 10 % = 10.00.
+    // R and A reach Leader (GV ≥ 300 for R: 100 + 100 + 200 = 400; A: 300): 25.00 each, once.
+    expect(preview.totalPaid).toBe(2000 + 1000 + 1000 + 2500 + 2500);
+    expect((await compensationService.commissions(admin, { periodId: january.id }, 10, null)).totalCount).toBe(0);
+
+    const run = await commit(january);
+    expect([run.status, run.totalPaid, run.hash]).toEqual(["COMPLETED", preview.totalPaid, preview.hash]);
+    expect([await wallet(R), await wallet(A), await wallet(B)]).toEqual(["45.00", "45.00", "0.00"]);
+
+    const lines = await compensationService.commissions(viewerOf(A), {}, 10, null);
+    expect(lines.rows.map((l) => [l.bonusType, l.sourceMemberId, l.level, l.amount])).toEqual(
+      expect.arrayContaining([["UNILEVEL", B.id, 1, 2000], ["RANK_ADVANCEMENT", null, 1, 2500]]),
+    );
+    const line = lines.rows.find((l) => l.bonusType === "UNILEVEL")!;
+    expect(line.explanation).toMatchObject({ basis: "200.00", basisKind: "VOLUME", rate: "10 %", planVersion: 1, compressionPath: [] });
+    await expect(compensationService.commissions(viewerOf(B), { memberId: A.id }, 10, null)).rejects.toMatchObject({ code: "FORBIDDEN" });
+    // A period without a member: a distributor gets their own lines, an admin everyone's.
+    expect((await compensationService.commissions(viewerOf(A), { periodId: january.id }, 10, null)).rows.map((l) => l.memberId)).toEqual([A.id, A.id]);
+    expect((await compensationService.commissions(admin, { periodId: january.id }, 10, null)).totalCount).toBe(5);
+
+    // Again: the same run pays nothing more; a second commit run of the month finds nothing owed.
+    await compensationService.executeRun(run.id);
+    const again = await commit(january);
+    expect([again.totalPaid, again.lineCount]).toEqual([0, 0]);
+    expect([await wallet(R), await wallet(A)]).toEqual(["45.00", "45.00"]);
+    expect(await ledgerService.check()).toEqual([]);
+  });
+
+  it("refuses to commit an open period and a second commit while one is queued", async () => {
+    const current = await volumeService.currentPeriod();
+    expect(await codesOf(compensationService.startRun(admin, current.id, "COMMIT"))).toEqual(["periodId:PERIOD_OPEN"]);
+    const queued = await compensationService.startRun(admin, january.id, "COMMIT");
+    expect(await codesOf(compensationService.startRun(admin, january.id, "COMMIT"))).toEqual(["periodId:RUN_IN_PROGRESS"]);
+    // A failed commit run blocks the next one until it is retried to the end.
+    await db().execute`UPDATE commission_run SET status = 'FAILED', error = 'connection lost' WHERE id = ${queued.id}`;
+    expect(await codesOf(compensationService.startRun(admin, january.id, "COMMIT"))).toEqual(["periodId:RUN_IN_PROGRESS"]);
+    expect((await compensationService.retryRun(admin, queued.id)).status).toBe("FAILED");
+    expect((await compensationService.executeRun(queued.id))!.status).toBe("COMPLETED");
+    expect(await codesOf(compensationService.retryRun(admin, queued.id))).toEqual(["id:INVALID"]);
+  });
+
+  it("claws back a refunded order's commission in the next committed run, once; what the wallet lacks becomes debt that later credits pay off", async () => {
+    // A gives R 40.00 of 45.00, then B's January order is refunded in full (the refund lands in the current period).
+    await walletService.transfer(viewerOf(A), { toMemberId: R.id, amount: "40.00", currency: "USD", idempotencyKey: orderKeyFor("t") });
+    await orderService.refund(admin, bOrder, null);
+
+    // February (nothing sold) is committed. January recomputed without B's 200 BV: A's 20.00 and
+    // R's 10.00 unilevel go, and so do both Leader bonuses (R's GV 400 → 200, A's 300 → 100, under 300).
+    const february = await pastMonth(1, []);
+    const run = await commit(february);
+    const clawbacks = (await compensationService.commissions(admin, { runId: run.id }, 10, null)).rows;
+    expect(clawbacks.map((l) => [l.memberId, l.bonusType, l.kind, l.periodId, l.amount]).sort()).toEqual(
+      [[A.id, "UNILEVEL", "CLAWBACK", january.id, -2000], [A.id, "RANK_ADVANCEMENT", "CLAWBACK", january.id, -2500],
+       [R.id, "UNILEVEL", "CLAWBACK", january.id, -1000], [R.id, "RANK_ADVANCEMENT", "CLAWBACK", january.id, -2500]].sort(),
+    );
+    expect(clawbacks[0]!.explanation.rule).toMatch(/^Clawback after a refund/);
+    // A had 5.00: it is taken and 40.00 becomes debt. R had 85.00: 35.00 is taken.
+    expect([await wallet(A), await debt(A), await wallet(R)]).toEqual(["0.00", "-40.00", "50.00"]);
+    expect((await commit(february)).lineCount).toBe(0);
+
+    // March: everyone buys 100 BV. A earns 10.00 from B, which pays off debt first; R earns
+    // 10.00 from A, 5.00 from B, and reaches Leader again (GV 300), which January no longer counts: 25.00.
+    const orders = [await buy(R, 1), await buy(A, 1), await buy(B, 1)];
+    const march = await pastMonth(2, orders.map((o) => o.id));
+    await commit(march);
+    expect([await wallet(A), await debt(A), await wallet(R)]).toEqual(["0.00", "-30.00", "90.00"]);
+    expect(await ledgerService.check()).toEqual([]);
+  });
+
+  it("shows a rank report card rule by rule, to the member and their upline only", async () => {
+    const report = await compensationService.rankReport(viewerOf(A), A.id);
+    expect(report.nextRank).toBe("Leader");
+    expect(report.requirements.map((r) => r.rule)).toEqual(["Personal volume (PV)", "Group volume (GV)"]);
+    await expect(compensationService.rankReport(viewerOf(B), A.id)).rejects.toMatchObject({ code: "FORBIDDEN" });
+    expect((await compensationService.rankReport(viewerOf(R), A.id)).memberId).toBe(A.id);
+  });
+});

@@ -1,0 +1,537 @@
+import { afterCommit, isUniqueViolation, transaction } from "@/server/db/unit-of-work";
+import { genealogyService } from "@/server/domain/genealogy/genealogy.service";
+import { ledgerService } from "@/server/domain/ledger/ledger.service";
+import { forbidden, isAdmin, notFound, requireAdmin, requireSelfOrAdmin } from "@/server/domain/shared/access";
+import { fieldError, InputError } from "@/server/domain/shared/input.errors";
+import { pageSize } from "@/server/domain/shared/page";
+import type { Viewer } from "@/server/domain/shared/viewer";
+import { volumeService } from "@/server/domain/volume/volume.service";
+import type { PeriodRecord } from "@/server/domain/volume/volume.types";
+import { publish } from "@/server/events/bus";
+import { Topic } from "@/server/events/topics";
+import { CompensationErrorCode } from "./compensation.errors";
+import { compensationRepository as repo, type LineRow, type PaidRow } from "./compensation.repository";
+import type { CommissionLineRecord, LineKind, PlanVersionWithDiff, RankReportRecord, RunModeName, RunRecord, RunStatusName, RunSummary } from "./compensation.types";
+import { computeRun, emptyInput, type EngineInput, type EngineResult, runHash } from "./engine.rules";
+import { parsePlan, planDiff, type Plan } from "./plan.rules";
+import { explainLine, rankRequirements, summarize, volumeText } from "./run.rules";
+
+/** Lines written per transaction (and progress step); ranks and carries go 5,000 a statement. */
+const lineChunk = () => Number(process.env.COMMISSION_LINE_CHUNK ?? 100_000);
+const ROW_CHUNK = 5_000;
+const CREDIT_CHUNK = 5_000;
+/** A running run whose heartbeat is older than this may be taken over (its worker died). */
+const leaseMs = () => Number(process.env.COMMISSION_RUN_LEASE_MS ?? 60_000);
+
+// ---- dispatch: the job runner registers itself at start (server/jobs) ---------------
+
+type Dispatcher = (runId: number) => Promise<void>;
+const dispatchStore = globalThis as unknown as { __mlmRunDispatcher?: Dispatcher };
+
+/** The job runner that executes queued runs (pg-boss in the app). Without one, runs wait (tests execute them). */
+export function setRunDispatcher(dispatch: Dispatcher | null): void {
+  dispatchStore.__mlmRunDispatcher = dispatch ?? undefined;
+}
+
+// Plan versions never change: parse each once per process.
+const plans = new Map<number, Plan>();
+async function planOf(versionId: number): Promise<Plan> {
+  let plan = plans.get(versionId);
+  if (!plan) {
+    const v = await repo.version(versionId);
+    const parsed = v && parsePlan(v.document);
+    if (!parsed?.plan) throw new Error(`Plan version ${versionId} is missing or invalid.`);
+    plan = parsed.plan;
+    plans.set(versionId, plan);
+  }
+  return plan;
+}
+
+/** A period's network and volumes as engine input, with member names by index. */
+interface Loaded {
+  input: EngineInput;
+  names: string[];
+  index: Map<number, number>;
+}
+
+const hundredths = (decimal: string) => Math.round(Number(decimal) * 100);
+
+async function loadInput(period: PeriodRecord, plan: Plan, cutoff: number): Promise<Loaded> {
+  const members = await repo.members(period.endsAt);
+  const n = members.length;
+  const input = emptyInput(n);
+  const index = new Map<number, number>();
+  members.forEach((m, i) => {
+    input.ids[i] = m.id;
+    index.set(m.id, i);
+  });
+  const at = (id: number | null) => (id == null ? -1 : index.get(id) ?? -1);
+  members.forEach((m, i) => {
+    input.sponsor[i] = at(m.sponsorId);
+    input.parent[i] = at(m.parentId);
+    input.position[i] = m.position ?? 0;
+  });
+  for (const v of await repo.volumes(period.id, period.endsAt, cutoff)) {
+    const i = index.get(v.memberId);
+    if (i === undefined) continue;
+    input.pv[i] = hundredths(v.pv);
+    input.bv[i] = hundredths(v.bv);
+  }
+  const fastStart = plan.bonuses.find((b) => b.type === "FAST_START");
+  if (fastStart || plan.bonuses.some((b) => b.type === "RETAIL")) {
+    for (const v of await repo.orderVolumes(period.id, cutoff, plan.volume, fastStart?.days ?? 0)) {
+      const i = index.get(v.memberId);
+      if (i === undefined) continue;
+      input.retail[i] = hundredths(v.retail);
+      input.fastStart[i] = fastStart ? hundredths(v.fastStart) : 0;
+    }
+  }
+  const previous = await volumeService.previousPeriod(period);
+  if (previous && plan.bonuses.some((b) => b.type === "BINARY")) {
+    for (const c of await repo.carries(previous.id)) {
+      const i = index.get(c.memberId);
+      if (i === undefined) continue;
+      input.carryLeft[i] = Number(c.left);
+      input.carryRight[i] = Number(c.right);
+      input.unqualifiedPeriods[i] = c.unqualified;
+    }
+  }
+  for (const a of await repo.achievedBefore(period.startsAt)) {
+    const i = index.get(a.memberId);
+    if (i !== undefined) input.achievedBefore[i] = Math.min(a.achieved, plan.ranks.length - 1);
+  }
+  return { input, names: members.map((m) => m.name), index };
+}
+
+/** The engine's lines as rows to write (kind EARNED, for `periodId`). */
+function rowsOf(plan: Plan, periodId: number, loaded: Loaded, result: EngineResult): LineRow[] {
+  const { lines } = result;
+  const ids = loaded.input.ids;
+  const rows: LineRow[] = new Array(lines.count);
+  for (let k = 0; k < lines.count; k++) {
+    const b = lines.bonus.data[k]!;
+    const s = lines.source.data[k]!;
+    rows[k] = {
+      periodId, memberId: ids[lines.member.data[k]!]!, bonusIndex: b, sourceMemberId: s < 0 ? 0 : ids[s]!, level: lines.level.data[k]!,
+      bonusType: plan.bonuses[b]!.type, kind: "EARNED", basis: lines.basis.data[k]!, ratePpm: lines.rate.data[k]!,
+      uncapped: lines.uncapped.data[k]!, amount: lines.amount.data[k]!, rankIndex: lines.rank.data[k]!,
+      path: lines.pathLength.data[k]! > 0 ? lines.path(k).map((i) => ids[i]!) : [], detail: lines.details.get(k) ?? null,
+    };
+  }
+  return rows;
+}
+
+const lineKey = (l: { memberId: number; bonusIndex: number; sourceMemberId: number; level: number }) => `${l.memberId}:${l.bonusIndex}:${l.sourceMemberId}:${l.level}`;
+
+/** What is still owed (or overpaid) for a period: computed minus paid, per key, as lines of `kind`. */
+function differences(periodId: number, computed: LineRow[], paid: PaidRow[], kind: LineKind, bonusTypes: string[]): LineRow[] {
+  const paidBy = new Map(paid.map((p) => [lineKey(p), p]));
+  const out: LineRow[] = [];
+  for (const line of computed) {
+    const key = lineKey(line);
+    const before = paidBy.get(key)?.amount ?? 0;
+    paidBy.delete(key);
+    if (line.amount !== before) out.push({ ...line, kind, amount: line.amount - before, uncapped: line.uncapped - before });
+  }
+  // Paid before, computed no more (the source's order was refunded in full, say).
+  for (const p of paidBy.values()) {
+    if (p.amount === 0) continue;
+    out.push({ ...p, periodId, bonusType: bonusTypes[p.bonusIndex] ?? "UNKNOWN", kind, basis: 0, ratePpm: 0, uncapped: -p.amount, amount: -p.amount, rankIndex: -1, path: [], detail: null });
+  }
+  return out;
+}
+
+async function announce(runId: number, status: RunStatusName, progress: number, stage: string): Promise<void> {
+  publish(Topic.CommissionRunProgress, { runId, status, progress, stage });
+}
+
+async function step(runId: number, progress: number, stage: string): Promise<void> {
+  await repo.progress(runId, progress, stage);
+  await announce(runId, "RUNNING", progress, stage);
+}
+
+// Previews of a period (for rank report cards and estimated earnings), kept briefly.
+const PREVIEW_TTL_MS = 15_000;
+const previews = new Map<number, { at: number; value: Promise<{ plan: Plan; versionId: number; loaded: Loaded; result: EngineResult }> }>();
+
+export const compensationService = {
+  // ---- plans ------------------------------------------------------------------------
+
+  /** The version in force for the current period (public to signed-in members: the API checks the sign-in). */
+  async activePlan() {
+    const period = await volumeService.currentPeriod();
+    const id = await repo.versionIdFor(period.startsAt);
+    return id === null ? null : repo.version(id);
+  },
+
+  async planVersions(viewer: Viewer): Promise<PlanVersionWithDiff[]> {
+    requireAdmin(viewer, "plan versions");
+    const versions = await repo.versions();
+    return versions.map((v, i) => ({ ...v, changes: i + 1 < versions.length ? planDiff(versions[i + 1]!.document, v.document) : [] }));
+  },
+
+  async planVersion(viewer: Viewer, id: number) {
+    requireAdmin(viewer, "plan versions");
+    const v = await repo.version(id);
+    if (!v) throw notFound("Plan version");
+    const before = v.number > 1 ? await repo.versionByNumber(v.number - 1) : null;
+    return { ...v, changes: before ? planDiff(before.document, v.document) : [] };
+  },
+
+  /** Saves a new version (not yet active). An invalid plan: one error per problem, nothing saved. */
+  async savePlanVersion(viewer: Viewer, document: unknown, comment: string) {
+    requireAdmin(viewer, "the compensation plan");
+    const parsed = parsePlan(document);
+    const errors = [...parsed.errors];
+    if (comment.trim().length > 500) errors.push({ field: "comment", code: CompensationErrorCode.TOO_LONG, message: "At most 500 characters." });
+    if (errors.length > 0) throw new InputError(errors);
+    const id = await transaction(async () => {
+      await repo.lockPlans();
+      return repo.insertVersion(parsed.plan, comment.trim(), viewer.id);
+    });
+    return (await this.planVersion(viewer, id));
+  },
+
+  /** Puts a version in force from a period on. Periods already committed keep theirs. */
+  async activatePlanVersion(viewer: Viewer, versionId: number, fromPeriodId: number) {
+    requireAdmin(viewer, "the compensation plan");
+    const [version, period] = await Promise.all([repo.version(versionId), volumeService.findPeriod(fromPeriodId)]);
+    if (!version) throw fieldError("id", CompensationErrorCode.NOT_FOUND, "No plan version has this id.");
+    if (!period) throw fieldError("fromPeriodId", CompensationErrorCode.NOT_FOUND, "No period has this id.");
+    if ((await repo.committedRunIds(period.id)).length > 0) {
+      throw fieldError("fromPeriodId", CompensationErrorCode.INVALID, "This period was paid already: activate from a later period.");
+    }
+    await transaction(async () => {
+      await repo.lockPlans();
+      await repo.activate(versionId, period.startsAt, viewer.id);
+    });
+    previews.clear();
+    return (await repo.version(versionId))!;
+  },
+
+  // ---- runs -------------------------------------------------------------------------
+
+  /**
+   * Queues a run. COMMIT needs a closed period and pays what is still owed for it (all of
+   * it the first time, the difference after that); PREVIEW writes nothing. With a version
+   * id (a draft), the run is a simulation compared with what was paid.
+   */
+  async startRun(viewer: Viewer, periodId: number, mode: RunModeName, simulateVersionId?: number | null): Promise<RunRecord> {
+    requireAdmin(viewer, "commission runs");
+    const period = await volumeService.findPeriod(periodId);
+    if (!period) throw fieldError("periodId", CompensationErrorCode.NOT_FOUND, "No period has this id.");
+    if (mode === "COMMIT" && period.status !== "CLOSED") {
+      throw fieldError("periodId", CompensationErrorCode.PERIOD_OPEN, "Close the period before committing its commissions (a preview works any time).");
+    }
+    if (simulateVersionId != null && mode === "COMMIT") throw fieldError("mode", CompensationErrorCode.INVALID, "A simulation is a preview.");
+    const versionId = simulateVersionId ?? (await repo.versionIdFor(period.startsAt));
+    if (versionId === null) throw fieldError("periodId", CompensationErrorCode.NO_ACTIVE_PLAN, "No plan version is active for this period.");
+    const plan = await planOf(versionId).catch(() => null);
+    if (!plan) throw fieldError("versionId", CompensationErrorCode.NOT_FOUND, "No plan version has this id.");
+    let id: number;
+    try {
+      id = await transaction(async () => {
+        const runId = await repo.insertRun({ periodId, mode, planVersionId: versionId, simulation: simulateVersionId != null, currency: plan.currency, startedById: viewer.id });
+        afterCommit(() => void dispatchStore.__mlmRunDispatcher?.(runId).catch((err) => console.error(`[compensation] dispatch of run ${runId} failed:`, err)));
+        return runId;
+      });
+    } catch (err) {
+      if (isUniqueViolation(err, "commission_run_one_commit_at_a_time")) {
+        throw fieldError("periodId", CompensationErrorCode.RUN_IN_PROGRESS, "A commit run is queued, running or failed: let it finish, or retry the failed one.");
+      }
+      throw err;
+    }
+    return (await repo.run(id))!;
+  },
+
+  /** Sends a failed run to the job runner again: it resumes where it stopped (a commit pays nothing twice). */
+  async retryRun(viewer: Viewer, id: number): Promise<RunRecord> {
+    requireAdmin(viewer, "commission runs");
+    const run = await repo.run(id);
+    if (!run) throw fieldError("id", CompensationErrorCode.NOT_FOUND, "No run has this id.");
+    if (run.status !== "FAILED") throw fieldError("id", CompensationErrorCode.INVALID, "Only a failed run can be retried.");
+    await dispatchStore.__mlmRunDispatcher?.(id);
+    return run;
+  },
+
+  /** Runs that should be running (for the job runner at start). */
+  unfinishedRunIds() {
+    return repo.unfinishedRunIds();
+  },
+
+  /**
+   * The job: computes a run and, for COMMIT, writes its lines and credits wallets. Safe to
+   * call again at any point after a crash: the cut-off is fixed at the first claim, the
+   * engine is deterministic, lines are keyed by (run, period, member, bonus, source,
+   * level) and every credit by its ledger key, so a rerun completes what is missing.
+   * `postedAt` dates the wallet credits (imports of earlier history, the demo seed).
+   */
+  async executeRun(runId: number, options: { postedAt?: Date } = {}): Promise<RunRecord | null> {
+    const claimed = await repo.claim(runId, leaseMs());
+    if (!claimed) return repo.run(runId);
+    try {
+      await step(runId, 0.02, "loading");
+      const run = (await repo.run(runId))!;
+      const period = (await volumeService.findPeriod(run.periodId))!;
+      const plan = await planOf(run.planVersionId);
+      // A commit first takes back what earlier paid periods owe after refunds of their
+      // orders (and the ranks reached on that volume, which this period's input then sees).
+      const clawbacks = run.mode === "COMMIT" ? await this.clawbacks(runId, period, claimed.cutoffEntryId) : [];
+      const loaded = await loadInput(period, plan, claimed.cutoffEntryId);
+      await step(runId, 0.25, "computing");
+      const result = computeRun(plan, loaded.input);
+      const hash = runHash(loaded.input.ids, result.lines);
+      const computed = rowsOf(plan, period.id, loaded, result);
+
+      if (run.mode === "PREVIEW") {
+        const summary = summarize(plan, loaded, result, computed);
+        if (run.simulation) summary.comparison = await this.compare(plan, period, loaded, result, computed);
+        await repo.finish(runId, { status: "COMPLETED", totalPaid: result.total, lineCount: computed.length, hash, summary });
+        await announce(runId, "COMPLETED", 1, "done");
+        return repo.run(runId);
+      }
+
+      // What this run pays for its period: all of it, or the difference after an earlier commit.
+      const before = (await repo.committedRunIds(period.id)).filter((id) => id !== runId);
+      const rows = before.length === 0 ? computed : differences(period.id, computed, await repo.paid(period.id, runId), "CORRECTION", plan.bonuses.map((b) => b.type));
+      rows.push(...clawbacks);
+      const clawback = clawbacks.reduce((s, d) => s + d.amount, 0);
+
+      // Chunks are cut at the same places every time (the rows are deterministic), so a
+      // resumed run goes on after the last chunk it recorded.
+      const size = lineChunk();
+      for (let c = run.linesWritten; c * size < rows.length; c++) {
+        await repo.writeLineChunk(runId, c, rows.slice(c * size, (c + 1) * size));
+        await step(runId, 0.3 + 0.4 * Math.min(1, ((c + 1) * size) / rows.length), "writing lines");
+      }
+      if (before.length === 0) {
+        const carries: { memberId: number; left: number; right: number; unqualified: number }[] = [];
+        const ranks: { memberId: number; paidAs: number; achieved: number }[] = [];
+        for (let i = 0; i < loaded.input.ids.length; i++) {
+          const memberId = loaded.input.ids[i]!;
+          if (result.carryLeft[i] || result.carryRight[i] || result.unqualifiedPeriods[i]) {
+            carries.push({ memberId, left: result.carryLeft[i]!, right: result.carryRight[i]!, unqualified: result.unqualifiedPeriods[i]! });
+          }
+          if (result.achieved[i]! >= 0) ranks.push({ memberId, paidAs: result.paidAs[i]!, achieved: result.achieved[i]! });
+        }
+        for (let i = 0; i < carries.length; i += ROW_CHUNK) await repo.insertCarries(runId, carries.slice(i, i + ROW_CHUNK));
+        for (let i = 0; i < ranks.length; i += ROW_CHUNK) await repo.upsertRanks(runId, period.id, ranks.slice(i, i + ROW_CHUNK));
+      }
+      await step(runId, 0.72, "crediting wallets");
+      const total = await this.credit(runId, plan.currency, period, options.postedAt);
+      const summary = summarize(plan, loaded, result, computed);
+      summary.clawback = clawback;
+      await repo.finish(runId, { status: "COMPLETED", totalPaid: total, lineCount: await repo.lineCount(runId), hash, summary });
+      previews.delete(period.id);
+      await announce(runId, "COMPLETED", 1, "done");
+      return repo.run(runId);
+    } catch (err) {
+      console.error(`[compensation] run ${runId} failed:`, err);
+      await repo.finish(runId, { status: "FAILED", error: (err as Error).message?.slice(0, 500) ?? "failed" });
+      await announce(runId, "FAILED", 0, "failed");
+      throw err;
+    }
+  },
+
+  /** Differences (CLAWBACK lines) of earlier committed periods whose orders were refunded since. */
+  async clawbacks(runId: number, period: PeriodRecord, cutoff: number): Promise<LineRow[]> {
+    const out: LineRow[] = [];
+    for (const late of await repo.committedPeriodsWithLateRefunds(period.startsAt, cutoff)) {
+      const earlier = (await volumeService.findPeriod(late.periodId))!;
+      const versionId = await repo.versionIdFor(earlier.startsAt);
+      if (versionId === null) continue;
+      const earlierPlan = await planOf(versionId);
+      const again = await loadInput(earlier, earlierPlan, cutoff);
+      const recomputedRun = computeRun(earlierPlan, again.input);
+      const recomputed = rowsOf(earlierPlan, earlier.id, again, recomputedRun);
+      // Ranks reached on refunded volume are no longer achieved (their bonus is clawed back with the rest).
+      const ranks = Array.from(again.input.ids, (memberId, i) => ({ memberId, paidAs: recomputedRun.paidAs[i]!, achieved: recomputedRun.achieved[i]! }));
+      for (let i = 0; i < ranks.length; i += ROW_CHUNK) await repo.upsertRanks(runId, earlier.id, ranks.slice(i, i + ROW_CHUNK));
+      out.push(...differences(earlier.id, recomputed, await repo.paid(earlier.id, runId), "CLAWBACK", earlierPlan.bonuses.map((b) => b.type)));
+    }
+    return out;
+  },
+
+  /**
+   * Credits each earner's net amount of the run to their wallet, in batches, each key once.
+   * A positive amount first pays off what the member owes (COMMISSION_DEBT); a negative one
+   * takes what the wallet holds and books the rest as debt: wallets never go negative.
+   */
+  async credit(runId: number, currency: string, period: PeriodRecord, postedAt?: Date): Promise<number> {
+    const nets = await repo.netByMember(runId);
+    const expense = await ledgerService.accountId(null, "COMMISSIONS_EXPENSE", currency);
+    const month = period.startsAt.toLocaleDateString("en-GB", { month: "short", year: "numeric", timeZone: "UTC" });
+    let total = 0;
+    // One ledger transaction per chunk of earners (the company's expense against each wallet),
+    // keyed by run and chunk: members are in id order, so a rerun makes the same chunks.
+    for (let i = 0, chunkNo = 0; i < nets.length; i += CREDIT_CHUNK, chunkNo++) {
+      const chunk = nets.slice(i, i + CREDIT_CHUNK);
+      chunk.forEach((c) => (total += c.amount));
+      const key = `commission:run:${runId}:chunk:${chunkNo}`;
+      if ((await ledgerService.existingKeys([key])).size === 0) {
+        const ids = chunk.map((c) => c.memberId);
+        const wallets = new Map((await ledgerService.accounts(ids.map((ownerId) => ({ ownerId, kind: "WALLET" as const, unit: currency })))).map((a) => [a.ownerId!, a]));
+        const debts = new Map((await ledgerService.ownedAccounts(ids, "COMMISSION_DEBT", currency)).map((a) => [a.ownerId!, a]));
+        const available = (memberId: number) => Math.max(0, wallets.get(memberId)!.posted - wallets.get(memberId)!.pendingDebits);
+        // Debt accounts for clawbacks the wallet cannot cover, opened together.
+        const newDebtors = chunk.filter((c) => c.amount < 0 && -c.amount > available(c.memberId) && !debts.has(c.memberId));
+        for (const a of await ledgerService.accounts(newDebtors.map((c) => ({ ownerId: c.memberId, kind: "COMMISSION_DEBT" as const, unit: currency })))) debts.set(a.ownerId!, a);
+        const postings = [{ accountId: expense, amount: 0 }];
+        for (const c of chunk) {
+          const wallet = wallets.get(c.memberId)!;
+          const debt = debts.get(c.memberId);
+          const owed = debt ? Math.max(0, -debt.posted) : 0;
+          postings[0]!.amount -= c.amount;
+          if (c.amount > 0) {
+            const repay = Math.min(c.amount, owed);
+            if (repay > 0) postings.push({ accountId: debt!.id, amount: repay });
+            if (c.amount - repay > 0) postings.push({ accountId: wallet.id, amount: c.amount - repay });
+          } else {
+            const covered = Math.min(-c.amount, available(c.memberId));
+            if (covered > 0) postings.push({ accountId: wallet.id, amount: -covered });
+            if (-c.amount - covered > 0) postings.push({ accountId: debt!.id, amount: c.amount + covered });
+          }
+        }
+        const legs = postings.filter((p) => p.amount !== 0);
+        // A negative amount in a wallet is a clawback (the wallet history says so).
+        if (legs.length > 0) await transaction(() =>
+          ledgerService.post({
+            kind: "POSTED", key, reason: "COMMISSION",
+            memo: `for ${month} (run ${runId})`, reference: { type: "COMMISSION_RUN", id: String(runId) }, postings: legs, at: postedAt ?? null,
+          }),
+        );
+      }
+      await step(runId, 0.72 + 0.26 * Math.min(1, (i + CREDIT_CHUNK) / nets.length), "crediting wallets");
+    }
+    return total;
+  },
+
+  /** A simulation against what was paid for the period. */
+  async compare(plan: Plan, period: PeriodRecord, loaded: Loaded, result: EngineResult, simulated: LineRow[]): Promise<NonNullable<RunSummary["comparison"]>> {
+    const paidRows = await repo.paid(period.id, 0);
+    const sales = await repo.sales(period.id, plan.currency);
+    const bySim = new Map<number, number>();
+    for (const l of simulated) bySim.set(l.memberId, (bySim.get(l.memberId) ?? 0) + l.amount);
+    const byPaid = new Map<number, number>();
+    for (const l of paidRows) byPaid.set(l.memberId, (byPaid.get(l.memberId) ?? 0) + l.amount);
+    const ids = [...new Set([...bySim.keys(), ...byPaid.keys()])];
+    const diffs = ids.map((id) => ({ memberId: id, name: loaded.names[loaded.index.get(id) ?? -1] ?? `#${id}`, paid: byPaid.get(id) ?? 0, simulated: bySim.get(id) ?? 0 }));
+    const paid = [...byPaid.values()].reduce((s, v) => s + v, 0);
+    const sim = [...bySim.values()].reduce((s, v) => s + v, 0);
+    const salesMinor = Math.round(Number(sales) * 100);
+    // Averages per rank the members are paid as under the simulated plan.
+    const byRank = plan.ranks.map((r) => ({ rank: r.name, paidAverage: 0, simulatedAverage: 0 }));
+    const rankCounts = plan.ranks.map(() => ({ n: 0, paid: 0, sim: 0 }));
+    for (let i = 0; i < loaded.input.ids.length; i++) {
+      const r = result.paidAs[i]!;
+      if (r < 0) continue;
+      const id = loaded.input.ids[i]!;
+      rankCounts[r]!.n++;
+      rankCounts[r]!.paid += byPaid.get(id) ?? 0;
+      rankCounts[r]!.sim += bySim.get(id) ?? 0;
+    }
+    rankCounts.forEach((c, r) => {
+      byRank[r]!.paidAverage = c.n ? Math.round(c.paid / c.n) : 0;
+      byRank[r]!.simulatedAverage = c.n ? Math.round(c.sim / c.n) : 0;
+    });
+    const sorted = [...diffs].sort((a, b) => b.simulated - b.paid - (a.simulated - a.paid) || a.memberId - b.memberId);
+    return {
+      paid, simulated: sim, sales,
+      paidRatio: salesMinor > 0 ? paid / salesMinor : null,
+      simulatedRatio: salesMinor > 0 ? sim / salesMinor : null,
+      byRank,
+      winners: sorted.slice(0, 5).filter((d) => d.simulated > d.paid),
+      losers: sorted.reverse().slice(0, 5).filter((d) => d.simulated < d.paid),
+    };
+  },
+
+  async run(viewer: Viewer, id: number): Promise<RunRecord> {
+    requireAdmin(viewer, "commission runs");
+    const run = await repo.run(id);
+    if (!run) throw notFound("Commission run");
+    return run;
+  },
+
+  runs(viewer: Viewer, filter: { periodId?: number | null }, first: number | null | undefined, after: number | null) {
+    requireAdmin(viewer, "commission runs");
+    return repo.runs(filter, pageSize(first, 20), after);
+  },
+
+  // ---- what members see -------------------------------------------------------------
+
+  /** Committed commission lines with their explanations: a member's own, or anyone's for admins. */
+  async commissions(viewer: Viewer, filter: { memberId?: number | null; periodId?: number | null; runId?: number | null }, first: number | null | undefined, after: string | null) {
+    // Without a member: an admin asking for a run or a period sees everyone's; anyone else their own.
+    const memberId = filter.memberId ?? (isAdmin(viewer) && (filter.runId != null || filter.periodId != null) ? null : viewer.id);
+    if (memberId === null) requireAdmin(viewer, "everyone's commissions");
+    else requireSelfOrAdmin(viewer, memberId, "this member's commissions");
+    const page = await repo.lines({ ...filter, memberId }, pageSize(first, 50), after);
+    const rows: CommissionLineRecord[] = page.rows.map(({ raw, ...line }) => ({ ...line, explanation: explainLine(line, raw) }));
+    return { ...page, rows };
+  },
+
+  /** A member's commission totals per paid period, newest first. */
+  async commissionTotals(viewer: Viewer, memberId: number, limit = 12) {
+    requireSelfOrAdmin(viewer, memberId, "this member's commissions");
+    return repo.totalsByPeriod(memberId, limit);
+  },
+
+  /** The period computed now with its plan (nothing written), kept for a few seconds. */
+  async preview(period: PeriodRecord) {
+    const hit = previews.get(period.id);
+    if (hit && Date.now() - hit.at < PREVIEW_TTL_MS) return hit.value;
+    const value = (async () => {
+      const versionId = await repo.versionIdFor(period.startsAt);
+      if (versionId === null) throw fieldError("periodId", CompensationErrorCode.NO_ACTIVE_PLAN, "No plan version is active for this period.");
+      const plan = await planOf(versionId);
+      const loaded = await loadInput(period, plan, Number.MAX_SAFE_INTEGER);
+      return { plan, versionId, loaded, result: computeRun(plan, loaded.input) };
+    })();
+    previews.set(period.id, { at: Date.now(), value });
+    value.catch(() => previews.delete(period.id));
+    return value;
+  },
+
+  /** What a member would earn in a period (the open one by default) if it were paid now. */
+  async estimatedEarnings(viewer: Viewer, memberId: number | null | undefined, periodId?: number | null) {
+    const id = memberId ?? viewer.id;
+    requireSelfOrAdmin(viewer, id, "this member's earnings");
+    const period = periodId != null ? await volumeService.findPeriod(periodId) : await volumeService.currentPeriod();
+    if (!period) throw notFound("Period");
+    const { plan, loaded, result } = await this.preview(period);
+    const i = loaded.index.get(id);
+    const byBonus = plan.bonuses.map((b, bonusIndex) => ({ bonusIndex, bonusType: b.type, amount: 0, lines: 0 }));
+    if (i !== undefined) {
+      const { lines } = result;
+      for (let k = 0; k < lines.count; k++) {
+        if (lines.member.data[k] !== i) continue;
+        byBonus[lines.bonus.data[k]!]!.amount += lines.amount.data[k]!;
+        byBonus[lines.bonus.data[k]!]!.lines++;
+      }
+    }
+    return {
+      active: i !== undefined && result.active[i] === 1, pv: volumeText(i === undefined ? 0 : loaded.input.pv[i]!), activeMinPv: plan.activeMinPv.toFixed(2),
+      periodId: period.id, currency: plan.currency, total: byBonus.reduce((s, b) => s + b.amount, 0),
+      byBonus: byBonus.filter((b) => b.lines > 0), capFactor: result.capFactor ? `${(result.capFactor.numerator / result.capFactor.denominator).toFixed(4)}` : null,
+    };
+  },
+
+  /**
+   * The rank report card: paid-as, achieved and next rank, and rule by rule what the
+   * member has and still needs (with the maximum-leg rule applied), live as volumes change.
+   */
+  async rankReport(viewer: Viewer, memberId: number | null | undefined, periodId?: number | null): Promise<RankReportRecord> {
+    const id = memberId ?? viewer.id;
+    if (!(await genealogyService.mayWatchTeam(viewer, id))) throw forbidden("this member's rank");
+    const period = periodId != null ? await volumeService.findPeriod(periodId) : await volumeService.currentPeriod();
+    if (!period) throw notFound("Period");
+    const { plan, loaded, result } = await this.preview(period);
+    const i = loaded.index.get(id);
+    if (i === undefined) throw notFound("Member in this period");
+    const committed = await repo.memberRank(period.id, id);
+    const paidAs = committed?.paidAs ?? result.paidAs[i]!;
+    const achieved = Math.max(committed?.achieved ?? -1, result.achieved[i]!);
+    return { memberId: id, periodId: period.id, ...rankRequirements(plan, loaded, result, i, paidAs, achieved) };
+  },
+};
+

@@ -1,0 +1,96 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { computeRun, emptyInput, type EngineInput, runHash } from "./engine.rules";
+import { EXAMPLE_PLAN, parsePlan, type Plan } from "./plan.rules";
+
+// Random networks: member i's sponsor and placement parent are earlier members, PV 0..300.
+const networkArb = fc.integer({ min: 1, max: 60 }).chain((n) =>
+  fc.record({
+    sponsors: fc.array(fc.nat(), { minLength: n, maxLength: n }),
+    parents: fc.array(fc.nat(), { minLength: n, maxLength: n }),
+    pv: fc.array(fc.integer({ min: 0, max: 300_00 }), { minLength: n, maxLength: n }),
+    bv: fc.array(fc.integer({ min: 0, max: 300_00 }), { minLength: n, maxLength: n }),
+  }),
+);
+
+function build(r: { sponsors: number[]; parents: number[]; pv: number[]; bv: number[] }): EngineInput {
+  const n = r.pv.length;
+  const input = emptyInput(n);
+  const children = new Array<number>(n).fill(0);
+  for (let i = 0; i < n; i++) {
+    input.ids[i] = i + 1;
+    input.sponsor[i] = i === 0 ? -1 : r.sponsors[i]! % i;
+    // Binary placement: the first earlier member with a free position.
+    let p = i === 0 ? -1 : r.parents[i]! % i;
+    while (p >= 0 && children[p]! >= 2) p = (p + 1) % i;
+    input.parent[i] = p;
+    if (p >= 0) input.position[i] = children[p]!++;
+    input.pv[i] = r.pv[i]!;
+    input.bv[i] = r.bv[i]!;
+  }
+  return input;
+}
+
+const plan = (doc: object): Plan => parsePlan(doc).plan!;
+const hybrid = plan({
+  ...EXAMPLE_PLAN,
+  bonuses: [...EXAMPLE_PLAN.bonuses, { type: "MATCHING", generations: [0.1, 0.05] }, { type: "POOL", share: 0.02, shares: { Bronze: 1, Silver: 3 } }],
+});
+
+describe("engine properties", () => {
+  it("the payout cap is never exceeded and lines are never negative", () => {
+    fc.assert(
+      fc.property(networkArb, fc.integer({ min: 1, max: 60 }), (r, capPercent) => {
+        const input = build(r);
+        const result = computeRun(plan({ ...hybrid, payoutCap: { shareOfVolume: capPercent / 100 } }), input);
+        const cap = Math.floor((result.companyVolume * capPercent) / 100); // hundredths of BV × share = cents
+        let sum = 0;
+        for (let k = 0; k < result.lines.count; k++) {
+          expect(result.lines.amount.data[k]).toBeGreaterThanOrEqual(0);
+          sum += result.lines.amount.data[k]!;
+        }
+        expect(sum).toBe(result.total);
+        expect(result.total).toBeLessThanOrEqual(cap);
+      }),
+    );
+  });
+
+  it("compression never pays an inactive member and never skips an active one", () => {
+    const unilevel = plan({ ...EXAMPLE_PLAN, payoutCap: undefined, bonuses: [{ type: "UNILEVEL", levels: [0.05, 0.04, 0.03], compression: true }] });
+    fc.assert(
+      fc.property(networkArb, (r) => {
+        const input = build(r);
+        const result = computeRun(unilevel, input);
+        const { lines } = result;
+        const paid = new Map<string, number>();
+        for (let k = 0; k < lines.count; k++) {
+          expect(result.active[lines.member.data[k]!]).toBe(1);
+          paid.set(`${lines.member.data[k]}<-${lines.source.data[k]}`, lines.level.data[k]!);
+        }
+        // Walking up from every source with volume, the first three active uplines are paid at levels 1, 2, 3.
+        for (let s = 0; s < input.ids.length; s++) {
+          if (input.bv[s]! <= 0) continue;
+          let level = 1;
+          for (let a = input.sponsor[s]!; a >= 0 && level <= 3; a = input.sponsor[a]!) {
+            if (!result.active[a]) continue;
+            const amount = Math.round((input.bv[s]! * [5, 4, 3][level - 1]!) / 100);
+            if (amount > 0) expect(paid.get(`${a}<-${s}`)).toBe(level);
+            level++;
+          }
+        }
+      }),
+    );
+  });
+
+  it("a rerun gives the same lines and hash", () => {
+    fc.assert(
+      fc.property(networkArb, (r) => {
+        const a = computeRun(hybrid, build(r));
+        const b = computeRun(hybrid, build(r));
+        expect(runHash(build(r).ids, b.lines)).toBe(runHash(build(r).ids, a.lines));
+        expect(Array.from(b.lines.amount.view())).toEqual(Array.from(a.lines.amount.view()));
+      }),
+      { numRuns: 50 },
+    );
+  });
+});

@@ -1,0 +1,609 @@
+import { createHash } from "node:crypto";
+import { unitScale } from "@/server/domain/shared/units";
+import { type Bonus, type Plan, ppm, type Rounding } from "./plan.rules";
+
+// The commission engine: pure functions over typed arrays. A run loads a period's members
+// and volumes into an EngineInput, computes here, and writes the lines it returns. Nothing
+// here reads the database or the clock, so the same input gives the same lines, in the
+// same order, to the byte (the run hash proves it).
+//
+// Units: volumes are integers in hundredths of a volume unit (PV 12.34 → 1234); money is
+// integers in the currency's minor units; shares are integers in parts per million.
+//
+// Semantics (tested by table in engine.rules.test.ts):
+// - Active: PV ≥ activeMinPv in the period.
+// - Commission volume: the plan's `volume` (PV or BV) of the member's own orders.
+// - GV: PV of the member's sponsor subtree, the member included.
+// - Paid-as rank: the highest rank whose rules all hold: minPv; minGv where, with
+//   maxLegShare, each first-level leg brings at most maxLegShare × minGv (own PV in full);
+//   minActiveDirects active personally sponsored members; legsWithRank `count` different
+//   first-level legs each holding a member paid as at least that rank. No rank: -1.
+//   Achieved rank: the highest paid-as rank ever (the input carries the one before).
+// - Every line is rounded to the minor unit with the plan's rounding; lines of 0 are not
+//   written. A payout cap scales every line down by one factor (rounding down, so the
+//   total never exceeds the cap) when the total would exceed shareOfVolume × company volume.
+
+export interface EngineInput {
+  /** Member ids, ascending: index i is the member ids[i]. */
+  ids: Int32Array;
+  /** Index of the sponsor, -1 for none. */
+  sponsor: Int32Array;
+  /** Index of the placement parent, -1 for none. */
+  parent: Int32Array;
+  /** Placement position under the parent (binary: 0 left, 1 right). */
+  position: Int32Array;
+  pv: Float64Array;
+  bv: Float64Array;
+  /** Plan volume of the member's retail customers' orders. */
+  retail: Float64Array;
+  /** Plan volume of the member's own orders within FAST_START days of joining. */
+  fastStart: Float64Array;
+  /** Binary carry into this period, per leg. */
+  carryLeft: Float64Array;
+  carryRight: Float64Array;
+  /** Periods in a row the member has not qualified for the binary bonus. */
+  unqualifiedPeriods: Int32Array;
+  /** Rank achieved before this period (index in plan.ranks, -1 none). */
+  achievedBefore: Int32Array;
+}
+
+/** A growable column of numbers. */
+class Column<T extends Int32Array | Float64Array> {
+  length = 0;
+  constructor(public data: T) {}
+  push(v: number): void {
+    if (this.length === this.data.length) {
+      const next = new (this.data.constructor as new (n: number) => T)(Math.max(1024, this.data.length * 2));
+      next.set(this.data);
+      this.data = next;
+    }
+    this.data[this.length++] = v;
+  }
+  view(): T {
+    return this.data.subarray(0, this.length) as T;
+  }
+}
+
+/** Why a binary line paid what it paid. */
+export interface BinaryDetail {
+  left: number;
+  right: number;
+  carryInLeft: number;
+  carryInRight: number;
+  matched: number;
+  cycles: number | null;
+  carryOutLeft: number;
+  carryOutRight: number;
+  capped: boolean;
+}
+
+/** The lines of a run, one column per field (a million lines fit in a few dozen MB). */
+export class Lines {
+  readonly member = new Column(new Int32Array(1024));
+  readonly bonus = new Column(new Int32Array(1024));
+  readonly source = new Column(new Int32Array(1024));
+  readonly level = new Column(new Int32Array(1024));
+  /** The volume (hundredths) or, for MATCHING, the money (minor units) the line is a share of. */
+  readonly basis = new Column(new Float64Array(1024));
+  readonly rate = new Column(new Int32Array(1024));
+  readonly uncapped = new Column(new Float64Array(1024));
+  readonly amount = new Column(new Float64Array(1024));
+  /** The paid-as rank of the earner. */
+  readonly rank = new Column(new Int32Array(1024));
+  /** The compression path: inactive members skipped between source and earner. */
+  readonly pathStart = new Column(new Int32Array(1024));
+  readonly pathLength = new Column(new Int32Array(1024));
+  readonly paths = new Column(new Int32Array(1024));
+  readonly details = new Map<number, BinaryDetail>();
+
+  get count(): number {
+    return this.member.length;
+  }
+
+  add(member: number, bonus: number, source: number, level: number, basis: number, rate: number, amount: number, rank: number, pathStart = 0, pathLength = 0): number {
+    this.member.push(member);
+    this.bonus.push(bonus);
+    this.source.push(source);
+    this.level.push(level);
+    this.basis.push(basis);
+    this.rate.push(rate);
+    this.uncapped.push(amount);
+    this.amount.push(amount);
+    this.rank.push(rank);
+    this.pathStart.push(pathStart);
+    this.pathLength.push(pathLength);
+    return this.member.length - 1;
+  }
+
+  path(k: number): number[] {
+    const s = this.pathStart.data[k]!;
+    return Array.from(this.paths.data.subarray(s, s + this.pathLength.data[k]!));
+  }
+}
+
+export interface EngineResult {
+  lines: Lines;
+  paidAs: Int32Array;
+  achieved: Int32Array;
+  active: Uint8Array;
+  gv: Float64Array;
+  activeDirects: Int32Array;
+  carryLeft: Float64Array;
+  carryRight: Float64Array;
+  unqualifiedPeriods: Int32Array;
+  /** Company volume of the period (plan volume, hundredths). */
+  companyVolume: number;
+  uncappedTotal: number;
+  total: number;
+  /** The cap factor as cap / uncapped total, or null when the cap did not bite. */
+  capFactor: { numerator: number; denominator: number } | null;
+  /** Qualifying volume per rank with the maximum-leg rule (for the rank report). */
+  rankVolume(i: number, rank: number): number;
+  /** First-level legs holding a member paid as at least `rank`. */
+  legsWithRank(i: number, rank: number): number;
+}
+
+// ---- arithmetic ---------------------------------------------------------------------
+
+/** a × b / d rounded by `mode`, exact (BigInt when the product leaves the safe range). a, b ≥ 0. */
+export function mulDiv(a: number, b: number, d: number, mode: Rounding): number {
+  const n = a * b;
+  if (Number.isSafeInteger(n)) {
+    const q = Math.floor(n / d);
+    const r = n - q * d;
+    return q + roundUp(r * 2, d, q, mode);
+  }
+  const bn = BigInt(a) * BigInt(b);
+  const bd = BigInt(d);
+  const q = bn / bd;
+  const r = bn - q * bd;
+  const twice = r * 2n;
+  const up = mode === "DOWN" ? 0 : twice > bd ? 1 : twice < bd ? 0 : mode === "HALF_UP" ? 1 : Number(q % 2n);
+  return Number(q) + up;
+}
+
+function roundUp(twiceRemainder: number, d: number, q: number, mode: Rounding): number {
+  if (mode === "DOWN" || twiceRemainder < d) return 0;
+  if (twiceRemainder > d) return 1;
+  return mode === "HALF_UP" ? 1 : q % 2;
+}
+
+/** Breadth-first order of a forest given by parent indexes: parents before children. */
+export function breadthFirst(parent: Int32Array): Int32Array {
+  const n = parent.length;
+  const childCount = new Int32Array(n + 1);
+  for (let i = 0; i < n; i++) childCount[parent[i]! + 1]!++;
+  const start = new Int32Array(n + 2);
+  for (let i = 0; i <= n; i++) start[i + 1] = start[i]! + childCount[i]!;
+  const fill = start.slice();
+  const children = new Int32Array(n);
+  for (let i = 0; i < n; i++) children[fill[parent[i]! + 1]!++] = i;
+  // children[start[0]..start[1]) are the roots; then each node's children follow.
+  const order = new Int32Array(n);
+  let head = 0;
+  let tail = 0;
+  for (let k = start[0]!; k < start[1]!; k++) order[tail++] = children[k]!;
+  while (head < tail) {
+    const i = order[head++]!;
+    for (let k = start[i + 1]!; k < start[i + 2]!; k++) order[tail++] = children[k]!;
+  }
+  if (tail !== n) throw new Error("The tree has a cycle.");
+  return order;
+}
+
+// ---- the run ------------------------------------------------------------------------
+
+interface Context {
+  plan: Plan;
+  input: EngineInput;
+  n: number;
+  vol: Float64Array;
+  active: Uint8Array;
+  paidAs: Int32Array;
+  lines: Lines;
+  minorPerHundredth: { mul: number; div: number };
+  sponsorOrder: Int32Array;
+  placementOrder: Int32Array;
+}
+
+const hundredths = (v: number | undefined): number => Math.round((v ?? 0) * 100);
+
+export function computeRun(plan: Plan, input: EngineInput): EngineResult {
+  const n = input.ids.length;
+  const scale = unitScale(plan.currency);
+  const volSource = plan.volume === "PV" ? input.pv : input.bv;
+  const vol = new Float64Array(n);
+  const active = new Uint8Array(n);
+  const minActive = hundredths(plan.activeMinPv);
+  let companyVolume = 0;
+  for (let i = 0; i < n; i++) {
+    const v = Math.max(0, volSource[i]!);
+    vol[i] = v;
+    companyVolume += v;
+    active[i] = input.pv[i]! >= minActive && input.pv[i]! > 0 ? 1 : 0;
+  }
+  const sponsorOrder = breadthFirst(input.sponsor);
+  const ranks = computeRanks(plan, input, active, sponsorOrder);
+  const ctx: Context = {
+    plan, input, n, vol, active, paidAs: ranks.paidAs, lines: new Lines(),
+    // hundredths of volume × share → minor units: × 10^scale / 100 / 1e6
+    minorPerHundredth: { mul: 10 ** scale, div: 100 * 1e6 },
+    sponsorOrder,
+    placementOrder: plan.bonuses.some((b) => b.type === "BINARY" || b.type === "MATRIX") ? breadthFirst(input.parent) : new Int32Array(0),
+  };
+  const carry = {
+    left: new Float64Array(n), right: new Float64Array(n), unqualified: new Int32Array(n),
+  };
+  const earnedByBonus = new Map<number, Float64Array>();
+
+  plan.bonuses.forEach((bonus, b) => {
+    const from = ctx.lines.count;
+    payBonus(ctx, bonus, b, companyVolume, carry, earnedByBonus, scale);
+    const earned = new Float64Array(n);
+    for (let k = from; k < ctx.lines.count; k++) earned[ctx.lines.member.data[k]!]! += ctx.lines.amount.data[k]!;
+    earnedByBonus.set(b, earned);
+  });
+
+  let uncappedTotal = 0;
+  for (let k = 0; k < ctx.lines.count; k++) uncappedTotal += ctx.lines.amount.data[k]!;
+  let total = uncappedTotal;
+  let capFactor: EngineResult["capFactor"] = null;
+  if (plan.payoutCap) {
+    const cap = mulDiv(companyVolume, ppm(plan.payoutCap.shareOfVolume) * ctx.minorPerHundredth.mul, ctx.minorPerHundredth.div, "DOWN");
+    if (uncappedTotal > cap) {
+      capFactor = { numerator: cap, denominator: uncappedTotal };
+      total = 0;
+      const amounts = ctx.lines.amount.data;
+      for (let k = 0; k < ctx.lines.count; k++) {
+        amounts[k] = mulDiv(amounts[k]!, cap, uncappedTotal, "DOWN");
+        total += amounts[k]!;
+      }
+    }
+  }
+
+  return {
+    lines: ctx.lines,
+    paidAs: ranks.paidAs,
+    achieved: ranks.achieved,
+    active,
+    gv: ranks.gv,
+    activeDirects: ranks.activeDirects,
+    carryLeft: carry.left,
+    carryRight: carry.right,
+    unqualifiedPeriods: carry.unqualified,
+    companyVolume,
+    uncappedTotal,
+    total,
+    capFactor,
+    rankVolume: ranks.rankVolume,
+    legsWithRank: ranks.legsWithRank,
+  };
+}
+
+// ---- ranks --------------------------------------------------------------------------
+
+function computeRanks(plan: Plan, input: EngineInput, active: Uint8Array, order: Int32Array) {
+  const n = input.ids.length;
+  const R = plan.ranks.length;
+  const rankIndex = new Map(plan.ranks.map((r, i) => [r.name, i]));
+  const minPv = plan.ranks.map((r) => (r.minPv === undefined ? -1 : hundredths(r.minPv)));
+  const minGv = plan.ranks.map((r) => (r.minGv === undefined ? -1 : hundredths(r.minGv)));
+  const legCap = plan.ranks.map((r) => (r.maxLegShare === undefined || r.minGv === undefined ? -1 : Math.floor((hundredths(r.minGv) * ppm(r.maxLegShare)) / 1e6)));
+  const minDirects = plan.ranks.map((r) => r.minActiveDirects ?? -1);
+  // Ranks that legsWithRank names, each with a slot of per-member leg counts.
+  const legRanks = [...new Set(plan.ranks.flatMap((r) => (r.legsWithRank ? [rankIndex.get(r.legsWithRank.rank)!] : [])))];
+  const legSlot = new Map(legRanks.map((r, k) => [r, k]));
+  const capRanks = plan.ranks.flatMap((_, r) => (legCap[r]! >= 0 ? [r] : []));
+  const capSlot = new Map(capRanks.map((r, k) => [r, k]));
+  const L = legRanks.length;
+  const C = capRanks.length;
+
+  const gv = new Float64Array(n);
+  const activeDirects = new Int32Array(n);
+  const subtreeMax = new Int32Array(n).fill(-1);
+  const legCount = new Int32Array(n * L);
+  const capped = new Float64Array(n * C);
+  const paidAs = new Int32Array(n);
+  const achieved = new Int32Array(n);
+
+  for (let k = n - 1; k >= 0; k--) {
+    const i = order[k]!;
+    gv[i]! += input.pv[i]!;
+    let rank = -1;
+    for (let r = R - 1; r >= 0; r--) {
+      if (minPv[r]! >= 0 && input.pv[i]! < minPv[r]!) continue;
+      if (minGv[r]! >= 0) {
+        const q = legCap[r]! >= 0 ? input.pv[i]! + capped[i * C + capSlot.get(r)!]! : gv[i]!;
+        if (q < minGv[r]!) continue;
+      }
+      if (minDirects[r]! >= 0 && activeDirects[i]! < minDirects[r]!) continue;
+      const lw = plan.ranks[r]!.legsWithRank;
+      if (lw && legCount[i * L + legSlot.get(rankIndex.get(lw.rank)!)!]! < lw.count) continue;
+      rank = r;
+      break;
+    }
+    paidAs[i] = rank;
+    achieved[i] = Math.max(rank, input.achievedBefore[i]!);
+    if (rank > subtreeMax[i]!) subtreeMax[i] = rank;
+    const p = input.sponsor[i]!;
+    if (p < 0) continue;
+    gv[p]! += gv[i]!;
+    if (active[i]) activeDirects[p]!++;
+    if (subtreeMax[i]! > subtreeMax[p]!) subtreeMax[p] = subtreeMax[i]!;
+    for (let s = 0; s < L; s++) if (subtreeMax[i]! >= legRanks[s]!) legCount[p * L + s]!++;
+    for (let s = 0; s < C; s++) capped[p * C + s]! += Math.min(gv[i]!, legCap[capRanks[s]!]!);
+  }
+
+  return {
+    paidAs, achieved, gv, activeDirects,
+    rankVolume(i: number, r: number): number {
+      const s = capSlot.get(r);
+      return s === undefined ? gv[i]! : input.pv[i]! + capped[i * C + s]!;
+    },
+    legsWithRank(i: number, r: number): number {
+      const s = legSlot.get(r);
+      return s === undefined ? 0 : legCount[i * L + s]!;
+    },
+  };
+}
+
+// ---- bonuses ------------------------------------------------------------------------
+
+function volumeLine(ctx: Context, earner: number, b: number, source: number, level: number, basis: number, share: number, pathStart = 0, pathLength = 0): void {
+  const amount = mulDiv(basis, share * ctx.minorPerHundredth.mul, ctx.minorPerHundredth.div, ctx.plan.rounding);
+  if (amount > 0) ctx.lines.add(earner, b, source, level, basis, share, amount, ctx.paidAs[earner]!, pathStart, pathLength);
+}
+
+function payBonus(
+  ctx: Context, bonus: Bonus, b: number, companyVolume: number,
+  carry: { left: Float64Array; right: Float64Array; unqualified: Int32Array },
+  earnedByBonus: Map<number, Float64Array>, scale: number,
+): void {
+  const { input, n, vol, active, paidAs, lines, plan } = ctx;
+  const minor = (major: number) => Math.round(major * 10 ** scale);
+  switch (bonus.type) {
+    case "UNILEVEL": {
+      // levels[i] of each source's volume for the earner at level i + 1. With compression an
+      // inactive upline is skipped (recorded in the line's path) and uses no level; without,
+      // it uses its level and earns nothing. levelRanks[i] is the rank level i + 1 needs.
+      const shares = bonus.levels.map(ppm);
+      const rankFor = bonus.levelRanks?.map((name) => (name === null ? -1 : plan.ranks.findIndex((r) => r.name === name))) ?? [];
+      const depth = shares.length;
+      for (let s = 0; s < n; s++) {
+        const v = vol[s]!;
+        if (v <= 0 || (!active[s] && !bonus.inactiveVolumePays)) continue;
+        const pathStart = lines.paths.length;
+        let level = 1;
+        for (let a = input.sponsor[s]!; a >= 0 && level <= depth; a = input.sponsor[a]!) {
+          if (active[a]) {
+            if ((rankFor[level - 1] ?? -1) <= paidAs[a]!) volumeLine(ctx, a, b, s, level, v, shares[level - 1]!, pathStart, lines.paths.length - pathStart);
+            level++;
+          } else if (bonus.compression) {
+            lines.paths.push(a);
+          } else {
+            level++;
+          }
+        }
+      }
+      return;
+    }
+    case "BINARY": {
+      // Leg volumes of the placement tree (positions 0 and 1) plus carry. With `rate` the
+      // weaker leg is matched and carries nothing; with `cycle` whole cycles are paid and
+      // both legs keep their remainders. Capped per period; carry capped at maxCarry.
+      const left = new Float64Array(n);
+      const right = new Float64Array(n);
+      const subtree = new Float64Array(n);
+      const order = ctx.placementOrder;
+      for (let k = n - 1; k >= 0; k--) {
+        const i = order[k]!;
+        subtree[i]! += vol[i]!;
+        const p = input.parent[i]!;
+        if (p < 0) continue;
+        subtree[p]! += subtree[i]!;
+        if (input.position[i] === 0) left[p]! += subtree[i]!;
+        else if (input.position[i] === 1) right[p]! += subtree[i]!;
+      }
+      const recruitSides = bonus.qualification?.personalRecruitEachLeg ? recruitLegs(ctx) : null;
+      const maxCarry = bonus.maxCarry === undefined ? Infinity : hundredths(bonus.maxCarry);
+      const cap = bonus.capPerPeriod === undefined ? Infinity : minor(bonus.capPerPeriod);
+      const share = bonus.rate === undefined ? 0 : ppm(bonus.rate);
+      for (let i = 0; i < n; i++) {
+        const L = left[i]! + input.carryLeft[i]!;
+        const R = right[i]! + input.carryRight[i]!;
+        const qualified = (!(bonus.qualification?.active ?? true) || active[i] === 1) && (!recruitSides || recruitSides[i] === 3);
+        if (!qualified) {
+          const streak = input.unqualifiedPeriods[i]! + 1;
+          const flushed = bonus.flushAfterInactivePeriods !== undefined && streak >= bonus.flushAfterInactivePeriods;
+          carry.left[i] = flushed ? 0 : Math.min(L, maxCarry);
+          carry.right[i] = flushed ? 0 : Math.min(R, maxCarry);
+          carry.unqualified[i] = flushed ? 0 : streak;
+          continue;
+        }
+        let amount: number;
+        let matched: number;
+        let cycles: number | null = null;
+        let outL: number;
+        let outR: number;
+        if (bonus.cycle) {
+          const cl = hundredths(bonus.cycle.left);
+          const cr = hundredths(bonus.cycle.right);
+          cycles = Math.floor(Math.min(L / cl, R / cr));
+          matched = cycles * Math.min(cl, cr);
+          amount = cycles * minor(bonus.cycle.amount);
+          outL = L - cycles * cl;
+          outR = R - cycles * cr;
+        } else {
+          matched = Math.min(L, R);
+          amount = mulDiv(matched, share * ctx.minorPerHundredth.mul, ctx.minorPerHundredth.div, plan.rounding);
+          outL = L - matched;
+          outR = R - matched;
+        }
+        carry.left[i] = Math.min(outL, maxCarry);
+        carry.right[i] = Math.min(outR, maxCarry);
+        const capped = amount > cap;
+        if (capped) amount = cap;
+        if (amount > 0) {
+          const k = lines.add(i, b, -1, 0, matched, share, amount, paidAs[i]!);
+          lines.details.set(k, {
+            left: left[i]!, right: right[i]!, carryInLeft: input.carryLeft[i]!, carryInRight: input.carryRight[i]!,
+            matched, cycles, carryOutLeft: carry.left[i]!, carryOutRight: carry.right[i]!, capped,
+          });
+        }
+      }
+      return;
+    }
+    case "MATCHING": {
+      // generations[g] of what each personally sponsored member (and theirs, by generation)
+      // earned from the matched bonus. Inactive sponsors earn nothing and use their generation.
+      const of = plan.bonuses.findIndex((o) => o.type === bonus.of);
+      const earned = earnedByBonus.get(of);
+      if (!earned) return;
+      const shares = bonus.generations.map(ppm);
+      for (let s = 0; s < n; s++) {
+        const e = earned[s]!;
+        if (e <= 0) continue;
+        let g = 1;
+        for (let a = input.sponsor[s]!; a >= 0 && g <= shares.length; a = input.sponsor[a]!, g++) {
+          if (!active[a]) continue;
+          const amount = mulDiv(e, shares[g - 1]!, 1e6, plan.rounding);
+          if (amount > 0) lines.add(a, b, s, g, e, shares[g - 1]!, amount, paidAs[a]!);
+        }
+      }
+      return;
+    }
+    case "RETAIL": {
+      const share = ppm(bonus.rate);
+      for (let i = 0; i < n; i++) if (input.retail[i]! > 0) volumeLine(ctx, i, b, -1, 0, input.retail[i]!, share);
+      return;
+    }
+    case "FAST_START": {
+      // levels[i] of a recruit's early volume for the active sponsor at level i + 1.
+      const shares = bonus.levels.map(ppm);
+      for (let s = 0; s < n; s++) {
+        const v = input.fastStart[s]!;
+        if (v <= 0) continue;
+        let level = 1;
+        for (let a = input.sponsor[s]!; a >= 0 && level <= shares.length; a = input.sponsor[a]!, level++) {
+          if (active[a]) volumeLine(ctx, a, b, s, level, v, shares[level - 1]!);
+        }
+      }
+      return;
+    }
+    case "MATRIX": {
+      // A width × depth forced matrix on the placement tree: a member placed beyond the
+      // width is outside it (and so is everyone under them, for this earner's matrix).
+      const shares = bonus.levels.map(ppm);
+      for (let s = 0; s < n; s++) {
+        const v = vol[s]!;
+        if (v <= 0) continue;
+        let x = s;
+        for (let level = 1; level <= shares.length; level++) {
+          const p = input.parent[x]!;
+          if (p < 0 || input.position[x]! >= bonus.width) break;
+          if (active[p]) volumeLine(ctx, p, b, s, level, v, shares[level - 1]!);
+          x = p;
+        }
+      }
+      return;
+    }
+    case "GENERATION": {
+      // Leaders are paid as at least `rank`. A leader's group volume is their sponsor
+      // subtree down to, not including, the next leaders. An active leader earns
+      // generations[g] of the group volume of each leader g generations below.
+      const min = plan.ranks.findIndex((r) => r.name === bonus.rank);
+      const shares = bonus.generations.map(ppm);
+      const group = new Float64Array(n);
+      const order = ctx.sponsorOrder;
+      for (let k = n - 1; k >= 0; k--) {
+        const i = order[k]!;
+        group[i]! += vol[i]!;
+        const p = input.sponsor[i]!;
+        if (p >= 0 && paidAs[i]! < min) group[p]! += group[i]!;
+      }
+      const leaderAbove = new Int32Array(n).fill(-1);
+      for (const i of order) {
+        const p = input.sponsor[i]!;
+        if (p >= 0) leaderAbove[i] = paidAs[p]! >= min ? p : leaderAbove[p]!;
+      }
+      for (let l = 0; l < n; l++) {
+        if (paidAs[l]! < min || group[l]! <= 0) continue;
+        let g = 1;
+        for (let a = leaderAbove[l]!; a >= 0 && g <= shares.length; a = leaderAbove[a]!, g++) {
+          if (active[a]) volumeLine(ctx, a, b, l, g, group[l]!, shares[g - 1]!);
+        }
+      }
+      return;
+    }
+    case "RANK_ADVANCEMENT": {
+      // Once per rank: every rank above the one achieved before, up to the paid-as rank.
+      const amounts = plan.ranks.map((r) => minor(bonus.amounts[r.name] ?? 0));
+      for (let i = 0; i < n; i++) {
+        for (let r = input.achievedBefore[i]! + 1; r <= paidAs[i]!; r++) {
+          if (amounts[r]! > 0) lines.add(i, b, -1, r, 0, 0, amounts[r]!, paidAs[i]!);
+        }
+      }
+      return;
+    }
+    case "POOL": {
+      // share × company volume, divided by shares: a member holds the shares of the highest
+      // listed rank at or below their paid-as rank. Rounded down, so the pool is never exceeded.
+      const sharesOf = new Int32Array(plan.ranks.length);
+      let best = 0;
+      plan.ranks.forEach((r, i) => {
+        best = bonus.shares[r.name] ?? best;
+        sharesOf[i] = best;
+      });
+      let totalShares = 0;
+      for (let i = 0; i < n; i++) if (paidAs[i]! >= 0) totalShares += sharesOf[paidAs[i]!]!;
+      if (totalShares === 0) return;
+      const pool = mulDiv(companyVolume, ppm(bonus.share) * ctx.minorPerHundredth.mul, ctx.minorPerHundredth.div, "DOWN");
+      for (let i = 0; i < n; i++) {
+        const held = paidAs[i]! >= 0 ? sharesOf[paidAs[i]!]! : 0;
+        if (held === 0) continue;
+        const amount = mulDiv(pool, held, totalShares, "DOWN");
+        if (amount > 0) lines.add(i, b, -1, paidAs[i]!, companyVolume, ppm(bonus.share), amount, paidAs[i]!);
+      }
+      return;
+    }
+  }
+}
+
+/** Per member: bit 1 when an active personal recruit sits in the left leg, bit 2 in the right. */
+function recruitLegs(ctx: Context): Uint8Array {
+  const { input, n, active } = ctx;
+  const sides = new Uint8Array(n);
+  for (let m = 0; m < n; m++) {
+    const s = input.sponsor[m]!;
+    if (s < 0 || !active[m]) continue;
+    let x = m;
+    while (input.parent[x]! >= 0 && input.parent[x] !== s) x = input.parent[x]!;
+    if (input.parent[x] === s && input.position[x]! <= 1) sides[s]! |= input.position[x] === 0 ? 1 : 2;
+  }
+  return sides;
+}
+
+/** sha256 over every line (earner, bonus, source, level, amount) in order. */
+export function runHash(ids: Int32Array, lines: Lines): string {
+  const hash = createHash("sha256");
+  const chunk: string[] = [];
+  for (let k = 0; k < lines.count; k++) {
+    const s = lines.source.data[k]!;
+    chunk.push(`${ids[lines.member.data[k]!]},${lines.bonus.data[k]},${s < 0 ? 0 : ids[s]},${lines.level.data[k]},${lines.amount.data[k]}\n`);
+    if (chunk.length === 10_000) {
+      hash.update(chunk.join(""));
+      chunk.length = 0;
+    }
+  }
+  hash.update(chunk.join(""));
+  return hash.digest("hex");
+}
+
+/** An empty input for n members (every array zero, no sponsors, no parents). */
+export function emptyInput(n: number): EngineInput {
+  return {
+    ids: new Int32Array(n), sponsor: new Int32Array(n).fill(-1), parent: new Int32Array(n).fill(-1), position: new Int32Array(n),
+    pv: new Float64Array(n), bv: new Float64Array(n), retail: new Float64Array(n), fastStart: new Float64Array(n),
+    carryLeft: new Float64Array(n), carryRight: new Float64Array(n), unqualifiedPeriods: new Int32Array(n), achievedBefore: new Int32Array(n).fill(-1),
+  };
+}

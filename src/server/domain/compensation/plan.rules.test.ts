@@ -1,0 +1,42 @@
+import { describe, expect, it } from "vitest";
+import { EXAMPLE_PLAN, parsePlan, planDiff } from "./plan.rules";
+
+const withPatch = (patch: Record<string, unknown>) => ({ ...structuredClone(EXAMPLE_PLAN), ...patch });
+
+describe("plan documents", () => {
+  it("accepts the documented example", () => {
+    expect(parsePlan(EXAMPLE_PLAN).errors).toEqual([]);
+  });
+
+  it.each([
+    [{ currency: "US" }, "currency", "PLAN_INVALID"],
+    [{ volume: "GV" }, "volume", "PLAN_INVALID"],
+    [{ activeMinPv: -1 }, "activeMinPv", "PLAN_INVALID"],
+    [{ bonuses: [{ type: "UNILEVEL", levels: [0.05, 1.5] }] }, "bonuses[0].levels[1]", "PLAN_INVALID"],
+    [{ bonuses: [{ type: "BINARY", rate: 0.1, cycle: { left: 1, right: 1, amount: 1 } }] }, "bonuses[0].rate", "PLAN_INVALID"],
+    [{ bonuses: [{ type: "UNILEVEL", levels: [0.1234567] }] }, "bonuses[0].levels[0]", "PLAN_INVALID"],
+    [{ bonuses: [{ type: "GENERATION", rank: "Gold", generations: [0.1] }] }, "bonuses[0].rank", "UNKNOWN_RANK"],
+    [{ bonuses: [{ type: "MATCHING", generations: [0.1] }] }, "bonuses[0].of", "PLAN_INVALID"],
+    [{ ranks: [{ name: "A" }, { name: "A" }] }, "ranks[1].name", "PLAN_INVALID"],
+    [{ ranks: [{ name: "A", legsWithRank: { rank: "B", count: 1 } }, { name: "B" }] }, "ranks[0].legsWithRank.rank", "UNKNOWN_RANK"],
+    [{ surprise: 1 }, "plan", "PLAN_INVALID"],
+  ])("%j → %s %s", (patch, field, code) => {
+    const { plan, errors } = parsePlan(withPatch(patch));
+    expect(plan).toBeNull();
+    expect(errors.map((e) => [e.field, e.code])).toContainEqual([field, code]);
+  });
+
+  it("reports one error per problem", () => {
+    const { errors } = parsePlan(withPatch({ currency: "x", activeMinPv: "50", bonuses: [{ type: "RETAIL", rate: 2 }] }));
+    expect(errors.map((e) => e.field).sort()).toEqual(["activeMinPv", "bonuses[0].rate", "currency"]);
+  });
+
+  it("diffs two versions by JSON path", () => {
+    const after = withPatch({ activeMinPv: 60, bonuses: [{ type: "UNILEVEL", levels: [0.05, 0.06], compression: true }, EXAMPLE_PLAN.bonuses[1]] });
+    expect(planDiff(EXAMPLE_PLAN, after)).toEqual([
+      { path: "activeMinPv", before: 50, after: 60 },
+      { path: "bonuses[0].levels[1]", before: 0.05, after: 0.06 },
+      { path: "bonuses[0].levels[2]", before: 0.04, after: null },
+    ]);
+  });
+});

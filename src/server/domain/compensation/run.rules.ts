@@ -1,0 +1,135 @@
+import type { LineRaw, LineRow } from "./compensation.repository";
+import type { CommissionLineRecord, LineExplanation, RankReportRecord, RunSummary } from "./compensation.types";
+import type { BinaryDetail, EngineInput, EngineResult } from "./engine.rules";
+import type { Plan } from "./plan.rules";
+
+// Pure helpers around a run: its summary, a line's explanation and the rank report card.
+
+/** Where a page of commission lines goes on after `l` (the order of `compensationRepository.lines`). */
+export function lineCursor(l: Pick<CommissionLineRecord, "periodStartsAt" | "runId" | "memberId" | "bonusIndex" | "sourceMemberId" | "level">): string {
+  return `${l.periodStartsAt.toISOString()}|${l.runId}|${l.memberId}|${l.bonusIndex}|${l.sourceMemberId ?? 0}|${l.level}`;
+}
+
+/** Hundredths → "1234.50". */
+export const volumeText = (h: number): string => (h / 100).toFixed(2);
+
+const rateText = (ppm: number): string => `${(ppm / 10_000).toFixed(4).replace(/\.?0+$/, "")} %`;
+
+/** Totals by bonus and rank, and the biggest earners, of computed lines. */
+export function summarize(plan: Plan, loaded: { input: EngineInput; names: string[]; index: Map<number, number> }, result: EngineResult, rows: LineRow[]): RunSummary {
+  const byBonus = plan.bonuses.map((b, bonusIndex) => ({ bonusIndex, bonusType: b.type, amount: 0, lines: 0 }));
+  const byMember = new Map<number, number>();
+  for (const l of rows) {
+    const b = byBonus[l.bonusIndex];
+    if (b) {
+      b.amount += l.amount;
+      b.lines++;
+    }
+    byMember.set(l.memberId, (byMember.get(l.memberId) ?? 0) + l.amount);
+  }
+  const rankTotals = plan.ranks.map((r) => ({ rank: r.name, members: 0, total: 0, average: 0 }));
+  for (let i = 0; i < loaded.input.ids.length; i++) {
+    const r = result.paidAs[i]!;
+    if (r < 0) continue;
+    rankTotals[r]!.members++;
+    rankTotals[r]!.total += byMember.get(loaded.input.ids[i]!) ?? 0;
+  }
+  for (const r of rankTotals) r.average = r.members ? Math.round(r.total / r.members) : 0;
+  const top = [...byMember.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, 10);
+  return {
+    companyVolume: volumeText(result.companyVolume),
+    uncappedTotal: result.uncappedTotal,
+    capFactor: result.capFactor ? (result.capFactor.numerator / result.capFactor.denominator).toFixed(6) : null,
+    byBonus,
+    byRank: rankTotals,
+    topEarners: top.map(([memberId, amount]) => ({ memberId, name: loaded.names[loaded.index.get(memberId)!] ?? `#${memberId}`, amount })),
+    earners: byMember.size,
+    clawback: 0,
+  };
+}
+
+const RULES: Record<string, (l: Pick<CommissionLineRecord, "level" | "sourceName" | "sourceMemberId">, rank: string | null) => string> = {
+  UNILEVEL: (l) => `Unilevel level ${l.level}: a share of ${l.sourceName ?? "a downline member"}'s volume`,
+  BINARY: () => "Binary: a share of the weaker leg's volume (with carry)",
+  MATCHING: (l) => `Matching, generation ${l.level}: a share of what ${l.sourceName ?? "a downline member"} earned`,
+  RETAIL: () => "Retail: a share of your retail customers' volume",
+  FAST_START: (l) => `Fast start level ${l.level}: a share of new member ${l.sourceName ?? ""}'s early orders`,
+  MATRIX: (l) => `Matrix level ${l.level}: a share of ${l.sourceName ?? "a matrix member"}'s volume`,
+  GENERATION: (l) => `Generation ${l.level}: a share of leader ${l.sourceName ?? ""}'s group volume`,
+  RANK_ADVANCEMENT: (_l, rank) => `Rank advancement: first time at ${rank ?? "a new rank"}`,
+  POOL: (_l, rank) => `Pool: shares of company volume for ${rank ?? "your rank"}`,
+};
+
+/** The explanation of a committed line from its stored columns and the plan version it used. */
+export function explainLine(
+  line: Omit<CommissionLineRecord, "explanation">,
+  raw: LineRaw,
+): LineExplanation {
+  const plan = raw.document as Plan;
+  const rankName = line.bonusType === "RANK_ADVANCEMENT" || line.bonusType === "POOL" ? plan.ranks?.[line.level]?.name ?? null : plan.ranks?.[raw.rankIndex]?.name ?? null;
+  const base = RULES[line.bonusType]?.(line, rankName) ?? line.bonusType;
+  const rule = line.kind === "CLAWBACK" ? `Clawback after a refund — ${base}` : line.kind === "CORRECTION" ? `Correction — ${base}` : base;
+  const money = line.bonusType === "MATCHING";
+  return {
+    rule,
+    // Volume in hundredths, or (MATCHING) money in cents: both print with two decimals.
+    basis: volumeText(Number(raw.basis)),
+    basisKind: money ? "MONEY" : "VOLUME",
+    rate: rateText(raw.ratePpm),
+    rank: plan.ranks?.[raw.rankIndex]?.name ?? null,
+    planVersion: raw.planVersionNumber,
+    compressionPath: raw.path,
+    capFactor: (raw.summary as RunSummary | null)?.capFactor ?? null,
+    binary: (raw.detail as BinaryDetail | null) ?? null,
+    uncapped: Number(raw.uncapped),
+  };
+}
+
+/** Requirements of the next rank (or of the top rank once reached), rule by rule. */
+export function rankRequirements(
+  plan: Plan,
+  loaded: { input: EngineInput; names: string[] },
+  result: EngineResult,
+  i: number,
+  paidAs: number,
+  achieved: number,
+): Omit<RankReportRecord, "memberId" | "periodId"> {
+  const target = Math.min(paidAs + 1, plan.ranks.length - 1);
+  const rank = plan.ranks[target]!;
+  const { input } = loaded;
+  const requirements: RankReportRecord["requirements"] = [];
+  const qualifying = result.rankVolume(i, target);
+  if (rank.minPv !== undefined) {
+    requirements.push({ rule: "Personal volume (PV)", required: rank.minPv.toFixed(2), actual: volumeText(input.pv[i]!), met: input.pv[i]! >= Math.round(rank.minPv * 100) });
+  }
+  const legCap = rank.minGv !== undefined && rank.maxLegShare !== undefined ? Math.floor(Math.round(rank.minGv * 100) * rank.maxLegShare) : null;
+  if (rank.minGv !== undefined) {
+    requirements.push({
+      rule: legCap === null ? "Group volume (GV)" : `Group volume, each leg counting at most ${volumeText(legCap)}`,
+      required: rank.minGv.toFixed(2), actual: volumeText(qualifying), met: qualifying >= Math.round(rank.minGv * 100),
+    });
+  }
+  if (rank.minActiveDirects !== undefined) {
+    requirements.push({ rule: "Active personally sponsored members", required: String(rank.minActiveDirects), actual: String(result.activeDirects[i]), met: result.activeDirects[i]! >= rank.minActiveDirects });
+  }
+  if (rank.legsWithRank) {
+    const r = plan.ranks.findIndex((x) => x.name === rank.legsWithRank!.rank);
+    const legs = result.legsWithRank(i, r);
+    requirements.push({ rule: `Legs with a ${rank.legsWithRank.rank} or higher`, required: String(rank.legsWithRank.count), actual: String(legs), met: legs >= rank.legsWithRank.count });
+  }
+  const legs: RankReportRecord["legs"] = [];
+  for (let c = 0; c < input.sponsor.length; c++) {
+    if (input.sponsor[c] !== i) continue;
+    const gv = result.gv[c]!;
+    legs.push({ memberId: input.ids[c]!, name: loaded.names[c]!, gv: volumeText(gv), counted: volumeText(legCap === null ? gv : Math.min(gv, legCap)) });
+  }
+  legs.sort((a, b) => Number(b.gv) - Number(a.gv) || a.memberId - b.memberId);
+  return {
+    paidAsRank: plan.ranks[paidAs]?.name ?? null,
+    achievedRank: plan.ranks[achieved]?.name ?? null,
+    nextRank: paidAs + 1 < plan.ranks.length ? rank.name : null,
+    qualifyingVolume: volumeText(qualifying),
+    requirements,
+    legs,
+  };
+}
