@@ -16,6 +16,7 @@ export const DEMO_PLAN = {
     { type: "MATCHING", generations: [0.1, 0.05], of: "BINARY" },
     { type: "RANK_ADVANCEMENT", amounts: { Bronze: 50, Silver: 250, Gold: 1000 } },
     { type: "POOL", share: 0.01, shares: { Silver: 1, Gold: 3 } },
+    { type: "BOARD", depth: 3, stages: [{ amount: 25 }, { amount: 100 }] },
   ],
 };
 
@@ -24,7 +25,7 @@ const ADMIN: Viewer = { id: 1, role: "ADMIN" };
 /** Saves the plan (version 1, active from the first period) and a draft proposal (version 2). */
 export async function seedPlan(db: SqlDriver): Promise<void> {
   const [first] = await db.query<{ id: number }>(`SELECT id FROM period ORDER BY starts_at LIMIT 1`);
-  const v1 = await compensationService.savePlanVersion(ADMIN, DEMO_PLAN, "Launch plan: retail, fast start, unilevel, binary, matching, rank bonuses and a leadership pool");
+  const v1 = await compensationService.savePlanVersion(ADMIN, DEMO_PLAN, "Launch plan: retail, fast start, unilevel, binary, matching, rank bonuses, a leadership pool and 7-seat boards");
   await compensationService.activatePlanVersion(ADMIN, v1.id, first!.id);
   await compensationService.savePlanVersion(
     ADMIN,

@@ -96,6 +96,12 @@ async function loadInput(period: PeriodRecord, plan: Plan, cutoff: number): Prom
       input.unqualifiedPeriods[i] = c.unqualified;
     }
   }
+  if (plan.bonuses.some((b) => b.type === "BOARD")) {
+    // Boards are replayed in join order (time, then id).
+    const order = Int32Array.from({ length: n }, (_, i) => i).sort((a, b) => members[a]!.joinedAt.getTime() - members[b]!.joinedAt.getTime() || a - b);
+    input.joinOrder = order;
+    input.joinedBefore = members.filter((m) => m.joinedAt < period.startsAt).length;
+  }
   for (const a of await repo.achievedBefore(period.startsAt)) {
     const i = index.get(a.memberId);
     if (i !== undefined) input.achievedBefore[i] = Math.min(a.achieved, plan.ranks.length - 1);

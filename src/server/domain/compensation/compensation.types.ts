@@ -1,4 +1,4 @@
-import type { BinaryDetail } from "./engine.rules";
+import type { BinaryDetail, BoardDetail } from "./engine.rules";
 import type { PlanChange } from "./plan.rules";
 
 export type RunModeName = "PREVIEW" | "COMMIT";
@@ -82,6 +82,7 @@ export interface LineExplanation {
   compressionPath: number[];
   capFactor: string | null;
   binary: BinaryDetail | null;
+  board: BoardDetail | null;
   uncapped: number;
 }
 

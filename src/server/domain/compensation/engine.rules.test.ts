@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { breadthFirst, computeRun, emptyInput, type EngineInput, type EngineResult, mulDiv, runHash } from "./engine.rules";
+import { type BinaryDetail, breadthFirst, computeRun, emptyInput, type EngineInput, type EngineResult, mulDiv, runHash } from "./engine.rules";
 import { parsePlan, type Plan } from "./plan.rules";
 
 // Small hand-computed networks. Volumes in the rows are in volume units, money in dollars;
@@ -171,7 +171,7 @@ describe("BINARY", () => {
     const r = computeRun(plan({ bonuses: [{ type: "BINARY", rate: 0.1, capPerPeriod: 30, maxCarry: 50 }] }), input);
     expect(lines(input, r)[0]).toBe("1<-0 L0: 30.00"); // 40 capped at 30
     expect(r.carryRight[0]).toBe(50_00); // 100 capped at 50
-    expect(r.lines.details.get(0)!.capped).toBe(true);
+    expect((r.lines.details.get(0) as BinaryDetail).capped).toBe(true);
   });
 
   it("cycle: whole cycles of 200 | 200 pay 20 each; both legs keep their remainders", () => {
@@ -262,6 +262,36 @@ describe("the other bonuses", () => {
     const input = network([{ id: 1, pv: 1000 }, { id: 2, pv: 500 }, { id: 3, pv: 600 }, { id: 4, pv: 100 }]);
     // company volume 2200; pool 3 % = 66.00; shares 2 + 1 + 1 = 4 → 33.00, 16.50, 16.50
     expect(lines(input, computeRun(p, input))).toEqual(["1<-0 L2: 33.00", "2<-0 L1: 16.50", "3<-0 L1: 16.50"]);
+  });
+
+  it("BOARD: boards fill breadth first as members join, pay their top, split in two; the top moves up or re-enters", () => {
+    // Boards of 3 seats (width 2, depth 2): a top and two under it. Stage 1 pays 10, stage 2 pays 50.
+    const p = plan({ bonuses: [{ type: "BOARD", depth: 2, stages: [{ amount: 10 }, { amount: 50 }] }] });
+    // Joined in id order; 1, 2 and 3 before the period, 4 to 7 during it.
+    const input = network([
+      { id: 1 }, { id: 2, sponsor: 1 }, { id: 3, sponsor: 1 },
+      { id: 4, sponsor: 2 }, { id: 5, sponsor: 2 }, { id: 6, sponsor: 3 }, { id: 7, sponsor: 3 },
+    ]);
+    input.joinedBefore = 3;
+    // 1 opens stage-1 board A; 2 and 3 fill it under 1 (their sponsor's board): A is full,
+    //   1 is paid 10 (before the period: not paid now); A splits into [2] and [3]; 1 opens a stage-2 board.
+    // 4 and 5 join 2's board [2, 4, 5]: full → 2 earns 10 (source 5); 2 moves up to 1's stage-2 board [1, 2].
+    // 6 and 7 join 3's board [3, 6, 7]: full → 3 earns 10 (source 7); 3 moves up to [1, 2, 3]:
+    //   full → 1 earns 50 (stage 2, source 7) and, after the last stage, re-enters stage 1.
+    expect(lines(input, computeRun(p, input))).toEqual(["2<-5 L1: 10.00", "3<-7 L1: 10.00", "1<-7 L2: 50.00"]);
+    const r = computeRun(p, input);
+    expect(r.lines.details.get(2)).toEqual({ stage: 2, board: 4, seats: 3, movedTo: 1 });
+    // Without re-entry 1 leaves the boards after stage 2.
+    const leave = computeRun(plan({ bonuses: [{ type: "BOARD", depth: 2, stages: [{ amount: 10 }, { amount: 50 }], reenter: false }] }), input);
+    expect(leave.lines.details.get(2)).toMatchObject({ movedTo: null });
+  });
+
+  it("BOARD: a member without a sponsor on the stage takes the oldest board's first free seat", () => {
+    const p = plan({ bonuses: [{ type: "BOARD", depth: 2, stages: [{ amount: 10 }] }] });
+    // 1 opens A; 2 and 3 fill it (1 earns 10, re-enters on the oldest stage-1 board, [2]: [2, 1]);
+    // 4 has no sponsor: the oldest board is [2, 1] → full, 2 earns 10 (source 4).
+    const input = network([{ id: 1 }, { id: 2 }, { id: 3 }, { id: 4 }]);
+    expect(lines(input, computeRun(p, input))).toEqual(["1<-3 L1: 10.00", "2<-4 L1: 10.00"]);
   });
 });
 

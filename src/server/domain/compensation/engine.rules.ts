@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { unitScale } from "@/server/domain/shared/units";
-import { type Bonus, type Plan, ppm, type Rounding } from "./plan.rules";
+import { type Bonus, boardSeats, type Plan, ppm, type Rounding } from "./plan.rules";
 
 // The commission engine: pure functions over typed arrays. A run loads a period's members
 // and volumes into an EngineInput, computes here, and writes the lines it returns. Nothing
@@ -19,6 +19,14 @@ import { type Bonus, type Plan, ppm, type Rounding } from "./plan.rules";
 //   minActiveDirects active personally sponsored members; legsWithRank `count` different
 //   first-level legs each holding a member paid as at least that rank. No rank: -1.
 //   Achieved rank: the highest paid-as rank ever (the input carries the one before).
+// - BOARD: boards of `depth` levels, `width` seats under each seat, one set per stage.
+//   Members enter the first stage in the order they joined: on the board where their
+//   sponsor sits at that stage, else on the oldest board of the stage (a new board when the
+//   stage has none), in the first free seat breadth first. A full board pays its top the
+//   stage's amount and splits: each seat under the top heads a new board with what was
+//   below it. The top enters the next stage the same way (after the last stage the first
+//   again, with `reenter`). The boards are replayed from the first member on; a period
+//   pays the boards filled by the members who joined in it.
 // - Every line is rounded to the minor unit with the plan's rounding; lines of 0 are not
 //   written. A payout cap scales every line down by one factor (rounding down, so the
 //   total never exceeds the cap) when the total would exceed shareOfVolume × company volume.
@@ -45,6 +53,10 @@ export interface EngineInput {
   unqualifiedPeriods: Int32Array;
   /** Rank achieved before this period (index in plan.ranks, -1 none). */
   achievedBefore: Int32Array;
+  /** Member indexes in the order they joined (BOARD replays the boards in this order). */
+  joinOrder: Int32Array;
+  /** How many of joinOrder joined before the period: the rest joined during it. */
+  joinedBefore: number;
 }
 
 /** A growable column of numbers. */
@@ -77,6 +89,17 @@ export interface BinaryDetail {
   capped: boolean;
 }
 
+/** Which board of which stage filled, and where its top went. */
+export interface BoardDetail {
+  /** 1-based. */
+  stage: number;
+  /** The board's number (boards are numbered as they are made, all stages together). */
+  board: number;
+  seats: number;
+  /** The stage the top moved to (1 after the last stage when they re-enter), null when they left. */
+  movedTo: number | null;
+}
+
 /** The lines of a run, one column per field (a million lines fit in a few dozen MB). */
 export class Lines {
   readonly member = new Column(new Int32Array(1024));
@@ -94,7 +117,7 @@ export class Lines {
   readonly pathStart = new Column(new Int32Array(1024));
   readonly pathLength = new Column(new Int32Array(1024));
   readonly paths = new Column(new Int32Array(1024));
-  readonly details = new Map<number, BinaryDetail>();
+  readonly details = new Map<number, BinaryDetail | BoardDetail>();
 
   get count(): number {
     return this.member.length;
@@ -566,6 +589,77 @@ function payBonus(
       }
       return;
     }
+    case "BOARD":
+      payBoards(ctx, bonus, b, minor);
+      return;
+  }
+}
+
+function payBoards(ctx: Context, bonus: Extract<Bonus, { type: "BOARD" }>, b: number, minor: (major: number) => number): void {
+  const { input, n, lines, paidAs } = ctx;
+  const w = bonus.width;
+  const seats = boardSeats(w, bonus.depth);
+  const stages = bonus.stages.length;
+  const amounts = bonus.stages.map((s) => minor(s.amount));
+  // Per stage: the board each member sits on (-1 none), and that stage's boards oldest first.
+  const seatedOn = Array.from({ length: stages }, () => new Int32Array(n).fill(-1));
+  const byStage: number[][] = Array.from({ length: stages }, () => []);
+  const oldest = new Int32Array(stages);
+  const boards: (Int32Array | null)[] = [];
+  const filled: number[] = [];
+  const open = (stage: number, members: Int32Array, count: number): void => {
+    const id = boards.length;
+    boards.push(members);
+    filled.push(count);
+    byStage[stage]!.push(id);
+    for (let k = 0; k < count; k++) seatedOn[stage]![members[k]!] = id;
+  };
+  const queue: number[] = [];
+  for (let k = 0; k < n; k++) {
+    const pays = k >= input.joinedBefore;
+    const joiner = input.joinOrder[k]!;
+    queue.push(joiner, 0);
+    while (queue.length > 0) {
+      const m = queue.shift()!;
+      const stage = queue.shift()!;
+      const sponsor = input.sponsor[m]!;
+      let id = sponsor >= 0 ? seatedOn[stage]![sponsor]! : -1;
+      if (id < 0) {
+        const list = byStage[stage]!;
+        while (oldest[stage]! < list.length && boards[list[oldest[stage]!]!] === null) oldest[stage]!++;
+        id = oldest[stage]! < list.length ? list[oldest[stage]!]! : -1;
+      }
+      if (id < 0) {
+        const board = new Int32Array(seats);
+        board[0] = m;
+        open(stage, board, 1);
+        continue;
+      }
+      const board = boards[id]!;
+      board[filled[id]!] = m;
+      filled[id]!++;
+      seatedOn[stage]![m] = id;
+      if (filled[id]! < seats) continue;
+      // Full: pay the top, split under it (each level of a seat's subtree is a contiguous
+      // run of breadth-first positions), move the top on.
+      const top = board[0]!;
+      boards[id] = null;
+      seatedOn[stage]![top] = -1;
+      const next = stage + 1 < stages ? stage + 1 : bonus.reenter ? 0 : -1;
+      if (pays && amounts[stage]! > 0) {
+        const line = lines.add(top, b, joiner, stage + 1, 0, 0, amounts[stage]!, paidAs[top]!);
+        lines.details.set(line, { stage: stage + 1, board: id + 1, seats, movedTo: next < 0 ? null : next + 1 });
+      }
+      for (let c = 1; c <= w; c++) {
+        const part = new Int32Array(seats);
+        let count = 0;
+        for (let from = c, to = c; from < seats; from = from * w + 1, to = to * w + w) {
+          for (let p = from; p <= to; p++) part[count++] = board[p]!;
+        }
+        open(stage, part, count);
+      }
+      if (next >= 0) queue.push(top, next);
+    }
   }
 }
 
@@ -605,5 +699,6 @@ export function emptyInput(n: number): EngineInput {
     ids: new Int32Array(n), sponsor: new Int32Array(n).fill(-1), parent: new Int32Array(n).fill(-1), position: new Int32Array(n),
     pv: new Float64Array(n), bv: new Float64Array(n), retail: new Float64Array(n), fastStart: new Float64Array(n),
     carryLeft: new Float64Array(n), carryRight: new Float64Array(n), unqualifiedPeriods: new Int32Array(n), achievedBefore: new Int32Array(n).fill(-1),
+    joinOrder: Int32Array.from({ length: n }, (_, i) => i), joinedBefore: 0,
   };
 }

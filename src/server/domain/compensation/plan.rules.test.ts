@@ -20,6 +20,8 @@ describe("plan documents", () => {
     [{ ranks: [{ name: "A" }, { name: "A" }] }, "ranks[1].name", "PLAN_INVALID"],
     [{ ranks: [{ name: "A", legsWithRank: { rank: "B", count: 1 } }, { name: "B" }] }, "ranks[0].legsWithRank.rank", "UNKNOWN_RANK"],
     [{ surprise: 1 }, "plan", "PLAN_INVALID"],
+    [{ bonuses: [{ type: "BOARD", width: 4, depth: 6, stages: [{ amount: 10 }] }] }, "bonuses[0].depth", "PLAN_INVALID"], // 1 365 seats
+    [{ bonuses: [{ type: "BOARD", depth: 3, stages: [] }] }, "bonuses[0].stages", "PLAN_INVALID"],
   ])("%j → %s %s", (patch, field, code) => {
     const { plan, errors } = parsePlan(withPatch(patch));
     expect(plan).toBeNull();

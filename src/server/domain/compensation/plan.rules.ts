@@ -114,10 +114,25 @@ const pool = z.strictObject({
   shares: z.record(rankName, z.number().int().min(1).max(1_000)),
 });
 
-export const bonusSchema = z.discriminatedUnion("type", [unilevel, binary, matching, retail, fastStart, matrix, generation, rankAdvancement, pool]);
+const board = z.strictObject({
+  type: z.literal("BOARD"),
+  /** Seats under each seat; a full board splits into this many boards (2: in two). */
+  width: z.number().int().min(2).max(10).default(2),
+  /** Levels of a board, its top included: width 2 and depth 3 make 1 + 2 + 4 = 7 seats. */
+  depth: z.number().int().min(2).max(10),
+  /** Low to high: a full board pays its top the stage's `amount`, and the top moves up to the next stage. */
+  stages: z.array(z.strictObject({ amount: money })).min(1, "At least one stage.").max(10, "At most 10 stages."),
+  /** After the last stage the top re-enters the first stage (default) or leaves the boards. */
+  reenter: z.boolean().default(true),
+});
+
+/** Seats of a full board: 1 + w + w² + … (depth levels). */
+export const boardSeats = (width: number, depth: number): number => (width ** depth - 1) / (width - 1);
+
+export const bonusSchema = z.discriminatedUnion("type", [unilevel, binary, matching, retail, fastStart, matrix, generation, rankAdvancement, pool, board]);
 export type Bonus = z.infer<typeof bonusSchema>;
 export type BonusType = Bonus["type"];
-export const BONUS_TYPES = ["UNILEVEL", "BINARY", "MATCHING", "RETAIL", "FAST_START", "MATRIX", "GENERATION", "RANK_ADVANCEMENT", "POOL"] as const satisfies readonly BonusType[];
+export const BONUS_TYPES = ["UNILEVEL", "BINARY", "MATCHING", "RETAIL", "FAST_START", "MATRIX", "GENERATION", "RANK_ADVANCEMENT", "POOL", "BOARD"] as const satisfies readonly BonusType[];
 
 export const planSchema = z.strictObject({
   currency: z.string().refine((c) => /^[A-Z]{3}$/.test(c) && unitScale(c) >= 0, "An ISO 4217 currency code such as USD."),
@@ -183,6 +198,9 @@ function crossChecks(plan: Plan): FieldError<CompensationErrorCode>[] {
         break;
       case "POOL":
         for (const name of Object.keys(b.shares)) known(`${at}.shares.${name}`, name);
+        break;
+      case "BOARD":
+        if (boardSeats(b.width, b.depth) > 1_000) errors.push(problem(`${at}.depth`, "A board has at most 1,000 seats (width and depth too large)."));
         break;
       case "MATCHING":
         if (!plan.bonuses.some((o) => o.type === b.of)) errors.push(problem(`${at}.of`, `The plan has no ${b.of} bonus to match.`));

@@ -1,6 +1,6 @@
 import type { LineRaw, LineRow } from "./compensation.repository";
 import type { CommissionLineRecord, LineExplanation, RankReportRecord, RunSummary } from "./compensation.types";
-import type { BinaryDetail, EngineInput, EngineResult } from "./engine.rules";
+import type { BinaryDetail, BoardDetail, EngineInput, EngineResult } from "./engine.rules";
 import type { Plan } from "./plan.rules";
 
 // Pure helpers around a run: its summary, a line's explanation and the rank report card.
@@ -58,6 +58,7 @@ const RULES: Record<string, (l: Pick<CommissionLineRecord, "level" | "sourceName
   GENERATION: (l) => `Generation ${l.level}: a share of leader ${l.sourceName ?? ""}'s group volume`,
   RANK_ADVANCEMENT: (_l, rank) => `Rank advancement: first time at ${rank ?? "a new rank"}`,
   POOL: (_l, rank) => `Pool: shares of company volume for ${rank ?? "your rank"}`,
+  BOARD: (l) => `Board stage ${l.level}: your board filled (its last seat taken as ${l.sourceName ?? "a new member"} joined) and split`,
 };
 
 /** The explanation of a committed line from its stored columns and the plan version it used. */
@@ -80,7 +81,8 @@ export function explainLine(
     planVersion: raw.planVersionNumber,
     compressionPath: raw.path,
     capFactor: (raw.summary as RunSummary | null)?.capFactor ?? null,
-    binary: (raw.detail as BinaryDetail | null) ?? null,
+    binary: line.bonusType === "BINARY" ? ((raw.detail as BinaryDetail | null) ?? null) : null,
+    board: line.bonusType === "BOARD" ? ((raw.detail as BoardDetail | null) ?? null) : null,
     uncapped: Number(raw.uncapped),
   };
 }

@@ -72,6 +72,7 @@ function toLine(l: CommissionLineRecord): CommissionLine {
             matched: volume(e.binary.matched), cycles: e.binary.cycles, carryOutLeft: volume(e.binary.carryOutLeft), carryOutRight: volume(e.binary.carryOutRight), capped: e.binary.capped,
           }
         : null,
+      board: e.board,
     },
   };
 }

@@ -147,6 +147,14 @@ export class BinaryExplanation {
   @Field(() => Boolean, { description: "The bonus hit capPerPeriod." }) capped!: boolean;
 }
 
+@ObjectType("BoardExplanation", { description: "The board whose filling paid a BOARD line." })
+export class BoardExplanation {
+  @Field(() => Int, { description: "1-based stage of the board." }) stage!: number;
+  @Field(() => Int, { description: "The board's number (numbered as boards are made)." }) board!: number;
+  @Field(() => Int) seats!: number;
+  @Field(() => Int, { nullable: true, description: "The stage the top moved to; null when they left the boards." }) movedTo!: number | null;
+}
+
 @ObjectType("CommissionExplanation", { description: "Why a line paid what it paid." })
 export class CommissionExplanation {
   @Field(() => String) rule!: string;
@@ -159,6 +167,7 @@ export class CommissionExplanation {
   @Field(() => String, { nullable: true }) capFactor!: string | null;
   @Field(() => String, { description: "The amount before the payout cap." }) uncapped!: string;
   @Field(() => BinaryExplanation, { nullable: true }) binary!: BinaryExplanation | null;
+  @Field(() => BoardExplanation, { nullable: true }) board!: BoardExplanation | null;
 }
 
 @ObjectType("CommissionLine")
