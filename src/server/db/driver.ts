@@ -3,7 +3,7 @@ import { PGlite } from "@electric-sql/pglite";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import pg from "pg";
-import { from as copyFrom } from "pg-copy-streams";
+import { from as copyFrom, to as copyTo } from "pg-copy-streams";
 
 /** The smallest SQL surface the migration runner and bulk loaders need. */
 export interface SqlDriver {
@@ -20,6 +20,8 @@ export interface SqlDriver {
    * on one connection: PostgreSQL only (null on PGlite, which has no COPY FROM STDIN).
    */
   copyIn?(sql: string, lines: Iterable<string>): Promise<void>;
+  /** Streams `COPY (query) TO STDOUT` in text format, chunk by chunk, on one connection: PostgreSQL only. */
+  copyOut?(sql: string): AsyncIterable<Buffer>;
 }
 
 export interface RunResult<T> {
@@ -112,6 +114,14 @@ export function pgDriver(pool: pg.Pool | pg.PoolClient): SqlDriver {
       const client = pool instanceof pg.Pool ? await pool.connect() : pool;
       try {
         await pipeline(Readable.from(lines), client.query(copyFrom(sql)));
+      } finally {
+        if (pool instanceof pg.Pool) (client as pg.PoolClient).release();
+      }
+    },
+    async *copyOut(sql) {
+      const client = pool instanceof pg.Pool ? await pool.connect() : pool;
+      try {
+        yield* client.query(copyTo(sql)) as AsyncIterable<Buffer>;
       } finally {
         if (pool instanceof pg.Pool) (client as pg.PoolClient).release();
       }

@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from "node:async_hooks";
+import { StringDecoder } from "node:string_decoder";
 import { Prisma, prisma } from "./client";
-import { defaultDriver, type SqlDriver } from "./driver";
+import { databaseUrl, defaultDriver, type SqlDriver } from "./driver";
 
 /** Prisma's models on one connection (the client itself, or an open transaction). */
 export type Orm = Prisma.TransactionClient;
@@ -29,7 +30,35 @@ export interface Db {
    * Values are numbers, strings or null; arrays and JSON go as their text.
    */
   copyRows(table: string, columns: readonly string[], rows: Iterable<readonly (string | number | null)[]>, then: { sql: string; params: unknown[] }): Promise<boolean>;
+  /**
+   * The rows of `query` (no parameters: inline only trusted values such as numbers and
+   * dates) streamed by COPY in text format, every value text or null: for reading a
+   * million rows without a million objects. PostgreSQL outside a transaction; null
+   * elsewhere (the caller reads with `query`).
+   */
+  copyOut(query: string): AsyncIterable<(string | null)[]> | null;
   readonly inTransaction: boolean;
+}
+
+/** A COPY text-format value back to its text (\N is null; backslash escapes undone). */
+function fromCopyText(v: string): string | null {
+  if (v === "\\N") return null;
+  if (!v.includes("\\")) return v;
+  return v.replace(/\\(.)/g, (_, c: string) => (c === "t" ? "\t" : c === "n" ? "\n" : c === "r" ? "\r" : c === "b" ? "\b" : c === "f" ? "\f" : c === "v" ? "\v" : c));
+}
+
+/** Rows of COPY text-format chunks: lines split at newlines (a chunk may end mid-line), values at tabs. */
+async function* copyTextRows(chunks: AsyncIterable<Buffer>): AsyncIterable<(string | null)[]> {
+  let rest = "";
+  const utf8 = new StringDecoder("utf8"); // a character may straddle two chunks
+  for await (const chunk of chunks) {
+    const text = rest + utf8.write(chunk);
+    const end = text.lastIndexOf("\n");
+    rest = text.slice(end + 1);
+    if (end < 0) continue;
+    for (const line of text.slice(0, end).split("\n")) yield line.split("\t").map(fromCopyText);
+  }
+  if (rest) yield rest.split("\t").map(fromCopyText);
 }
 
 /** A value in COPY's text format. */
@@ -87,6 +116,9 @@ function driverDb(driver: SqlDriver): Db {
       const s = Prisma.sql(strings, ...values);
       return (await driver.run(s.text, s.values)).rowCount;
     },
+    copyOut(query) {
+      return driver.copyOut ? copyTextRows(driver.copyOut(`COPY (${query}) TO STDOUT`)) : null;
+    },
     async copyRows(table, columns, rows, then) {
       if (!driver.copyIn) return false;
       // One connection for the whole: COPY and the statement after it commit together.
@@ -134,6 +166,9 @@ function transactionDb(tx: Orm): Db {
     },
     async copyRows() {
       return false;
+    },
+    copyOut() {
+      return null;
     },
   };
 }
@@ -190,6 +225,14 @@ function runSafely(cb: () => void): void {
   } catch (err) {
     console.error("[db] after-commit callback failed", err);
   }
+}
+
+/**
+ * Whether independent statements outside a transaction can run side by side, each on its
+ * own connection (PostgreSQL's pool). PGlite is one connection: there they take turns.
+ */
+export function hasConnectionPool(): boolean {
+  return databaseUrl() !== undefined;
 }
 
 /** Whether err is a unique-constraint violation (optionally on a constraint or column named like `hint`). */

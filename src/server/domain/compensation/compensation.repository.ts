@@ -67,6 +67,23 @@ const runSelect = `
 type RunRow = Omit<RunRecord, "totalPaid" | "activeFrom"> & { totalPaid: string | null };
 const toRun = (r: RunRow): RunRecord => ({ ...r, totalPaid: r.totalPaid === null ? null : Number(r.totalPaid), summary: r.summary as RunSummary | null });
 
+/** A date as an SQL literal (for the parameterless statements COPY streams). */
+const timestamp = (d: Date): string => `'${d.toISOString()}'::timestamptz`;
+
+/**
+ * Each row of a parameterless query whose columns are all text, each with its own name
+ * (the query path reads them by position from an object): streamed by COPY where the
+ * database offers it (a million rows without a million objects), else read by query.
+ */
+async function eachRow(sql: string, each: (row: (string | null)[]) => void): Promise<void> {
+  const streamed = db().copyOut(sql);
+  if (streamed) {
+    for await (const row of streamed) each(row);
+    return;
+  }
+  for (const row of await db().query<Record<string, string | null>>(sql)) each(Object.values(row));
+}
+
 export const compensationRepository = {
   // ---- plan versions ----------------------------------------------------------------
 
@@ -164,30 +181,39 @@ export const compensationRepository = {
 
   // ---- inputs -----------------------------------------------------------------------
 
-  /** Members who had joined by the period's end, by id. */
-  async members(endsAt: Date): Promise<{ id: number; sponsorId: number | null; parentId: number | null; position: number | null; joinedAt: Date; name: string }[]> {
-    return db().sql`
-      SELECT id, sponsor_id AS "sponsorId", placement_parent_id AS "parentId", placement_position AS "position", joined_at AS "joinedAt",
-             first_name || ' ' || last_name AS name
-      FROM member WHERE joined_at < ${endsAt} ORDER BY id`;
+  /**
+   * Members who had joined by the period's end, by id: id, sponsor id, placement parent id,
+   * placement position, joined at (ms since 1970) and name, each as text (null for none).
+   */
+  members(endsAt: Date, each: (row: (string | null)[]) => void): Promise<void> {
+    return eachRow(
+      `SELECT id::text AS id, sponsor_id::text AS sponsor, placement_parent_id::text AS parent, placement_position::text AS position,
+              (extract(epoch FROM joined_at) * 1000)::bigint::text AS joined, first_name || ' ' || last_name AS name
+       FROM member m WHERE joined_at < ${timestamp(endsAt)} ORDER BY m.id`, // m.id: the number, not the text column "id"
+      each,
+    );
   },
 
   /**
-   * A period's commission volume per member: the volume of the orders credited to it,
-   * net of their refunds up to the cut-off wherever those landed (a refund after the
-   * period closed lands in a later one), without other periods' refunds that landed here.
+   * A period's commission volume per member (member id, PV, BV as text): the volume of the
+   * orders credited to it, net of their refunds up to the cut-off wherever those landed (a
+   * refund after the period closed lands in a later one), without other periods' refunds
+   * that landed here.
    */
-  async volumes(periodId: number, endsAt: Date, cutoff: number): Promise<{ memberId: number; pv: string; bv: string }[]> {
-    return db().sql`
-      SELECT member_id AS "memberId", sum(pv)::text AS pv, sum(bv)::text AS bv FROM (
-        SELECT member_id, pv, bv FROM member_volume WHERE period_id = ${periodId}
+  volumes(periodId: number, endsAt: Date, cutoff: number, each: (row: (string | null)[]) => void): Promise<void> {
+    const [p, c] = [Math.trunc(periodId), Math.trunc(cutoff)];
+    return eachRow(
+      `SELECT member_id::text AS member, sum(pv)::text AS pv, sum(bv)::text AS bv FROM (
+        SELECT member_id, pv, bv FROM member_volume WHERE period_id = ${p}
         UNION ALL
         SELECT e.member_id, -e.pv, -e.bv FROM volume_entry e JOIN sales_order o ON o.id = e.order_id
-        WHERE e.period_id = ${periodId} AND e.reason <> 'ORDER_PAID' AND o.period_id <> ${periodId}
+        WHERE e.period_id = ${p} AND e.reason <> 'ORDER_PAID' AND o.period_id <> ${p}
         UNION ALL
         SELECT e.member_id, e.pv, e.bv FROM volume_entry e JOIN sales_order o ON o.id = e.order_id
-        WHERE e.created_at >= ${endsAt} AND e.reason <> 'ORDER_PAID' AND e.id <= ${cutoff} AND e.period_id <> ${periodId} AND o.period_id = ${periodId}
-      ) v GROUP BY member_id`;
+        WHERE e.created_at >= ${timestamp(endsAt)} AND e.reason <> 'ORDER_PAID' AND e.id <= ${c} AND e.period_id <> ${p} AND o.period_id = ${p}
+      ) v GROUP BY member_id`,
+      each,
+    );
   },
 
   /** Per member: plan volume of retail customers' orders, and of own orders within `days` of joining. */
@@ -296,17 +322,6 @@ export const compensationRepository = {
       );
     }
     await db().query(record.sql, record.params);
-  },
-
-  async lineCount(runId: number): Promise<number> {
-    return (await db().sql<{ n: number }>`SELECT count(*)::int AS n FROM commission_line WHERE run_id = ${runId}`)[0]!.n;
-  },
-
-  /** Net amount per member of a run (for the wallet credits), by member id. */
-  async netByMember(runId: number): Promise<{ memberId: number; amount: number }[]> {
-    const rows = await db().sql<{ memberId: number; amount: string }>`
-      SELECT member_id AS "memberId", sum(amount)::text AS amount FROM commission_line WHERE run_id = ${runId} GROUP BY member_id HAVING sum(amount) <> 0 ORDER BY member_id`;
-    return rows.map((r) => ({ memberId: r.memberId, amount: Number(r.amount) }));
   },
 
   async insertCarries(runId: number, rows: { memberId: number; left: number; right: number; unqualified: number }[]): Promise<void> {

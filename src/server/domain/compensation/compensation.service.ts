@@ -1,4 +1,4 @@
-import { afterCommit, isUniqueViolation, transaction } from "@/server/db/unit-of-work";
+import { afterCommit, hasConnectionPool, isUniqueViolation, transaction } from "@/server/db/unit-of-work";
 import { genealogyService } from "@/server/domain/genealogy/genealogy.service";
 import { ledgerService } from "@/server/domain/ledger/ledger.service";
 import { forbidden, isAdmin, notFound, requireAdmin, requireSelfOrAdmin } from "@/server/domain/shared/access";
@@ -57,26 +57,39 @@ interface Loaded {
 const hundredths = (decimal: string) => Math.round(Number(decimal) * 100);
 
 async function loadInput(period: PeriodRecord, plan: Plan, cutoff: number): Promise<Loaded> {
-  const members = await repo.members(period.endsAt);
-  const n = members.length;
+  // Columns first (ids ascending), then indexes: sponsors and parents may join later in id order.
+  const ids: number[] = [];
+  const sponsors: number[] = [];
+  const parents: number[] = [];
+  const positions: number[] = [];
+  const joined: number[] = [];
+  const names: string[] = [];
+  await repo.members(period.endsAt, (r) => {
+    ids.push(Number(r[0]));
+    sponsors.push(r[1] === null ? 0 : Number(r[1]));
+    parents.push(r[2] === null ? 0 : Number(r[2]));
+    positions.push(r[3] === null ? 0 : Number(r[3]));
+    joined.push(Number(r[4]));
+    names.push(r[5] ?? "");
+  });
+  const n = ids.length;
   const input = emptyInput(n);
   const index = new Map<number, number>();
-  members.forEach((m, i) => {
-    input.ids[i] = m.id;
-    index.set(m.id, i);
-  });
-  const at = (id: number | null) => (id == null ? -1 : index.get(id) ?? -1);
-  members.forEach((m, i) => {
-    input.sponsor[i] = at(m.sponsorId);
-    input.parent[i] = at(m.parentId);
-    input.position[i] = m.position ?? 0;
-  });
-  for (const v of await repo.volumes(period.id, period.endsAt, cutoff)) {
-    const i = index.get(v.memberId);
-    if (i === undefined) continue;
-    input.pv[i] = hundredths(v.pv);
-    input.bv[i] = hundredths(v.bv);
+  for (let i = 0; i < n; i++) {
+    input.ids[i] = ids[i]!;
+    index.set(ids[i]!, i);
   }
+  for (let i = 0; i < n; i++) {
+    input.sponsor[i] = sponsors[i] ? index.get(sponsors[i]!) ?? -1 : -1;
+    input.parent[i] = parents[i] ? index.get(parents[i]!) ?? -1 : -1;
+    input.position[i] = positions[i]!;
+  }
+  await repo.volumes(period.id, period.endsAt, cutoff, (r) => {
+    const i = index.get(Number(r[0]));
+    if (i === undefined) return;
+    input.pv[i] = hundredths(r[1]!);
+    input.bv[i] = hundredths(r[2]!);
+  });
   const fastStart = plan.bonuses.find((b) => b.type === "FAST_START");
   if (fastStart || plan.bonuses.some((b) => b.type === "RETAIL")) {
     for (const v of await repo.orderVolumes(period.id, cutoff, plan.volume, fastStart?.days ?? 0)) {
@@ -98,15 +111,15 @@ async function loadInput(period: PeriodRecord, plan: Plan, cutoff: number): Prom
   }
   if (plan.bonuses.some((b) => b.type === "BOARD")) {
     // Boards are replayed in join order (time, then id).
-    const order = Int32Array.from({ length: n }, (_, i) => i).sort((a, b) => members[a]!.joinedAt.getTime() - members[b]!.joinedAt.getTime() || a - b);
-    input.joinOrder = order;
-    input.joinedBefore = members.filter((m) => m.joinedAt < period.startsAt).length;
+    input.joinOrder = Int32Array.from({ length: n }, (_, i) => i).sort((a, b) => joined[a]! - joined[b]! || a - b);
+    const start = period.startsAt.getTime();
+    input.joinedBefore = joined.filter((t) => t < start).length;
   }
   for (const a of await repo.achievedBefore(period.startsAt)) {
     const i = index.get(a.memberId);
     if (i !== undefined) input.achievedBefore[i] = Math.min(a.achieved, plan.ranks.length - 1);
   }
-  return { input, names: members.map((m) => m.name), index };
+  return { input, names, index };
 }
 
 /** The engine's lines as rows to write (kind EARNED, for `periodId`). */
@@ -114,10 +127,18 @@ function rowsOf(plan: Plan, periodId: number, loaded: Loaded, result: EngineResu
   const { lines } = result;
   const ids = loaded.input.ids;
   const rows: LineRow[] = new Array(lines.count);
-  for (let k = 0; k < lines.count; k++) {
+  // In key order (earner, then bonus, source and level as the engine made them): written
+  // that way, every index of commission_line grows at its end instead of everywhere.
+  const byMember = new Int32Array(ids.length + 1);
+  for (let k = 0; k < lines.count; k++) byMember[lines.member.data[k]! + 1]!++;
+  for (let i = 0; i < ids.length; i++) byMember[i + 1]! += byMember[i]!;
+  const order = new Int32Array(lines.count);
+  for (let k = 0; k < lines.count; k++) order[byMember[lines.member.data[k]!]!++] = k;
+  for (let j = 0; j < lines.count; j++) {
+    const k = order[j]!;
     const b = lines.bonus.data[k]!;
     const s = lines.source.data[k]!;
-    rows[k] = {
+    rows[j] = {
       periodId, memberId: ids[lines.member.data[k]!]!, bonusIndex: b, sourceMemberId: s < 0 ? 0 : ids[s]!, level: lines.level.data[k]!,
       bonusType: plan.bonuses[b]!.type, kind: "EARNED", basis: lines.basis.data[k]!, ratePpm: lines.rate.data[k]!,
       uncapped: lines.uncapped.data[k]!, amount: lines.amount.data[k]!, rankIndex: lines.rank.data[k]!,
@@ -145,6 +166,28 @@ function differences(periodId: number, computed: LineRow[], paid: PaidRow[], kin
     out.push({ ...p, periodId, bonusType: bonusTypes[p.bonusIndex] ?? "UNKNOWN", kind, basis: 0, ratePpm: 0, uncapped: -p.amount, amount: -p.amount, rankIndex: -1, path: [], detail: null });
   }
   return out;
+}
+
+/** Each earner's net amount of the rows (zeros left out), by member id. */
+function netsOf(rows: readonly LineRow[]): { memberId: number; amount: number }[] {
+  const net = new Map<number, number>();
+  for (const r of rows) net.set(r.memberId, (net.get(r.memberId) ?? 0) + r.amount);
+  return [...net].filter(([, amount]) => amount !== 0).sort((a, b) => a[0] - b[0]).map(([memberId, amount]) => ({ memberId, amount }));
+}
+
+/** The binary carry and the ranks a period's first commit leaves for the next periods. */
+async function keepCarriesAndRanks(runId: number, periodId: number, ids: Int32Array, result: EngineResult): Promise<void> {
+  const carries: { memberId: number; left: number; right: number; unqualified: number }[] = [];
+  const ranks: { memberId: number; paidAs: number; achieved: number }[] = [];
+  for (let i = 0; i < ids.length; i++) {
+    const memberId = ids[i]!;
+    if (result.carryLeft[i] || result.carryRight[i] || result.unqualifiedPeriods[i]) {
+      carries.push({ memberId, left: result.carryLeft[i]!, right: result.carryRight[i]!, unqualified: result.unqualifiedPeriods[i]! });
+    }
+    if (result.achieved[i]! >= 0) ranks.push({ memberId, paidAs: result.paidAs[i]!, achieved: result.achieved[i]! });
+  }
+  for (let i = 0; i < carries.length; i += ROW_CHUNK) await repo.insertCarries(runId, carries.slice(i, i + ROW_CHUNK));
+  for (let i = 0; i < ranks.length; i += ROW_CHUNK) await repo.upsertRanks(runId, periodId, ranks.slice(i, i + ROW_CHUNK));
 }
 
 async function announce(runId: number, status: RunStatusName, progress: number, stage: string): Promise<void> {
@@ -275,6 +318,13 @@ export const compensationService = {
   async executeRun(runId: number, options: { postedAt?: Date } = {}): Promise<RunRecord | null> {
     const claimed = await repo.claim(runId, leaseMs());
     if (!claimed) return repo.run(runId);
+    const timings: { stage: string; ms: number }[] = [];
+    let mark = performance.now();
+    const lap = (stage: string) => {
+      const now = performance.now();
+      timings.push({ stage, ms: Math.round(now - mark) });
+      mark = now;
+    };
     try {
       await step(runId, 0.02, "loading");
       const run = (await repo.run(runId))!;
@@ -284,14 +334,19 @@ export const compensationService = {
       // orders (and the ranks reached on that volume, which this period's input then sees).
       const clawbacks = run.mode === "COMMIT" ? await this.clawbacks(runId, period, claimed.cutoffEntryId) : [];
       const loaded = await loadInput(period, plan, claimed.cutoffEntryId);
+      lap("loading");
       await step(runId, 0.25, "computing");
       const result = computeRun(plan, loaded.input);
+      lap("computing");
       const hash = runHash(loaded.input.ids, result.lines);
       const computed = rowsOf(plan, period.id, loaded, result);
+      lap("hashing and ordering lines");
 
       if (run.mode === "PREVIEW") {
         const summary = summarize(plan, loaded, result, computed);
         if (run.simulation) summary.comparison = await this.compare(plan, period, loaded, result, computed);
+        lap("summary");
+        summary.timings = timings;
         await repo.finish(runId, { status: "COMPLETED", totalPaid: result.total, lineCount: computed.length, hash, summary });
         await announce(runId, "COMPLETED", 1, "done");
         return repo.run(runId);
@@ -303,31 +358,51 @@ export const compensationService = {
       rows.push(...clawbacks);
       const clawback = clawbacks.reduce((s, d) => s + d.amount, 0);
 
-      // Chunks are cut at the same places every time (the rows are deterministic), so a
-      // resumed run goes on after the last chunk it recorded.
+      // Lines and credits are written side by side (on PostgreSQL, each on its own
+      // connection): the credits are the lines' nets per earner, known before a line is
+      // written. Both resume after a crash: line chunks and credit chunks are cut at the
+      // same places every time (the rows are deterministic) and each is recorded by key.
+      const nets = netsOf(rows);
+      let linesMs = 0;
+      let creditsMs = 0;
       const size = lineChunk();
-      for (let c = run.linesWritten; c * size < rows.length; c++) {
-        await repo.writeLineChunk(runId, c, rows.slice(c * size, (c + 1) * size));
-        await step(runId, 0.3 + 0.4 * Math.min(1, ((c + 1) * size) / rows.length), "writing lines");
-      }
-      if (before.length === 0) {
-        const carries: { memberId: number; left: number; right: number; unqualified: number }[] = [];
-        const ranks: { memberId: number; paidAs: number; achieved: number }[] = [];
-        for (let i = 0; i < loaded.input.ids.length; i++) {
-          const memberId = loaded.input.ids[i]!;
-          if (result.carryLeft[i] || result.carryRight[i] || result.unqualifiedPeriods[i]) {
-            carries.push({ memberId, left: result.carryLeft[i]!, right: result.carryRight[i]!, unqualified: result.unqualifiedPeriods[i]! });
-          }
-          if (result.achieved[i]! >= 0) ranks.push({ memberId, paidAs: result.paidAs[i]!, achieved: result.achieved[i]! });
+      const work = { lines: rows.length, credits: nets.length, linesDone: run.linesWritten * size, creditsDone: 0 };
+      const parallel = hasConnectionPool();
+      const stage = parallel ? "writing lines and crediting wallets" : null;
+      const report = (fallback: string) =>
+        step(runId, 0.3 + 0.68 * Math.min(1, (work.linesDone + work.creditsDone) / Math.max(1, work.lines + work.credits)), stage ?? fallback);
+      const writeLines = async () => {
+        await report("writing lines");
+        for (let c = run.linesWritten; c * size < rows.length; c++) {
+          await repo.writeLineChunk(runId, c, rows.slice(c * size, (c + 1) * size));
+          work.linesDone = Math.min(rows.length, (c + 1) * size);
+          await report("writing lines");
         }
-        for (let i = 0; i < carries.length; i += ROW_CHUNK) await repo.insertCarries(runId, carries.slice(i, i + ROW_CHUNK));
-        for (let i = 0; i < ranks.length; i += ROW_CHUNK) await repo.upsertRanks(runId, period.id, ranks.slice(i, i + ROW_CHUNK));
+        if (before.length === 0) await keepCarriesAndRanks(runId, period.id, loaded.input.ids, result);
+        linesMs = Math.round(performance.now() - mark);
+      };
+      const credit = () => this.credit(runId, plan.currency, period, nets, options.postedAt, (done) => {
+        work.creditsDone = done;
+        if (done === nets.length) creditsMs = Math.round(performance.now() - mark);
+        return report("crediting wallets");
+      });
+      let total: number;
+      if (parallel) {
+        const [written, credited] = await Promise.allSettled([writeLines(), credit()]);
+        if (written.status === "rejected") throw written.reason;
+        if (credited.status === "rejected") throw credited.reason;
+        total = credited.value;
+      } else {
+        await writeLines();
+        total = await credit();
       }
-      await step(runId, 0.72, "crediting wallets");
-      const total = await this.credit(runId, plan.currency, period, options.postedAt);
+      lap(parallel ? "writing lines and crediting wallets" : "writing lines, then crediting wallets");
+      timings.push({ stage: "  of which lines", ms: linesMs }, { stage: "  of which credits", ms: creditsMs });
       const summary = summarize(plan, loaded, result, computed);
       summary.clawback = clawback;
-      await repo.finish(runId, { status: "COMPLETED", totalPaid: total, lineCount: await repo.lineCount(runId), hash, summary });
+      lap("summary");
+      summary.timings = timings;
+      await repo.finish(runId, { status: "COMPLETED", totalPaid: total, lineCount: rows.length, hash, summary });
       previews.delete(period.id);
       await announce(runId, "COMPLETED", 1, "done");
       return repo.run(runId);
@@ -363,11 +438,11 @@ export const compensationService = {
    * A positive amount first pays off what the member owes (COMMISSION_DEBT); a negative one
    * takes what the wallet holds and books the rest as debt: wallets never go negative.
    */
-  async credit(runId: number, currency: string, period: PeriodRecord, postedAt?: Date): Promise<number> {
-    const nets = await repo.netByMember(runId);
+  async credit(runId: number, currency: string, period: PeriodRecord, nets: readonly { memberId: number; amount: number }[], postedAt: Date | undefined, progress: (done: number) => Promise<void>): Promise<number> {
     const expense = await ledgerService.accountId(null, "COMMISSIONS_EXPENSE", currency);
     const month = period.startsAt.toLocaleDateString("en-GB", { month: "short", year: "numeric", timeZone: "UTC" });
     let total = 0;
+    await progress(0);
     // One ledger transaction per chunk of earners (the company's expense against each wallet),
     // keyed by run and chunk: members are in id order, so a rerun makes the same chunks.
     for (let i = 0, chunkNo = 0; i < nets.length; i += CREDIT_CHUNK, chunkNo++) {
@@ -407,7 +482,7 @@ export const compensationService = {
           }),
         );
       }
-      await step(runId, 0.72 + 0.26 * Math.min(1, (i + CREDIT_CHUNK) / nets.length), "crediting wallets");
+      await progress(Math.min(nets.length, i + CREDIT_CHUNK));
     }
     return total;
   },

@@ -33,6 +33,8 @@ export interface RunSummary {
   topEarners: { memberId: number; name: string; amount: number }[];
   earners: number;
   clawback: number;
+  /** Where the run's time went, in ms (this execution: a resumed run counts from its restart). */
+  timings?: { stage: string; ms: number }[];
   /** Simulations: what was paid for the period, and the biggest differences. */
   comparison?: {
     paid: number;

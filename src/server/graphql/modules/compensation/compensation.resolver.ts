@@ -35,6 +35,7 @@ function toSummary(s: RunSummaryRecord | null, currency: string) {
     ...s,
     uncappedTotal: money(s.uncappedTotal),
     clawback: money(s.clawback),
+    timings: s.timings ?? [],
     byBonus: s.byBonus.map((b) => ({ ...b, amount: money(b.amount) })),
     byRank: s.byRank.map((r) => ({ ...r, total: money(r.total), average: money(r.average) })),
     topEarners: s.topEarners.map((e) => ({ ...e, memberId: String(e.memberId), amount: money(e.amount) })),

@@ -98,6 +98,13 @@ export class RunSummary {
   @Field(() => Int) earners!: number;
   @Field(() => String, { description: "Taken back from earlier periods after refunds (negative)." }) clawback!: string;
   @Field(() => SimulationComparison, { nullable: true }) comparison!: SimulationComparison | null;
+  @Field(() => [RunTiming], { description: "Where the run's time went (its last execution)." }) timings!: RunTiming[];
+}
+
+@ObjectType("RunTiming")
+export class RunTiming {
+  @Field(() => String) stage!: string;
+  @Field(() => Int, { description: "Milliseconds." }) ms!: number;
 }
 
 @ObjectType("CommissionRun")

@@ -44,6 +44,11 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
         {run.error ? <p className="mt-2 text-sm text-red-700" role="alert">{run.error}</p> : null}
         {run.status === "FAILED" ? <RetryRun runId={String(run.id)} /> : null}
         {run.hash ? <p className="mt-2 break-all font-mono text-xs text-gray-500">hash {run.hash}</p> : null}
+        {s?.timings?.length ? (
+          <p className="mt-1 text-xs text-gray-500" data-testid="run-timings">
+            took {s.timings.map((t) => `${t.stage.trim()} ${(t.ms / 1000).toFixed(2)} s`).join(" · ")}
+          </p>
+        ) : null}
       </Card>
       {run.status === "COMPLETED" && s ? (
         <>
