@@ -125,7 +125,7 @@ export default async function EarningsPage({ searchParams }: { searchParams: Pro
                       <span className={`tabular-nums ${l.amount < 0 ? "text-red-700" : "text-emerald-700"}`}>{formatMoney(fromMinor(l.amount, l.currency), l.currency)}</span>
                     </summary>
                     <dl className="mt-2 grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 rounded bg-gray-50 p-3 text-xs" data-testid="line-explanation">
-                      <dt className="text-gray-500">Bonus</dt><dd>{l.bonusType.replace(/_/g, " ").toLowerCase()}{l.level ? `, level ${l.level}` : ""}</dd>
+                      <dt className="text-gray-500">Bonus</dt><dd>{l.bonusType.replace(/_/g, " ").toLowerCase()}{l.level ? `, ${l.bonusType === "BOARD" ? "stage" : "level"} ${l.level}` : ""}</dd>
                       {l.sourceName ? <><dt className="text-gray-500">From</dt><dd>{l.sourceName} (#{l.sourceMemberId})</dd></> : null}
                       {e.rate !== "0 %" ? <><dt className="text-gray-500">{e.basisKind === "MONEY" ? "Their bonus" : "Volume"}</dt><dd className="tabular-nums">{e.basisKind === "MONEY" ? formatMoney(e.basis, l.currency) : `${e.basis} BV`} × {e.rate}</dd></> : null}
                       {e.compressionPath.length > 0 ? <><dt className="text-gray-500">Compression</dt><dd>skipped {e.compressionPath.length} inactive member{e.compressionPath.length > 1 ? "s" : ""} (#{e.compressionPath.join(", #")})</dd></> : null}
