@@ -120,10 +120,13 @@ export function pgDriver(pool: pg.Pool | pg.PoolClient): SqlDriver {
     },
     async *copyOut(sql) {
       const client = pool instanceof pg.Pool ? await pool.connect() : pool;
+      let finished = false;
       try {
         yield* client.query(copyTo(sql)) as AsyncIterable<Buffer>;
+        finished = true;
       } finally {
-        if (pool instanceof pg.Pool) (client as pg.PoolClient).release();
+        // A connection left mid-COPY (an error, a reader that stopped early) is not reused.
+        if (pool instanceof pg.Pool) (client as pg.PoolClient).release(finished ? undefined : true);
       }
     },
     async session(fn) {
