@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { FieldError } from "@/server/domain/shared/input.errors";
+import { documentDiff, jsonPath, type DocumentChange } from "@/server/domain/shared/document";
 import { unitScale } from "@/server/domain/shared/units";
 import { CompensationErrorCode } from "./compensation.errors";
 
@@ -152,13 +153,6 @@ export type Plan = z.infer<typeof planSchema>;
 export type Rank = z.infer<typeof rankSchema>;
 export type Rounding = Plan["rounding"];
 
-/** ["bonuses", 1, "rate"] → "bonuses[1].rate" (the JSON path of a plan field). */
-export function jsonPath(path: readonly PropertyKey[]): string {
-  let out = "";
-  for (const p of path) out += typeof p === "number" ? `[${p}]` : out ? `.${String(p)}` : String(p);
-  return out || "plan";
-}
-
 const problem = (field: string, message: string, code: CompensationErrorCode = CompensationErrorCode.PLAN_INVALID): FieldError<CompensationErrorCode> => ({ field, code, message });
 
 /** Rules zod cannot see: rank names exist, are unique and are referenced in order. */
@@ -224,26 +218,8 @@ export function parsePlan(doc: unknown): { plan: Plan; errors: [] } | { plan: nu
 export const ppm = (share: number): number => Math.round(share * 1e6);
 
 /** What changed between two plan documents: one entry per changed JSON path. */
-export interface PlanChange {
-  path: string;
-  before: unknown;
-  after: unknown;
-}
-
-export function planDiff(before: unknown, after: unknown, path: (string | number)[] = []): PlanChange[] {
-  if (JSON.stringify(before) === JSON.stringify(after)) return [];
-  const isObj = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
-  if (Array.isArray(before) && Array.isArray(after)) {
-    const out: PlanChange[] = [];
-    for (let i = 0; i < Math.max(before.length, after.length); i++) out.push(...planDiff(before[i], after[i], [...path, i]));
-    return out;
-  }
-  if (isObj(before) && isObj(after)) {
-    const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
-    return keys.flatMap((k) => planDiff(before[k], after[k], [...path, k]));
-  }
-  return [{ path: jsonPath(path), before: before ?? null, after: after ?? null }];
-}
+export type PlanChange = DocumentChange;
+export const planDiff = documentDiff;
 
 /** The plan of the issue that described the format: a hybrid of unilevel and binary. */
 export const EXAMPLE_PLAN = {

@@ -1,0 +1,155 @@
+import { describe, expect, it } from "vitest";
+import {
+  capped, capPeriodStart, evaluateTier, eventGrants, newBadges, nextTier, orderGrants, pointsToReverse, takeOldestFirst,
+  type EarnContext, type OrderFacts, type TierState,
+} from "./loyalty.rules";
+import { EXAMPLE_PROGRAM, parseProgram, type Program } from "./program.rules";
+
+const program = (doc: Record<string, unknown> = {}): Program => {
+  const parsed = parseProgram({ ...EXAMPLE_PROGRAM, ...doc });
+  if (!parsed.program) throw new Error(JSON.stringify(parsed.errors));
+  return parsed.program;
+};
+const ctx = (over: Partial<EarnContext> = {}): EarnContext => ({ at: new Date("2026-06-15T12:00:00Z"), country: "US", tier: null, ...over });
+const line = (sku: string, category: string, unitPrice: number, quantity = 1) => ({ sku, category, unitPrice, quantity });
+const order = (...lines: OrderFacts["lines"]): OrderFacts => ({ currency: "USD", lines });
+const spend = (code: string, pointsPerUnit: number, extra: Record<string, unknown> = {}) => ({ type: "SPEND", code, name: code, pointType: "REWARD", pointsPerUnit, ...extra });
+const points = (p: Program, o: OrderFacts, c = ctx()) => Object.fromEntries(orderGrants(p, o, c).map((g) => [g.rule, g.points]));
+
+describe("earning rules on an order", () => {
+  const cases: { name: string; earning: unknown[]; order: OrderFacts; ctx?: Partial<EarnContext>; expected: Record<string, number> }[] = [
+    { name: "points per currency unit, rounded down once per order", earning: [spend("S", 10)], order: order(line("A", "X", 1999), line("B", "X", 1), line("C", "X", 5)), expected: { S: 200 } },
+    { name: "tax is not counted: only line values", earning: [spend("S", 1)], order: order(line("A", "X", 10000)), expected: { S: 100 } },
+    { name: "a multiplier applies to the points of the lines it matches", earning: [spend("S", 10), { type: "MULTIPLIER", code: "M", name: "M", multiplier: 3, categories: ["Oils"] }], order: order(line("A", "Oils", 1000), line("B", "X", 1000)), expected: { S: 400 } },
+    { name: "two multipliers on one line multiply each other", earning: [spend("S", 1), { type: "MULTIPLIER", code: "M1", name: "M1", multiplier: 2, skus: ["A"] }, { type: "MULTIPLIER", code: "M2", name: "M2", multiplier: 1.5, categories: ["Oils"] }], order: order(line("A", "Oils", 1000)), expected: { S: 30 } },
+    { name: "a multiplier of another point type leaves these points alone", earning: [spend("S", 1), { type: "MULTIPLIER", code: "M", name: "M", multiplier: 5, pointType: "STATUS" }], order: order(line("A", "X", 1000)), expected: { S: 10 } },
+    { name: "a product bonus adds fixed points per unit, after multipliers (not multiplied)", earning: [spend("S", 1), { type: "MULTIPLIER", code: "M", name: "M", multiplier: 2 }, { type: "PRODUCT_BONUS", code: "P", name: "P", pointType: "REWARD", pointsPerUnit: 50, skus: ["A"] }], order: order(line("A", "X", 1000, 3)), expected: { S: 60, P: 150 } },
+    { name: "excluded SKUs and categories earn nothing", earning: [spend("S", 10, { exclude: { skus: ["A"], categories: ["Gift cards"] } })], order: order(line("A", "X", 1000), line("B", "Gift cards", 5000), line("C", "X", 100)), expected: { S: 10 } },
+    { name: "below the minimum order value nothing is earned", earning: [spend("S", 10, { minOrderValue: 50 })], order: order(line("A", "X", 4999)), expected: {} },
+    { name: "at the minimum order value points are earned", earning: [spend("S", 10, { minOrderValue: 50 })], order: order(line("A", "X", 5000)), expected: { S: 500 } },
+    { name: "another rate for the order's currency", earning: [spend("S", 10, { perCurrency: { JPY: 0.1 } })], order: { currency: "JPY", lines: [line("A", "X", 300000)] }, expected: { S: 300 } },
+    { name: "a campaign outside its dates does not apply", earning: [spend("S", 1, { from: "2026-07-01" })], order: order(line("A", "X", 1000)), expected: {} },
+    { name: "a campaign on its last day applies", earning: [spend("S", 1, { until: "2026-06-15" })], order: order(line("A", "X", 1000)), expected: { S: 10 } },
+    { name: "a regional rule applies in its countries only", earning: [spend("S", 1, { countries: ["DE"] })], order: order(line("A", "X", 1000)), expected: {} },
+    { name: "a tier multiplies points of types other than the tier basis", earning: [spend("S", 10), { type: "SPEND", code: "T", name: "T", pointType: "STATUS", pointsPerUnit: 1 }], order: order(line("A", "X", 1000)), ctx: { tier: "GOLD" }, expected: { S: 125, T: 10 } },
+    { name: "a rule for some tiers only", earning: [spend("S", 1, { tiers: ["GOLD"] })], order: order(line("A", "X", 1000)), ctx: { tier: "SILVER" }, expected: {} },
+  ];
+  for (const c of cases) {
+    it(c.name, () => expect(points(program({ earning: c.earning }), c.order, ctx(c.ctx))).toEqual(c.expected));
+  }
+
+  it("says how the points were reached", () => {
+    const [g] = orderGrants(program(), order(line("SUP-001", "Supplements", 2499)), ctx());
+    expect(g).toMatchObject({ rule: "SPEND_REWARD", points: 499 });
+    expect(g!.detail).toContain("Double points on supplements ×2 on SUP-001");
+  });
+
+  it("custom events earn fixed points or points per value", () => {
+    const p = program({ earning: [{ type: "EVENT", code: "E", name: "E", pointType: "REWARD", event: "run", pointsPerValue: 2 }] });
+    expect(eventGrants(p, { name: "run", value: 5.5 }, ctx())[0]!.points).toBe(11);
+    expect(eventGrants(p, { name: "walk", value: 5 }, ctx())).toEqual([]);
+  });
+});
+
+describe("caps", () => {
+  it.each([
+    [300, 1000, 800, 200],
+    [300, 1000, 1000, 0],
+    [300, 1000, 1200, 0],
+    [300, null, 5000, 300],
+  ])("grants %i under a cap of %s with %i used: %i", (pts, cap, used, expected) => {
+    expect(capped(pts, cap == null ? null : { points: cap }, used)).toBe(expected);
+  });
+
+  it("counts in calendar periods (UTC)", () => {
+    const at = new Date("2026-06-15T23:30:00Z");
+    expect(capPeriodStart(at, "DAY").toISOString()).toBe("2026-06-15T00:00:00.000Z");
+    expect(capPeriodStart(at, "MONTH").toISOString()).toBe("2026-06-01T00:00:00.000Z");
+    expect(capPeriodStart(at, "YEAR").toISOString()).toBe("2026-01-01T00:00:00.000Z");
+  });
+});
+
+describe("tiers", () => {
+  const now = new Date("2026-06-15T00:00:00Z");
+  const day = (n: number) => new Date(now.getTime() + n * 86_400_000);
+  const state = (tier: string | null, over: Partial<TierState> = {}): TierState => ({ tier, tierSince: day(-100), tierFloor: null, belowSince: null, ...over });
+  const rules = (downgrade: Record<string, unknown>) => program({ tiers: { ...EXAMPLE_PROGRAM.tiers, downgrade } });
+
+  const cases: { name: string; p: Program; s: TierState; earned: number; cause?: Parameters<typeof evaluateTier>[3]; at?: Date; tier: string | null; below?: boolean }[] = [
+    { name: "upgrades at once on reaching a threshold", p: rules({ rule: "NEVER" }), s: state(null), earned: 1000, tier: "SILVER" },
+    { name: "skips a tier when the points reach two", p: rules({ rule: "NEVER" }), s: state(null), earned: 6000, tier: "GOLD" },
+    { name: "NEVER keeps the tier below the threshold", p: rules({ rule: "NEVER" }), s: state("GOLD"), earned: 10, tier: "GOLD", below: true },
+    { name: "PERIOD_END keeps the tier during the month", p: rules({ rule: "PERIOD_END" }), s: state("GOLD"), earned: 1500, tier: "GOLD", below: true },
+    { name: "PERIOD_END goes down to what the points reach at the month's end", p: rules({ rule: "PERIOD_END" }), s: state("GOLD"), earned: 1500, cause: { type: "PERIOD_END" }, tier: "SILVER" },
+    { name: "AFTER_DAYS keeps the tier before the days are up", p: rules({ rule: "AFTER_DAYS", days: 30 }), s: state("SILVER", { belowSince: day(-29) }), earned: 0, tier: "SILVER", below: true },
+    { name: "AFTER_DAYS goes down once the days are up", p: rules({ rule: "AFTER_DAYS", days: 30 }), s: state("SILVER", { belowSince: day(-30) }), earned: 0, tier: null },
+    { name: "never below the tier an admin set", p: rules({ rule: "PERIOD_END" }), s: state("GOLD", { tierFloor: "SILVER" }), earned: 0, cause: { type: "PERIOD_END" }, tier: "SILVER" },
+    { name: "a floor above the points lifts the member", p: rules({ rule: "NEVER" }), s: state(null, { tierFloor: "GOLD" }), earned: 0, tier: "GOLD" },
+    { name: "a refund of the points that made the upgrade takes it back at once", p: rules({ rule: "NEVER" }), s: state("SILVER", { tierSince: day(-1) }), earned: 900, cause: { type: "REFUND", earnedAt: day(-2) }, tier: null },
+    { name: "a refund of points earned after the upgrade follows the downgrade rule", p: rules({ rule: "NEVER" }), s: state("SILVER", { tierSince: day(-10) }), earned: 900, cause: { type: "REFUND", earnedAt: day(-5) }, tier: "SILVER", below: true },
+    { name: "back above the threshold clears the time below", p: rules({ rule: "AFTER_DAYS", days: 30 }), s: state("SILVER", { belowSince: day(-10) }), earned: 1200, tier: "SILVER" },
+  ];
+  for (const c of cases) {
+    it(c.name, () => {
+      const after = evaluateTier(c.p, c.s, c.earned, c.cause ?? { type: "CHANGE" }, c.at ?? now);
+      expect(after.tier).toBe(c.tier);
+      expect(after.belowSince !== null).toBe(c.below ?? false);
+    });
+  }
+
+  it("says how many points the next tier needs", () => {
+    expect(nextTier(program(), null, 400)).toMatchObject({ level: { code: "SILVER" }, pointsNeeded: 600 });
+    expect(nextTier(program(), "SILVER", 4000)).toMatchObject({ level: { code: "GOLD" }, pointsNeeded: 1000 });
+    expect(nextTier(program(), "GOLD", 9000)).toBeNull();
+  });
+});
+
+describe("badges", () => {
+  it("awards what the facts reach, once", () => {
+    const facts = { orders: 10, recruits: 3, tier: "GOLD", earnedByType: {} };
+    expect(newBadges(program(), facts, new Set(["FIRST_ORDER"])).map((b) => b.code)).toEqual(["LOYAL_10", "SILVER", "GOLD"]);
+    expect(newBadges(program(), { ...facts, orders: 0, tier: null }, new Set())).toEqual([]);
+  });
+});
+
+describe("spending and expiry take the oldest points first", () => {
+  const lots = [{ id: "1", remaining: 100 }, { id: "2", remaining: 0 }, { id: "3", remaining: 50 }, { id: "4", remaining: 200 }];
+  it.each([
+    [120, [["1", 100], ["3", 20]], 0],
+    [100, [["1", 100]], 0],
+    [400, [["1", 100], ["3", 50], ["4", 200]], 50],
+  ])("takes %i", (amount, taken, short) => {
+    const r = takeOldestFirst(lots, amount);
+    expect(r.taken.map((t) => [t.id, t.points])).toEqual(taken);
+    expect(r.short).toBe(short);
+  });
+});
+
+describe("refunds take back what the order earned", () => {
+  it.each([
+    [999, 0, 10000, 10000, 999],
+    [999, 0, 5000, 10000, 499],
+    [999, 499, 10000, 10000, 500],
+    [999, 499, 7500, 10000, 250],
+    [999, 0, 0, 10000, 0],
+  ])("lot %i, %i taken before, %i of %i refunded: %i", (amount, before, refunded, total, expected) => {
+    expect(pointsToReverse(amount, before, refunded, total)).toBe(expected);
+  });
+});
+
+describe("programme validation", () => {
+  it("refuses unknown point types and tiers, repeated codes and falling thresholds, with paths", () => {
+    const r = parseProgram({
+      ...EXAMPLE_PROGRAM,
+      earning: [spend("A", 1, { pointType: "MILES" }), spend("A", 1, { tiers: ["PLATINUM"] })],
+      tiers: { basis: "STATUS", levels: [{ code: "B", name: "B", threshold: 10 }, { code: "C", name: "C", threshold: 5 }] },
+      badges: [],
+    });
+    expect(r.errors.map((e) => e.field).sort()).toEqual(["earning[0].pointType", "earning[1].code", "earning[1].tiers[0]", "tiers.levels[1].threshold"].sort());
+  });
+
+  it("names the field of a shape error", () => {
+    const r = parseProgram({ ...EXAMPLE_PROGRAM, pendingDays: -1 });
+    expect(r.errors[0]).toMatchObject({ field: "pendingDays", code: "PROGRAM_INVALID" });
+  });
+});

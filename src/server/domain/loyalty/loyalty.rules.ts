@@ -1,0 +1,275 @@
+import type { Badge, EarningRule, Program, TierLevel } from "./program.rules";
+
+// Pure decisions of the loyalty programme: what an order or event earns, caps, tiers,
+// badges, which points a spend or an expiry uses. Table-tested in loyalty.rules.test.ts.
+
+const DAY_MS = 86_400_000;
+
+/** What applying rules needs to know about the member at that moment. */
+export interface EarnContext {
+  at: Date;
+  country: string;
+  tier: string | null;
+}
+
+/** An order line as loyalty sees it: price in minor units (hundredths) per unit, net of refunds. */
+export interface OrderLineFacts {
+  sku: string;
+  category: string;
+  quantity: number;
+  unitPrice: number;
+}
+
+export interface OrderFacts {
+  currency: string;
+  lines: OrderLineFacts[];
+}
+
+/** Points a rule grants for one order or event, before caps; `detail` says how, for the member. */
+export interface Grant {
+  rule: string;
+  ruleName: string;
+  pointType: string;
+  points: number;
+  detail: string;
+}
+
+const utcDay = (at: Date) => at.toISOString().slice(0, 10);
+/** Whole points from a computed value, without losing a point to a float just under it (199.99999…). */
+const whole = (x: number) => Math.floor(x + 1e-9);
+const fmt = (minor: number) => (minor / 100).toFixed(2);
+
+/** Whether a rule's conditions hold: the day within from..until (UTC, inclusive), the member's country and tier. */
+export function ruleApplies(rule: EarningRule, ctx: EarnContext): boolean {
+  const day = utcDay(ctx.at);
+  if (rule.from && day < rule.from) return false;
+  if (rule.until && day > rule.until) return false;
+  if (rule.countries && !rule.countries.includes(ctx.country)) return false;
+  if (rule.tiers && !(ctx.tier && rule.tiers.includes(ctx.tier))) return false;
+  return true;
+}
+
+const lineMatches = (r: { skus: string[]; categories: string[] }, l: OrderLineFacts) =>
+  (r.skus.length === 0 && r.categories.length === 0) || r.skus.includes(l.sku) || r.categories.includes(l.category);
+
+/** The tier level of a code (null for none or an unknown code). */
+export function tierLevel(program: Program, tier: string | null): TierLevel | null {
+  return tier ? program.tiers?.levels.find((l) => l.code === tier) ?? null : null;
+}
+
+/** Applies the tier's earning multiplier to points of a type other than the tier basis. */
+function withTier(program: Program, ctx: EarnContext, g: Grant): Grant {
+  const level = tierLevel(program, ctx.tier);
+  if (!level || level.multiplier === 1 || g.pointType === program.tiers?.basis) return g;
+  const points = whole(g.points * level.multiplier);
+  return { ...g, points, detail: `${g.detail}; ${level.name} ×${level.multiplier} = ${points}` };
+}
+
+/**
+ * What an order earns, one grant per rule, before caps. The order of the rules:
+ * 1. SPEND: points per currency unit on each line not excluded (tax never counts), when
+ *    the order's lines reach minOrderValue.
+ * 2. MULTIPLIER: multiplies the spending points of the lines it matches (several that
+ *    match one line multiply each other); it never adds points to lines that earned none.
+ * 3. PRODUCT_BONUS: fixed points per unit bought of matching lines.
+ * 4. The member's tier multiplier, on every point type but the tier basis.
+ * Each grant is rounded down to whole points once, at the end.
+ */
+export function orderGrants(program: Program, order: OrderFacts, ctx: EarnContext): Grant[] {
+  const rules = program.earning.filter((r) => ruleApplies(r, ctx));
+  const value = order.lines.reduce((s, l) => s + l.unitPrice * l.quantity, 0);
+  const grants: Grant[] = [];
+  const multipliers = rules.filter((r): r is Extract<EarningRule, { type: "MULTIPLIER" }> => r.type === "MULTIPLIER");
+  for (const r of rules) {
+    if (r.type === "SPEND") {
+      if (value < Math.round(r.minOrderValue * 100)) continue;
+      const rate = r.perCurrency?.[order.currency] ?? r.pointsPerUnit;
+      let total = 0;
+      let base = 0;
+      const notes: string[] = [];
+      for (const l of order.lines) {
+        if (r.exclude.skus.includes(l.sku) || r.exclude.categories.includes(l.category)) continue;
+        const lineValue = l.unitPrice * l.quantity;
+        base += lineValue;
+        let pts = (lineValue / 100) * rate;
+        for (const m of multipliers) {
+          if ((m.pointType === undefined || m.pointType === r.pointType) && lineMatches(m, l)) {
+            notes.push(`${m.name} ×${m.multiplier} on ${l.sku}`);
+            pts *= m.multiplier;
+          }
+        }
+        total += pts;
+      }
+      const points = whole(total);
+      if (points > 0) {
+        const extra = notes.length ? `; ${[...new Set(notes)].join(", ")}` : "";
+        grants.push({ rule: r.code, ruleName: r.name, pointType: r.pointType, points, detail: `${rate} per ${order.currency} 1 on ${order.currency} ${fmt(base)}${extra}` });
+      }
+    } else if (r.type === "PRODUCT_BONUS") {
+      if (value < Math.round(r.minOrderValue * 100)) continue;
+      const units = order.lines.filter((l) => lineMatches(r, l)).reduce((s, l) => s + l.quantity, 0);
+      if (units > 0) grants.push({ rule: r.code, ruleName: r.name, pointType: r.pointType, points: units * r.pointsPerUnit, detail: `${r.pointsPerUnit} per unit × ${units}` });
+    }
+  }
+  return grants.map((g) => withTier(program, ctx, g));
+}
+
+/** What a custom event earns (EVENT rules for its name). */
+export function eventGrants(program: Program, event: { name: string; value: number | null }, ctx: EarnContext): Grant[] {
+  const grants: Grant[] = [];
+  for (const r of program.earning) {
+    if (r.type !== "EVENT" || r.event !== event.name || !ruleApplies(r, ctx)) continue;
+    const points = r.points ?? whole((event.value ?? 0) * r.pointsPerValue!);
+    if (points > 0) grants.push({ rule: r.code, ruleName: r.name, pointType: r.pointType, points, detail: r.points ? `${event.name}` : `${r.pointsPerValue} per unit × ${event.value}` });
+  }
+  return grants.map((g) => withTier(program, ctx, g));
+}
+
+/** Fixed grants of REFERRAL or SIGNUP rules. */
+export function fixedGrants(program: Program, type: "REFERRAL" | "SIGNUP", ctx: EarnContext, detail: string): Grant[] {
+  return program.earning
+    .filter((r): r is Extract<EarningRule, { type: "REFERRAL" | "SIGNUP" }> => r.type === type && ruleApplies(r, ctx))
+    .map((r) => withTier(program, ctx, { rule: r.code, ruleName: r.name, pointType: r.pointType, points: r.points, detail }));
+}
+
+/** The start of the calendar period (UTC) a cap counts in. */
+export function capPeriodStart(at: Date, per: "DAY" | "MONTH" | "YEAR"): Date {
+  const y = at.getUTCFullYear();
+  if (per === "YEAR") return new Date(Date.UTC(y, 0, 1));
+  if (per === "MONTH") return new Date(Date.UTC(y, at.getUTCMonth(), 1));
+  return new Date(Date.UTC(y, at.getUTCMonth(), at.getUTCDate()));
+}
+
+/** The cap of a rule, if it has one. */
+export function capOf(program: Program, rule: string): { points: number; per: "DAY" | "MONTH" | "YEAR" } | null {
+  const r = program.earning.find((x) => x.code === rule);
+  return r && "cap" in r && r.cap ? r.cap : null;
+}
+
+/** What may still be granted under a cap, given what the rule granted the member in the period already. */
+export function capped(points: number, cap: { points: number } | null, used: number): number {
+  return cap ? Math.max(0, Math.min(points, cap.points - used)) : points;
+}
+
+/** The highest tier whose threshold `earned` reaches (null: none). */
+export function tierForPoints(program: Program, earned: number): TierLevel | null {
+  let found: TierLevel | null = null;
+  for (const l of program.tiers?.levels ?? []) if (earned >= l.threshold) found = l;
+  return found;
+}
+
+/** The next tier up and the basis points still missing (null at the top). */
+export function nextTier(program: Program, tier: string | null, earned: number): { level: TierLevel; pointsNeeded: number } | null {
+  const levels = program.tiers?.levels ?? [];
+  const at = tier ? levels.findIndex((l) => l.code === tier) : -1;
+  const level = levels[at + 1];
+  return level ? { level, pointsNeeded: Math.max(0, level.threshold - earned) } : null;
+}
+
+const rankOf = (program: Program, tier: string | null) => (tier ? (program.tiers?.levels.findIndex((l) => l.code === tier) ?? -1) : -1);
+const higher = (program: Program, a: string | null, b: string | null) => (rankOf(program, a) >= rankOf(program, b) ? a : b);
+
+export interface TierState {
+  tier: string | null;
+  tierSince: Date | null;
+  tierFloor: string | null;
+  belowSince: Date | null;
+}
+
+/** Why the tier is evaluated: points changed; a refund took back points earned at `earnedAt`; a month ended; the daily check. */
+export type TierCause = { type: "CHANGE" } | { type: "REFUND"; earnedAt: Date } | { type: "PERIOD_END" } | { type: "DAILY" };
+
+/**
+ * A member's tier after a change of their earned basis points:
+ * 1. The tier their points reach, never below the floor an admin set.
+ * 2. At or above their tier: that tier at once (upgrades never wait); no longer below.
+ * 3. Below, and a refund took back the points of an upgrade (the tier changed after the
+ *    refunded points were earned): down at once, the upgrade was never earned.
+ * 4. Below otherwise, by the programme's rule: NEVER keeps the tier; AFTER_DAYS goes down
+ *    once the member has been below for that many days; PERIOD_END at the end of a month.
+ */
+export function evaluateTier(program: Program, state: TierState, earned: number, cause: TierCause, now: Date): TierState {
+  const reached = higher(program, tierForPoints(program, earned)?.code ?? null, state.tierFloor);
+  const down = (): TierState => ({ ...state, tier: reached, tierSince: reached === state.tier ? state.tierSince : now, belowSince: null });
+  if (rankOf(program, reached) >= rankOf(program, state.tier)) {
+    return reached === state.tier ? { ...state, belowSince: null } : { ...state, tier: reached, tierSince: now, belowSince: null };
+  }
+  if (cause.type === "REFUND" && state.tierSince && state.tierSince >= cause.earnedAt) return down();
+  const belowSince = state.belowSince ?? now;
+  const rule = program.tiers?.downgrade ?? { rule: "NEVER" as const };
+  if (rule.rule === "AFTER_DAYS" && now.getTime() - belowSince.getTime() >= rule.days! * DAY_MS) return down();
+  if (rule.rule === "PERIOD_END" && cause.type === "PERIOD_END") return down();
+  return { ...state, belowSince };
+}
+
+/** What badges are about: a member's counts as they are now. */
+export interface BadgeFacts {
+  orders: number;
+  recruits: number;
+  tier: string | null;
+  earnedByType: Record<string, number>;
+}
+
+/** Badges the facts reach that the member does not have yet. */
+export function newBadges(program: Program, facts: BadgeFacts, have: ReadonlySet<string>): Badge[] {
+  return program.badges.filter((b) => {
+    if (have.has(b.code)) return false;
+    const w = b.when;
+    switch (w.type) {
+      case "ORDERS": return facts.orders >= w.count;
+      case "RECRUITS": return facts.recruits >= w.count;
+      case "TIER": return rankOf(program, facts.tier) >= rankOf(program, w.tier);
+      case "POINTS_EARNED": return (facts.earnedByType[w.pointType] ?? 0) >= w.points;
+    }
+  });
+}
+
+/** A lot with points left, oldest first in the list. */
+export interface OpenLot {
+  id: string;
+  remaining: number;
+}
+
+/**
+ * Takes `amount` points from lots in the order given (oldest first), each lot at most
+ * its remaining points; `short` is what the lots could not cover.
+ */
+export function takeOldestFirst(lots: readonly OpenLot[], amount: number): { taken: { id: string; points: number }[]; short: number } {
+  const taken: { id: string; points: number }[] = [];
+  let left = amount;
+  for (const lot of lots) {
+    if (left <= 0) break;
+    const points = Math.min(lot.remaining, left);
+    if (points > 0) {
+      taken.push({ id: lot.id, points });
+      left -= points;
+    }
+  }
+  return { taken, short: left };
+}
+
+/**
+ * How many of a lot's points a refund takes back: the share of the order refunded so far,
+ * less what earlier refunds took (a full refund takes exactly what the order earned).
+ */
+export function pointsToReverse(lotAmount: number, reversedBefore: number, refundedTotal: number, orderTotal: number): number {
+  if (orderTotal <= 0 || refundedTotal >= orderTotal) return lotAmount - reversedBefore;
+  return Math.max(0, Math.floor((lotAmount * refundedTotal) / orderTotal) - reversedBefore);
+}
+
+/** When points that became active at `activeAt` expire (null: never). */
+export function expiryOf(program: Program, pointType: string, activeAt: Date): Date | null {
+  const days = program.pointTypes.find((t) => t.code === pointType)?.expiresAfterDays ?? null;
+  return days == null ? null : new Date(activeAt.getTime() + days * DAY_MS);
+}
+
+/** When an order's points become active: after the return window. */
+export function releaseOf(program: Program, earnedAt: Date): Date {
+  return new Date(earnedAt.getTime() + program.pendingDays * DAY_MS);
+}
+
+/** The start of the window tier points count in (null: since enrolment). */
+export function tierWindowStart(program: Program, now: Date): Date | null {
+  const days = program.tiers?.windowDays ?? null;
+  return days == null ? null : new Date(now.getTime() - days * DAY_MS);
+}

@@ -1,0 +1,209 @@
+import { z } from "zod";
+import { documentDiff, jsonPath } from "@/server/domain/shared/document";
+import type { FieldError } from "@/server/domain/shared/input.errors";
+import { LoyaltyErrorCode } from "./loyalty.errors";
+
+// A loyalty programme is data: this JSON document, validated here, kept as versions (the
+// newest applies from the moment it is saved). Field names and meanings are a public
+// contract; the format may grow, never rename. Points are whole numbers; money values
+// (minOrderValue) are in the order's currency; dates are UTC calendar days, inclusive.
+
+const code = z.string().regex(/^[A-Z][A-Z0-9_]{0,31}$/, "Capitals, digits and _, at most 32 characters, starting with a letter.");
+const name = z.string().trim().min(1, "A name is needed.").max(60, "At most 60 characters.");
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "A date as YYYY-MM-DD.");
+const points = z.number().int("Whole points.").positive("More than 0.").max(100_000_000);
+const eventName = z.string().regex(/^[a-z][a-z0-9_.-]{0,63}$/, "Lower case letters, digits, _ . -, starting with a letter.");
+
+/** When a rule applies: a time window (campaigns), countries (regional programmes), tiers. */
+const conditions = {
+  from: isoDate.optional(),
+  until: isoDate.optional(),
+  countries: z.array(z.string().regex(/^[A-Z]{2}$/, "A two-letter country code.")).optional(),
+  tiers: z.array(code).optional(),
+};
+/** At most `points` from this rule per member in each calendar `per` (UTC). */
+const cap = z.strictObject({ points, per: z.enum(["DAY", "MONTH", "YEAR"]) }).optional();
+/** Which order lines a rule is about (none listed: every line). */
+const lines = { skus: z.array(z.string().min(1)).default([]), categories: z.array(z.string().min(1)).default([]) };
+
+const spend = z.strictObject({
+  type: z.literal("SPEND"), code, name, pointType: code,
+  /** Points per unit of the order's currency spent on lines (tax is never counted). */
+  pointsPerUnit: z.number().positive("More than 0.").max(1_000_000),
+  /** Other rates for some currencies ({"JPY": 0.1}). */
+  perCurrency: z.record(z.string().regex(/^[A-Z]{3}$/), z.number().positive().max(1_000_000)).optional(),
+  minOrderValue: z.number().min(0).default(0),
+  exclude: z.strictObject(lines).default({ skus: [], categories: [] }),
+  cap, ...conditions,
+});
+const multiplier = z.strictObject({
+  type: z.literal("MULTIPLIER"), code, name,
+  /** Multiplies the spending points of the lines it matches (of this point type, or every type). */
+  multiplier: z.number().positive("More than 0.").max(100),
+  pointType: code.optional(),
+  ...lines, ...conditions,
+});
+const productBonus = z.strictObject({
+  type: z.literal("PRODUCT_BONUS"), code, name, pointType: code,
+  /** Points per unit bought of a matching line. */
+  pointsPerUnit: points,
+  minOrderValue: z.number().min(0).default(0),
+  ...lines, cap, ...conditions,
+});
+const referral = z.strictObject({
+  type: z.literal("REFERRAL"), code, name, pointType: code,
+  /** To the sponsor, when a member they referred pays their first order. */
+  points, cap, ...conditions,
+});
+const signUp = z.strictObject({ type: z.literal("SIGNUP"), code, name, pointType: code, points, ...conditions });
+const event = z
+  .strictObject({
+    type: z.literal("EVENT"), code, name, pointType: code,
+    /** The custom event's name, as sent by recordLoyaltyEvent (birthday, webinar_attended, …). */
+    event: eventName,
+    points: points.optional(),
+    /** Points per unit of the event's value (a survey score, a distance). */
+    pointsPerValue: z.number().positive().max(1_000_000).optional(),
+    cap, ...conditions,
+  })
+  .refine((e) => (e.points === undefined) !== (e.pointsPerValue === undefined), { message: "Either points or pointsPerValue.", path: ["points"] });
+
+export const earningRuleSchema = z.union([spend, multiplier, productBonus, referral, signUp, event]);
+export type EarningRule = z.infer<typeof earningRuleSchema>;
+
+const tierLevel = z.strictObject({
+  code, name,
+  /** Basis points earned (see tiers.windowDays) to reach this tier. */
+  threshold: z.number().int().min(0),
+  /** Multiplies every grant of a point type other than the tier basis. */
+  multiplier: z.number().min(1).max(10).default(1),
+  benefits: z.array(z.string().max(120)).default([]),
+});
+const tiers = z.strictObject({
+  /** The point type whose *earned* points (never the spendable balance) decide the tier. */
+  basis: code,
+  /** Earned in the last N days; null: since enrolment. */
+  windowDays: z.number().int().min(1).max(3660).nullable().default(365),
+  /** When a member below their tier's threshold goes down: never, at the end of the month, or after N days below. */
+  downgrade: z.strictObject({ rule: z.enum(["NEVER", "PERIOD_END", "AFTER_DAYS"]), days: z.number().int().min(1).max(3660).optional() }).default({ rule: "PERIOD_END" }),
+  levels: z.array(tierLevel).max(20).default([]),
+});
+
+const badge = z.strictObject({
+  code, name, description: z.string().max(200).default(""),
+  when: z.discriminatedUnion("type", [
+    z.strictObject({ type: z.literal("ORDERS"), count: z.number().int().min(1) }),
+    z.strictObject({ type: z.literal("RECRUITS"), count: z.number().int().min(1) }),
+    z.strictObject({ type: z.literal("TIER"), tier: code }),
+    z.strictObject({ type: z.literal("POINTS_EARNED"), pointType: code, points }),
+  ]),
+});
+
+const pointType = z.strictObject({
+  code, name,
+  /** Days after they become active that points expire (oldest first); null: never. */
+  expiresAfterDays: z.number().int().min(1).max(3660).nullable().default(null),
+  /** Whether members spend them on rewards (status points usually are not). */
+  redeemable: z.boolean().default(true),
+});
+
+export const programSchema = z.strictObject({
+  pointTypes: z.array(pointType).min(1, "At least one point type.").max(10),
+  /** Points from an order stay pending this many days (the return window), then become active. */
+  pendingDays: z.number().int().min(0).max(365).default(14),
+  /** Members are told this many days before points expire. */
+  expiryWarningDays: z.number().int().min(0).max(365).default(30),
+  earning: z.array(earningRuleSchema).max(200).default([]),
+  tiers: tiers.optional(),
+  badges: z.array(badge).max(200).default([]),
+});
+export type Program = z.infer<typeof programSchema>;
+export type TierLevel = z.infer<typeof tierLevel>;
+export type Badge = z.infer<typeof badge>;
+
+const problem = (field: string, message: string, c: LoyaltyErrorCode = LoyaltyErrorCode.PROGRAM_INVALID): FieldError<LoyaltyErrorCode> => ({ field, code: c, message });
+
+/** Rules zod cannot see: codes unique, references known, thresholds rising. */
+function crossChecks(p: Program): FieldError<LoyaltyErrorCode>[] {
+  const errors: FieldError<LoyaltyErrorCode>[] = [];
+  const unique = (list: { code: string }[], at: string) => {
+    const seen = new Set<string>();
+    list.forEach((x, i) => {
+      if (seen.has(x.code)) errors.push(problem(`${at}[${i}].code`, `"${x.code}" is used twice.`));
+      seen.add(x.code);
+    });
+    return seen;
+  };
+  const types = unique(p.pointTypes, "pointTypes");
+  unique(p.earning, "earning");
+  unique(p.badges, "badges");
+  const tierCodes = unique(p.tiers?.levels ?? [], "tiers.levels");
+  const knownType = (field: string, c: string | undefined) => {
+    if (c !== undefined && !types.has(c)) errors.push(problem(field, `No point type is called "${c}".`, LoyaltyErrorCode.UNKNOWN_CODE));
+  };
+  const knownTier = (field: string, c: string) => {
+    if (!tierCodes.has(c)) errors.push(problem(field, `No tier is called "${c}".`, LoyaltyErrorCode.UNKNOWN_CODE));
+  };
+  p.earning.forEach((r, i) => {
+    knownType(`earning[${i}].pointType`, r.pointType);
+    r.tiers?.forEach((t, j) => knownTier(`earning[${i}].tiers[${j}]`, t));
+    if (r.from && r.until && r.until < r.from) errors.push(problem(`earning[${i}].until`, "Ends before it starts."));
+  });
+  if (p.tiers) {
+    knownType("tiers.basis", p.tiers.basis);
+    p.tiers.levels.forEach((l, i) => {
+      if (i > 0 && l.threshold <= p.tiers!.levels[i - 1]!.threshold) errors.push(problem(`tiers.levels[${i}].threshold`, "Thresholds rise from tier to tier."));
+    });
+    if (p.tiers.downgrade.rule === "AFTER_DAYS" && p.tiers.downgrade.days === undefined) errors.push(problem("tiers.downgrade.days", "Say after how many days below the threshold."));
+  }
+  p.badges.forEach((b, i) => {
+    if (b.when.type === "TIER") knownTier(`badges[${i}].when.tier`, b.when.tier);
+    if (b.when.type === "POINTS_EARNED") knownType(`badges[${i}].when.pointType`, b.when.pointType);
+  });
+  return errors;
+}
+
+/** The programme, or one error per problem with its JSON path as the field. */
+export function parseProgram(doc: unknown): { program: Program; errors: [] } | { program: null; errors: FieldError<LoyaltyErrorCode>[] } {
+  const parsed = programSchema.safeParse(doc);
+  if (!parsed.success) return { program: null, errors: parsed.error.issues.map((i) => problem(jsonPath(i.path, "program"), i.message)) };
+  const errors = crossChecks(parsed.data);
+  return errors.length ? { program: null, errors } : { program: parsed.data, errors: [] };
+}
+
+export const programDiff = documentDiff;
+
+/** The programme a new company starts with (and the demo runs). */
+export const EXAMPLE_PROGRAM = {
+  pointTypes: [
+    { code: "REWARD", name: "Reward points", expiresAfterDays: 365, redeemable: true },
+    { code: "STATUS", name: "Status points", expiresAfterDays: null, redeemable: false },
+  ],
+  pendingDays: 14,
+  expiryWarningDays: 30,
+  earning: [
+    { type: "SPEND", code: "SPEND_REWARD", name: "10 points per unit spent", pointType: "REWARD", pointsPerUnit: 10, perCurrency: { JPY: 0.1 } },
+    { type: "SPEND", code: "SPEND_STATUS", name: "Status: 1 point per unit spent", pointType: "STATUS", pointsPerUnit: 1, perCurrency: { JPY: 0.01 } },
+    { type: "MULTIPLIER", code: "SUPPLEMENTS_X2", name: "Double points on supplements", pointType: "REWARD", multiplier: 2, categories: ["Supplements"] },
+    { type: "REFERRAL", code: "REFERRAL", name: "Referral bonus", pointType: "REWARD", points: 100, cap: { points: 1000, per: "MONTH" } },
+    { type: "SIGNUP", code: "WELCOME", name: "Welcome bonus", pointType: "REWARD", points: 50 },
+    { type: "EVENT", code: "BIRTHDAY", name: "Birthday gift", pointType: "REWARD", event: "birthday", points: 200, cap: { points: 200, per: "YEAR" } },
+    { type: "EVENT", code: "TRAINING", name: "Training completed", pointType: "REWARD", event: "training_completed", points: 25, cap: { points: 100, per: "MONTH" } },
+  ],
+  tiers: {
+    basis: "STATUS",
+    windowDays: 365,
+    downgrade: { rule: "PERIOD_END" },
+    levels: [
+      { code: "SILVER", name: "Silver", threshold: 1000, multiplier: 1.1, benefits: ["10 % more reward points", "Silver rewards"] },
+      { code: "GOLD", name: "Gold", threshold: 5000, multiplier: 1.25, benefits: ["25 % more reward points", "Gold rewards", "Free shipping"] },
+    ],
+  },
+  badges: [
+    { code: "FIRST_ORDER", name: "First order", description: "Placed and paid a first order.", when: { type: "ORDERS", count: 1 } },
+    { code: "LOYAL_10", name: "Ten orders", description: "Ten paid orders.", when: { type: "ORDERS", count: 10 } },
+    { code: "RECRUITER_10", name: "Team builder", description: "Sponsored ten members.", when: { type: "RECRUITS", count: 10 } },
+    { code: "SILVER", name: "Silver member", description: "Reached Silver.", when: { type: "TIER", tier: "SILVER" } },
+    { code: "GOLD", name: "Gold member", description: "Reached Gold.", when: { type: "TIER", tier: "GOLD" } },
+  ],
+} satisfies z.input<typeof programSchema>;
