@@ -4,6 +4,7 @@ export enum Topic {
   OrderPlaced = "ORDER_PLACED",
   LedgerChanged = "LEDGER_CHANGED",
   CommissionRunProgress = "COMMISSION_RUN_PROGRESS",
+  PointsChanged = "POINTS_CHANGED",
 }
 
 // Payloads are plain, serialisable data (events may cross Redis) and declared here, not
@@ -96,6 +97,7 @@ export interface TopicPayloads {
   [Topic.OrderPlaced]: OrderPlacedEvent;
   [Topic.LedgerChanged]: LedgerChangedEvent;
   [Topic.CommissionRunProgress]: CommissionRunProgressEvent;
+  [Topic.PointsChanged]: PointsChangedEvent;
 }
 
 /** A commission run moved on (status, progress 0..1, stage). */
@@ -104,4 +106,22 @@ export interface CommissionRunProgressEvent {
   status: "QUEUED" | "RUNNING" | "COMPLETED" | "FAILED";
   progress: number;
   stage: string;
+}
+
+/** A member's points as a batch of loyalty changes left them (built once per member, not per subscriber). */
+export interface LoyaltySnapshot {
+  memberId: number;
+  balances: { pointType: string; balance: number; pending: number }[];
+  tier: { code: string; name: string } | null;
+  nextTier: { code: string; name: string; pointsNeeded: number } | null;
+  tierPoints: number;
+  progress: number;
+  /** Badges this change earned. */
+  newBadges: { code: string; name: string; earnedAt: string }[];
+  revision: number;
+}
+
+/** Points, tiers or badges moved for these members (one event per applied batch). */
+export interface PointsChangedEvent {
+  members: LoyaltySnapshot[];
 }

@@ -6,6 +6,7 @@ import { authChecker } from "./auth-checker";
 import { CompensationResolver } from "./modules/compensation/compensation.resolver";
 import { CatalogResolver } from "./modules/catalog/catalog.resolver";
 import { CustomerResolver } from "./modules/customer/customer.resolver";
+import { LoyaltyResolver } from "./modules/loyalty/loyalty.resolver";
 import { GenealogyResolver } from "./modules/genealogy/genealogy.resolver";
 import { MemberResolver } from "./modules/member/member.resolver";
 import { OrderResolver } from "./modules/order/order.resolver";
@@ -17,7 +18,7 @@ let schema: Promise<GraphQLSchema> | undefined;
 /** Built once per module graph (never shared across graphs: each has its own graphql). */
 export function getSchema(): Promise<GraphQLSchema> {
   schema ??= buildSchema({
-    resolvers: [MemberResolver, GenealogyResolver, CatalogResolver, CustomerResolver, OrderResolver, VolumeResolver, WalletResolver, CompensationResolver],
+    resolvers: [MemberResolver, GenealogyResolver, CatalogResolver, CustomerResolver, OrderResolver, VolumeResolver, WalletResolver, CompensationResolver, LoyaltyResolver],
     authChecker,
     pubSub: eventBus(),
     // Inputs are validated by each domain's rules (one way, the same for forms and API).

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { hashPassword } from "@/server/auth/password";
 import { isUniqueViolation, transaction } from "@/server/db/unit-of-work";
+import { loyaltyService } from "@/server/domain/loyalty/loyalty.service";
 import type { MemberRecord } from "@/server/domain/member/member.types";
 import {
   forbidden, isAccessError, isAdmin, mayViewTeamOf, memberVisibility, notFound, type Visibility,
@@ -111,12 +112,14 @@ export const genealogyService = {
     return transaction(
       async () => {
         await genealogyRepository.lockPlacements();
-        return genealogyRepository.insertPlaced(
+        const member = await genealogyRepository.insertPlaced(
           row,
           sponsor.id,
           (view) => planPlacement(config, { id: sponsor.id, preferredLeg: sponsor.preferredLeg }, view),
           placementWidth(config),
         );
+        await loyaltyService.signedUp(member.id, member.joinedAt);
+        return member;
       },
       { timeout: 20_000, maxWait: 60_000 },
     );

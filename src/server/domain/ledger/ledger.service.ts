@@ -8,8 +8,8 @@ import { ledgerRepository, type AccountSpec } from "./ledger.repository";
 import { canonicalRequest, checkTransaction } from "./ledger.rules";
 import { isResolution, type AccountKind, type AccountRecord, type PostResult, type TransactionInput } from "./ledger.types";
 
-/** Accounts that may never go negative: members' wallets (the company's own accounts may). */
-const NO_NEGATIVE: ReadonlySet<AccountKind> = new Set(["WALLET"]);
+/** Accounts that may never go negative: members' wallets and points (the company's own accounts may). */
+const NO_NEGATIVE: ReadonlySet<AccountKind> = new Set(["WALLET", "POINTS", "POINTS_PENDING"]);
 
 // Account ids and units never change once created: keep them per process.
 const accountIds = new Map<string, number>();

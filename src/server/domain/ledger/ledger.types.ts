@@ -6,7 +6,16 @@ export type AccountKind =
   | "FEES_INCOME"
   | "ADJUSTMENTS"
   | "POINTS_LIABILITY"
+  /** Where points come from when granted (and go back to when a refund takes them). */
   | "POINTS_EXPENSE"
+  /** A member's active points of one type (unit = the point type). */
+  | "POINTS"
+  /** A member's points locked until an order's return window passes. */
+  | "POINTS_PENDING"
+  | "POINTS_REDEEMED"
+  | "POINTS_EXPIRED"
+  /** Cash the company pays out as loyalty cashback (a reward). */
+  | "LOYALTY_CASHBACK"
   /** What a member owes the company after a clawback their wallet could not cover (balance ≤ 0). */
   | "COMMISSION_DEBT";
 

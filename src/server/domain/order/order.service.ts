@@ -4,6 +4,7 @@ import { isUniqueViolation, transaction } from "@/server/db/unit-of-work";
 import { catalogService } from "@/server/domain/catalog/catalog.service";
 import { customerService } from "@/server/domain/customer/customer.service";
 import type { CustomerRecord } from "@/server/domain/customer/customer.types";
+import { loyaltyService } from "@/server/domain/loyalty/loyalty.service";
 import { memberService } from "@/server/domain/member/member.service";
 import { forbidden, isAdmin, isSelfOrAdmin, notFound, requireAdmin } from "@/server/domain/shared/access";
 import { cached } from "@/server/domain/shared/cached";
@@ -145,6 +146,8 @@ async function drivePayment(attempt: PaymentAttemptRecord): Promise<OrderRecord>
 
 async function applyCharge(order: OrderRecord, attempt: PaymentAttemptRecord, paidAt: Date, posting: PostingContext): Promise<void> {
   await orderRepository.update(order.id, { status: "PAID", paidAt, periodId: posting.period.id });
+  // Appended only: points are applied in batches after this commits (no shared rows locked here).
+  await loyaltyService.orderPaid(order, paidAt);
   // Last, so the upline's rows stay locked for as short a time as possible (until commit).
   await volumeService.credit(posting, {
     memberId: order.memberId, orderId: order.id, pv: hundredths(order.pv), bv: hundredths(order.bv),
@@ -162,6 +165,7 @@ async function applyRefund(order: OrderRecord, attempt: PaymentAttemptRecord, pl
     refundedTotal: hundredths(order.refundedTotal) + plan.amount,
     ...(plan.action === "CANCEL" ? { status: "CANCELLED", cancelledAt: at } : plan.complete ? { status: "REFUNDED" } : {}),
   });
+  await loyaltyService.orderRefunded(order, { sequence: attempt.sequence, refunded: hundredths(order.refundedTotal) + plan.amount, total: hundredths(order.total) }, at);
   await volumeService.reverse(posting, {
     memberId: order.memberId, orderId: order.id, pv: plan.pv, bv: plan.bv, creditedPeriodId: order.periodId!,
     reason: plan.action === "CANCEL" ? "ORDER_CANCELLED" : "ORDER_REFUNDED", idempotencyKey: `order:${order.id}:refund:${attempt.sequence}`,

@@ -1,0 +1,272 @@
+import fc from "fast-check";
+import { beforeAll, describe, expect, it } from "vitest";
+import { hundredths } from "@/lib/money";
+import { db } from "@/server/db/unit-of-work";
+import { ledgerService } from "@/server/domain/ledger/ledger.service";
+import type { MemberRecord } from "@/server/domain/member/member.types";
+import { notificationService } from "@/server/domain/notification/notification.service";
+import { orderService } from "@/server/domain/order/order.service";
+import type { Viewer } from "@/server/domain/shared/viewer";
+import { ADDRESS, codesOf, createAdmin, createProduct, createRoot, orderKeyFor, placeUnder, usePlacement, viewerOf } from "@/test/factories";
+import { loyaltyService } from "./loyalty.service";
+import { EXAMPLE_PROGRAM } from "./program.rules";
+
+let admin: Viewer;
+let seq = 0;
+const key = (p = "k") => `${p}-${Date.now().toString(36)}-${++seq}`;
+const DAY = 86_400_000;
+
+const PROGRAM = {
+  ...EXAMPLE_PROGRAM,
+  earning: EXAMPLE_PROGRAM.earning.filter((r) => r.type !== "SIGNUP"),
+  tiers: { ...EXAMPLE_PROGRAM.tiers, downgrade: { rule: "NEVER" as const } },
+};
+
+beforeAll(async () => {
+  await usePlacement({ type: "UNILEVEL" });
+  admin = viewerOf(await createAdmin());
+  await loyaltyService.saveProgram(admin, PROGRAM, "Test programme");
+});
+
+async function balances(m: MemberRecord) {
+  const a = await loyaltyService.account(viewerOf(m), m.id);
+  return Object.fromEntries(a.balances.map((b) => [b.pointType, [b.balance, b.pending]]));
+}
+
+/** Every lot accounted for, the ledger's balances equal to the lots', nothing negative. */
+async function checkInvariants() {
+  const [row] = await db().sql<{ bad: number }>`
+    SELECT count(*)::int AS bad FROM points_lot
+    WHERE amount <> remaining + redeemed + expired + reversed + CASE WHEN status = 'PENDING' THEN amount - reversed ELSE 0 END`;
+  expect(row!.bad).toBe(0);
+  const mismatched = await db().sql<{ memberId: number }>`
+    WITH lots AS (
+      SELECT member_id, point_type, sum(remaining) FILTER (WHERE status = 'ACTIVE') AS active, sum(amount - reversed) FILTER (WHERE status = 'PENDING') AS pending
+      FROM points_lot GROUP BY member_id, point_type
+    ), accounts AS (
+      SELECT owner_id AS member_id, unit AS point_type, sum(posted) FILTER (WHERE kind = 'POINTS') AS active, sum(posted) FILTER (WHERE kind = 'POINTS_PENDING') AS pending
+      FROM ledger_account WHERE kind IN ('POINTS', 'POINTS_PENDING') GROUP BY owner_id, unit
+    )
+    SELECT coalesce(l.member_id, a.member_id) AS "memberId" FROM lots l FULL JOIN accounts a USING (member_id, point_type)
+    WHERE coalesce(l.active, 0) <> coalesce(a.active, 0) OR coalesce(l.pending, 0) <> coalesce(a.pending, 0)`;
+  expect(mismatched).toEqual([]);
+  const [neg] = await db().sql<{ n: number }>`SELECT count(*)::int AS n FROM ledger_account WHERE kind IN ('POINTS', 'POINTS_PENDING') AND posted < 0`;
+  expect(neg!.n).toBe(0);
+  expect(await ledgerService.check()).toEqual([]);
+  for (const t of await ledgerService.trialBalance()) expect(t).toMatchObject({ posted: 0 });
+}
+
+async function paidOrder(member: MemberRecord, productId: number, quantity: number) {
+  const order = await orderService.place(viewerOf(member), { lines: [{ productId, quantity }], currency: "USD", shippingAddress: ADDRESS, idempotencyKey: orderKeyFor() });
+  return orderService.markPaid(admin, order.id);
+}
+
+describe("points from orders", () => {
+  it("locks an order's points until the return window passes, then tiers and badges follow; a refund takes back exactly what it earned", async () => {
+    const sponsor = await placeUnder(await createRoot());
+    const ava = await placeUnder(sponsor, { firstName: "Ava" });
+    const vitamins = await createProduct(admin, { price: "100.00" }); // category Supplements: ×2 reward points
+    const paid = await paidOrder(ava, vitamins.id, 6);
+    expect(await loyaltyService.applyPending()).toBeGreaterThan(0);
+    // 600 USD: 10 × 600 × 2 reward points, 600 status points; pending until the window passes.
+    expect(await balances(ava)).toEqual({ REWARD: [0, 12000], STATUS: [0, 600] });
+    // The sponsor's referral bonus for Ava's first order is active at once.
+    expect((await balances(sponsor)).REWARD).toEqual([100, 0]);
+
+    expect(await loyaltyService.releaseDue(new Date(Date.now() + 13 * DAY))).toBe(0);
+    expect(await loyaltyService.releaseDue(new Date(Date.now() + 15 * DAY))).toBe(2);
+    expect(await balances(ava)).toEqual({ REWARD: [12000, 0], STATUS: [600, 0] });
+
+    const second = await paidOrder(ava, vitamins.id, 5);
+    await loyaltyService.applyPending();
+    await loyaltyService.releasePending(admin, ava.id);
+    let account = await loyaltyService.account(viewerOf(ava), ava.id);
+    expect(account.tier?.code).toBe("SILVER");
+    expect(account.nextTier).toEqual({ code: "GOLD", name: "Gold", pointsNeeded: 3900 });
+    expect(account.badges.map((b) => b.code).sort()).toEqual(["FIRST_ORDER", "SILVER"]);
+    // Silver ×1.1 applies to reward points from now on.
+    expect((await balances(ava)).REWARD).toEqual([12000 + 10000, 0]);
+
+    // Refunding the second order takes back its points and the Silver it made.
+    await orderService.refund(admin, second.id, null);
+    await loyaltyService.applyPending();
+    account = await loyaltyService.account(viewerOf(ava), ava.id);
+    expect(await balances(ava)).toEqual({ REWARD: [12000, 0], STATUS: [600, 0] });
+    expect(account.tier).toBeNull();
+
+    // Half of the first order refunded: half of its points (it earned them before any tier).
+    const half = await orderService.refund(admin, paid.id, [{ lineId: paid.lines[0]!.id, quantity: 3 }]);
+    await loyaltyService.applyPending();
+    const share = (n: number) => n - Math.floor((n * hundredths(half.refundedTotal)) / hundredths(half.total));
+    expect(share(12000)).toBeGreaterThan(5990);
+    expect(await balances(ava)).toEqual({ REWARD: [share(12000), 0], STATUS: [share(600), 0] });
+
+    const history = await loyaltyService.history(viewerOf(ava), ava.id, 50, null);
+    expect(history.rows.some((r) => r.reason === "POINTS_EARNED" && r.description.includes("Double points on supplements"))).toBe(true);
+    expect(history.rows.filter((r) => r.reason === "POINTS_REVERSED").length).toBeGreaterThanOrEqual(2);
+    const notes = await notificationService.list(viewerOf(ava), ava.id, 50, null);
+    expect(notes.rows.map((n) => n.kind)).toEqual(expect.arrayContaining(["POINTS_EARNED", "POINTS_ACTIVE", "TIER_CHANGED", "BADGE_EARNED"]));
+    await checkInvariants();
+  });
+
+  it("applies a pending refund to pending points before anything is active", async () => {
+    const ben = await placeUnder(await createRoot());
+    const product = await createProduct(admin, { price: "10.00" });
+    const order = await paidOrder(ben, product.id, 3);
+    await orderService.refund(admin, order.id, null);
+    await loyaltyService.applyPending();
+    expect(await balances(ben)).toEqual({ REWARD: [0, 0], STATUS: [0, 0] });
+    await loyaltyService.releasePending(admin, ben.id);
+    expect(await balances(ben)).toEqual({ REWARD: [0, 0], STATUS: [0, 0] });
+    await checkInvariants();
+  });
+});
+
+describe("custom events, caps and grants", () => {
+  it("grants event points once per key, within the rule's monthly cap", async () => {
+    const m = await placeUnder(await createRoot());
+    const send = (k: string) => loyaltyService.recordEvent(admin, { memberId: m.id, event: "training_completed", idempotencyKey: k });
+    const first = await send("t1");
+    expect(first).toMatchObject({ applied: true, points: 25 });
+    expect(await send("t1")).toMatchObject({ points: 25 });
+    for (const k of ["t2", "t3", "t4", "t5"]) await send(k);
+    expect((await balances(m)).REWARD).toEqual([100, 0]); // capped at 100 a month
+    expect(await codesOf(loyaltyService.recordEvent(admin, { memberId: m.id, event: "Bad Name", idempotencyKey: "x" }))).toEqual(["event:INVALID"]);
+    await expect(loyaltyService.recordEvent(viewerOf(m), { memberId: m.id, event: "birthday", idempotencyKey: "y" })).rejects.toMatchObject({ code: "FORBIDDEN" });
+  });
+
+  it("grants points to many members as one job of events", async () => {
+    const root = await createRoot();
+    const team = await Promise.all([1, 2, 3].map(() => placeUnder(root, { country: "FR" })));
+    const { grantId, members } = await loyaltyService.grantPoints(admin, { pointType: "REWARD", points: 40, reason: "Spring campaign", country: "FR" });
+    expect(members).toBeGreaterThanOrEqual(3);
+    await loyaltyService.applyPending();
+    expect(await loyaltyService.grantProgress(admin, grantId)).toEqual({ total: members, applied: members });
+    for (const m of team) expect((await balances(m)).REWARD).toEqual([40, 0]);
+    expect(await codesOf(loyaltyService.grantPoints(admin, { pointType: "MILES", points: 0, reason: "" }))).toEqual(["pointType:UNKNOWN_CODE", "points:INVALID", "reason:REQUIRED"]);
+  });
+});
+
+describe("expiry", () => {
+  it("expires the oldest points first and never points already spent", async () => {
+    const m = await placeUnder(await createRoot());
+    const day = (n: number) => new Date(Date.now() + n * DAY);
+    for (const [k, at] of [["old", day(-300)], ["new", day(-10)]] as const) {
+      await loyaltyService.record([{ key: `e:${m.id}:${k}`, memberId: m.id, occurredAt: at, event: { type: "GRANT", payload: { pointType: "REWARD", points: 100, reason: k, rule: "GRANT" } } }]);
+    }
+    await loyaltyService.applyPending();
+    const reward = await loyaltyService.saveReward(admin, { name: "Tote bag", kind: "PERK", pointType: "REWARD", pointsCost: 60 });
+    await loyaltyService.redeem(viewerOf(m), { rewardId: reward.id, idempotencyKey: key() });
+    // The 60 came from the old lot: 40 of it are left to expire; the new lot is untouched.
+    expect(await loyaltyService.expireDue(day(100))).toBeGreaterThanOrEqual(1);
+    expect((await balances(m)).REWARD).toEqual([100, 0]);
+    expect(await loyaltyService.expireDue(day(400))).toBeGreaterThanOrEqual(1);
+    expect((await balances(m)).REWARD).toEqual([0, 0]);
+    await checkInvariants();
+  });
+});
+
+describe("rewards", () => {
+  it("redeems atomically: a voucher code, stock and points together; a repeated key returns the first; errors name the field", async () => {
+    const m = await placeUnder(await createRoot(), { country: "DE" });
+    await loyaltyService.record([{ key: key("g"), memberId: m.id, occurredAt: new Date(), event: { type: "GRANT", payload: { pointType: "REWARD", points: 500, reason: "test", rule: "GRANT" } } }]);
+    await loyaltyService.applyPending();
+    const voucher = await loyaltyService.saveReward(admin, { name: "10 % off", kind: "VOUCHER", pointType: "REWARD", pointsCost: 300, stock: 3 });
+    const k = key();
+    const first = await loyaltyService.redeem(viewerOf(m), { rewardId: voucher.id, idempotencyKey: k });
+    expect(first.voucherCode).toMatch(/^LOY-[0-9A-F]{8}$/);
+    expect((await loyaltyService.redeem(viewerOf(m), { rewardId: voucher.id, idempotencyKey: k })).id).toBe(first.id);
+    expect((await balances(m)).REWARD).toEqual([200, 0]);
+    expect(await codesOf(loyaltyService.redeem(viewerOf(m), { rewardId: voucher.id, idempotencyKey: key() }))).toEqual(["rewardId:INSUFFICIENT_POINTS"]);
+    const usOnly = await loyaltyService.saveReward(admin, { name: "US mug", kind: "PRODUCT", pointType: "REWARD", pointsCost: 10, countries: ["US"] });
+    expect(await codesOf(loyaltyService.redeem(viewerOf(m), { rewardId: usOnly.id, idempotencyKey: key() }))).toEqual(["rewardId:NOT_AVAILABLE"]);
+    const gold = await loyaltyService.saveReward(admin, { name: "Gold lounge", kind: "PERK", pointType: "REWARD", pointsCost: 10, minTier: "GOLD" });
+    expect(await codesOf(loyaltyService.redeem(viewerOf(m), { rewardId: gold.id, idempotencyKey: key() }))).toEqual(["rewardId:TIER_REQUIRED"]);
+    expect((await loyaltyService.rewards(viewerOf(m), { availableTo: m.id }, 50, null)).rows.map((r) => r.id)).toContain(voucher.id);
+    expect((await loyaltyService.rewards(viewerOf(m), { availableTo: m.id }, 50, null)).rows.map((r) => r.id)).not.toContain(gold.id);
+    expect(await codesOf(loyaltyService.saveReward(admin, { name: "", kind: "PERK", pointType: "STATUS", pointsCost: 0 }))).toEqual(["name:REQUIRED", "pointType:UNKNOWN_CODE", "pointsCost:INVALID"]);
+    await checkInvariants();
+  });
+
+  it("moves a physical reward through fulfilment, and a cancellation gives points and stock back", async () => {
+    const m = await placeUnder(await createRoot());
+    await loyaltyService.record([{ key: key("g"), memberId: m.id, occurredAt: new Date(), event: { type: "GRANT", payload: { pointType: "REWARD", points: 500, reason: "test", rule: "GRANT" } } }]);
+    await loyaltyService.applyPending();
+    const bottle = await loyaltyService.saveReward(admin, { name: "Shaker bottle", kind: "PRODUCT", pointType: "REWARD", pointsCost: 200, stock: 1 });
+    const r = await loyaltyService.redeem(viewerOf(m), { rewardId: bottle.id, idempotencyKey: key() });
+    expect(r.status).toBe("REQUESTED");
+    expect((await loyaltyService.advanceRedemption(admin, r.id, "PACKED")).status).toBe("PACKED");
+    expect(await codesOf(loyaltyService.advanceRedemption(admin, r.id, "DELIVERED"))).toEqual(["status:INVALID_TRANSITION"]);
+    expect((await loyaltyService.advanceRedemption(admin, r.id, "CANCELLED")).status).toBe("CANCELLED");
+    expect((await balances(m)).REWARD).toEqual([500, 0]);
+    expect((await loyaltyService.reward(admin, bottle.id)).stock).toBe(1);
+    await checkInvariants();
+  });
+
+  it("lets exactly as many parallel redemptions through as there is stock, losing no points", async () => {
+    const root = await createRoot();
+    const members = await Promise.all(Array.from({ length: 50 }, () => placeUnder(root)));
+    await loyaltyService.grantPoints(admin, { pointType: "REWARD", points: 1000, reason: "Stock test", memberIds: members.map((m) => m.id) });
+    await loyaltyService.applyPending();
+    const reward = await loyaltyService.saveReward(admin, { name: "Limited kit", kind: "PRODUCT", pointType: "REWARD", pointsCost: 700, stock: 5 });
+    const results = await Promise.allSettled(members.map((m) => loyaltyService.redeem(viewerOf(m), { rewardId: reward.id, idempotencyKey: key() })));
+    const ok = results.filter((r) => r.status === "fulfilled");
+    expect(ok).toHaveLength(5);
+    for (const r of results) if (r.status === "rejected") expect(r.reason).toMatchObject({ errors: [{ field: "rewardId", code: "OUT_OF_STOCK" }] });
+    const left = await Promise.all(members.map(async (m) => (await balances(m)).REWARD![0]));
+    expect(left.filter((b) => b === 300)).toHaveLength(5);
+    expect(left.filter((b) => b === 1000)).toHaveLength(45);
+    expect((await loyaltyService.reward(admin, reward.id)).stock).toBe(0);
+    await checkInvariants();
+  });
+});
+
+describe("the ledger and the lots agree (property)", () => {
+  it("for random orders, refunds, redemptions, releases and expiries: balances equal the ledger, none negative, every point accounted for", async () => {
+    const root = await createRoot();
+    const members = await Promise.all([1, 2, 3].map(() => placeUnder(root)));
+    const reward = await loyaltyService.saveReward(admin, { name: "Property perk", kind: "PERK", pointType: "REWARD", pointsCost: 150 });
+    let clock = Date.now();
+    let orderId = 9_000_000 + Math.floor(Math.random() * 1_000_000);
+    const refunded = new Map<number, number>();
+    const op = fc.oneof(
+      fc.record({ type: fc.constant("order" as const), who: fc.nat(2), value: fc.integer({ min: 100, max: 50_000 }) }),
+      fc.record({ type: fc.constant("refund" as const), share: fc.integer({ min: 1, max: 100 }) }),
+      fc.record({ type: fc.constant("redeem" as const), who: fc.nat(2) }),
+      fc.record({ type: fc.constant("time" as const), days: fc.integer({ min: 1, max: 200 }) }),
+    );
+    const orders: { id: number; memberId: number; total: number }[] = [];
+    await fc.assert(
+      fc.asyncProperty(fc.array(op, { minLength: 5, maxLength: 25 }), async (ops) => {
+        for (const o of ops) {
+          if (o.type === "order") {
+            const m = members[o.who]!;
+            const id = ++orderId;
+            orders.push({ id, memberId: m.id, total: o.value });
+            await loyaltyService.record([{ key: `order:${id}:paid`, memberId: m.id, occurredAt: new Date(clock), event: { type: "ORDER_PAID", payload: { orderId: id, currency: "USD", lines: [{ productId: 0, sku: "P", quantity: 1, unitPrice: o.value }] } } }]);
+          } else if (o.type === "refund" && orders.length) {
+            const target = orders[o.share % orders.length]!;
+            const before = refunded.get(target.id) ?? 0;
+            const now = Math.min(target.total, before + Math.ceil((target.total * o.share) / 100));
+            if (now === before) continue;
+            refunded.set(target.id, now);
+            await loyaltyService.record([{ key: `order:${target.id}:refund:${now}`, memberId: target.memberId, occurredAt: new Date(clock), event: { type: "ORDER_REFUNDED", payload: { orderId: target.id, refunded: now, total: target.total } } }]);
+          } else if (o.type === "redeem") {
+            await loyaltyService.applyPending(new Date(clock));
+            await loyaltyService.redeem(viewerOf(members[o.who]!), { rewardId: reward.id, idempotencyKey: key() }).catch((e) => {
+              if (!String(e.message).includes("costs")) throw e;
+            });
+          } else if (o.type === "time") {
+            clock += o.days * DAY;
+            await loyaltyService.applyPending(new Date(clock));
+            await loyaltyService.releaseDue(new Date(clock));
+            await loyaltyService.expireDue(new Date(clock));
+          }
+        }
+        await loyaltyService.applyPending(new Date(clock));
+        await checkInvariants();
+      }),
+      { numRuns: 8 },
+    );
+  });
+});

@@ -1,0 +1,488 @@
+import { db } from "@/server/db/unit-of-work";
+import type {
+  NewLoyaltyEvent, PointsMovement, RedemptionRecord, RedemptionStatus, RewardFilter, RewardKind, RewardRecord,
+} from "./loyalty.types";
+
+/** A member's programme state, locked for the applier or a redemption. */
+export interface MemberState {
+  memberId: number;
+  country: string;
+  sponsorId: number | null;
+  firstName: string;
+  tier: string | null;
+  tierSince: Date | null;
+  tierFloor: string | null;
+  belowSince: Date | null;
+  paidOrders: number;
+  recruits: number;
+  revision: number;
+}
+
+export interface StoredEvent {
+  id: string;
+  key: string;
+  memberId: number;
+  type: NewLoyaltyEvent["event"]["type"];
+  payload: Record<string, unknown>;
+  occurredAt: Date;
+}
+
+export interface LotRow {
+  id: string;
+  memberId: number;
+  pointType: string;
+  key: string;
+  rule: string;
+  status: "PENDING" | "ACTIVE" | "CLOSED";
+  amount: number;
+  remaining: number;
+  redeemed: number;
+  expired: number;
+  reversed: number;
+  earnedAt: Date;
+  releaseAt: Date | null;
+  expiresAt: Date | null;
+  referenceId: string | null;
+}
+
+export interface NewLot {
+  memberId: number;
+  pointType: string;
+  key: string;
+  rule: string;
+  eventId: string | null;
+  referenceType: string | null;
+  referenceId: string | null;
+  description: string;
+  status: "PENDING" | "ACTIVE";
+  amount: number;
+  earnedAt: Date;
+  releaseAt: Date | null;
+  expiresAt: Date | null;
+}
+
+const LOT_COLUMNS = `id::text, member_id AS "memberId", point_type AS "pointType", key, rule, status, amount, remaining, redeemed, expired, reversed,
+  earned_at AS "earnedAt", release_at AS "releaseAt", expires_at AS "expiresAt", reference_id AS "referenceId"`;
+
+const REWARD_COLUMNS = `r.id, r.name, r.description, r.kind, r.point_type AS "pointType", r.points_cost AS "pointsCost", r.tier_costs AS "tierCosts",
+  r.min_tier AS "minTier", r.stock, r.countries, r.valid_from AS "validFrom", r.valid_until AS "validUntil",
+  r.cashback_amount::int AS "cashbackAmount", r.cashback_currency AS "cashbackCurrency", r.active`;
+
+const REDEMPTION_COLUMNS = `d.id, d.reward_id AS "rewardId", r.name AS "rewardName", r.kind AS "rewardKind", d.member_id AS "memberId",
+  m.first_name || ' ' || m.last_name AS "memberName", d.point_type AS "pointType", d.points, d.status, d.voucher_code AS "voucherCode",
+  d.created_at AS "createdAt", d.updated_at AS "updatedAt"`;
+
+/** Serialises the programme's writers (applier, releases, expiry, tier reviews) across instances, per transaction. */
+const APPLIER_LOCK = 720_431;
+
+export const loyaltyRepository = {
+  // ---- programme versions ----
+  async latestVersion(): Promise<{ id: number; number: number; document: unknown } | null> {
+    const [row] = await db().sql<{ id: number; number: number; document: unknown }>`
+      SELECT id, number, document FROM loyalty_program_version ORDER BY number DESC LIMIT 1`;
+    return row ?? null;
+  },
+
+  versions(limit: number) {
+    return db().sql<{ id: number; number: number; document: unknown; comment: string; authorId: number | null; createdAt: Date }>`
+      SELECT id, number, document, comment, author_id AS "authorId", created_at AS "createdAt"
+      FROM loyalty_program_version ORDER BY number DESC LIMIT ${limit}`;
+  },
+
+  async insertVersion(document: unknown, comment: string, authorId: number | null): Promise<number> {
+    const [row] = await db().sql<{ id: number }>`
+      INSERT INTO loyalty_program_version (number, document, comment, author_id)
+      SELECT coalesce(max(number), 0) + 1, ${JSON.stringify(document)}::jsonb, ${comment}, ${authorId} FROM loyalty_program_version
+      RETURNING id`;
+    return row!.id;
+  },
+
+  // ---- events ----
+  async appendEvents(events: readonly NewLoyaltyEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    await db().query(
+      `INSERT INTO loyalty_event (key, member_id, type, payload, occurred_at)
+       SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::jsonb[], $5::timestamptz[])
+       ON CONFLICT (key) DO NOTHING`,
+      [events.map((e) => e.key), events.map((e) => e.memberId), events.map((e) => e.event.type),
+        events.map((e) => JSON.stringify(e.event.payload)), events.map((e) => e.occurredAt.toISOString())],
+    );
+  },
+
+  /** One GRANT event per member matching the filter, in one statement; returns how many. */
+  async appendGrants(grantId: string, filter: { country: string | null; tier: string | null; memberIds: number[] | null }, payload: object, at: Date): Promise<number> {
+    return db().execute`
+      INSERT INTO loyalty_event (key, member_id, type, payload, occurred_at)
+      SELECT ${grantId} || ':' || m.id, m.id, 'GRANT', ${JSON.stringify(payload)}::jsonb, ${at}
+      FROM member m LEFT JOIN loyalty_member l ON l.member_id = m.id
+      WHERE m.status = 'ACTIVE' AND m.role = 'DISTRIBUTOR'
+        AND (${filter.country}::text IS NULL OR m.country = ${filter.country})
+        AND (${filter.tier}::text IS NULL OR l.tier = ${filter.tier})
+        AND (${filter.memberIds}::int[] IS NULL OR m.id = ANY(${filter.memberIds}::int[]))
+      ON CONFLICT (key) DO NOTHING`;
+  },
+
+  async grantProgress(grantId: string): Promise<{ total: number; applied: number }> {
+    const [row] = await db().sql<{ total: number; applied: number }>`
+      SELECT count(*)::int AS total, count(processed_at)::int AS applied FROM loyalty_event WHERE key LIKE ${grantId + ":%"}`;
+    return row!;
+  },
+
+  /** Whether this transaction may write as the programme's applier (another holds it otherwise). */
+  async tryApplierLock(): Promise<boolean> {
+    const [row] = await db().sql<{ ok: boolean }>`SELECT pg_try_advisory_xact_lock(${APPLIER_LOCK}) AS ok`;
+    return row!.ok;
+  },
+
+  async waitApplierLock(): Promise<void> {
+    await db().sql`SELECT true AS ok FROM pg_advisory_xact_lock(${APPLIER_LOCK})`;
+  },
+
+  unprocessedEvents(limit: number): Promise<StoredEvent[]> {
+    return db().sql<StoredEvent>`
+      SELECT id::text, key, member_id AS "memberId", type, payload, occurred_at AS "occurredAt"
+      FROM loyalty_event WHERE processed_at IS NULL ORDER BY id LIMIT ${limit}`;
+  },
+
+  async eventByKey(key: string): Promise<{ id: string; processedAt: Date | null; outcome: unknown } | null> {
+    const [row] = await db().sql<{ id: string; processedAt: Date | null; outcome: unknown }>`
+      SELECT id::text, processed_at AS "processedAt", outcome FROM loyalty_event WHERE key = ${key}`;
+    return row ?? null;
+  },
+
+  async unprocessedCount(): Promise<number> {
+    const [row] = await db().sql<{ n: number }>`SELECT count(*)::int AS n FROM loyalty_event WHERE processed_at IS NULL`;
+    return row!.n;
+  },
+
+  async markProcessed(ids: readonly string[], outcomes: readonly unknown[], at: Date): Promise<void> {
+    if (ids.length === 0) return;
+    await db().query(
+      `UPDATE loyalty_event e SET processed_at = $3, outcome = o.outcome
+       FROM unnest($1::bigint[], $2::jsonb[]) AS o(id, outcome) WHERE e.id = o.id`,
+      [ids, outcomes.map((o) => JSON.stringify(o)), at.toISOString()],
+    );
+  },
+
+  // ---- members ----
+  /** Enrols the members that are not yet, then locks their rows in id order (no deadlock between lockers). */
+  async lockMembers(ids: readonly number[]): Promise<Map<number, MemberState>> {
+    const sorted = [...new Set(ids)].sort((a, b) => a - b);
+    if (sorted.length === 0) return new Map();
+    await db().query(`INSERT INTO loyalty_member (member_id) SELECT unnest($1::int[]) ON CONFLICT (member_id) DO NOTHING`, [sorted]);
+    const rows = await db().query<MemberState>(
+      `SELECT l.member_id AS "memberId", m.country, m.sponsor_id AS "sponsorId", m.first_name AS "firstName", l.tier, l.tier_since AS "tierSince",
+         l.tier_floor AS "tierFloor", l.below_since AS "belowSince", l.paid_orders AS "paidOrders", l.recruits, l.revision
+       FROM loyalty_member l JOIN member m ON m.id = l.member_id
+       WHERE l.member_id = ANY($1::int[]) ORDER BY l.member_id FOR UPDATE OF l`,
+      [sorted],
+    );
+    return new Map(rows.map((r) => [r.memberId, r]));
+  },
+
+  async memberState(memberId: number): Promise<MemberState | null> {
+    const [row] = await db().sql<MemberState>`
+      SELECT m.id AS "memberId", m.country, m.sponsor_id AS "sponsorId", m.first_name AS "firstName", l.tier, l.tier_since AS "tierSince",
+        l.tier_floor AS "tierFloor", l.below_since AS "belowSince", coalesce(l.paid_orders, 0) AS "paidOrders", coalesce(l.recruits, 0) AS recruits,
+        coalesce(l.revision, 0) AS revision
+      FROM member m LEFT JOIN loyalty_member l ON l.member_id = m.id WHERE m.id = ${memberId}`;
+    return row ?? null;
+  },
+
+  async saveMembers(states: readonly MemberState[]): Promise<void> {
+    if (states.length === 0) return;
+    await db().query(
+      `UPDATE loyalty_member l SET tier = s.tier, tier_since = s.tier_since, tier_floor = s.tier_floor, below_since = s.below_since,
+         paid_orders = s.paid_orders, recruits = s.recruits, revision = l.revision + 1
+       FROM unnest($1::int[], $2::text[], $3::timestamptz[], $4::text[], $5::timestamptz[], $6::int[], $7::int[])
+         AS s(member_id, tier, tier_since, tier_floor, below_since, paid_orders, recruits)
+       WHERE l.member_id = s.member_id`,
+      [states.map((s) => s.memberId), states.map((s) => s.tier), states.map((s) => s.tierSince?.toISOString() ?? null),
+        states.map((s) => s.tierFloor), states.map((s) => s.belowSince?.toISOString() ?? null), states.map((s) => s.paidOrders), states.map((s) => s.recruits)],
+    );
+  },
+
+  /** Members with a tier (for the period-end and daily reviews), after `afterId`. */
+  async tieredMemberIds(afterId: number, limit: number): Promise<number[]> {
+    const rows = await db().sql<{ id: number }>`
+      SELECT member_id AS id FROM loyalty_member WHERE (tier IS NOT NULL OR below_since IS NOT NULL) AND member_id > ${afterId} ORDER BY member_id LIMIT ${limit}`;
+    return rows.map((r) => r.id);
+  },
+
+  /**
+   * Per member: the basis points earned since `windowStart` (active points only: pending
+   * ones do not count until the return window passes) and, per point type, all points
+   * ever earned (net of refunds).
+   */
+  async earned(memberIds: readonly number[], basis: string | null, windowStart: Date | null): Promise<Map<number, { window: number; byType: Record<string, number> }>> {
+    const out = new Map<number, { window: number; byType: Record<string, number> }>();
+    for (const id of memberIds) out.set(id, { window: 0, byType: {} });
+    if (memberIds.length === 0) return out;
+    const rows = await db().query<{ memberId: number; pointType: string; total: number; window: number }>(
+      `SELECT member_id AS "memberId", point_type AS "pointType", sum(amount - reversed)::int AS total,
+         coalesce(sum(amount - reversed) FILTER (WHERE point_type = $2::text AND ($3::timestamptz IS NULL OR earned_at >= $3::timestamptz)), 0)::int AS window
+       FROM points_lot WHERE member_id = ANY($1::int[]) AND status <> 'PENDING' GROUP BY member_id, point_type`,
+      [memberIds, basis, windowStart?.toISOString() ?? null],
+    );
+    for (const r of rows) {
+      const e = out.get(r.memberId)!;
+      e.byType[r.pointType] = r.total;
+      if (r.pointType === basis) e.window = r.window;
+    }
+    return out;
+  },
+
+  /** Points each (member, rule) got since each start (for caps). */
+  async ruleUsage(keys: readonly { memberId: number; rule: string; since: Date }[]): Promise<number[]> {
+    if (keys.length === 0) return [];
+    const rows = await db().query<{ i: number; used: number }>(
+      `SELECT k.i::int, coalesce((SELECT sum(p.amount - p.reversed) FROM points_lot p
+          WHERE p.member_id = k.member_id AND p.rule = k.rule AND p.earned_at >= k.since), 0)::int AS used
+       FROM unnest($1::int[], $2::text[], $3::timestamptz[]) WITH ORDINALITY AS k(member_id, rule, since, i)`,
+      [keys.map((k) => k.memberId), keys.map((k) => k.rule), keys.map((k) => k.since.toISOString())],
+    );
+    const used = new Array<number>(keys.length).fill(0);
+    for (const r of rows) used[r.i - 1] = r.used;
+    return used;
+  },
+
+  async badgesOf(memberIds: readonly number[]): Promise<{ memberId: number; badge: string; earnedAt: Date }[]> {
+    if (memberIds.length === 0) return [];
+    return db().query(`SELECT member_id AS "memberId", badge, earned_at AS "earnedAt" FROM badge_award WHERE member_id = ANY($1::int[]) ORDER BY earned_at, badge`, [memberIds]);
+  },
+
+  async insertBadges(rows: readonly { memberId: number; badge: string; earnedAt: Date }[]): Promise<void> {
+    if (rows.length === 0) return;
+    await db().query(
+      `INSERT INTO badge_award (member_id, badge, earned_at) SELECT * FROM unnest($1::int[], $2::text[], $3::timestamptz[]) ON CONFLICT DO NOTHING`,
+      [rows.map((r) => r.memberId), rows.map((r) => r.badge), rows.map((r) => r.earnedAt.toISOString())],
+    );
+  },
+
+  /** Product categories by id (an order event carries ids; rules match categories). */
+  async categories(productIds: readonly number[]): Promise<Map<number, string>> {
+    if (productIds.length === 0) return new Map();
+    const rows = await db().query<{ id: number; category: string }>(`SELECT id, category FROM product WHERE id = ANY($1::int[])`, [[...new Set(productIds)]]);
+    return new Map(rows.map((r) => [r.id, r.category]));
+  },
+
+  // ---- lots ----
+  async insertLots(lots: readonly NewLot[]): Promise<void> {
+    if (lots.length === 0) return;
+    const col = <T>(f: (l: NewLot) => T) => lots.map(f);
+    await db().query(
+      `INSERT INTO points_lot (member_id, point_type, key, rule, event_id, reference_type, reference_id, description, status, amount, remaining, earned_at, release_at, expires_at)
+       SELECT member_id, point_type, key, rule, event_id, reference_type, reference_id, description, status, amount,
+         CASE WHEN status = 'ACTIVE' THEN amount ELSE 0 END, earned_at, release_at, expires_at
+       FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::text[], $7::text[], $8::text[], $9::text[], $10::int[],
+         $11::timestamptz[], $12::timestamptz[], $13::timestamptz[])
+         AS l(member_id, point_type, key, rule, event_id, reference_type, reference_id, description, status, amount, earned_at, release_at, expires_at)`,
+      [col((l) => l.memberId), col((l) => l.pointType), col((l) => l.key), col((l) => l.rule), col((l) => l.eventId), col((l) => l.referenceType),
+        col((l) => l.referenceId), col((l) => l.description), col((l) => l.status), col((l) => l.amount), col((l) => l.earnedAt.toISOString()),
+        col((l) => l.releaseAt?.toISOString() ?? null), col((l) => l.expiresAt?.toISOString() ?? null)],
+    );
+  },
+
+  async saveLots(lots: readonly LotRow[]): Promise<void> {
+    if (lots.length === 0) return;
+    const col = <T>(f: (l: LotRow) => T) => lots.map(f);
+    await db().query(
+      `UPDATE points_lot p SET status = s.status, remaining = s.remaining, redeemed = s.redeemed, expired = s.expired, reversed = s.reversed, expires_at = s.expires_at
+       FROM unnest($1::bigint[], $2::text[], $3::int[], $4::int[], $5::int[], $6::int[], $7::timestamptz[])
+         AS s(id, status, remaining, redeemed, expired, reversed, expires_at)
+       WHERE p.id = s.id`,
+      [col((l) => l.id), col((l) => l.status), col((l) => l.remaining), col((l) => l.redeemed), col((l) => l.expired), col((l) => l.reversed),
+        col((l) => l.expiresAt?.toISOString() ?? null)],
+    );
+  },
+
+  /** The lots an order earned (for a refund), locked. */
+  lotsOfOrder(orderId: number): Promise<LotRow[]> {
+    return db().query<LotRow>(`SELECT ${LOT_COLUMNS} FROM points_lot WHERE reference_type = 'ORDER' AND reference_id = $1 ORDER BY id FOR UPDATE`, [String(orderId)]);
+  },
+
+  /** A member's active lots of a type with points left, oldest first, locked. */
+  openLots(memberId: number, pointType: string): Promise<LotRow[]> {
+    return db().query<LotRow>(
+      `SELECT ${LOT_COLUMNS} FROM points_lot WHERE member_id = $1 AND point_type = $2 AND status = 'ACTIVE' AND remaining > 0
+       ORDER BY earned_at, id FOR UPDATE`,
+      [memberId, pointType],
+    );
+  },
+
+  /** Pending lots whose return window has passed. */
+  dueReleases(now: Date, limit: number): Promise<LotRow[]> {
+    return db().query<LotRow>(`SELECT ${LOT_COLUMNS} FROM points_lot WHERE status = 'PENDING' AND release_at <= $1 ORDER BY release_at, id LIMIT $2 FOR UPDATE`, [now.toISOString(), limit]);
+  },
+
+  /** Makes a member's pending points due now (an admin releasing them early). */
+  async releaseNow(memberId: number | null, now: Date): Promise<number> {
+    return db().execute`UPDATE points_lot SET release_at = ${now} WHERE status = 'PENDING' AND (${memberId}::int IS NULL OR member_id = ${memberId}) AND release_at > ${now}`;
+  },
+
+  dueExpiries(now: Date, limit: number): Promise<LotRow[]> {
+    return db().query<LotRow>(
+      `SELECT ${LOT_COLUMNS} FROM points_lot WHERE status = 'ACTIVE' AND expires_at <= $1 AND remaining > 0 ORDER BY expires_at, id LIMIT $2 FOR UPDATE`,
+      [now.toISOString(), limit],
+    );
+  },
+
+  /** Per member and type, points expiring before `until` not yet warned about; marks them warned. */
+  async takeExpiryWarnings(until: Date, now: Date, limit: number): Promise<{ memberId: number; pointType: string; points: number; first: Date }[]> {
+    return db().query(
+      `WITH due AS (
+         SELECT id FROM points_lot WHERE status = 'ACTIVE' AND remaining > 0 AND expires_at <= $1 AND warned_at IS NULL ORDER BY expires_at LIMIT $3 FOR UPDATE
+       ), marked AS (
+         UPDATE points_lot p SET warned_at = $2 FROM due WHERE p.id = due.id RETURNING p.member_id, p.point_type, p.remaining, p.expires_at
+       )
+       SELECT member_id AS "memberId", point_type AS "pointType", sum(remaining)::int AS points, min(expires_at) AS first
+       FROM marked GROUP BY member_id, point_type ORDER BY member_id`,
+      [until.toISOString(), now.toISOString(), limit],
+    );
+  },
+
+  /** Per type: pending points, and active points expiring before `until` with the first date. */
+  async lotSummary(memberId: number, until: Date): Promise<{ pointType: string; pending: number; expiring: number; nextExpiry: Date | null }[]> {
+    return db().query(
+      `SELECT point_type AS "pointType",
+         coalesce(sum(amount - reversed) FILTER (WHERE status = 'PENDING'), 0)::int AS pending,
+         coalesce(sum(remaining) FILTER (WHERE status = 'ACTIVE' AND expires_at <= $2), 0)::int AS expiring,
+         min(expires_at) FILTER (WHERE status = 'ACTIVE' AND remaining > 0) AS "nextExpiry"
+       FROM points_lot WHERE member_id = $1 GROUP BY point_type`,
+      [memberId, until.toISOString()],
+    );
+  },
+
+  /** Points each order earned (for the purchase history), by order id. */
+  async pointsOfOrders(orderIds: readonly number[]): Promise<{ orderId: number; pointType: string; points: number; pending: boolean }[]> {
+    if (orderIds.length === 0) return [];
+    return db().query(
+      `SELECT reference_id::int AS "orderId", point_type AS "pointType", sum(amount - reversed)::int AS points, bool_or(status = 'PENDING') AS pending
+       FROM points_lot WHERE reference_type = 'ORDER' AND reference_id = ANY($1::text[]) GROUP BY reference_id, point_type`,
+      [orderIds.map(String)],
+    );
+  },
+
+  /** A member's point movements, newest first, from the ledger postings of their points accounts. */
+  history(accountIds: readonly number[], limit: number, beforeId: string | null): Promise<PointsMovement[]> {
+    if (accountIds.length === 0) return Promise.resolve([]);
+    return db().query<PointsMovement>(
+      `SELECT p.id::text, p.unit AS "pointType", p.amount::int AS amount, CASE WHEN a.kind = 'POINTS_PENDING' THEN 'PENDING' ELSE 'ACTIVE' END AS bucket,
+         t.reason, coalesce(t.memo, '') AS description, t.reference_type AS "referenceType", t.reference_id AS "referenceId", t.created_at AS at
+       FROM ledger_posting p JOIN ledger_transaction t ON t.id = p.transaction_id JOIN ledger_account a ON a.id = p.account_id
+       WHERE p.account_id = ANY($1::int[]) AND ($2::bigint IS NULL OR p.id < $2::bigint)
+       ORDER BY p.id DESC LIMIT $3`,
+      [accountIds, beforeId, limit],
+    );
+  },
+
+  // ---- rewards ----
+  async rewards(filter: RewardFilter & { country?: string | null; tierRank?: string[] | null; now?: Date }, limit: number, afterId: number | null): Promise<RewardRecord[]> {
+    return db().query<RewardRecord>(
+      `SELECT ${REWARD_COLUMNS} FROM reward r
+       WHERE ($1::boolean OR r.active) AND ($2::text IS NULL OR r.kind = $2) AND ($3::int IS NULL OR r.id > $3)
+         AND ($4::text IS NULL OR cardinality(r.countries) = 0 OR $4 = ANY(r.countries))
+         AND ($5::timestamptz IS NULL OR ((r.valid_from IS NULL OR r.valid_from <= $5) AND (r.valid_until IS NULL OR r.valid_until >= $5) AND (r.stock IS NULL OR r.stock > 0)))
+         AND ($6::text[] IS NULL OR r.min_tier IS NULL OR r.min_tier = ANY($6::text[]))
+       ORDER BY r.id LIMIT $7`,
+      [filter.includeInactive ?? false, filter.kind ?? null, afterId, filter.country ?? null, filter.now?.toISOString() ?? null, filter.tierRank ?? null, limit],
+    );
+  },
+
+  async reward(id: number): Promise<RewardRecord | null> {
+    const [row] = await db().query<RewardRecord>(`SELECT ${REWARD_COLUMNS} FROM reward r WHERE r.id = $1`, [id]);
+    return row ?? null;
+  },
+
+  async saveReward(r: Omit<RewardRecord, "id"> & { id: number | null }): Promise<number> {
+    const values = [r.name, r.description, r.kind, r.pointType, r.pointsCost, JSON.stringify(r.tierCosts), r.minTier, r.stock, r.countries,
+      r.validFrom?.toISOString() ?? null, r.validUntil?.toISOString() ?? null, r.cashbackAmount, r.cashbackCurrency, r.active];
+    if (r.id == null) {
+      const [row] = await db().query<{ id: number }>(
+        `INSERT INTO reward (name, description, kind, point_type, points_cost, tier_costs, min_tier, stock, countries, valid_from, valid_until, cashback_amount, cashback_currency, active)
+         VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9::text[], $10, $11, $12, $13, $14) RETURNING id`,
+        values,
+      );
+      return row!.id;
+    }
+    await db().query(
+      `UPDATE reward SET name = $1, description = $2, kind = $3, point_type = $4, points_cost = $5, tier_costs = $6::jsonb, min_tier = $7, stock = $8,
+         countries = $9::text[], valid_from = $10, valid_until = $11, cashback_amount = $12, cashback_currency = $13, active = $14 WHERE id = $15`,
+      [...values, r.id],
+    );
+    return r.id;
+  },
+
+  /** Takes one from a reward's stock if there is one left (unlimited stock always gives). */
+  async takeStock(rewardId: number): Promise<boolean> {
+    const changed = await db().execute`UPDATE reward SET stock = stock - CASE WHEN stock IS NULL THEN NULL ELSE 1 END WHERE id = ${rewardId} AND (stock IS NULL OR stock > 0)`;
+    return changed === 1;
+  },
+
+  async giveBackStock(rewardId: number): Promise<void> {
+    await db().execute`UPDATE reward SET stock = stock + 1 WHERE id = ${rewardId} AND stock IS NOT NULL`;
+  },
+
+  // ---- redemptions ----
+  async redemptionByKey(memberId: number, key: string): Promise<RedemptionRecord | null> {
+    const [row] = await db().query<RedemptionRecord>(
+      `SELECT ${REDEMPTION_COLUMNS} FROM redemption d JOIN reward r ON r.id = d.reward_id JOIN member m ON m.id = d.member_id
+       WHERE d.member_id = $1 AND d.idempotency_key = $2`,
+      [memberId, key],
+    );
+    return row ?? null;
+  },
+
+  async redemption(id: number, lock = false): Promise<RedemptionRecord | null> {
+    const [row] = await db().query<RedemptionRecord>(
+      `SELECT ${REDEMPTION_COLUMNS} FROM redemption d JOIN reward r ON r.id = d.reward_id JOIN member m ON m.id = d.member_id WHERE d.id = $1${lock ? " FOR UPDATE OF d" : ""}`,
+      [id],
+    );
+    return row ?? null;
+  },
+
+  async insertRedemption(r: { rewardId: number; memberId: number; idempotencyKey: string; pointType: string; points: number; status: RedemptionStatus; voucherCode: string | null }): Promise<number> {
+    const [row] = await db().sql<{ id: number }>`
+      INSERT INTO redemption (reward_id, member_id, idempotency_key, point_type, points, status, voucher_code)
+      VALUES (${r.rewardId}, ${r.memberId}, ${r.idempotencyKey}, ${r.pointType}, ${r.points}, ${r.status}, ${r.voucherCode}) RETURNING id`;
+    return row!.id;
+  },
+
+  async setRedemptionStatus(id: number, status: RedemptionStatus): Promise<void> {
+    await db().execute`UPDATE redemption SET status = ${status}, updated_at = now() WHERE id = ${id}`;
+  },
+
+  redemptions(filter: { memberId?: number | null; status?: RedemptionStatus | null; kind?: RewardKind | null }, limit: number, beforeId: number | null): Promise<RedemptionRecord[]> {
+    return db().query<RedemptionRecord>(
+      `SELECT ${REDEMPTION_COLUMNS} FROM redemption d JOIN reward r ON r.id = d.reward_id JOIN member m ON m.id = d.member_id
+       WHERE ($1::int IS NULL OR d.member_id = $1) AND ($2::text IS NULL OR d.status = $2) AND ($3::text IS NULL OR r.kind = $3) AND ($4::int IS NULL OR d.id < $4)
+       ORDER BY d.id DESC LIMIT $5`,
+      [filter.memberId ?? null, filter.status ?? null, filter.kind ?? null, beforeId, limit],
+    );
+  },
+
+  // ---- reports ----
+  /** Per point type: issued, redeemed, expired, reversed, pending and outstanding points, from the lots. */
+  report(): Promise<{ pointType: string; issued: number; redeemed: number; expired: number; reversed: number; pending: number; outstanding: number }[]> {
+    return db().sql`
+      SELECT point_type AS "pointType", sum(amount)::bigint::float8 AS issued, sum(redeemed)::bigint::float8 AS redeemed, sum(expired)::bigint::float8 AS expired,
+        sum(reversed)::bigint::float8 AS reversed, coalesce(sum(amount - reversed) FILTER (WHERE status = 'PENDING'), 0)::bigint::float8 AS pending,
+        sum(remaining)::bigint::float8 AS outstanding
+      FROM points_lot GROUP BY point_type ORDER BY point_type`;
+  },
+
+  tierDistribution(): Promise<{ tier: string | null; members: number }[]> {
+    return db().sql`SELECT tier, count(*)::int AS members FROM loyalty_member GROUP BY tier ORDER BY count(*) DESC`;
+  },
+
+  /** Per month: points earned and redeemed by all members (for the chart of buying against points). */
+  monthly(memberId: number | null, since: Date): Promise<{ month: string; earned: number; redeemed: number }[]> {
+    return db().query(
+      `SELECT to_char(m, 'YYYY-MM') AS month,
+         coalesce((SELECT sum(amount - reversed) FROM points_lot WHERE ($1::int IS NULL OR member_id = $1) AND earned_at >= m AND earned_at < m + interval '1 month'), 0)::int AS earned,
+         coalesce((SELECT sum(points) FROM redemption WHERE ($1::int IS NULL OR member_id = $1) AND status <> 'CANCELLED' AND created_at >= m AND created_at < m + interval '1 month'), 0)::int AS redeemed
+       FROM generate_series(date_trunc('month', $2::timestamptz), date_trunc('month', now()), interval '1 month') AS m ORDER BY m`,
+      [memberId, since.toISOString()],
+    );
+  },
+};

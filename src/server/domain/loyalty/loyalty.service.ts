@@ -1,0 +1,889 @@
+import { randomBytes, randomUUID } from "node:crypto";
+import { afterCommit, transaction } from "@/server/db/unit-of-work";
+import { ledgerService } from "@/server/domain/ledger/ledger.service";
+import type { AccountKind, NewTransaction } from "@/server/domain/ledger/ledger.types";
+import { notificationService } from "@/server/domain/notification/notification.service";
+import type { NewNotification } from "@/server/domain/notification/notification.types";
+import { forbidden, isAdmin, notFound, requireAdmin, requireSelfOrAdmin } from "@/server/domain/shared/access";
+import { cached } from "@/server/domain/shared/cached";
+import { fieldError, FieldErrors, InputError } from "@/server/domain/shared/input.errors";
+import { pageSize, toPage } from "@/server/domain/shared/page";
+import type { Viewer } from "@/server/domain/shared/viewer";
+import { publish } from "@/server/events/bus";
+import { Topic, type LoyaltySnapshot } from "@/server/events/topics";
+import { LoyaltyErrorCode } from "./loyalty.errors";
+import { loyaltyRepository as repo, type LotRow, type MemberState, type NewLot, type StoredEvent } from "./loyalty.repository";
+import {
+  capOf, capped, capPeriodStart, evaluateTier, eventGrants, expiryOf, fixedGrants, newBadges, nextTier, orderGrants, pointsToReverse,
+  releaseOf, takeOldestFirst, tierLevel, tierWindowStart, type Grant, type TierCause,
+} from "./loyalty.rules";
+import type {
+  LoyaltyAccount, LoyaltyEventInput, LoyaltyReport, NewLoyaltyEvent, OrderPaidPayload, OrderRefundedPayload, PointsBalance,
+  ProgramVersionRecord, RedemptionRecord, RedemptionStatus, RewardFilter, RewardKind, RewardRecord,
+} from "./loyalty.types";
+import { parseProgram, programDiff, type Program } from "./program.rules";
+
+const DAY_MS = 86_400_000;
+/** Events applied per transaction: one ledger statement, one insert of lots. */
+const BATCH = 500;
+
+const programSetting = cached(async (): Promise<{ number: number; program: Program } | null> => {
+  const v = await repo.latestVersion();
+  if (!v) return null;
+  const parsed = parseProgram(v.document);
+  return parsed.program ? { number: v.number, program: parsed.program } : null;
+}, 5_000);
+
+/** How appended events reach the applier: set by the job runner (in-process loop); tests apply explicitly. */
+let kickApplier: () => void = () => undefined;
+export function setLoyaltyApplier(kick: () => void): void {
+  kickApplier = kick;
+}
+
+// ---- ledger legs by account, resolved to ids when a batch is written ----
+
+interface Leg {
+  ownerId: number | null;
+  kind: AccountKind;
+  unit: string;
+  amount: number;
+}
+interface PendingTx {
+  key: string;
+  reason: string;
+  reference: { type: string; id: string } | null;
+  memo: string;
+  at: Date;
+  legs: Leg[];
+}
+
+const specKey = (l: { ownerId: number | null; kind: string; unit: string }) => `${l.ownerId ?? 0}:${l.kind}:${l.unit}`;
+
+async function postLegs(txs: readonly PendingTx[]): Promise<void> {
+  if (txs.length === 0) return;
+  const specs = new Map<string, Omit<Leg, "amount">>();
+  for (const t of txs) for (const l of t.legs) specs.set(specKey(l), { ownerId: l.ownerId, kind: l.kind, unit: l.unit });
+  const accounts = await ledgerService.accounts([...specs.values()]);
+  const ids = new Map(accounts.map((a) => [specKey(a), a.id]));
+  await ledgerService.postBatch(txs.map((t): NewTransaction => ({
+    kind: "POSTED", key: t.key, reason: t.reason, reference: t.reference, memo: t.memo.slice(0, 500), at: t.at,
+    postings: t.legs.map((l) => ({ accountId: ids.get(specKey(l))!, amount: l.amount })),
+  })));
+}
+
+/** Points from the company to a member's active or pending points (or back, negative). */
+const earnLegs = (memberId: number, unit: string, points: number, bucket: "POINTS" | "POINTS_PENDING"): Leg[] => [
+  { ownerId: null, kind: "POINTS_EXPENSE", unit, amount: -points },
+  { ownerId: memberId, kind: bucket, unit, amount: points },
+];
+
+const plural = (n: number, what: string) => `${n.toLocaleString("en-US")} ${what}`;
+const typeName = (p: Program, code: string) => p.pointTypes.find((t) => t.code === code)?.name.toLowerCase() ?? code.toLowerCase();
+
+/** What one batch changes, written together at the end. */
+class Batch {
+  readonly txs: PendingTx[] = [];
+  readonly newLots: NewLot[] = [];
+  readonly dirty = new Map<string, LotRow>();
+  readonly notes: NewNotification[] = [];
+  readonly touched = new Set<number>();
+  readonly causes = new Map<number, TierCause>();
+  readonly usage = new Map<string, number>();
+
+  constructor(readonly program: Program, readonly now: Date, readonly members: Map<number, MemberState>) {}
+
+  member(id: number): MemberState {
+    const m = this.members.get(id);
+    if (!m) throw new Error(`member ${id} is not locked for this batch`);
+    return m;
+  }
+
+  touch(lot: LotRow): void {
+    this.dirty.set(lot.id, lot);
+    this.touched.add(lot.memberId);
+  }
+}
+
+const usageKey = (memberId: number, rule: string, since: Date) => `${memberId}:${rule}:${since.toISOString()}`;
+
+/** Grants points for one rule to one member, within the rule's cap; returns the points granted. */
+function grant(b: Batch, memberId: number, g: Grant, ev: StoredEvent, opts: { pending: boolean; referenceType: string; referenceId: string }): number {
+  const cap = capOf(b.program, g.rule);
+  let points = g.points;
+  if (cap) {
+    const key = usageKey(memberId, g.rule, capPeriodStart(ev.occurredAt, cap.per));
+    const used = b.usage.get(key) ?? 0;
+    points = capped(points, cap, used);
+    b.usage.set(key, used + points);
+  }
+  if (points <= 0) return 0;
+  const key = `pts:${ev.key}:${g.rule}:${memberId}`;
+  const at = ev.occurredAt;
+  b.newLots.push({
+    memberId, pointType: g.pointType, key, rule: g.rule, eventId: ev.id, referenceType: opts.referenceType, referenceId: opts.referenceId,
+    description: `${g.ruleName}: ${g.detail}`, status: opts.pending ? "PENDING" : "ACTIVE", amount: points, earnedAt: at,
+    releaseAt: opts.pending ? releaseOf(b.program, at) : null, expiresAt: opts.pending ? null : expiryOf(b.program, g.pointType, at),
+  });
+  b.txs.push({
+    key, reason: "POINTS_EARNED", reference: { type: opts.referenceType, id: opts.referenceId }, memo: `${g.ruleName}: ${g.detail}${points < g.points ? ` (capped at ${points})` : ""}`,
+    at, legs: earnLegs(memberId, g.pointType, points, opts.pending ? "POINTS_PENDING" : "POINTS"),
+  });
+  b.touched.add(memberId);
+  return points;
+}
+
+/** Applies one event (not a refund) to the batch; returns what it did, for the event's outcome. */
+function applyEvent(b: Batch, ev: StoredEvent, categories: Map<number, string>): Record<string, unknown> {
+  const m = b.member(ev.memberId);
+  const ctx = { at: ev.occurredAt, country: m.country, tier: m.tier };
+  const granted: Record<string, number> = {};
+  const add = (memberId: number, grants: Grant[], opts: { pending: boolean; referenceType: string; referenceId: string }) => {
+    for (const g of grants) {
+      const n = grant(b, memberId, g, ev, opts);
+      if (n > 0) granted[`${g.rule}${memberId === ev.memberId ? "" : `@${memberId}`}`] = n;
+    }
+  };
+  switch (ev.type) {
+    case "ORDER_PAID": {
+      const p = ev.payload as unknown as OrderPaidPayload;
+      const lines = p.lines.map((l) => ({ sku: l.sku, category: categories.get(l.productId) ?? "", quantity: l.quantity, unitPrice: l.unitPrice }));
+      add(ev.memberId, orderGrants(b.program, { currency: p.currency, lines }, ctx), { pending: b.program.pendingDays > 0, referenceType: "ORDER", referenceId: String(p.orderId) });
+      m.paidOrders += 1;
+      b.touched.add(m.memberId);
+      if (m.paidOrders === 1 && m.sponsorId != null && b.members.has(m.sponsorId)) {
+        const sponsor = b.member(m.sponsorId);
+        add(sponsor.memberId, fixedGrants(b.program, "REFERRAL", { at: ev.occurredAt, country: sponsor.country, tier: sponsor.tier }, `${m.firstName}'s first order (#${p.orderId})`),
+          { pending: false, referenceType: "MEMBER", referenceId: String(m.memberId) });
+      }
+      break;
+    }
+    case "SIGNUP": {
+      add(ev.memberId, fixedGrants(b.program, "SIGNUP", ctx, "welcome to the programme"), { pending: false, referenceType: "MEMBER", referenceId: String(ev.memberId) });
+      if (m.sponsorId != null && b.members.has(m.sponsorId)) {
+        b.member(m.sponsorId).recruits += 1;
+        b.touched.add(m.sponsorId);
+      }
+      break;
+    }
+    case "CUSTOM": {
+      const p = ev.payload as { name: string; value: number | null };
+      add(ev.memberId, eventGrants(b.program, p, ctx), { pending: false, referenceType: "EVENT", referenceId: ev.id });
+      break;
+    }
+    case "GRANT": {
+      const p = ev.payload as { pointType: string; points: number; reason: string; rule: string };
+      if (b.program.pointTypes.some((t) => t.code === p.pointType)) {
+        add(ev.memberId, [{ rule: p.rule, ruleName: p.reason, pointType: p.pointType, points: p.points, detail: "granted by the company" }], { pending: false, referenceType: "GRANT", referenceId: ev.key.split(":").slice(0, 2).join(":") });
+      }
+      break;
+    }
+    default:
+      return { skipped: `unknown event type ${ev.type}` };
+  }
+  const total = Object.values(granted).reduce((s, n) => s + n, 0);
+  if (total > 0 && ev.type !== "GRANT") {
+    const own = Object.entries(granted).filter(([k]) => !k.includes("@"));
+    if (own.length) {
+      const pending = ev.type === "ORDER_PAID" && b.program.pendingDays > 0;
+      b.notes.push({
+        memberId: ev.memberId, kind: "POINTS_EARNED", title: `+${own.reduce((s, [, n]) => s + n, 0)} points${pending ? " (pending)" : ""}`,
+        body: ev.type === "ORDER_PAID"
+          ? `For order #${(ev.payload as unknown as OrderPaidPayload).orderId}.${pending ? ` They become active after the ${b.program.pendingDays}-day return window.` : ""}`
+          : ev.type === "SIGNUP" ? "Welcome to the programme." : `For ${(ev.payload as { name: string }).name.replace(/_/g, " ")}.`,
+      });
+    }
+  }
+  return { granted };
+}
+
+/** Takes back what a refunded order earned: pending points first, then active ones (the order's own, then the oldest). */
+async function applyRefund(b: Batch, ev: StoredEvent): Promise<Record<string, unknown>> {
+  const p = ev.payload as unknown as OrderRefundedPayload;
+  const lots = await repo.lotsOfOrder(p.orderId);
+  const taken: Record<string, number> = {};
+  let unrecovered = 0;
+  for (const lot of lots) {
+    const x = pointsToReverse(lot.amount, lot.reversed, p.refunded, p.total);
+    if (x <= 0) continue;
+    const key = `pts:${ev.key}:${lot.id}`;
+    const reference = { type: "ORDER", id: String(p.orderId) };
+    const memo = `Order #${p.orderId} refunded: points it earned taken back`;
+    b.causes.set(lot.memberId, { type: "REFUND", earnedAt: lot.earnedAt });
+    if (lot.status === "PENDING") {
+      lot.reversed += x;
+      b.touch(lot);
+      b.txs.push({ key, reason: "POINTS_REVERSED", reference, memo, at: ev.occurredAt, legs: earnLegs(lot.memberId, lot.pointType, -x, "POINTS_PENDING") });
+      taken[lot.pointType] = (taken[lot.pointType] ?? 0) + x;
+      continue;
+    }
+    // Active: from this lot first, then the member's oldest; never below zero.
+    const own = Math.min(lot.remaining, x);
+    lot.remaining -= own;
+    lot.reversed += own;
+    if (lot.remaining === 0) lot.status = "CLOSED";
+    b.touch(lot);
+    let got = own;
+    if (own < x) {
+      const others = (await repo.openLots(lot.memberId, lot.pointType)).filter((o) => o.id !== lot.id).map((o) => b.dirty.get(o.id) ?? o);
+      const { taken: from, short } = takeOldestFirst(others, x - own);
+      for (const t of from) {
+        const o = others.find((l) => l.id === t.id)!;
+        o.remaining -= t.points;
+        o.reversed += t.points;
+        if (o.remaining === 0) o.status = "CLOSED";
+        b.touch(o);
+        got += t.points;
+      }
+      unrecovered += short;
+    }
+    if (got > 0) b.txs.push({ key, reason: "POINTS_REVERSED", reference, memo, at: ev.occurredAt, legs: earnLegs(lot.memberId, lot.pointType, -got, "POINTS") });
+    taken[lot.pointType] = (taken[lot.pointType] ?? 0) + got;
+  }
+  const total = Object.values(taken).reduce((s, n) => s + n, 0);
+  if (total > 0) b.notes.push({ memberId: ev.memberId, kind: "POINTS_EARNED", title: `−${total} points`, body: `Order #${p.orderId} was refunded: the points it earned were taken back.` });
+  return { reversed: taken, ...(unrecovered ? { unrecovered } : {}) };
+}
+
+/** Tier and badges of the touched members from their earned points as written; notes what changed. */
+async function settleMembers(b: Batch): Promise<{ memberId: number; badge: string; earnedAt: Date }[]> {
+  const ids = [...b.touched];
+  if (ids.length === 0) return [];
+  const p = b.program;
+  const earned = await repo.earned(ids, p.tiers?.basis ?? null, tierWindowStart(p, b.now));
+  const have = new Map<number, Set<string>>();
+  for (const a of await repo.badgesOf(ids)) {
+    if (!have.has(a.memberId)) have.set(a.memberId, new Set());
+    have.get(a.memberId)!.add(a.badge);
+  }
+  const awards: { memberId: number; badge: string; earnedAt: Date }[] = [];
+  for (const id of ids) {
+    const m = b.member(id);
+    const e = earned.get(id)!;
+    if (p.tiers) {
+      const before = m.tier;
+      Object.assign(m, evaluateTier(p, m, e.window, b.causes.get(id) ?? { type: "CHANGE" }, b.now));
+      if (m.tier !== before) {
+        const level = tierLevel(p, m.tier);
+        b.notes.push({
+          memberId: id, kind: "TIER_CHANGED", title: level ? `You are ${level.name} now` : "Your tier has ended",
+          body: level ? `${level.benefits.join(" · ") || "Enjoy your new benefits."}` : `Your ${tierLevel(p, before)?.name ?? before} tier ended.`,
+        });
+      }
+    }
+    for (const badge of newBadges(p, { orders: m.paidOrders, recruits: m.recruits, tier: m.tier, earnedByType: e.byType }, have.get(id) ?? new Set())) {
+      awards.push({ memberId: id, badge: badge.code, earnedAt: b.now });
+      b.notes.push({ memberId: id, kind: "BADGE_EARNED", title: `Badge: ${badge.name}`, body: badge.description || badge.name });
+    }
+  }
+  await repo.saveMembers(ids.map((id) => b.member(id)));
+  await repo.insertBadges(awards);
+  return awards;
+}
+
+/** Writes a batch: ledger first (one statement), then lots, then tiers and badges; snapshots to publish after commit. */
+async function writeBatch(b: Batch): Promise<void> {
+  await postLegs(b.txs);
+  await repo.insertLots(b.newLots);
+  await repo.saveLots([...b.dirty.values()]);
+  const awards = await settleMembers(b);
+  await notificationService.notify(b.notes);
+  if (b.touched.size === 0) return;
+  const snapshots = await snapshotsOf(b.program, [...b.touched], b.members, awards, b.now);
+  afterCommit(() => publish(Topic.PointsChanged, { members: snapshots }));
+}
+
+async function snapshotsOf(p: Program, ids: number[], members: Map<number, MemberState>, awards: { memberId: number; badge: string; earnedAt: Date }[], now: Date): Promise<LoyaltySnapshot[]> {
+  const balances = new Map<number, LoyaltySnapshot["balances"]>();
+  for (const id of ids) balances.set(id, p.pointTypes.map((t) => ({ pointType: t.code, balance: 0, pending: 0 })));
+  for (const t of p.pointTypes) {
+    for (const kind of ["POINTS", "POINTS_PENDING"] as const) {
+      for (const a of await ledgerService.ownedAccounts(ids, kind, t.code)) {
+        const row = balances.get(a.ownerId!)!.find((x) => x.pointType === t.code)!;
+        if (kind === "POINTS") row.balance = a.posted;
+        else row.pending = a.posted;
+      }
+    }
+  }
+  const earned = await repo.earned(ids, p.tiers?.basis ?? null, tierWindowStart(p, now));
+  const badgeName = (code: string) => p.badges.find((x) => x.code === code)?.name ?? code;
+  return ids.map((id) => {
+    const m = members.get(id)!;
+    const window = earned.get(id)!.window;
+    const level = tierLevel(p, m.tier);
+    const next = nextTier(p, m.tier, window);
+    return {
+      memberId: id, balances: balances.get(id)!, tier: level && { code: level.code, name: level.name },
+      nextTier: next && { code: next.level.code, name: next.level.name, pointsNeeded: next.pointsNeeded },
+      tierPoints: window, progress: progressTo(p, m.tier, window),
+      newBadges: awards.filter((a) => a.memberId === id).map((a) => ({ code: a.badge, name: badgeName(a.badge), earnedAt: a.earnedAt.toISOString() })),
+      revision: m.revision + 1,
+    };
+  });
+}
+
+/** 0..1 of the way from the current tier's threshold to the next one's. */
+function progressTo(p: Program, tier: string | null, window: number): number {
+  const next = nextTier(p, tier, window);
+  if (!next) return 1;
+  const from = tierLevel(p, tier)?.threshold ?? 0;
+  const span = next.level.threshold - from;
+  return span <= 0 ? 1 : Math.max(0, Math.min(1, (window - from) / span));
+}
+
+/** Cap usage for every (member, capped rule, period) the events may touch, read once per batch. */
+async function preloadUsage(b: Batch, events: StoredEvent[]): Promise<void> {
+  const withCaps = b.program.earning.flatMap((r) => {
+    const cap = capOf(b.program, r.code);
+    return cap ? [{ code: r.code, per: cap.per }] : [];
+  });
+  if (withCaps.length === 0) return;
+  const keys = new Map<string, { memberId: number; rule: string; since: Date }>();
+  for (const ev of events) {
+    const m = b.members.get(ev.memberId);
+    const who = [ev.memberId, ...(ev.type === "ORDER_PAID" && m?.sponsorId != null ? [m.sponsorId] : [])];
+    for (const r of withCaps) {
+      const since = capPeriodStart(ev.occurredAt, r.per);
+      for (const id of who) keys.set(usageKey(id, r.code, since), { memberId: id, rule: r.code, since });
+    }
+  }
+  const list = [...keys.entries()];
+  const used = await repo.ruleUsage(list.map(([, k]) => k));
+  list.forEach(([k], i) => b.usage.set(k, used[i]!));
+}
+
+function memberOrAdmin(viewer: Viewer, memberId: number, what: string) {
+  requireSelfOrAdmin(viewer, memberId, what);
+}
+
+const REDEMPTION_FLOW: Record<RedemptionStatus, RedemptionStatus[]> = {
+  REQUESTED: ["PACKED", "CANCELLED"], PACKED: ["SHIPPED", "CANCELLED"], SHIPPED: ["DELIVERED"], DELIVERED: [], ISSUED: [], CANCELLED: [],
+};
+
+export interface RewardInput {
+  id?: number | null;
+  name: string;
+  description?: string | null;
+  kind: RewardKind;
+  pointType: string;
+  pointsCost: number;
+  tierCosts?: Record<string, number> | null;
+  minTier?: string | null;
+  stock?: number | null;
+  countries?: string[] | null;
+  validFrom?: Date | null;
+  validUntil?: Date | null;
+  cashbackAmount?: number | null;
+  cashbackCurrency?: string | null;
+  active?: boolean | null;
+}
+
+/**
+ * The loyalty programme: points in the ledger (one unit per point type), earned by rules
+ * from events appended where they happen (an order paid, a sign-up, an API event) and
+ * applied in batches by one applier; tiers, badges, rewards and redemptions.
+ */
+export const loyaltyService = {
+  async program(): Promise<Program | null> {
+    return (await programSetting.get())?.program ?? null;
+  },
+
+  async versions(viewer: Viewer, limit = 20): Promise<ProgramVersionRecord[]> {
+    requireAdmin(viewer, "the loyalty programme's versions");
+    const rows = await repo.versions(limit + 1);
+    return rows.slice(0, limit).map((v, i) => ({ ...v, changes: rows[i + 1] ? programDiff(rows[i + 1]!.document, v.document) : [] }));
+  },
+
+  /** Saves a new version of the programme (it applies to events from now on). */
+  async saveProgram(viewer: Viewer, document: unknown, comment: string): Promise<ProgramVersionRecord> {
+    requireAdmin(viewer, "the loyalty programme");
+    const parsed = parseProgram(document);
+    if (!parsed.program) throw new InputError(parsed.errors);
+    if (!comment.trim()) throw fieldError("comment", LoyaltyErrorCode.REQUIRED, "Say what this version changes.");
+    await repo.insertVersion(parsed.program, comment.trim().slice(0, 500), viewer.id);
+    programSetting.clear();
+    return (await this.versions(viewer, 1))[0]!;
+  },
+
+  // ---- events in ----
+
+  /** Appends events in the caller's transaction (an order paid, a sign-up); they are applied after it commits. */
+  async record(events: readonly NewLoyaltyEvent[]): Promise<void> {
+    await repo.appendEvents(events);
+    afterCommit(() => kickApplier());
+  },
+
+  orderPaid(order: { id: number; memberId: number; currency: string; lines: { productId: number; sku: string; quantity: number; unitPrice: string }[] }, at: Date) {
+    const payload: OrderPaidPayload = {
+      orderId: order.id, currency: order.currency,
+      lines: order.lines.map((l) => ({ productId: l.productId, sku: l.sku, quantity: l.quantity, unitPrice: Math.round(Number(l.unitPrice) * 100) })),
+    };
+    return this.record([{ key: `order:${order.id}:paid`, memberId: order.memberId, occurredAt: at, event: { type: "ORDER_PAID", payload } }]);
+  },
+
+  orderRefunded(order: { id: number; memberId: number }, refund: { sequence: number; refunded: number; total: number }, at: Date) {
+    const payload: OrderRefundedPayload = { orderId: order.id, refunded: refund.refunded, total: refund.total };
+    return this.record([{ key: `order:${order.id}:refund:${refund.sequence}`, memberId: order.memberId, occurredAt: at, event: { type: "ORDER_REFUNDED", payload } }]);
+  },
+
+  signedUp(memberId: number, at: Date) {
+    return this.record([{ key: `member:${memberId}:signup`, memberId, occurredAt: at, event: { type: "SIGNUP", payload: {} } }]);
+  },
+
+  /**
+   * A custom event from a third party (admins and API clients): applied at once, and the
+   * same idempotency key again changes nothing. Returns the points it earned per rule.
+   */
+  async recordEvent(viewer: Viewer, input: { memberId: number; event: string; idempotencyKey: string; value?: number | null; occurredAt?: Date | null }) {
+    requireAdmin(viewer, "recording loyalty events");
+    const errors = new FieldErrors<LoyaltyErrorCode>();
+    if (!/^[a-z][a-z0-9_.-]{0,63}$/.test(input.event)) errors.add("event", LoyaltyErrorCode.INVALID, "Lower case letters, digits, _ . -, starting with a letter.");
+    if (!input.idempotencyKey.trim() || input.idempotencyKey.length > 100) errors.add("idempotencyKey", LoyaltyErrorCode.INVALID, "1 to 100 characters.");
+    if (input.value != null && !Number.isFinite(input.value)) errors.add("value", LoyaltyErrorCode.INVALID, "A number.");
+    if (input.occurredAt && input.occurredAt.getTime() > Date.now() + 60_000) errors.add("occurredAt", LoyaltyErrorCode.INVALID, "Not in the future.");
+    errors.throwIfAny();
+    const state = await repo.memberState(input.memberId);
+    if (!state) throw fieldError("memberId", LoyaltyErrorCode.NOT_FOUND, "No such member.");
+    const key = `custom:${input.memberId}:${input.idempotencyKey}`;
+    const event: LoyaltyEventInput = { type: "CUSTOM", payload: { name: input.event, value: input.value ?? null } };
+    await transaction(() => repo.appendEvents([{ key, memberId: input.memberId, occurredAt: input.occurredAt ?? new Date(), event }]));
+    await this.applyPending();
+    return { key, ...(await this.eventOutcome(key)) };
+  },
+
+  async eventOutcome(key: string): Promise<{ applied: boolean; points: number; outcome: unknown }> {
+    const row = await repo.eventByKey(key);
+    const granted = ((row?.outcome as { granted?: Record<string, number> } | null)?.granted) ?? {};
+    return { applied: row?.processedAt != null, points: Object.values(granted).reduce((s, n) => s + n, 0), outcome: row?.outcome ?? null };
+  },
+
+  /** Points to many members (a campaign): one event each, appended in one statement and applied in batches. */
+  async grantPoints(viewer: Viewer, input: { pointType: string; points: number; reason: string; country?: string | null; tier?: string | null; memberIds?: number[] | null }) {
+    requireAdmin(viewer, "granting points");
+    const program = await this.program();
+    const errors = new FieldErrors<LoyaltyErrorCode>();
+    if (!program?.pointTypes.some((t) => t.code === input.pointType)) errors.add("pointType", LoyaltyErrorCode.UNKNOWN_CODE, "No such point type in the programme.");
+    if (!Number.isSafeInteger(input.points) || input.points <= 0 || input.points > 1_000_000) errors.add("points", LoyaltyErrorCode.INVALID, "Whole points, 1 to 1,000,000.");
+    if (!input.reason.trim()) errors.add("reason", LoyaltyErrorCode.REQUIRED, "Say why: members see it.");
+    errors.throwIfAny();
+    const grantId = `grant:${randomUUID()}`;
+    const members = await transaction(async () => {
+      const n = await repo.appendGrants(grantId, { country: input.country ?? null, tier: input.tier ?? null, memberIds: input.memberIds ?? null },
+        { pointType: input.pointType, points: input.points, reason: input.reason.trim().slice(0, 200), rule: "GRANT" }, new Date());
+      afterCommit(() => kickApplier());
+      return n;
+    });
+    return { grantId, members };
+  },
+
+  grantProgress(viewer: Viewer, grantId: string) {
+    requireAdmin(viewer, "granting points");
+    return repo.grantProgress(grantId);
+  },
+
+  // ---- the applier ----
+
+  /** Applies one batch of appended events; 0 when there was nothing to do (or another applier is at it). */
+  async applyBatch(limit = BATCH, now = new Date()): Promise<number> {
+    const program = await this.program();
+    return transaction(async () => {
+      if (!(await repo.tryApplierLock())) return 0;
+      let events = await repo.unprocessedEvents(limit);
+      if (events.length === 0) return 0;
+      if (!program) {
+        await repo.markProcessed(events.map((e) => e.id), events.map(() => ({ skipped: "no loyalty programme" })), now);
+        return events.length;
+      }
+      // A refund reads the lots its order earned: it goes alone, after what came before it is written.
+      const refundAt = events.findIndex((e) => e.type === "ORDER_REFUNDED");
+      if (refundAt === 0) events = events.slice(0, 1);
+      else if (refundAt > 0) events = events.slice(0, refundAt);
+      const ids = new Set<number>();
+      for (const e of events) ids.add(e.memberId);
+      const members = await repo.lockMembers([...ids]);
+      const sponsors = [...members.values()].map((m) => m.sponsorId).filter((id): id is number => id != null && !members.has(id));
+      if (sponsors.length) for (const [id, s] of await repo.lockMembers(sponsors)) members.set(id, s);
+      const b = new Batch(program, now, members);
+      const outcomes: unknown[] = [];
+      if (events[0]!.type === "ORDER_REFUNDED") {
+        outcomes.push(await applyRefund(b, events[0]!));
+      } else {
+        await preloadUsage(b, events);
+        const productIds = events.flatMap((e) => (e.type === "ORDER_PAID" ? (e.payload as unknown as OrderPaidPayload).lines.map((l) => l.productId) : []));
+        const categories = await repo.categories(productIds);
+        for (const ev of events) outcomes.push(applyEvent(b, ev, categories));
+      }
+      await writeBatch(b);
+      await repo.markProcessed(events.map((e) => e.id), outcomes, now);
+      return events.length;
+    });
+  },
+
+  /** Applies everything appended so far, batch after batch; returns how many events. */
+  async applyPending(now?: Date): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const n = await this.applyBatch(BATCH, now ?? new Date());
+      if (n === 0) return total;
+      total += n;
+    }
+  },
+
+  /** Makes pending points whose return window has passed active (oldest first); returns how many lots. */
+  async releaseDue(now = new Date(), limit = 2000): Promise<number> {
+    const program = await this.program();
+    if (!program) return 0;
+    return transaction(async () => {
+      await repo.waitApplierLock();
+      const lots = await repo.dueReleases(now, limit);
+      if (lots.length === 0) return 0;
+      const b = new Batch(program, now, await repo.lockMembers(lots.map((l) => l.memberId)));
+      const perMember = new Map<number, number>();
+      for (const lot of lots) {
+        const points = lot.amount - lot.reversed;
+        const at = lot.releaseAt ?? now;
+        lot.status = points > 0 ? "ACTIVE" : "CLOSED";
+        lot.remaining = points;
+        lot.expiresAt = expiryOf(program, lot.pointType, at);
+        b.touch(lot);
+        if (points > 0) {
+          b.txs.push({ key: `${lot.key}:release`, reason: "POINTS_RELEASED", reference: { type: "LOT", id: lot.id }, memo: "The return window passed: the points are active.", at,
+            legs: [{ ownerId: lot.memberId, kind: "POINTS_PENDING", unit: lot.pointType, amount: -points }, { ownerId: lot.memberId, kind: "POINTS", unit: lot.pointType, amount: points }] });
+          if (program.pointTypes.find((t) => t.code === lot.pointType)?.redeemable) perMember.set(lot.memberId, (perMember.get(lot.memberId) ?? 0) + points);
+        }
+      }
+      for (const [memberId, points] of perMember) b.notes.push({ memberId, kind: "POINTS_ACTIVE", title: `${plural(points, "points")} are active`, body: "You can spend them on rewards now." });
+      await writeBatch(b);
+      return lots.length;
+    });
+  },
+
+  /** An admin makes a member's (or everyone's) pending points active now; returns how many lots. */
+  async releasePending(viewer: Viewer, memberId: number | null, now = new Date()): Promise<number> {
+    requireAdmin(viewer, "releasing pending points");
+    await transaction(() => repo.releaseNow(memberId, now));
+    let total = 0;
+    for (let n = await this.releaseDue(now); n > 0; n = await this.releaseDue(now)) total += n;
+    return total;
+  },
+
+  /** Expires active points past their date, oldest first; returns how many lots. */
+  async expireDue(now = new Date(), limit = 2000): Promise<number> {
+    const program = await this.program();
+    if (!program) return 0;
+    return transaction(async () => {
+      await repo.waitApplierLock();
+      const lots = await repo.dueExpiries(now, limit);
+      if (lots.length === 0) return 0;
+      const b = new Batch(program, now, await repo.lockMembers(lots.map((l) => l.memberId)));
+      const perMember = new Map<string, number>();
+      for (const lot of lots) {
+        const points = lot.remaining;
+        lot.expired += points;
+        lot.remaining = 0;
+        lot.status = "CLOSED";
+        b.touch(lot);
+        b.txs.push({ key: `${lot.key}:expire`, reason: "POINTS_EXPIRED", reference: { type: "LOT", id: lot.id }, memo: `Points earned ${lot.earnedAt.toISOString().slice(0, 10)} expired.`, at: lot.expiresAt ?? now,
+          legs: [{ ownerId: lot.memberId, kind: "POINTS", unit: lot.pointType, amount: -points }, { ownerId: null, kind: "POINTS_EXPIRED", unit: lot.pointType, amount: points }] });
+        const k = `${lot.memberId}:${lot.pointType}`;
+        perMember.set(k, (perMember.get(k) ?? 0) + points);
+      }
+      for (const [k, points] of perMember) {
+        const [memberId, type] = k.split(":");
+        b.notes.push({ memberId: Number(memberId), kind: "POINTS_EXPIRED", title: `${plural(points, typeName(program, type!))} expired`, body: "Points expire oldest first; the rest of your balance is unchanged." });
+      }
+      await writeBatch(b);
+      return lots.length;
+    });
+  },
+
+  /** Tells members about points that expire within the programme's warning days (once per lot). */
+  async warnExpiring(now = new Date()): Promise<number> {
+    const program = await this.program();
+    if (!program || program.expiryWarningDays === 0) return 0;
+    return transaction(async () => {
+      const due = await repo.takeExpiryWarnings(new Date(now.getTime() + program.expiryWarningDays * DAY_MS), now, 10_000);
+      await notificationService.notify(due.map((d) => ({
+        memberId: d.memberId, kind: "POINTS_EXPIRING", title: `${plural(d.points, typeName(program, d.pointType))} expire soon`,
+        body: `The first expire on ${d.first.toISOString().slice(0, 10)}. Spend them on a reward before then.`,
+      })));
+      return due.length;
+    });
+  },
+
+  /** Re-evaluates every tiered member (PERIOD_END at a month's end; DAILY for downgrades after N days). */
+  async reviewTiers(cause: "PERIOD_END" | "DAILY", now = new Date()): Promise<number> {
+    const program = await this.program();
+    if (!program?.tiers) return 0;
+    let after = 0;
+    let total = 0;
+    for (;;) {
+      const ids = await transaction(() => repo.tieredMemberIds(after, 1000));
+      if (ids.length === 0) return total;
+      await transaction(async () => {
+        await repo.waitApplierLock();
+        const b = new Batch(program, now, await repo.lockMembers(ids));
+        for (const id of ids) {
+          b.touched.add(id);
+          b.causes.set(id, { type: cause });
+        }
+        await writeBatch(b);
+      });
+      total += ids.length;
+      after = ids[ids.length - 1]!;
+    }
+  },
+
+  /** An admin sets a member's tier; automatic downgrades never go below it (null lifts the floor). */
+  async setTier(viewer: Viewer, memberId: number, tier: string | null): Promise<LoyaltyAccount> {
+    requireAdmin(viewer, "members' tiers");
+    const program = await this.program();
+    if (tier != null && !tierLevel(program!, tier)) throw fieldError("tier", LoyaltyErrorCode.UNKNOWN_CODE, "No such tier in the programme.");
+    if (!(await repo.memberState(memberId))) throw notFound("The member");
+    await transaction(async () => {
+      await repo.waitApplierLock();
+      const members = await repo.lockMembers([memberId]);
+      const m = members.get(memberId)!;
+      m.tierFloor = tier;
+      if (tier != null && m.tier !== tier) Object.assign(m, { tier, tierSince: new Date(), belowSince: null });
+      const b = new Batch(program!, new Date(), members);
+      b.touched.add(memberId);
+      await writeBatch(b);
+    });
+    return this.account(viewer, memberId);
+  },
+
+  // ---- reading ----
+
+  async account(viewer: Viewer, memberId: number, now = new Date()): Promise<LoyaltyAccount> {
+    memberOrAdmin(viewer, memberId, "this member's points");
+    const program = await this.program();
+    const state = await repo.memberState(memberId);
+    if (!state) throw notFound("The member");
+    if (!program) return { memberId, balances: [], tier: null, tierSince: null, tierFloor: null, nextTier: null, tierPoints: 0, progress: 0, badges: [], revision: 0 };
+    const [active, pendingAccounts, lots, earned, badges] = await Promise.all([
+      ledgerService.accountsOf(memberId, "POINTS"),
+      ledgerService.accountsOf(memberId, "POINTS_PENDING"),
+      repo.lotSummary(memberId, new Date(now.getTime() + program.expiryWarningDays * DAY_MS)),
+      repo.earned([memberId], program.tiers?.basis ?? null, tierWindowStart(program, now)),
+      repo.badgesOf([memberId]),
+    ]);
+    const balances: PointsBalance[] = program.pointTypes.map((t) => {
+      const lot = lots.find((l) => l.pointType === t.code);
+      return {
+        pointType: t.code, name: t.name, redeemable: t.redeemable,
+        balance: active.find((a) => a.unit === t.code)?.posted ?? 0,
+        pending: pendingAccounts.find((a) => a.unit === t.code)?.posted ?? 0,
+        expiringSoon: lot?.expiring ?? 0, nextExpiry: lot?.nextExpiry ?? null,
+      };
+    });
+    const window = earned.get(memberId)!.window;
+    const level = tierLevel(program, state.tier);
+    const next = nextTier(program, state.tier, window);
+    return {
+      memberId, balances, tier: level, tierSince: state.tierSince, tierFloor: state.tierFloor,
+      nextTier: next && { code: next.level.code, name: next.level.name, pointsNeeded: next.pointsNeeded },
+      tierPoints: window, progress: progressTo(program, state.tier, window),
+      badges: badges.map((a) => {
+        const def = program.badges.find((x) => x.code === a.badge);
+        return { code: a.badge, name: def?.name ?? a.badge, description: def?.description ?? "", earnedAt: a.earnedAt };
+      }),
+      revision: state.revision,
+    };
+  },
+
+  /** A member's point movements, newest first (earned with the rule and order, released, spent, expired, taken back). */
+  async history(viewer: Viewer, memberId: number, first: number, beforeId: string | null) {
+    memberOrAdmin(viewer, memberId, "this member's points");
+    const size = pageSize(first);
+    const accounts = [...(await ledgerService.accountsOf(memberId, "POINTS")), ...(await ledgerService.accountsOf(memberId, "POINTS_PENDING"))];
+    const rows = await repo.history(accounts.map((a) => a.id), size + 1, beforeId);
+    return toPage(rows, size, accounts.reduce((s, a) => s + a.revision, 0));
+  },
+
+  /** Points each order earned (for the purchase history). */
+  async pointsOfOrders(viewer: Viewer, memberId: number, orderIds: readonly number[]) {
+    memberOrAdmin(viewer, memberId, "this member's points");
+    return repo.pointsOfOrders(orderIds);
+  },
+
+  async tiers() {
+    return (await this.program())?.tiers?.levels ?? [];
+  },
+
+  async badges() {
+    return (await this.program())?.badges ?? [];
+  },
+
+  async monthly(viewer: Viewer, memberId: number | null, since: Date) {
+    if (memberId == null) requireAdmin(viewer, "the company's points");
+    else memberOrAdmin(viewer, memberId, "this member's points");
+    return repo.monthly(memberId, since);
+  },
+
+  async report(viewer: Viewer): Promise<{ points: LoyaltyReport[]; tiers: { tier: string | null; members: number }[] }> {
+    requireAdmin(viewer, "loyalty reports");
+    const [rows, tiers] = await Promise.all([repo.report(), repo.tierDistribution()]);
+    return {
+      points: rows.map((r) => {
+        const settled = r.issued - r.reversed - r.pending;
+        return { ...r, redemptionRate: settled > 0 ? r.redeemed / settled : 0 };
+      }),
+      tiers,
+    };
+  },
+
+  // ---- rewards ----
+
+  /** The catalog; `availableTo` shows only what that member may redeem now (country, tier, dates, stock). */
+  async rewards(viewer: Viewer, filter: RewardFilter, first: number, afterId: number | null) {
+    const size = pageSize(first);
+    if (filter.includeInactive && !isAdmin(viewer)) throw forbidden("inactive rewards");
+    let scope: { country?: string | null; tierRank?: string[] | null; now?: Date } = {};
+    if (filter.availableTo != null) {
+      memberOrAdmin(viewer, filter.availableTo, "this member's rewards");
+      const program = await this.program();
+      const state = await repo.memberState(filter.availableTo);
+      const levels = program?.tiers?.levels ?? [];
+      const at = state?.tier ? levels.findIndex((l) => l.code === state.tier) : -1;
+      scope = { country: state?.country ?? null, tierRank: levels.slice(0, at + 1).map((l) => l.code), now: new Date() };
+    }
+    const rows = await repo.rewards({ ...filter, ...scope }, size + 1, afterId);
+    return toPage(rows, size, -1);
+  },
+
+  async reward(viewer: Viewer, id: number): Promise<RewardRecord> {
+    const r = await repo.reward(id);
+    if (!r || (!r.active && !isAdmin(viewer))) throw notFound("The reward");
+    return r;
+  },
+
+  async saveReward(viewer: Viewer, input: RewardInput): Promise<RewardRecord> {
+    requireAdmin(viewer, "rewards");
+    const program = await this.program();
+    const errors = new FieldErrors<LoyaltyErrorCode>();
+    if (!input.name.trim()) errors.add("name", LoyaltyErrorCode.REQUIRED, "A reward needs a name.");
+    if (!["PRODUCT", "VOUCHER", "CASHBACK", "PERK"].includes(input.kind)) errors.add("kind", LoyaltyErrorCode.INVALID, "PRODUCT, VOUCHER, CASHBACK or PERK.");
+    if (!program?.pointTypes.some((t) => t.code === input.pointType && t.redeemable)) errors.add("pointType", LoyaltyErrorCode.UNKNOWN_CODE, "A redeemable point type of the programme.");
+    if (!Number.isSafeInteger(input.pointsCost) || input.pointsCost <= 0) errors.add("pointsCost", LoyaltyErrorCode.INVALID, "Whole points, more than 0.");
+    if (input.stock != null && (!Number.isSafeInteger(input.stock) || input.stock < 0)) errors.add("stock", LoyaltyErrorCode.INVALID, "Whole units, 0 or more (leave empty for unlimited).");
+    for (const [tier, cost] of Object.entries(input.tierCosts ?? {})) {
+      if (!tierLevel(program!, tier)) errors.add(`tierCosts.${tier}`, LoyaltyErrorCode.UNKNOWN_CODE, "No such tier.");
+      else if (!Number.isSafeInteger(cost) || cost <= 0) errors.add(`tierCosts.${tier}`, LoyaltyErrorCode.INVALID, "Whole points, more than 0.");
+    }
+    if (input.minTier != null && !tierLevel(program!, input.minTier)) errors.add("minTier", LoyaltyErrorCode.UNKNOWN_CODE, "No such tier.");
+    if (input.kind === "CASHBACK" && (!input.cashbackAmount || input.cashbackAmount <= 0 || !/^[A-Z]{3}$/.test(input.cashbackCurrency ?? ""))) {
+      errors.add("cashbackAmount", LoyaltyErrorCode.INVALID, "Cashback needs an amount (minor units) and a currency.");
+    }
+    if (input.validFrom && input.validUntil && input.validUntil < input.validFrom) errors.add("validUntil", LoyaltyErrorCode.INVALID, "Ends before it starts.");
+    errors.throwIfAny();
+    const id = await transaction(() => repo.saveReward({
+      id: input.id ?? null, name: input.name.trim(), description: input.description?.trim() ?? "", kind: input.kind, pointType: input.pointType,
+      pointsCost: input.pointsCost, tierCosts: input.tierCosts ?? {}, minTier: input.minTier ?? null, stock: input.stock ?? null,
+      countries: (input.countries ?? []).map((c) => c.toUpperCase()), validFrom: input.validFrom ?? null, validUntil: input.validUntil ?? null,
+      cashbackAmount: input.kind === "CASHBACK" ? input.cashbackAmount ?? null : null, cashbackCurrency: input.kind === "CASHBACK" ? input.cashbackCurrency ?? null : null,
+      active: input.active ?? true,
+    }));
+    return (await repo.reward(id))!;
+  },
+
+  /**
+   * Redeems a reward in one transaction: stock, points (oldest first) and the voucher or
+   * cashback together or not at all. The same idempotency key again returns the first
+   * redemption. Concurrent redemptions of the last units: the stock row decides.
+   */
+  async redeem(viewer: Viewer, input: { rewardId: number; idempotencyKey: string; memberId?: number | null }): Promise<RedemptionRecord> {
+    const memberId = input.memberId ?? viewer.id;
+    memberOrAdmin(viewer, memberId, "this member's points");
+    if (!input.idempotencyKey.trim() || input.idempotencyKey.length > 100) throw fieldError("idempotencyKey", LoyaltyErrorCode.INVALID, "1 to 100 characters.");
+    const program = await this.program();
+    const id = await transaction(async () => {
+      const members = await repo.lockMembers([memberId]);
+      const m = members.get(memberId);
+      if (!m) throw notFound("The member");
+      const earlier = await repo.redemptionByKey(memberId, input.idempotencyKey);
+      if (earlier) {
+        if (earlier.rewardId !== input.rewardId) throw fieldError("idempotencyKey", LoyaltyErrorCode.IDEMPOTENCY_KEY_REUSED, "This key was used for another reward.");
+        return earlier.id;
+      }
+      const reward = await repo.reward(input.rewardId);
+      const now = new Date();
+      if (!reward || !reward.active) throw fieldError("rewardId", LoyaltyErrorCode.NOT_FOUND, "No such reward.");
+      if ((reward.validFrom && reward.validFrom > now) || (reward.validUntil && reward.validUntil < now)) throw fieldError("rewardId", LoyaltyErrorCode.NOT_AVAILABLE, "This reward is not available at the moment.");
+      if (reward.countries.length > 0 && !reward.countries.includes(m.country)) throw fieldError("rewardId", LoyaltyErrorCode.NOT_AVAILABLE, "This reward is not offered in your country.");
+      const levels = program?.tiers?.levels ?? [];
+      if (reward.minTier && levels.findIndex((l) => l.code === m.tier) < levels.findIndex((l) => l.code === reward.minTier)) {
+        throw fieldError("rewardId", LoyaltyErrorCode.TIER_REQUIRED, `For ${tierLevel(program!, reward.minTier)?.name ?? reward.minTier} members and above.`);
+      }
+      const cost = (m.tier && reward.tierCosts[m.tier]) || reward.pointsCost;
+      const lots = await repo.openLots(memberId, reward.pointType);
+      const { taken, short } = takeOldestFirst(lots, cost);
+      if (short > 0) throw fieldError("rewardId", LoyaltyErrorCode.INSUFFICIENT_POINTS, `This reward costs ${plural(cost, "points")}; you have ${(cost - short).toLocaleString("en-US")}.`);
+      if (!(await repo.takeStock(reward.id))) throw fieldError("rewardId", LoyaltyErrorCode.OUT_OF_STOCK, "This reward is out of stock.");
+      for (const t of taken) {
+        const lot = lots.find((l) => l.id === t.id)!;
+        lot.remaining -= t.points;
+        lot.redeemed += t.points;
+        if (lot.remaining === 0) lot.status = "CLOSED";
+      }
+      await repo.saveLots(lots.filter((l) => taken.some((t) => t.id === l.id)));
+      const voucherCode = reward.kind === "VOUCHER" ? `LOY-${randomBytes(4).toString("hex").toUpperCase()}` : null;
+      const rid = await repo.insertRedemption({
+        rewardId: reward.id, memberId, idempotencyKey: input.idempotencyKey, pointType: reward.pointType, points: cost,
+        status: reward.kind === "PRODUCT" ? "REQUESTED" : "ISSUED", voucherCode,
+      });
+      const txs: PendingTx[] = [{
+        key: `redeem:${rid}`, reason: "POINTS_REDEEMED", reference: { type: "REDEMPTION", id: String(rid) }, memo: `Redeemed: ${reward.name}`, at: now,
+        legs: [{ ownerId: memberId, kind: "POINTS", unit: reward.pointType, amount: -cost }, { ownerId: null, kind: "POINTS_REDEEMED", unit: reward.pointType, amount: cost }],
+      }];
+      if (reward.kind === "CASHBACK") {
+        txs.push({
+          key: `redeem:${rid}:cashback`, reason: "LOYALTY_CASHBACK", reference: { type: "REDEMPTION", id: String(rid) }, memo: `Cashback for ${plural(cost, "points")}`, at: now,
+          legs: [{ ownerId: null, kind: "LOYALTY_CASHBACK", unit: reward.cashbackCurrency!, amount: -reward.cashbackAmount! }, { ownerId: memberId, kind: "WALLET", unit: reward.cashbackCurrency!, amount: reward.cashbackAmount! }],
+        });
+      }
+      const b = new Batch(program!, now, members);
+      b.txs.push(...txs);
+      b.touched.add(memberId);
+      b.notes.push({ memberId, kind: "REDEMPTION", title: `Redeemed: ${reward.name}`, body: voucherCode ? `Your code: ${voucherCode}` : reward.kind === "PRODUCT" ? "We will tell you when it ships." : `${plural(cost, "points")} spent.` });
+      await writeBatch(b);
+      return rid;
+    });
+    return (await repo.redemption(id))!;
+  },
+
+  async redemptions(viewer: Viewer, filter: { memberId?: number | null; status?: RedemptionStatus | null; kind?: RewardKind | null }, first: number, beforeId: number | null) {
+    if (filter.memberId == null) requireAdmin(viewer, "all redemptions");
+    else memberOrAdmin(viewer, filter.memberId, "this member's redemptions");
+    const size = pageSize(first);
+    return toPage(await repo.redemptions(filter, size + 1, beforeId), size, -1);
+  },
+
+  /** Moves a physical reward through fulfilment (requested → packed → shipped → delivered); cancelling gives points and stock back. */
+  async advanceRedemption(viewer: Viewer, id: number, status: RedemptionStatus): Promise<RedemptionRecord> {
+    requireAdmin(viewer, "fulfilment");
+    const program = await this.program();
+    await transaction(async () => {
+      const r = await repo.redemption(id, true);
+      if (!r) throw fieldError("id", LoyaltyErrorCode.NOT_FOUND, "No such redemption.");
+      if (r.status === status) return;
+      if (!REDEMPTION_FLOW[r.status].includes(status)) throw fieldError("status", LoyaltyErrorCode.INVALID_TRANSITION, `A ${r.status.toLowerCase()} redemption cannot become ${status.toLowerCase()}.`);
+      await repo.setRedemptionStatus(id, status);
+      const members = await repo.lockMembers([r.memberId]);
+      const b = new Batch(program!, new Date(), members);
+      if (status === "CANCELLED") {
+        await repo.giveBackStock(r.rewardId);
+        const key = `redeem:${id}:cancel`;
+        b.newLots.push({ memberId: r.memberId, pointType: r.pointType, key, rule: "REDEMPTION_CANCELLED", eventId: null, referenceType: "REDEMPTION", referenceId: String(id),
+          description: `Cancelled: ${r.rewardName}`, status: "ACTIVE", amount: r.points, earnedAt: b.now, releaseAt: null, expiresAt: expiryOf(program!, r.pointType, b.now) });
+        b.txs.push({ key, reason: "POINTS_REFUNDED", reference: { type: "REDEMPTION", id: String(id) }, memo: `Cancelled: ${r.rewardName}`, at: b.now,
+          legs: [{ ownerId: null, kind: "POINTS_REDEEMED", unit: r.pointType, amount: -r.points }, { ownerId: r.memberId, kind: "POINTS", unit: r.pointType, amount: r.points }] });
+        b.touched.add(r.memberId);
+      }
+      b.notes.push({ memberId: r.memberId, kind: "REDEMPTION", title: `${r.rewardName}: ${status.toLowerCase()}`, body: status === "CANCELLED" ? `${plural(r.points, "points")} are back in your balance.` : `Your reward is ${status.toLowerCase()}.` });
+      await writeBatch(b);
+    });
+    return (await repo.redemption(id))!;
+  },
+};
+
+export type { RewardKind, RedemptionStatus };

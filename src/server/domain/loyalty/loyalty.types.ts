@@ -1,0 +1,154 @@
+import type { DocumentChange } from "@/server/domain/shared/document";
+
+/** Something that earns or takes back points, as appended where it happened. */
+export type LoyaltyEventInput =
+  | { type: "ORDER_PAID"; payload: OrderPaidPayload }
+  | { type: "ORDER_REFUNDED"; payload: OrderRefundedPayload }
+  | { type: "SIGNUP"; payload: Record<string, never> }
+  | { type: "CUSTOM"; payload: { name: string; value: number | null } }
+  | { type: "GRANT"; payload: { pointType: string; points: number; reason: string; rule: string } };
+
+export interface OrderPaidPayload {
+  orderId: number;
+  currency: string;
+  /** Lines in minor units per unit price; categories are looked up when the event is applied. */
+  lines: { productId: number; sku: string; quantity: number; unitPrice: number }[];
+}
+
+export interface OrderRefundedPayload {
+  orderId: number;
+  /** Refunded so far and the order's total, in minor units: the share of the points to take back. */
+  refunded: number;
+  total: number;
+}
+
+export type LoyaltyEventType = LoyaltyEventInput["type"];
+
+export interface NewLoyaltyEvent {
+  key: string;
+  memberId: number;
+  occurredAt: Date;
+  event: LoyaltyEventInput;
+}
+
+export interface ProgramVersionRecord {
+  id: number;
+  number: number;
+  document: unknown;
+  comment: string;
+  authorId: number | null;
+  createdAt: Date;
+  changes: DocumentChange[];
+}
+
+/** A member's points of one type (whole points). */
+export interface PointsBalance {
+  pointType: string;
+  name: string;
+  balance: number;
+  pending: number;
+  /** Active points that expire within the programme's warning days, and the first date. */
+  expiringSoon: number;
+  nextExpiry: Date | null;
+  redeemable: boolean;
+}
+
+export interface TierView {
+  code: string;
+  name: string;
+  threshold: number;
+  multiplier: number;
+  benefits: string[];
+}
+
+export interface BadgeRecord {
+  code: string;
+  name: string;
+  description: string;
+  earnedAt: Date;
+}
+
+export interface LoyaltyAccount {
+  memberId: number;
+  balances: PointsBalance[];
+  tier: TierView | null;
+  tierSince: Date | null;
+  tierFloor: string | null;
+  nextTier: { code: string; name: string; pointsNeeded: number } | null;
+  /** Basis points earned in the tier window (0..1 of the way to the next tier in `progress`). */
+  tierPoints: number;
+  progress: number;
+  badges: BadgeRecord[];
+  revision: number;
+}
+
+/** One movement of a member's points, saying why. */
+export interface PointsMovement {
+  id: string;
+  pointType: string;
+  /** Signed: points in are positive. */
+  amount: number;
+  /** ACTIVE or PENDING (locked until the return window passes). */
+  bucket: "ACTIVE" | "PENDING";
+  reason: string;
+  description: string;
+  referenceType: string | null;
+  referenceId: string | null;
+  at: Date;
+}
+
+export type RewardKind = "PRODUCT" | "VOUCHER" | "CASHBACK" | "PERK";
+
+export interface RewardRecord {
+  id: number;
+  name: string;
+  description: string;
+  kind: RewardKind;
+  pointType: string;
+  pointsCost: number;
+  tierCosts: Record<string, number>;
+  minTier: string | null;
+  stock: number | null;
+  countries: string[];
+  validFrom: Date | null;
+  validUntil: Date | null;
+  cashbackAmount: number | null;
+  cashbackCurrency: string | null;
+  active: boolean;
+}
+
+export interface RewardFilter {
+  kind?: RewardKind | null;
+  /** Only what this member may redeem now (country, tier, dates, stock). */
+  availableTo?: number | null;
+  includeInactive?: boolean;
+}
+
+export type RedemptionStatus = "ISSUED" | "REQUESTED" | "PACKED" | "SHIPPED" | "DELIVERED" | "CANCELLED";
+
+export interface RedemptionRecord {
+  id: number;
+  rewardId: number;
+  rewardName: string;
+  rewardKind: RewardKind;
+  memberId: number;
+  memberName: string;
+  pointType: string;
+  points: number;
+  status: RedemptionStatus;
+  voucherCode: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface LoyaltyReport {
+  pointType: string;
+  issued: number;
+  redeemed: number;
+  expired: number;
+  reversed: number;
+  pending: number;
+  outstanding: number;
+  /** redeemed ÷ (issued − reversed − pending). */
+  redemptionRate: number;
+}

@@ -1,0 +1,31 @@
+import { db } from "@/server/db/unit-of-work";
+import type { NewNotification, NotificationRecord } from "./notification.types";
+
+export const notificationRepository = {
+  async insert(list: readonly NewNotification[]): Promise<void> {
+    if (list.length === 0) return;
+    await db().query(
+      `INSERT INTO notification (member_id, kind, title, body)
+       SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::text[])`,
+      [list.map((n) => n.memberId), list.map((n) => n.kind), list.map((n) => n.title), list.map((n) => n.body)],
+    );
+  },
+
+  async list(memberId: number, limit: number, beforeId: string | null): Promise<NotificationRecord[]> {
+    const rows = await db().query<Omit<NotificationRecord, "kind"> & { kind: NotificationRecord["kind"] }>(
+      `SELECT id::text, member_id AS "memberId", kind, title, body, created_at AS "createdAt", read_at AS "readAt"
+       FROM notification WHERE member_id = $1 AND ($2::bigint IS NULL OR id < $2::bigint) ORDER BY id DESC LIMIT $3`,
+      [memberId, beforeId, limit],
+    );
+    return rows;
+  },
+
+  async unreadCount(memberId: number): Promise<number> {
+    const [row] = await db().sql<{ n: number }>`SELECT count(*)::int AS n FROM notification WHERE member_id = ${memberId} AND read_at IS NULL`;
+    return row!.n;
+  },
+
+  async markRead(memberId: number, upToId: string | null): Promise<number> {
+    return db().execute`UPDATE notification SET read_at = now() WHERE member_id = ${memberId} AND read_at IS NULL AND (${upToId}::bigint IS NULL OR id <= ${upToId}::bigint)`;
+  },
+};
