@@ -4,6 +4,7 @@ import { DEFAULT_PLACEMENT } from "../../src/server/domain/genealogy/placement.r
 import { volumeService } from "../../src/server/domain/volume/volume.service";
 import { seedCommerce } from "./commerce";
 import { seedPlan, seedPreviews } from "./commissions";
+import { seedLoyalty } from "./loyalty";
 import { seedWallets } from "./wallets";
 import { generateNetwork, insertMembers } from "./network";
 
@@ -56,6 +57,7 @@ export async function seedDemo(db: SqlDriver, now = new Date()): Promise<void> {
   await seedPlan(db);
   await seedWallets(db, network.map((m) => ({ id: m.id, firstName: m.firstName, lastName: m.lastName, country: m.country, sponsorId: m.sponsorId })), now);
   await seedPreviews(db);
+  await seedLoyalty(db, since, now);
 }
 
 /** Seeds the demo company into an empty database; leaves a database with members alone. */

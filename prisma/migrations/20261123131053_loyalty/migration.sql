@@ -166,6 +166,9 @@ ALTER TABLE "redemption" ADD CONSTRAINT "redemption_reward_id_fkey" FOREIGN KEY 
 
 -- Added by hand ------------------------------------------------------------------------
 
+-- Caps: what a rule granted a member since a date.
+CREATE INDEX "points_lot_member_rule_idx" ON "points_lot" ("member_id", "rule", "earned_at");
+
 -- The applier reads what is not yet applied, oldest first.
 CREATE INDEX "loyalty_event_unprocessed_idx" ON "loyalty_event" ("id") WHERE "processed_at" IS NULL;
 

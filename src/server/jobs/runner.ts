@@ -1,18 +1,59 @@
 import PgBoss from "pg-boss";
 import { compensationService, setRunDispatcher } from "@/server/domain/compensation/compensation.service";
 import { ledgerService } from "@/server/domain/ledger/ledger.service";
+import { loyaltyService, setLoyaltyApplier } from "@/server/domain/loyalty/loyalty.service";
 
 /** How pg-boss reaches the database: a connection string, or an adapter (embedded PGlite). */
 export type JobDatabase = { connectionString: string } | { db: { executeSql(text: string, values?: unknown[]): Promise<{ rows: unknown[] }> } };
 
 const COMMISSION_RUN = "commission-run";
 const VOID_EXPIRED = "ledger-void-expired";
+const LOYALTY_SWEEP = "loyalty-sweep";
+const LOYALTY_TIERS_DAILY = "loyalty-tiers-daily";
+const LOYALTY_TIERS_MONTH_END = "loyalty-tiers-month-end";
+
+/**
+ * Applies appended loyalty events in this process as soon as a transaction that appended
+ * some commits: one loop at a time, run again if more arrived meanwhile. The applier's
+ * advisory lock keeps instances from applying the same events twice.
+ */
+function loyaltyApplier(): () => void {
+  let running = false;
+  let again = false;
+  return () => {
+    if (running) {
+      again = true;
+      return;
+    }
+    running = true;
+    void (async () => {
+      try {
+        do {
+          again = false;
+          await loyaltyService.applyPending();
+        } while (again);
+      } catch (err) {
+        console.error("[jobs] loyalty applier:", (err as Error).message);
+      } finally {
+        running = false;
+      }
+    })();
+  };
+}
+
+/** Runs `step` until it has nothing left to do (each call one batch). */
+async function drain(step: () => Promise<number>): Promise<number> {
+  let total = 0;
+  for (let n = await step(); n > 0; n = await step()) total += n;
+  return total;
+}
 
 const store = globalThis as unknown as { __mlmBoss?: Promise<PgBoss> };
 
 /**
  * Background jobs on pg-boss (Postgres-backed, so they survive restarts and spread over
- * instances): commission runs, and the sweep that voids expired ledger holds every minute.
+ * instances): commission runs, the sweep that voids expired ledger holds every minute, and
+ * the loyalty programme's applier, releases, expiry and tier reviews.
  * Started once per process by server.ts.
  */
 export function startJobRunner(database: JobDatabase): Promise<PgBoss> {
@@ -33,6 +74,24 @@ export function startJobRunner(database: JobDatabase): Promise<PgBoss> {
       if (voided > 0) console.log(`[jobs] voided ${voided} expired ledger holds`);
     });
     await boss.schedule(VOID_EXPIRED, "* * * * *");
+
+    const kickLoyalty = loyaltyApplier();
+    setLoyaltyApplier(kickLoyalty);
+    for (const q of [LOYALTY_SWEEP, LOYALTY_TIERS_DAILY, LOYALTY_TIERS_MONTH_END]) await boss.createQueue(q);
+    // Events another instance appended (or left after a crash), return windows that passed, expiry and its warnings.
+    await boss.work(LOYALTY_SWEEP, async () => {
+      kickLoyalty();
+      const released = await drain(() => loyaltyService.releaseDue());
+      const expired = await drain(() => loyaltyService.expireDue());
+      const warned = await loyaltyService.warnExpiring();
+      if (released + expired + warned > 0) console.log(`[jobs] loyalty: ${released} grants released, ${expired} expired, ${warned} expiry warnings`);
+    });
+    await boss.work(LOYALTY_TIERS_DAILY, async () => void (await loyaltyService.reviewTiers("DAILY")));
+    await boss.work(LOYALTY_TIERS_MONTH_END, async () => void (await loyaltyService.reviewTiers("PERIOD_END")));
+    await boss.schedule(LOYALTY_SWEEP, "* * * * *");
+    await boss.schedule(LOYALTY_TIERS_DAILY, "20 0 * * *");
+    await boss.schedule(LOYALTY_TIERS_MONTH_END, "5 0 1 * *");
+    kickLoyalty();
     const dispatch = async (runId: number) => {
       await boss.send(COMMISSION_RUN, { runId }, { singletonKey: `run:${runId}`, retryLimit: 5, retryDelay: 10, expireInSeconds: 3600 });
     };

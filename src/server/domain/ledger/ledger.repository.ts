@@ -81,6 +81,13 @@ export const ledgerRepository = {
     ).map(toAccount);
   },
 
+  async ownedAccountsOfKinds(ownerIds: readonly number[], kinds: readonly AccountKind[]): Promise<AccountRecord[]> {
+    if (ownerIds.length === 0) return [];
+    return (
+      await db().query<AccountRow>(`SELECT ${ACCOUNT_COLUMNS} FROM ledger_account a WHERE a.owner_id = ANY($1::int[]) AND a.kind = ANY($2::text[])`, [ownerIds, kinds])
+    ).map(toAccount);
+  },
+
   /** Which of these idempotency keys have a transaction. */
   async existingKeys(keys: readonly string[]): Promise<Set<string>> {
     if (keys.length === 0) return new Set();

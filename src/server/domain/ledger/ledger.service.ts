@@ -51,6 +51,29 @@ export const ledgerService = {
     return ledgerRepository.ensureAccounts(specs.map((s) => ({ ...s, noNegative: NO_NEGATIVE.has(s.kind) })));
   },
 
+  /**
+   * Ids of many accounts by spec (created on first use). Ids are remembered by this process
+   * once the transaction that created or read them commits, so a batch that touches the
+   * same accounts again costs no query.
+   */
+  async accountIds(specs: readonly Omit<AccountSpec, "noNegative">[]): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    const missing: Omit<AccountSpec, "noNegative">[] = [];
+    for (const s of specs) {
+      const id = accountIds.get(specKey(s));
+      if (id == null) missing.push(s);
+      else out.set(specKey(s), id);
+    }
+    if (missing.length > 0) {
+      const found = await this.accounts(missing);
+      for (const a of found) out.set(specKey(a), a.id);
+      afterCommit(() => {
+        for (const a of found) accountIds.set(specKey(a), a.id);
+      });
+    }
+    return out;
+  },
+
   /** The id of one account (created on first use; remembered by this process). */
   async accountId(ownerId: number | null, kind: AccountKind, unit: string): Promise<number> {
     const key = specKey({ ownerId, kind, unit });
@@ -73,6 +96,11 @@ export const ledgerService = {
   /** Existing accounts of a kind and unit owned by these members (none are created). */
   ownedAccounts(ownerIds: readonly number[], kind: AccountKind, unit: string) {
     return ledgerRepository.ownedAccounts(ownerIds, kind, unit);
+  },
+
+  /** Existing accounts of these kinds owned by these members, in any unit (none are created). */
+  ownedAccountsOfKinds(ownerIds: readonly number[], kinds: readonly AccountKind[]) {
+    return ledgerRepository.ownedAccountsOfKinds(ownerIds, kinds);
   },
 
   /** Which of these idempotency keys were posted already (to resume a long series of batches). */

@@ -138,10 +138,11 @@ export const loyaltyRepository = {
     await db().sql`SELECT true AS ok FROM pg_advisory_xact_lock(${APPLIER_LOCK})`;
   },
 
-  unprocessedEvents(limit: number): Promise<StoredEvent[]> {
+  /** Events not yet applied that happened by `until` (a later one waits for its time), in the order appended. */
+  unprocessedEvents(limit: number, until: Date): Promise<StoredEvent[]> {
     return db().sql<StoredEvent>`
       SELECT id::text, key, member_id AS "memberId", type, payload, occurred_at AS "occurredAt"
-      FROM loyalty_event WHERE processed_at IS NULL ORDER BY id LIMIT ${limit}`;
+      FROM loyalty_event WHERE processed_at IS NULL AND occurred_at <= ${until} ORDER BY id LIMIT ${limit}`;
   },
 
   async eventByKey(key: string): Promise<{ id: string; processedAt: Date | null; outcome: unknown } | null> {

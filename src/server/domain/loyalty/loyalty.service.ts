@@ -63,8 +63,7 @@ async function postLegs(txs: readonly PendingTx[]): Promise<void> {
   if (txs.length === 0) return;
   const specs = new Map<string, Omit<Leg, "amount">>();
   for (const t of txs) for (const l of t.legs) specs.set(specKey(l), { ownerId: l.ownerId, kind: l.kind, unit: l.unit });
-  const accounts = await ledgerService.accounts([...specs.values()]);
-  const ids = new Map(accounts.map((a) => [specKey(a), a.id]));
+  const ids = await ledgerService.accountIds([...specs.values()]);
   await ledgerService.postBatch(txs.map((t): NewTransaction => ({
     kind: "POSTED", key: t.key, reason: t.reason, reference: t.reference, memo: t.memo.slice(0, 500), at: t.at,
     postings: t.legs.map((l) => ({ accountId: ids.get(specKey(l))!, amount: l.amount })),
@@ -89,6 +88,7 @@ class Batch {
   readonly touched = new Set<number>();
   readonly causes = new Map<number, TierCause>();
   readonly usage = new Map<string, number>();
+  readonly grantTxs = new Map<string, PendingTx>();
 
   constructor(readonly program: Program, readonly now: Date, readonly members: Map<number, MemberState>) {}
 
@@ -124,10 +124,20 @@ function grant(b: Batch, memberId: number, g: Grant, ev: StoredEvent, opts: { pe
     description: `${g.ruleName}: ${g.detail}`, status: opts.pending ? "PENDING" : "ACTIVE", amount: points, earnedAt: at,
     releaseAt: opts.pending ? releaseOf(b.program, at) : null, expiresAt: opts.pending ? null : expiryOf(b.program, g.pointType, at),
   });
-  b.txs.push({
-    key, reason: "POINTS_EARNED", reference: { type: opts.referenceType, id: opts.referenceId }, memo: `${g.ruleName}: ${g.detail}${points < g.points ? ` (capped at ${points})` : ""}`,
-    at, legs: earnLegs(memberId, g.pointType, points, opts.pending ? "POINTS_PENDING" : "POINTS"),
-  });
+  // One ledger transaction per event and member, however many rules granted: the lots keep each rule's part.
+  const txKey = `pts:${ev.key}:${memberId}`;
+  let tx = b.grantTxs.get(txKey);
+  if (!tx) {
+    tx = { key: txKey, reason: "POINTS_EARNED", reference: { type: opts.referenceType, id: opts.referenceId }, memo: "", at, legs: [] };
+    b.grantTxs.set(txKey, tx);
+    b.txs.push(tx);
+  }
+  tx.memo += `${tx.memo ? " · " : ""}${g.ruleName}: ${g.detail}${points < g.points ? ` (capped at ${points})` : ""}`;
+  for (const leg of earnLegs(memberId, g.pointType, points, opts.pending ? "POINTS_PENDING" : "POINTS")) {
+    const same = tx.legs.find((l) => l.ownerId === leg.ownerId && l.kind === leg.kind && l.unit === leg.unit);
+    if (same) same.amount += leg.amount;
+    else tx.legs.push(leg);
+  }
   b.touched.add(memberId);
   return points;
 }
@@ -186,7 +196,7 @@ function applyEvent(b: Batch, ev: StoredEvent, categories: Map<number, string>):
     if (own.length) {
       const pending = ev.type === "ORDER_PAID" && b.program.pendingDays > 0;
       b.notes.push({
-        memberId: ev.memberId, kind: "POINTS_EARNED", title: `+${own.reduce((s, [, n]) => s + n, 0)} points${pending ? " (pending)" : ""}`,
+        memberId: ev.memberId, kind: "POINTS_EARNED", at: ev.occurredAt, title: `+${own.reduce((s, [, n]) => s + n, 0)} points${pending ? " (pending)" : ""}`,
         body: ev.type === "ORDER_PAID"
           ? `For order #${(ev.payload as unknown as OrderPaidPayload).orderId}.${pending ? ` They become active after the ${b.program.pendingDays}-day return window.` : ""}`
           : ev.type === "SIGNUP" ? "Welcome to the programme." : `For ${(ev.payload as { name: string }).name.replace(/_/g, " ")}.`,
@@ -199,7 +209,7 @@ function applyEvent(b: Batch, ev: StoredEvent, categories: Map<number, string>):
 /** Takes back what a refunded order earned: pending points first, then active ones (the order's own, then the oldest). */
 async function applyRefund(b: Batch, ev: StoredEvent): Promise<Record<string, unknown>> {
   const p = ev.payload as unknown as OrderRefundedPayload;
-  const lots = await repo.lotsOfOrder(p.orderId);
+  const lots = (await repo.lotsOfOrder(p.orderId)).map((l) => b.dirty.get(l.id) ?? l);
   const taken: Record<string, number> = {};
   let unrecovered = 0;
   for (const lot of lots) {
@@ -240,14 +250,14 @@ async function applyRefund(b: Batch, ev: StoredEvent): Promise<Record<string, un
     taken[lot.pointType] = (taken[lot.pointType] ?? 0) + got;
   }
   const total = Object.values(taken).reduce((s, n) => s + n, 0);
-  if (total > 0) b.notes.push({ memberId: ev.memberId, kind: "POINTS_EARNED", title: `−${total} points`, body: `Order #${p.orderId} was refunded: the points it earned were taken back.` });
+  if (total > 0) b.notes.push({ memberId: ev.memberId, kind: "POINTS_EARNED", at: ev.occurredAt, title: `−${total} points`, body: `Order #${p.orderId} was refunded: the points it earned were taken back.` });
   return { reversed: taken, ...(unrecovered ? { unrecovered } : {}) };
 }
 
 /** Tier and badges of the touched members from their earned points as written; notes what changed. */
-async function settleMembers(b: Batch): Promise<{ memberId: number; badge: string; earnedAt: Date }[]> {
+async function settleMembers(b: Batch): Promise<{ awards: { memberId: number; badge: string; earnedAt: Date }[]; earned: Map<number, { window: number; byType: Record<string, number> }> }> {
   const ids = [...b.touched];
-  if (ids.length === 0) return [];
+  if (ids.length === 0) return { awards: [], earned: new Map() };
   const p = b.program;
   const earned = await repo.earned(ids, p.tiers?.basis ?? null, tierWindowStart(p, b.now));
   const have = new Map<number, Set<string>>();
@@ -265,19 +275,19 @@ async function settleMembers(b: Batch): Promise<{ memberId: number; badge: strin
       if (m.tier !== before) {
         const level = tierLevel(p, m.tier);
         b.notes.push({
-          memberId: id, kind: "TIER_CHANGED", title: level ? `You are ${level.name} now` : "Your tier has ended",
+          memberId: id, kind: "TIER_CHANGED", at: b.now, title: level ? `You are ${level.name} now` : "Your tier has ended",
           body: level ? `${level.benefits.join(" · ") || "Enjoy your new benefits."}` : `Your ${tierLevel(p, before)?.name ?? before} tier ended.`,
         });
       }
     }
     for (const badge of newBadges(p, { orders: m.paidOrders, recruits: m.recruits, tier: m.tier, earnedByType: e.byType }, have.get(id) ?? new Set())) {
       awards.push({ memberId: id, badge: badge.code, earnedAt: b.now });
-      b.notes.push({ memberId: id, kind: "BADGE_EARNED", title: `Badge: ${badge.name}`, body: badge.description || badge.name });
+      b.notes.push({ memberId: id, kind: "BADGE_EARNED", at: b.now, title: `Badge: ${badge.name}`, body: badge.description || badge.name });
     }
   }
   await repo.saveMembers(ids.map((id) => b.member(id)));
   await repo.insertBadges(awards);
-  return awards;
+  return { awards, earned };
 }
 
 /** Writes a batch: ledger first (one statement), then lots, then tiers and badges; snapshots to publish after commit. */
@@ -285,26 +295,25 @@ async function writeBatch(b: Batch): Promise<void> {
   await postLegs(b.txs);
   await repo.insertLots(b.newLots);
   await repo.saveLots([...b.dirty.values()]);
-  const awards = await settleMembers(b);
+  const { awards, earned } = await settleMembers(b);
   await notificationService.notify(b.notes);
   if (b.touched.size === 0) return;
-  const snapshots = await snapshotsOf(b.program, [...b.touched], b.members, awards, b.now);
+  const snapshots = await snapshotsOf(b.program, [...b.touched], b.members, awards, earned);
   afterCommit(() => publish(Topic.PointsChanged, { members: snapshots }));
 }
 
-async function snapshotsOf(p: Program, ids: number[], members: Map<number, MemberState>, awards: { memberId: number; badge: string; earnedAt: Date }[], now: Date): Promise<LoyaltySnapshot[]> {
+async function snapshotsOf(
+  p: Program, ids: number[], members: Map<number, MemberState>, awards: { memberId: number; badge: string; earnedAt: Date }[],
+  earned: Map<number, { window: number }>,
+): Promise<LoyaltySnapshot[]> {
   const balances = new Map<number, LoyaltySnapshot["balances"]>();
   for (const id of ids) balances.set(id, p.pointTypes.map((t) => ({ pointType: t.code, balance: 0, pending: 0 })));
-  for (const t of p.pointTypes) {
-    for (const kind of ["POINTS", "POINTS_PENDING"] as const) {
-      for (const a of await ledgerService.ownedAccounts(ids, kind, t.code)) {
-        const row = balances.get(a.ownerId!)!.find((x) => x.pointType === t.code)!;
-        if (kind === "POINTS") row.balance = a.posted;
-        else row.pending = a.posted;
-      }
-    }
+  for (const a of await ledgerService.ownedAccountsOfKinds(ids, ["POINTS", "POINTS_PENDING"])) {
+    const row = balances.get(a.ownerId!)?.find((x) => x.pointType === a.unit);
+    if (!row) continue;
+    if (a.kind === "POINTS") row.balance = a.posted;
+    else row.pending = a.posted;
   }
-  const earned = await repo.earned(ids, p.tiers?.basis ?? null, tierWindowStart(p, now));
   const badgeName = (code: string) => p.badges.find((x) => x.code === code)?.name ?? code;
   return ids.map((id) => {
     const m = members.get(id)!;
@@ -487,31 +496,33 @@ export const loyaltyService = {
     const program = await this.program();
     return transaction(async () => {
       if (!(await repo.tryApplierLock())) return 0;
-      let events = await repo.unprocessedEvents(limit);
+      let events = await repo.unprocessedEvents(limit, now);
       if (events.length === 0) return 0;
       if (!program) {
         await repo.markProcessed(events.map((e) => e.id), events.map(() => ({ skipped: "no loyalty programme" })), now);
         return events.length;
       }
-      // A refund reads the lots its order earned: it goes alone, after what came before it is written.
-      const refundAt = events.findIndex((e) => e.type === "ORDER_REFUNDED");
-      if (refundAt === 0) events = events.slice(0, 1);
-      else if (refundAt > 0) events = events.slice(0, refundAt);
+      // A refund reads the lots its order earned from the database: the batch ends before a
+      // refund of an order paid (or refunded) earlier in the same batch.
+      const orders = new Set<number>();
+      const cut = events.findIndex((e) => {
+        const orderId = (e.payload as { orderId?: number }).orderId;
+        if (e.type === "ORDER_REFUNDED" && orders.has(orderId!)) return true;
+        if (orderId != null) orders.add(orderId);
+        return false;
+      });
+      if (cut > 0) events = events.slice(0, cut);
       const ids = new Set<number>();
       for (const e of events) ids.add(e.memberId);
       const members = await repo.lockMembers([...ids]);
       const sponsors = [...members.values()].map((m) => m.sponsorId).filter((id): id is number => id != null && !members.has(id));
       if (sponsors.length) for (const [id, s] of await repo.lockMembers(sponsors)) members.set(id, s);
       const b = new Batch(program, now, members);
+      await preloadUsage(b, events);
+      const productIds = events.flatMap((e) => (e.type === "ORDER_PAID" ? (e.payload as unknown as OrderPaidPayload).lines.map((l) => l.productId) : []));
+      const categories = await repo.categories(productIds);
       const outcomes: unknown[] = [];
-      if (events[0]!.type === "ORDER_REFUNDED") {
-        outcomes.push(await applyRefund(b, events[0]!));
-      } else {
-        await preloadUsage(b, events);
-        const productIds = events.flatMap((e) => (e.type === "ORDER_PAID" ? (e.payload as unknown as OrderPaidPayload).lines.map((l) => l.productId) : []));
-        const categories = await repo.categories(productIds);
-        for (const ev of events) outcomes.push(applyEvent(b, ev, categories));
-      }
+      for (const ev of events) outcomes.push(ev.type === "ORDER_REFUNDED" ? await applyRefund(b, ev) : applyEvent(b, ev, categories));
       await writeBatch(b);
       await repo.markProcessed(events.map((e) => e.id), outcomes, now);
       return events.length;
@@ -537,7 +548,7 @@ export const loyaltyService = {
       const lots = await repo.dueReleases(now, limit);
       if (lots.length === 0) return 0;
       const b = new Batch(program, now, await repo.lockMembers(lots.map((l) => l.memberId)));
-      const perMember = new Map<number, number>();
+      const perMember = new Map<number, { points: number; at: Date; legs: Map<string, number>; firstLot: string }>();
       for (const lot of lots) {
         const points = lot.amount - lot.reversed;
         const at = lot.releaseAt ?? now;
@@ -545,13 +556,21 @@ export const loyaltyService = {
         lot.remaining = points;
         lot.expiresAt = expiryOf(program, lot.pointType, at);
         b.touch(lot);
-        if (points > 0) {
-          b.txs.push({ key: `${lot.key}:release`, reason: "POINTS_RELEASED", reference: { type: "LOT", id: lot.id }, memo: "The return window passed: the points are active.", at,
-            legs: [{ ownerId: lot.memberId, kind: "POINTS_PENDING", unit: lot.pointType, amount: -points }, { ownerId: lot.memberId, kind: "POINTS", unit: lot.pointType, amount: points }] });
-          if (program.pointTypes.find((t) => t.code === lot.pointType)?.redeemable) perMember.set(lot.memberId, (perMember.get(lot.memberId) ?? 0) + points);
-        }
+        if (points <= 0) continue;
+        let m = perMember.get(lot.memberId);
+        if (!m) perMember.set(lot.memberId, (m = { points: 0, at, legs: new Map(), firstLot: lot.id }));
+        m.legs.set(lot.pointType, (m.legs.get(lot.pointType) ?? 0) + points);
+        if (at > m.at) m.at = at;
+        if (program.pointTypes.find((t) => t.code === lot.pointType)?.redeemable) m.points += points;
       }
-      for (const [memberId, points] of perMember) b.notes.push({ memberId, kind: "POINTS_ACTIVE", title: `${plural(points, "points")} are active`, body: "You can spend them on rewards now." });
+      // One ledger transaction per member and run (the lots say which grants it released).
+      for (const [memberId, m] of perMember) {
+        b.txs.push({
+          key: `pts:release:${memberId}:${m.firstLot}`, reason: "POINTS_RELEASED", reference: { type: "MEMBER", id: String(memberId) }, memo: "The return window passed: the points are active.", at: m.at,
+          legs: [...m.legs].flatMap(([unit, points]) => [{ ownerId: memberId, kind: "POINTS_PENDING" as const, unit, amount: -points }, { ownerId: memberId, kind: "POINTS" as const, unit, amount: points }]),
+        });
+      }
+      for (const [memberId, { points, at }] of perMember) if (points > 0) b.notes.push({ memberId, kind: "POINTS_ACTIVE", at, title: `${plural(points, "points")} are active`, body: "You can spend them on rewards now." });
       await writeBatch(b);
       return lots.length;
     });
@@ -576,8 +595,10 @@ export const loyaltyService = {
       if (lots.length === 0) return 0;
       const b = new Batch(program, now, await repo.lockMembers(lots.map((l) => l.memberId)));
       const perMember = new Map<string, number>();
+      let at = now;
       for (const lot of lots) {
         const points = lot.remaining;
+        if (lot.expiresAt && lot.expiresAt < at) at = lot.expiresAt;
         lot.expired += points;
         lot.remaining = 0;
         lot.status = "CLOSED";
@@ -589,7 +610,7 @@ export const loyaltyService = {
       }
       for (const [k, points] of perMember) {
         const [memberId, type] = k.split(":");
-        b.notes.push({ memberId: Number(memberId), kind: "POINTS_EXPIRED", title: `${plural(points, typeName(program, type!))} expired`, body: "Points expire oldest first; the rest of your balance is unchanged." });
+        b.notes.push({ memberId: Number(memberId), kind: "POINTS_EXPIRED", at, title: `${plural(points, typeName(program, type!))} expired`, body: "Points expire oldest first; the rest of your balance is unchanged." });
       }
       await writeBatch(b);
       return lots.length;

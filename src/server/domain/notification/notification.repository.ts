@@ -5,9 +5,9 @@ export const notificationRepository = {
   async insert(list: readonly NewNotification[]): Promise<void> {
     if (list.length === 0) return;
     await db().query(
-      `INSERT INTO notification (member_id, kind, title, body)
-       SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::text[])`,
-      [list.map((n) => n.memberId), list.map((n) => n.kind), list.map((n) => n.title), list.map((n) => n.body)],
+      `INSERT INTO notification (member_id, kind, title, body, created_at)
+       SELECT member_id, kind, title, body, coalesce(at, now()) FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::timestamptz[]) AS n(member_id, kind, title, body, at)`,
+      [list.map((n) => n.memberId), list.map((n) => n.kind), list.map((n) => n.title), list.map((n) => n.body), list.map((n) => n.at?.toISOString() ?? null)],
     );
   },
 

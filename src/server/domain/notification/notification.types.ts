@@ -6,9 +6,11 @@ export interface NewNotification {
   kind: NotificationKind;
   title: string;
   body: string;
+  /** When it happened (history imported later keeps its time); now by default. */
+  at?: Date;
 }
 
-export interface NotificationRecord extends NewNotification {
+export interface NotificationRecord extends Omit<NewNotification, "at"> {
   id: string;
   createdAt: Date;
   readAt: Date | null;
