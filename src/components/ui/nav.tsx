@@ -7,6 +7,7 @@ const PORTAL = [
   { href: "/orders", label: "Orders" },
   { href: "/earnings", label: "Earnings" },
   { href: "/wallet", label: "Wallet" },
+  { href: "/loyalty", label: "Rewards" },
   { href: "/profile", label: "Profile" },
 ];
 const ADMIN = [
@@ -16,6 +17,7 @@ const ADMIN = [
   { href: "/admin/members", label: "Members" },
   { href: "/admin/compensation", label: "Compensation" },
   { href: "/admin/withdrawals", label: "Withdrawals" },
+  { href: "/admin/loyalty", label: "Loyalty" },
   { href: "/admin/ledger", label: "Ledger" },
 ];
 

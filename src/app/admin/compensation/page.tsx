@@ -1,5 +1,5 @@
 import { Card, Text, Title } from "@tremor/react";
-import { PlanEditor } from "@/components/compensation/plan-editor";
+import { DocumentEditor } from "@/components/ui/document-editor";
 import { StartRun, VersionActions } from "@/components/compensation/run-actions";
 import { formatDate, formatDateTime, formatMoney } from "@/lib/format";
 import { requirePageViewer } from "@/server/auth/session";
@@ -59,7 +59,7 @@ export default async function CompensationPage() {
         </div>
       </Card>
 
-      <PlanEditor initial={JSON.stringify(editing, null, 2)} />
+      <DocumentEditor kind="plan" initial={JSON.stringify(editing, null, 2)} />
 
       <Card>
         <Title>Versions</Title>

@@ -372,6 +372,8 @@ export const loyaltyRepository = {
          t.reason, coalesce(t.memo, '') AS description, t.reference_type AS "referenceType", t.reference_id AS "referenceId", t.created_at AS at
        FROM ledger_posting p JOIN ledger_transaction t ON t.id = p.transaction_id JOIN ledger_account a ON a.id = p.account_id
        WHERE p.account_id = ANY($1::int[]) AND ($2::bigint IS NULL OR p.id < $2::bigint)
+         -- A release moves points from pending to active: the member sees the active side.
+         AND NOT (t.reason = 'POINTS_RELEASED' AND a.kind = 'POINTS_PENDING')
        ORDER BY p.id DESC LIMIT $3`,
       [accountIds, beforeId, limit],
     );
@@ -476,10 +478,11 @@ export const loyaltyRepository = {
     return db().sql`SELECT tier, count(*)::int AS members FROM loyalty_member GROUP BY tier ORDER BY count(*) DESC`;
   },
 
-  /** Per month: points earned and redeemed by all members (for the chart of buying against points). */
-  monthly(memberId: number | null, since: Date): Promise<{ month: string; earned: number; redeemed: number }[]> {
+  /** Per month: paid orders, points earned and points redeemed (a member's, or everyone's): buying against points. */
+  monthly(memberId: number | null, since: Date): Promise<{ month: string; orders: number; earned: number; redeemed: number }[]> {
     return db().query(
       `SELECT to_char(m, 'YYYY-MM') AS month,
+         (SELECT count(*) FROM sales_order WHERE ($1::int IS NULL OR member_id = $1) AND paid_at >= m AND paid_at < m + interval '1 month')::int AS orders,
          coalesce((SELECT sum(amount - reversed) FROM points_lot WHERE ($1::int IS NULL OR member_id = $1) AND earned_at >= m AND earned_at < m + interval '1 month'), 0)::int AS earned,
          coalesce((SELECT sum(points) FROM redemption WHERE ($1::int IS NULL OR member_id = $1) AND status <> 'CANCELLED' AND created_at >= m AND created_at < m + interval '1 month'), 0)::int AS redeemed
        FROM generate_series(date_trunc('month', $2::timestamptz), date_trunc('month', now()), interval '1 month') AS m ORDER BY m`,

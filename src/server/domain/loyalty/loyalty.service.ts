@@ -34,11 +34,13 @@ const programSetting = cached(async (): Promise<{ number: number; program: Progr
   return parsed.program ? { number: v.number, program: parsed.program } : null;
 }, 5_000);
 
-/** How appended events reach the applier: set by the job runner (in-process loop); tests apply explicitly. */
-let kickApplier: () => void = () => undefined;
-export function setLoyaltyApplier(kick: () => void): void {
-  kickApplier = kick;
+// How appended events reach the applier: set by the job runner (an in-process loop); tests
+// apply explicitly. On globalThis: Next's module graph appends, server.ts's runs the loop.
+const applierStore = globalThis as unknown as { __mlmLoyaltyApplier?: () => void };
+export function setLoyaltyApplier(kick: (() => void) | null): void {
+  applierStore.__mlmLoyaltyApplier = kick ?? undefined;
 }
+const kickApplier = () => applierStore.__mlmLoyaltyApplier?.();
 
 // ---- ledger legs by account, resolved to ids when a batch is written ----
 

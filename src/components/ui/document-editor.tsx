@@ -5,7 +5,27 @@ import { useRouter } from "next/navigation";
 import { useEffect, useMemo, useState } from "react";
 import { graphql } from "@/lib/graphql-client";
 
-const SAVE = `mutation($input: SavePlanVersionInput!) { savePlanVersion(input: $input) { version { id number } errors { field code message } } }`;
+/** The versioned JSON documents admins edit, and how each is saved. */
+const DOCUMENTS = {
+  plan: {
+    title: "Edit the plan",
+    hint: "A new version is saved; nothing changes until you activate it from a period on.",
+    label: "Plan JSON",
+    mutation: "savePlanVersion",
+    query: `mutation($input: SavePlanVersionInput!) { savePlanVersion(input: $input) { version { id number } errors { field code message } } }`,
+    input: (doc: unknown, comment: string) => ({ plan: doc, comment }),
+    saved: (n: number) => `Saved as version ${n}. Activate it below to put it in force.`,
+  },
+  loyalty: {
+    title: "Edit the programme",
+    hint: "Point types, earning rules, tiers and badges. A saved version applies to points earned from then on.",
+    label: "Programme JSON",
+    mutation: "saveLoyaltyProgram",
+    query: `mutation($input: SaveLoyaltyProgramInput!) { saveLoyaltyProgram(input: $input) { version { id number } errors { field code message } } }`,
+    input: (doc: unknown, comment: string) => ({ program: doc, comment }),
+    saved: (n: number) => `Saved as version ${n}: it applies now.`,
+  },
+} as const;
 
 type Problem = { field: string; message: string; line: number | null };
 
@@ -27,10 +47,12 @@ function lineOf(text: string, field: string): number | null {
 }
 
 /**
- * The plan as JSON, validated by the server on save: every problem is listed with its JSON
- * path and the line it is on, and that line is marked in the editor's gutter.
+ * A versioned document (a compensation plan, the loyalty programme) as JSON, validated by
+ * the server on save: every problem is listed with its JSON path and the line it is on,
+ * and that line is marked in the editor's gutter.
  */
-export function PlanEditor({ initial }: { initial: string }) {
+export function DocumentEditor({ initial, kind }: { initial: string; kind: keyof typeof DOCUMENTS }) {
+  const doc = DOCUMENTS[kind];
   const router = useRouter();
   const [text, setText] = useState(initial);
   const [comment, setComment] = useState("");
@@ -47,19 +69,20 @@ export function PlanEditor({ initial }: { initial: string }) {
   async function save() {
     setSaved(null);
     const syntax: ParseError[] = [];
-    const plan = parseJsonc(text, syntax, { allowTrailingComma: false, disallowComments: true });
+    const parsed = parseJsonc(text, syntax, { allowTrailingComma: false, disallowComments: true });
     if (syntax.length > 0) {
       setProblems(syntax.map((e) => ({ field: "JSON", message: printParseErrorCode(e.error), line: text.slice(0, e.offset).split("\n").length })));
       return;
     }
     setBusy(true);
-    const res = await graphql<{ savePlanVersion: { version: { id: string; number: number } | null; errors: { field: string; message: string }[] } }>(SAVE, { input: { plan, comment } });
+    type Saved = { version: { id: string; number: number } | null; errors: { field: string; message: string }[] };
+    const res = await graphql<Record<string, Saved>>(doc.query, { input: doc.input(parsed, comment) });
     setBusy(false);
-    const payload = res.data?.savePlanVersion;
-    if (!payload) return setProblems([{ field: "plan", message: res.errors?.[0]?.message ?? "Something went wrong.", line: null }]);
+    const payload = res.data?.[doc.mutation];
+    if (!payload) return setProblems([{ field: kind, message: res.errors?.[0]?.message ?? "Something went wrong.", line: null }]);
     setProblems(payload.errors.map((e) => ({ field: e.field, message: e.message, line: e.field === "comment" ? null : lineOf(text, e.field) })));
     if (payload.version) {
-      setSaved(`Saved as version ${payload.version.number}. Activate it below to put it in force.`);
+      setSaved(doc.saved(payload.version.number));
       setComment("");
       router.refresh();
     }
@@ -67,8 +90,8 @@ export function PlanEditor({ initial }: { initial: string }) {
 
   return (
     <Card>
-      <Title>Edit the plan</Title>
-      <p className="mt-1 text-sm text-gray-500">A new version is saved; nothing changes until you activate it from a period on.</p>
+      <Title>{doc.title}</Title>
+      <p className="mt-1 text-sm text-gray-500">{doc.hint}</p>
       <div className="mt-3 flex overflow-hidden rounded border border-gray-300 font-mono text-xs">
         <div className="select-none bg-gray-50 px-2 py-2 text-right text-gray-400" aria-hidden>
           {Array.from({ length: lines }, (_, i) => (
@@ -76,8 +99,8 @@ export function PlanEditor({ initial }: { initial: string }) {
           ))}
         </div>
         <textarea
-          aria-label="Plan JSON"
-          data-testid="plan-json"
+          aria-label={doc.label}
+          data-testid={`${kind}-json`}
           data-live={live ? "" : undefined}
           className="min-h-[28rem] flex-1 resize-y whitespace-pre px-2 py-2 leading-[1rem] outline-none"
           spellCheck={false}
@@ -87,7 +110,7 @@ export function PlanEditor({ initial }: { initial: string }) {
         />
       </div>
       {problems.length > 0 ? (
-        <ul className="mt-3 space-y-1 rounded bg-red-50 p-3 text-sm text-red-800" role="alert" data-testid="plan-errors">
+        <ul className="mt-3 space-y-1 rounded bg-red-50 p-3 text-sm text-red-800" role="alert" data-testid={`${kind}-errors`}>
           {problems.map((p, i) => (
             <li key={i}><span className="font-mono">{p.line ? `line ${p.line}, ` : ""}{p.field}</span>: {p.message}</li>
           ))}

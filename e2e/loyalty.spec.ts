@@ -1,0 +1,84 @@
+import { expect, test } from "@playwright/test";
+import { DEMO_ADMIN, DEMO_MEMBER, login } from "./helpers";
+
+const count = (text: string) => Number(text.replace(/[^\d]/g, ""));
+
+test("a new member's order shows pending points live; released by an admin they make her Silver with a badge, without a reload; she redeems a voucher", async ({ browser }) => {
+  // A newcomer joins through Ava's referral link, on a phone.
+  const avaContext = await browser.newContext();
+  const ava = await avaContext.newPage();
+  await login(ava, DEMO_MEMBER);
+  const link = await ava.getByTestId("referral-link").inputValue();
+  await avaContext.close();
+  const memberContext = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  const page = await memberContext.newPage();
+  await page.goto(new URL(link).pathname + new URL(link).search);
+  await page.getByLabel("First name").fill("Lena");
+  await page.getByLabel("Last name").fill("Loyal");
+  await page.getByLabel("E-mail").fill(`lena.${Date.now()}@example.test`);
+  await page.getByLabel("Password").fill("sunny-meadow-42");
+  await page.getByLabel("Country").selectOption("US");
+  await page.getByLabel("Phone").fill("+1 202 555 0147");
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page).toHaveURL(/\/dashboard/);
+
+  // Her rewards page: the welcome bonus, no tier yet.
+  await page.goto("/loyalty");
+  await expect(page.getByTestId("points-balance-REWARD")).toHaveText("50");
+  await expect(page.getByTestId("loyalty-tier")).toHaveText("Member");
+  await expect(page.getByTestId("next-tier")).toContainText("1,000 status points to Silver");
+
+  // She orders and pays in a second tab; the rewards tab shows pending points live.
+  const shop = await memberContext.newPage();
+  await shop.goto("/orders");
+  await shop.getByLabel("Quantity of Shake Mix Vanilla").fill("21");
+  await shop.getByLabel("Street and number").fill("1 Loyal Street");
+  await shop.getByLabel("City").fill("Springfield");
+  await shop.getByLabel("Postal code").fill("12345");
+  await shop.getByRole("button", { name: "Place order" }).click();
+  const placed = shop.getByTestId("order-placed");
+  await expect(placed).toContainText(/Order #\d+ is placed/);
+  await shop.getByRole("button", { name: "Pay now (test payment)" }).click();
+  await expect(placed).toContainText("is paid");
+  // 21 × $49.99 = $1,049.79: 1,049 status points, and 10 reward points per dollar.
+  await expect(page.getByTestId("points-pending-STATUS")).toHaveText("1,049", { timeout: 5_000 });
+  await expect(page.getByTestId("points-pending-REWARD")).toHaveText("10,497");
+  await expect(page.getByTestId("points-balance-REWARD")).toHaveText("50");
+  await expect(page.getByTestId("loyalty-tier")).toHaveText("Member");
+  const memberId = await page.evaluate(async () => {
+    const res = await fetch("/api/graphql", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: "{ me { id } }" }) });
+    return ((await res.json()) as { data: { me: { id: string } } }).data.me.id;
+  });
+
+  // The admin releases her pending points before the return window ends.
+  const adminContext = await browser.newContext();
+  const admin = await adminContext.newPage();
+  await login(admin, DEMO_ADMIN);
+  await admin.goto("/admin/loyalty");
+  await expect(admin.getByTestId("loyalty-report")).toBeVisible();
+  const release = admin.getByTestId("release-form");
+  await release.getByLabel("Member number to release").fill(memberId);
+  await release.getByRole("button", { name: "Release" }).click();
+  await expect(release.getByRole("status")).toHaveText(`Member ${memberId}'s pending points are active.`);
+
+  // Her page, never reloaded: active points, Silver, and the badge.
+  await expect(page.getByTestId("loyalty-tier")).toHaveText("Silver", { timeout: 5_000 });
+  await expect(page.getByTestId("points-balance-REWARD")).toHaveText("10,547");
+  await expect(page.getByTestId("points-pending-REWARD")).toHaveText("0");
+  await expect(page.getByTestId("new-badge")).toContainText("Silver member");
+  await expect(page.getByTestId("badge-SILVER")).toBeVisible();
+  await expect(page.getByTestId("badge-FIRST_ORDER")).toBeVisible();
+  await expect(page.getByTestId("next-tier")).toContainText("3,951 status points to Gold");
+
+  // She redeems the voucher: a code, and the points leave her balance.
+  const voucher = page.locator("[data-testid^=reward-]", { hasText: "10 % off your next order" });
+  const button = voucher.getByRole("button", { name: /Redeem for 1,000/ });
+  await button.click();
+  await expect(voucher.getByRole("status")).toHaveText(/Your code: LOY-[0-9A-F]{8}/);
+  await expect.poll(async () => count(await page.getByTestId("points-balance-REWARD").innerText())).toBe(9_547);
+  await expect(page.getByTestId("my-redemptions")).toContainText("10 % off your next order");
+  await expect(page.getByTestId("points-history")).toContainText("Redeemed");
+
+  await adminContext.close();
+  await memberContext.close();
+});

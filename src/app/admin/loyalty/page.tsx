@@ -1,0 +1,127 @@
+import { Card, Metric, Text, Title } from "@tremor/react";
+import { FulfilmentButtons, PointsActions, RewardForm } from "@/components/admin/loyalty-forms";
+import { PointsChart } from "@/components/loyalty/points-chart";
+import { DocumentEditor } from "@/components/ui/document-editor";
+import { formatCount, formatDateTime } from "@/lib/format";
+import { requirePageViewer } from "@/server/auth/session";
+import { loyaltyService } from "@/server/domain/loyalty/loyalty.service";
+import { EXAMPLE_PROGRAM } from "@/server/domain/loyalty/program.rules";
+
+export const metadata = { title: "Loyalty" };
+
+export default async function AdminLoyaltyPage() {
+  const viewer = await requirePageViewer("ADMIN");
+  const since = new Date();
+  since.setUTCMonth(since.getUTCMonth() - 11, 1);
+  const [report, versions, rewards, queue, monthly] = await Promise.all([
+    loyaltyService.report(viewer),
+    loyaltyService.versions(viewer, 5),
+    loyaltyService.rewards(viewer, { includeInactive: true }, 100, null),
+    loyaltyService.redemptions(viewer, { kind: "PRODUCT" }, 50, null),
+    loyaltyService.monthly(viewer, null, since),
+  ]);
+  const current = versions[0];
+  const program = await loyaltyService.program();
+  const pointTypes = program?.pointTypes.map((t) => t.code) ?? [];
+  const tiers = program?.tiers?.levels.map((l) => ({ code: l.code, name: l.name })) ?? [];
+  const members = report.tiers.reduce((s, t) => s + t.members, 0);
+  return (
+    <div className="space-y-6">
+      <div>
+        <h1 className="text-2xl font-semibold">Loyalty</h1>
+        <p className="text-sm text-gray-500">
+          {current ? `Programme version ${current.number} (${current.comment}), in force since ${formatDateTime(current.createdAt)}.` : "No programme yet: save one below."}
+        </p>
+      </div>
+
+      <div className="grid grid-cols-1 gap-4 sm:grid-cols-2 lg:grid-cols-4" data-testid="loyalty-report">
+        {report.points.map((r) => (
+          <Card key={r.pointType}>
+            <Text>{r.pointType.toLowerCase()} points outstanding (liability)</Text>
+            <Metric>{formatCount(r.outstanding)}</Metric>
+            <Text className="mt-1 text-xs">
+              issued {formatCount(r.issued - r.reversed)} · pending {formatCount(r.pending)} · redeemed {formatCount(r.redeemed)} · expired {formatCount(r.expired)} · redemption rate {(r.redemptionRate * 100).toFixed(1)} %
+            </Text>
+          </Card>
+        ))}
+        <Card>
+          <Text>Members by tier</Text>
+          <ul className="mt-2 space-y-1 text-sm">
+            {report.tiers.map((t) => (
+              <li key={t.tier ?? "none"} className="flex justify-between"><span>{tiers.find((x) => x.code === t.tier)?.name ?? t.tier ?? "No tier"}</span><span className="tabular-nums">{formatCount(t.members)} ({members ? ((t.members / members) * 100).toFixed(1) : 0} %)</span></li>
+            ))}
+          </ul>
+        </Card>
+      </div>
+
+      <Card>
+        <Title>Points and orders, by month</Title>
+        <PointsChart data={monthly.map((m) => ({ month: m.month, "Paid orders": m.orders, "Points earned": m.earned, "Points redeemed": m.redeemed }))} />
+      </Card>
+
+      <Card>
+        <Title>Points</Title>
+        <div className="mt-3"><PointsActions pointTypes={pointTypes} tiers={tiers} /></div>
+      </Card>
+
+      <Card>
+        <Title>Fulfilment queue</Title>
+        {queue.rows.length === 0 ? <Text className="mt-2">No physical rewards redeemed yet.</Text> : (
+          <div className="mt-3 overflow-x-auto">
+            <table className="w-full text-left text-sm" data-testid="fulfilment-queue">
+              <thead className="text-xs uppercase text-gray-500"><tr><th className="py-2 pr-3">#</th><th className="pr-3">Reward</th><th className="pr-3">Member</th><th className="pr-3">Redeemed</th><th className="pr-3">Status</th><th /></tr></thead>
+              <tbody className="divide-y divide-gray-100">
+                {queue.rows.map((r) => (
+                  <tr key={r.id}>
+                    <td className="py-2 pr-3">#{r.id}</td>
+                    <td className="pr-3">{r.rewardName}</td>
+                    <td className="pr-3">{r.memberName} (#{r.memberId})</td>
+                    <td className="pr-3">{formatDateTime(r.createdAt)}</td>
+                    <td className="pr-3">{r.status.toLowerCase()}</td>
+                    <td><FulfilmentButtons id={String(r.id)} status={r.status} /></td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </Card>
+
+      <Card>
+        <Title>Rewards</Title>
+        <div className="mt-3 overflow-x-auto">
+          <table className="w-full text-left text-sm" data-testid="rewards">
+            <thead className="text-xs uppercase text-gray-500"><tr><th className="py-2 pr-3">Reward</th><th className="pr-3">Kind</th><th className="pr-3 text-right">Points</th><th className="pr-3 text-right">Stock</th><th className="pr-3">For</th></tr></thead>
+            <tbody className="divide-y divide-gray-100">
+              {rewards.rows.map((r) => (
+                <tr key={r.id} className={r.active ? "" : "text-gray-400"}>
+                  <td className="py-2 pr-3">{r.name}</td>
+                  <td className="pr-3">{r.kind.toLowerCase()}</td>
+                  <td className="pr-3 text-right tabular-nums">{formatCount(r.pointsCost)}{Object.keys(r.tierCosts).length ? ` (${Object.entries(r.tierCosts).map(([t, c]) => `${t.toLowerCase()} ${formatCount(c)}`).join(", ")})` : ""}</td>
+                  <td className="pr-3 text-right tabular-nums">{r.stock ?? "∞"}</td>
+                  <td className="pr-3">{[r.minTier ? `${r.minTier.toLowerCase()}+` : null, r.countries.length ? r.countries.join(" ") : null].filter(Boolean).join(" · ") || "everyone"}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+        <div className="mt-4"><RewardForm pointTypes={pointTypes} tiers={tiers} /></div>
+      </Card>
+
+      <DocumentEditor kind="loyalty" initial={JSON.stringify(current?.document ?? EXAMPLE_PROGRAM, null, 2)} />
+      {versions.length > 1 ? (
+        <Card>
+          <Title>Earlier versions</Title>
+          <ul className="mt-2 space-y-2 text-sm">
+            {versions.map((v) => (
+              <li key={v.id}>
+                <span className="font-medium">Version {v.number}</span> · {formatDateTime(v.createdAt)} · {v.comment}
+                {v.changes.length ? <span className="block font-mono text-xs text-gray-500">{v.changes.slice(0, 6).map((c) => c.path).join(", ")}{v.changes.length > 6 ? " …" : ""}</span> : null}
+              </li>
+            ))}
+          </ul>
+        </Card>
+      ) : null}
+    </div>
+  );
+}
