@@ -380,16 +380,18 @@ export const loyaltyRepository = {
   },
 
   // ---- rewards ----
-  async rewards(filter: RewardFilter & { country?: string | null; tierRank?: string[] | null; now?: Date }, limit: number, afterId: number | null): Promise<RewardRecord[]> {
-    return db().query<RewardRecord>(
-      `SELECT ${REWARD_COLUMNS} FROM reward r
-       WHERE ($1::boolean OR r.active) AND ($2::text IS NULL OR r.kind = $2) AND ($3::int IS NULL OR r.id > $3)
-         AND ($4::text IS NULL OR cardinality(r.countries) = 0 OR $4 = ANY(r.countries))
-         AND ($5::timestamptz IS NULL OR ((r.valid_from IS NULL OR r.valid_from <= $5) AND (r.valid_until IS NULL OR r.valid_until >= $5) AND (r.stock IS NULL OR r.stock > 0)))
-         AND ($6::text[] IS NULL OR r.min_tier IS NULL OR r.min_tier = ANY($6::text[]))
-       ORDER BY r.id LIMIT $7`,
-      [filter.includeInactive ?? false, filter.kind ?? null, afterId, filter.country ?? null, filter.now?.toISOString() ?? null, filter.tierRank ?? null, limit],
-    );
+  /** A page of rewards (after `afterId`, `limit` of them) and how many match in all. */
+  async rewards(filter: RewardFilter & { country?: string | null; tierRank?: string[] | null; now?: Date }, limit: number, afterId: number | null): Promise<{ rows: RewardRecord[]; total: number }> {
+    const where = `($1::boolean OR r.active) AND ($2::text IS NULL OR r.kind = $2)
+         AND ($3::text IS NULL OR cardinality(r.countries) = 0 OR $3 = ANY(r.countries))
+         AND ($4::timestamptz IS NULL OR ((r.valid_from IS NULL OR r.valid_from <= $4) AND (r.valid_until IS NULL OR r.valid_until >= $4) AND (r.stock IS NULL OR r.stock > 0)))
+         AND ($5::text[] IS NULL OR r.min_tier IS NULL OR r.min_tier = ANY($5::text[]))`;
+    const params = [filter.includeInactive ?? false, filter.kind ?? null, filter.country ?? null, filter.now?.toISOString() ?? null, filter.tierRank ?? null];
+    const [rows, [count]] = await Promise.all([
+      db().query<RewardRecord>(`SELECT ${REWARD_COLUMNS} FROM reward r WHERE ${where} AND ($6::int IS NULL OR r.id > $6) ORDER BY r.id LIMIT $7`, [...params, afterId, limit]),
+      db().query<{ n: number }>(`SELECT count(*)::int AS n FROM reward r WHERE ${where}`, params),
+    ]);
+    return { rows, total: count!.n };
   },
 
   async reward(id: number): Promise<RewardRecord | null> {
@@ -455,13 +457,19 @@ export const loyaltyRepository = {
     await db().execute`UPDATE redemption SET status = ${status}, updated_at = now() WHERE id = ${id}`;
   },
 
-  redemptions(filter: { memberId?: number | null; status?: RedemptionStatus | null; kind?: RewardKind | null }, limit: number, beforeId: number | null): Promise<RedemptionRecord[]> {
-    return db().query<RedemptionRecord>(
-      `SELECT ${REDEMPTION_COLUMNS} FROM redemption d JOIN reward r ON r.id = d.reward_id JOIN member m ON m.id = d.member_id
-       WHERE ($1::int IS NULL OR d.member_id = $1) AND ($2::text IS NULL OR d.status = $2) AND ($3::text IS NULL OR r.kind = $3) AND ($4::int IS NULL OR d.id < $4)
-       ORDER BY d.id DESC LIMIT $5`,
-      [filter.memberId ?? null, filter.status ?? null, filter.kind ?? null, beforeId, limit],
-    );
+  /** A page of redemptions, newest first (before `beforeId`), and how many match in all. */
+  async redemptions(filter: { memberId?: number | null; status?: RedemptionStatus | null; kind?: RewardKind | null }, limit: number, beforeId: number | null): Promise<{ rows: RedemptionRecord[]; total: number }> {
+    const where = `($1::int IS NULL OR d.member_id = $1) AND ($2::text IS NULL OR d.status = $2) AND ($3::text IS NULL OR r.kind = $3)`;
+    const params = [filter.memberId ?? null, filter.status ?? null, filter.kind ?? null];
+    const [rows, [count]] = await Promise.all([
+      db().query<RedemptionRecord>(
+        `SELECT ${REDEMPTION_COLUMNS} FROM redemption d JOIN reward r ON r.id = d.reward_id JOIN member m ON m.id = d.member_id
+         WHERE ${where} AND ($4::int IS NULL OR d.id < $4) ORDER BY d.id DESC LIMIT $5`,
+        [...params, beforeId, limit],
+      ),
+      db().query<{ n: number }>(`SELECT count(*)::int AS n FROM redemption d JOIN reward r ON r.id = d.reward_id WHERE ${where}`, params),
+    ]);
+    return { rows, total: count!.n };
   },
 
   // ---- reports ----

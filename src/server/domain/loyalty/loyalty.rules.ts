@@ -53,8 +53,8 @@ const lineMatches = (r: { skus: string[]; categories: string[] }, l: OrderLineFa
   (r.skus.length === 0 && r.categories.length === 0) || r.skus.includes(l.sku) || r.categories.includes(l.category);
 
 /** The tier level of a code (null for none or an unknown code). */
-export function tierLevel(program: Program, tier: string | null): TierLevel | null {
-  return tier ? program.tiers?.levels.find((l) => l.code === tier) ?? null : null;
+export function tierLevel(program: Program | null, tier: string | null): TierLevel | null {
+  return tier ? program?.tiers?.levels.find((l) => l.code === tier) ?? null : null;
 }
 
 /** Applies the tier's earning multiplier to points of a type other than the tier basis. */

@@ -457,8 +457,15 @@ export const loyaltyService = {
     const key = `custom:${input.memberId}:${input.idempotencyKey}`;
     const event: LoyaltyEventInput = { type: "CUSTOM", payload: { name: input.event, value: input.value ?? null } };
     await transaction(() => repo.appendEvents([{ key, memberId: input.memberId, occurredAt: input.occurredAt ?? new Date(), event }]));
+    // Applied here, or by the applier already at work (it holds the lock): wait a moment for it.
     await this.applyPending();
-    return { key, ...(await this.eventOutcome(key)) };
+    let outcome = await this.eventOutcome(key);
+    for (let i = 0; i < 30 && !outcome.applied; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      await this.applyPending();
+      outcome = await this.eventOutcome(key);
+    }
+    return { key, ...outcome };
   },
 
   async eventOutcome(key: string): Promise<{ applied: boolean; points: number; outcome: unknown }> {
@@ -660,7 +667,8 @@ export const loyaltyService = {
   async setTier(viewer: Viewer, memberId: number, tier: string | null): Promise<LoyaltyAccount> {
     requireAdmin(viewer, "members' tiers");
     const program = await this.program();
-    if (tier != null && !tierLevel(program!, tier)) throw fieldError("tier", LoyaltyErrorCode.UNKNOWN_CODE, "No such tier in the programme.");
+    if (!program?.tiers) throw fieldError("tier", LoyaltyErrorCode.UNKNOWN_CODE, "The programme has no tiers.");
+    if (tier != null && !tierLevel(program, tier)) throw fieldError("tier", LoyaltyErrorCode.UNKNOWN_CODE, "No such tier in the programme.");
     if (!(await repo.memberState(memberId))) throw notFound("The member");
     await transaction(async () => {
       await repo.waitApplierLock();
@@ -770,8 +778,8 @@ export const loyaltyService = {
       const at = state?.tier ? levels.findIndex((l) => l.code === state.tier) : -1;
       scope = { country: state?.country ?? null, tierRank: levels.slice(0, at + 1).map((l) => l.code), now: new Date() };
     }
-    const rows = await repo.rewards({ ...filter, ...scope }, size + 1, afterId);
-    return toPage(rows, size, -1);
+    const { rows, total } = await repo.rewards({ ...filter, ...scope }, size + 1, afterId);
+    return toPage(rows, size, total);
   },
 
   async reward(viewer: Viewer, id: number): Promise<RewardRecord> {
@@ -790,10 +798,10 @@ export const loyaltyService = {
     if (!Number.isSafeInteger(input.pointsCost) || input.pointsCost <= 0) errors.add("pointsCost", LoyaltyErrorCode.INVALID, "Whole points, more than 0.");
     if (input.stock != null && (!Number.isSafeInteger(input.stock) || input.stock < 0)) errors.add("stock", LoyaltyErrorCode.INVALID, "Whole units, 0 or more (leave empty for unlimited).");
     for (const [tier, cost] of Object.entries(input.tierCosts ?? {})) {
-      if (!tierLevel(program!, tier)) errors.add(`tierCosts.${tier}`, LoyaltyErrorCode.UNKNOWN_CODE, "No such tier.");
+      if (!tierLevel(program, tier)) errors.add(`tierCosts.${tier}`, LoyaltyErrorCode.UNKNOWN_CODE, "No such tier.");
       else if (!Number.isSafeInteger(cost) || cost <= 0) errors.add(`tierCosts.${tier}`, LoyaltyErrorCode.INVALID, "Whole points, more than 0.");
     }
-    if (input.minTier != null && !tierLevel(program!, input.minTier)) errors.add("minTier", LoyaltyErrorCode.UNKNOWN_CODE, "No such tier.");
+    if (input.minTier != null && !tierLevel(program, input.minTier)) errors.add("minTier", LoyaltyErrorCode.UNKNOWN_CODE, "No such tier.");
     if (input.kind === "CASHBACK" && (!input.cashbackAmount || input.cashbackAmount <= 0 || !/^[A-Z]{3}$/.test(input.cashbackCurrency ?? ""))) {
       errors.add("cashbackAmount", LoyaltyErrorCode.INVALID, "Cashback needs an amount (minor units) and a currency.");
     }
@@ -835,7 +843,7 @@ export const loyaltyService = {
       if (reward.countries.length > 0 && !reward.countries.includes(m.country)) throw fieldError("rewardId", LoyaltyErrorCode.NOT_AVAILABLE, "This reward is not offered in your country.");
       const levels = program?.tiers?.levels ?? [];
       if (reward.minTier && levels.findIndex((l) => l.code === m.tier) < levels.findIndex((l) => l.code === reward.minTier)) {
-        throw fieldError("rewardId", LoyaltyErrorCode.TIER_REQUIRED, `For ${tierLevel(program!, reward.minTier)?.name ?? reward.minTier} members and above.`);
+        throw fieldError("rewardId", LoyaltyErrorCode.TIER_REQUIRED, `For ${tierLevel(program, reward.minTier)?.name ?? reward.minTier} members and above.`);
       }
       const cost = (m.tier && reward.tierCosts[m.tier]) || reward.pointsCost;
       const lots = await repo.openLots(memberId, reward.pointType);
@@ -878,7 +886,8 @@ export const loyaltyService = {
     if (filter.memberId == null) requireAdmin(viewer, "all redemptions");
     else memberOrAdmin(viewer, filter.memberId, "this member's redemptions");
     const size = pageSize(first);
-    return toPage(await repo.redemptions(filter, size + 1, beforeId), size, -1);
+    const { rows, total } = await repo.redemptions(filter, size + 1, beforeId);
+    return toPage(rows, size, total);
   },
 
   /** Moves a physical reward through fulfilment (requested → packed → shipped → delivered); cancelling gives points and stock back. */
