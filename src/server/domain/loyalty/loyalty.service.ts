@@ -193,7 +193,9 @@ function applyEvent(b: Batch, ev: StoredEvent, categories: Map<number, string>):
       return { skipped: `unknown event type ${ev.type}` };
   }
   const total = Object.values(granted).reduce((s, n) => s + n, 0);
-  if (total > 0 && ev.type !== "GRANT") {
+  if (total > 0 && ev.type === "GRANT") {
+    b.notes.push({ memberId: ev.memberId, kind: "POINTS_EARNED", at: ev.occurredAt, title: `+${total} points`, body: (ev.payload as { reason: string }).reason });
+  } else if (total > 0) {
     const own = Object.entries(granted).filter(([k]) => !k.includes("@"));
     if (own.length) {
       const pending = ev.type === "ORDER_PAID" && b.program.pendingDays > 0;
