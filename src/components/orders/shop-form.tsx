@@ -22,16 +22,19 @@ const PAY = `mutation($id: ID!) { markOrderPaid(orderId: $id, provider: "test") 
  * currency, a shipping address. Places the order (stock is reserved), then pays it with
  * the built-in test provider, which is when volume moves.
  */
-export function ShopForm({ products, customers, defaults, testPayments }: {
+export function ShopForm({ products, customers, defaults, testPayments, reorder }: {
   products: ShopProduct[];
   customers: { id: number; name: string }[];
   defaults: { name: string; country: string; currency: string };
   testPayments: boolean;
+  /** Quantities of an earlier order to place again (reorder from history). */
+  reorder?: { orderId: number; currency: string; quantities: Record<number, number> } | null;
 }) {
   const router = useRouter();
   const currencies = useMemo(() => [...new Set(products.flatMap((p) => p.prices.map((x) => x.currency)))].sort(), [products]);
-  const [currency, setCurrency] = useState(currencies.includes(defaults.currency) ? defaults.currency : currencies[0] ?? "USD");
-  const [qty, setQty] = useState<Record<number, number>>({});
+  const wanted = reorder?.currency ?? defaults.currency;
+  const [currency, setCurrency] = useState(currencies.includes(wanted) ? wanted : currencies[0] ?? "USD");
+  const [qty, setQty] = useState<Record<number, number>>(reorder?.quantities ?? {});
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [placed, setPlaced] = useState<{ id: string; total: string; currency: string; status: string } | null>(null);
   const [busy, setBusy] = useState(false);
@@ -112,6 +115,7 @@ export function ShopForm({ products, customers, defaults, testPayments }: {
       <Card>
         <div className="flex flex-wrap items-center justify-between gap-2">
           <Title>Shop</Title>
+          {reorder ? <p className="w-full text-sm text-blue-800" role="status" data-testid="reorder-note">The products of order #{reorder.orderId} are filled in: change what you like and place the order.</p> : null}
           <label className="text-sm">
             Currency{" "}
             <select className="field inline-block w-auto" value={currency} onChange={(e) => setCurrency(e.target.value)} name="currency">

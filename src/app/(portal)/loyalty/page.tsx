@@ -112,7 +112,7 @@ export default async function LoyaltyPage({ searchParams }: { searchParams: Prom
           <Title>Your orders and their points</Title>
           {orders.rows.length === 0 ? <Text className="mt-2">No orders yet. <Link className="text-blue-700" href="/orders">Shop now</Link>.</Text> : (
             <table className="mt-3 w-full text-left text-sm" data-testid="order-points">
-              <thead className="text-xs uppercase text-gray-500"><tr><th className="py-2 pr-3">Order</th><th className="pr-3">Placed</th><th className="pr-3 text-right">Points</th></tr></thead>
+              <thead className="text-xs uppercase text-gray-500"><tr><th className="py-2 pr-3">Order</th><th className="pr-3">Placed</th><th className="pr-3 text-right">Points</th><th /></tr></thead>
               <tbody className="divide-y divide-gray-100">
                 {orders.rows.map((o) => {
                   const pts = orderPoints.filter((p) => p.orderId === o.id);
@@ -123,6 +123,7 @@ export default async function LoyaltyPage({ searchParams }: { searchParams: Prom
                       <td className="pr-3 text-right tabular-nums">
                         {pts.length ? pts.map((p) => `${formatCount(p.points)} ${p.pointType.toLowerCase()}${p.pending ? " (pending)" : ""}`).join(", ") : "—"}
                       </td>
+                      <td className="text-right"><Link className="text-xs text-blue-700" href={`/orders?reorder=${o.id}`}>Reorder</Link></td>
                     </tr>
                   );
                 })}

@@ -11,10 +11,16 @@ import { orderService } from "@/server/domain/order/order.service";
 
 export const metadata = { title: "Orders" };
 
-export default async function OrdersPage({ searchParams }: { searchParams: Promise<{ before?: string }> }) {
+export default async function OrdersPage({ searchParams }: { searchParams: Promise<{ before?: string; reorder?: string }> }) {
   const viewer = await requirePageViewer();
-  const { before } = await searchParams;
+  const { before, reorder: reorderId } = await searchParams;
   const beforeId = before && /^\d+$/.test(before) ? Number(before) : null;
+  // Reorder from history: the earlier order's products and quantities (one the viewer may see).
+  const earlier = reorderId && /^\d{1,10}$/.test(reorderId) ? await orderService.get(viewer, Number(reorderId)).catch(() => null) : null;
+  const reorder = earlier && {
+    orderId: earlier.id, currency: earlier.currency,
+    quantities: Object.fromEntries(earlier.lines.map((l) => [l.productId, l.quantity])),
+  };
   const [me, catalog, customers, orders] = await Promise.all([
     memberService.findById(viewer.id),
     catalogService.list(viewer, { active: true }, 200, null),
@@ -30,6 +36,7 @@ export default async function OrdersPage({ searchParams }: { searchParams: Promi
         customers={customers.map((c) => ({ id: c.id, name: fullName(c) }))}
         defaults={{ name: fullName(me!), country: me!.country, currency: defaultCurrencyFor(me!.country) }}
         testPayments={process.env.PAYMENT_TEST_PROVIDER !== "off"}
+        reorder={reorder}
       />
       <Card>
         <Title>Your orders and your customers' orders ({orders.totalCount})</Title>
