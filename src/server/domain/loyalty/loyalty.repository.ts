@@ -354,13 +354,13 @@ export const loyaltyRepository = {
     );
   },
 
-  /** Points each order earned (for the purchase history), by order id. */
-  async pointsOfOrders(orderIds: readonly number[]): Promise<{ orderId: number; pointType: string; points: number; pending: boolean }[]> {
+  /** Points a member's orders earned them (for the purchase history), by order id. */
+  async pointsOfOrders(memberId: number, orderIds: readonly number[]): Promise<{ orderId: number; pointType: string; points: number; pending: boolean }[]> {
     if (orderIds.length === 0) return [];
     return db().query(
       `SELECT reference_id::int AS "orderId", point_type AS "pointType", sum(amount - reversed)::int AS points, bool_or(status = 'PENDING') AS pending
-       FROM points_lot WHERE reference_type = 'ORDER' AND reference_id = ANY($1::text[]) GROUP BY reference_id, point_type`,
-      [orderIds.map(String)],
+       FROM points_lot WHERE member_id = $1 AND reference_type = 'ORDER' AND reference_id = ANY($2::text[]) GROUP BY reference_id, point_type`,
+      [memberId, orderIds.map(String)],
     );
   },
 

@@ -733,10 +733,10 @@ export const loyaltyService = {
     return toPage(rows, size, accounts.reduce((s, a) => s + a.revision, 0));
   },
 
-  /** Points each order earned (for the purchase history). */
+  /** Points a member's orders earned them (for the purchase history); other members' orders give nothing. */
   async pointsOfOrders(viewer: Viewer, memberId: number, orderIds: readonly number[]) {
     memberOrAdmin(viewer, memberId, "this member's points");
-    return repo.pointsOfOrders(orderIds);
+    return repo.pointsOfOrders(memberId, orderIds);
   },
 
   async tiers() {
