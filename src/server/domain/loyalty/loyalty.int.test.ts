@@ -72,6 +72,10 @@ describe("points from orders", () => {
     expect(await balances(ava)).toEqual({ REWARD: [0, 12000], STATUS: [0, 600] });
     // The sponsor's referral bonus for Ava's first order is active at once.
     expect((await balances(sponsor)).REWARD).toEqual([100, 0]);
+    expect(await loyaltyService.pointsOfOrders(viewerOf(ava), ava.id, [paid.id])).toEqual(
+      expect.arrayContaining([{ orderId: paid.id, pointType: "REWARD", points: 12000, pending: true }, { orderId: paid.id, pointType: "STATUS", points: 600, pending: true }]),
+    );
+    expect(await loyaltyService.pointsOfOrders(viewerOf(sponsor), sponsor.id, [paid.id])).toEqual([]);
 
     expect(await loyaltyService.releaseDue(new Date(Date.now() + 13 * DAY))).toBe(0);
     expect(await loyaltyService.releaseDue(new Date(Date.now() + 15 * DAY))).toBe(2);
