@@ -64,6 +64,7 @@ test("a new member's order shows pending points live; released by an admin they 
   // Her page, never reloaded: active points, Silver, and the badge.
   await expect(page.getByTestId("loyalty-tier")).toHaveText("Silver", { timeout: 5_000 });
   await expect(page.getByTestId("points-balance-REWARD")).toHaveText("10,547");
+  await expect(page.getByTestId("points-worth-REWARD")).toHaveText("worth $105.47");
   await expect(page.getByTestId("points-pending-REWARD")).toHaveText("0");
   await expect(page.getByTestId("new-badge")).toContainText("Silver member");
   await expect(page.getByTestId("badge-SILVER")).toBeVisible();

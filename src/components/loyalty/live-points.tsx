@@ -2,11 +2,14 @@
 import { Card, Metric, ProgressBar, Text } from "@tremor/react";
 import { useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
-import { formatCount, formatDate } from "@/lib/format";
+import { formatCount, formatDate, formatMoney } from "@/lib/format";
 import { subscriptionClient } from "@/lib/graphql-client";
 
 export interface PointsView {
-  balances: { pointType: string; name: string; balance: number; pending: number; expiringSoon: number; nextExpiry: string | null; redeemable: boolean }[];
+  balances: {
+    pointType: string; name: string; balance: number; pending: number; expiringSoon: number; nextExpiry: string | null; redeemable: boolean;
+    worth: { currency: string; perPoint: number } | null;
+  }[];
   tier: { code: string; name: string } | null;
   nextTier: { code: string; name: string; pointsNeeded: number } | null;
   tierPoints: number;
@@ -64,6 +67,7 @@ export function LivePoints({ memberId, initial }: { memberId: string; initial: P
           <Card key={b.pointType} decoration="top" decorationColor={b.redeemable ? "violet" : "amber"}>
             <Text>{b.name}</Text>
             <Metric data-testid={`points-balance-${b.pointType}`}>{formatCount(b.balance)}</Metric>
+            {b.worth ? <p className="text-xs text-tremor-content" data-testid={`points-worth-${b.pointType}`}>worth {formatMoney(b.balance * b.worth.perPoint, b.worth.currency)}</p> : null}
             <Text className="mt-1 text-xs">
               <span data-testid={`points-pending-${b.pointType}`}>{formatCount(b.pending)}</span> pending
               {b.expiringSoon > 0 && b.nextExpiry ? ` · ${formatCount(b.expiringSoon)} expire by ${formatDate(b.nextExpiry)}` : ""}

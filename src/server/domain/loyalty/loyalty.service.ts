@@ -8,6 +8,8 @@ import { forbidden, isAdmin, notFound, requireAdmin, requireSelfOrAdmin } from "
 import { cached } from "@/server/domain/shared/cached";
 import { fieldError, FieldErrors, InputError } from "@/server/domain/shared/input.errors";
 import { pageSize, toPage } from "@/server/domain/shared/page";
+import { fromMinor, unitScale } from "@/server/domain/shared/units";
+import { defaultCurrencyFor } from "@/lib/money";
 import type { Viewer } from "@/server/domain/shared/viewer";
 import { publish } from "@/server/events/bus";
 import { Topic, type LoyaltySnapshot } from "@/server/events/topics";
@@ -700,12 +702,16 @@ export const loyaltyService = {
       repo.earned([memberId], program.tiers?.basis ?? null, tierWindowStart(program, now)),
       repo.badgesOf([memberId]),
     ]);
+    const currency = defaultCurrencyFor(state.country);
     const balances: PointsBalance[] = program.pointTypes.map((t) => {
       const lot = lots.find((l) => l.pointType === t.code);
+      const balance = active.find((a) => a.unit === t.code)?.posted ?? 0;
+      const rate = t.value?.[currency];
       return {
         pointType: t.code, name: t.name, redeemable: t.redeemable,
-        balance: active.find((a) => a.unit === t.code)?.posted ?? 0,
+        balance,
         pending: pendingAccounts.find((a) => a.unit === t.code)?.posted ?? 0,
+        worth: rate ? { currency, perPoint: rate, amount: fromMinor(Math.floor(balance * rate * 10 ** unitScale(currency) + 1e-9), currency) } : null,
         expiringSoon: lot?.expiring ?? 0, nextExpiry: lot?.nextExpiry ?? null,
       };
     });

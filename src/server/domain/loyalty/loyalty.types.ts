@@ -51,6 +51,8 @@ export interface PointsBalance {
   expiringSoon: number;
   nextExpiry: Date | null;
   redeemable: boolean;
+  /** What the balance is worth in the member's currency (decimal string), when the programme says. */
+  worth: { currency: string; amount: string; perPoint: number } | null;
 }
 
 export interface TierView {

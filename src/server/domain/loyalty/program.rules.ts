@@ -105,6 +105,8 @@ const pointType = z.strictObject({
   expiresAfterDays: z.number().int().min(1).max(3660).nullable().default(null),
   /** Whether members spend them on rewards (status points usually are not). */
   redeemable: z.boolean().default(true),
+  /** What one point is worth in each currency, shown to members next to their balance ({"USD": 0.01}). */
+  value: z.record(z.string().regex(/^[A-Z]{3}$/, "A currency code."), z.number().positive().max(1_000)).optional(),
 });
 
 export const programSchema = z.strictObject({
@@ -176,7 +178,7 @@ export const programDiff = documentDiff;
 /** The programme a new company starts with (and the demo runs). */
 export const EXAMPLE_PROGRAM = {
   pointTypes: [
-    { code: "REWARD", name: "Reward points", expiresAfterDays: 365, redeemable: true },
+    { code: "REWARD", name: "Reward points", expiresAfterDays: 365, redeemable: true, value: { USD: 0.01, EUR: 0.009, GBP: 0.008 } },
     { code: "STATUS", name: "Status points", expiresAfterDays: null, redeemable: false },
   ],
   pendingDays: 14,

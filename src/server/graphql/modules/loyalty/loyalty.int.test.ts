@@ -12,7 +12,7 @@ let n = 0;
 const key = () => `api-${Date.now().toString(36)}-${++n}`;
 
 const SAVE_PROGRAM = `mutation($input: SaveLoyaltyProgramInput!) { saveLoyaltyProgram(input: $input) { version { number changes { path } } errors { field code message } } }`;
-const ACCOUNT = `query($id: ID) { loyaltyAccount(memberId: $id) { memberId balances { pointType balance pending } tier { name } nextTier { name pointsNeeded } badges { name earnedAt } } }`;
+const ACCOUNT = `query($id: ID) { loyaltyAccount(memberId: $id) { memberId balances { pointType balance pending worth { currency amount } } tier { name } nextTier { name pointsNeeded } badges { name earnedAt } } }`;
 const EVENT = `mutation($input: RecordLoyaltyEventInput!) { recordLoyaltyEvent(input: $input) { event { applied points } errors { field code } } }`;
 const SAVE_REWARD = `mutation($input: RewardInput!) { saveReward(input: $input) { reward { id name pointsCost stock cashbackAmount } errors { field code } } }`;
 const REWARDS = `query($f: RewardFilter) { rewards(filter: $f, first: 10) { totalCount nodes { id name pointsCost stock } pageInfo { hasNextPage } } }`;
@@ -44,7 +44,7 @@ describe("loyalty API", () => {
     const ev = await asMember(admin, EVENT, { input: { memberId: id, event: "birthday", idempotencyKey: key() } });
     expect(ev.data!.recordLoyaltyEvent).toEqual({ event: { applied: true, points: 200 }, errors: [] });
     const account = (await asMember(viewerOf(ava), ACCOUNT, {})).data!.loyaltyAccount;
-    expect(account).toMatchObject({ memberId: id, balances: [{ pointType: "REWARD", balance: 250, pending: 0 }, { pointType: "STATUS", balance: 0, pending: 0 }], tier: null, nextTier: { name: "Silver", pointsNeeded: 1000 } });
+    expect(account).toMatchObject({ memberId: id, balances: [{ pointType: "REWARD", balance: 250, pending: 0, worth: { currency: "EUR", amount: "2.25" } }, { pointType: "STATUS", balance: 0, pending: 0, worth: null }], tier: null, nextTier: { name: "Silver", pointsNeeded: 1000 } });
     expect((await asMember(viewerOf(ava), HISTORY, { id })).data!.pointsHistory.edges[0].node).toEqual({ amount: 200, reason: "POINTS_EARNED", description: "Birthday gift: birthday", bucket: "ACTIVE" });
 
     const reward = (await asMember(admin, SAVE_REWARD, { input: { name: "5 € voucher", kind: "VOUCHER", pointType: "REWARD", pointsCost: 200, stock: 10 } })).data!.saveReward.reward;

@@ -16,6 +16,13 @@ registerEnumType(PointsBucket, { name: "PointsBucket", description: "PENDING poi
 
 export const LoyaltyError = fieldErrorType("LoyaltyError", LoyaltyErrorCode);
 
+@ObjectType("PointsWorth", { description: "What a balance is worth in the member's currency." })
+export class PointsWorth {
+  @Field(() => String) currency!: string;
+  @Field(() => String, { description: "Decimal string." }) amount!: string;
+  @Field(() => Float, { description: "What one point is worth in that currency." }) perPoint!: number;
+}
+
 @ObjectType("PointsBalance", { description: "A member's points of one type." })
 export class PointsBalance {
   @Field(() => String) pointType!: string;
@@ -25,6 +32,7 @@ export class PointsBalance {
   @Field(() => Int, { description: "Active points that expire within the programme's warning days." }) expiringSoon!: number;
   @Field(() => Date, { nullable: true }) nextExpiry!: Date | null;
   @Field(() => Boolean) redeemable!: boolean;
+  @Field(() => PointsWorth, { nullable: true, description: "Null when the programme gives this point type no value in the member's currency." }) worth!: PointsWorth | null;
 }
 
 @ObjectType("LoyaltyTier")
