@@ -95,14 +95,12 @@ export function PointsActions({ pointTypes, tiers }: { pointTypes: string[]; tie
 }
 
 const ADVANCE = `mutation($id: ID!, $status: RedemptionStatus!) { advanceRedemption(id: $id, status: $status) { redemption { id status } errors { field message } } }`;
-const NEXT: Record<string, string[]> = { REQUESTED: ["PACKED", "CANCELLED"], PACKED: ["SHIPPED", "CANCELLED"], SHIPPED: ["DELIVERED"] };
-
-/** The fulfilment step buttons of one physical reward. */
-export function FulfilmentButtons({ id, status }: { id: string; status: string }) {
+/** The fulfilment step buttons of one physical reward (`next`: the statuses it may go to). */
+export function FulfilmentButtons({ id, next }: { id: string; next: string[] }) {
   const a = useAction();
   return (
     <span className="inline-flex flex-wrap gap-2">
-      {(NEXT[status] ?? []).map((s) => (
+      {next.map((s) => (
         <button key={s} type="button" className={s === "CANCELLED" ? "btn-secondary" : "btn"} disabled={a.busy}
           onClick={() => a.act(ADVANCE, { id, status: s }, "advanceRedemption", "")}>{s === "CANCELLED" ? "Cancel" : `Mark ${s.toLowerCase()}`}</button>
       ))}

@@ -78,7 +78,7 @@ export default async function AdminLoyaltyPage() {
                     <td className="pr-3">{r.memberName} (#{r.memberId})</td>
                     <td className="pr-3">{formatDateTime(r.createdAt)}</td>
                     <td className="pr-3">{r.status.toLowerCase()}</td>
-                    <td><FulfilmentButtons id={String(r.id)} status={r.status} /></td>
+                    <td><FulfilmentButtons id={String(r.id)} next={loyaltyService.nextRedemptionStatuses(r.status)} /></td>
                   </tr>
                 ))}
               </tbody>

@@ -1,3 +1,4 @@
+import type { RedemptionStatus } from "./loyalty.types";
 import type { Badge, EarningRule, Program, TierLevel } from "./program.rules";
 
 // Pure decisions of the loyalty programme: what an order or event earns, caps, tiers,
@@ -272,4 +273,13 @@ export function releaseOf(program: Program, earnedAt: Date): Date {
 export function tierWindowStart(program: Program, now: Date): Date | null {
   const days = program.tiers?.windowDays ?? null;
   return days == null ? null : new Date(now.getTime() - days * DAY_MS);
+}
+
+const REDEMPTION_FLOW: Record<RedemptionStatus, RedemptionStatus[]> = {
+  REQUESTED: ["PACKED", "CANCELLED"], PACKED: ["SHIPPED", "CANCELLED"], SHIPPED: ["DELIVERED"], DELIVERED: [], ISSUED: [], CANCELLED: [],
+};
+
+/** Fulfilment of a physical reward: requested → packed → shipped → delivered; cancelled until it ships. */
+export function nextRedemptionStatuses(status: RedemptionStatus): RedemptionStatus[] {
+  return REDEMPTION_FLOW[status];
 }

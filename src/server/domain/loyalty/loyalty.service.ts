@@ -16,7 +16,7 @@ import { Topic, type LoyaltySnapshot } from "@/server/events/topics";
 import { LoyaltyErrorCode } from "./loyalty.errors";
 import { loyaltyRepository as repo, type LotRow, type MemberState, type NewLot, type StoredEvent } from "./loyalty.repository";
 import {
-  capOf, capped, capPeriodStart, evaluateTier, eventGrants, expiryOf, fixedGrants, newBadges, nextTier, orderGrants, pointsToReverse,
+  capOf, capped, capPeriodStart, nextRedemptionStatuses, evaluateTier, eventGrants, expiryOf, fixedGrants, newBadges, nextTier, orderGrants, pointsToReverse,
   releaseOf, takeOldestFirst, tierLevel, tierWindowStart, type Grant, type TierCause,
 } from "./loyalty.rules";
 import type {
@@ -366,14 +366,6 @@ async function preloadUsage(b: Batch, events: StoredEvent[]): Promise<void> {
   list.forEach(([k], i) => b.usage.set(k, used[i]!));
 }
 
-function memberOrAdmin(viewer: Viewer, memberId: number, what: string) {
-  requireSelfOrAdmin(viewer, memberId, what);
-}
-
-const REDEMPTION_FLOW: Record<RedemptionStatus, RedemptionStatus[]> = {
-  REQUESTED: ["PACKED", "CANCELLED"], PACKED: ["SHIPPED", "CANCELLED"], SHIPPED: ["DELIVERED"], DELIVERED: [], ISSUED: [], CANCELLED: [],
-};
-
 export interface RewardInput {
   id?: number | null;
   name: string;
@@ -690,7 +682,7 @@ export const loyaltyService = {
   // ---- reading ----
 
   async account(viewer: Viewer, memberId: number, now = new Date()): Promise<LoyaltyAccount> {
-    memberOrAdmin(viewer, memberId, "this member's points");
+    requireSelfOrAdmin(viewer, memberId, "this member's points");
     const program = await this.program();
     const state = await repo.memberState(memberId);
     if (!state) throw notFound("The member");
@@ -732,7 +724,7 @@ export const loyaltyService = {
 
   /** A member's point movements, newest first (earned with the rule and order, released, spent, expired, taken back). */
   async history(viewer: Viewer, memberId: number, first: number, beforeId: string | null) {
-    memberOrAdmin(viewer, memberId, "this member's points");
+    requireSelfOrAdmin(viewer, memberId, "this member's points");
     const size = pageSize(first);
     const accounts = [...(await ledgerService.accountsOf(memberId, "POINTS")), ...(await ledgerService.accountsOf(memberId, "POINTS_PENDING"))];
     const rows = await repo.history(accounts.map((a) => a.id), size + 1, beforeId);
@@ -741,7 +733,7 @@ export const loyaltyService = {
 
   /** Points a member's orders earned them (for the purchase history); other members' orders give nothing. */
   async pointsOfOrders(viewer: Viewer, memberId: number, orderIds: readonly number[]) {
-    memberOrAdmin(viewer, memberId, "this member's points");
+    requireSelfOrAdmin(viewer, memberId, "this member's points");
     return repo.pointsOfOrders(memberId, orderIds);
   },
 
@@ -755,7 +747,7 @@ export const loyaltyService = {
 
   async monthly(viewer: Viewer, memberId: number | null, since: Date) {
     if (memberId == null) requireAdmin(viewer, "the company's points");
-    else memberOrAdmin(viewer, memberId, "this member's points");
+    else requireSelfOrAdmin(viewer, memberId, "this member's points");
     return repo.monthly(memberId, since);
   },
 
@@ -779,7 +771,7 @@ export const loyaltyService = {
     if (filter.includeInactive && !isAdmin(viewer)) throw forbidden("inactive rewards");
     let scope: { country?: string | null; tierRank?: string[] | null; now?: Date } = {};
     if (filter.availableTo != null) {
-      memberOrAdmin(viewer, filter.availableTo, "this member's rewards");
+      requireSelfOrAdmin(viewer, filter.availableTo, "this member's rewards");
       const program = await this.program();
       const state = await repo.memberState(filter.availableTo);
       const levels = program?.tiers?.levels ?? [];
@@ -832,7 +824,7 @@ export const loyaltyService = {
    */
   async redeem(viewer: Viewer, input: { rewardId: number; idempotencyKey: string; memberId?: number | null }): Promise<RedemptionRecord> {
     const memberId = input.memberId ?? viewer.id;
-    memberOrAdmin(viewer, memberId, "this member's points");
+    requireSelfOrAdmin(viewer, memberId, "this member's points");
     if (!input.idempotencyKey.trim() || input.idempotencyKey.length > 100) throw fieldError("idempotencyKey", LoyaltyErrorCode.INVALID, "1 to 100 characters.");
     const program = await this.program();
     const id = await transaction(async () => {
@@ -890,9 +882,12 @@ export const loyaltyService = {
     return (await repo.redemption(id))!;
   },
 
+  /** Where a redemption may go next (the fulfilment buttons). */
+  nextRedemptionStatuses,
+
   async redemptions(viewer: Viewer, filter: { memberId?: number | null; status?: RedemptionStatus | null; kind?: RewardKind | null }, first: number, beforeId: number | null) {
     if (filter.memberId == null) requireAdmin(viewer, "all redemptions");
-    else memberOrAdmin(viewer, filter.memberId, "this member's redemptions");
+    else requireSelfOrAdmin(viewer, filter.memberId, "this member's redemptions");
     const size = pageSize(first);
     const { rows, total } = await repo.redemptions(filter, size + 1, beforeId);
     return toPage(rows, size, total);
@@ -906,7 +901,7 @@ export const loyaltyService = {
       const r = await repo.redemption(id, true);
       if (!r) throw fieldError("id", LoyaltyErrorCode.NOT_FOUND, "No such redemption.");
       if (r.status === status) return;
-      if (!REDEMPTION_FLOW[r.status].includes(status)) throw fieldError("status", LoyaltyErrorCode.INVALID_TRANSITION, `A ${r.status.toLowerCase()} redemption cannot become ${status.toLowerCase()}.`);
+      if (!nextRedemptionStatuses(r.status).includes(status)) throw fieldError("status", LoyaltyErrorCode.INVALID_TRANSITION, `A ${r.status.toLowerCase()} redemption cannot become ${status.toLowerCase()}.`);
       await repo.setRedemptionStatus(id, status);
       const members = await repo.lockMembers([r.memberId]);
       const b = new Batch(program!, new Date(), members);
@@ -926,4 +921,3 @@ export const loyaltyService = {
   },
 };
 
-export type { RewardKind, RedemptionStatus };
