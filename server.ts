@@ -23,7 +23,16 @@ const app = next({ dev, hostname, port });
 const handle = app.getRequestHandler();
 await app.prepare();
 
-const server = createServer((req, res) => handle(req, res));
+/** The caller's address, in a header nobody outside can set (see src/server/auth/client-ip.ts). */
+function stampClientIp(req: IncomingMessage): void {
+  const forwarded = process.env.TRUST_PROXY ? String(req.headers["x-forwarded-for"] ?? "").split(",")[0]!.trim() : "";
+  req.headers["x-mlm-client-ip"] = (forwarded || req.socket.remoteAddress || "").slice(0, 64);
+}
+
+const server = createServer((req, res) => {
+  stampClientIp(req);
+  return handle(req, res);
+});
 // Next attaches its own "upgrade" listener to the server on the first request (for
 // dev hot reload) and would handle, and close, our sockets too. So GraphQL upgrades
 // are taken before any listener sees them; every other upgrade goes to Next's.
@@ -31,6 +40,7 @@ const emit = server.emit.bind(server) as (event: string, ...args: unknown[]) => 
 server.emit = ((event: string, ...args: unknown[]) => {
   const [req, socket, head] = args as [IncomingMessage, Duplex, Buffer];
   if (event === "upgrade" && req.url?.startsWith("/api/graphql")) {
+    stampClientIp(req);
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit("connection", ws, req));
     return true;
   }

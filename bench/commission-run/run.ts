@@ -19,6 +19,7 @@ import { from as copyFrom, to as copyTo } from "pg-copy-streams";
 import { pipeline } from "node:stream/promises";
 import { Readable, Writable } from "node:stream";
 import { freshDatabase } from "../fresh-database";
+import { superAdminViewer } from "@/server/domain/shared/viewer";
 
 const { values } = parseArgs({
   options: {
@@ -104,7 +105,7 @@ const { EXAMPLE_PLAN } = await import("../../src/server/domain/compensation/plan
 // The documented hybrid (unilevel with compression, binary with carry and cap, ranks with
 // the maximum-leg rule) with a matching bonus on the binary.
 const PLAN = { ...EXAMPLE_PLAN, bonuses: [...EXAMPLE_PLAN.bonuses, { type: "MATCHING", generations: [0.1, 0.05], of: "BINARY" }] };
-const admin = { id: 1, role: "ADMIN" as const };
+const admin = superAdminViewer(1);
 const version = await compensationService.savePlanVersion(admin, PLAN, "bench");
 await compensationService.activatePlanVersion(admin, version.id, period!.id);
 

@@ -9,6 +9,7 @@
  */
 import { parseArgs } from "node:util";
 import pg from "pg";
+import { superAdminViewer } from "@/server/domain/shared/viewer";
 
 const { values } = parseArgs({
   options: {
@@ -51,7 +52,7 @@ if (n !== N) {
   await seedLarge(db, N, (m) => console.log(`  ${m}`));
 }
 
-const admin = { id: 0, role: "ADMIN" as const };
+const admin = superAdminViewer(0);
 const [root] = await db.query<{ id: number }>("SELECT id FROM member WHERE sponsor_depth = 0 ORDER BY id LIMIT 1");
 const [deepest] = await db.query<{ id: number; d: number }>("SELECT id, sponsor_depth AS d FROM member ORDER BY sponsor_depth DESC, id LIMIT 1");
 // A leader with a team of a few tens of thousands: the member whose id is N/1000 typically.

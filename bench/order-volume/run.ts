@@ -13,6 +13,7 @@
  */
 import { parseArgs } from "node:util";
 import pg from "pg";
+import { superAdminViewer } from "@/server/domain/shared/viewer";
 
 const { values } = parseArgs({
   options: {
@@ -85,14 +86,14 @@ const { WebSocketServer, WebSocket } = await import("ws");
 const { useServer } = await import("graphql-ws/use/ws");
 const { createClient } = await import("graphql-ws");
 
-const admin = { id: 1, role: "ADMIN" as const };
+const admin = superAdminViewer(1);
 // Stock enough for any run; one product of 10 PV.
 let [product] = await db.query<{ id: number }>("SELECT id FROM product WHERE sku = 'BENCH-1'");
 if (!product) {
   if ((await catalogService.warehouses()).length === 0) await catalogRepository.createWarehouse({ code: "MAIN", name: "Main", countries: [], isDefault: true });
   const [{ id: adminId }] = await db.query<{ id: number }>("SELECT id FROM member ORDER BY id LIMIT 1");
-  const p = await catalogService.create({ id: adminId, role: "ADMIN" }, { sku: "BENCH-1", name: "Bench product", category: "Bench", pv: "10", bv: "8", prices: [{ currency: "USD", amount: "10" }] });
-  await catalogService.adjustStock({ id: adminId, role: "ADMIN" }, { productId: p.id, warehouseId: (await catalogService.warehouses())[0]!.id, delta: 1_000_000_000, reason: "bench" });
+  const p = await catalogService.create(superAdminViewer(adminId), { sku: "BENCH-1", name: "Bench product", category: "Bench", pv: "10", bv: "8", prices: [{ currency: "USD", amount: "10" }] });
+  await catalogService.adjustStock(superAdminViewer(adminId), { productId: p.id, warehouseId: (await catalogService.warehouses())[0]!.id, delta: 1_000_000_000, reason: "bench" });
   product = { id: p.id };
 }
 const buyers = (await db.query<{ id: number }>(`SELECT id FROM member WHERE sponsor_depth >= $1 ORDER BY random() LIMIT 5000`, [CHAIN])).map((r) => r.id);

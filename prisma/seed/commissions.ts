@@ -2,6 +2,7 @@ import type { SqlDriver } from "../../src/server/db/driver";
 import { compensationService } from "../../src/server/domain/compensation/compensation.service";
 import { EXAMPLE_PLAN } from "../../src/server/domain/compensation/plan.rules";
 import type { Viewer } from "../../src/server/domain/shared/viewer";
+import { superAdminViewer } from "@/server/domain/shared/viewer";
 
 /** The demo company's plan: a hybrid of every common bonus, paid in USD on BV. */
 export const DEMO_PLAN = {
@@ -20,7 +21,7 @@ export const DEMO_PLAN = {
   ],
 };
 
-const ADMIN: Viewer = { id: 1, role: "ADMIN" };
+const ADMIN: Viewer = superAdminViewer(1);
 
 /** Saves the plan (version 1, active from the first period) and a draft proposal (version 2). */
 export async function seedPlan(db: SqlDriver): Promise<void> {

@@ -45,6 +45,7 @@ export async function seedDemo(db: SqlDriver, now = new Date()): Promise<void> {
      VALUES (1, $1, $2, 'Adam', 'Admin', 'US', '+12025550199', 'ADMIN001', 'ADMIN', '{}', 0, '{}', 0, $3, $3)`,
     [DEMO.admin.email, adminHash, since.toISOString()],
   );
+  await db.query(`INSERT INTO role_assignment (member_id, role_id, granted_at) SELECT 1, id, $1 FROM access_role WHERE key = 'super_admin'`, [since.toISOString()]);
   await insertMembers(db, network, memberHash);
   await db.query(
     `INSERT INTO setting (key, value, updated_at) VALUES ('genealogy.placement', $1::jsonb, now())

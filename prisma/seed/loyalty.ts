@@ -3,6 +3,7 @@ import { loyaltyService } from "../../src/server/domain/loyalty/loyalty.service"
 import { EXAMPLE_PROGRAM } from "../../src/server/domain/loyalty/program.rules";
 import type { Viewer } from "../../src/server/domain/shared/viewer";
 import { rng } from "./network";
+import { superAdminViewer } from "@/server/domain/shared/viewer";
 
 const DAY = 24 * 3600 * 1000;
 
@@ -24,7 +25,7 @@ const REWARDS = [
  * fulfilment state.
  */
 export async function seedLoyalty(db: SqlDriver, since: Date, now: Date, seed = 31): Promise<{ events: number; redemptions: number }> {
-  const admin: Viewer = { id: 1, role: "ADMIN" } as Viewer;
+  const admin: Viewer = superAdminViewer(1);
   const random = rng(seed);
   await db.query(`INSERT INTO loyalty_program_version (number, document, comment, author_id, created_at) VALUES (1, $1::jsonb, 'Launch programme', 1, $2)`, [
     JSON.stringify(EXAMPLE_PROGRAM), since.toISOString(),

@@ -1,9 +1,9 @@
 import { redirect } from "next/navigation";
-import { currentViewer } from "@/server/auth/session";
+import { currentViewer, homeOf } from "@/server/auth/session";
 
 export const dynamic = "force-dynamic";
 
 export default async function Home() {
   const viewer = await currentViewer();
-  redirect(!viewer ? "/login" : viewer.role === "ADMIN" ? "/admin" : "/dashboard");
+  redirect(!viewer ? "/login" : viewer.role === "ADMIN" ? homeOf(viewer) : "/dashboard");
 }

@@ -10,10 +10,11 @@ import { compensationService } from "@/server/domain/compensation/compensation.s
 import { EXAMPLE_PLAN } from "@/server/domain/compensation/plan.rules";
 import { eventBus } from "@/server/events/bus";
 import { Topic } from "@/server/events/topics";
+import { superAdminViewer } from "@/server/domain/shared/viewer";
 
 const db = defaultDriver();
 await migrate(db);
-const admin = { id: 1, role: "ADMIN" as const };
+const admin = superAdminViewer(1);
 const [mode, arg] = process.argv.slice(2);
 
 if (mode === "setup") {

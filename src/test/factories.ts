@@ -2,6 +2,8 @@ import { randomBytes } from "node:crypto";
 import { genealogyService } from "@/server/domain/genealogy/genealogy.service";
 import type { RegistrationInput } from "@/server/domain/genealogy/enrolment.rules";
 import type { MemberRecord } from "@/server/domain/member/member.types";
+import { accessService } from "@/server/domain/access/access.service";
+import { grantsOf, type BuiltInRoleKey } from "@/server/domain/shared/permissions";
 import type { Viewer } from "@/server/domain/shared/viewer";
 import type { PlacementConfig } from "@/server/domain/genealogy/placement.rules";
 
@@ -49,8 +51,9 @@ export async function createRoot(overrides: Partial<MemberRecord> = {}): Promise
   );
 }
 
+/** A staff account holding the super admin role. */
 export async function createAdmin(): Promise<MemberRecord> {
-  return genealogyService.insertRoot(
+  const admin = await genealogyService.insertRoot(
     {
       email: uniqueEmail("admin"),
       passwordHash: await passwordHash(),
@@ -63,14 +66,28 @@ export async function createAdmin(): Promise<MemberRecord> {
     },
     false,
   );
+  await accessService.grantBuiltIn(admin.id, "super_admin");
+  return admin;
 }
 
 export function registerUnder(sponsor: MemberRecord, overrides: Partial<RegistrationInput> = {}): Promise<MemberRecord> {
   return genealogyService.enrol(registration(sponsor.referralCode, overrides));
 }
 
+/** The viewer of a member made by these factories: staff accounts are super admins (createAdmin). */
 export function viewerOf(m: MemberRecord): Viewer {
-  return { id: m.id, role: m.role };
+  return { id: m.id, role: m.role, grants: m.role === "ADMIN" ? grantsOf("super_admin") : [] };
+}
+
+/** The viewer of a member as the database has it (their role assignments). */
+export function loadViewer(m: MemberRecord): Promise<Viewer> {
+  return accessService.viewer(m);
+}
+
+/** Gives a member a built-in role (optionally limited) and returns their viewer. */
+export async function withRole(m: MemberRecord, key: BuiltInRoleKey, scope: { countries?: string[]; teamOf?: number | null } = {}): Promise<Viewer> {
+  await accessService.grantBuiltIn(m.id, key, scope);
+  return loadViewer(m);
 }
 
 export function usePlacement(config: PlacementConfig): Promise<PlacementConfig> {

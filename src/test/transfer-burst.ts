@@ -7,6 +7,7 @@ import { defaultDriver } from "@/server/db/driver";
 import { migrate } from "@/server/db/migrate";
 import { genealogyService } from "@/server/domain/genealogy/genealogy.service";
 import { walletService } from "@/server/domain/wallet/wallet.service";
+import { superAdminViewer, distributorViewer } from "@/server/domain/shared/viewer";
 
 await migrate(defaultDriver());
 const row = (role: "ADMIN" | "DISTRIBUTOR", name: string) => ({
@@ -16,14 +17,14 @@ const row = (role: "ADMIN" | "DISTRIBUTOR", name: string) => ({
 const admin = await genealogyService.insertRoot(row("ADMIN", "Admin"), false);
 const from = await genealogyService.insertRoot(row("DISTRIBUTOR", "Sender"), true);
 const to = await genealogyService.place(row("DISTRIBUTOR", "Receiver"), from);
-await walletService.adjust({ id: admin.id, role: "ADMIN" }, { memberId: from.id, amount: "100000.00", currency: "EUR", reason: "Crash test funds", idempotencyKey: "fund" });
+await walletService.adjust(superAdminViewer(admin.id), { memberId: from.id, amount: "100000.00", currency: "EUR", reason: "Crash test funds", idempotencyKey: "fund" });
 console.log(`ready ${from.id} ${to.id}`);
 
 let n = 0;
 await Promise.all(Array.from({ length: 8 }, async () => {
   for (;;) {
     const key = `burst-${++n}`;
-    await walletService.transfer({ id: from.id, role: "DISTRIBUTOR" }, { toMemberId: to.id, amount: "1.00", currency: "EUR", idempotencyKey: key });
+    await walletService.transfer(distributorViewer(from.id), { toMemberId: to.id, amount: "1.00", currency: "EUR", idempotencyKey: key });
     console.log(`ack ${key}`);
   }
 }));

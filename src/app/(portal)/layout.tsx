@@ -1,6 +1,6 @@
 import { Nav } from "@/components/ui/nav";
 import { fullName } from "@/lib/format";
-import { requirePageViewer } from "@/server/auth/session";
+import { navLinks, requirePageViewer } from "@/server/auth/session";
 import { memberService } from "@/server/domain/member/member.service";
 
 export const dynamic = "force-dynamic";
@@ -10,7 +10,7 @@ export default async function PortalLayout({ children }: { children: React.React
   const me = (await memberService.findById(viewer.id))!;
   return (
     <>
-      <Nav name={fullName(me)} admin={viewer.role === "ADMIN"} />
+      <Nav name={fullName(me)} links={navLinks(viewer, "portal")} />
       <main className="mx-auto max-w-6xl px-4 py-6">{children}</main>
     </>
   );

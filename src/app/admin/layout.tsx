@@ -1,16 +1,16 @@
 import { Nav } from "@/components/ui/nav";
 import { fullName } from "@/lib/format";
-import { requirePageViewer } from "@/server/auth/session";
+import { navLinks, requirePageViewer } from "@/server/auth/session";
 import { memberService } from "@/server/domain/member/member.service";
 
 export const dynamic = "force-dynamic";
 
 export default async function AdminLayout({ children }: { children: React.ReactNode }) {
-  const viewer = await requirePageViewer("ADMIN");
+  const viewer = await requirePageViewer("STAFF");
   const me = (await memberService.findById(viewer.id))!;
   return (
     <>
-      <Nav name={fullName(me)} admin />
+      <Nav name={fullName(me)} links={navLinks(viewer, "admin")} />
       <main className="mx-auto max-w-6xl px-4 py-6">{children}</main>
     </>
   );

@@ -10,7 +10,7 @@ import { memberService } from "@/server/domain/member/member.service";
 export const metadata = { title: "Overview" };
 
 export default async function AdminOverviewPage() {
-  const viewer = await requirePageViewer("ADMIN");
+  const viewer = await requirePageViewer("analytics.read");
   const now = new Date();
   const overview = await analyticsService.companyOverview(viewer, now);
   const members = new Map((await memberService.findManyByIds([...new Set(overview.recent.map((o) => o.memberId))])).map((m) => [m.id, m]));

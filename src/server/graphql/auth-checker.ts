@@ -1,9 +1,14 @@
 import type { AuthChecker } from "type-graphql";
-import { hasRole, unauthenticated } from "@/server/domain/shared/access";
+import { canSome, unauthenticated } from "@/server/domain/shared/access";
+import { isPermission } from "@/server/domain/shared/permissions";
 import type { Context } from "./context";
 
-/** Roles only; ownership (is this in my downline?) is the services' business. */
-export const authChecker: AuthChecker<Context> = ({ context }, roles) => {
+/**
+ * `@Authorized()`: signed in. `@Authorized("orders.write", …)`: holding one of these
+ * permissions for at least some members. Which members, and ownership (is this in my
+ * downline?), are the services' business.
+ */
+export const authChecker: AuthChecker<Context> = ({ context }, permissions) => {
   if (!context.viewer) throw unauthenticated();
-  return roles.length === 0 || roles.some((role) => hasRole(context.viewer, role));
+  return permissions.length === 0 || permissions.some((p) => isPermission(p) && canSome(context.viewer, p));
 };

@@ -1,4 +1,6 @@
+import { GraphQLError } from "graphql";
 import { decode } from "next-auth/jwt";
+import { accessService } from "@/server/domain/access/access.service";
 import { memberService } from "@/server/domain/member/member.service";
 import type { Viewer } from "@/server/domain/shared/viewer";
 import { authSecret, sessionCookieNames } from "@/server/auth/auth-config";
@@ -13,25 +15,55 @@ function readCookie(header: string | null | undefined, name: string): string | u
   if (!header) return undefined;
   for (const part of header.split(";")) {
     const eq = part.indexOf("=");
-    if (eq > 0 && part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
+    if (eq > 0 && part.slice(0, eq).trim() === name) {
+      try {
+        return decodeURIComponent(part.slice(eq + 1).trim());
+      } catch {
+        return undefined;
+      }
+    }
   }
   return undefined;
 }
 
 /** The viewer behind a next-auth session cookie, re-checked against the database. */
-export async function viewerFromCookieHeader(cookieHeader: string | null | undefined): Promise<Viewer | null> {
+export async function viewerFromCookieHeader(cookieHeader: string | null | undefined, ip?: string | null): Promise<Viewer | null> {
   for (const name of sessionCookieNames()) {
     const token = readCookie(cookieHeader, name);
     if (!token) continue;
     try {
       const jwt = await decode({ token, secret: authSecret() });
       const id = Number(jwt?.sub);
-      if (Number.isInteger(id) && id > 0) return memberService.currentViewer(id);
+      if (Number.isInteger(id) && id > 0) return memberService.currentViewer(id, ip);
     } catch {
       return null;
     }
   }
   return null;
+}
+
+/** The key in "Bearer <key>", or null when the header is absent; "" when it is there but not a bearer token. */
+export function bearerToken(authorization: string | null | undefined): string | null {
+  if (authorization == null || authorization === "") return null;
+  const match = /^Bearer\s+(\S{1,200})\s*$/i.exec(authorization);
+  return match ? match[1]! : "";
+}
+
+export const invalidApiKey = () =>
+  new GraphQLError("The API key is unknown, revoked or expired.", { extensions: { code: "UNAUTHENTICATED", http: { status: 401 } } });
+
+/**
+ * Who is calling: an API key (Authorization: Bearer …, which then must be valid: a bad
+ * key is refused, never treated as signed out) or else the session cookie.
+ */
+export async function viewerFromRequest(req: { authorization?: string | null; cookie?: string | null; ip?: string | null }): Promise<Viewer | null> {
+  const token = bearerToken(req.authorization);
+  if (token != null) {
+    const viewer = token ? await accessService.viewerForApiKey(token, req.ip) : null;
+    if (!viewer) throw invalidApiKey();
+    return viewer;
+  }
+  return viewerFromCookieHeader(req.cookie, req.ip);
 }
 
 export function createContext(viewer: Viewer | null): Context {

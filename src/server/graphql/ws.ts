@@ -1,20 +1,37 @@
 import { useServer } from "graphql-ws/use/ws";
 import type { WebSocketServer } from "ws";
-import { createContext, viewerFromCookieHeader } from "./context";
+import type { Viewer } from "@/server/domain/shared/viewer";
+import { createContext, viewerFromRequest } from "./context";
 import { formatError } from "./errors";
 import { getSchema } from "./schema";
 
 /**
  * Serves GraphQL subscriptions on the WebSocket server that server.ts created. The
- * session cookie of the upgrade request identifies the viewer (the same cookie the
- * HTTP endpoint reads).
+ * viewer is an API key given in connectionParams ({ authorization: "Bearer …" }), or
+ * the session cookie of the upgrade request (the same cookie the HTTP endpoint reads).
+ * A bad key closes the connection (4403) before any subscription starts.
  */
 export async function attachGraphqlWs(wss: WebSocketServer): Promise<void> {
   const schema = await getSchema();
   useServer(
     {
       schema,
-      context: async (ctx) => createContext(await viewerFromCookieHeader(ctx.extra.request.headers.cookie)),
+      onConnect: async (ctx) => {
+        const params = (ctx.connectionParams ?? {}) as { authorization?: unknown };
+        const headers = ctx.extra.request.headers;
+        try {
+          const viewer = await viewerFromRequest({
+            authorization: typeof params.authorization === "string" ? params.authorization : null,
+            cookie: headers.cookie,
+            ip: typeof headers["x-mlm-client-ip"] === "string" ? headers["x-mlm-client-ip"] : null,
+          });
+          (ctx.extra as { viewer?: Viewer | null }).viewer = viewer;
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      context: (ctx) => createContext((ctx.extra as { viewer?: Viewer | null }).viewer ?? null),
       // Errors leave through the same mapper as over HTTP (codes, no internals).
       onError: (_ctx, _id, _payload, errors) => errors.map((e) => formatError(e.toJSON(), e)) as never,
       onNext: (_ctx, _id, _payload, _args, result) =>

@@ -14,7 +14,7 @@ const month = (d: Date) => d.toLocaleDateString("en-GB", { month: "short", year:
 const STATUS_STYLE: Record<string, string> = { QUEUED: "bg-gray-100 text-gray-700", RUNNING: "bg-blue-100 text-blue-800", COMPLETED: "bg-emerald-100 text-emerald-800", FAILED: "bg-red-100 text-red-800" };
 
 export default async function CompensationPage() {
-  const viewer = await requirePageViewer("ADMIN");
+  const viewer = await requirePageViewer(["commissions.read", "plans.edit"]);
   const [versions, active, runs, periods] = await Promise.all([
     compensationService.planVersions(viewer),
     compensationService.activePlan(),

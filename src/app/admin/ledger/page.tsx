@@ -8,7 +8,7 @@ export const metadata = { title: "Ledger" };
 const KINDS = ["WALLET", "COMMISSIONS_EXPENSE", "PAYOUTS_CLEARING", "FEES_INCOME", "ADJUSTMENTS", "POINTS_LIABILITY", "POINTS_EXPENSE"];
 
 export default async function LedgerPage({ searchParams }: { searchParams: Promise<{ kind?: string; unit?: string; owner?: string; after?: string }> }) {
-  const viewer = await requirePageViewer("ADMIN");
+  const viewer = await requirePageViewer("wallets.read");
   const p = await searchParams;
   const filter = {
     kind: KINDS.includes(p.kind ?? "") ? p.kind! : null,

@@ -10,7 +10,7 @@ import { EXAMPLE_PROGRAM } from "@/server/domain/loyalty/program.rules";
 export const metadata = { title: "Loyalty" };
 
 export default async function AdminLoyaltyPage() {
-  const viewer = await requirePageViewer("ADMIN");
+  const viewer = await requirePageViewer("loyalty.read");
   const since = new Date();
   since.setUTCMonth(since.getUTCMonth() - 11, 1);
   const [report, versions, rewards, queue, monthly] = await Promise.all([

@@ -14,7 +14,7 @@ function pick<T extends string>(value: string | undefined, allowed: readonly T[]
 }
 
 export default async function MembersPage({ searchParams }: { searchParams: Promise<Params> }) {
-  const viewer = await requirePageViewer("ADMIN");
+  const viewer = await requirePageViewer("members.read");
   const p = await searchParams;
   const filter = {
     country: pick(p.country?.toUpperCase(), COUNTRY_CODES),

@@ -10,7 +10,7 @@ import { orderService } from "@/server/domain/order/order.service";
 export const metadata = { title: "Orders" };
 
 export default async function AdminOrdersPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
-  const viewer = await requirePageViewer("ADMIN");
+  const viewer = await requirePageViewer("orders.read");
   const params = await searchParams;
   const filter = parseOrderFilter(params);
   const before = params.before && /^\d+$/.test(params.before) ? Number(params.before) : null;

@@ -8,7 +8,7 @@ import { catalogService } from "@/server/domain/catalog/catalog.service";
 export const metadata = { title: "Products" };
 
 export default async function AdminProductsPage({ searchParams }: { searchParams: Promise<{ search?: string; category?: string }> }) {
-  const viewer = await requirePageViewer("ADMIN");
+  const viewer = await requirePageViewer("catalog.write");
   const { search, category } = await searchParams;
   const [result, categories] = await Promise.all([catalogService.list(viewer, { search, category }, 200, null), catalogService.categories()]);
   const stock = await catalogService.stock(viewer, result.rows.map((p) => p.id));

@@ -10,7 +10,7 @@ export const metadata = { title: "Withdrawals" };
 const STATUSES: WithdrawalStatusName[] = ["REQUESTED", "APPROVED", "PAID", "REJECTED"];
 
 export default async function WithdrawalsPage({ searchParams }: { searchParams: Promise<{ status?: string; before?: string }> }) {
-  const viewer = await requirePageViewer("ADMIN");
+  const viewer = await requirePageViewer(["withdrawals.approve", "payouts.manage"]);
   const p = await searchParams;
   const status = STATUSES.find((s) => s === p.status) ?? null;
   const before = p.before && /^\d+$/.test(p.before) ? Number(p.before) : null;

@@ -1,13 +1,15 @@
 import { startServerAndCreateNextHandler } from "@as-integrations/next";
 import type { NextRequest } from "next/server";
-import { createContext, viewerFromCookieHeader, type Context } from "@/server/graphql/context";
+import { clientIp } from "@/server/auth/client-ip";
+import { createContext, viewerFromRequest, type Context } from "@/server/graphql/context";
 import { getApolloServer } from "@/server/graphql/server";
 
 export const dynamic = "force-dynamic";
 
 const handler = getApolloServer().then((server) =>
   startServerAndCreateNextHandler<NextRequest, Context>(server, {
-    context: async (req) => createContext(await viewerFromCookieHeader(req.headers.get("cookie"))),
+    context: async (req) =>
+      createContext(await viewerFromRequest({ authorization: req.headers.get("authorization"), cookie: req.headers.get("cookie"), ip: clientIp(req.headers) })),
   }),
 );
 

@@ -1,6 +1,6 @@
 import { genealogyService } from "@/server/domain/genealogy/genealogy.service";
 import { orderService } from "@/server/domain/order/order.service";
-import { requireAdmin } from "@/server/domain/shared/access";
+import { requirePermission } from "@/server/domain/shared/access";
 import type { Viewer } from "@/server/domain/shared/viewer";
 import { volumeService } from "@/server/domain/volume/volume.service";
 import { analyticsRepository } from "./analytics.repository";
@@ -34,7 +34,7 @@ export const analyticsService = {
 
   /** The admins' overview: sales today and this period, company volume against where the last period stood after as long, countries, teams, gaps. */
   async companyOverview(viewer: Viewer, now = new Date()) {
-    requireAdmin(viewer, "company reports");
+    requirePermission(viewer, "analytics.read", "company reports");
     const config = await volumeService.config();
     const current = await volumeService.currentPeriod(now);
     const previous = await volumeService.previousPeriod(current);

@@ -1,5 +1,5 @@
 import { isUniqueViolation, transaction } from "@/server/db/unit-of-work";
-import { isAdmin, notFound, requireAdmin } from "@/server/domain/shared/access";
+import { can, notFound, requirePermission } from "@/server/domain/shared/access";
 import { FieldErrors, fieldError } from "@/server/domain/shared/input.errors";
 import { pageSize } from "@/server/domain/shared/page";
 import type { Viewer } from "@/server/domain/shared/viewer";
@@ -11,15 +11,15 @@ import type { CatalogEntry, ProductFilter, ProductRecord, StockLine, StockRecord
 const skuTaken = () => fieldError("sku", CatalogErrorCode.SKU_TAKEN, "Another product has this SKU.");
 
 export const catalogService = {
-  /** Products, oldest first. Only admins see inactive ones. */
+  /** Products, oldest first. Only catalogue editors see inactive ones. */
   list(viewer: Viewer | null, filter: ProductFilter, first: number, afterId: number | null) {
-    const f = isAdmin(viewer) ? filter : { ...filter, active: true };
+    const f = can(viewer, "catalog.write") ? filter : { ...filter, active: true };
     return catalogRepository.list(f, pageSize(first), afterId);
   },
 
   async get(viewer: Viewer | null, id: number): Promise<ProductRecord> {
     const p = await catalogRepository.findById(id);
-    if (!p || (!p.active && !isAdmin(viewer))) throw notFound("Product");
+    if (!p || (!p.active && !can(viewer, "catalog.write"))) throw notFound("Product");
     return p;
   },
 
@@ -32,7 +32,7 @@ export const catalogService = {
   },
 
   async create(viewer: Viewer, input: ProductInput): Promise<ProductRecord> {
-    requireAdmin(viewer, "the catalog");
+    requirePermission(viewer, "catalog.write", "the catalog");
     const { data, errors } = validateProduct(input, false);
     const found = new FieldErrors<CatalogErrorCode>().addAll(errors);
     if (data.sku && (await catalogRepository.skuExists(data.sku))) found.addAll(skuTaken().errors);
@@ -47,7 +47,7 @@ export const catalogService = {
 
   /** Changes the fields given; deactivating keeps past orders intact and stops new ones. */
   async update(viewer: Viewer, id: number, input: ProductInput): Promise<ProductRecord> {
-    requireAdmin(viewer, "the catalog");
+    requirePermission(viewer, "catalog.write", "the catalog");
     if (!(await catalogRepository.findById(id))) throw fieldError("id", CatalogErrorCode.NOT_FOUND, "No such product.");
     const { data, errors } = validateProduct(input, true);
     const found = new FieldErrors<CatalogErrorCode>().addAll(errors);
@@ -62,12 +62,12 @@ export const catalogService = {
   },
 
   async stock(viewer: Viewer, productIds: readonly number[]) {
-    requireAdmin(viewer, "stock levels");
+    requirePermission(viewer, "catalog.write", "stock levels");
     return catalogRepository.stockOf(productIds);
   },
 
   async adjustments(viewer: Viewer, productId: number, limit = 50) {
-    requireAdmin(viewer, "stock history");
+    requirePermission(viewer, "catalog.write", "stock history");
     return catalogRepository.adjustments(productId, pageSize(limit, 50, 500));
   },
 
@@ -76,7 +76,7 @@ export const catalogService = {
    * stock row is locked first, so concurrent adjustments and reservations see each other.
    */
   async adjustStock(viewer: Viewer, input: { productId: number; warehouseId: number; delta: number; reason: string }): Promise<StockRecord> {
-    requireAdmin(viewer, "stock levels");
+    requirePermission(viewer, "catalog.write", "stock levels");
     const errors = new FieldErrors<CatalogErrorCode>().addAll(validateAdjustment(input.delta, input.reason));
     if (!(await catalogRepository.findById(input.productId))) errors.add("productId", CatalogErrorCode.NOT_FOUND, "No such product.");
     if (!(await catalogRepository.findWarehouse(input.warehouseId))) errors.add("warehouseId", CatalogErrorCode.NOT_FOUND, "No such warehouse.");

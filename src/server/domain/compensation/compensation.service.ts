@@ -1,7 +1,9 @@
 import { afterCommit, hasConnectionPool, isUniqueViolation, transaction } from "@/server/db/unit-of-work";
 import { genealogyService } from "@/server/domain/genealogy/genealogy.service";
 import { ledgerService } from "@/server/domain/ledger/ledger.service";
-import { forbidden, isAdmin, notFound, requireAdmin, requireSelfOrAdmin } from "@/server/domain/shared/access";
+import { accessService } from "@/server/domain/access/access.service";
+import { auditService } from "@/server/domain/audit/audit.service";
+import { can, forbidden, notFound, requirePermission } from "@/server/domain/shared/access";
 import { fieldError, InputError } from "@/server/domain/shared/input.errors";
 import { pageSize } from "@/server/domain/shared/page";
 import type { Viewer } from "@/server/domain/shared/viewer";
@@ -214,13 +216,13 @@ export const compensationService = {
   },
 
   async planVersions(viewer: Viewer): Promise<PlanVersionWithDiff[]> {
-    requireAdmin(viewer, "plan versions");
+    requirePermission(viewer, "commissions.read", "plan versions");
     const versions = await repo.versions();
     return versions.map((v, i) => ({ ...v, changes: i + 1 < versions.length ? planDiff(versions[i + 1]!.document, v.document) : [] }));
   },
 
   async planVersion(viewer: Viewer, id: number) {
-    requireAdmin(viewer, "plan versions");
+    requirePermission(viewer, "commissions.read", "plan versions");
     const v = await repo.version(id);
     if (!v) throw notFound("Plan version");
     const before = v.number > 1 ? await repo.versionByNumber(v.number - 1) : null;
@@ -229,21 +231,23 @@ export const compensationService = {
 
   /** Saves a new version (not yet active). An invalid plan: one error per problem, nothing saved. */
   async savePlanVersion(viewer: Viewer, document: unknown, comment: string) {
-    requireAdmin(viewer, "the compensation plan");
+    requirePermission(viewer, "plans.edit", "the compensation plan");
     const parsed = parsePlan(document);
     const errors = [...parsed.errors];
     if (comment.trim().length > 500) errors.push({ field: "comment", code: CompensationErrorCode.TOO_LONG, message: "At most 500 characters." });
     if (errors.length > 0) throw new InputError(errors);
     const id = await transaction(async () => {
       await repo.lockPlans();
-      return repo.insertVersion(parsed.plan, comment.trim(), viewer.id);
+      const newId = await repo.insertVersion(parsed.plan, comment.trim(), viewer.id);
+      await auditService.record(viewer, { action: "plan.save", targetType: "plan_version", targetId: newId, after: { comment: comment.trim() } });
+      return newId;
     });
     return (await this.planVersion(viewer, id));
   },
 
   /** Puts a version in force from a period on. Periods already committed keep theirs. */
   async activatePlanVersion(viewer: Viewer, versionId: number, fromPeriodId: number) {
-    requireAdmin(viewer, "the compensation plan");
+    requirePermission(viewer, "plans.edit", "the compensation plan");
     const [version, period] = await Promise.all([repo.version(versionId), volumeService.findPeriod(fromPeriodId)]);
     if (!version) throw fieldError("id", CompensationErrorCode.NOT_FOUND, "No plan version has this id.");
     if (!period) throw fieldError("fromPeriodId", CompensationErrorCode.NOT_FOUND, "No period has this id.");
@@ -253,6 +257,7 @@ export const compensationService = {
     await transaction(async () => {
       await repo.lockPlans();
       await repo.activate(versionId, period.startsAt, viewer.id);
+      await auditService.record(viewer, { action: "plan.activate", targetType: "plan_version", targetId: versionId, after: { version: version.number, fromPeriod: period.id } });
     });
     previews.clear();
     return (await repo.version(versionId))!;
@@ -266,7 +271,7 @@ export const compensationService = {
    * id (a draft), the run is a simulation compared with what was paid.
    */
   async startRun(viewer: Viewer, periodId: number, mode: RunModeName, simulateVersionId?: number | null): Promise<RunRecord> {
-    requireAdmin(viewer, "commission runs");
+    requirePermission(viewer, "commissions.run", "commission runs");
     const period = await volumeService.findPeriod(periodId);
     if (!period) throw fieldError("periodId", CompensationErrorCode.NOT_FOUND, "No period has this id.");
     if (mode === "COMMIT" && period.status !== "CLOSED") {
@@ -281,6 +286,7 @@ export const compensationService = {
     try {
       id = await transaction(async () => {
         const runId = await repo.insertRun({ periodId, mode, planVersionId: versionId, simulation: simulateVersionId != null, currency: plan.currency, startedById: viewer.id });
+        if (mode === "COMMIT") await auditService.record(viewer, { action: "commission.commit", targetType: "commission_run", targetId: runId, after: { periodId, planVersionId: versionId } });
         afterCommit(() => void dispatchStore.__mlmRunDispatcher?.(runId).catch((err) => console.error(`[compensation] dispatch of run ${runId} failed:`, err)));
         return runId;
       });
@@ -295,7 +301,7 @@ export const compensationService = {
 
   /** Sends a failed run to the job runner again: it resumes where it stopped (a commit pays nothing twice). */
   async retryRun(viewer: Viewer, id: number): Promise<RunRecord> {
-    requireAdmin(viewer, "commission runs");
+    requirePermission(viewer, "commissions.run", "commission runs");
     const run = await repo.run(id);
     if (!run) throw fieldError("id", CompensationErrorCode.NOT_FOUND, "No run has this id.");
     if (run.status !== "FAILED") throw fieldError("id", CompensationErrorCode.INVALID, "Only a failed run can be retried.");
@@ -527,14 +533,14 @@ export const compensationService = {
   },
 
   async run(viewer: Viewer, id: number): Promise<RunRecord> {
-    requireAdmin(viewer, "commission runs");
+    requirePermission(viewer, "commissions.read", "commission runs");
     const run = await repo.run(id);
     if (!run) throw notFound("Commission run");
     return run;
   },
 
   runs(viewer: Viewer, filter: { periodId?: number | null }, first: number | null | undefined, after: number | null) {
-    requireAdmin(viewer, "commission runs");
+    requirePermission(viewer, "commissions.read", "commission runs");
     return repo.runs(filter, pageSize(first, 20), after);
   },
 
@@ -543,9 +549,9 @@ export const compensationService = {
   /** Committed commission lines with their explanations: a member's own, or anyone's for admins. */
   async commissions(viewer: Viewer, filter: { memberId?: number | null; periodId?: number | null; runId?: number | null }, first: number | null | undefined, after: string | null) {
     // Without a member: an admin asking for a run or a period sees everyone's; anyone else their own.
-    const memberId = filter.memberId ?? (isAdmin(viewer) && (filter.runId != null || filter.periodId != null) ? null : viewer.id);
-    if (memberId === null) requireAdmin(viewer, "everyone's commissions");
-    else requireSelfOrAdmin(viewer, memberId, "this member's commissions");
+    const memberId = filter.memberId ?? (can(viewer, "commissions.read") && (filter.runId != null || filter.periodId != null) ? null : viewer.id);
+    if (memberId === null) requirePermission(viewer, "commissions.read", "everyone's commissions");
+    else await accessService.requireSelfOr(viewer, memberId, "commissions.read", "this member's commissions");
     const page = await repo.lines({ ...filter, memberId }, pageSize(first, 50), after);
     const rows: CommissionLineRecord[] = page.rows.map(({ raw, ...line }) => ({ ...line, explanation: explainLine(line, raw) }));
     return { ...page, rows };
@@ -553,7 +559,7 @@ export const compensationService = {
 
   /** A member's commission totals per paid period, newest first. */
   async commissionTotals(viewer: Viewer, memberId: number, limit = 12) {
-    requireSelfOrAdmin(viewer, memberId, "this member's commissions");
+    await accessService.requireSelfOr(viewer, memberId, "commissions.read", "this member's commissions");
     return repo.totalsByPeriod(memberId, limit);
   },
 
@@ -576,7 +582,7 @@ export const compensationService = {
   /** What a member would earn in a period (the open one by default) if it were paid now. */
   async estimatedEarnings(viewer: Viewer, memberId: number | null | undefined, periodId?: number | null) {
     const id = memberId ?? viewer.id;
-    requireSelfOrAdmin(viewer, id, "this member's earnings");
+    await accessService.requireSelfOr(viewer, id, "commissions.read", "this member's earnings");
     const period = periodId != null ? await volumeService.findPeriod(periodId) : await volumeService.currentPeriod();
     if (!period) throw notFound("Period");
     const { plan, loaded, result } = await this.preview(period);

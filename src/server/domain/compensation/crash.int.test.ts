@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { describe, expect, it } from "vitest";
+import { superAdminViewer } from "@/server/domain/shared/viewer";
 
 // kill -9 at random points of a committed run on a 10,000-member network, three times, then
 // let a fresh process finish it. The lines and wallet credits must be exactly those of an
@@ -56,7 +57,7 @@ describe("crash", () => {
     const { compensationService } = await import("./compensation.service");
     const { ledgerService } = await import("@/server/domain/ledger/ledger.service");
     const { db } = await import("@/server/db/unit-of-work");
-    const admin = { id: 1, role: "ADMIN" as const };
+    const admin = superAdminViewer(1);
     const committed = await compensationService.run(admin, Number(runId));
     const preview = (await compensationService.executeRun((await compensationService.startRun(admin, Number(periodId), "PREVIEW")).id))!;
     expect([committed.hash, committed.lineCount, committed.totalPaid]).toEqual([preview.hash, preview.lineCount, preview.totalPaid]);

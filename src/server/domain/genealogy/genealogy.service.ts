@@ -4,7 +4,7 @@ import { isUniqueViolation, transaction } from "@/server/db/unit-of-work";
 import { loyaltyService } from "@/server/domain/loyalty/loyalty.service";
 import type { MemberRecord } from "@/server/domain/member/member.types";
 import {
-  forbidden, isAccessError, isAdmin, mayViewTeamOf, memberVisibility, notFound, type Visibility,
+  can, forbidden, isAccessError, isSelfOr, mayViewTeamOf, memberVisibility, notFound, type Visibility,
 } from "@/server/domain/shared/access";
 import { cached } from "@/server/domain/shared/cached";
 import { FieldErrors, fieldError } from "@/server/domain/shared/input.errors";
@@ -131,8 +131,9 @@ export const genealogyService = {
 
   /** What `viewer` may see of `target`. */
   async visibility(viewer: Viewer, target: MemberRecord): Promise<Visibility> {
-    if (isAdmin(viewer) || viewer.id === target.id) return "FULL";
-    return memberVisibility({ ...(await loadMember(viewer.id)), role: viewer.role }, target);
+    if (isSelfOr(viewer, "members.personal", target)) return "FULL";
+    if (can(viewer, "members.read", target) || viewer.apiKeyId != null) return can(viewer, "members.read", target) ? "PUBLIC" : "NONE";
+    return memberVisibility({ ...(await loadMember(viewer.id)), ...viewer }, target);
   },
 
   async downline(

@@ -4,7 +4,9 @@ import { ledgerService } from "@/server/domain/ledger/ledger.service";
 import type { AccountKind, NewTransaction } from "@/server/domain/ledger/ledger.types";
 import { notificationService } from "@/server/domain/notification/notification.service";
 import type { NewNotification } from "@/server/domain/notification/notification.types";
-import { forbidden, isAdmin, notFound, requireAdmin, requireSelfOrAdmin } from "@/server/domain/shared/access";
+import { accessService } from "@/server/domain/access/access.service";
+import { auditService } from "@/server/domain/audit/audit.service";
+import { can, forbidden, notFound, requirePermission } from "@/server/domain/shared/access";
 import { cached } from "@/server/domain/shared/cached";
 import { fieldError, FieldErrors, InputError } from "@/server/domain/shared/input.errors";
 import { pageSize, toPage } from "@/server/domain/shared/page";
@@ -395,18 +397,21 @@ export const loyaltyService = {
   },
 
   async versions(viewer: Viewer, limit = 20): Promise<ProgramVersionRecord[]> {
-    requireAdmin(viewer, "the loyalty programme's versions");
+    requirePermission(viewer, "loyalty.read", "the loyalty programme's versions");
     const rows = await repo.versions(limit + 1);
     return rows.slice(0, limit).map((v, i) => ({ ...v, changes: rows[i + 1] ? programDiff(rows[i + 1]!.document, v.document) : [] }));
   },
 
   /** Saves a new version of the programme (it applies to events from now on). */
   async saveProgram(viewer: Viewer, document: unknown, comment: string): Promise<ProgramVersionRecord> {
-    requireAdmin(viewer, "the loyalty programme");
+    requirePermission(viewer, "loyalty.write", "the loyalty programme");
     const parsed = parseProgram(document);
     if (!parsed.program) throw new InputError(parsed.errors);
     if (!comment.trim()) throw fieldError("comment", LoyaltyErrorCode.REQUIRED, "Say what this version changes.");
-    await repo.insertVersion(parsed.program, comment.trim().slice(0, 500), viewer.id);
+    await transaction(async () => {
+      await repo.insertVersion(parsed.program!, comment.trim().slice(0, 500), viewer.id);
+      await auditService.record(viewer, { action: "loyalty.program_save", targetType: "loyalty_program", after: { comment: comment.trim().slice(0, 500) } });
+    });
     programSetting.clear();
     return (await this.versions(viewer, 1))[0]!;
   },
@@ -441,7 +446,7 @@ export const loyaltyService = {
    * same idempotency key again changes nothing. Returns the points it earned per rule.
    */
   async recordEvent(viewer: Viewer, input: { memberId: number; event: string; idempotencyKey: string; value?: number | null; occurredAt?: Date | null }) {
-    requireAdmin(viewer, "recording loyalty events");
+    requirePermission(viewer, "loyalty.grant", "recording loyalty events");
     const errors = new FieldErrors<LoyaltyErrorCode>();
     if (!/^[a-z][a-z0-9_.-]{0,63}$/.test(input.event)) errors.add("event", LoyaltyErrorCode.INVALID, "Lower case letters, digits, _ . -, starting with a letter.");
     if (!input.idempotencyKey.trim() || input.idempotencyKey.length > 100) errors.add("idempotencyKey", LoyaltyErrorCode.INVALID, "1 to 100 characters.");
@@ -472,7 +477,7 @@ export const loyaltyService = {
 
   /** Points to many members (a campaign): one event each, appended in one statement and applied in batches. */
   async grantPoints(viewer: Viewer, input: { pointType: string; points: number; reason: string; country?: string | null; tier?: string | null; memberIds?: number[] | null }) {
-    requireAdmin(viewer, "granting points");
+    requirePermission(viewer, "loyalty.grant", "granting points");
     const program = await this.program();
     const errors = new FieldErrors<LoyaltyErrorCode>();
     if (!program?.pointTypes.some((t) => t.code === input.pointType)) errors.add("pointType", LoyaltyErrorCode.UNKNOWN_CODE, "No such point type in the programme.");
@@ -483,6 +488,10 @@ export const loyaltyService = {
     const members = await transaction(async () => {
       const n = await repo.appendGrants(grantId, { country: input.country ?? null, tier: input.tier ?? null, memberIds: input.memberIds ?? null },
         { pointType: input.pointType, points: input.points, reason: input.reason.trim().slice(0, 200), rule: "GRANT" }, new Date());
+      await auditService.record(viewer, {
+        action: "loyalty.grant", targetType: "points_grant", targetId: grantId,
+        after: { pointType: input.pointType, points: input.points, reason: input.reason.trim().slice(0, 200), country: input.country ?? null, tier: input.tier ?? null, memberIds: input.memberIds?.slice(0, 100) ?? null, members: n },
+      });
       afterCommit(() => kickApplier());
       return n;
     });
@@ -490,7 +499,7 @@ export const loyaltyService = {
   },
 
   grantProgress(viewer: Viewer, grantId: string) {
-    requireAdmin(viewer, "granting points");
+    requirePermission(viewer, "loyalty.grant", "granting points");
     return repo.grantProgress(grantId);
   },
 
@@ -583,7 +592,7 @@ export const loyaltyService = {
 
   /** An admin makes a member's (or everyone's) pending points active now; returns how many lots. */
   async releasePending(viewer: Viewer, memberId: number | null, now = new Date()): Promise<number> {
-    requireAdmin(viewer, "releasing pending points");
+    requirePermission(viewer, "loyalty.grant", "releasing pending points");
     await transaction(() => repo.releaseNow(memberId, now));
     let total = 0;
     for (let n = await this.releaseDue(now); n > 0; n = await this.releaseDue(now)) total += n;
@@ -661,7 +670,7 @@ export const loyaltyService = {
 
   /** An admin sets a member's tier; automatic downgrades never go below it (null lifts the floor). */
   async setTier(viewer: Viewer, memberId: number, tier: string | null): Promise<LoyaltyAccount> {
-    requireAdmin(viewer, "members' tiers");
+    await accessService.requireFor(viewer, memberId, "loyalty.grant", "members' tiers");
     const program = await this.program();
     if (!program?.tiers) throw fieldError("tier", LoyaltyErrorCode.UNKNOWN_CODE, "The programme has no tiers.");
     if (tier != null && !tierLevel(program, tier)) throw fieldError("tier", LoyaltyErrorCode.UNKNOWN_CODE, "No such tier in the programme.");
@@ -670,11 +679,13 @@ export const loyaltyService = {
       await repo.waitApplierLock();
       const members = await repo.lockMembers([memberId]);
       const m = members.get(memberId)!;
+      const before = { tier: m.tier, tierFloor: m.tierFloor };
       m.tierFloor = tier;
       if (tier != null && m.tier !== tier) Object.assign(m, { tier, tierSince: new Date(), belowSince: null });
       const b = new Batch(program!, new Date(), members);
       b.touched.add(memberId);
       await writeBatch(b);
+      await auditService.record(viewer, { action: "loyalty.set_tier", targetType: "member", targetId: memberId, before, after: { tier: m.tier, tierFloor: tier } });
     });
     return this.account(viewer, memberId);
   },
@@ -682,7 +693,7 @@ export const loyaltyService = {
   // ---- reading ----
 
   async account(viewer: Viewer, memberId: number, now = new Date()): Promise<LoyaltyAccount> {
-    requireSelfOrAdmin(viewer, memberId, "this member's points");
+    await accessService.requireSelfOr(viewer, memberId, "loyalty.read", "this member's points");
     const program = await this.program();
     const state = await repo.memberState(memberId);
     if (!state) throw notFound("The member");
@@ -724,7 +735,7 @@ export const loyaltyService = {
 
   /** A member's point movements, newest first (earned with the rule and order, released, spent, expired, taken back). */
   async history(viewer: Viewer, memberId: number, first: number, beforeId: string | null) {
-    requireSelfOrAdmin(viewer, memberId, "this member's points");
+    await accessService.requireSelfOr(viewer, memberId, "loyalty.read", "this member's points");
     const size = pageSize(first);
     const accounts = [...(await ledgerService.accountsOf(memberId, "POINTS")), ...(await ledgerService.accountsOf(memberId, "POINTS_PENDING"))];
     const rows = await repo.history(accounts.map((a) => a.id), size + 1, beforeId);
@@ -733,7 +744,7 @@ export const loyaltyService = {
 
   /** Points a member's orders earned them (for the purchase history); other members' orders give nothing. */
   async pointsOfOrders(viewer: Viewer, memberId: number, orderIds: readonly number[]) {
-    requireSelfOrAdmin(viewer, memberId, "this member's points");
+    await accessService.requireSelfOr(viewer, memberId, "loyalty.read", "this member's points");
     return repo.pointsOfOrders(memberId, orderIds);
   },
 
@@ -746,13 +757,13 @@ export const loyaltyService = {
   },
 
   async monthly(viewer: Viewer, memberId: number | null, since: Date) {
-    if (memberId == null) requireAdmin(viewer, "the company's points");
-    else requireSelfOrAdmin(viewer, memberId, "this member's points");
+    if (memberId == null) requirePermission(viewer, "loyalty.read", "the company's points");
+    else await accessService.requireSelfOr(viewer, memberId, "loyalty.read", "this member's points");
     return repo.monthly(memberId, since);
   },
 
   async report(viewer: Viewer): Promise<{ points: LoyaltyReport[]; tiers: { tier: string | null; members: number }[] }> {
-    requireAdmin(viewer, "loyalty reports");
+    requirePermission(viewer, "loyalty.read", "loyalty reports");
     const [rows, tiers] = await Promise.all([repo.report(), repo.tierDistribution()]);
     return {
       points: rows.map((r) => {
@@ -768,10 +779,10 @@ export const loyaltyService = {
   /** The catalog; `availableTo` shows only what that member may redeem now (country, tier, dates, stock). */
   async rewards(viewer: Viewer, filter: RewardFilter, first: number, afterId: number | null) {
     const size = pageSize(first);
-    if (filter.includeInactive && !isAdmin(viewer)) throw forbidden("inactive rewards");
+    if (filter.includeInactive && !can(viewer, "loyalty.write")) throw forbidden("inactive rewards");
     let scope: { country?: string | null; tierRank?: string[] | null; now?: Date } = {};
     if (filter.availableTo != null) {
-      requireSelfOrAdmin(viewer, filter.availableTo, "this member's rewards");
+      await accessService.requireSelfOr(viewer, filter.availableTo, "loyalty.read", "this member's rewards");
       const program = await this.program();
       const state = await repo.memberState(filter.availableTo);
       const levels = program?.tiers?.levels ?? [];
@@ -784,12 +795,12 @@ export const loyaltyService = {
 
   async reward(viewer: Viewer, id: number): Promise<RewardRecord> {
     const r = await repo.reward(id);
-    if (!r || (!r.active && !isAdmin(viewer))) throw notFound("The reward");
+    if (!r || (!r.active && !can(viewer, "loyalty.write"))) throw notFound("The reward");
     return r;
   },
 
   async saveReward(viewer: Viewer, input: RewardInput): Promise<RewardRecord> {
-    requireAdmin(viewer, "rewards");
+    requirePermission(viewer, "loyalty.write", "rewards");
     const program = await this.program();
     const errors = new FieldErrors<LoyaltyErrorCode>();
     if (!input.name.trim()) errors.add("name", LoyaltyErrorCode.REQUIRED, "A reward needs a name.");
@@ -824,7 +835,7 @@ export const loyaltyService = {
    */
   async redeem(viewer: Viewer, input: { rewardId: number; idempotencyKey: string; memberId?: number | null }): Promise<RedemptionRecord> {
     const memberId = input.memberId ?? viewer.id;
-    requireSelfOrAdmin(viewer, memberId, "this member's points");
+    await accessService.requireSelfOr(viewer, memberId, "loyalty.grant", "this member's points");
     if (!input.idempotencyKey.trim() || input.idempotencyKey.length > 100) throw fieldError("idempotencyKey", LoyaltyErrorCode.INVALID, "1 to 100 characters.");
     const program = await this.program();
     const id = await transaction(async () => {
@@ -886,8 +897,8 @@ export const loyaltyService = {
   nextRedemptionStatuses,
 
   async redemptions(viewer: Viewer, filter: { memberId?: number | null; status?: RedemptionStatus | null; kind?: RewardKind | null }, first: number, beforeId: number | null) {
-    if (filter.memberId == null) requireAdmin(viewer, "all redemptions");
-    else requireSelfOrAdmin(viewer, filter.memberId, "this member's redemptions");
+    if (filter.memberId == null) requirePermission(viewer, "loyalty.read", "all redemptions");
+    else await accessService.requireSelfOr(viewer, filter.memberId, "loyalty.read", "this member's redemptions");
     const size = pageSize(first);
     const { rows, total } = await repo.redemptions(filter, size + 1, beforeId);
     return toPage(rows, size, total);
@@ -895,7 +906,7 @@ export const loyaltyService = {
 
   /** Moves a physical reward through fulfilment (requested → packed → shipped → delivered); cancelling gives points and stock back. */
   async advanceRedemption(viewer: Viewer, id: number, status: RedemptionStatus): Promise<RedemptionRecord> {
-    requireAdmin(viewer, "fulfilment");
+    requirePermission(viewer, "loyalty.write", "fulfilment");
     const program = await this.program();
     await transaction(async () => {
       const r = await repo.redemption(id, true);

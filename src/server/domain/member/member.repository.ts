@@ -1,5 +1,6 @@
 import type { Prisma } from "@/server/db/client";
 import { db } from "@/server/db/unit-of-work";
+import type { ListScope } from "@/server/domain/shared/access";
 import { toPage, type Page } from "@/server/domain/shared/page";
 import type { RoleName } from "@/server/domain/shared/viewer";
 import type { MemberListFilter, MemberRecord, MemberStatusName, ProfileChangeRecord } from "./member.types";
@@ -45,14 +46,22 @@ export const memberRepository = {
     return rows.map((r) => ({ ...r, id: r.id.toString() }));
   },
 
-  /** Admin list: newest first, keyset-paginated on id. */
-  async list(filter: MemberListFilter, search: string | null, first: number, afterId: number | null): Promise<Page<MemberRecord>> {
+  /** Admin list: newest first, keyset-paginated on id, limited to the members `scopes` cover. */
+  async list(filter: MemberListFilter, search: string | null, first: number, afterId: number | null, scopes: "ALL" | readonly ListScope[] = "ALL"): Promise<Page<MemberRecord>> {
     const where: Prisma.MemberWhereInput = {
       country: filter.country ?? undefined,
       role: filter.role ?? undefined,
       status: filter.status ?? undefined,
       joinedAt: { gte: filter.joinedAfter ?? undefined, lt: filter.joinedBefore ?? undefined },
     };
+    if (scopes !== "ALL") {
+      where.OR = scopes.map((sc) => ({
+        AND: [
+          sc.countries ? { country: { in: [...sc.countries] } } : {},
+          sc.teamOf != null ? { OR: [{ placementPath: { has: sc.teamOf } }, { sponsorPath: { has: sc.teamOf } }] } : {},
+        ],
+      }));
+    }
     if (search) {
       const words = search.trim().split(/\s+/).slice(0, 4);
       where.AND = words.map((w) => ({

@@ -1,6 +1,8 @@
 import { transaction } from "@/server/db/unit-of-work";
 import { genealogyService } from "@/server/domain/genealogy/genealogy.service";
-import { forbidden, notFound, requireAdmin, requireSelfOrAdmin } from "@/server/domain/shared/access";
+import { accessService } from "@/server/domain/access/access.service";
+import { auditService } from "@/server/domain/audit/audit.service";
+import { forbidden, listScopes, notFound } from "@/server/domain/shared/access";
 import { InputError } from "@/server/domain/shared/input.errors";
 import { pageSize } from "@/server/domain/shared/page";
 import type { Viewer } from "@/server/domain/shared/viewer";
@@ -23,10 +25,10 @@ export const memberService = {
     return memberRepository.findCredentials(email);
   },
 
-  /** The viewer as the database knows them now (role or status may have changed since login). */
-  async currentViewer(id: number): Promise<Viewer | null> {
+  /** The viewer as the database knows them now (roles or status may have changed since login). */
+  async currentViewer(id: number, ip?: string | null): Promise<Viewer | null> {
     const m = await memberRepository.findById(id);
-    return m && m.status === "ACTIVE" ? { id: m.id, role: m.role } : null;
+    return m && m.status === "ACTIVE" ? accessService.viewer(m, ip) : null;
   },
 
   /** A member the viewer may see, with how much of it they may see. */
@@ -40,7 +42,7 @@ export const memberService = {
 
   /** Changes profile fields of `memberId` (oneself, or anyone for an admin), recording each change. */
   async updateProfile(viewer: Viewer, memberId: number, rawPatch: ProfilePatch): Promise<MemberRecord> {
-    requireSelfOrAdmin(viewer, memberId, "this profile");
+    await accessService.requireSelfOr(viewer, memberId, "members.write", "this profile");
     const current = await memberRepository.findById(memberId);
     if (!current) throw notFound("Member");
     const patch = normalizeProfilePatch(rawPatch);
@@ -54,18 +56,25 @@ export const memberService = {
     return transaction(async () => {
       const updated = await memberRepository.update(memberId, Object.fromEntries(changes.map((c) => [c.field, c.newValue])));
       await memberRepository.addProfileChanges(memberId, viewer.id, changes);
+      if (viewer.id !== memberId) {
+        await auditService.record(viewer, {
+          action: "member.update", targetType: "member", targetId: memberId,
+          before: Object.fromEntries(changes.map((c) => [c.field, c.oldValue])), after: Object.fromEntries(changes.map((c) => [c.field, c.newValue])),
+        });
+      }
       return updated;
     });
   },
 
   async profileHistory(viewer: Viewer, memberId: number, limit = 100) {
-    requireSelfOrAdmin(viewer, memberId, "this profile's history");
+    await accessService.requireSelfOr(viewer, memberId, "members.personal", "this profile's history");
     if (!(await memberRepository.findById(memberId))) throw notFound("Member");
     return memberRepository.profileChanges(memberId, pageSize(limit, 100, 500));
   },
 
   list(viewer: Viewer, filter: MemberListFilter, search: string | null, first: number, afterId: number | null) {
-    requireAdmin(viewer, "the member list");
-    return memberRepository.list(filter, search, pageSize(first), afterId);
+    const scopes = listScopes(viewer, "members.read");
+    if (scopes !== "ALL" && scopes.length === 0) throw forbidden("the member list");
+    return memberRepository.list(filter, search, pageSize(first), afterId, scopes);
   },
 };

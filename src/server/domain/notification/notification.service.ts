@@ -1,4 +1,5 @@
-import { requireSelfOrAdmin } from "@/server/domain/shared/access";
+import { accessService } from "@/server/domain/access/access.service";
+import { forbidden } from "@/server/domain/shared/access";
 import { pageSize } from "@/server/domain/shared/page";
 import type { Viewer } from "@/server/domain/shared/viewer";
 import { notificationRepository } from "./notification.repository";
@@ -15,14 +16,14 @@ export const notificationService = {
   },
 
   async list(viewer: Viewer, memberId: number, first: number, beforeId: string | null) {
-    requireSelfOrAdmin(viewer, memberId, "these notifications");
+    await accessService.requireSelfOr(viewer, memberId, "members.read", "these notifications");
     const size = pageSize(first);
     const [rows, unread] = await Promise.all([notificationRepository.list(memberId, size, beforeId), notificationRepository.unreadCount(memberId)]);
     return { rows, unread };
   },
 
   async markRead(viewer: Viewer, memberId: number, upToId: string | null): Promise<number> {
-    requireSelfOrAdmin(viewer, memberId, "these notifications");
+    if (viewer.id !== memberId || viewer.apiKeyId != null) throw forbidden("these notifications");
     return notificationRepository.markRead(memberId, upToId);
   },
 };

@@ -1,4 +1,4 @@
-import { requireAdmin } from "@/server/domain/shared/access";
+import { requirePermission } from "@/server/domain/shared/access";
 import type { Viewer } from "@/server/domain/shared/viewer";
 import { orderRepository } from "./order.repository";
 import type { OrderFilter } from "./order.types";
@@ -10,9 +10,10 @@ export const ORDER_EXPORT_COLUMNS = [
 ] as const;
 
 export const orderExportService = {
-  /** All orders matching the filter as CSV chunks (admins): header first, then a chunk per page of 1,000. */
+  /** All orders matching the filter as CSV chunks (orders.read and members.personal, company-wide): header first, then a chunk per page of 1,000. */
   async *csv(viewer: Viewer, filter: OrderFilter): AsyncGenerator<string> {
-    requireAdmin(viewer, "order exports");
+    requirePermission(viewer, "orders.read", "order exports");
+    requirePermission(viewer, "members.personal", "order exports (they hold e-mail addresses)");
     const { default: Papa } = await import("papaparse");
     // The header even when nothing matches, so an empty export still opens with its columns.
     yield `${ORDER_EXPORT_COLUMNS.join(",")}\r\n`;

@@ -37,6 +37,16 @@ function orderWhere(filter: OrderFilter): Prisma.OrderWhereInput {
   if (filter.memberId) where.memberId = filter.memberId;
   if (filter.customerId) where.customerId = filter.customerId;
   if (filter.currency) where.currency = filter.currency;
+  if (filter.scopes) {
+    where.member = {
+      OR: filter.scopes.map((sc) => ({
+        AND: [
+          sc.countries ? { country: { in: [...sc.countries] } } : {},
+          sc.teamOf != null ? { OR: [{ placementPath: { has: sc.teamOf } }, { sponsorPath: { has: sc.teamOf } }] } : {},
+        ],
+      })),
+    };
+  }
   if (filter.placedFrom || filter.placedBefore) {
     where.placedAt = { ...(filter.placedFrom ? { gte: filter.placedFrom } : {}), ...(filter.placedBefore ? { lt: filter.placedBefore } : {}) };
   }

@@ -6,7 +6,9 @@ import { customerService } from "@/server/domain/customer/customer.service";
 import type { CustomerRecord } from "@/server/domain/customer/customer.types";
 import { loyaltyService } from "@/server/domain/loyalty/loyalty.service";
 import { memberService } from "@/server/domain/member/member.service";
-import { forbidden, isAdmin, isSelfOrAdmin, notFound, requireAdmin } from "@/server/domain/shared/access";
+import { accessService } from "@/server/domain/access/access.service";
+import { auditService } from "@/server/domain/audit/audit.service";
+import { forbidden, listScopes, notFound } from "@/server/domain/shared/access";
 import { cached } from "@/server/domain/shared/cached";
 import { FieldErrors, fieldError, InputError } from "@/server/domain/shared/input.errors";
 import { pageSize } from "@/server/domain/shared/page";
@@ -188,6 +190,13 @@ async function moveMoney(orderId: number, claim: (locked: OrderRecord) => Promis
  * refund (only when `mayRefund`: buyers cancel pending orders only, and an order found
  * paid after an unconfirmed charge is finished stays paid for them).
  */
+/** orders.write covering the order's member. */
+async function requireOrderPermission(viewer: Viewer, orderId: number, what: string): Promise<void> {
+  const order = await orderRepository.findById(orderId);
+  if (!order) throw notFound("Order");
+  await accessService.requireFor(viewer, order.memberId, "orders.write", what);
+}
+
 async function giveBack(orderId: number, lines: { lineId: number; quantity: number }[] | null, action: "CANCEL" | "REFUND", mayRefund: boolean): Promise<OrderRecord> {
   return moveMoney(orderId, async (locked) => {
     if (action === "CANCEL" && locked.status === "CANCELLED") return { done: locked };
@@ -234,7 +243,7 @@ export const orderService = {
         errors.add("memberId", OrderErrorCode.INVALID, "A customer's order is credited to the customer's own distributor.");
       } else memberId = customer.distributorId;
     }
-    if (!isSelfOrAdmin(viewer, memberId)) throw forbidden("orders for other members");
+    if (!(await accessService.isSelfOr(viewer, memberId, "orders.write"))) throw forbidden("orders for other members");
     if (!(await memberService.findById(memberId))) errors.add("memberId", OrderErrorCode.NOT_FOUND, "No such member.");
     errors.throwIfAny();
 
@@ -299,15 +308,15 @@ export const orderService = {
     const order = await this.get(viewer, orderId);
     const provider = paymentProvider(providerName);
     if (!provider) throw fieldError("provider", OrderErrorCode.PAYMENT_PROVIDER, `No payment provider "${providerName}".`);
-    if (provider.usableBy === "ADMIN" && !isAdmin(viewer)) throw forbidden(`payments through ${provider.name}`);
+    if (provider.usableBy === "ADMIN" && !(await accessService.covers(viewer, order.memberId, "orders.write"))) throw forbidden(`payments through ${provider.name}`);
     if (isPaid(order)) return order;
     if (!nextStatus(order.status, "PAY")) refuse("PAY", order);
     return moveMoney(orderId, (locked) => claimCharge(locked, provider));
   },
 
-  /** Reserved units leave the warehouse (admins). */
+  /** Reserved units leave the warehouse (orders.write). */
   async ship(viewer: Viewer, orderId: number): Promise<OrderRecord> {
-    requireAdmin(viewer, "shipping");
+    await requireOrderPermission(viewer, orderId, "shipping");
     return transaction(async () => {
       const order = await orderRepository.lock(orderId);
       if (!order) throw notFound("Order");
@@ -322,7 +331,7 @@ export const orderService = {
   },
 
   async deliver(viewer: Viewer, orderId: number): Promise<OrderRecord> {
-    requireAdmin(viewer, "deliveries");
+    await requireOrderPermission(viewer, orderId, "deliveries");
     return transaction(async () => {
       const order = await orderRepository.lock(orderId);
       if (!order) throw notFound("Order");
@@ -341,30 +350,37 @@ export const orderService = {
   async cancel(viewer: Viewer, orderId: number): Promise<OrderRecord> {
     const order = await this.get(viewer, orderId);
     if (order.status === "CANCELLED") return order;
-    if (!isAdmin(viewer) && order.status !== "PENDING") throw forbidden("cancelling a paid order (ask the company for a refund)");
+    const staff = await accessService.covers(viewer, order.memberId, "orders.write");
+    if (!staff && order.status !== "PENDING") throw forbidden("cancelling a paid order (ask the company for a refund)");
     if (!nextStatus(order.status, "CANCEL")) refuse("CANCEL", order);
-    return giveBack(orderId, null, "CANCEL", isAdmin(viewer));
+    const done = await giveBack(orderId, null, "CANCEL", staff);
+    if (staff && order.status !== "PENDING") await auditService.record(viewer, { action: "order.cancel", targetType: "order", targetId: orderId, before: { status: order.status }, after: { status: done.status, refunded: done.refundedTotal } });
+    return done;
   },
 
-  /** Refunds named lines and quantities, or all that is left (admins). */
+  /** Refunds named lines and quantities, or all that is left (orders.write). */
   async refund(viewer: Viewer, orderId: number, lines: { lineId: number; quantity: number }[] | null): Promise<OrderRecord> {
-    requireAdmin(viewer, "refunds");
+    await requireOrderPermission(viewer, orderId, "refunds");
     const order = await this.get(viewer, orderId);
     if (!nextStatus(order.status, "REFUND")) refuse("REFUND", order);
-    return giveBack(orderId, lines, "REFUND", true);
+    const done = await giveBack(orderId, lines, "REFUND", true);
+    await auditService.record(viewer, { action: "order.refund", targetType: "order", targetId: orderId, before: { refunded: order.refundedTotal }, after: { refunded: done.refundedTotal, lines } });
+    return done;
   },
 
-  /** An order the viewer may see: their own, their customers', or any for admins. */
+  /** An order the viewer may see: their own, their customers', or of members their orders.read covers. */
   async get(viewer: Viewer, orderId: number): Promise<OrderRecord> {
     const order = await orderRepository.findById(orderId);
     if (!order) throw notFound("Order");
-    if (!isAdmin(viewer) && order.memberId !== viewer.id && order.placedById !== viewer.id) throw forbidden("this order");
+    const own = viewer.apiKeyId == null && (order.memberId === viewer.id || order.placedById === viewer.id);
+    if (!own && !(await accessService.isSelfOr(viewer, order.memberId, "orders.read"))) throw forbidden("this order");
     return order;
   },
 
-  /** Newest first; distributors see their own and their customers' orders only. */
+  /** Newest first; holders of orders.read see the orders of the members it covers, distributors their own and their customers'. */
   list(viewer: Viewer, filter: OrderFilter, first: number, beforeId: number | null) {
-    const f = isAdmin(viewer) ? filter : { ...filter, memberId: viewer.id };
+    const scopes = listScopes(viewer, "orders.read");
+    const f = scopes === "ALL" ? { ...filter, scopes: null } : scopes.length > 0 ? { ...filter, scopes } : { ...filter, scopes: null, memberId: viewer.id };
     return orderRepository.list(f, pageSize(first), beforeId);
   },
 };

@@ -1,3 +1,4 @@
+import type { ListScope } from "@/server/domain/shared/access";
 import type { OrderStatusName, ShippingAddress } from "./order.rules";
 
 export interface OrderLineRecord {
@@ -55,6 +56,8 @@ export interface OrderFilter {
   placedFrom?: Date | null;
   placedBefore?: Date | null;
   currency?: string | null;
+  /** Set by the service from the viewer's limited grants: only orders of members these cover. */
+  scopes?: readonly ListScope[] | null;
 }
 
 /** A charge or refund in flight or settled; `plan` says what a refund gives back. */

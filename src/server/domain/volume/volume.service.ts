@@ -1,7 +1,7 @@
 import { formatHundredths } from "@/lib/money";
 import { afterCommit, transaction } from "@/server/db/unit-of-work";
 import { genealogyService } from "@/server/domain/genealogy/genealogy.service";
-import { forbidden, notFound, requireAdmin } from "@/server/domain/shared/access";
+import { forbidden, notFound, requirePermission } from "@/server/domain/shared/access";
 import { cached } from "@/server/domain/shared/cached";
 import { fieldError } from "@/server/domain/shared/input.errors";
 import { pageSize } from "@/server/domain/shared/page";
@@ -75,7 +75,7 @@ export const volumeService = {
    * payments would land in a closed period.
    */
   async closePeriod(viewer: Viewer, id: number, now = new Date()): Promise<PeriodRecord> {
-    requireAdmin(viewer, "periods");
+    requirePermission(viewer, "periods.manage", "periods");
     const period = await volumeRepository.findPeriod(id);
     if (!period) throw notFound("Period");
     if (period.endsAt.getTime() > now.getTime()) {

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { describe, expect, it } from "vitest";
+import { distributorViewer } from "@/server/domain/shared/viewer";
 
 // kill -9 in the middle of a burst of transfers: afterwards every balance still equals its
 // postings, every unit balances, and every transfer the service had confirmed is there.
@@ -36,7 +37,7 @@ describe("crash", () => {
     expect(await ledgerService.check()).toEqual([]);
     for (const t of await ledgerService.trialBalance()) expect([t.posted, t.pending, t.postings]).toEqual([0, 0, 0]);
     const [from, to] = ids!;
-    const sender = { id: from, role: "DISTRIBUTOR" as const };
+    const sender = distributorViewer(from);
     // Every acknowledged transfer is in the ledger: re-sending its key returns it, it does not send again.
     const before = (await walletService.balances(sender, from))[0]!;
     for (const key of acked) {
@@ -44,7 +45,7 @@ describe("crash", () => {
       expect(t.amount).toBe("1.00");
     }
     expect((await walletService.balances(sender, from))[0]).toEqual(before);
-    const received = (await walletService.balances({ id: to, role: "DISTRIBUTOR" }, to))[0]!;
+    const received = (await walletService.balances(distributorViewer(to), to))[0]!;
     // What arrived is what left, and at least everything acknowledged.
     expect(Number(received.posted)).toBe(100_000 - Number(before.posted));
     expect(Number(received.posted)).toBeGreaterThanOrEqual(acked.length);

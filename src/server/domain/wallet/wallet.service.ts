@@ -2,7 +2,9 @@ import { transaction } from "@/server/db/unit-of-work";
 import { ledgerService } from "@/server/domain/ledger/ledger.service";
 import type { AccountRecord, PostingInput, TransactionInput } from "@/server/domain/ledger/ledger.types";
 import { memberService } from "@/server/domain/member/member.service";
-import { inTeamOf, isAdmin, notFound, requireAdmin, requireSelfOrAdmin } from "@/server/domain/shared/access";
+import { accessService } from "@/server/domain/access/access.service";
+import { auditService } from "@/server/domain/audit/audit.service";
+import { inTeamOf, listScopes, notFound, requirePermission } from "@/server/domain/shared/access";
 import { cached } from "@/server/domain/shared/cached";
 import { FieldErrors, fieldError, InputError, isInputError } from "@/server/domain/shared/input.errors";
 import { pageSize, type Page } from "@/server/domain/shared/page";
@@ -85,7 +87,7 @@ export const walletService = {
 
   /** Balances per currency (a wallet is private: the member and admins only). */
   async balances(viewer: Viewer, memberId: number): Promise<WalletBalance[]> {
-    requireSelfOrAdmin(viewer, memberId, "this wallet");
+    await accessService.requireSelfOr(viewer, memberId, "wallets.read", "this wallet");
     return (await ledgerService.accountsOf(memberId, "WALLET")).map(balanceOf);
   },
 
@@ -94,7 +96,7 @@ export const walletService = {
 
   /** Wallet lines newest first, each saying why, with the balance after it (settled lines). */
   async history(viewer: Viewer, memberId: number, currency: string, first: number, before: string | null): Promise<Page<WalletLine>> {
-    requireSelfOrAdmin(viewer, memberId, "this wallet");
+    await accessService.requireSelfOr(viewer, memberId, "wallets.read", "this wallet");
     const account = (await ledgerService.accountsOf(memberId, "WALLET")).find((a) => a.unit === currency.toUpperCase());
     if (!account) return { rows: [], hasNextPage: false, totalCount: 0 };
     const limit = pageSize(first);
@@ -122,15 +124,21 @@ export const walletService = {
   },
 
   async payoutMethod(viewer: Viewer, memberId: number): Promise<PayoutMethodRecord | null> {
-    requireSelfOrAdmin(viewer, memberId, "this payout method");
+    await accessService.requireSelfOr(viewer, memberId, "wallets.read", "this payout method");
     return walletRepository.payoutMethod(memberId);
   },
 
   async setPayoutMethod(viewer: Viewer, memberId: number, input: { holder: string; iban: string; bic?: string | null }): Promise<PayoutMethodRecord> {
-    requireSelfOrAdmin(viewer, memberId, "this payout method");
+    await accessService.requireSelfOr(viewer, memberId, "members.write", "this payout method");
     const { data, errors } = validatePayoutMethod(input);
     if (errors.length > 0) throw new InputError(errors);
-    return walletRepository.savePayoutMethod(memberId, data);
+    if (viewer.id === memberId && viewer.apiKeyId == null) return walletRepository.savePayoutMethod(memberId, data);
+    return transaction(async () => {
+      const before = await walletRepository.payoutMethod(memberId);
+      const saved = await walletRepository.savePayoutMethod(memberId, data);
+      await auditService.record(viewer, { action: "member.payout_method", targetType: "member", targetId: memberId, before: before && { holder: before.holder, iban: before.iban }, after: { holder: saved.holder, iban: saved.iban } });
+      return saved;
+    });
   },
 
   /**
@@ -212,26 +220,31 @@ export const walletService = {
 
   /** The viewer's withdrawals (admins: everyone's, filtered), newest first. */
   async withdrawals(viewer: Viewer, filter: WithdrawalFilter, first: number, beforeId: number | null): Promise<Page<WithdrawalRecord>> {
-    const f = isAdmin(viewer) ? filter : { ...filter, memberId: viewer.id };
+    const f = listScopes(viewer, "wallets.read") === "ALL" ? filter : { ...filter, memberId: viewer.id };
     const page = await walletRepository.withdrawals(f, pageSize(first), beforeId);
     return { ...page, rows: page.rows.map(withdrawalRecord) };
   },
 
   /** Approves requested withdrawals (admins); approving an approved one again changes nothing. */
   async approveWithdrawals(viewer: Viewer, ids: readonly number[]): Promise<WithdrawalRecord[]> {
-    requireAdmin(viewer, "withdrawals");
+    requirePermission(viewer, "withdrawals.approve", "withdrawals");
     return transaction(async () => {
       const rows = await lockedWithdrawals(ids);
       refuseUnless(rows, (w) => w.status === "REQUESTED" || w.status === "APPROVED", "approved");
       const todo = rows.filter((w) => w.status === "REQUESTED").map((w) => w.id);
-      if (todo.length > 0) await walletRepository.updateWithdrawals(todo, { status: "APPROVED", decidedById: viewer.id, decidedAt: new Date() });
+      if (todo.length > 0) {
+        await walletRepository.updateWithdrawals(todo, { status: "APPROVED", decidedById: viewer.id, decidedAt: new Date() });
+        await auditService.record(viewer, ...rows.filter((w) => w.status === "REQUESTED").map((w) => ({
+          action: "withdrawal.approve", targetType: "withdrawal", targetId: w.id, before: { status: w.status }, after: { status: "APPROVED", memberId: w.memberId, amount: w.amount, currency: w.currency },
+        })));
+      }
       return (await walletRepository.lockWithdrawals(ids)).map(withdrawalRecord);
     });
   },
 
   /** Rejects withdrawals not yet in a payout batch (admins), with a reason: their holds are voided. */
   async rejectWithdrawals(viewer: Viewer, ids: readonly number[], reason: string): Promise<WithdrawalRecord[]> {
-    requireAdmin(viewer, "withdrawals");
+    requirePermission(viewer, "withdrawals.approve", "withdrawals");
     const why = reason.trim();
     if (!why) throw fieldError("reason", WalletErrorCode.REQUIRED, "Say why, so the member knows.");
     if (why.length > 500) throw fieldError("reason", WalletErrorCode.TOO_LONG, "At most 500 characters.");
@@ -241,6 +254,9 @@ export const walletService = {
       const todo = rows.filter((w) => w.status !== "REJECTED");
       if (todo.length > 0) {
         await walletRepository.updateWithdrawals(todo.map((w) => w.id), { status: "REJECTED", rejectReason: why, decidedById: viewer.id, decidedAt: new Date() });
+        await auditService.record(viewer, ...todo.map((w) => ({
+          action: "withdrawal.reject", targetType: "withdrawal", targetId: w.id, before: { status: w.status }, after: { status: "REJECTED", reason: why, memberId: w.memberId },
+        })));
         await post(todo.map((w) => ({ kind: "VOID_PENDING", key: `withdrawal:${w.id}:rejected`, pendingKey: `withdrawal:${w.id}`, reason: "WITHDRAWAL_REJECTED", reference: { type: "WITHDRAWAL", id: String(w.id) }, actorId: viewer.id })));
       }
       return (await walletRepository.lockWithdrawals(ids)).map(withdrawalRecord);
@@ -249,7 +265,7 @@ export const walletService = {
 
   /** Puts approved withdrawals into a new payout batch (admins). */
   async createPayoutBatch(viewer: Viewer, ids: readonly number[]): Promise<PayoutBatchRecord> {
-    requireAdmin(viewer, "payouts");
+    requirePermission(viewer, "payouts.manage", "payouts");
     if (ids.length === 0) throw fieldError("withdrawalIds", WalletErrorCode.REQUIRED, "Choose the approved withdrawals to pay.");
     const id = await transaction(async () => {
       const rows = await lockedWithdrawals(ids);
@@ -262,13 +278,13 @@ export const walletService = {
   },
 
   async batch(viewer: Viewer, id: number): Promise<PayoutBatchRecord | null> {
-    requireAdmin(viewer, "payouts");
+    requirePermission(viewer, "payouts.manage", "payouts");
     const b = (await walletRepository.batches(1, id + 1)).rows.find((r) => r.id === id);
     return b ? batchRecord(b) : null;
   },
 
   async batches(viewer: Viewer, first: number, beforeId: number | null): Promise<Page<PayoutBatchRecord>> {
-    requireAdmin(viewer, "payouts");
+    requirePermission(viewer, "payouts.manage", "payouts");
     const page = await walletRepository.batches(pageSize(first), beforeId);
     return { ...page, rows: page.rows.map(batchRecord) };
   },
@@ -279,7 +295,7 @@ export const walletService = {
    * transaction. Marking a paid batch again changes nothing.
    */
   async markBatchPaid(viewer: Viewer, batchId: number): Promise<PayoutBatchRecord> {
-    requireAdmin(viewer, "payouts");
+    requirePermission(viewer, "payouts.manage", "payouts");
     const batch = await transaction(() => walletRepository.lockBatch(batchId));
     if (!batch) throw notFound("Payout batch");
     if (batch.status === "OPEN") {
@@ -298,6 +314,7 @@ export const walletService = {
         await post(rows.map((w) => ({ kind: "POST_PENDING", key: `withdrawal:${w.id}:paid`, pendingKey: `withdrawal:${w.id}`, reason: "WITHDRAWAL_PAID", reference: { type: "WITHDRAWAL", id: String(w.id) }, actorId: viewer.id })));
         await walletRepository.updateWithdrawals(rows.map((w) => w.id), { status: "PAID", paidAt });
         await walletRepository.markBatchPaid(batchId, reference, paidAt);
+        await auditService.record(viewer, { action: "payout.paid", targetType: "payout_batch", targetId: batchId, before: { status: "OPEN" }, after: { status: "PAID", reference, withdrawals: rows.length } });
       });
     }
     return (await this.batch(viewer, batchId))!;
@@ -305,7 +322,7 @@ export const walletService = {
 
   /** The bank file of a batch (admins): one row per withdrawal, formulae neutralised. */
   async batchCsv(viewer: Viewer, batchId: number): Promise<string> {
-    requireAdmin(viewer, "payouts");
+    requirePermission(viewer, "payouts.manage", "payouts");
     const { default: Papa } = await import("papaparse");
     const rows = (await walletRepository.withdrawals({ batchId }, 10_000, null)).rows.sort((a, b) => a.id - b.id);
     const columns = ["withdrawalId", "memberId", "holder", "iban", "bic", "amount", "currency", "reference"];
@@ -320,7 +337,7 @@ export const walletService = {
    * the company's adjustments account. A debit cannot take the wallet below zero.
    */
   async adjust(viewer: Viewer, input: { memberId: number; amount: string; currency: string; reason: string; idempotencyKey: string }): Promise<WalletBalance> {
-    requireAdmin(viewer, "wallet adjustments");
+    requirePermission(viewer, "wallets.adjust", "wallet adjustments");
     const errors = new FieldErrors<WalletErrorCode>();
     const currency = currencyOf(input.currency, errors);
     const key = checkKey(input.idempotencyKey, errors);
@@ -332,10 +349,15 @@ export const walletService = {
     if (!(await memberService.findById(input.memberId))) errors.add("memberId", WalletErrorCode.NOT_FOUND, "No such member.");
     errors.throwIfAny();
     const [wallet, adjustments] = await Promise.all([walletAccount(input.memberId, currency), companyAccount("ADJUSTMENTS", currency)]);
-    await post([{
-      kind: "POSTED", key: `adjustment:${viewer.id}:${key}`, reason: "ADJUSTMENT", reference: { type: "MEMBER", id: String(input.memberId) },
-      actorId: viewer.id, memo: reason, postings: [{ accountId: wallet, amount: amount! }, { accountId: adjustments, amount: -amount! }],
-    }]);
+    await transaction(async () => {
+      const posted = await post([{
+        kind: "POSTED", key: `adjustment:${viewer.id}:${key}`, reason: "ADJUSTMENT", reference: { type: "MEMBER", id: String(input.memberId) },
+        actorId: viewer.id, memo: reason, postings: [{ accountId: wallet, amount: amount! }, { accountId: adjustments, amount: -amount! }],
+      }]);
+      if (posted.transactions[0]?.created) {
+        await auditService.record(viewer, { action: "wallet.adjust", targetType: "member", targetId: input.memberId, after: { amount: input.amount, currency, reason, transaction: posted.transactions[0].id } });
+      }
+    });
     return balanceOf((await ledgerService.findAccounts([wallet]))[0]!);
   },
 };
@@ -344,7 +366,7 @@ export const walletService = {
 export const ledgerExplorerService = {
   /** Per unit: settled, pending and all postings summed; each is 0 in a sound ledger (admins). */
   async trialBalance(viewer: Viewer) {
-    requireAdmin(viewer, "the trial balance");
+    requirePermission(viewer, "wallets.read", "the trial balance");
     return (await ledgerService.trialBalance()).map((t) => ({
       unit: t.unit, total: fromMinor(t.posted, t.unit), pending: fromMinor(t.pending, t.unit), postings: fromMinor(t.postings, t.unit),
     }));
@@ -352,7 +374,7 @@ export const ledgerExplorerService = {
 
   /** Ledger accounts by owner, kind and unit, with balances as decimals (admins). */
   async accounts(viewer: Viewer, filter: { ownerId?: number | null; kind?: string | null; unit?: string | null }, first: number, afterId: number | null) {
-    requireAdmin(viewer, "the ledger");
+    requirePermission(viewer, "wallets.read", "the ledger");
     const page = await ledgerService.listAccounts(filter, pageSize(first), afterId);
     return {
       ...page,
@@ -363,14 +385,14 @@ export const ledgerExplorerService = {
   },
 
   async account(viewer: Viewer, id: number) {
-    requireAdmin(viewer, "the ledger");
+    requirePermission(viewer, "wallets.read", "the ledger");
     const [a] = await ledgerService.findAccounts([id]);
     return a ? { ...a, posted: fromMinor(a.posted, a.unit), pendingDebits: fromMinor(a.pendingDebits, a.unit), pendingCredits: fromMinor(a.pendingCredits, a.unit) } : null;
   },
 
   /** One account's postings, newest first, with their transactions' reasons (admins). */
   async postings(viewer: Viewer, accountId: number, first: number, before: string | null): Promise<Page<WalletLine>> {
-    requireAdmin(viewer, "the ledger");
+    requirePermission(viewer, "wallets.read", "the ledger");
     const limit = pageSize(first);
     const postings = await ledgerService.postings(accountId, limit + 1, before);
     const page = postings.slice(0, limit);

@@ -7,7 +7,7 @@ import { ledgerExplorerService } from "@/server/domain/wallet/wallet.service";
 export const metadata = { title: "Ledger account" };
 
 export default async function LedgerAccountPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<{ after?: string }> }) {
-  const viewer = await requirePageViewer("ADMIN");
+  const viewer = await requirePageViewer("wallets.read");
   const { id } = await params;
   const { after } = await searchParams;
   if (!/^\d{1,9}$/.test(id)) notFound();

@@ -17,7 +17,7 @@ function MemberLink({ m }: { m: MemberRecord | null | undefined }) {
 }
 
 export default async function MemberDetailPage({ params }: { params: Promise<{ id: string }> }) {
-  const viewer = await requirePageViewer("ADMIN");
+  const viewer = await requirePageViewer("members.read");
   const id = Number((await params).id);
   if (!Number.isInteger(id) || id < 1) notFound();
   const member = await memberService.findById(id);

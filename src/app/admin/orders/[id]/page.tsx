@@ -11,7 +11,7 @@ import { orderService } from "@/server/domain/order/order.service";
 export const metadata = { title: "Order" };
 
 export default async function AdminOrderPage({ params }: { params: Promise<{ id: string }> }) {
-  const viewer = await requirePageViewer("ADMIN");
+  const viewer = await requirePageViewer("orders.read");
   const { id } = await params;
   if (!/^\d{1,10}$/.test(id)) notFound();
   const order = await orderService.get(viewer, Number(id)).catch(() => null);

@@ -9,7 +9,7 @@ import { catalogService } from "@/server/domain/catalog/catalog.service";
 export const metadata = { title: "Product" };
 
 export default async function AdminProductPage({ params }: { params: Promise<{ id: string }> }) {
-  const viewer = await requirePageViewer("ADMIN");
+  const viewer = await requirePageViewer("catalog.write");
   const { id } = await params;
   if (!/^\d{1,10}$/.test(id)) notFound();
   const product = await catalogService.get(viewer, Number(id)).catch(() => null);

@@ -1,6 +1,6 @@
 import { currentViewer } from "@/server/auth/session";
 import { orderExportService } from "@/server/domain/order/order-export.service";
-import { isAdmin } from "@/server/domain/shared/access";
+import { can } from "@/server/domain/shared/access";
 import { parseOrderFilter } from "@/lib/order-filter";
 
 export const dynamic = "force-dynamic";
@@ -9,7 +9,7 @@ export const dynamic = "force-dynamic";
 export async function GET(request: Request): Promise<Response> {
   const viewer = await currentViewer();
   if (!viewer) return new Response("Sign in first.\n", { status: 401 });
-  if (!isAdmin(viewer)) return new Response("Admins only.\n", { status: 403 });
+  if (!can(viewer, "orders.read") || !can(viewer, "members.personal")) return new Response("You may not export orders.\n", { status: 403 });
   const filter = parseOrderFilter(Object.fromEntries(new URL(request.url).searchParams));
   const chunks = orderExportService.csv(viewer, filter);
   const encoder = new TextEncoder();

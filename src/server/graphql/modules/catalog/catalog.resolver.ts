@@ -31,25 +31,25 @@ export class CatalogResolver {
     return catalogService.get(ctx.viewer, parseId(id, "id", "a product id")!);
   }
 
-  @Authorized("ADMIN")
+  @Authorized("catalog.write")
   @Query(() => [Warehouse])
   async warehouses() {
     return (await catalogService.warehouses()).map((w) => ({ ...w, id: String(w.id) }));
   }
 
-  @Authorized("ADMIN")
+  @Authorized("catalog.write")
   @Mutation(() => ProductPayload)
   createProduct(@Arg("input", () => CreateProductInput) input: CreateProductInput, @Ctx() ctx: Context) {
     return payload("product", () => catalogService.create(requireViewer(ctx), input));
   }
 
-  @Authorized("ADMIN")
+  @Authorized("catalog.write")
   @Mutation(() => ProductPayload)
   updateProduct(@Arg("id", () => ID) id: string, @Arg("input", () => UpdateProductInput) input: UpdateProductInput, @Ctx() ctx: Context) {
     return payload("product", () => catalogService.update(requireViewer(ctx), parseId(id, "id", "a product id")!, input));
   }
 
-  @Authorized("ADMIN")
+  @Authorized("catalog.write")
   @Mutation(() => AdjustStockPayload, { description: "Adds or removes on-hand units, recorded with the reason and who did it." })
   async adjustStock(@Arg("input", () => AdjustStockInput) input: AdjustStockInput, @Ctx() ctx: Context) {
     const viewer = requireViewer(ctx);
@@ -59,13 +59,13 @@ export class CatalogResolver {
     return { ...result, stock: result.stock && stockLevel(result.stock) };
   }
 
-  @Authorized("ADMIN")
+  @Authorized("catalog.write")
   @FieldResolver(() => [StockLevel], { description: "Per warehouse (admins)." })
   async stock(@Root() p: ProductRecord, @Ctx() ctx: Context) {
     return (await catalogService.stock(requireViewer(ctx), [p.id])).map(stockLevel);
   }
 
-  @Authorized("ADMIN")
+  @Authorized("catalog.write")
   @FieldResolver(() => [StockAdjustment], { description: "Newest first (admins)." })
   async stockAdjustments(@Root() p: ProductRecord, @Ctx() ctx: Context, @Arg("first", () => Int, { nullable: true, defaultValue: 50 }) first = 50) {
     return (await catalogService.adjustments(requireViewer(ctx), p.id, first)).map((a: StockAdjustmentRecord) => ({

@@ -3,7 +3,7 @@ import { Arg, Authorized, Ctx, ID, Int, Mutation, Query, Resolver, Root, Subscri
 import { compensationService } from "@/server/domain/compensation/compensation.service";
 import { lineCursor } from "@/server/domain/compensation/run.rules";
 import type { CommissionLineRecord, PlanVersionRecord, RankReportRecord, RunRecord, RunSummary as RunSummaryRecord } from "@/server/domain/compensation/compensation.types";
-import { requireAdmin } from "@/server/domain/shared/access";
+import { requirePermission } from "@/server/domain/shared/access";
 import { fromMinor } from "@/server/domain/shared/units";
 import { eventBus } from "@/server/events/bus";
 import { Topic, type CommissionRunProgressEvent } from "@/server/events/topics";
@@ -98,20 +98,20 @@ export class CompensationResolver {
     return v && toVersion(v);
   }
 
-  @Authorized("ADMIN")
+  @Authorized("commissions.read")
   @Query(() => [PlanVersion], { description: "Every saved version, newest first, each with what changed since the one before." })
   async planVersions(@Ctx() ctx: Context) {
     return (await compensationService.planVersions(requireViewer(ctx))).map(toVersion);
   }
 
-  @Authorized("ADMIN")
+  @Authorized("plans.edit")
   @Mutation(() => PlanVersionPayload, { description: "Saves a new plan version (not yet active). An invalid plan gets one error per problem, its field the JSON path; nothing is saved." })
   savePlanVersion(@Arg("input", () => SavePlanVersionInput) input: SavePlanVersionInput, @Ctx() ctx: Context) {
     const viewer = requireViewer(ctx);
     return payload("version", async () => toVersion(await compensationService.savePlanVersion(viewer, input.plan, input.comment ?? "")));
   }
 
-  @Authorized("ADMIN")
+  @Authorized("plans.edit")
   @Mutation(() => PlanVersionPayload, { description: "Puts a version in force from a period on (periods already paid keep theirs)." })
   activatePlanVersion(@Arg("id", () => ID) id: string, @Arg("fromPeriodId", () => ID) fromPeriodId: string, @Ctx() ctx: Context) {
     const viewer = requireViewer(ctx);
@@ -120,7 +120,7 @@ export class CompensationResolver {
     );
   }
 
-  @Authorized("ADMIN")
+  @Authorized("commissions.run")
   @Mutation(() => CommissionRunPayload, { description: "Previews a (draft) plan version over a period and compares it with what was paid. Runs in the background: follow commissionRunProgress." })
   simulatePlan(@Arg("versionId", () => ID) versionId: string, @Arg("periodId", () => ID) periodId: string, @Ctx() ctx: Context) {
     const viewer = requireViewer(ctx);
@@ -129,27 +129,27 @@ export class CompensationResolver {
     );
   }
 
-  @Authorized("ADMIN")
+  @Authorized("commissions.run")
   @Mutation(() => CommissionRunPayload, { description: "Queues a run: PREVIEW (any period, writes nothing) or COMMIT (a closed period: pays what is still owed, once)." })
   startCommissionRun(@Arg("periodId", () => ID) periodId: string, @Arg("mode", () => RunMode) mode: RunMode, @Ctx() ctx: Context) {
     const viewer = requireViewer(ctx);
     return payload("run", async () => toRun(await compensationService.startRun(viewer, parseId(periodId, "periodId", "a period id")!, mode)));
   }
 
-  @Authorized("ADMIN")
+  @Authorized("commissions.run")
   @Mutation(() => CommissionRunPayload, { description: "Runs a failed run again; it resumes where it stopped (a commit pays nothing twice). No other commit run can start while one has failed." })
   retryCommissionRun(@Arg("id", () => ID) id: string, @Ctx() ctx: Context) {
     const viewer = requireViewer(ctx);
     return payload("run", async () => toRun(await compensationService.retryRun(viewer, parseId(id, "id", "a run id")!)));
   }
 
-  @Authorized("ADMIN")
+  @Authorized("commissions.read")
   @Query(() => CommissionRun)
   async commissionRun(@Arg("id", () => ID) id: string, @Ctx() ctx: Context) {
     return toRun(await compensationService.run(requireViewer(ctx), parseId(id, "id", "a run id")!));
   }
 
-  @Authorized("ADMIN")
+  @Authorized("commissions.read")
   @Query(() => CommissionRunConnection, { description: "Newest first." })
   async commissionRuns(
     @Ctx() ctx: Context,
@@ -210,7 +210,7 @@ export class CompensationResolver {
   @Subscription(() => CommissionRunProgress, {
     description: "A run's status and progress as it moves. Admins only.",
     subscribe: ({ args, context }) => {
-      requireAdmin(requireViewer(context as Context), "commission runs");
+      requirePermission(requireViewer(context as Context), "commissions.read", "commission runs");
       const runId = parseId(args.runId as string, "runId", "a run id")!;
       return pipe(
         eventBus().subscribe(Topic.CommissionRunProgress),

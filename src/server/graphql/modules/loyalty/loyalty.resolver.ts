@@ -3,7 +3,8 @@ import { Arg, Authorized, Ctx, ID, Int, Mutation, Query, Resolver, Root, Subscri
 import { loyaltyService } from "@/server/domain/loyalty/loyalty.service";
 import type { RedemptionRecord, RewardRecord } from "@/server/domain/loyalty/loyalty.types";
 import { notificationService } from "@/server/domain/notification/notification.service";
-import { requireSelfOrAdmin } from "@/server/domain/shared/access";
+import { accessService } from "@/server/domain/access/access.service";
+import { can } from "@/server/domain/shared/access";
 import { fromMinor, toMinor } from "@/server/domain/shared/units";
 import { eventBus } from "@/server/events/bus";
 import { Topic, type LoyaltySnapshot, type PointsChangedEvent } from "@/server/events/topics";
@@ -95,18 +96,18 @@ export class LoyaltyResolver {
     @Arg("after", () => String, { nullable: true }) after?: string | null,
   ) {
     const viewer = requireViewer(ctx);
-    const memberId = parseMemberId(f?.memberId, "filter.memberId") ?? (viewer.role === "ADMIN" ? null : viewer.id);
+    const memberId = parseMemberId(f?.memberId, "filter.memberId") ?? (can(viewer, "loyalty.read") ? null : viewer.id);
     const page = await loyaltyService.redemptions(viewer, { memberId, status: f?.status ?? null, kind: f?.kind ?? null }, first, parseId(after, "after", "a redemption cursor"));
     return toConnection({ ...page, rows: page.rows.map(toRedemption) }, (r) => r.id);
   }
 
-  @Authorized("ADMIN")
+  @Authorized("loyalty.read")
   @Query(() => [LoyaltyProgramVersion], { description: "The programme's versions, newest (the one in force) first." })
   async loyaltyProgramVersions(@Ctx() ctx: Context, @Arg("first", () => Int, { nullable: true, defaultValue: 20 }) first = 20) {
     return (await loyaltyService.versions(requireViewer(ctx), Math.min(Math.max(first, 1), 100))).map(toVersion);
   }
 
-  @Authorized("ADMIN")
+  @Authorized("loyalty.read")
   @Query(() => LoyaltyReport, { description: "Points issued, redeemed, expired and outstanding per type; members per tier." })
   loyaltyReport(@Ctx() ctx: Context) {
     return loyaltyService.report(requireViewer(ctx));
@@ -117,10 +118,10 @@ export class LoyaltyResolver {
     const viewer = requireViewer(ctx);
     const since = new Date();
     since.setUTCMonth(since.getUTCMonth() - Math.min(Math.max(months, 1), 60) + 1, 1);
-    return loyaltyService.monthly(viewer, parseMemberId(memberId, "memberId") ?? (viewer.role === "ADMIN" ? null : viewer.id), since);
+    return loyaltyService.monthly(viewer, parseMemberId(memberId, "memberId") ?? (can(viewer, "loyalty.read") ? null : viewer.id), since);
   }
 
-  @Authorized("ADMIN")
+  @Authorized("loyalty.grant")
   @Query(() => PointsGrantProgress)
   pointsGrantProgress(@Ctx() ctx: Context, @Arg("grantId", () => ID) grantId: string) {
     return loyaltyService.grantProgress(requireViewer(ctx), grantId);
@@ -154,21 +155,21 @@ export class LoyaltyResolver {
     })));
   }
 
-  @Authorized("ADMIN")
+  @Authorized("loyalty.grant")
   @Mutation(() => LoyaltyEventPayload, { description: "A custom event from another system (a birthday, a training completed): applied at once by the programme's EVENT rules." })
   recordLoyaltyEvent(@Arg("input", () => RecordLoyaltyEventInput) input: RecordLoyaltyEventInput, @Ctx() ctx: Context) {
     const viewer = requireViewer(ctx);
     return payload("event", () => loyaltyService.recordEvent(viewer, { ...input, memberId: parseMemberId(input.memberId, "memberId")! }));
   }
 
-  @Authorized("ADMIN")
+  @Authorized("loyalty.write")
   @Mutation(() => LoyaltyProgramPayload, { description: "Saves a new programme version; it applies from now on. An invalid document gets one error per problem, its field the JSON path." })
   saveLoyaltyProgram(@Arg("input", () => SaveLoyaltyProgramInput) input: SaveLoyaltyProgramInput, @Ctx() ctx: Context) {
     const viewer = requireViewer(ctx);
     return payload("version", async () => toVersion(await loyaltyService.saveProgram(viewer, input.program, input.comment)));
   }
 
-  @Authorized("ADMIN")
+  @Authorized("loyalty.write")
   @Mutation(() => RewardPayload, { description: "Creates or changes a reward." })
   saveReward(@Arg("input", () => RewardInput) input: RewardInput, @Ctx() ctx: Context) {
     const viewer = requireViewer(ctx);
@@ -179,7 +180,7 @@ export class LoyaltyResolver {
     })));
   }
 
-  @Authorized("ADMIN")
+  @Authorized("loyalty.grant")
   @Mutation(() => PointsGrantPayload, { description: "Grants points to many members (a campaign) as one background job." })
   grantPoints(@Arg("input", () => GrantPointsInput) input: GrantPointsInput, @Ctx() ctx: Context) {
     const viewer = requireViewer(ctx);
@@ -188,20 +189,20 @@ export class LoyaltyResolver {
     }));
   }
 
-  @Authorized("ADMIN")
+  @Authorized("loyalty.grant")
   @Mutation(() => Int, { description: "Makes a member's (or everyone's) pending points active now, before the return window ends; returns how many grants." })
   releasePendingPoints(@Ctx() ctx: Context, @Arg("memberId", () => ID, { nullable: true }) memberId?: string | null) {
     return loyaltyService.releasePending(requireViewer(ctx), parseMemberId(memberId, "memberId"));
   }
 
-  @Authorized("ADMIN")
+  @Authorized("loyalty.grant")
   @Mutation(() => LoyaltyAccount, { description: "Sets a member's tier by hand; automatic downgrades never go below it. Null lifts the floor." })
   async setMemberTier(@Ctx() ctx: Context, @Arg("memberId", () => ID) memberId: string, @Arg("tier", () => String, { nullable: true }) tier?: string | null) {
     const a = await loyaltyService.setTier(requireViewer(ctx), parseMemberId(memberId, "memberId")!, tier ?? null);
     return { ...a, memberId: String(a.memberId) };
   }
 
-  @Authorized("ADMIN")
+  @Authorized("loyalty.write")
   @Mutation(() => RedemptionPayload, { description: "Moves a physical reward through fulfilment; CANCELLED gives the points and stock back." })
   advanceRedemption(@Arg("id", () => ID) id: string, @Arg("status", () => RedemptionStatus) status: RedemptionStatus, @Ctx() ctx: Context) {
     const viewer = requireViewer(ctx);
@@ -210,10 +211,10 @@ export class LoyaltyResolver {
 
   @Subscription(() => PointsUpdate, {
     description: "A member's balances, pending points, tier progress and new badges whenever they change (yours when left out). The member and admins only.",
-    subscribe: ({ args, context }) => {
+    subscribe: async ({ args, context }) => {
       const viewer = requireViewer(context as Context);
       const memberId = parseMemberId(args.memberId as string | undefined, "memberId") ?? viewer.id;
-      requireSelfOrAdmin(viewer, memberId, "these points");
+      await accessService.requireSelfOr(viewer, memberId, "loyalty.read", "these points");
       return pipe(
         eventBus().subscribe(Topic.PointsChanged),
         filter((e: PointsChangedEvent) => e.members.some((m) => m.memberId === memberId)),

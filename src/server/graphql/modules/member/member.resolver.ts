@@ -1,7 +1,7 @@
 import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { memberService } from "@/server/domain/member/member.service";
 import type { MemberRecord } from "@/server/domain/member/member.types";
-import { isSelfOrAdmin } from "@/server/domain/shared/access";
+import { isSelfOr } from "@/server/domain/shared/access";
 import type { Context } from "../../context";
 import { idCursor, toConnection } from "../../shared/connection";
 import { parseMemberId } from "../../shared/ids";
@@ -22,7 +22,7 @@ export class MemberResolver {
     return (await memberService.get(requireViewer(ctx), parseMemberId(id, "id")!)).member;
   }
 
-  @Authorized("ADMIN")
+  @Authorized("members.read")
   @Query(() => MemberConnection, { description: "All members, newest first (admins)." })
   async members(
     @Ctx() ctx: Context,
@@ -53,12 +53,12 @@ export class MemberResolver {
 
   @FieldResolver(() => String, { nullable: true })
   email(@Root() m: MemberRecord, @Ctx() ctx: Context): string | null {
-    return isSelfOrAdmin(ctx.viewer, m.id) ? m.email : null;
+    return isSelfOr(ctx.viewer, "members.personal", m) ? m.email : null;
   }
 
   @FieldResolver(() => String, { nullable: true })
   phone(@Root() m: MemberRecord, @Ctx() ctx: Context): string | null {
-    return isSelfOrAdmin(ctx.viewer, m.id) ? m.phone : null;
+    return isSelfOr(ctx.viewer, "members.personal", m) ? m.phone : null;
   }
 
   @FieldResolver(() => Member, { nullable: true, description: "Who recruited this member." })

@@ -1,6 +1,6 @@
 import { Arg, Authorized, Ctx, ID, Int, Mutation, Query, Resolver, Root, Subscription } from "type-graphql";
 import { orderService } from "@/server/domain/order/order.service";
-import { forbidden, isAdmin } from "@/server/domain/shared/access";
+import { can, forbidden } from "@/server/domain/shared/access";
 import { eventBus } from "@/server/events/bus";
 import { Topic, type OrderPlacedEvent } from "@/server/events/topics";
 import type { Context } from "../../context";
@@ -67,13 +67,13 @@ export class OrderResolver {
     return payload("order", () => orderService.markPaid(viewer, orderId(id), provider));
   }
 
-  @Authorized("ADMIN")
+  @Authorized("orders.write")
   @Mutation(() => OrderPayload)
   shipOrder(@Arg("orderId", () => ID) id: string, @Ctx() ctx: Context) {
     return payload("order", () => orderService.ship(requireViewer(ctx), orderId(id)));
   }
 
-  @Authorized("ADMIN")
+  @Authorized("orders.write")
   @Mutation(() => OrderPayload)
   deliverOrder(@Arg("orderId", () => ID) id: string, @Ctx() ctx: Context) {
     return payload("order", () => orderService.deliver(requireViewer(ctx), orderId(id)));
@@ -85,7 +85,7 @@ export class OrderResolver {
     return payload("order", () => orderService.cancel(viewer, orderId(id)));
   }
 
-  @Authorized("ADMIN")
+  @Authorized("orders.write")
   @Mutation(() => OrderPayload, { description: "Refunds the given lines and quantities, or everything not yet refunded; reverses their volume." })
   refundOrder(
     @Arg("orderId", () => ID) id: string,
@@ -102,7 +102,7 @@ export class OrderResolver {
     description: "Every new order as it is placed: the admins' live sales feed.",
     subscribe: ({ context }) => {
       const viewer = requireViewer(context as Context);
-      if (!isAdmin(viewer)) throw forbidden("the sales feed");
+      if (!can(viewer, "orders.read")) throw forbidden("the sales feed");
       return eventBus().subscribe(Topic.OrderPlaced);
     },
   })

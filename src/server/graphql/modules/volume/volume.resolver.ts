@@ -40,7 +40,7 @@ export class VolumeResolver {
     return { ...connection, hasNextPage: connection.pageInfo.hasNextPage, endCursor: connection.pageInfo.endCursor };
   }
 
-  @Authorized("ADMIN")
+  @Authorized("periods.manage")
   @Mutation(() => ClosePeriodPayload, { description: "Closes a period that has ended: later refunds of its orders are reversed in the period they happen in." })
   closePeriod(@Arg("periodId", () => ID) periodId: string, @Ctx() ctx: Context) {
     const viewer = requireViewer(ctx);

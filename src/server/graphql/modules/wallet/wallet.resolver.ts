@@ -1,6 +1,6 @@
 import { filter, pipe, map } from "@graphql-yoga/subscription";
 import { Arg, Authorized, Ctx, ID, Int, Mutation, Query, Resolver, Root, Subscription } from "type-graphql";
-import { requireSelfOrAdmin } from "@/server/domain/shared/access";
+import { accessService } from "@/server/domain/access/access.service";
 import { ledgerExplorerService, walletService } from "@/server/domain/wallet/wallet.service";
 import { eventBus } from "@/server/events/bus";
 import { Topic, type LedgerAccountSnapshot, type LedgerChangedEvent } from "@/server/events/topics";
@@ -63,7 +63,7 @@ export class WalletResolver {
     return toConnection(page, idCursor);
   }
 
-  @Authorized("ADMIN")
+  @Authorized("payouts.manage")
   @Query(() => PayoutBatchConnection)
   async payoutBatches(
     @Ctx() ctx: Context,
@@ -73,13 +73,13 @@ export class WalletResolver {
     return toConnection(await walletService.batches(requireViewer(ctx), first, parseId(after, "after", "a batch cursor")), idCursor);
   }
 
-  @Authorized("ADMIN")
+  @Authorized("wallets.read")
   @Query(() => [TrialBalanceLine], { description: "Per unit, all accounts summed (admins): every total is 0." })
   trialBalance(@Ctx() ctx: Context) {
     return ledgerExplorerService.trialBalance(requireViewer(ctx));
   }
 
-  @Authorized("ADMIN")
+  @Authorized("wallets.read")
   @Query(() => LedgerAccountConnection, { description: "The ledger's accounts (admins' explorer), in id order." })
   async ledgerAccounts(
     @Ctx() ctx: Context,
@@ -96,7 +96,7 @@ export class WalletResolver {
     return toConnection(page, idCursor);
   }
 
-  @Authorized("ADMIN")
+  @Authorized("wallets.read")
   @Query(() => WalletLineConnection, { description: "One ledger account's postings, newest first (admins)." })
   async ledgerPostings(
     @Ctx() ctx: Context,
@@ -129,49 +129,49 @@ export class WalletResolver {
     return payload("withdrawal", () => walletService.requestWithdrawal(viewer, input));
   }
 
-  @Authorized("ADMIN")
+  @Authorized("withdrawals.approve")
   @Mutation(() => WithdrawalPayload)
   async approveWithdrawal(@Arg("id", () => ID) id: string, @Ctx() ctx: Context) {
     const viewer = requireViewer(ctx);
     return payload("withdrawal", async () => (await walletService.approveWithdrawals(viewer, [withdrawalId(id)]))[0]);
   }
 
-  @Authorized("ADMIN")
+  @Authorized("withdrawals.approve")
   @Mutation(() => WithdrawalPayload, { description: "Rejects a withdrawal not yet in a payout batch: its held funds are released." })
   async rejectWithdrawal(@Arg("id", () => ID) id: string, @Arg("reason", () => String) reason: string, @Ctx() ctx: Context) {
     const viewer = requireViewer(ctx);
     return payload("withdrawal", async () => (await walletService.rejectWithdrawals(viewer, [withdrawalId(id)], reason))[0]);
   }
 
-  @Authorized("ADMIN")
+  @Authorized("withdrawals.approve")
   @Mutation(() => WithdrawalsPayload, { description: "Approves many withdrawals at once." })
   approveWithdrawals(@Arg("ids", () => [ID]) raw: string[], @Ctx() ctx: Context) {
     const viewer = requireViewer(ctx);
     return payload("withdrawals", () => walletService.approveWithdrawals(viewer, ids(raw, "ids")));
   }
 
-  @Authorized("ADMIN")
+  @Authorized("withdrawals.approve")
   @Mutation(() => WithdrawalsPayload, { description: "Rejects many withdrawals at once, with one reason." })
   rejectWithdrawals(@Arg("ids", () => [ID]) raw: string[], @Arg("reason", () => String) reason: string, @Ctx() ctx: Context) {
     const viewer = requireViewer(ctx);
     return payload("withdrawals", () => walletService.rejectWithdrawals(viewer, ids(raw, "ids"), reason));
   }
 
-  @Authorized("ADMIN")
+  @Authorized("payouts.manage")
   @Mutation(() => PayoutBatchPayload, { description: "Puts approved withdrawals into a payout batch." })
   createPayoutBatch(@Arg("withdrawalIds", () => [ID]) raw: string[], @Ctx() ctx: Context) {
     const viewer = requireViewer(ctx);
     return payload("batch", () => walletService.createPayoutBatch(viewer, ids(raw, "withdrawalIds")));
   }
 
-  @Authorized("ADMIN")
+  @Authorized("payouts.manage")
   @Mutation(() => PayoutBatchPayload, { description: "Records that a batch was paid: its withdrawals are paid and their holds settled." })
   markPayoutBatchPaid(@Arg("id", () => ID) id: string, @Ctx() ctx: Context) {
     const viewer = requireViewer(ctx);
     return payload("batch", () => walletService.markBatchPaid(viewer, parseId(id, "id", "a batch id")!));
   }
 
-  @Authorized("ADMIN")
+  @Authorized("wallets.adjust")
   @Mutation(() => AdjustWalletPayload, { description: "Credits (positive) or debits (negative) a member's wallet, with a reason the member sees." })
   adjustWallet(@Arg("input", () => AdjustWalletInput) input: AdjustWalletInput, @Ctx() ctx: Context) {
     const viewer = requireViewer(ctx);
@@ -180,10 +180,10 @@ export class WalletResolver {
 
   @Subscription(() => WalletUpdate, {
     description: "A member's new balance (yours when left out) whenever a posting changes it. The member and admins only.",
-    subscribe: ({ args, context }) => {
+    subscribe: async ({ args, context }) => {
       const viewer = requireViewer(context as Context);
       const memberId = parseMemberId(args.memberId as string | undefined, "memberId") ?? viewer.id;
-      requireSelfOrAdmin(viewer, memberId, "this wallet");
+      await accessService.requireSelfOr(viewer, memberId, "wallets.read", "this wallet");
       const mine = (a: LedgerAccountSnapshot) => a.ownerId === memberId && a.kind === "WALLET";
       return pipe(
         eventBus().subscribe(Topic.LedgerChanged),

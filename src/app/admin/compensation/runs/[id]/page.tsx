@@ -17,7 +17,7 @@ const PROGRESS = `subscription($id: ID!) { commissionRunProgress(runId: $id) { s
 const month = (d: Date) => d.toLocaleDateString("en-GB", { month: "long", year: "numeric", timeZone: "UTC" });
 
 export default async function RunPage({ params }: { params: Promise<{ id: string }> }) {
-  const viewer = await requirePageViewer("ADMIN");
+  const viewer = await requirePageViewer("commissions.read");
   const { id } = await params;
   if (!/^\d{1,9}$/.test(id)) notFound();
   const run = await compensationService.run(viewer, Number(id)).catch((err) => (isAccessError(err) ? null : Promise.reject(err)));

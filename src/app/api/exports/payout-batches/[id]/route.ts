@@ -1,5 +1,5 @@
 import { currentViewer } from "@/server/auth/session";
-import { isAdmin } from "@/server/domain/shared/access";
+import { can } from "@/server/domain/shared/access";
 import { walletService } from "@/server/domain/wallet/wallet.service";
 
 export const dynamic = "force-dynamic";
@@ -8,7 +8,7 @@ export const dynamic = "force-dynamic";
 export async function GET(_request: Request, { params }: { params: Promise<{ id: string }> }): Promise<Response> {
   const viewer = await currentViewer();
   if (!viewer) return new Response("Sign in first.\n", { status: 401 });
-  if (!isAdmin(viewer)) return new Response("Admins only.\n", { status: 403 });
+  if (!can(viewer, "payouts.manage")) return new Response("You may not see payout batches.\n", { status: 403 });
   const { id } = await params;
   if (!/^\d{1,9}$/.test(id) || !(await walletService.batch(viewer, Number(id)))) return new Response("No such payout batch.\n", { status: 404 });
   const csv = await walletService.batchCsv(viewer, Number(id));

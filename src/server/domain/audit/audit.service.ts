@@ -1,0 +1,51 @@
+import { requirePermission } from "@/server/domain/shared/access";
+import { CommonErrorCode, fieldError } from "@/server/domain/shared/input.errors";
+import { pageSize } from "@/server/domain/shared/page";
+import type { Viewer } from "@/server/domain/shared/viewer";
+import { auditRepository } from "./audit.repository";
+import type { AuditEntry, AuditFilter, AuditRecord } from "./audit.types";
+
+const CSV_COLUMNS = ["id", "at", "actorId", "actorName", "apiKeyId", "action", "targetType", "targetId", "before", "after", "ip"] as const;
+
+function csvCell(value: unknown): string {
+  if (value == null) return "";
+  const text = value instanceof Date ? value.toISOString() : typeof value === "object" ? JSON.stringify(value) : String(value);
+  // Cells that a spreadsheet would run as a formula get a leading quote.
+  const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+/**
+ * The append-only record of permission changes and of admin actions on members and
+ * money. Services call `record` inside the transaction of the action, so a line exists
+ * exactly when the action happened.
+ */
+export const auditService = {
+  async record(viewer: Viewer | null, ...entries: AuditEntry[]): Promise<void> {
+    await auditRepository.insert(entries.map((e) => ({
+      actorId: viewer && viewer.id > 0 ? viewer.id : null,
+      apiKeyId: viewer?.apiKeyId ?? null,
+      action: e.action,
+      targetType: e.targetType,
+      targetId: e.targetId == null ? null : String(e.targetId),
+      before: e.before ?? null,
+      after: e.after ?? null,
+      ip: viewer?.ip ?? null,
+    })));
+  },
+
+  search(viewer: Viewer, filter: AuditFilter, first: number | null, beforeId: string | null) {
+    requirePermission(viewer, "audit.read", "the audit log");
+    if (beforeId != null && !/^\d{1,18}$/.test(beforeId)) throw fieldError("after", CommonErrorCode.INVALID, "Not a cursor of the audit log.");
+    return auditRepository.search(filter, pageSize(first, 50, 200), beforeId);
+  },
+
+  /** The matching lines as CSV, streamed in chunks. */
+  async *csv(viewer: Viewer, filter: AuditFilter): AsyncGenerator<string> {
+    requirePermission(viewer, "audit.read", "the audit log");
+    yield `${CSV_COLUMNS.join(",")}\n`;
+    for await (const rows of auditRepository.each(filter)) {
+      yield rows.map((r: AuditRecord) => CSV_COLUMNS.map((c) => csvCell(r[c])).join(",")).join("\n") + "\n";
+    }
+  },
+};
