@@ -3,6 +3,7 @@ import type { GraphQLSchema } from "graphql";
 import { buildSchema } from "type-graphql";
 import { eventBus } from "@/server/events/bus";
 import { authChecker } from "./auth-checker";
+import { AccessResolver } from "./modules/access/access.resolver";
 import { CompensationResolver } from "./modules/compensation/compensation.resolver";
 import { CatalogResolver } from "./modules/catalog/catalog.resolver";
 import { CustomerResolver } from "./modules/customer/customer.resolver";
@@ -18,7 +19,7 @@ let schema: Promise<GraphQLSchema> | undefined;
 /** Built once per module graph (never shared across graphs: each has its own graphql). */
 export function getSchema(): Promise<GraphQLSchema> {
   schema ??= buildSchema({
-    resolvers: [MemberResolver, GenealogyResolver, CatalogResolver, CustomerResolver, OrderResolver, VolumeResolver, WalletResolver, CompensationResolver, LoyaltyResolver],
+    resolvers: [AccessResolver, MemberResolver, GenealogyResolver, CatalogResolver, CustomerResolver, OrderResolver, VolumeResolver, WalletResolver, CompensationResolver, LoyaltyResolver],
     authChecker,
     pubSub: eventBus(),
     // Inputs are validated by each domain's rules (one way, the same for forms and API).

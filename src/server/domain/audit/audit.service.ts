@@ -1,6 +1,6 @@
 import { requirePermission } from "@/server/domain/shared/access";
 import { CommonErrorCode, fieldError } from "@/server/domain/shared/input.errors";
-import { pageSize } from "@/server/domain/shared/page";
+import { pageSize, toPage, type Page } from "@/server/domain/shared/page";
 import type { Viewer } from "@/server/domain/shared/viewer";
 import { auditRepository } from "./audit.repository";
 import type { AuditEntry, AuditFilter, AuditRecord } from "./audit.types";
@@ -34,10 +34,12 @@ export const auditService = {
     })));
   },
 
-  search(viewer: Viewer, filter: AuditFilter, first: number | null, beforeId: string | null) {
+  async search(viewer: Viewer, filter: AuditFilter, first: number | null, beforeId: string | null): Promise<Page<AuditRecord>> {
     requirePermission(viewer, "audit.read", "the audit log");
     if (beforeId != null && !/^\d{1,18}$/.test(beforeId)) throw fieldError("after", CommonErrorCode.INVALID, "Not a cursor of the audit log.");
-    return auditRepository.search(filter, pageSize(first, 50, 200), beforeId);
+    const limit = pageSize(first, 50, 200);
+    const { rows, totalCount } = await auditRepository.search(filter, limit, beforeId);
+    return toPage(rows, limit, totalCount);
   },
 
   /** The matching lines as CSV, streamed in chunks. */
