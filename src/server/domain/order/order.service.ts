@@ -306,6 +306,8 @@ export const orderService = {
    */
   async markPaid(viewer: Viewer, orderId: number, providerName = "manual"): Promise<OrderRecord> {
     const order = await this.get(viewer, orderId);
+    const own = viewer.apiKeyId == null && (order.memberId === viewer.id || order.placedById === viewer.id);
+    if (!own && !(await accessService.covers(viewer, order.memberId, "orders.write"))) throw forbidden("paying this order");
     const provider = paymentProvider(providerName);
     if (!provider) throw fieldError("provider", OrderErrorCode.PAYMENT_PROVIDER, `No payment provider "${providerName}".`);
     if (provider.usableBy === "ADMIN" && !(await accessService.covers(viewer, order.memberId, "orders.write"))) throw forbidden(`payments through ${provider.name}`);
@@ -351,7 +353,11 @@ export const orderService = {
     const order = await this.get(viewer, orderId);
     if (order.status === "CANCELLED") return order;
     const staff = await accessService.covers(viewer, order.memberId, "orders.write");
-    if (!staff && order.status !== "PENDING") throw forbidden("cancelling a paid order (ask the company for a refund)");
+    const own = viewer.apiKeyId == null && (order.memberId === viewer.id || order.placedById === viewer.id);
+    if (!staff && !own) throw forbidden("cancelling this order");
+    if (!staff && order.status !== "PENDING") {
+      throw fieldError("orderId", OrderErrorCode.INVALID_TRANSITION, `A ${order.status.toLowerCase()} order cannot be cancelled by its buyer; ask the company for a refund.`);
+    }
     if (!nextStatus(order.status, "CANCEL")) refuse("CANCEL", order);
     const done = await giveBack(orderId, null, "CANCEL", staff);
     if (staff && order.status !== "PENDING") await auditService.record(viewer, { action: "order.cancel", targetType: "order", targetId: orderId, before: { status: order.status }, after: { status: done.status, refunded: done.refundedTotal } });
@@ -368,12 +374,14 @@ export const orderService = {
     return done;
   },
 
-  /** An order the viewer may see: their own, their customers', or of members their orders.read covers. */
+  /** An order the viewer may see: their own, their customers', or of members their orders.read (or orders.write) covers. */
   async get(viewer: Viewer, orderId: number): Promise<OrderRecord> {
     const order = await orderRepository.findById(orderId);
     if (!order) throw notFound("Order");
     const own = viewer.apiKeyId == null && (order.memberId === viewer.id || order.placedById === viewer.id);
-    if (!own && !(await accessService.isSelfOr(viewer, order.memberId, "orders.read"))) throw forbidden("this order");
+    if (!own && !(await accessService.covers(viewer, order.memberId, "orders.read")) && !(await accessService.covers(viewer, order.memberId, "orders.write"))) {
+      throw forbidden("this order");
+    }
     return order;
   },
 

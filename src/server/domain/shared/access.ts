@@ -75,6 +75,11 @@ export function isStaff(viewer: Viewer | null | undefined): boolean {
   return !!viewer && viewer.grants.length > 0;
 }
 
+/** Acting on one's own account (a transfer, a withdrawal): a signed-in member, never an API key. */
+export function requireMember(viewer: Viewer, what: string): void {
+  if (viewer.apiKeyId != null || viewer.id <= 0) throw forbidden(what);
+}
+
 /** `permission` for the whole company, or FORBIDDEN. */
 export function requirePermission(viewer: Viewer, permission: Permission, what: string, target?: ScopeTarget): void {
   if (!can(viewer, permission, target)) throw forbidden(what);

@@ -4,7 +4,7 @@ import type { AccountRecord, PostingInput, TransactionInput } from "@/server/dom
 import { memberService } from "@/server/domain/member/member.service";
 import { accessService } from "@/server/domain/access/access.service";
 import { auditService } from "@/server/domain/audit/audit.service";
-import { inTeamOf, listScopes, notFound, requirePermission } from "@/server/domain/shared/access";
+import { inTeamOf, listScopes, notFound, requireMember, requirePermission } from "@/server/domain/shared/access";
 import { cached } from "@/server/domain/shared/cached";
 import { FieldErrors, fieldError, InputError, isInputError } from "@/server/domain/shared/input.errors";
 import { pageSize, type Page } from "@/server/domain/shared/page";
@@ -147,6 +147,7 @@ export const walletService = {
    * idempotency key again returns the first transfer.
    */
   async transfer(viewer: Viewer, input: { toMemberId: number; amount: string; currency: string; note?: string | null; idempotencyKey: string }): Promise<TransferRecord> {
+    requireMember(viewer, "transfers (they are made by members themselves)");
     const cfg = (await settings.get()).transfers;
     if (!cfg.enabled) throw fieldError("amount", WalletErrorCode.TRANSFERS_DISABLED, "Transfers between members are switched off.");
     const errors = new FieldErrors<WalletErrorCode>();
@@ -190,6 +191,7 @@ export const walletService = {
    * a pending ledger transaction until the payout is paid (posted) or rejected (voided).
    */
   async requestWithdrawal(viewer: Viewer, input: { amount: string; currency: string; idempotencyKey: string }): Promise<WithdrawalRecord> {
+    requireMember(viewer, "withdrawals (they are requested by members themselves)");
     const cfg = (await settings.get()).withdrawals;
     if (!cfg.enabled) throw fieldError("amount", WalletErrorCode.WITHDRAWALS_DISABLED, "Withdrawals are switched off.");
     const errors = new FieldErrors<WalletErrorCode>();

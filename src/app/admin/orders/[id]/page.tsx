@@ -5,6 +5,7 @@ import { OrderActions } from "@/components/admin/order-actions";
 import { OrderStatusBadge } from "@/components/orders/order-status-badge";
 import { formatDateTime, formatMoney, formatVolume, fullName } from "@/lib/format";
 import { requirePageViewer } from "@/server/auth/session";
+import { accessService } from "@/server/domain/access/access.service";
 import { memberService } from "@/server/domain/member/member.service";
 import { orderService } from "@/server/domain/order/order.service";
 
@@ -17,7 +18,8 @@ export default async function AdminOrderPage({ params }: { params: Promise<{ id:
   const order = await orderService.get(viewer, Number(id)).catch(() => null);
   if (!order) notFound();
   const member = await memberService.findById(order.memberId);
-  const a = order.shippingAddress;
+  const a = (await accessService.covers(viewer, order.memberId, "members.personal")) ? order.shippingAddress : null;
+  const mayAct = await accessService.covers(viewer, order.memberId, "orders.write");
   return (
     <div className="space-y-4">
       <Link href="/admin/orders" className="text-sm text-blue-700 hover:underline">← Orders</Link>
@@ -47,12 +49,20 @@ export default async function AdminOrderPage({ params }: { params: Promise<{ id:
         <Card>
           <Title>Actions</Title>
           <div className="mt-3">
-            <OrderActions orderId={String(order.id)} status={order.status} lines={order.lines.map((l) => ({ id: String(l.id), name: l.name, left: l.quantity - l.refundedQuantity }))} />
+            {mayAct ? (
+              <OrderActions orderId={String(order.id)} status={order.status} lines={order.lines.map((l) => ({ id: String(l.id), name: l.name, left: l.quantity - l.refundedQuantity }))} />
+            ) : (
+              <p className="text-sm text-gray-500">Your role may look at orders, not change them.</p>
+            )}
           </div>
           <Text className="mt-4">Credited to</Text>
           <p className="text-sm">{member ? <Link className="text-blue-700 hover:underline" href={`/admin/members/${member.id}`}>{fullName(member)}</Link> : order.memberId}{order.customerId ? " (customer order)" : ""}</p>
           <Text className="mt-3">Ship to</Text>
-          <p className="text-sm">{a.name}<br />{a.line1}{a.line2 ? <><br />{a.line2}</> : null}<br />{a.postalCode} {a.city}<br />{a.country}</p>
+          {a ? (
+            <p className="text-sm">{a.name}<br />{a.line1}{a.line2 ? <><br />{a.line2}</> : null}<br />{a.postalCode} {a.city}<br />{a.country}</p>
+          ) : (
+            <p className="text-sm text-gray-500">{order.shippingAddress.country} (the address is personal data your role does not show)</p>
+          )}
           <Text className="mt-3">History</Text>
           <ul className="text-sm">
             <li>Placed {formatDateTime(order.placedAt)}</li>

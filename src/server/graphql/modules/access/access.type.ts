@@ -12,7 +12,7 @@ export class PermissionInfo {
   @Field(() => String) description!: string;
 }
 
-@ObjectType("Role", { description: "A named set of permissions. Built-in roles are fixed; custom roles are made by admins." })
+@ObjectType("AccessRole", { description: "A named set of permissions. Built-in roles are fixed; custom roles are made by admins." })
 export class Role {
   @Field(() => ID) id!: string;
   @Field(() => String) key!: string;
@@ -88,7 +88,7 @@ export class NewApiKey {
   @Field(() => String, { description: "Send as `Authorization: Bearer <secret>`. Shown only now: it is stored hashed." }) secret!: string;
 }
 
-export const RolePayload = payloadType("RolePayload", "role", Role, AccessError);
+export const RolePayload = payloadType("AccessRolePayload", "role", Role, AccessError);
 export const RoleAssignmentPayload = payloadType("RoleAssignmentPayload", "assignment", RoleAssignment, AccessError);
 export const DeletePayload = payloadType("DeleteRolePayload", "deleted", Boolean as never, AccessError);
 export const CountPayload = payloadType("MemberCountPayload", "members", Int as never, AccessError);

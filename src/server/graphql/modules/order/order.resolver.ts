@@ -1,5 +1,7 @@
-import { Arg, Authorized, Ctx, ID, Int, Mutation, Query, Resolver, Root, Subscription } from "type-graphql";
+import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, Subscription } from "type-graphql";
+import { accessService } from "@/server/domain/access/access.service";
 import { orderService } from "@/server/domain/order/order.service";
+import type { OrderRecord } from "@/server/domain/order/order.types";
 import { can, forbidden } from "@/server/domain/shared/access";
 import { eventBus } from "@/server/events/bus";
 import { Topic, type OrderPlacedEvent } from "@/server/events/topics";
@@ -9,12 +11,20 @@ import { parseId, parseMemberId } from "../../shared/ids";
 import { payload } from "../../shared/payload";
 import { requireViewer } from "../../shared/viewer";
 import { OrderFilter, PlaceOrderInput, RefundLineInput } from "./order.input";
-import { Order, OrderConnection, OrderPayload, PlaceOrderPayload, SaleEvent } from "./order.type";
+import { Order, OrderConnection, OrderPayload, PlaceOrderPayload, SaleEvent, ShippingAddress } from "./order.type";
 
 const orderId = (id: string) => parseId(id, "orderId", "an order id")!;
 
 @Resolver(() => Order)
 export class OrderResolver {
+  @FieldResolver(() => ShippingAddress, { nullable: true, description: "Personal data: the buyer, who placed it, and holders of members.personal covering the member see it." })
+  async shippingAddress(@Root() o: OrderRecord, @Ctx() ctx: Context) {
+    const viewer = ctx.viewer;
+    if (!viewer) return null;
+    const own = viewer.apiKeyId == null && (o.memberId === viewer.id || o.placedById === viewer.id);
+    return own || (await accessService.covers(viewer, o.memberId, "members.personal")) ? o.shippingAddress : null;
+  }
+
   @Query(() => OrderConnection, { description: "Newest first. Distributors see their own and their customers' orders; admins all." })
   async orders(
     @Ctx() ctx: Context,

@@ -57,7 +57,6 @@ export class Order {
   @Field(() => String) refundedTotal!: string;
   @Field(() => String, { description: "PV the order adds when paid." }) pv!: string;
   @Field(() => String) bv!: string;
-  @Field(() => ShippingAddress) shippingAddress!: ShippingAddress;
   @Field(() => ID, { nullable: true, description: "The volume period it counts in (set when paid)." }) periodId!: string | null;
   @Field(() => Date) placedAt!: Date;
   @Field(() => Date, { nullable: true }) paidAt!: Date | null;
