@@ -53,8 +53,21 @@ test("an admin searches members and opens one with sponsor, downline and history
   await expect(page.getByText(/Downline \(two levels/)).toBeVisible();
 });
 
-test("a distributor cannot open the back office", async ({ page }) => {
-  await login(page, DEMO_MEMBER);
+test("a distributor without a role cannot open the back office; Ava, a leader, sees her own team there and nothing company-wide", async ({ page }) => {
+  await login(page, { email: "olivia.founder@demo.test", password: DEMO_MEMBER.password });
+  await expect(page.locator("header nav")).not.toContainText("Admin");
   await page.goto("/admin/members");
   await expect(page).toHaveURL(/\/dashboard/);
+
+  await page.context().clearCookies();
+  await login(page, DEMO_MEMBER);
+  await page.locator("header nav").getByRole("link", { name: "Admin" }).click();
+  await expect(page).toHaveURL(/\/admin\/orders/);
+  await page.goto("/admin/members");
+  const inTeam = Number((await page.getByTestId("member-count").innerText()).replace(/[^\d]/g, ""));
+  expect(inTeam).toBeGreaterThan(100);
+  expect(inTeam).toBeLessThan(3000);
+  await expect(page.getByTestId("member-table")).not.toContainText("Olivia Founder"); // her sponsor is not in her team
+  await page.goto("/admin/ledger");
+  await expect(page).toHaveURL(/\/admin\/orders/);
 });

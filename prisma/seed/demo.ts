@@ -7,6 +7,7 @@ import { seedPlan, seedPreviews } from "./commissions";
 import { seedLoyalty } from "./loyalty";
 import { seedWallets } from "./wallets";
 import { generateNetwork, insertMembers } from "./network";
+import { seedAccess } from "./access";
 
 export const DEMO = {
   admin: { email: "admin@demo.test", password: "demo-admin-123" },
@@ -47,6 +48,7 @@ export async function seedDemo(db: SqlDriver, now = new Date()): Promise<void> {
   );
   await db.query(`INSERT INTO role_assignment (member_id, role_id, granted_at) SELECT 1, id, $1 FROM access_role WHERE key = 'super_admin'`, [since.toISOString()]);
   await insertMembers(db, network, memberHash);
+  await seedAccess(db, since);
   await db.query(
     `INSERT INTO setting (key, value, updated_at) VALUES ('genealogy.placement', $1::jsonb, now())
      ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`,

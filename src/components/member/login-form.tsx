@@ -18,7 +18,8 @@ export function LoginForm() {
     const res = await signIn("credentials", { email: form.get("email"), password: form.get("password"), redirect: false });
     setBusy(false);
     if (!res || res.error) {
-      setError("E-mail or password is not right.");
+      // next-auth passes the message of a refusal (rate limit, lockout); a wrong password is "CredentialsSignin".
+      setError(res?.error && res.error !== "CredentialsSignin" ? res.error : "E-mail or password is not right.");
       return;
     }
     router.replace(params.get("next") ?? "/");

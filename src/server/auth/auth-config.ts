@@ -1,6 +1,8 @@
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
+import { normalizeEmail } from "@/server/domain/shared/contact.rules";
 import { authenticate } from "./credentials";
+import { blockedFor, consume, LIMITS, minutesOf, RateLimited, reset } from "./rate-limit";
 
 /** NEXTAUTH_SECRET; server.ts provides one for local runs when none is configured. */
 export function authSecret(): string {
@@ -14,6 +16,9 @@ export function sessionCookieNames(): string[] {
   return ["next-auth.session-token", "__Secure-next-auth.session-token"];
 }
 
+const lockedMessage = (m: number) =>
+  `Too many failed sign-ins for this e-mail (${LIMITS.loginFailuresPerEmail.points} in a row); it is locked for ${m} minute${m === 1 ? "" : "s"}.`;
+
 export const authOptions: NextAuthOptions = {
   session: { strategy: "jwt", maxAge: 30 * 24 * 3600 },
   pages: { signIn: "/login" },
@@ -24,10 +29,24 @@ export const authOptions: NextAuthOptions = {
         email: { label: "E-mail", type: "email" },
         password: { label: "Password", type: "password" },
       },
-      async authorize(credentials) {
+      // Slowed down per address, and an e-mail is locked for a while after repeated
+      // failures; the message (shown on the login form) says for how long.
+      async authorize(credentials, req) {
         if (!credentials?.email || !credentials.password) return null;
+        const ip = String((req?.headers as Record<string, string> | undefined)?.["x-mlm-client-ip"] ?? "unknown");
+        const email = normalizeEmail(credentials.email).slice(0, 200);
+        await consume("loginPerIp", ip, (m) => `Too many sign-in attempts from your network; try again in ${m} minute${m === 1 ? "" : "s"}.`);
+        const locked = await blockedFor("loginFailuresPerEmail", email);
+        if (locked > 0) throw new RateLimited(locked, lockedMessage(minutesOf(locked)));
         const viewer = await authenticate(credentials.email, credentials.password);
-        return viewer ? { id: String(viewer.id), role: viewer.role } : null;
+        if (viewer) {
+          await reset("loginFailuresPerEmail", email);
+          return { id: String(viewer.id), role: viewer.role };
+        }
+        await consume("loginFailuresPerEmail", email, lockedMessage).catch((err) => {
+          if (!(err instanceof RateLimited)) throw err;
+        });
+        return null;
       },
     }),
   ],

@@ -54,7 +54,7 @@ export function navLinks(viewer: Viewer, area: "portal" | "admin"): { href: stri
   const profile = PORTAL[PORTAL.length - 1]!;
   if (viewer.role === "ADMIN") return [...backOfficeLinks(viewer), profile];
   if (area === "admin") return [...backOfficeLinks(viewer), { href: "/dashboard", label: "My dashboard" }];
-  return isStaff(viewer) ? [...PORTAL, { href: homeOf(viewer), label: "Back office" }] : PORTAL;
+  return isStaff(viewer) ? [...PORTAL, { href: homeOf(viewer), label: "Admin" }] : PORTAL;
 }
 
 /** Where a viewer lands: their first back-office section, or the distributor dashboard. */

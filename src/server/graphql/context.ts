@@ -4,11 +4,14 @@ import { accessService } from "@/server/domain/access/access.service";
 import { memberService } from "@/server/domain/member/member.service";
 import type { Viewer } from "@/server/domain/shared/viewer";
 import { authSecret, sessionCookieNames } from "@/server/auth/auth-config";
+import { consume, RateLimited } from "@/server/auth/rate-limit";
 import { createLoaders, type Loaders } from "./loaders";
 
 export interface Context {
   viewer: Viewer | null;
   loaders: Loaders;
+  /** The caller's address (rate limits). */
+  ip: string | null;
 }
 
 function readCookie(header: string | null | undefined, name: string): string | undefined {
@@ -61,11 +64,19 @@ export async function viewerFromRequest(req: { authorization?: string | null; co
   if (token != null) {
     const viewer = token ? await accessService.viewerForApiKey(token, req.ip) : null;
     if (!viewer) throw invalidApiKey();
+    try {
+      await consume("apiKey", String(viewer.apiKeyId), (m) => `This API key made too many requests; try again in ${m} minute${m === 1 ? "" : "s"}.`);
+    } catch (err) {
+      if (err instanceof RateLimited) {
+        throw new GraphQLError(err.message, { extensions: { code: "RATE_LIMITED", retryAfter: err.retryAfterSeconds, http: { status: 429, headers: new Map([["retry-after", String(err.retryAfterSeconds)]]) } } });
+      }
+      throw err;
+    }
     return viewer;
   }
   return viewerFromCookieHeader(req.cookie, req.ip);
 }
 
-export function createContext(viewer: Viewer | null): Context {
-  return { viewer, loaders: createLoaders() };
+export function createContext(viewer: Viewer | null, ip: string | null = null): Context {
+  return { viewer, loaders: createLoaders(), ip };
 }

@@ -1,6 +1,8 @@
 import { useServer } from "graphql-ws/use/ws";
 import type { WebSocketServer } from "ws";
 import type { Viewer } from "@/server/domain/shared/viewer";
+import { GraphQLError } from "graphql";
+import { parseAndValidate } from "./armor";
 import { createContext, viewerFromRequest } from "./context";
 import { formatError } from "./errors";
 import { getSchema } from "./schema";
@@ -31,7 +33,20 @@ export async function attachGraphqlWs(wss: WebSocketServer): Promise<void> {
           return false;
         }
       },
-      context: (ctx) => createContext((ctx.extra as { viewer?: Viewer | null }).viewer ?? null),
+      // Parsed with the token limit and validated with the HTTP endpoint's limits (depth, aliases, cost).
+      onSubscribe: (ctx, _id, payload) => {
+        const checked = parseAndValidate(schema, payload.query);
+        if ("errors" in checked) {
+          return checked.errors.map((e) => new GraphQLError(e.message, { extensions: { code: /^Syntax Error/.test(e.message) ? "GRAPHQL_PARSE_FAILED" : "GRAPHQL_VALIDATION_FAILED" } }));
+        }
+        return {
+          schema,
+          document: checked.document,
+          variableValues: payload.variables,
+          operationName: payload.operationName,
+          contextValue: createContext((ctx.extra as { viewer?: Viewer | null }).viewer ?? null),
+        };
+      },
       // Errors leave through the same mapper as over HTTP (codes, no internals).
       onError: (_ctx, _id, _payload, errors) => errors.map((e) => formatError(e.toJSON(), e)) as never,
       onNext: (_ctx, _id, _payload, _args, result) =>

@@ -3,6 +3,7 @@ import Link from "next/link";
 import { COUNTRY_CODES, countryName } from "@/lib/countries";
 import { formatCount, formatDate, fullName } from "@/lib/format";
 import { requirePageViewer } from "@/server/auth/session";
+import { can } from "@/server/domain/shared/access";
 import { memberService } from "@/server/domain/member/member.service";
 
 export const metadata = { title: "Members" };
@@ -39,7 +40,7 @@ export default async function MembersPage({ searchParams }: { searchParams: Prom
           {COUNTRY_CODES.map((c) => <option key={c} value={c}>{countryName(c)}</option>)}
         </select>
         <select name="role" defaultValue={filter.role ?? ""} className="field" aria-label="Role">
-          <option value="">All roles</option><option value="DISTRIBUTOR">Distributors</option><option value="ADMIN">Admins</option>
+          <option value="">All roles</option><option value="DISTRIBUTOR">Distributors</option><option value="ADMIN">Staff</option>
         </select>
         <div className="flex gap-2">
           <select name="status" defaultValue={filter.status ?? ""} className="field" aria-label="Status">
@@ -57,10 +58,10 @@ export default async function MembersPage({ searchParams }: { searchParams: Prom
             {page.rows.map((m) => (
               <tr key={m.id} className="hover:bg-blue-50">
                 <td className="px-4 py-2"><Link className="text-blue-700 hover:underline" href={`/admin/members/${m.id}`}>{fullName(m)}</Link></td>
-                <td className="px-4">{m.email}</td>
+                <td className="px-4">{can(viewer, "members.personal", m) ? m.email : <span className="text-gray-400">hidden</span>}</td>
                 <td className="px-4">{m.country}</td>
                 <td className="px-4 font-mono text-xs">{m.referralCode}</td>
-                <td className="px-4">{m.role === "ADMIN" ? "Admin" : "Distributor"}{m.status === "SUSPENDED" ? " (suspended)" : ""}</td>
+                <td className="px-4">{m.role === "ADMIN" ? "Staff" : "Distributor"}{m.status === "SUSPENDED" ? " (suspended)" : ""}</td>
                 <td className="whitespace-nowrap px-4">{formatDate(m.joinedAt)}</td>
               </tr>
             ))}

@@ -6,6 +6,7 @@ import { filterQuery, ORDER_STATUSES, parseOrderFilter } from "@/lib/order-filte
 import { requirePageViewer } from "@/server/auth/session";
 import { memberService } from "@/server/domain/member/member.service";
 import { orderService } from "@/server/domain/order/order.service";
+import { can } from "@/server/domain/shared/access";
 
 export const metadata = { title: "Orders" };
 
@@ -21,7 +22,9 @@ export default async function AdminOrdersPage({ searchParams }: { searchParams: 
     <div className="space-y-4">
       <div className="flex flex-wrap items-end justify-between gap-2">
         <h1 className="text-2xl font-semibold">Orders</h1>
-        <a className="btn-secondary" href={`/api/exports/orders${query ? `?${query}` : ""}`} download>Export CSV</a>
+        {can(viewer, "orders.read") && can(viewer, "members.personal") ? (
+          <a className="btn-secondary" href={`/api/exports/orders${query ? `?${query}` : ""}`} download>Export CSV</a>
+        ) : null}
       </div>
       <Card>
         <form className="grid grid-cols-2 gap-3 sm:grid-cols-6" method="get">

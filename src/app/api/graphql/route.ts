@@ -8,8 +8,10 @@ export const dynamic = "force-dynamic";
 
 const handler = getApolloServer().then((server) =>
   startServerAndCreateNextHandler<NextRequest, Context>(server, {
-    context: async (req) =>
-      createContext(await viewerFromRequest({ authorization: req.headers.get("authorization"), cookie: req.headers.get("cookie"), ip: clientIp(req.headers) })),
+    context: async (req) => {
+      const ip = clientIp(req.headers);
+      return createContext(await viewerFromRequest({ authorization: req.headers.get("authorization"), cookie: req.headers.get("cookie"), ip }), ip);
+    },
   }),
 );
 

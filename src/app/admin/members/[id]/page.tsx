@@ -7,6 +7,7 @@ import { countryName } from "@/lib/countries";
 import { formatCount, formatDate, formatMoney, fullName } from "@/lib/format";
 import { defaultCurrencyFor } from "@/lib/money";
 import { requirePageViewer } from "@/server/auth/session";
+import { accessService } from "@/server/domain/access/access.service";
 import { genealogyService } from "@/server/domain/genealogy/genealogy.service";
 import { memberService } from "@/server/domain/member/member.service";
 import type { MemberRecord } from "@/server/domain/member/member.types";
@@ -20,32 +21,37 @@ export default async function MemberDetailPage({ params }: { params: Promise<{ i
   const viewer = await requirePageViewer("members.read");
   const id = Number((await params).id);
   if (!Number.isInteger(id) || id < 1) notFound();
-  const member = await memberService.findById(id);
-  if (!member) notFound();
+  // Only members the viewer's members.read covers (a sub-admin for Germany: German members).
+  // (Being in the viewer's own upline or downline is for the portal, not for this page.)
+  const found = (await accessService.covers(viewer, id, "members.read")) ? await memberService.get(viewer, id).catch(() => null) : null;
+  if (!found) notFound();
+  const { member, visibility } = found;
+  const personal = visibility === "FULL";
+  const [mayWallet, mayAdjust] = await Promise.all([accessService.covers(viewer, id, "wallets.read"), accessService.covers(viewer, id, "wallets.adjust")]);
   const inTree = member.sponsorPath.length > 0;
   const [sponsor, parent, history, stats, downline, balances] = await Promise.all([
     member.sponsorId ? memberService.findById(member.sponsorId) : null,
     member.placementParentId ? memberService.findById(member.placementParentId) : null,
-    memberService.profileHistory(viewer, id),
+    personal ? memberService.profileHistory(viewer, id) : null,
     inTree ? genealogyService.teamStats(viewer, id, "SPONSOR") : null,
     inTree ? genealogyService.downline(viewer, { memberId: id, tree: "SPONSOR", maxDepth: 2, first: 25 }) : null,
-    walletService.balances(viewer, id),
+    mayWallet ? walletService.balances(viewer, id) : null,
   ]);
-  const currencies = [...new Set([...balances.map((b) => b.currency), defaultCurrencyFor(member.country), "USD", "EUR", "GBP"])];
+  const currencies = [...new Set([...(balances ?? []).map((b) => b.currency), defaultCurrencyFor(member.country), "USD", "EUR", "GBP"])];
   const position = member.placementPosition == null ? "" : ` (position ${member.placementPosition})`;
   return (
     <div className="space-y-6">
       <div>
         <Link href="/admin/members" className="text-sm text-blue-700 hover:underline">← Members</Link>
         <h1 className="mt-2 text-2xl font-semibold" data-testid="member-name">{fullName(member)}</h1>
-        <p className="text-sm text-gray-500">{member.role === "ADMIN" ? "Admin" : "Distributor"} · {member.status.toLowerCase()} · joined {formatDate(member.joinedAt)}</p>
+        <p className="text-sm text-gray-500">{member.role === "ADMIN" ? "Staff" : "Distributor"} · {member.status.toLowerCase()} · joined {formatDate(member.joinedAt)}</p>
       </div>
       <div className="grid grid-cols-1 gap-4 lg:grid-cols-2">
         <Card>
           <Title>Profile</Title>
           <dl className="mt-3 grid grid-cols-2 gap-2 text-sm">
-            <dt className="text-gray-500">E-mail</dt><dd className="break-all">{member.email}</dd>
-            <dt className="text-gray-500">Phone</dt><dd>{member.phone}</dd>
+            <dt className="text-gray-500">E-mail</dt><dd className="break-all">{personal ? member.email : "hidden (personal data)"}</dd>
+            <dt className="text-gray-500">Phone</dt><dd>{personal ? member.phone : "hidden (personal data)"}</dd>
             <dt className="text-gray-500">Country</dt><dd>{countryName(member.country)}</dd>
             <dt className="text-gray-500">Referral code</dt><dd className="font-mono">{member.referralCode}</dd>
             <dt className="text-gray-500">Sponsor</dt><dd><MemberLink m={sponsor} /></dd>
@@ -64,6 +70,7 @@ export default async function MemberDetailPage({ params }: { params: Promise<{ i
           </Card>
         ) : null}
       </div>
+      {balances ? (
       <Card>
         <Title>Wallet</Title>
         <div className="mt-2 flex flex-wrap gap-6 text-sm" data-testid="member-wallet">
@@ -76,8 +83,9 @@ export default async function MemberDetailPage({ params }: { params: Promise<{ i
           ))}
           <Link className="self-end text-blue-700 hover:underline" href={`/admin/ledger?owner=${member.id}`}>Ledger accounts</Link>
         </div>
-        <AdjustWalletForm memberId={member.id} currencies={currencies} />
+        {mayAdjust ? <AdjustWalletForm memberId={member.id} currencies={currencies} /> : null}
       </Card>
+      ) : null}
       {downline ? (
         <Card className="overflow-x-auto">
           <Title>Downline (two levels, first {downline.rows.length} of {formatCount(downline.totalCount)})</Title>
@@ -91,10 +99,12 @@ export default async function MemberDetailPage({ params }: { params: Promise<{ i
           </table>
         </Card>
       ) : null}
-      <Card>
-        <Title>Profile history</Title>
-        <div className="mt-3"><ProfileHistory rows={history} /></div>
-      </Card>
+      {history ? (
+        <Card>
+          <Title>Profile history</Title>
+          <div className="mt-3"><ProfileHistory rows={history} /></div>
+        </Card>
+      ) : null}
     </div>
   );
 }
