@@ -29,6 +29,7 @@ export const BACK_OFFICE: readonly { href: string; label: string; needs: readonl
   { href: "/admin/roles", label: "Roles", needs: ["roles.manage"] },
   { href: "/admin/audit", label: "Audit log", needs: ["audit.read"] },
   { href: "/admin/api-keys", label: "API keys", needs: ["apikeys.manage"] },
+  { href: "/admin/webhooks", label: "Webhooks", needs: ["webhooks.manage"] },
 ];
 
 /** The sections this viewer may open (some of their grants may be limited to countries or a team). */

@@ -4,7 +4,7 @@ import {
 } from "graphql";
 import { beforeAll, describe, expect, it } from "vitest";
 import { can, canSome, type ScopeTarget } from "@/server/domain/shared/access";
-import { ALL_PERMISSIONS, BUILT_IN_ROLES, grantsOf, type BuiltInRoleKey, type Permission } from "@/server/domain/shared/permissions";
+import { ALL_PERMISSIONS, BUILT_IN_ROLES, grantsOf, NOT_FOR_KEYS, type BuiltInRoleKey, type Permission } from "@/server/domain/shared/permissions";
 import type { Viewer } from "@/server/domain/shared/viewer";
 import type { MemberRecord } from "@/server/domain/member/member.types";
 import { orderService } from "@/server/domain/order/order.service";
@@ -58,6 +58,14 @@ export const RULES: Record<string, Rule> = {
   "Mutation.createApiKey": company("apikeys.manage"),
   "Mutation.rotateApiKey": company("apikeys.manage"),
   "Mutation.revokeApiKey": company("apikeys.manage"),
+  // webhooks
+  "Query.webhookEventTypes": company("webhooks.manage"),
+  "Query.webhookEndpoints": company("webhooks.manage"),
+  "Query.webhookDeliveries": company("webhooks.manage"),
+  "Mutation.createWebhookEndpoint": company("webhooks.manage"),
+  "Mutation.updateWebhookEndpoint": company("webhooks.manage"),
+  "Mutation.deleteWebhookEndpoint": company("webhooks.manage"),
+  "Mutation.replayWebhookDelivery": company("webhooks.manage"),
   // compensation
   "Query.compensationPlan": signedIn,
   "Query.planVersions": company("commissions.read"),
@@ -157,7 +165,7 @@ export const RULES: Record<string, Rule> = {
 const PERSONAL_FIELDS = ["email", "phone"] as const;
 
 /** Keys may hold any permission but these. */
-const KEY_SCOPES = ALL_PERMISSIONS.filter((p) => p !== "roles.manage" && p !== "apikeys.manage");
+const KEY_SCOPES = ALL_PERMISSIONS.filter((p) => !NOT_FOR_KEYS.includes(p));
 
 interface Persona {
   name: string;

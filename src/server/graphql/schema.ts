@@ -12,6 +12,7 @@ import { GenealogyResolver } from "./modules/genealogy/genealogy.resolver";
 import { MemberResolver } from "./modules/member/member.resolver";
 import { OrderResolver } from "./modules/order/order.resolver";
 import { VolumeResolver } from "./modules/volume/volume.resolver";
+import { WebhookResolver } from "./modules/webhook/webhook.resolver";
 import { WalletResolver } from "./modules/wallet/wallet.resolver";
 
 let schema: Promise<GraphQLSchema> | undefined;
@@ -19,7 +20,7 @@ let schema: Promise<GraphQLSchema> | undefined;
 /** Built once per module graph (never shared across graphs: each has its own graphql). */
 export function getSchema(): Promise<GraphQLSchema> {
   schema ??= buildSchema({
-    resolvers: [AccessResolver, MemberResolver, GenealogyResolver, CatalogResolver, CustomerResolver, OrderResolver, VolumeResolver, WalletResolver, CompensationResolver, LoyaltyResolver],
+    resolvers: [AccessResolver, MemberResolver, GenealogyResolver, CatalogResolver, CustomerResolver, OrderResolver, VolumeResolver, WalletResolver, CompensationResolver, LoyaltyResolver, WebhookResolver],
     authChecker,
     pubSub: eventBus(),
     // Inputs are validated by each domain's rules (one way, the same for forms and API).

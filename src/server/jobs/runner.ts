@@ -2,6 +2,7 @@ import PgBoss from "pg-boss";
 import { compensationService, setRunDispatcher } from "@/server/domain/compensation/compensation.service";
 import { ledgerService } from "@/server/domain/ledger/ledger.service";
 import { loyaltyService, setLoyaltyApplier } from "@/server/domain/loyalty/loyalty.service";
+import { setWebhookDeliverer, webhookService } from "@/server/domain/webhook/webhook.service";
 
 /** How pg-boss reaches the database: a connection string, or an adapter (embedded PGlite). */
 export type JobDatabase = { connectionString: string } | { db: { executeSql(text: string, values?: unknown[]): Promise<{ rows: unknown[] }> } };
@@ -39,6 +40,37 @@ function loyaltyApplier(): () => void {
       }
     })();
   };
+}
+
+/**
+ * Sends due webhook deliveries: woken after a commit that enqueued some, and every few
+ * seconds for retries whose time has come. One loop at a time per process; instances
+ * share the work through the deliveries' leases (FOR UPDATE SKIP LOCKED).
+ */
+function webhookDeliverer(): () => void {
+  let running = false;
+  let again = false;
+  const kick = () => {
+    if (running) {
+      again = true;
+      return;
+    }
+    running = true;
+    void (async () => {
+      try {
+        do {
+          again = false;
+          while ((await webhookService.deliverDue()) > 0);
+        } while (again);
+      } catch (err) {
+        console.error("[jobs] webhook deliverer:", (err as Error).message);
+      } finally {
+        running = false;
+      }
+    })();
+  };
+  setInterval(kick, 5_000).unref();
+  return kick;
 }
 
 /** Runs `step` until it has nothing left to do (each call one batch). */
@@ -92,6 +124,9 @@ export function startJobRunner(database: JobDatabase): Promise<PgBoss> {
     await boss.schedule(LOYALTY_TIERS_DAILY, "20 0 * * *");
     await boss.schedule(LOYALTY_TIERS_MONTH_END, "5 0 1 * *");
     kickLoyalty();
+    const kickWebhooks = webhookDeliverer();
+    setWebhookDeliverer(kickWebhooks);
+    kickWebhooks();
     const dispatch = async (runId: number) => {
       await boss.send(COMMISSION_RUN, { runId }, { singletonKey: `run:${runId}`, retryLimit: 5, retryDelay: 10, expireInSeconds: 3600 });
     };

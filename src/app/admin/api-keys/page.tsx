@@ -3,13 +3,14 @@ import { ApiKeyActions, ApiKeyForm } from "@/components/admin/access-forms";
 import { formatDateTime } from "@/lib/format";
 import { requirePageViewer } from "@/server/auth/session";
 import { accessService } from "@/server/domain/access/access.service";
+import { NOT_FOR_KEYS } from "@/server/domain/shared/permissions";
 
 export const metadata = { title: "API keys" };
 
 export default async function ApiKeysPage() {
   const viewer = await requirePageViewer("apikeys.manage");
   const keys = await accessService.apiKeys(viewer, true);
-  const scopes = accessService.permissionCatalogue().filter((p) => p.key !== "roles.manage" && p.key !== "apikeys.manage");
+  const scopes = accessService.permissionCatalogue().filter((p) => !NOT_FOR_KEYS.includes(p.key));
   return (
     <div className="space-y-6">
       <div>

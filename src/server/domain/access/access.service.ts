@@ -3,7 +3,7 @@ import { transaction } from "@/server/db/unit-of-work";
 import { auditService } from "@/server/domain/audit/audit.service";
 import { can, canSome, forbidden, notFound, requirePermission, type ScopeTarget } from "@/server/domain/shared/access";
 import { fieldError, InputError } from "@/server/domain/shared/input.errors";
-import { BUILT_IN_ROLES, isPermission, PERMISSIONS, type BuiltInRoleKey, type Grant, type Permission } from "@/server/domain/shared/permissions";
+import { BUILT_IN_ROLES, isPermission, NOT_FOR_KEYS, PERMISSIONS, type BuiltInRoleKey, type Grant, type Permission } from "@/server/domain/shared/permissions";
 import type { RoleName, Viewer } from "@/server/domain/shared/viewer";
 import { AccessInputCode } from "./access.errors";
 import { accessRepository, type HeldRole } from "./access.repository";
@@ -257,8 +257,8 @@ export const accessService = {
     const unknown = input.scopes.filter((s) => !isPermission(s));
     if (unknown.length) errors.push({ field: "scopes", code: AccessInputCode.UNKNOWN_PERMISSION, message: `Unknown scope: ${unknown.slice(0, 3).join(", ")}.` });
     if (input.scopes.length === 0) errors.push({ field: "scopes", code: AccessInputCode.REQUIRED, message: "Pick at least one scope." });
-    if (input.scopes.some((s) => s === "roles.manage" || s === "apikeys.manage")) {
-      errors.push({ field: "scopes", code: AccessInputCode.INVALID, message: "Keys cannot manage roles or keys." });
+    if (input.scopes.some((s) => (NOT_FOR_KEYS as readonly string[]).includes(s))) {
+      errors.push({ field: "scopes", code: AccessInputCode.INVALID, message: "Keys cannot manage roles, keys or webhooks." });
     }
     if (input.expiresAt && input.expiresAt.getTime() <= Date.now()) errors.push({ field: "expiresAt", code: AccessInputCode.INVALID, message: "The expiry must be in the future." });
     if (errors.length) throw new InputError(errors);

@@ -1,3 +1,4 @@
+import { webhookService } from "@/server/domain/webhook/webhook.service";
 import { afterCommit, hasConnectionPool, isUniqueViolation, transaction } from "@/server/db/unit-of-work";
 import { genealogyService } from "@/server/domain/genealogy/genealogy.service";
 import { ledgerService } from "@/server/domain/ledger/ledger.service";
@@ -408,7 +409,12 @@ export const compensationService = {
       summary.clawback = clawback;
       lap("summary");
       summary.timings = timings;
-      await repo.finish(runId, { status: "COMPLETED", totalPaid: total, lineCount: rows.length, hash, summary });
+      await transaction(async () => {
+        await repo.finish(runId, { status: "COMPLETED", totalPaid: total, lineCount: rows.length, hash, summary });
+        await webhookService.emit("commission_run.committed", `commission_run.committed:${runId}`, {
+          runId, periodId: period.id, planVersionId: run.planVersionId, currency: plan.currency, totalPaid: total, lines: rows.length,
+        });
+      });
       previews.delete(period.id);
       await announce(runId, "COMPLETED", 1, "done");
       return repo.run(runId);

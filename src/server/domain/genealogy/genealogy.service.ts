@@ -1,3 +1,4 @@
+import { webhookService } from "@/server/domain/webhook/webhook.service";
 import { randomBytes } from "node:crypto";
 import { hashPassword } from "@/server/auth/password";
 import { isUniqueViolation, transaction } from "@/server/db/unit-of-work";
@@ -119,6 +120,10 @@ export const genealogyService = {
           placementWidth(config),
         );
         await loyaltyService.signedUp(member.id, member.joinedAt);
+        await webhookService.emit("member.joined", `member.joined:${member.id}`, {
+          memberId: member.id, firstName: member.firstName, lastName: member.lastName, country: member.country,
+          sponsorId: member.sponsorId, placementParentId: member.placementParentId, joinedAt: member.joinedAt,
+        });
         return member;
       },
       { timeout: 20_000, maxWait: 60_000 },

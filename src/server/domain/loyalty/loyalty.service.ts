@@ -1,3 +1,4 @@
+import { webhookService } from "@/server/domain/webhook/webhook.service";
 import { randomBytes, randomUUID } from "node:crypto";
 import { afterCommit, transaction } from "@/server/db/unit-of-work";
 import { ledgerService } from "@/server/domain/ledger/ledger.service";
@@ -873,6 +874,7 @@ export const loyaltyService = {
         rewardId: reward.id, memberId, idempotencyKey: input.idempotencyKey, pointType: reward.pointType, points: cost,
         status: reward.kind === "PRODUCT" ? "REQUESTED" : "ISSUED", voucherCode,
       });
+      await webhookService.emit("points.redeemed", `points.redeemed:${rid}`, { redemptionId: rid, memberId, rewardId: reward.id, reward: reward.name, kind: reward.kind, pointType: reward.pointType, points: cost });
       const txs: PendingTx[] = [{
         key: `redeem:${rid}`, reason: "POINTS_REDEEMED", reference: { type: "REDEMPTION", id: String(rid) }, memo: `Redeemed: ${reward.name}`, at: now,
         legs: [{ ownerId: memberId, kind: "POINTS", unit: reward.pointType, amount: -cost }, { ownerId: null, kind: "POINTS_REDEEMED", unit: reward.pointType, amount: cost }],

@@ -1,5 +1,6 @@
+import { webhookService } from "@/server/domain/webhook/webhook.service";
 import { createHash } from "node:crypto";
-import { hundredths } from "@/lib/money";
+import { formatHundredths, hundredths } from "@/lib/money";
 import { isUniqueViolation, transaction } from "@/server/db/unit-of-work";
 import { catalogService } from "@/server/domain/catalog/catalog.service";
 import { customerService } from "@/server/domain/customer/customer.service";
@@ -150,6 +151,9 @@ async function applyCharge(order: OrderRecord, attempt: PaymentAttemptRecord, pa
   await orderRepository.update(order.id, { status: "PAID", paidAt, periodId: posting.period.id });
   // Appended only: points are applied in batches after this commits (no shared rows locked here).
   await loyaltyService.orderPaid(order, paidAt);
+  await webhookService.emit("order.paid", `order.paid:${order.id}`, {
+    orderId: order.id, memberId: order.memberId, customerId: order.customerId, currency: order.currency, total: order.total, pv: order.pv, bv: order.bv, paidAt,
+  });
   // Last, so the upline's rows stay locked for as short a time as possible (until commit).
   await volumeService.credit(posting, {
     memberId: order.memberId, orderId: order.id, pv: hundredths(order.pv), bv: hundredths(order.bv),
@@ -168,6 +172,9 @@ async function applyRefund(order: OrderRecord, attempt: PaymentAttemptRecord, pl
     ...(plan.action === "CANCEL" ? { status: "CANCELLED", cancelledAt: at } : plan.complete ? { status: "REFUNDED" } : {}),
   });
   await loyaltyService.orderRefunded(order, { sequence: attempt.sequence, refunded: hundredths(order.refundedTotal) + plan.amount, total: hundredths(order.total) }, at);
+  await webhookService.emit("order.refunded", `order.refunded:${order.id}:${attempt.sequence}`, {
+    orderId: order.id, memberId: order.memberId, currency: order.currency, amount: formatHundredths(plan.amount), cancelled: plan.action === "CANCEL", complete: plan.complete, at,
+  });
   await volumeService.reverse(posting, {
     memberId: order.memberId, orderId: order.id, pv: plan.pv, bv: plan.bv, creditedPeriodId: order.periodId!,
     reason: plan.action === "CANCEL" ? "ORDER_CANCELLED" : "ORDER_REFUNDED", idempotencyKey: `order:${order.id}:refund:${attempt.sequence}`,

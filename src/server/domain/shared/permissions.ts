@@ -24,10 +24,14 @@ export const PERMISSIONS = {
   "roles.manage": "Create roles and assign them",
   "audit.read": "Read and export the audit log",
   "apikeys.manage": "Create and revoke API keys",
+  "webhooks.manage": "Register webhooks (they send members' data to other systems) and replay deliveries",
 } as const;
 
 export type Permission = keyof typeof PERMISSIONS;
 export const ALL_PERMISSIONS = Object.keys(PERMISSIONS) as Permission[];
+
+/** What only people hold: an API key never manages roles, keys or webhooks. */
+export const NOT_FOR_KEYS: readonly Permission[] = ["roles.manage", "apikeys.manage", "webhooks.manage"];
 
 export function isPermission(value: string): value is Permission {
   return Object.hasOwn(PERMISSIONS, value);
@@ -56,8 +60,8 @@ export interface BuiltInRole {
 const except = (...left: Permission[]) => ALL_PERMISSIONS.filter((p) => !left.includes(p));
 
 export const BUILT_IN_ROLES: readonly BuiltInRole[] = [
-  { key: "super_admin", name: "Super admin", description: "Everything, including roles and API keys.", permissions: ALL_PERMISSIONS },
-  { key: "admin", name: "Admin", description: "Runs the company: everything except roles and API keys.", permissions: except("roles.manage", "apikeys.manage") },
+  { key: "super_admin", name: "Super admin", description: "Everything, including roles, API keys and webhooks.", permissions: ALL_PERMISSIONS },
+  { key: "admin", name: "Admin", description: "Runs the company: everything except roles, API keys and webhooks.", permissions: except("roles.manage", "apikeys.manage", "webhooks.manage") },
   {
     key: "support", name: "Support", description: "Helps members: profiles, orders, points.",
     permissions: ["members.read", "members.personal", "members.write", "orders.read", "orders.write", "volumes.read", "wallets.read", "commissions.read", "loyalty.read"],

@@ -1,3 +1,4 @@
+import { webhookService } from "@/server/domain/webhook/webhook.service";
 import { transaction } from "@/server/db/unit-of-work";
 import { ledgerService } from "@/server/domain/ledger/ledger.service";
 import type { AccountRecord, PostingInput, TransactionInput } from "@/server/domain/ledger/ledger.types";
@@ -317,6 +318,9 @@ export const walletService = {
         await walletRepository.updateWithdrawals(rows.map((w) => w.id), { status: "PAID", paidAt });
         await walletRepository.markBatchPaid(batchId, reference, paidAt);
         await auditService.record(viewer, { action: "payout.paid", targetType: "payout_batch", targetId: batchId, before: { status: "OPEN" }, after: { status: "PAID", reference, withdrawals: rows.length } });
+        for (const w of rows) {
+          await webhookService.emit("payout.paid", `payout.paid:${w.id}`, { withdrawalId: w.id, batchId, memberId: w.memberId, amount: fromMinor(w.amount, w.currency), currency: w.currency, reference, paidAt });
+        }
       });
     }
     return (await this.batch(viewer, batchId))!;

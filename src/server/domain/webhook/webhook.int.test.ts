@@ -1,0 +1,113 @@
+import { createServer, type IncomingMessage, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { orderService } from "@/server/domain/order/order.service";
+import type { Viewer } from "@/server/domain/shared/viewer";
+import { ADDRESS, createAdmin, createProduct, createRoot, orderKeyFor, registerUnder, usePlacement, viewerOf } from "@/test/factories";
+import { verifySignature } from "./webhook.rules";
+import { webhookService } from "./webhook.service";
+
+interface Received {
+  type: string;
+  eventId: string;
+  delivery: string;
+  valid: boolean;
+  body: { id: string; type: string; data: Record<string, unknown> };
+}
+
+let admin: Viewer;
+let port: number;
+let receiver: Server | null = null;
+let secret: string;
+const received: Received[] = [];
+
+function listen(onPort: number): Promise<Server> {
+  return new Promise((resolve) => {
+    const server = createServer((req: IncomingMessage, res) => {
+      let body = "";
+      req.on("data", (c) => (body += c));
+      req.on("end", () => {
+        received.push({
+          type: String(req.headers["x-mlm-event"]), eventId: String(req.headers["x-mlm-event-id"]), delivery: String(req.headers["x-mlm-delivery"]),
+          valid: verifySignature(secret, body, String(req.headers["x-mlm-signature"]), Math.floor(Date.now() / 1000)), body: JSON.parse(body),
+        });
+        res.writeHead(204).end();
+      });
+    });
+    server.listen(onPort, "127.0.0.1", () => resolve(server));
+  });
+}
+
+beforeAll(async () => {
+  await usePlacement({ type: "UNILEVEL" });
+  admin = viewerOf(await createAdmin());
+  // A port that is free, then closed: the receiver is "down" until it listens again.
+  const probe = await listen(0);
+  port = (probe.address() as AddressInfo).port;
+  await new Promise((r) => probe.close(r));
+});
+
+afterAll(async () => {
+  if (receiver) await new Promise((r) => receiver!.close(r));
+});
+
+describe("webhooks", () => {
+  it("every event of a scenario reaches the receiver exactly once, signed, after an outage", async () => {
+    const made = await webhookService.createEndpoint(admin, { url: `http://127.0.0.1:${port}/hooks`, events: ["member.joined", "order.paid", "order.refunded"] });
+    secret = made.secret;
+    expect(secret).toMatch(/^whsec_/);
+
+    // The scenario: a sign-up, an order paid, then partly refunded.
+    const root = await createRoot();
+    const lea = await registerUnder(root, { firstName: "Lea" });
+    const product = await createProduct(admin);
+    const order = await orderService.place(viewerOf(lea), { lines: [{ productId: product.id, quantity: 2 }], currency: "USD", shippingAddress: ADDRESS, idempotencyKey: orderKeyFor() });
+    await orderService.markPaid(admin, order.id);
+    await orderService.refund(admin, order.id, [{ lineId: order.lines[0]!.id, quantity: 1 }]);
+    const expected = [`member.joined:${lea.id}`, `order.paid:${order.id}`, `order.refunded:${order.id}:1`];
+
+    // The receiver is down: every attempt fails and is scheduled again later.
+    const now = Date.now();
+    expect(await webhookService.deliverDue(new Date(now))).toBe(3);
+    let rows = await webhookService.deliveries(admin, { endpointId: made.endpoint.id }, 50, null);
+    expect(rows.map((r) => [r.status, r.attempts])).toEqual([["PENDING", 1], ["PENDING", 1], ["PENDING", 1]]);
+    expect(rows.every((r) => r.lastError === "ECONNREFUSED" && r.nextAttemptAt.getTime() > now)).toBe(true);
+    expect(await webhookService.deliverDue(new Date(now))).toBe(0); // not due yet
+    expect(await webhookService.deliverDue(new Date(now + 15_000))).toBe(3); // due, still down
+    expect(received).toEqual([]);
+
+    // Back up: the next due attempt delivers each event once.
+    receiver = await listen(port);
+    expect(await webhookService.deliverDue(new Date(now + 10 * 60_000))).toBe(3);
+    expect(await webhookService.deliverDue(new Date(now + 24 * 3600_000))).toBe(0);
+    expect(received.map((r) => r.eventId).sort()).toEqual(expected.sort());
+    expect(received.every((r) => r.valid)).toBe(true);
+    expect(received.every((r) => r.type === r.body.type && r.eventId === r.body.id)).toBe(true);
+    expect(received.find((r) => r.type === "order.paid")!.body.data).toMatchObject({ orderId: order.id, memberId: lea.id, currency: "USD" });
+    rows = await webhookService.deliveries(admin, { endpointId: made.endpoint.id }, 50, null);
+    expect(rows.map((r) => [r.status, r.attempts, r.lastStatus])).toEqual([["DELIVERED", 3, 204], ["DELIVERED", 3, 204], ["DELIVERED", 3, 204]]);
+
+    // A replay sends one again (the receiver drops it by event id if it must).
+    await webhookService.replay(admin, rows[0]!.id);
+    expect(await webhookService.deliverDue()).toBe(1);
+    expect(received.filter((r) => r.eventId === rows[0]!.eventId)).toHaveLength(2);
+  });
+
+  it("a rolled-back action sends nothing; a signature fails with another secret or an old timestamp", async () => {
+    const before = received.length;
+    await expect(orderService.place(viewerOf(await createRoot()), { lines: [{ productId: 999_999, quantity: 1 }], currency: "USD", shippingAddress: ADDRESS, idempotencyKey: orderKeyFor() })).rejects.toThrow();
+    expect(await webhookService.deliverDue(new Date(Date.now() + 3600_000))).toBe(0);
+    expect(received.length).toBe(before);
+    const { signature } = await import("./webhook.rules");
+    const header = signature("s1", "{}", 1_000_000);
+    expect(verifySignature("s1", "{}", header, 1_000_100)).toBe(true);
+    expect(verifySignature("s2", "{}", header, 1_000_100)).toBe(false);
+    expect(verifySignature("s1", "{}", header, 1_000_000 + 301)).toBe(false);
+    expect(verifySignature("s1", "{ }", header, 1_000_100)).toBe(false);
+  });
+
+  it("refuses bad endpoints with field errors", async () => {
+    const err = await webhookService.createEndpoint(admin, { url: "ftp://x", events: ["order.shipped"] }).catch((e) => e);
+    expect(err.errors.map((e: { field: string; code: string }) => `${e.field}:${e.code}`).sort()).toEqual(["events:UNKNOWN_EVENT", "url:INVALID"]);
+  });
+});

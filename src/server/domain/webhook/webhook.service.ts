@@ -1,0 +1,145 @@
+import { randomBytes } from "node:crypto";
+import { afterCommit, transaction } from "@/server/db/unit-of-work";
+import { auditService } from "@/server/domain/audit/audit.service";
+import { notFound, requirePermission } from "@/server/domain/shared/access";
+import { InputError } from "@/server/domain/shared/input.errors";
+import { pageSize } from "@/server/domain/shared/page";
+import type { Viewer } from "@/server/domain/shared/viewer";
+import { webhookRepository as repo } from "./webhook.repository";
+import { backoffSeconds, MAX_ATTEMPTS, signature, validateEndpoint } from "./webhook.rules";
+import {
+  WEBHOOK_EVENTS, type ClaimedDelivery, type DeliveryStatus, type WebhookDeliveryRecord, type WebhookEndpointInput, type WebhookEndpointRecord,
+  type WebhookEventType,
+} from "./webhook.types";
+
+const LEASE_SECONDS = 60;
+const TIMEOUT_MS = 10_000;
+
+// The in-process deliverer (started by the job runner) is woken after a commit that
+// enqueued deliveries; kept on globalThis, shared by Next's module graph and server.ts.
+const store = globalThis as { __mlmWebhookDeliverer?: () => void };
+export function setWebhookDeliverer(kick: (() => void) | null): void {
+  store.__mlmWebhookDeliverer = kick ?? undefined;
+}
+
+/** One POST, outside any transaction; the status, or the error. */
+async function post(d: ClaimedDelivery, now: Date): Promise<{ ok: boolean; status: number | null; error: string | null }> {
+  const body = JSON.stringify({ id: d.eventId, type: d.eventType, createdAt: d.createdAt, data: d.payload });
+  try {
+    const res = await fetch(d.url, {
+      method: "POST",
+      redirect: "manual",
+      signal: AbortSignal.timeout(TIMEOUT_MS),
+      headers: {
+        "content-type": "application/json",
+        "user-agent": "mlm-backoffice-webhooks/1",
+        "x-mlm-event": d.eventType,
+        "x-mlm-event-id": d.eventId,
+        "x-mlm-delivery": d.id,
+        "x-mlm-signature": signature(d.secret, body, Math.floor(now.getTime() / 1000)),
+      },
+      body,
+    });
+    await res.body?.cancel().catch(() => undefined);
+    return { ok: res.status >= 200 && res.status < 300, status: res.status, error: res.status >= 300 ? `HTTP ${res.status}` : null };
+  } catch (err) {
+    const cause = (err as { cause?: { code?: string } }).cause?.code;
+    return { ok: false, status: null, error: cause ?? (err as Error).name ?? "network error" };
+  }
+}
+
+/**
+ * Webhooks: admins register receivers for events; each event is written as a delivery
+ * row in the transaction that made it happen (an outbox: no event is lost, none is
+ * invented by a rollback), then POSTed, signed, by a background deliverer that retries
+ * with backoff. A delivery id and event id let receivers drop the rare duplicate (a
+ * receiver that answered too late).
+ */
+export const webhookService = {
+  eventTypes(): { type: WebhookEventType; description: string }[] {
+    return (Object.keys(WEBHOOK_EVENTS) as WebhookEventType[]).map((type) => ({ type, description: WEBHOOK_EVENTS[type] }));
+  },
+
+  /** Records an event for every endpoint that wants it, in the caller's transaction. */
+  async emit(type: WebhookEventType, eventId: string, payload: Record<string, unknown>): Promise<void> {
+    if ((await repo.enqueue(type, eventId, payload)) > 0) afterCommit(() => store.__mlmWebhookDeliverer?.());
+  },
+
+  async endpoints(viewer: Viewer): Promise<WebhookEndpointRecord[]> {
+    requirePermission(viewer, "webhooks.manage", "webhooks");
+    return repo.endpoints();
+  },
+
+  /** A new endpoint; its signing secret is returned this once. */
+  async createEndpoint(viewer: Viewer, input: WebhookEndpointInput): Promise<{ endpoint: WebhookEndpointRecord; secret: string }> {
+    requirePermission(viewer, "webhooks.manage", "webhooks");
+    const { errors, events, url } = validateEndpoint(input);
+    if (errors.length) throw new InputError(errors);
+    const secret = `whsec_${randomBytes(24).toString("base64url")}`;
+    return transaction(async () => {
+      const id = await repo.insertEndpoint(url, (input.description ?? "").trim(), secret, events, viewer.id > 0 ? viewer.id : null);
+      await auditService.record(viewer, { action: "webhook.create", targetType: "webhook_endpoint", targetId: id, after: { url, events } });
+      const { secret: _hidden, ...endpoint } = (await repo.endpoint(id))!;
+      return { endpoint, secret };
+    });
+  },
+
+  async updateEndpoint(viewer: Viewer, id: number, input: WebhookEndpointInput): Promise<WebhookEndpointRecord> {
+    requirePermission(viewer, "webhooks.manage", "webhooks");
+    const { errors, events, url } = validateEndpoint(input);
+    if (errors.length) throw new InputError(errors);
+    return transaction(async () => {
+      const before = await repo.endpoint(id);
+      if (!before) throw notFound("The webhook endpoint");
+      const active = input.active ?? before.active;
+      await repo.updateEndpoint(id, url, (input.description ?? before.description).trim(), events, active);
+      await auditService.record(viewer, { action: "webhook.update", targetType: "webhook_endpoint", targetId: id, before: { url: before.url, events: before.events, active: before.active }, after: { url, events, active } });
+      const { secret: _hidden, ...endpoint } = (await repo.endpoint(id))!;
+      return endpoint;
+    });
+  },
+
+  async deleteEndpoint(viewer: Viewer, id: number): Promise<void> {
+    requirePermission(viewer, "webhooks.manage", "webhooks");
+    await transaction(async () => {
+      const before = await repo.endpoint(id);
+      if (!before) throw notFound("The webhook endpoint");
+      await repo.deleteEndpoint(id);
+      await auditService.record(viewer, { action: "webhook.delete", targetType: "webhook_endpoint", targetId: id, before: { url: before.url, events: before.events } });
+    });
+  },
+
+  async deliveries(viewer: Viewer, filter: { endpointId?: number | null; status?: DeliveryStatus | null }, first: number | null, beforeId: string | null): Promise<WebhookDeliveryRecord[]> {
+    requirePermission(viewer, "webhooks.manage", "webhooks");
+    return repo.deliveries(filter, pageSize(first, 50, 200), beforeId && /^\d{1,18}$/.test(beforeId) ? beforeId : null);
+  },
+
+  /** Sends a delivery again (a failed one, or one the receiver lost). */
+  async replay(viewer: Viewer, id: string): Promise<WebhookDeliveryRecord> {
+    requirePermission(viewer, "webhooks.manage", "webhooks");
+    if (!/^\d{1,18}$/.test(id)) throw notFound("The delivery");
+    const row = await transaction(async () => {
+      const replayed = await repo.replay(id);
+      if (!replayed) throw notFound("The delivery");
+      await auditService.record(viewer, { action: "webhook.replay", targetType: "webhook_delivery", targetId: id, after: { eventId: replayed.eventId, eventType: replayed.eventType } });
+      afterCommit(() => store.__mlmWebhookDeliverer?.());
+      return replayed;
+    });
+    return row;
+  },
+
+  /**
+   * Sends up to `limit` due deliveries: claimed in one short transaction, POSTed outside
+   * any transaction, each outcome written back. Returns how many were attempted.
+   */
+  async deliverDue(now = new Date(), limit = 20): Promise<number> {
+    const claimed = await transaction(() => repo.claimDue(now, limit, LEASE_SECONDS));
+    await Promise.all(claimed.map(async (d) => {
+      const result = await post(d, new Date());
+      if (result.ok) return repo.markDelivered(d.id, result.status!, new Date());
+      const retryAt = d.attempts >= MAX_ATTEMPTS ? null : new Date(now.getTime() + backoffSeconds(d.attempts, Math.random()) * 1000);
+      return repo.markFailed(d.id, result.status, result.error ?? "failed", retryAt);
+    }));
+    return claimed.length;
+  },
+};
