@@ -1,5 +1,6 @@
 import { expect, test, type Page } from "@playwright/test";
 import { createClient } from "graphql-ws";
+import { generate } from "otplib";
 import WebSocket from "ws";
 import { DEMO_ADMIN, DEMO_MEMBER, login } from "./helpers";
 
@@ -127,4 +128,36 @@ test("an API key reads orders over HTTP and gets live orders over WebSocket; onc
     again.subscribe({ query: "subscription { orderPlaced { id } }" }, { next: () => undefined, error: () => undefined, complete: () => undefined });
   });
   expect(closed).toBe(4403);
+});
+
+test("a sub-admin turns on two-factor sign-in and then signs in with a code from the app", async ({ browser }) => {
+  test.setTimeout(180_000);
+  const greta = { email: "greta.manager@demo.test", password: "demo-manager-123" };
+  const page = await (await browser.newContext()).newPage();
+  await login(page, greta);
+  await page.goto("/profile/security");
+  await expect(page.getByTestId("two-factor-state")).toContainText("Off");
+  await page.getByRole("button", { name: "Turn on two-factor sign-in" }).click();
+  await expect(page.getByRole("img", { name: "QR code for your authenticator app" })).toBeVisible();
+  const secret = (await page.getByTestId("two-factor-secret").innerText()).trim();
+  const now = Math.floor(Date.now() / 1000);
+  await page.getByLabel("Authenticator code").fill(await generate({ secret, epoch: now }));
+  await page.getByRole("button", { name: "Confirm and turn on" }).click();
+  await expect(page.getByTestId("recovery-codes").locator("li")).toHaveCount(10);
+
+  // Signing in again: the password, then a code.
+  const again = await (await browser.newContext()).newPage();
+  await again.goto("/login");
+  await again.getByLabel("E-mail").fill(greta.email);
+  await again.getByLabel("Password").fill(greta.password);
+  await again.getByRole("button", { name: "Sign in" }).click();
+  await expect(again.getByLabel("Authenticator code")).toBeVisible();
+  await again.getByLabel("Authenticator code").fill("000000");
+  await again.getByRole("button", { name: "Sign in" }).click();
+  await expect(again.getByRole("alert")).toContainText("code is not right");
+  await again.getByLabel("Authenticator code").fill(await generate({ secret, epoch: Math.floor(Date.now() / 1000) + 30 }));
+  await again.getByRole("button", { name: "Sign in" }).click();
+  await expect(again).not.toHaveURL(/\/login/);
+  await again.goto("/admin/members");
+  await expect(again.getByTestId("member-table")).toBeVisible();
 });

@@ -1,6 +1,7 @@
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { normalizeEmail } from "@/server/domain/shared/contact.rules";
+import { twoFactorService } from "@/server/domain/access/two-factor.service";
 import { authenticate } from "./credentials";
 import { blockedFor, consume, LIMITS, minutesOf, RateLimited, reset } from "./rate-limit";
 
@@ -16,6 +17,9 @@ export function sessionCookieNames(): string[] {
   return ["next-auth.session-token", "__Secure-next-auth.session-token"];
 }
 
+/** The sign-in error that asks the login form for an authenticator code. */
+export const TOTP_REQUIRED = "TOTP_REQUIRED";
+
 const lockedMessage = (m: number) =>
   `Too many failed sign-ins for this e-mail (${LIMITS.loginFailuresPerEmail.points} in a row); it is locked for ${m} minute${m === 1 ? "" : "s"}.`;
 
@@ -28,6 +32,7 @@ export const authOptions: NextAuthOptions = {
       credentials: {
         email: { label: "E-mail", type: "email" },
         password: { label: "Password", type: "password" },
+        code: { label: "Authenticator code", type: "text" },
       },
       // Slowed down per address, and an e-mail is locked for a while after repeated
       // failures; the message (shown on the login form) says for how long.
@@ -40,12 +45,18 @@ export const authOptions: NextAuthOptions = {
         if (locked > 0) throw new RateLimited(locked, lockedMessage(minutesOf(locked)));
         const viewer = await authenticate(credentials.email, credentials.password);
         if (viewer) {
-          await reset("loginFailuresPerEmail", email);
-          return { id: String(viewer.id), role: viewer.role };
+          // With two-factor sign-in on, the password alone is not enough.
+          const second = await twoFactorService.check(viewer.id, credentials.code);
+          if (second === "MISSING") throw new Error(TOTP_REQUIRED);
+          if (second === "OK") {
+            await reset("loginFailuresPerEmail", email);
+            return { id: String(viewer.id), role: viewer.role };
+          }
         }
         await consume("loginFailuresPerEmail", email, lockedMessage).catch((err) => {
           if (!(err instanceof RateLimited)) throw err;
         });
+        if (viewer) throw new Error("The authenticator code is not right (or was used already).");
         return null;
       },
     }),

@@ -71,6 +71,7 @@ export function homeOf(viewer: Viewer): string {
 export async function requirePageViewer(needs?: "STAFF" | Permission | readonly Permission[]): Promise<Viewer> {
   const viewer = await currentViewer();
   if (!viewer) redirect("/login");
+  if (needs && viewer.twoFactorRequired) redirect("/profile/security?required=1");
   if (needs === "STAFF" && !isStaff(viewer)) redirect("/dashboard");
   if (needs && needs !== "STAFF") {
     const list = typeof needs === "string" ? [needs] : needs;

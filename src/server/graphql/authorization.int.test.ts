@@ -58,6 +58,10 @@ export const RULES: Record<string, Rule> = {
   "Mutation.createApiKey": company("apikeys.manage"),
   "Mutation.rotateApiKey": company("apikeys.manage"),
   "Mutation.revokeApiKey": company("apikeys.manage"),
+  "Query.twoFactorStatus": member,
+  "Mutation.beginTwoFactor": member,
+  "Mutation.confirmTwoFactor": member,
+  "Mutation.disableTwoFactor": member,
   // webhooks
   "Query.webhookEventTypes": company("webhooks.manage"),
   "Query.webhookEndpoints": company("webhooks.manage"),

@@ -1,3 +1,4 @@
+import Link from "next/link";
 import { Card, Title } from "@tremor/react";
 import { ProfileForm } from "@/components/member/profile-form";
 import { ProfileHistory } from "@/components/member/profile-history";
@@ -25,6 +26,7 @@ export default async function ProfilePage() {
           <dt className="text-gray-500">E-mail</dt><dd className="break-all">{me!.email}</dd>
           <dt className="text-gray-500">Referral code</dt><dd className="font-mono">{me!.referralCode}</dd>
           <dt className="text-gray-500">Member since</dt><dd>{formatDate(me!.joinedAt)}</dd>
+          <dt className="text-gray-500">Sign-in</dt><dd><Link className="text-blue-700 hover:underline" href="/profile/security">Two-factor sign-in</Link></dd>
         </dl>
         <ProfileForm
           countries={countries}

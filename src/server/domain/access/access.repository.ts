@@ -171,4 +171,43 @@ export const accessRepository = {
   async revokeKey(id: number, rotatedToId: number | null): Promise<number> {
     return db().execute`UPDATE api_key SET revoked_at = now(), rotated_to_id = coalesce(${rotatedToId}::int, rotated_to_id) WHERE id = ${id} AND revoked_at IS NULL`;
   },
+
+  // two-factor sign-in
+
+  async twoFactor(memberId: number): Promise<{ secret: string; enabledAt: Date | null; lastStep: number | null } | null> {
+    const [row] = await db().sql<{ secret: string; enabledAt: Date | null; lastStep: number | null }>`
+      SELECT secret, enabled_at AS "enabledAt", last_step::float8 AS "lastStep" FROM two_factor WHERE member_id = ${memberId}`;
+    return row ?? null;
+  },
+
+  async savePendingTwoFactor(memberId: number, secret: string): Promise<void> {
+    await db().execute`
+      INSERT INTO two_factor (member_id, secret) VALUES (${memberId}, ${secret})
+      ON CONFLICT (member_id) DO UPDATE SET secret = excluded.secret, enabled_at = NULL, last_step = NULL, created_at = now()`;
+  },
+
+  async enableTwoFactor(memberId: number, step: number, codeHashes: readonly string[]): Promise<void> {
+    await db().execute`UPDATE two_factor SET enabled_at = now(), last_step = ${step} WHERE member_id = ${memberId}`;
+    await db().execute`DELETE FROM recovery_code WHERE member_id = ${memberId}`;
+    await db().query(`INSERT INTO recovery_code (member_id, hash) SELECT $1, unnest($2::text[])`, [memberId, codeHashes]);
+  },
+
+  async deleteTwoFactor(memberId: number): Promise<void> {
+    await db().execute`DELETE FROM two_factor WHERE member_id = ${memberId}`;
+    await db().execute`DELETE FROM recovery_code WHERE member_id = ${memberId}`;
+  },
+
+  /** Accepts a time step once: false when this step (or a later one) was used already. */
+  async useStep(memberId: number, step: number): Promise<boolean> {
+    return (await db().execute`UPDATE two_factor SET last_step = ${step} WHERE member_id = ${memberId} AND (last_step IS NULL OR last_step < ${step})`) > 0;
+  },
+
+  async useRecoveryCode(memberId: number, hash: string): Promise<boolean> {
+    return (await db().execute`UPDATE recovery_code SET used_at = now() WHERE member_id = ${memberId} AND hash = ${hash} AND used_at IS NULL`) > 0;
+  },
+
+  async recoveryCodesLeft(memberId: number): Promise<number> {
+    const [row] = await db().sql<{ n: number }>`SELECT count(*)::int AS n FROM recovery_code WHERE member_id = ${memberId} AND used_at IS NULL`;
+    return row!.n;
+  },
 };

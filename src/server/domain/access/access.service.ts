@@ -31,6 +31,12 @@ function withOwnTeam(r: Omit<RoleRecord, "ownTeam">): RoleRecord {
 
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
 
+/** Whether back-office roles need two-factor sign-in: REQUIRE_STAFF_2FA=1/0, by default in production. */
+export function staffNeedTwoFactor(): boolean {
+  const flag = process.env.REQUIRE_STAFF_2FA;
+  return flag != null && flag !== "" ? flag === "1" || flag === "true" : process.env.NODE_ENV === "production";
+}
+
 /** The viewer may hand out only what they hold themselves, for the whole company. */
 function requireGrantable(viewer: Viewer, permissions: readonly Permission[]): void {
   const missing = permissions.filter((p) => !can(viewer, p));
@@ -53,9 +59,16 @@ export const accessService = {
     return grantsFrom(memberId, await accessRepository.heldRoles(memberId));
   },
 
-  /** The viewer for a member account, with their grants. */
+  /**
+   * The viewer for a member account, with their grants. Where staff must use two-factor
+   * sign-in (REQUIRE_STAFF_2FA; on in production), back-office grants count only once it is on.
+   */
   async viewer(member: { id: number; role: RoleName }, ip?: string | null): Promise<Viewer> {
-    return { id: member.id, role: member.role, grants: await accessService.grants(member.id), ip: ip ?? null };
+    const grants = await accessService.grants(member.id);
+    if (grants.length > 0 && staffNeedTwoFactor() && !(await accessRepository.twoFactor(member.id))?.enabledAt) {
+      return { id: member.id, role: member.role, grants: [], ip: ip ?? null, twoFactorRequired: true };
+    }
+    return { id: member.id, role: member.role, grants, ip: ip ?? null };
   },
 
   /** A member's country and tree paths (what grant limits are checked against). */

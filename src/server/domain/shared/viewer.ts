@@ -14,6 +14,8 @@ export interface Viewer {
   apiKeyId?: number;
   /** Where the request came from, for the audit log. */
   ip?: string | null;
+  /** Holds back-office roles that are suspended until they turn on two-factor sign-in. */
+  twoFactorRequired?: boolean;
 }
 
 /** A distributor with no back-office role. */

@@ -11,8 +11,11 @@ import { requireViewer } from "../../shared/viewer";
 import { ApiKeyInput, AssignmentScopeInput, AuditFilterInput, MemberSelectionInput, RoleInput } from "./access.input";
 import {
   ApiKey, ApiKeyPayload, AuditConnection, CountPayload, DeletePayload, NewApiKeyPayload, PermissionInfo, PreviewPayload, Role, RoleAssignment,
-  RoleAssignmentPayload, RolePayload,
+  RoleAssignmentPayload, RolePayload, RecoveryCodesPayload, TwoFactorOffPayload, TwoFactorSetupPayload, TwoFactorStatus,
 } from "./access.type";
+import { twoFactorService } from "@/server/domain/access/two-factor.service";
+import { memberService } from "@/server/domain/member/member.service";
+import { requireMember } from "@/server/domain/shared/access";
 
 @ObjectType("Grant", { description: "A permission the viewer holds, with the limits of the assignment it comes from (null: none)." })
 class GrantInfo {
@@ -151,5 +154,36 @@ export class AccessResolver {
   revokeApiKey(@Ctx() ctx: Context, @Arg("id", () => ID) id: string) {
     const viewer = requireViewer(ctx);
     return payload("key", async () => toKey(await accessService.revokeApiKey(viewer, parseId(id, "id", "an API key id")!)));
+  }
+
+  @Query(() => TwoFactorStatus, { description: "Whether your two-factor sign-in is on." })
+  twoFactorStatus(@Ctx() ctx: Context) {
+    const viewer = requireViewer(ctx);
+    requireMember(viewer, "two-factor sign-in (it belongs to a person)");
+    return twoFactorService.status(viewer.id);
+  }
+
+  @Mutation(() => TwoFactorSetupPayload, { description: "Starts two-factor sign-in: a new secret for your authenticator app." })
+  beginTwoFactor(@Ctx() ctx: Context) {
+    const viewer = requireViewer(ctx);
+    return payload("setup", async () => {
+      const me = await memberService.findById(viewer.id);
+      return twoFactorService.begin(viewer, me?.email ?? `member ${viewer.id}`);
+    });
+  }
+
+  @Mutation(() => RecoveryCodesPayload, { description: "Turns two-factor sign-in on with a code from the app; returns ten one-time recovery codes (shown once)." })
+  confirmTwoFactor(@Ctx() ctx: Context, @Arg("code", () => String) code: string) {
+    const viewer = requireViewer(ctx);
+    return payload("recoveryCodes", () => twoFactorService.confirm(viewer, code));
+  }
+
+  @Mutation(() => TwoFactorOffPayload, { description: "Turns two-factor sign-in off (with a current code or a recovery code)." })
+  disableTwoFactor(@Ctx() ctx: Context, @Arg("code", () => String) code: string) {
+    const viewer = requireViewer(ctx);
+    return payload("disabled", async () => {
+      await twoFactorService.disable(viewer, code);
+      return true;
+    });
   }
 }

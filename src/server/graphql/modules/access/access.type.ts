@@ -95,3 +95,19 @@ export const CountPayload = payloadType("MemberCountPayload", "members", Int as 
 export const PreviewPayload = payloadType("MemberSelectionPreviewPayload", "preview", MemberSelectionPreview, AccessError);
 export const NewApiKeyPayload = payloadType("NewApiKeyPayload", "created", NewApiKey, AccessError);
 export const ApiKeyPayload = payloadType("ApiKeyPayload", "key", ApiKey, AccessError);
+
+@ObjectType("TwoFactorStatus")
+export class TwoFactorStatus {
+  @Field(() => Boolean) enabled!: boolean;
+  @Field(() => Int) recoveryCodesLeft!: number;
+}
+
+@ObjectType("TwoFactorSetup", { description: "Add the secret to an authenticator app (scan `uri` as a QR code), then confirm with a code." })
+export class TwoFactorSetup {
+  @Field(() => String) secret!: string;
+  @Field(() => String, { description: "otpauth:// URI for a QR code." }) uri!: string;
+}
+
+export const TwoFactorSetupPayload = payloadType("TwoFactorSetupPayload", "setup", TwoFactorSetup, AccessError);
+export const RecoveryCodesPayload = payloadType("RecoveryCodesPayload", "recoveryCodes", [String] as never, AccessError);
+export const TwoFactorOffPayload = payloadType("TwoFactorOffPayload", "disabled", Boolean as never, AccessError);
