@@ -1,4 +1,3 @@
-import { webhookService } from "@/server/domain/webhook/webhook.service";
 import { afterCommit, hasConnectionPool, isUniqueViolation, transaction } from "@/server/db/unit-of-work";
 import { genealogyService } from "@/server/domain/genealogy/genealogy.service";
 import { ledgerService } from "@/server/domain/ledger/ledger.service";
@@ -10,6 +9,7 @@ import { pageSize } from "@/server/domain/shared/page";
 import type { Viewer } from "@/server/domain/shared/viewer";
 import { volumeService } from "@/server/domain/volume/volume.service";
 import type { PeriodRecord } from "@/server/domain/volume/volume.types";
+import { webhookService } from "@/server/domain/webhook/webhook.service";
 import { publish } from "@/server/events/bus";
 import { Topic } from "@/server/events/topics";
 import { CompensationErrorCode } from "./compensation.errors";

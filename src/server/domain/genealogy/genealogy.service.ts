@@ -1,4 +1,3 @@
-import { webhookService } from "@/server/domain/webhook/webhook.service";
 import { randomBytes } from "node:crypto";
 import { hashPassword } from "@/server/auth/password";
 import { isUniqueViolation, transaction } from "@/server/db/unit-of-work";
@@ -11,6 +10,7 @@ import { cached } from "@/server/domain/shared/cached";
 import { FieldErrors, fieldError } from "@/server/domain/shared/input.errors";
 import { MAX_PAGE_SIZE, toPage, type Page } from "@/server/domain/shared/page";
 import type { Viewer } from "@/server/domain/shared/viewer";
+import { webhookService } from "@/server/domain/webhook/webhook.service";
 import { publish } from "@/server/events/bus";
 import { Topic } from "@/server/events/topics";
 import { emailTaken, normalizeRegistration, referralCodeFromBytes, sponsorNotFound, validateRegistration, type RegistrationInput } from "./enrolment.rules";

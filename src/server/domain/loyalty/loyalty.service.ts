@@ -1,4 +1,3 @@
-import { webhookService } from "@/server/domain/webhook/webhook.service";
 import { randomBytes, randomUUID } from "node:crypto";
 import { afterCommit, transaction } from "@/server/db/unit-of-work";
 import { ledgerService } from "@/server/domain/ledger/ledger.service";
@@ -14,6 +13,7 @@ import { pageSize, toPage } from "@/server/domain/shared/page";
 import { fromMinor, unitScale } from "@/server/domain/shared/units";
 import { defaultCurrencyFor } from "@/lib/money";
 import type { Viewer } from "@/server/domain/shared/viewer";
+import { webhookService } from "@/server/domain/webhook/webhook.service";
 import { publish } from "@/server/events/bus";
 import { Topic, type LoyaltySnapshot } from "@/server/events/topics";
 import { LoyaltyErrorCode } from "./loyalty.errors";

@@ -1,4 +1,3 @@
-import { webhookService } from "@/server/domain/webhook/webhook.service";
 import { createHash } from "node:crypto";
 import { formatHundredths, hundredths } from "@/lib/money";
 import { isUniqueViolation, transaction } from "@/server/db/unit-of-work";
@@ -15,6 +14,7 @@ import { FieldErrors, fieldError, InputError } from "@/server/domain/shared/inpu
 import { pageSize } from "@/server/domain/shared/page";
 import type { Viewer } from "@/server/domain/shared/viewer";
 import { volumeService, type PostingContext } from "@/server/domain/volume/volume.service";
+import { webhookService } from "@/server/domain/webhook/webhook.service";
 import { publish } from "@/server/events/bus";
 import { Topic } from "@/server/events/topics";
 import { OrderErrorCode } from "./order.errors";
@@ -192,11 +192,6 @@ async function moveMoney(orderId: number, claim: (locked: OrderRecord) => Promis
   throw inProgress();
 }
 
-/**
- * Cancel or refund, under the row lock: a pending order just cancels; a paid one claims a
- * refund (only when `mayRefund`: buyers cancel pending orders only, and an order found
- * paid after an unconfirmed charge is finished stays paid for them).
- */
 /** orders.write covering the order's member. */
 async function requireOrderPermission(viewer: Viewer, orderId: number, what: string): Promise<void> {
   const order = await orderRepository.findById(orderId);
@@ -204,6 +199,11 @@ async function requireOrderPermission(viewer: Viewer, orderId: number, what: str
   await accessService.requireFor(viewer, order.memberId, "orders.write", what);
 }
 
+/**
+ * Cancel or refund, under the row lock: a pending order just cancels; a paid one claims a
+ * refund (only when `mayRefund`: buyers cancel pending orders only, and an order found
+ * paid after an unconfirmed charge is finished stays paid for them).
+ */
 async function giveBack(orderId: number, lines: { lineId: number; quantity: number }[] | null, action: "CANCEL" | "REFUND", mayRefund: boolean): Promise<OrderRecord> {
   return moveMoney(orderId, async (locked) => {
     if (action === "CANCEL" && locked.status === "CANCELLED") return { done: locked };

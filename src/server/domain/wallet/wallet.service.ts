@@ -1,4 +1,3 @@
-import { webhookService } from "@/server/domain/webhook/webhook.service";
 import { transaction } from "@/server/db/unit-of-work";
 import { ledgerService } from "@/server/domain/ledger/ledger.service";
 import type { AccountRecord, PostingInput, TransactionInput } from "@/server/domain/ledger/ledger.types";
@@ -11,6 +10,7 @@ import { FieldErrors, fieldError, InputError, isInputError } from "@/server/doma
 import { pageSize, type Page } from "@/server/domain/shared/page";
 import { fromMinor, isUnit, toMinor } from "@/server/domain/shared/units";
 import type { Viewer } from "@/server/domain/shared/viewer";
+import { webhookService } from "@/server/domain/webhook/webhook.service";
 import { payoutProvider } from "./payout-providers";
 import { WalletErrorCode } from "./wallet.errors";
 import { walletRepository, type WithdrawalRow } from "./wallet.repository";
