@@ -137,7 +137,8 @@ export const genealogyService = {
   /** What `viewer` may see of `target`. */
   async visibility(viewer: Viewer, target: MemberRecord): Promise<Visibility> {
     if (isSelfOr(viewer, "members.personal", target)) return "FULL";
-    if (can(viewer, "members.read", target) || viewer.apiKeyId != null) return can(viewer, "members.read", target) ? "PUBLIC" : "NONE";
+    if (can(viewer, "members.read", target)) return "PUBLIC";
+    if (viewer.apiKeyId != null) return "NONE"; // a key has no place in the tree
     return memberVisibility({ ...(await loadMember(viewer.id)), ...viewer }, target);
   },
 
