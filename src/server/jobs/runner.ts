@@ -14,40 +14,10 @@ const LOYALTY_TIERS_DAILY = "loyalty-tiers-daily";
 const LOYALTY_TIERS_MONTH_END = "loyalty-tiers-month-end";
 
 /**
- * Applies appended loyalty events in this process as soon as a transaction that appended
- * some commits: one loop at a time, run again if more arrived meanwhile. The applier's
- * advisory lock keeps instances from applying the same events twice.
+ * A loop that runs `work` in this process when kicked: one pass at a time, and once more
+ * if kicked again meanwhile. Returns the kick.
  */
-function loyaltyApplier(): () => void {
-  let running = false;
-  let again = false;
-  return () => {
-    if (running) {
-      again = true;
-      return;
-    }
-    running = true;
-    void (async () => {
-      try {
-        do {
-          again = false;
-          await loyaltyService.applyPending();
-        } while (again);
-      } catch (err) {
-        console.error("[jobs] loyalty applier:", (err as Error).message);
-      } finally {
-        running = false;
-      }
-    })();
-  };
-}
-
-/**
- * Sends due webhook deliveries: woken after a commit that enqueued some, and every few
- * seconds for retries whose time has come. One loop at a time per process; instances
- * share the work through the deliveries' leases (FOR UPDATE SKIP LOCKED).
- */
-function webhookDeliverer(): () => void {
+function kickableLoop(name: string, work: () => Promise<unknown>): () => void {
   let running = false;
   let again = false;
   const kick = () => {
@@ -60,15 +30,31 @@ function webhookDeliverer(): () => void {
       try {
         do {
           again = false;
-          while ((await webhookService.deliverDue()) > 0);
+          await work();
         } while (again);
       } catch (err) {
-        console.error("[jobs] webhook deliverer:", (err as Error).message);
+        console.error(`[jobs] ${name}:`, (err as Error).message);
       } finally {
         running = false;
       }
     })();
   };
+  return kick;
+}
+
+/**
+ * Applies appended loyalty events as soon as a transaction that appended some commits.
+ * The applier's advisory lock keeps instances from applying the same events twice.
+ */
+const loyaltyApplier = () => kickableLoop("loyalty applier", () => loyaltyService.applyPending());
+
+/**
+ * Sends due webhook deliveries: woken after a commit that enqueued some, and every few
+ * seconds for retries whose time has come. Instances share the work through the
+ * deliveries' leases (FOR UPDATE SKIP LOCKED).
+ */
+function webhookDeliverer(): () => void {
+  const kick = kickableLoop("webhook deliverer", () => drain(() => webhookService.deliverDue()));
   setInterval(kick, 5_000).unref();
   return kick;
 }

@@ -1,6 +1,7 @@
 import { currentViewer } from "@/server/auth/session";
 import { auditService } from "@/server/domain/audit/audit.service";
 import { can } from "@/server/domain/shared/access";
+import { csvResponse } from "../csv-response";
 
 export const dynamic = "force-dynamic";
 
@@ -17,18 +18,5 @@ export async function GET(request: Request): Promise<Response> {
     actorId: /^\d{1,9}$/.test(actor) ? Number(actor) : null,
     targetId: p.get("target")?.slice(0, 40) || null,
   });
-  const encoder = new TextEncoder();
-  const body = new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      const next = await chunks.next();
-      if (next.done) controller.close();
-      else controller.enqueue(encoder.encode(next.value));
-    },
-    async cancel() {
-      await chunks.return(undefined);
-    },
-  });
-  return new Response(body, {
-    headers: { "content-type": "text/csv; charset=utf-8", "content-disposition": `attachment; filename="audit-${new Date().toISOString().slice(0, 10)}.csv"` },
-  });
+  return csvResponse(chunks, `audit-${new Date().toISOString().slice(0, 10)}.csv`);
 }

@@ -2,6 +2,7 @@ import { currentViewer } from "@/server/auth/session";
 import { orderExportService } from "@/server/domain/order/order-export.service";
 import { can } from "@/server/domain/shared/access";
 import { parseOrderFilter } from "@/lib/order-filter";
+import { csvResponse } from "../csv-response";
 
 export const dynamic = "force-dynamic";
 
@@ -12,19 +13,5 @@ export async function GET(request: Request): Promise<Response> {
   if (!can(viewer, "orders.read") || !can(viewer, "members.personal")) return new Response("You may not export orders.\n", { status: 403 });
   const filter = parseOrderFilter(Object.fromEntries(new URL(request.url).searchParams));
   const chunks = orderExportService.csv(viewer, filter);
-  const encoder = new TextEncoder();
-  const body = new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      const next = await chunks.next();
-      if (next.done) controller.close();
-      else controller.enqueue(encoder.encode(next.value));
-    },
-    async cancel() {
-      await chunks.return(undefined);
-    },
-  });
-  const stamp = new Date().toISOString().slice(0, 10);
-  return new Response(body, {
-    headers: { "content-type": "text/csv; charset=utf-8", "content-disposition": `attachment; filename="orders-${stamp}.csv"` },
-  });
+  return csvResponse(chunks, `orders-${new Date().toISOString().slice(0, 10)}.csv`);
 }
