@@ -1,24 +1,7 @@
 "use client";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { graphql } from "@/lib/graphql-client";
-
-type Problem = { field: string; message: string };
-type Result<T> = { value: T | null; errors: Record<string, string> };
-
-/** Runs a mutation whose payload is `{ <key>, errors }`; the value, or the messages per field. */
-async function mutate<T>(query: string, variables: Record<string, unknown>, name: string, key: string): Promise<Result<T>> {
-  const res = await graphql<Record<string, Record<string, unknown> & { errors?: Problem[] }>>(query, variables);
-  const p = res.data?.[name];
-  if (!p) return { value: null, errors: { form: res.errors?.[0]?.message ?? "Something went wrong." } };
-  if (p.errors?.length) return { value: null, errors: Object.fromEntries(p.errors.map((e) => [e.field, e.message])) };
-  return { value: p[key] as T, errors: {} };
-}
-
-function Problems({ errors }: { errors: Record<string, string> }) {
-  const list = Object.entries(errors);
-  return list.length ? <ul className="field-error" role="alert">{list.map(([f, m]) => <li key={f}>{f === "form" ? m : `${f}: ${m}`}</li>)}</ul> : null;
-}
+import { mutate, Problems } from "@/components/ui/mutation";
 
 const countriesOf = (text: string) => text.split(/[\s,;]+/).map((c) => c.trim().toUpperCase()).filter(Boolean);
 const idOrNull = (text: FormDataEntryValue | null) => (String(text ?? "").trim() || null);

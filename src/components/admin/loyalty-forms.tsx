@@ -1,6 +1,7 @@
 "use client";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
+import { Problems } from "@/components/ui/mutation";
 import { graphql } from "@/lib/graphql-client";
 
 type Payload = { errors?: { field: string; message: string }[] } | number | null | undefined;
@@ -34,10 +35,6 @@ function useAction() {
   return { errors, done, busy, act };
 }
 
-function Problems({ errors }: { errors: Record<string, string> }) {
-  const list = Object.entries(errors);
-  return list.length ? <ul className="field-error" role="alert">{list.map(([f, m]) => <li key={f}>{f === "form" ? m : `${f}: ${m}`}</li>)}</ul> : null;
-}
 
 const RELEASE = `mutation($id: ID) { releasePendingPoints(memberId: $id) }`;
 const GRANT = `mutation($input: GrantPointsInput!) { grantPoints(input: $input) { grant { grantId members } errors { field message } } }`;

@@ -1,13 +1,11 @@
 "use client";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { graphql } from "@/lib/graphql-client";
+import { mutate, Problems } from "@/components/ui/mutation";
 
 const CREATE = `mutation($input: WebhookEndpointInput!) { createWebhookEndpoint(input: $input) { created { secret endpoint { id } } errors { field message } } }`;
 const REPLAY = `mutation($id: ID!) { replayWebhookDelivery(id: $id) { delivery { status } errors { field message } } }`;
 const TOGGLE = `mutation($id: ID!, $input: WebhookEndpointInput!) { updateWebhookEndpoint(id: $id, input: $input) { endpoint { active } errors { field message } } }`;
-
-type Payload = { errors?: { field: string; message: string }[] } & Record<string, unknown>;
 
 /** A new receiver: its URL and events; the signing secret is shown once. */
 export function WebhookForm({ events }: { events: { type: string; description: string }[] }) {
@@ -16,13 +14,12 @@ export function WebhookForm({ events }: { events: { type: string; description: s
   const [secret, setSecret] = useState<string | null>(null);
   return (
     <form className="space-y-2" data-testid="webhook-form" action={async (f) => {
-      const res = await graphql<{ createWebhookEndpoint: Payload & { created: { secret: string } | null } }>(CREATE, {
+      const r = await mutate<{ secret: string }>(CREATE, {
         input: { url: String(f.get("url") ?? ""), description: String(f.get("description") ?? ""), events: f.getAll("event").map(String) },
-      });
-      const p = res.data?.createWebhookEndpoint;
-      setErrors(p ? Object.fromEntries((p.errors ?? []).map((e) => [e.field, e.message])) : { form: res.errors?.[0]?.message ?? "Something went wrong." });
-      setSecret(p?.created?.secret ?? null);
-      if (p?.created) router.refresh();
+      }, "createWebhookEndpoint", "created");
+      setErrors(r.errors);
+      setSecret(r.value?.secret ?? null);
+      if (r.value) router.refresh();
     }}>
       <input className="field" name="url" placeholder="https://example.com/hooks/mlm" aria-label="Receiver URL" />
       <input className="field" name="description" placeholder="What it is for" aria-label="Webhook description" />
@@ -36,7 +33,7 @@ export function WebhookForm({ events }: { events: { type: string; description: s
         ))}
       </fieldset>
       <button className="btn">Add webhook</button>
-      {Object.keys(errors).length ? <ul className="field-error" role="alert">{Object.entries(errors).map(([f, m]) => <li key={f}>{f === "form" ? m : `${f}: ${m}`}</li>)}</ul> : null}
+      <Problems errors={errors} />
       {secret ? (
         <div className="rounded border border-green-200 bg-green-50 p-2 text-sm" role="status">
           <p>Signing secret (shown once): verify <code>x-mlm-signature</code> with it.</p>
@@ -52,8 +49,8 @@ export function ReplayButton({ id }: { id: string }) {
   const [done, setDone] = useState(false);
   return (
     <button className="text-xs text-blue-700 hover:underline disabled:text-gray-400" disabled={done} aria-label={`Replay delivery ${id}`} onClick={async () => {
-      const res = await graphql<{ replayWebhookDelivery: Payload }>(REPLAY, { id });
-      if (res.data?.replayWebhookDelivery && !res.data.replayWebhookDelivery.errors?.length) {
+      const r = await mutate<{ status: string }>(REPLAY, { id }, "replayWebhookDelivery", "delivery");
+      if (r.value) {
         setDone(true);
         router.refresh();
       }
@@ -65,8 +62,7 @@ export function ToggleEndpoint({ id, url, events, active }: { id: string; url: s
   const router = useRouter();
   return (
     <button className="text-xs text-blue-700 hover:underline" onClick={async () => {
-      await graphql(TOGGLE, { id, input: { url, events, active: !active } });
-      router.refresh();
+      if ((await mutate(TOGGLE, { id, input: { url, events, active: !active } }, "updateWebhookEndpoint", "endpoint")).value) router.refresh();
     }}>{active ? "Pause" : "Resume"}</button>
   );
 }

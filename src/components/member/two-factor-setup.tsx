@@ -2,13 +2,11 @@
 import { useRouter } from "next/navigation";
 import QRCode from "qrcode";
 import { useState } from "react";
-import { graphql } from "@/lib/graphql-client";
+import { mutate } from "@/components/ui/mutation";
 
 const BEGIN = `mutation { beginTwoFactor { setup { secret uri } errors { field message } } }`;
 const CONFIRM = `mutation($code: String!) { confirmTwoFactor(code: $code) { recoveryCodes errors { field message } } }`;
 const DISABLE = `mutation($code: String!) { disableTwoFactor(code: $code) { disabled errors { field message } } }`;
-
-type Errors = { errors?: { field: string; message: string }[] };
 
 /** Turning two-factor sign-in on (scan, confirm with a code, keep the recovery codes) or off. */
 export function TwoFactorSetup({ enabled, recoveryCodesLeft }: { enabled: boolean; recoveryCodesLeft: number }) {
@@ -30,10 +28,9 @@ export function TwoFactorSetup({ enabled, recoveryCodesLeft }: { enabled: boolea
   if (enabled) {
     return (
       <form className="space-y-2" data-testid="two-factor-off" action={async (f) => {
-        const res = await graphql<{ disableTwoFactor: Errors & { disabled: boolean | null } }>(DISABLE, { code: String(f.get("code") ?? "") });
-        const p = res.data?.disableTwoFactor;
-        setError(p?.errors?.[0]?.message ?? res.errors?.[0]?.message ?? null);
-        if (p?.disabled) router.refresh();
+        const r = await mutate<boolean>(DISABLE, { code: String(f.get("code") ?? "") }, "disableTwoFactor", "disabled");
+        setError(Object.values(r.errors)[0] ?? null);
+        if (r.value) router.refresh();
       }}>
         <p className="font-medium text-green-700" data-testid="two-factor-state">On: signing in asks for a code from your authenticator app. {recoveryCodesLeft} recovery codes left.</p>
         <label className="block text-sm">To turn it off, a current code or a recovery code <input className="field" name="code" inputMode="numeric" autoComplete="one-time-code" aria-label="Code to turn off" /></label>
@@ -47,10 +44,9 @@ export function TwoFactorSetup({ enabled, recoveryCodesLeft }: { enabled: boolea
       <div className="space-y-2">
         <p data-testid="two-factor-state">Off: your password alone signs you in.</p>
         <button className="btn" onClick={async () => {
-          const res = await graphql<{ beginTwoFactor: Errors & { setup: { secret: string; uri: string } | null } }>(BEGIN, {});
-          const s = res.data?.beginTwoFactor.setup;
-          setError(res.data?.beginTwoFactor.errors?.[0]?.message ?? res.errors?.[0]?.message ?? null);
-          if (s) setSetup({ secret: s.secret, qr: await QRCode.toDataURL(s.uri, { margin: 1, width: 200 }) });
+          const r = await mutate<{ secret: string; uri: string }>(BEGIN, {}, "beginTwoFactor", "setup");
+          setError(Object.values(r.errors)[0] ?? null);
+          if (r.value) setSetup({ secret: r.value.secret, qr: await QRCode.toDataURL(r.value.uri, { margin: 1, width: 200 }) });
         }}>Turn on two-factor sign-in</button>
         {error ? <p className="field-error" role="alert">{error}</p> : null}
       </div>
@@ -58,10 +54,9 @@ export function TwoFactorSetup({ enabled, recoveryCodesLeft }: { enabled: boolea
   }
   return (
     <form className="space-y-3" data-testid="two-factor-confirm" action={async (f) => {
-      const res = await graphql<{ confirmTwoFactor: Errors & { recoveryCodes: string[] | null } }>(CONFIRM, { code: String(f.get("code") ?? "") });
-      const p = res.data?.confirmTwoFactor;
-      setError(p?.errors?.[0]?.message ?? res.errors?.[0]?.message ?? null);
-      if (p?.recoveryCodes) setCodes(p.recoveryCodes);
+      const r = await mutate<string[]>(CONFIRM, { code: String(f.get("code") ?? "") }, "confirmTwoFactor", "recoveryCodes");
+      setError(Object.values(r.errors)[0] ?? null);
+      if (r.value) setCodes(r.value);
     }}>
       <p className="text-sm">Scan this with an authenticator app (Google Authenticator, 1Password, Authy…), or type the key in.</p>
       {/* eslint-disable-next-line @next/next/no-img-element */}

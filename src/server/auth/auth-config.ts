@@ -3,7 +3,7 @@ import CredentialsProvider from "next-auth/providers/credentials";
 import { normalizeEmail } from "@/server/domain/shared/contact.rules";
 import { twoFactorService } from "@/server/domain/access/two-factor.service";
 import { authenticate } from "./credentials";
-import { blockedFor, consume, LIMITS, minutesOf, RateLimited, reset } from "./rate-limit";
+import { blockedFor, consume, LIMITS, RateLimited, reset, waitOf } from "./rate-limit";
 
 /** NEXTAUTH_SECRET; server.ts provides one for local runs when none is configured. */
 export function authSecret(): string {
@@ -20,8 +20,8 @@ export function sessionCookieNames(): string[] {
 /** The sign-in error that asks the login form for an authenticator code. */
 export const TOTP_REQUIRED = "TOTP_REQUIRED";
 
-const lockedMessage = (m: number) =>
-  `Too many failed sign-ins for this e-mail (${LIMITS.loginFailuresPerEmail.points} in a row); it is locked for ${m} minute${m === 1 ? "" : "s"}.`;
+const lockedMessage = (wait: string) =>
+  `Too many failed sign-ins for this e-mail (${LIMITS.loginFailuresPerEmail.points} in a row); it is locked for ${wait}.`;
 
 export const authOptions: NextAuthOptions = {
   session: { strategy: "jwt", maxAge: 30 * 24 * 3600 },
@@ -40,9 +40,9 @@ export const authOptions: NextAuthOptions = {
         if (!credentials?.email || !credentials.password) return null;
         const ip = String((req?.headers as Record<string, string> | undefined)?.["x-mlm-client-ip"] ?? "unknown");
         const email = normalizeEmail(credentials.email).slice(0, 200);
-        await consume("loginPerIp", ip, (m) => `Too many sign-in attempts from your network; try again in ${m} minute${m === 1 ? "" : "s"}.`);
+        await consume("loginPerIp", ip, (wait) => `Too many sign-in attempts from your network; try again in ${wait}.`);
         const locked = await blockedFor("loginFailuresPerEmail", email);
-        if (locked > 0) throw new RateLimited(locked, lockedMessage(minutesOf(locked)));
+        if (locked > 0) throw new RateLimited(locked, lockedMessage(waitOf(locked)));
         const viewer = await authenticate(credentials.email, credentials.password);
         if (viewer) {
           // With two-factor sign-in on, the password alone is not enough.

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { accessService } from "@/server/domain/access/access.service";
 import { viewerFromRequest } from "@/server/graphql/context";
 import { createAdmin, createRoot, PASSWORD, viewerOf } from "@/test/factories";
+import { gql } from "@/test/graphql";
 import { authOptions } from "./auth-config";
 import { LIMITS } from "./rate-limit";
 
@@ -33,6 +34,15 @@ describe("sign-in limits", () => {
       await attempt(`nobody${i}@example.test`, "whatever-123", ip).catch((err) => (refused = err));
     }
     expect(String(refused)).toMatch(/Too many sign-in attempts from your network; try again in 10 minutes/);
+  });
+});
+
+describe("sign-up limits", () => {
+  it("answers RATE_LIMITED once an address has made its sign-ups for the hour", async () => {
+    const register = () => gql(`mutation { registerMember(input: { email: "x", password: "x", firstName: "", lastName: "", country: "US", phone: "", sponsorCode: "NONE" }) { member { id } errors { code } } }`);
+    for (let i = 0; i < LIMITS.signupPerIp.points; i++) expect((await register()).errors).toBeUndefined();
+    const refused = await register();
+    expect(refused.errors?.[0]).toMatchObject({ message: "Too many sign-ups from your network; try again in 60 minutes.", extensions: { code: "RATE_LIMITED" } });
   });
 });
 

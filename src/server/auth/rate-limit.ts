@@ -51,16 +51,20 @@ export class RateLimited extends Error {
   }
 }
 
-const minutes = (seconds: number) => Math.max(1, Math.ceil(seconds / 60));
+/** "1 minute", "15 minutes": how long a wait of `seconds` is, rounded up. */
+export function waitOf(seconds: number): string {
+  const m = Math.max(1, Math.ceil(seconds / 60));
+  return `${m} minute${m === 1 ? "" : "s"}`;
+}
 
-/** Counts one attempt; throws RateLimited when the limit is used up. */
-export async function consume(name: Name, key: string, message: (minutes: number) => string): Promise<void> {
+/** Counts one attempt; throws RateLimited (its message from `message(wait)`) when the limit is used up. */
+export async function consume(name: Name, key: string, message: (wait: string) => string): Promise<void> {
   try {
     await limiter(name).consume(key);
   } catch (err) {
     if (err instanceof RateLimiterRes) {
       const seconds = Math.ceil(err.msBeforeNext / 1000);
-      throw new RateLimited(seconds, message(minutes(seconds)));
+      throw new RateLimited(seconds, message(waitOf(seconds)));
     }
     throw err;
   }
@@ -77,4 +81,3 @@ export async function reset(name: Name, key: string): Promise<void> {
   await limiter(name).delete(key);
 }
 
-export { minutes as minutesOf };

@@ -65,7 +65,7 @@ export async function viewerFromRequest(req: { authorization?: string | null; co
     const viewer = token ? await accessService.viewerForApiKey(token, req.ip) : null;
     if (!viewer) throw invalidApiKey();
     try {
-      await consume("apiKey", String(viewer.apiKeyId), (m) => `This API key made too many requests; try again in ${m} minute${m === 1 ? "" : "s"}.`);
+      await consume("apiKey", String(viewer.apiKeyId), (wait) => `This API key made too many requests; try again in ${wait}.`);
     } catch (err) {
       if (err instanceof RateLimited) {
         throw new GraphQLError(err.message, { extensions: { code: "RATE_LIMITED", retryAfter: err.retryAfterSeconds, http: { status: 429, headers: new Map([["retry-after", String(err.retryAfterSeconds)]]) } } });

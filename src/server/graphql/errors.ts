@@ -40,6 +40,9 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
     const [first] = original.errors;
     return { ...base, message: original.errors.map((e) => e.message).join(" "), extensions: { code: "BAD_USER_INPUT", field: first?.field, reason: first?.code } };
   }
+  if (original?.name === "RateLimited") {
+    return { ...base, message: (original as Error).message, extensions: { code: "RATE_LIMITED", retryAfter: (original as { retryAfterSeconds?: number }).retryAfterSeconds } };
+  }
   if ((original as { name?: string })?.name === "AuthorizationError" || /^Access denied/.test(formatted.message)) {
     return { ...base, message: "You may not do this.", extensions: { code: "FORBIDDEN" } };
   }

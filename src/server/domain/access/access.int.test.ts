@@ -99,6 +99,19 @@ describe("roles and their limits", () => {
   });
 });
 
+describe("audit export", () => {
+  it("is CSV with a header, JSON before/after, and formulae neutralised", async () => {
+    await auditService.record(admin, { action: "test.csv", targetType: "member", targetId: "=HYPERLINK(\"x\")", after: { note: "a, b" } });
+    let csv = "";
+    for await (const chunk of auditService.csv(admin, { action: "test.csv" })) csv += chunk;
+    const [header, line, end] = csv.split("\r\n");
+    expect(header).toBe("id,at,actorId,actorName,apiKeyId,action,targetType,targetId,before,after,ip");
+    expect(line).toContain(`,${admin.id},Ada Admin,,test.csv,member,"'=HYPERLINK(""x"")",,"{""note"":""a, b""}",`);
+    expect(end).toBe("");
+    await expect(auditService.csv(viewerOf(await createRoot()), {}).next()).rejects.toMatchObject({ code: "FORBIDDEN" });
+  });
+});
+
 describe("API keys", () => {
   it("shown once, stored hashed, scoped, refused when revoked or expired, rotation retires the old one", async () => {
     const { key, secret } = await accessService.createApiKey(admin, { name: "Shop", scopes: ["orders.read", "members.read"] });

@@ -29,8 +29,10 @@ const ASSIGNMENT_COLUMNS = `a.id, a.member_id AS "memberId", m.first_name || ' '
 
 const ASSIGNMENT_FROM = `role_assignment a JOIN member m ON m.id = a.member_id JOIN access_role r ON r.id = a.role_id LEFT JOIN member t ON t.id = a.team_of`;
 
-const KEY_COLUMNS = `id, name, prefix, scopes, created_by_id AS "createdById", created_at AS "createdAt", expires_at AS "expiresAt",
-  last_used_at AS "lastUsedAt", revoked_at AS "revokedAt", rotated_to_id AS "rotatedToId"`;
+/** An API key's columns, of the table or of the alias `k.`. */
+const keyColumns = (k = "") => `${k}id, ${k}name, ${k}prefix, ${k}scopes, ${k}created_by_id AS "createdById", ${k}created_at AS "createdAt",
+  ${k}expires_at AS "expiresAt", ${k}last_used_at AS "lastUsedAt", ${k}revoked_at AS "revokedAt", ${k}rotated_to_id AS "rotatedToId"`;
+const KEY_COLUMNS = keyColumns();
 
 export const accessRepository = {
   heldRoles(memberId: number): Promise<HeldRole[]> {
@@ -148,7 +150,7 @@ export const accessRepository = {
 
   async keyByHash(hash: string): Promise<(ApiKeyRecord & { creatorActive: boolean }) | null> {
     const [row] = await db().query<ApiKeyRecord & { creatorActive: boolean }>(
-      `SELECT ${KEY_COLUMNS.replace(/(^|, )(\w+)/g, "$1k.$2")}, m.status = 'ACTIVE' AS "creatorActive" FROM api_key k JOIN member m ON m.id = k.created_by_id WHERE k.hash = $1`,
+      `SELECT ${keyColumns("k.")}, m.status = 'ACTIVE' AS "creatorActive" FROM api_key k JOIN member m ON m.id = k.created_by_id WHERE k.hash = $1`,
       [hash],
     );
     return row ?? null;

@@ -36,13 +36,6 @@ export function normalizeScope(scope: AssignmentScope, field = "countries"): { e
   return { errors, countries, teamOf: scope.teamOf ?? null };
 }
 
-/** A readable summary of a scope: "all members", "DE, AT", "team of #12", "DE in team of #12". */
-export function describeScope(countries: readonly string[], teamOf: number | null): string {
-  const c = countries.length ? countries.join(", ") : "";
-  const t = teamOf != null ? `team of #${teamOf}` : "";
-  return c && t ? `${c} in ${t}` : c || t || "all members";
-}
-
 const KEY_PATTERN = /^mlm_([a-z0-9]{8})_([A-Za-z0-9_-]{32,64})$/;
 
 /** The prefix of a well-formed API key, or null. */

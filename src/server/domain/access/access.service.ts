@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { transaction } from "@/server/db/unit-of-work";
 import { auditService } from "@/server/domain/audit/audit.service";
-import { can, canSome, forbidden, notFound, requirePermission, type ScopeTarget } from "@/server/domain/shared/access";
+import { can, canSome, forbidden, notFound, requirePermission } from "@/server/domain/shared/access";
 import { fieldError, InputError } from "@/server/domain/shared/input.errors";
 import { BUILT_IN_ROLES, isPermission, NOT_FOR_KEYS, PERMISSIONS, type BuiltInRoleKey, type Grant, type Permission } from "@/server/domain/shared/permissions";
 import type { RoleName, Viewer } from "@/server/domain/shared/viewer";
@@ -71,21 +71,12 @@ export const accessService = {
     return { id: member.id, role: member.role, grants, ip: ip ?? null };
   },
 
-  /** A member's country and tree paths (what grant limits are checked against). */
-  scopeTarget(memberId: number): Promise<ScopeTarget | null> {
-    return accessRepository.scopeTarget(memberId);
-  },
-
   /**
    * Whether the viewer is the member themselves or holds `permission` covering them
    * (loading the member only when the viewer's grant is limited).
    */
   async isSelfOr(viewer: Viewer, memberId: number, permission: Permission): Promise<boolean> {
-    if (viewer.id === memberId && viewer.apiKeyId == null) return true;
-    if (can(viewer, permission)) return true;
-    if (!canSome(viewer, permission)) return false;
-    const target = await accessRepository.scopeTarget(memberId);
-    return target != null && can(viewer, permission, target);
+    return (viewer.id === memberId && viewer.apiKeyId == null) || accessService.covers(viewer, memberId, permission);
   },
 
   async requireSelfOr(viewer: Viewer, memberId: number, permission: Permission, what: string): Promise<void> {

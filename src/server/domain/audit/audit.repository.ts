@@ -1,16 +1,7 @@
 import { db } from "@/server/db/unit-of-work";
 import type { AuditFilter, AuditRecord } from "./audit.types";
 
-export interface NewAuditRow {
-  actorId: number | null;
-  apiKeyId: number | null;
-  action: string;
-  targetType: string;
-  targetId: string | null;
-  before: unknown;
-  after: unknown;
-  ip: string | null;
-}
+export type NewAuditRow = Omit<AuditRecord, "id" | "at" | "actorName">;
 
 function where(filter: AuditFilter, params: unknown[]): string {
   const parts: string[] = [];

@@ -7,14 +7,6 @@ import type { AuditEntry, AuditFilter, AuditRecord } from "./audit.types";
 
 const CSV_COLUMNS = ["id", "at", "actorId", "actorName", "apiKeyId", "action", "targetType", "targetId", "before", "after", "ip"] as const;
 
-function csvCell(value: unknown): string {
-  if (value == null) return "";
-  const text = value instanceof Date ? value.toISOString() : typeof value === "object" ? JSON.stringify(value) : String(value);
-  // Cells that a spreadsheet would run as a formula get a leading quote.
-  const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
-  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
-
 /**
  * The append-only record of permission changes and of admin actions on members and
  * money. Services call `record` inside the transaction of the action, so a line exists
@@ -42,12 +34,14 @@ export const auditService = {
     return toPage(rows, limit, totalCount);
   },
 
-  /** The matching lines as CSV, streamed in chunks. */
+  /** The matching lines as CSV, streamed in chunks (formulae neutralised, as the order export does). */
   async *csv(viewer: Viewer, filter: AuditFilter): AsyncGenerator<string> {
     requirePermission(viewer, "audit.read", "the audit log");
-    yield `${CSV_COLUMNS.join(",")}\n`;
+    const { default: Papa } = await import("papaparse");
+    yield `${CSV_COLUMNS.join(",")}\r\n`;
     for await (const rows of auditRepository.each(filter)) {
-      yield rows.map((r: AuditRecord) => CSV_COLUMNS.map((c) => csvCell(r[c])).join(",")).join("\n") + "\n";
+      const flat = rows.map((r) => ({ ...r, at: r.at.toISOString(), before: r.before == null ? "" : JSON.stringify(r.before), after: r.after == null ? "" : JSON.stringify(r.after) }));
+      yield `${Papa.unparse(flat, { header: false, columns: [...CSV_COLUMNS], newline: "\r\n", escapeFormulae: true })}\r\n`;
     }
   },
 };

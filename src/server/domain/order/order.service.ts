@@ -192,6 +192,11 @@ async function moveMoney(orderId: number, claim: (locked: OrderRecord) => Promis
   throw inProgress();
 }
 
+/** The buyer, or who placed it (for a customer); never an API key. */
+function isOwnOrder(viewer: Viewer, order: OrderRecord): boolean {
+  return viewer.apiKeyId == null && (order.memberId === viewer.id || order.placedById === viewer.id);
+}
+
 /** orders.write covering the order's member. */
 async function requireOrderPermission(viewer: Viewer, orderId: number, what: string): Promise<void> {
   const order = await orderRepository.findById(orderId);
@@ -313,7 +318,7 @@ export const orderService = {
    */
   async markPaid(viewer: Viewer, orderId: number, providerName = "manual"): Promise<OrderRecord> {
     const order = await this.get(viewer, orderId);
-    const own = viewer.apiKeyId == null && (order.memberId === viewer.id || order.placedById === viewer.id);
+    const own = isOwnOrder(viewer, order);
     if (!own && !(await accessService.covers(viewer, order.memberId, "orders.write"))) throw forbidden("paying this order");
     const provider = paymentProvider(providerName);
     if (!provider) throw fieldError("provider", OrderErrorCode.PAYMENT_PROVIDER, `No payment provider "${providerName}".`);
@@ -360,7 +365,7 @@ export const orderService = {
     const order = await this.get(viewer, orderId);
     if (order.status === "CANCELLED") return order;
     const staff = await accessService.covers(viewer, order.memberId, "orders.write");
-    const own = viewer.apiKeyId == null && (order.memberId === viewer.id || order.placedById === viewer.id);
+    const own = isOwnOrder(viewer, order);
     if (!staff && !own) throw forbidden("cancelling this order");
     if (!staff && order.status !== "PENDING") {
       throw fieldError("orderId", OrderErrorCode.INVALID_TRANSITION, `A ${order.status.toLowerCase()} order cannot be cancelled by its buyer; ask the company for a refund.`);
@@ -385,11 +390,17 @@ export const orderService = {
   async get(viewer: Viewer, orderId: number): Promise<OrderRecord> {
     const order = await orderRepository.findById(orderId);
     if (!order) throw notFound("Order");
-    const own = viewer.apiKeyId == null && (order.memberId === viewer.id || order.placedById === viewer.id);
+    const own = isOwnOrder(viewer, order);
     if (!own && !(await accessService.covers(viewer, order.memberId, "orders.read")) && !(await accessService.covers(viewer, order.memberId, "orders.write"))) {
       throw forbidden("this order");
     }
     return order;
+  },
+
+  /** The shipping address if the viewer may see it (personal data): the buyer, who placed it, or members.personal covering the member. */
+  async shippingAddressFor(viewer: Viewer | null, order: OrderRecord): Promise<OrderRecord["shippingAddress"] | null> {
+    if (!viewer) return null;
+    return isOwnOrder(viewer, order) || (await accessService.covers(viewer, order.memberId, "members.personal")) ? order.shippingAddress : null;
   },
 
   /** Newest first; holders of orders.read see the orders of the members it covers, distributors their own and their customers'. */

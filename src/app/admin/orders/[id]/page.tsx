@@ -18,7 +18,7 @@ export default async function AdminOrderPage({ params }: { params: Promise<{ id:
   const order = await orderService.get(viewer, Number(id)).catch(() => null);
   if (!order) notFound();
   const member = await memberService.findById(order.memberId);
-  const a = (await accessService.covers(viewer, order.memberId, "members.personal")) ? order.shippingAddress : null;
+  const a = await orderService.shippingAddressFor(viewer, order);
   const mayAct = await accessService.covers(viewer, order.memberId, "orders.write");
   return (
     <div className="space-y-4">

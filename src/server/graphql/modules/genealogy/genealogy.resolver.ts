@@ -1,5 +1,4 @@
-import { GraphQLError } from "graphql";
-import { consume, RateLimited } from "@/server/auth/rate-limit";
+import { consume } from "@/server/auth/rate-limit";
 import { filter, pipe, map } from "@graphql-yoga/subscription";
 import { Arg, Ctx, ID, Int, Mutation, Query, Resolver, Root, Subscription } from "type-graphql";
 import { genealogyService } from "@/server/domain/genealogy/genealogy.service";
@@ -20,10 +19,7 @@ import { GenealogyTree, RegisterMemberPayload, TeamEvent, TeamEventKind, TeamSta
 export class GenealogyResolver {
   @Mutation(() => RegisterMemberPayload, { description: "Public sign-up under a sponsor's referral code." })
   async registerMember(@Arg("input", () => RegisterMemberInput) input: RegisterMemberInput, @Ctx() ctx: Context) {
-    await consume("signupPerIp", ctx.ip ?? "unknown", (m) => `Too many sign-ups from your network; try again in ${m} minute${m === 1 ? "" : "s"}.`).catch((err) => {
-      if (err instanceof RateLimited) throw new GraphQLError(err.message, { extensions: { code: "RATE_LIMITED", retryAfter: err.retryAfterSeconds } });
-      throw err;
-    });
+    await consume("signupPerIp", ctx.ip ?? "unknown", (wait) => `Too many sign-ups from your network; try again in ${wait}.`);
     return payload("member", () => genealogyService.enrol(input));
   }
 

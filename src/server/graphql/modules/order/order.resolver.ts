@@ -1,5 +1,4 @@
 import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, Subscription } from "type-graphql";
-import { accessService } from "@/server/domain/access/access.service";
 import { orderService } from "@/server/domain/order/order.service";
 import type { OrderRecord } from "@/server/domain/order/order.types";
 import { can, forbidden } from "@/server/domain/shared/access";
@@ -18,11 +17,8 @@ const orderId = (id: string) => parseId(id, "orderId", "an order id")!;
 @Resolver(() => Order)
 export class OrderResolver {
   @FieldResolver(() => ShippingAddress, { nullable: true, description: "Personal data: the buyer, who placed it, and holders of members.personal covering the member see it." })
-  async shippingAddress(@Root() o: OrderRecord, @Ctx() ctx: Context) {
-    const viewer = ctx.viewer;
-    if (!viewer) return null;
-    const own = viewer.apiKeyId == null && (o.memberId === viewer.id || o.placedById === viewer.id);
-    return own || (await accessService.covers(viewer, o.memberId, "members.personal")) ? o.shippingAddress : null;
+  shippingAddress(@Root() o: OrderRecord, @Ctx() ctx: Context) {
+    return orderService.shippingAddressFor(ctx.viewer, o);
   }
 
   @Query(() => OrderConnection, { description: "Newest first. Distributors see their own and their customers' orders; admins all." })
