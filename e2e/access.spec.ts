@@ -1,24 +1,9 @@
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { createClient } from "graphql-ws";
 import { generate } from "otplib";
 import WebSocket from "ws";
-import { DEMO_ADMIN, DEMO_MEMBER, login } from "./helpers";
+import { DEMO_ADMIN, DEMO_MEMBER, login, signUp } from "./helpers";
 
-async function signUp(page: Page, who: { first: string; last: string; email: string; country: string }) {
-  const ava = await (await page.context().browser()!.newContext()).newPage();
-  await login(ava, DEMO_MEMBER);
-  const link = await ava.getByTestId("referral-link").inputValue();
-  await ava.context().close();
-  await page.goto(new URL(link).pathname + new URL(link).search);
-  await page.getByLabel("First name").fill(who.first);
-  await page.getByLabel("Last name").fill(who.last);
-  await page.getByLabel("E-mail").fill(who.email);
-  await page.getByLabel("Password").fill("quiet-harbour-42");
-  await page.getByLabel("Country").selectOption(who.country);
-  await page.getByLabel("Phone").fill("+33 1 23 45 67 89");
-  await page.getByRole("button", { name: "Create account" }).click();
-  await expect(page).toHaveURL(/\/dashboard/);
-}
 
 test("an admin makes a role for France, assigns it; the sub-admin sees French members only; the audit log has it", async ({ browser }) => {
   test.setTimeout(180_000); // the first test of a run also waits for the dev server to compile the pages

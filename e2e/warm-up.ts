@@ -1,9 +1,8 @@
 import type { FullConfig } from "@playwright/test";
 
-// The e2e tests run against `npm run dev`, which compiles each route on its first
-// request; on a cold two-core machine that can take longer than a test's wait for a
-// page. Ask for every route once (signed out: each still compiles, then redirects)
-// before the first test, so the tests measure the app, not the compiler.
+// Ask for every route once before the first test (signed out: each redirects or answers),
+// so a route that cannot even render fails here, by name, rather than in some test's
+// wait; against `npm run dev` (a dev server) it also compiles each route first.
 const ROUTES = ["/login", "/join", "/", "/dashboard", "/genealogy", "/profile", "/orders", "/admin", "/admin/orders", "/admin/orders/1", "/admin/products", "/admin/products/1", "/admin/members", "/admin/members/1", "/wallet", "/admin/withdrawals", "/admin/ledger", "/admin/ledger/1", "/earnings", "/admin/compensation", "/admin/compensation/runs/1", "/api/exports/payout-batches/1", "/api/auth/session", "/api/graphql?query=%7B__typename%7D"];
 
 export default async function warmUp(config: FullConfig) {

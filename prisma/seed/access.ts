@@ -33,4 +33,42 @@ export async function seedAccess(db: SqlDriver, since: Date): Promise<void> {
        ($3, 1, 'role.assign', 'member', '3', NULL, '{"role":"leader","countries":[],"teamOf":3}', '203.0.113.7')`,
     [at(29), at(30), at(90), String(role!.id), JSON.stringify({ key: "country_manager", name: "Country manager", permissions }), String(greta!.id)],
   );
+
+  await seedSignIns(db);
+}
+
+const IPHONE = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1";
+const WINDOWS = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:132.0) Gecko/20100101 Firefox/132.0";
+
+/**
+ * Ava is signed in on her phone and an old laptop (/profile/security lists them), and once
+ * reset her password: the outbox holds that mail and the notice that followed (the link in
+ * it has long expired).
+ */
+async function seedSignIns(db: SqlDriver): Promise<void> {
+  const ago = (days: number) => new Date(Date.now() - days * 86_400_000).toISOString();
+  const [ava] = await db.query<{ id: number; email: string }>(`SELECT id, email FROM member WHERE email = 'ava@demo.test'`);
+  if (!ava) return;
+  await db.query(
+    `INSERT INTO auth_session (id, member_id, created_at, last_seen_at, ip, user_agent) VALUES
+       ('demo-phone', $1, $2, $3, '198.51.100.23', $6), ('demo-laptop', $1, $4, $5, '203.0.113.41', $7)`,
+    [ava.id, ago(40), ago(1), ago(25), ago(9), IPHONE, WINDOWS],
+  );
+  await db.query(
+    `INSERT INTO password_reset (member_id, token_hash, created_at, expires_at, used_at, ip) VALUES ($1, 'demo-used-link', $2, $3, $4, '198.51.100.23')`,
+    [ava.id, ago(20), ago(20 - 1 / 24), ago(20 - 1 / 96)],
+  );
+  await db.query(
+    `INSERT INTO outbox_mail (member_id, to_address, kind, subject, body, created_at) VALUES
+       ($1, $2, 'password_reset', 'Reset your password', $3, $4),
+       ($1, $2, 'password_changed', 'Your password was changed', $5, $6)`,
+    [
+      ava.id, ava.email,
+      "Someone (we hope you) asked to reset the password of your account.\n\nChoose a new password here (the link works once, for 60 minutes):\n" +
+        "http://localhost:3000/reset-password?token=expired-demo-link\n\nIf it was not you, ignore this mail: your password stays as it is.\n\nAsked from the address 198.51.100.23.",
+      ago(20),
+      "The password of your account was just changed with a reset link, and every device was signed out.\n\nIf this was not you, reset it again at http://localhost:3000/forgot-password and tell support.",
+      ago(20 - 1 / 96),
+    ],
+  );
 }

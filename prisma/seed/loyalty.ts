@@ -51,12 +51,19 @@ export async function seedLoyalty(db: SqlDriver, since: Date, now: Date, seed = 
      ) e ORDER BY occurred_at, key`,
     [now.toISOString()],
   );
-  // Birthdays (once a year) and trainings, sent by "other systems".
-  const members = await db.query<{ id: number; joined: string }>(`SELECT id, joined_at::text AS joined FROM member WHERE role = 'DISTRIBUTOR' ORDER BY id`);
+  // Birthdays from the members' birth dates (as the daily birthday job records them) and
+  // trainings, sent by "other systems".
+  const members = await db.query<{ id: number; joined: string; born: string | null }>(
+    `SELECT id, joined_at::text AS joined, birth_date::text AS born FROM member WHERE role = 'DISTRIBUTOR' ORDER BY id`,
+  );
   const custom: { key: string; memberId: number; name: string; at: string }[] = [];
   for (const m of members) {
     const joined = new Date(m.joined).getTime();
-    if (random() < 0.5) custom.push({ key: `custom:${m.id}:birthday-2026`, memberId: m.id, name: "birthday", at: new Date(joined + random() * (now.getTime() - joined)).toISOString() });
+    if (random() < 0.5) random(); // (the draws of an older demo, kept so the rest of the history stays the same)
+    for (const year of [now.getUTCFullYear() - 1, now.getUTCFullYear()]) {
+      const day = m.born ? new Date(`${year}${m.born.slice(4, 10)}T09:00:00Z`) : null;
+      if (day && !Number.isNaN(day.getTime()) && day.getTime() > joined && day < now) custom.push({ key: `birthday:${m.id}:${year}`, memberId: m.id, name: "birthday", at: day.toISOString() });
+    }
     const trainings = random() < 0.3 ? 1 + Math.floor(random() * 2) : 0;
     for (let i = 0; i < trainings; i++) custom.push({ key: `custom:${m.id}:training-${i}`, memberId: m.id, name: "training_completed", at: new Date(joined + random() * (now.getTime() - joined)).toISOString() });
   }

@@ -31,7 +31,12 @@ const NAMES: Record<string, { first: string[]; last: string[]; phone: string }> 
 const COUNTRIES = Object.keys(NAMES);
 
 /** A member as generated: depths and status follow from the paths and defaults. */
-export type GeneratedMember = Omit<MemberRecord, "status" | "sponsorDepth" | "placementDepth"> & { placementFull: boolean };
+export type GeneratedMember = Omit<MemberRecord, "status" | "sponsorDepth" | "placementDepth" | "birthDate"> & { placementFull: boolean };
+
+/** A demo distributor's birth date, from their id (no draw from the seed's random stream): 1960 to 2003. */
+export function demoBirthDate(id: number): string {
+  return new Date(Date.UTC(1960, 0, 1) + ((id * 7919) % 16_000) * 86_400_000).toISOString().slice(0, 10);
+}
 
 export interface NetworkOptions {
   members: number;
@@ -122,20 +127,20 @@ export async function insertMembers(db: SqlDriver, members: GeneratedMember[], p
     await db.query(
       `INSERT INTO member (id, email, password_hash, first_name, last_name, country, phone, referral_code, role,
          preferred_leg, sponsor_id, sponsor_path, sponsor_depth, placement_parent_id, placement_position,
-         placement_path, placement_depth, placement_full, joined_at, updated_at)
+         placement_path, placement_depth, placement_full, joined_at, updated_at, birth_date)
        SELECT id, email, $13, first_name, last_name, country, phone, referral_code, role::"Role",
          preferred_leg::"Leg", sponsor_id, sp::int[], cardinality(sp::int[]) - 1, parent_id, position,
-         pp::int[], cardinality(pp::int[]) - 1, full_, joined_at, joined_at
+         pp::int[], cardinality(pp::int[]) - 1, full_, joined_at, joined_at, birth_date
        FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
-                   $9::text[], $10::int[], $11::text[], $12::int[], $14::int[], $15::text[], $16::bool[], $17::timestamptz[])
+                   $9::text[], $10::int[], $11::text[], $12::int[], $14::int[], $15::text[], $16::bool[], $17::timestamptz[], $18::date[])
          AS t(id, email, first_name, last_name, country, phone, referral_code, role, preferred_leg, sponsor_id, sp,
-              parent_id, position, pp, full_, joined_at)`,
+              parent_id, position, pp, full_, joined_at, birth_date)`,
       [
         col((m) => m.id), col((m) => m.email), col((m) => m.firstName), col((m) => m.lastName), col((m) => m.country),
         col((m) => m.phone), col((m) => m.referralCode), col((m) => m.role), col((m) => m.preferredLeg),
         col((m) => m.sponsorId), col((m) => pgArray(m.sponsorPath)), col((m) => m.placementParentId), passwordHash,
         col((m) => m.placementPosition), col((m) => pgArray(m.placementPath)), col((m) => m.placementFull),
-        col((m) => m.joinedAt.toISOString()),
+        col((m) => m.joinedAt.toISOString()), col((m) => demoBirthDate(m.id)),
       ],
     );
   }

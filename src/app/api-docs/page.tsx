@@ -47,6 +47,19 @@ mutation { recordLoyaltyEvent(input: { memberId: "42", event: "training.complete
         <p>Lists are connections (<code>first</code>, <code>after</code>, <code>pageInfo</code>). Bad input comes back in the mutation&apos;s <code>errors</code> as <code>{`{ field code message }`}</code>; access problems are <code>UNAUTHENTICATED</code> or <code>FORBIDDEN</code>. Money and points mutations take an <code>idempotencyKey</code>: repeating a request never does it twice.</p>
       </section>
 
+      <section className="space-y-2" id="privacy">
+        <h2 className="text-lg font-semibold">Personal data and sign-in</h2>
+        <Code>{`# a member's data, as one JSON file (the member's own session, or members.personal covering them)
+GET /api/exports/personal-data            GET /api/exports/personal-data?member=42
+
+# erase a member's personal data on their request (members.erase; people only, never an API key)
+mutation { erasePersonalData(memberId: "42", reason: "Request of 3 March, ticket 1234") { erasure { ordersAnonymised } errors { field code message } } }
+
+# sign a member out of every device (members.write), e.g. after a lost phone
+mutation { signOutAllSessions(memberId: "42") { signedOut errors { field message } } }`}</Code>
+        <p>Erasure keeps the member&apos;s ledger, orders, volumes and commissions under an anonymous member, so totals still add up; it is refused while they hold roles or a withdrawal is on its way.</p>
+      </section>
+
       <section className="space-y-2" id="subscriptions">
         <h2 className="text-lg font-semibold">Subscriptions</h2>
         <p>Connect to <code>wss://your-company.example/api/graphql</code> with graphql-ws and pass the key in the connection parameters; a bad key closes the socket with code 4403.</p>
@@ -69,7 +82,7 @@ client.subscribe({ query: "subscription { orderPlaced { id memberName total curr
       <section className="space-y-2" id="limits">
         <h2 className="text-lg font-semibold">Limits</h2>
         <ul className="list-disc pl-5">
-          <li>Per document: depth {QUERY_LIMITS.maxDepth}, {QUERY_LIMITS.maxAliases} aliases, {QUERY_LIMITS.maxDirectives} directives, {QUERY_LIMITS.maxTokens} tokens, cost {QUERY_LIMITS.maxCost.toLocaleString("en-US")}. One operation per request (no batched arrays).</li>
+          <li>Per document: depth {QUERY_LIMITS.maxDepth}, {QUERY_LIMITS.maxAliases} aliases, {QUERY_LIMITS.maxDirectives} directives, {QUERY_LIMITS.maxTokens} tokens, cost {QUERY_LIMITS.maxCost.toLocaleString("en-US")}. One operation per request (no batched arrays). A body that is not JSON, or larger than 2 MB, is refused with HTTP 400 or 413.</li>
           <li>Per API key: {RATE_LIMITS.apiKey.points} requests a minute; beyond that HTTP 429 with <code>RATE_LIMITED</code> and a <code>Retry-After</code> header.</li>
           <li>Introspection and field suggestions are off in production: use the published schema.</li>
         </ul>

@@ -11,6 +11,7 @@ export default function LoginPage() {
       <Suspense>
         <LoginForm />
       </Suspense>
+      <p className="mt-4 text-sm"><Link className="text-blue-700 underline" href="/forgot-password">Forgot your password?</Link></p>
       <p className="mt-6 text-sm text-gray-600">
         New here? Ask your sponsor for their referral link, or <Link className="text-blue-700 underline" href="/join">join with a code</Link>.
       </p>

@@ -15,6 +15,8 @@ export interface ProfileValues {
   country: string;
   phone: string;
   preferredLeg: "LEFT" | "RIGHT";
+  /** YYYY-MM-DD or "". */
+  birthDate: string;
 }
 
 export function ProfileForm({ initial, countries, showLeg }: { initial: ProfileValues; countries: { code: string; name: string }[]; showLeg: boolean }) {
@@ -29,7 +31,7 @@ export function ProfileForm({ initial, countries, showLeg }: { initial: ProfileV
     setSaved(false);
     const form = new FormData(e.currentTarget);
     const input: Record<string, string> = { memberId: initial.memberId };
-    for (const k of ["firstName", "lastName", "country", "phone", "preferredLeg"]) {
+    for (const k of ["firstName", "lastName", "country", "phone", "preferredLeg", "birthDate"]) {
       const v = form.get(k);
       if (v != null) input[k] = String(v);
     }
@@ -58,6 +60,10 @@ export function ProfileForm({ initial, countries, showLeg }: { initial: ProfileV
         {errors.country ? <p className="field-error" role="alert">{errors.country}</p> : null}
       </div>
       <Field label="Phone" name="phone" type="tel" defaultValue={initial.phone} error={errors.phone} />
+      <div>
+        <Field label="Birth date (optional)" name="birthDate" type="date" defaultValue={initial.birthDate} error={errors.birthDate} />
+        <p className="mt-1 text-xs text-gray-500">For your birthday gift in the rewards programme. Only you and the company see it.</p>
+      </div>
       {showLeg ? (
         <div>
           <label htmlFor="f-leg" className="mb-1 block text-sm font-medium text-gray-700">New recruits go to my</label>

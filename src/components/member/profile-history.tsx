@@ -9,7 +9,7 @@ export interface HistoryRow {
   changedBy: { id: number; firstName: string; lastName: string } | null;
 }
 
-const LABELS: Record<string, string> = { firstName: "First name", lastName: "Last name", country: "Country", phone: "Phone", preferredLeg: "Preferred leg" };
+const LABELS: Record<string, string> = { firstName: "First name", lastName: "Last name", country: "Country", phone: "Phone", preferredLeg: "Preferred leg", birthDate: "Birth date" };
 
 export function ProfileHistory({ rows }: { rows: HistoryRow[] }) {
   if (rows.length === 0) return <p className="text-sm text-gray-500">No changes yet.</p>;

@@ -1,6 +1,7 @@
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { normalizeEmail } from "@/server/domain/shared/contact.rules";
+import { SESSION_DAYS, sessionService } from "@/server/domain/access/session.service";
 import { twoFactorService } from "@/server/domain/access/two-factor.service";
 import { authenticate } from "./credentials";
 import { blockedFor, consume, LIMITS, RateLimited, reset, waitOf } from "./rate-limit";
@@ -24,7 +25,9 @@ const lockedMessage = (wait: string) =>
   `Too many failed sign-ins for this e-mail (${LIMITS.loginFailuresPerEmail.points} in a row); it is locked for ${wait}.`;
 
 export const authOptions: NextAuthOptions = {
-  session: { strategy: "jwt", maxAge: 30 * 24 * 3600 },
+  // The cookie is a JWT naming a row of auth_session, which every request checks (so a
+  // device can be signed out from another one); see session-cookie.ts.
+  session: { strategy: "jwt", maxAge: SESSION_DAYS * 24 * 3600 },
   pages: { signIn: "/login" },
   providers: [
     CredentialsProvider({
@@ -38,7 +41,8 @@ export const authOptions: NextAuthOptions = {
       // failures; the message (shown on the login form) says for how long.
       async authorize(credentials, req) {
         if (!credentials?.email || !credentials.password) return null;
-        const ip = String((req?.headers as Record<string, string> | undefined)?.["x-mlm-client-ip"] ?? "unknown");
+        const headers = (req?.headers ?? {}) as Record<string, string | undefined>;
+        const ip = String(headers["x-mlm-client-ip"] ?? "unknown");
         const email = normalizeEmail(credentials.email).slice(0, 200);
         await consume("loginPerIp", ip, (wait) => `Too many sign-in attempts from your network; try again in ${wait}.`);
         const locked = await blockedFor("loginFailuresPerEmail", email);
@@ -50,7 +54,8 @@ export const authOptions: NextAuthOptions = {
           if (second === "MISSING") throw new Error(TOTP_REQUIRED);
           if (second === "OK") {
             await reset("loginFailuresPerEmail", email);
-            return { id: String(viewer.id), role: viewer.role };
+            const sid = await sessionService.start(viewer.id, ip, headers["user-agent"] ?? null);
+            return { id: String(viewer.id), role: viewer.role, sid };
           }
         }
         await consume("loginFailuresPerEmail", email, lockedMessage).catch((err) => {
@@ -63,11 +68,19 @@ export const authOptions: NextAuthOptions = {
   ],
   callbacks: {
     async jwt({ token, user }) {
-      if (user) token.role = (user as { role?: string }).role;
+      if (user) {
+        token.role = (user as { role?: string }).role;
+        token.sid = (user as { sid?: string }).sid;
+      }
       return token;
     },
     async session({ session, token }) {
       return { ...session, user: { ...session.user, id: token.sub, role: token.role } };
+    },
+  },
+  events: {
+    async signOut({ token }) {
+      await sessionService.end(typeof token?.sid === "string" ? token.sid : null);
     },
   },
   get secret() {

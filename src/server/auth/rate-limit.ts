@@ -13,6 +13,10 @@ export const LIMITS = {
   loginFailuresPerEmail: { points: 5, duration: 15 * 60, blockDuration: 15 * 60 },
   /** Sign-ups per address. */
   signupPerIp: { points: 10, duration: 60 * 60 },
+  /** Password-reset requests per address. */
+  resetPerIp: { points: 10, duration: 60 * 60 },
+  /** Password-reset mails per e-mail (nobody floods someone's inbox). */
+  resetPerEmail: { points: 3, duration: 60 * 60 },
   /** Requests per API key. */
   apiKey: { points: Number(process.env.API_KEY_RATE_LIMIT ?? 600), duration: 60 },
 } as const;

@@ -1,19 +1,15 @@
-import { getServerSession } from "next-auth";
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
-import { memberService } from "@/server/domain/member/member.service";
 import { canSome, isStaff } from "@/server/domain/shared/access";
 import type { Permission } from "@/server/domain/shared/permissions";
 import type { Viewer } from "@/server/domain/shared/viewer";
-import { authOptions } from "./auth-config";
 import { clientIp } from "./client-ip";
+import { viewerFromCookieHeader } from "./session-cookie";
 
 /** The signed-in viewer for a page, re-checked against the database, or null. */
 export async function currentViewer(): Promise<Viewer | null> {
-  const session = await getServerSession(authOptions);
-  const id = Number((session?.user as { id?: string } | undefined)?.id);
-  if (!Number.isInteger(id) || id <= 0) return null;
-  return memberService.currentViewer(id, clientIp(await headers()));
+  const h = await headers();
+  return viewerFromCookieHeader(h.get("cookie"), clientIp(h));
 }
 
 /** The back office's sections and the permission (any of) that opens each. */
@@ -30,6 +26,7 @@ export const BACK_OFFICE: readonly { href: string; label: string; needs: readonl
   { href: "/admin/audit", label: "Audit log", needs: ["audit.read"] },
   { href: "/admin/api-keys", label: "API keys", needs: ["apikeys.manage"] },
   { href: "/admin/webhooks", label: "Webhooks", needs: ["webhooks.manage"] },
+  { href: "/admin/outbox", label: "Outbox", needs: ["mail.read"] },
 ];
 
 /** The sections this viewer may open (some of their grants may be limited to countries or a team). */

@@ -18,7 +18,7 @@ export interface PublicMemberSnapshot {
   country: string;
   referralCode: string;
   role: "ADMIN" | "DISTRIBUTOR";
-  status: "ACTIVE" | "SUSPENDED";
+  status: "ACTIVE" | "SUSPENDED" | "ERASED";
   preferredLeg: "LEFT" | "RIGHT";
   sponsorId: number | null;
   sponsorPath: number[];

@@ -22,7 +22,9 @@ export function armor(): ReturnType<ApolloArmor["protect"]> {
     maxDepth: { n: LIMITS.maxDepth, ignoreIntrospection: !production() },
     maxAliases: { n: LIMITS.maxAliases },
     maxDirectives: { n: LIMITS.maxDirectives },
-    maxTokens: { n: LIMITS.maxTokens },
+    // Apollo parses with the token limit itself (parseOptions in server.ts): Armor's Apollo
+    // plugin parses in parsingDidStart, where any syntax error becomes an HTTP 500.
+    maxTokens: { enabled: false },
     costLimit: { maxCost: LIMITS.maxCost, ignoreIntrospection: !production() },
     blockFieldSuggestion: { enabled: production() },
   }).protect();

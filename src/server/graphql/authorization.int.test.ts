@@ -7,6 +7,7 @@ import { can, canSome, type ScopeTarget } from "@/server/domain/shared/access";
 import { ALL_PERMISSIONS, BUILT_IN_ROLES, grantsOf, NOT_FOR_KEYS, type BuiltInRoleKey, type Permission } from "@/server/domain/shared/permissions";
 import type { Viewer } from "@/server/domain/shared/viewer";
 import type { MemberRecord } from "@/server/domain/member/member.types";
+import { memberService } from "@/server/domain/member/member.service";
 import { orderService } from "@/server/domain/order/order.service";
 import { createContext } from "@/server/graphql/context";
 import { formatError } from "@/server/graphql/errors";
@@ -62,6 +63,16 @@ export const RULES: Record<string, Rule> = {
   "Mutation.beginTwoFactor": member,
   "Mutation.confirmTwoFactor": member,
   "Mutation.disableTwoFactor": member,
+  "Query.mySessions": member,
+  "Query.memberSessions": self("members.personal"),
+  "Mutation.signOutSession": signedIn, // a session id nobody else can know: not found unless it is yours (or you cover its member)
+  "Mutation.signOutAllSessions": self("members.write"),
+  "Mutation.requestPasswordReset": publicField,
+  "Mutation.resetPassword": publicField,
+  // communication
+  "Query.outbox": company("mail.read"),
+  // privacy
+  "Mutation.erasePersonalData": covers("members.erase"),
   // webhooks
   "Query.webhookEventTypes": company("webhooks.manage"),
   "Query.webhookEndpoints": company("webhooks.manage"),
@@ -166,7 +177,7 @@ export const RULES: Record<string, Rule> = {
 };
 
 /** Personal data: visible to the member and to members.personal covering them, to nobody else. */
-const PERSONAL_FIELDS = ["email", "phone"] as const;
+const PERSONAL_FIELDS = ["email", "phone", "birthDate"] as const;
 
 /** Keys may hold any permission but these. */
 const KEY_SCOPES = ALL_PERMISSIONS.filter((p) => !NOT_FOR_KEYS.includes(p));
@@ -187,6 +198,7 @@ beforeAll(async () => {
   const adminRecord = await createAdmin();
   const root = await createRoot();
   ava = await placeUnder(root, { country: "US", firstName: "Ava" });
+  ava = await memberService.updateProfile(viewerOf(ava), ava.id, { birthDate: "1990-05-17" });
   const bob = await placeUnder(root, { country: "US", firstName: "Bob" });
   avaTarget = { id: ava.id, country: ava.country, sponsorPath: ava.sponsorPath, placementPath: ava.placementPath };
   productId = (await createProduct(viewerOf(adminRecord))).id;
@@ -332,7 +344,7 @@ describe("authorization matrix", () => {
     expect(mismatches).toEqual([]);
   }, 300_000);
 
-  it("personal data (e-mail, phone, shipping address) only for the member and members.personal covering them", async () => {
+  it("personal data (e-mail, phone, birth date, shipping address) only for the member and members.personal covering them", async () => {
     for (const persona of [...personas, { name: "API key (members.read)", viewer: keyViewer(["members.read"]) }, { name: "API key (members.personal)", viewer: keyViewer(["members.read", "members.personal", "orders.read"]) }]) {
       const seesAll = persona.viewer != null && ((persona.viewer.id === ava.id && persona.viewer.apiKeyId == null) || can(persona.viewer, "members.personal", avaTarget));
       const res = await gql(`query($id: ID!) { member(id: $id) { ${PERSONAL_FIELDS.join(" ")} } }`, { id: String(ava.id) }, persona.viewer);

@@ -1,9 +1,7 @@
 import { GraphQLError } from "graphql";
-import { decode } from "next-auth/jwt";
 import { accessService } from "@/server/domain/access/access.service";
-import { memberService } from "@/server/domain/member/member.service";
 import type { Viewer } from "@/server/domain/shared/viewer";
-import { authSecret, sessionCookieNames } from "@/server/auth/auth-config";
+import { viewerFromCookieHeader } from "@/server/auth/session-cookie";
 import { consume, RateLimited } from "@/server/auth/rate-limit";
 import { createLoaders, type Loaders } from "./loaders";
 
@@ -12,37 +10,6 @@ export interface Context {
   loaders: Loaders;
   /** The caller's address (rate limits). */
   ip: string | null;
-}
-
-function readCookie(header: string | null | undefined, name: string): string | undefined {
-  if (!header) return undefined;
-  for (const part of header.split(";")) {
-    const eq = part.indexOf("=");
-    if (eq > 0 && part.slice(0, eq).trim() === name) {
-      try {
-        return decodeURIComponent(part.slice(eq + 1).trim());
-      } catch {
-        return undefined;
-      }
-    }
-  }
-  return undefined;
-}
-
-/** The viewer behind a next-auth session cookie, re-checked against the database. */
-export async function viewerFromCookieHeader(cookieHeader: string | null | undefined, ip?: string | null): Promise<Viewer | null> {
-  for (const name of sessionCookieNames()) {
-    const token = readCookie(cookieHeader, name);
-    if (!token) continue;
-    try {
-      const jwt = await decode({ token, secret: authSecret() });
-      const id = Number(jwt?.sub);
-      if (Number.isInteger(id) && id > 0) return memberService.currentViewer(id, ip);
-    } catch {
-      return null;
-    }
-  }
-  return null;
 }
 
 /** The key in "Bearer <key>", or null when the header is absent; "" when it is there but not a bearer token. */

@@ -3,13 +3,16 @@ import type { GraphQLSchema } from "graphql";
 import { buildSchema } from "type-graphql";
 import { eventBus } from "@/server/events/bus";
 import { authChecker } from "./auth-checker";
+import { RejectNul } from "./shared/reject-nul";
 import { AccessResolver } from "./modules/access/access.resolver";
 import { CompensationResolver } from "./modules/compensation/compensation.resolver";
 import { CatalogResolver } from "./modules/catalog/catalog.resolver";
 import { CustomerResolver } from "./modules/customer/customer.resolver";
 import { LoyaltyResolver } from "./modules/loyalty/loyalty.resolver";
+import { CommunicationResolver } from "./modules/communication/communication.resolver";
 import { GenealogyResolver } from "./modules/genealogy/genealogy.resolver";
 import { MemberResolver } from "./modules/member/member.resolver";
+import { PrivacyResolver } from "./modules/privacy/privacy.resolver";
 import { OrderResolver } from "./modules/order/order.resolver";
 import { VolumeResolver } from "./modules/volume/volume.resolver";
 import { WebhookResolver } from "./modules/webhook/webhook.resolver";
@@ -20,8 +23,9 @@ let schema: Promise<GraphQLSchema> | undefined;
 /** Built once per module graph (never shared across graphs: each has its own graphql). */
 export function getSchema(): Promise<GraphQLSchema> {
   schema ??= buildSchema({
-    resolvers: [AccessResolver, MemberResolver, GenealogyResolver, CatalogResolver, CustomerResolver, OrderResolver, VolumeResolver, WalletResolver, CompensationResolver, LoyaltyResolver, WebhookResolver],
+    resolvers: [AccessResolver, MemberResolver, GenealogyResolver, CatalogResolver, CustomerResolver, OrderResolver, VolumeResolver, WalletResolver, CompensationResolver, LoyaltyResolver, WebhookResolver, CommunicationResolver, PrivacyResolver],
     authChecker,
+    globalMiddlewares: [RejectNul],
     pubSub: eventBus(),
     // Inputs are validated by each domain's rules (one way, the same for forms and API).
     validate: false,

@@ -1,6 +1,6 @@
 import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
-import { armor } from "./armor";
+import { armor, LIMITS } from "./armor";
 import type { Context } from "./context";
 import { formatError } from "./errors";
 import { getSchema } from "./schema";
@@ -18,8 +18,12 @@ export function getApolloServer(): Promise<ApolloServer<Context>> {
       // The schema is published as schema.graphql; production answers no introspection.
       introspection: process.env.NODE_ENV !== "production",
       allowBatchedHttpRequests: false,
+      // No automatic persisted queries: nothing here uses them, and every document is parsed and limited.
+      persistedQueries: false,
       csrfPrevention: true,
       validationRules: protection.validationRules,
+      // A document of more tokens is refused while parsing: 400 GRAPHQL_PARSE_FAILED.
+      parseOptions: { maxTokens: LIMITS.maxTokens },
       plugins: [ApolloServerPluginLandingPageDisabled(), ...protection.plugins],
     });
     return apollo;

@@ -11,6 +11,7 @@ const COMMISSION_RUN = "commission-run";
 const VOID_EXPIRED = "ledger-void-expired";
 const LOYALTY_SWEEP = "loyalty-sweep";
 const LOYALTY_TIERS_DAILY = "loyalty-tiers-daily";
+const LOYALTY_BIRTHDAYS = "loyalty-birthdays";
 const LOYALTY_TIERS_MONTH_END = "loyalty-tiers-month-end";
 
 /**
@@ -95,7 +96,7 @@ export function startJobRunner(database: JobDatabase): Promise<PgBoss> {
 
     const kickLoyalty = loyaltyApplier();
     setLoyaltyApplier(kickLoyalty);
-    for (const q of [LOYALTY_SWEEP, LOYALTY_TIERS_DAILY, LOYALTY_TIERS_MONTH_END]) await boss.createQueue(q);
+    for (const q of [LOYALTY_SWEEP, LOYALTY_TIERS_DAILY, LOYALTY_TIERS_MONTH_END, LOYALTY_BIRTHDAYS]) await boss.createQueue(q);
     // Events another instance appended (or left after a crash), return windows that passed, expiry and its warnings.
     await boss.work(LOYALTY_SWEEP, async () => {
       kickLoyalty();
@@ -106,9 +107,14 @@ export function startJobRunner(database: JobDatabase): Promise<PgBoss> {
     });
     await boss.work(LOYALTY_TIERS_DAILY, async () => void (await loyaltyService.reviewTiers("DAILY")));
     await boss.work(LOYALTY_TIERS_MONTH_END, async () => void (await loyaltyService.reviewTiers("PERIOD_END")));
+    await boss.work(LOYALTY_BIRTHDAYS, async () => {
+      const n = await loyaltyService.birthdays(new Date());
+      if (n > 0) console.log(`[jobs] loyalty: ${n} birthdays today`);
+    });
     await boss.schedule(LOYALTY_SWEEP, "* * * * *");
     await boss.schedule(LOYALTY_TIERS_DAILY, "20 0 * * *");
     await boss.schedule(LOYALTY_TIERS_MONTH_END, "5 0 1 * *");
+    await boss.schedule(LOYALTY_BIRTHDAYS, "10 0 * * *");
     kickLoyalty();
     const kickWebhooks = webhookDeliverer();
     setWebhookDeliverer(kickWebhooks);

@@ -25,9 +25,11 @@ export default async function EarningsPage({ searchParams }: { searchParams: Pro
     compensationService.estimatedEarnings(viewer, viewer.id).catch(noPlan),
     compensationService.commissionTotals(viewer, viewer.id),
   ]);
-  const periodId = p.period && /^\d+$/.test(p.period) ? Number(p.period) : totals[0]?.periodId ?? null;
+  const periodId = /^\d{1,9}$/.test(p.period ?? "") ? Number(p.period) : totals[0]?.periodId ?? null;
   const after = p.after && /^[\dTZ:.\-|]+$/.test(p.after) ? p.after : null;
-  const lines = periodId ? await compensationService.commissions(viewer, { memberId: viewer.id, periodId }, 50, after) : null;
+  // A cursor that is not one (edited by hand) starts the list from the top.
+  const page = (cursor: string | null) => compensationService.commissions(viewer, { memberId: viewer.id, periodId }, 50, cursor);
+  const lines = periodId ? await page(after).catch((err: unknown) => (after && isInputError(err) ? page(null) : Promise.reject(err))) : null;
   const selected = totals.find((t) => t.periodId === periodId);
   return (
     <div className="space-y-6">

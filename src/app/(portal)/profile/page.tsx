@@ -26,12 +26,12 @@ export default async function ProfilePage() {
           <dt className="text-gray-500">E-mail</dt><dd className="break-all">{me!.email}</dd>
           <dt className="text-gray-500">Referral code</dt><dd className="font-mono">{me!.referralCode}</dd>
           <dt className="text-gray-500">Member since</dt><dd>{formatDate(me!.joinedAt)}</dd>
-          <dt className="text-gray-500">Sign-in</dt><dd><Link className="text-blue-700 hover:underline" href="/profile/security">Two-factor sign-in</Link></dd>
+          <dt className="text-gray-500">Sign-in</dt><dd><Link className="text-blue-700 hover:underline" href="/profile/security">Two-factor sign-in, devices and your data</Link></dd>
         </dl>
         <ProfileForm
           countries={countries}
           showLeg={config.type === "BINARY" && me!.role === "DISTRIBUTOR"}
-          initial={{ memberId: String(me!.id), firstName: me!.firstName, lastName: me!.lastName, country: me!.country, phone: me!.phone, preferredLeg: me!.preferredLeg }}
+          initial={{ memberId: String(me!.id), firstName: me!.firstName, lastName: me!.lastName, country: me!.country, phone: me!.phone, preferredLeg: me!.preferredLeg, birthDate: me!.birthDate?.toISOString().slice(0, 10) ?? "" }}
         />
       </Card>
       <Card>

@@ -29,7 +29,7 @@ export default async function WalletPage({ searchParams }: { searchParams: Promi
   ]);
   const currencies = [...new Set([...balances.map((b) => b.currency), defaultCurrencyFor(me.country)])].sort();
   const currency = p.currency && currencies.includes(p.currency) ? p.currency : balances[0]?.currency ?? defaultCurrencyFor(me.country);
-  const after = p.after && /^\d+$/.test(p.after) ? p.after : null;
+  const after = /^\d{1,18}$/.test(p.after ?? "") ? p.after! : null;
   const history = await walletService.history(viewer, viewer.id, currency, 25, after);
   const recipients = [...upline.slice(-3).reverse(), ...(directs?.rows.map((e) => e.node) ?? [])].map((m) => ({ id: m.id, name: fullName(m) }));
   const t = config.transfers;

@@ -22,7 +22,7 @@ export default async function MembersPage({ searchParams }: { searchParams: Prom
     role: pick(p.role, ["ADMIN", "DISTRIBUTOR"] as const),
     status: pick(p.status, ["ACTIVE", "SUSPENDED"] as const),
   };
-  const after = p.after && /^\d+$/.test(p.after) ? Number(p.after) : null;
+  const after = /^\d{1,9}$/.test(p.after ?? "") ? Number(p.after) : null;
   const page = await memberService.list(viewer, filter, p.q?.trim() || null, 25, after);
   const keep = new URLSearchParams(Object.entries({ q: p.q, country: p.country, role: p.role, status: p.status }).filter(([, v]) => v) as [string, string][]);
   const next = page.hasNextPage ? `?${new URLSearchParams({ ...Object.fromEntries(keep), after: String(page.rows.at(-1)!.id) })}` : null;

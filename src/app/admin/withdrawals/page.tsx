@@ -13,7 +13,7 @@ export default async function WithdrawalsPage({ searchParams }: { searchParams: 
   const viewer = await requirePageViewer(["withdrawals.approve", "payouts.manage"]);
   const p = await searchParams;
   const status = STATUSES.find((s) => s === p.status) ?? null;
-  const before = p.before && /^\d+$/.test(p.before) ? Number(p.before) : null;
+  const before = /^\d{1,9}$/.test(p.before ?? "") ? Number(p.before) : null;
   const [queue, batches] = await Promise.all([
     walletService.withdrawals(viewer, { status }, 100, before),
     walletService.batches(viewer, 20, null),

@@ -9,5 +9,6 @@ export const AccessInputCode = {
   LAST_SUPER_ADMIN: "LAST_SUPER_ADMIN",
   EMPTY_SELECTION: "EMPTY_SELECTION",
   DUPLICATE: "DUPLICATE",
+  WEAK_PASSWORD: "WEAK_PASSWORD",
 } as const;
 export type AccessInputCode = CodeOf<typeof AccessInputCode>;

@@ -1,6 +1,7 @@
+import { jsonRows } from "@/server/db/json-rows";
 import { db } from "@/server/db/unit-of-work";
 import type { ScopeTarget } from "@/server/domain/shared/access";
-import type { ApiKeyRecord, AssignmentRecord, MemberSelection, RoleRecord, SelectionPreview } from "./access.types";
+import type { ApiKeyRecord, AssignmentRecord, MemberSelection, RoleRecord, SelectionPreview, SessionRecord } from "./access.types";
 
 export interface HeldRole {
   key: string;
@@ -35,6 +36,26 @@ const keyColumns = (k = "") => `${k}id, ${k}name, ${k}prefix, ${k}scopes, ${k}cr
 const KEY_COLUMNS = keyColumns();
 
 export const accessRepository = {
+  async personalData(memberId: number): Promise<Record<string, string>> {
+    return {
+      roles: await jsonRows(
+        `SELECT r.key AS role, r.name, a.countries, a.team_of, a.granted_at FROM role_assignment a JOIN access_role r ON r.id = a.role_id WHERE a.member_id = $1 ORDER BY a.id`, [memberId]),
+      sessions: await jsonRows(`SELECT created_at, last_seen_at, ip, user_agent, revoked_at FROM auth_session WHERE member_id = $1 ORDER BY created_at`, [memberId]),
+      twoFactor: await jsonRows(`SELECT enabled_at, created_at FROM two_factor WHERE member_id = $1`, [memberId]),
+      passwordResets: await jsonRows(`SELECT created_at, expires_at, used_at, ip FROM password_reset WHERE member_id = $1 ORDER BY id`, [memberId]),
+      apiKeysCreated: await jsonRows(`SELECT id, name, prefix, scopes, created_at, expires_at, last_used_at, revoked_at FROM api_key WHERE created_by_id = $1 ORDER BY id`, [memberId]),
+    };
+  },
+
+  /** Erasure: sign-in secrets, sessions, reset links and roles go. */
+  async forgetAccess(memberId: number): Promise<void> {
+    await db().execute`DELETE FROM auth_session WHERE member_id = ${memberId}`;
+    await db().execute`DELETE FROM password_reset WHERE member_id = ${memberId}`;
+    await db().execute`DELETE FROM recovery_code WHERE member_id = ${memberId}`;
+    await db().execute`DELETE FROM two_factor WHERE member_id = ${memberId}`;
+    await db().execute`DELETE FROM role_assignment WHERE member_id = ${memberId}`;
+  },
+
   heldRoles(memberId: number): Promise<HeldRole[]> {
     return db().sql<HeldRole>`
       SELECT r.key, r.built_in AS "builtIn", r.permissions, a.countries, a.team_of AS "teamOf"
@@ -211,5 +232,86 @@ export const accessRepository = {
   async recoveryCodesLeft(memberId: number): Promise<number> {
     const [row] = await db().sql<{ n: number }>`SELECT count(*)::int AS n FROM recovery_code WHERE member_id = ${memberId} AND used_at IS NULL`;
     return row!.n;
+  },
+
+  // sign-in sessions
+
+  async insertSession(id: string, memberId: number, ip: string | null, userAgent: string | null): Promise<void> {
+    await db().execute`INSERT INTO auth_session (id, member_id, ip, user_agent) VALUES (${id}, ${memberId}, ${ip}, ${userAgent})`;
+  },
+
+  /** Forgets a member's sessions that ended or have not been used for `days` days. */
+  async pruneSessions(memberId: number, days: number): Promise<void> {
+    await db().execute`
+      DELETE FROM auth_session WHERE member_id = ${memberId}
+        AND (revoked_at IS NOT NULL OR last_seen_at < now() - make_interval(days => ${days}::int))`;
+  },
+
+  /** Whether the session is live (not signed out, used within `days` days); notes the use, at most once a minute. */
+  async touchSession(id: string, memberId: number, days: number): Promise<boolean> {
+    const [row] = await db().sql<{ live: boolean }>`
+      WITH s AS (
+        SELECT id, last_seen_at FROM auth_session
+        WHERE id = ${id} AND member_id = ${memberId} AND revoked_at IS NULL
+          AND last_seen_at > now() - make_interval(days => ${days}::int)
+      ), touched AS (
+        UPDATE auth_session a SET last_seen_at = now() FROM s
+        WHERE a.id = s.id AND s.last_seen_at < now() - interval '1 minute'
+      )
+      SELECT count(*) > 0 AS live FROM s`;
+    return !!row?.live;
+  },
+
+  sessions(memberId: number, days: number): Promise<SessionRecord[]> {
+    return db().sql<SessionRecord>`
+      SELECT id, member_id AS "memberId", created_at AS "createdAt", last_seen_at AS "lastSeenAt", ip, user_agent AS "userAgent"
+      FROM auth_session
+      WHERE member_id = ${memberId} AND revoked_at IS NULL AND last_seen_at > now() - make_interval(days => ${days}::int)
+      ORDER BY last_seen_at DESC LIMIT 100`;
+  },
+
+  async sessionOwner(id: string): Promise<number | null> {
+    const [row] = await db().sql<{ memberId: number }>`SELECT member_id AS "memberId" FROM auth_session WHERE id = ${id} AND revoked_at IS NULL`;
+    return row?.memberId ?? null;
+  },
+
+  async revokeSession(id: string): Promise<number> {
+    return db().execute`UPDATE auth_session SET revoked_at = now() WHERE id = ${id} AND revoked_at IS NULL`;
+  },
+
+  /** Signs out every session of the member but `keep` (null: all of them); how many. */
+  async revokeSessions(memberId: number, keep: string | null): Promise<number> {
+    return db().execute`
+      UPDATE auth_session SET revoked_at = now()
+      WHERE member_id = ${memberId} AND revoked_at IS NULL AND (${keep}::text IS NULL OR id <> ${keep}::text)`;
+  },
+
+  // password reset links
+
+  async insertReset(memberId: number, tokenHash: string, minutes: number, ip: string | null): Promise<void> {
+    await db().execute`
+      INSERT INTO password_reset (member_id, token_hash, expires_at, ip)
+      VALUES (${memberId}, ${tokenHash}, now() + make_interval(mins => ${minutes}::int), ${ip})`;
+  },
+
+  /** Uses a link once: its member, or null when it is unknown, used or expired. */
+  async useReset(tokenHash: string): Promise<number | null> {
+    const [row] = await db().sql<{ memberId: number }>`
+      UPDATE password_reset SET used_at = now()
+      WHERE token_hash = ${tokenHash} AND used_at IS NULL AND expires_at > now()
+      RETURNING member_id AS "memberId"`;
+    return row?.memberId ?? null;
+  },
+
+  /** Whether a link would still work (the reset page asks before showing the form). */
+  async resetIsOpen(tokenHash: string): Promise<boolean> {
+    const [row] = await db().sql<{ n: number }>`
+      SELECT count(*)::int AS n FROM password_reset WHERE token_hash = ${tokenHash} AND used_at IS NULL AND expires_at > now()`;
+    return row!.n > 0;
+  },
+
+  /** Every other open link of the member stops working. */
+  async closeResets(memberId: number): Promise<void> {
+    await db().execute`UPDATE password_reset SET used_at = now() WHERE member_id = ${memberId} AND used_at IS NULL`;
   },
 };

@@ -54,6 +54,16 @@ async function loadRole(roleId: number): Promise<RoleRecord> {
  * change is audited in its own transaction.
  */
 export const accessService = {
+  /** The member's roles, sessions, two-factor state and reset links, for their data download. */
+  personalData(memberId: number): Promise<Record<string, string>> {
+    return accessRepository.personalData(memberId);
+  },
+
+  /** Erasure (inside the caller's transaction): no way to sign in is left, and no role. */
+  forgetAccess(memberId: number): Promise<void> {
+    return accessRepository.forgetAccess(memberId);
+  },
+
   /** The back-office permissions a member holds. */
   async grants(memberId: number): Promise<Grant[]> {
     return grantsFrom(memberId, await accessRepository.heldRoles(memberId));

@@ -70,3 +70,20 @@ export interface ApiKeyInput {
   scopes: readonly string[];
   expiresAt?: Date | null;
 }
+
+/** A signed-in browser or device. */
+export interface SessionRecord {
+  id: string;
+  memberId: number;
+  createdAt: Date;
+  lastSeenAt: Date;
+  ip: string | null;
+  userAgent: string | null;
+}
+
+/** A session as the member sees it: which device, where from, whether it is this one. */
+export interface DeviceSession extends SessionRecord {
+  /** "Safari 17 on iOS (mobile)". */
+  device: string;
+  current: boolean;
+}

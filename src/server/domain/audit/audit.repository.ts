@@ -1,3 +1,4 @@
+import { jsonRows } from "@/server/db/json-rows";
 import { db } from "@/server/db/unit-of-work";
 import type { AuditFilter, AuditRecord } from "./audit.types";
 
@@ -25,6 +26,33 @@ const COLUMNS = `a.id::text, a.at, a.actor_id AS "actorId", nullif(trim(coalesce
   a.api_key_id AS "apiKeyId", a.action, a.target_type AS "targetType", a.target_id AS "targetId", a.before, a.after, a.ip`;
 
 export const auditRepository = {
+  /** The lines about the member and the lines of what they did. */
+  async personalData(memberId: number): Promise<Record<string, string>> {
+    return {
+      auditAboutYou: await jsonRows(
+        `SELECT id::text, at, actor_id, action, target_type, target_id, before, after FROM audit_log WHERE target_type = 'member' AND target_id = $1 ORDER BY id`, [String(memberId)]),
+      auditByYou: await jsonRows(
+        `SELECT id::text, at, action, target_type, target_id, before, after, ip FROM audit_log WHERE actor_id = $1 ORDER BY id`, [memberId]),
+    };
+  },
+
+  /**
+   * Erasure: the values in the lines about a member become "[erased]" (the keys stay,
+   * so each line still says what changed). The append-only trigger allows exactly this,
+   * in a transaction that says so.
+   */
+  async redactAbout(memberId: number): Promise<number> {
+    await db().query(`SELECT set_config('mlm.audit_redact', 'on', true)`);
+    const n = await db().execute`
+      UPDATE audit_log SET
+        before = CASE WHEN jsonb_typeof(before) = 'object' THEN (SELECT jsonb_object_agg(k, '"[erased]"'::jsonb) FROM jsonb_object_keys(before) k) ELSE before END,
+        after = CASE WHEN jsonb_typeof(after) = 'object' THEN (SELECT jsonb_object_agg(k, '"[erased]"'::jsonb) FROM jsonb_object_keys(after) k) ELSE after END
+      WHERE target_type = 'member' AND target_id = ${String(memberId)}
+        AND (jsonb_typeof(before) = 'object' OR jsonb_typeof(after) = 'object')`;
+    await db().query(`SELECT set_config('mlm.audit_redact', 'off', true)`);
+    return n;
+  },
+
   async insert(rows: readonly NewAuditRow[]): Promise<void> {
     if (rows.length === 0) return;
     await db().query(

@@ -13,6 +13,16 @@ const CSV_COLUMNS = ["id", "at", "actorId", "actorName", "apiKeyId", "action", "
  * exactly when the action happened.
  */
 export const auditService = {
+  /** The audit lines about the member and by them, for their data download. */
+  personalData(memberId: number): Promise<Record<string, string>> {
+    return auditRepository.personalData(memberId);
+  },
+
+  /** Erasure (inside the caller's transaction): values about the member are blanked; who did what, when, stays. */
+  redactAbout(memberId: number): Promise<number> {
+    return auditRepository.redactAbout(memberId);
+  },
+
   async record(viewer: Viewer | null, ...entries: AuditEntry[]): Promise<void> {
     await auditRepository.insert(entries.map((e) => ({
       actorId: viewer && viewer.id > 0 ? viewer.id : null,

@@ -1,3 +1,4 @@
+import { jsonRows } from "@/server/db/json-rows";
 import { db } from "@/server/db/unit-of-work";
 import { toPage, type Page } from "@/server/domain/shared/page";
 import type { CommissionLineRecord, LineKind, PlanVersionRecord, RunModeName, RunRecord, RunStatusName, RunSummary } from "./compensation.types";
@@ -85,6 +86,14 @@ async function eachRow(sql: string, each: (row: (string | null)[]) => void): Pro
 }
 
 export const compensationRepository = {
+  async personalData(memberId: number): Promise<Record<string, string>> {
+    return {
+      commissionLines: await jsonRows(
+        `SELECT l.* FROM commission_line l JOIN commission_run r ON r.id = l.run_id WHERE l.member_id = $1 AND r.mode = 'COMMIT' AND r.status = 'COMPLETED' ORDER BY l.period_id, l.run_id`, [memberId]),
+      ranks: await jsonRows(`SELECT * FROM member_rank WHERE member_id = $1 ORDER BY period_id`, [memberId]),
+    };
+  },
+
   // ---- plan versions ----------------------------------------------------------------
 
   async versions(): Promise<PlanVersionRecord[]> {

@@ -17,7 +17,7 @@ import { compensationRepository as repo, type LineRow, type PaidRow } from "./co
 import type { CommissionLineRecord, LineKind, PlanVersionWithDiff, RankReportRecord, RunModeName, RunRecord, RunStatusName, RunSummary } from "./compensation.types";
 import { computeRun, emptyInput, type EngineInput, type EngineResult, runHash } from "./engine.rules";
 import { parsePlan, planDiff, type Plan } from "./plan.rules";
-import { explainLine, rankRequirements, summarize, volumeText } from "./run.rules";
+import { explainLine, isLineCursor, rankRequirements, summarize, volumeText } from "./run.rules";
 
 /** Lines written per transaction (and progress step); ranks and carries go 5,000 a statement. */
 const lineChunk = () => Number(process.env.COMMISSION_LINE_CHUNK ?? 100_000);
@@ -207,6 +207,11 @@ const PREVIEW_TTL_MS = 15_000;
 const previews = new Map<number, { at: number; value: Promise<{ plan: Plan; versionId: number; loaded: Loaded; result: EngineResult }> }>();
 
 export const compensationService = {
+  /** The member's committed commission lines and ranks, for their data download. */
+  personalData(memberId: number): Promise<Record<string, string>> {
+    return repo.personalData(memberId);
+  },
+
   // ---- plans ------------------------------------------------------------------------
 
   /** The version in force for the current period (public to signed-in members: the API checks the sign-in). */
@@ -558,6 +563,7 @@ export const compensationService = {
     const memberId = filter.memberId ?? (can(viewer, "commissions.read") && (filter.runId != null || filter.periodId != null) ? null : viewer.id);
     if (memberId === null) requirePermission(viewer, "commissions.read", "everyone's commissions");
     else await accessService.requireSelfOr(viewer, memberId, "commissions.read", "this member's commissions");
+    if (after != null && !isLineCursor(after)) throw fieldError("after", CompensationErrorCode.INVALID, "Not a cursor of this list.");
     const page = await repo.lines({ ...filter, memberId }, pageSize(first, 50), after);
     const rows: CommissionLineRecord[] = page.rows.map(({ raw, ...line }) => ({ ...line, explanation: explainLine(line, raw) }));
     return { ...page, rows };

@@ -10,6 +10,13 @@ export function lineCursor(l: Pick<CommissionLineRecord, "periodStartsAt" | "run
   return `${l.periodStartsAt.toISOString()}|${l.runId}|${l.memberId}|${l.bonusIndex}|${l.sourceMemberId ?? 0}|${l.level}`;
 }
 
+/** Whether `after` is a cursor `lineCursor` made (a time, then five small whole numbers). */
+export function isLineCursor(after: string): boolean {
+  const [at, ...ids] = after.split("|");
+  const time = Date.parse(at ?? "");
+  return ids.length === 5 && /^\d{4}-\d{2}-\d{2}T[\d:.]+Z$/.test(at ?? "") && Number.isFinite(time) && ids.every((n) => /^\d{1,9}$/.test(n));
+}
+
 /** Hundredths → "1234.50". */
 export const volumeText = (h: number): string => (h / 100).toFixed(2);
 

@@ -10,6 +10,11 @@ import type { CustomerInput, CustomerRecord } from "./customer.types";
 
 /** Retail customers: people a distributor sells to; their orders credit the distributor. */
 export const customerService = {
+  /** The retail customers a distributor keeps, for their data download. */
+  personalData(distributorId: number): Promise<Record<string, string>> {
+    return customerRepository.personalData(distributorId);
+  },
+
   /** Adds a customer to the viewer's list (order takers: to the members they cover). */
   async create(viewer: Viewer, input: CustomerInput): Promise<CustomerRecord> {
     const distributorId = input.distributorId ?? viewer.id;

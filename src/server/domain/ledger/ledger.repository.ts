@@ -1,3 +1,4 @@
+import { jsonRows } from "@/server/db/json-rows";
 import { db } from "@/server/db/unit-of-work";
 import { toPage } from "@/server/domain/shared/page";
 import type { AccountKind, AccountRecord, BalanceMismatch, PostingRecord, PostResult, TransactionRecord } from "./ledger.types";
@@ -39,6 +40,16 @@ export interface AccountSpec {
 }
 
 export const ledgerRepository = {
+  async personalData(memberId: number): Promise<Record<string, string>> {
+    return {
+      accounts: await jsonRows(`SELECT a.* FROM ledger_account a WHERE a.owner_id = $1 ORDER BY a.id`, [memberId]),
+      postings: await jsonRows(
+        `SELECT p.id, p.account_id, p.unit, p.amount, p.balance_after, t.id AS transaction_id, t.kind, t.reason, t.reference_type, t.reference_id, t.memo, t.created_at
+         FROM ledger_account a JOIN ledger_posting p ON p.account_id = a.id JOIN ledger_transaction t ON t.id = p.transaction_id
+         WHERE a.owner_id = $1 ORDER BY p.id`, [memberId]),
+    };
+  },
+
   /** The accounts, created on first use (one per owner, kind and unit). */
   async ensureAccounts(specs: readonly AccountSpec[]): Promise<AccountRecord[]> {
     if (specs.length === 0) return [];

@@ -46,6 +46,11 @@ function refusal(err: unknown): InputError<LedgerErrorCode> | null {
  * balances are kept in the same statement and checked against the postings by `check()`.
  */
 export const ledgerService = {
+  /** The member's accounts and every posting to them, for their data download. */
+  personalData(memberId: number): Promise<Record<string, string>> {
+    return ledgerRepository.personalData(memberId);
+  },
+
   /** The accounts, created on first use. */
   async accounts(specs: readonly Omit<AccountSpec, "noNegative">[]): Promise<AccountRecord[]> {
     return ledgerRepository.ensureAccounts(specs.map((s) => ({ ...s, noNegative: NO_NEGATIVE.has(s.kind) })));

@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { hundredths } from "@/lib/money";
 import { db } from "@/server/db/unit-of-work";
 import { ledgerService } from "@/server/domain/ledger/ledger.service";
+import { memberService } from "@/server/domain/member/member.service";
 import type { MemberRecord } from "@/server/domain/member/member.types";
 import { notificationService } from "@/server/domain/notification/notification.service";
 import { orderService } from "@/server/domain/order/order.service";
@@ -137,6 +138,26 @@ describe("custom events, caps and grants", () => {
     expect((await balances(m)).REWARD).toEqual([100, 0]); // capped at 100 a month
     expect(await codesOf(loyaltyService.recordEvent(admin, { memberId: m.id, event: "Bad Name", idempotencyKey: "x" }))).toEqual(["event:INVALID"]);
     await expect(loyaltyService.recordEvent(viewerOf(m), { memberId: m.id, event: "birthday", idempotencyKey: "y" })).rejects.toMatchObject({ code: "FORBIDDEN" });
+  });
+
+  it("gives the birthday gift on the birth date from the profile, once a year; 29 February on the 28th in a common year", async () => {
+    const root = await createRoot();
+    const born = async (birthDate: string) => {
+      const m = await placeUnder(root);
+      return memberService.updateProfile(viewerOf(m), m.id, { birthDate });
+    };
+    const [feb28, leapling, march1] = [await born("1990-02-28"), await born("1992-02-29"), await born("1990-03-01")];
+    const day = new Date("2025-02-28T00:10:00Z"); // 2025 has no 29 February
+    expect(await loyaltyService.birthdays(day)).toBeGreaterThanOrEqual(2);
+    await loyaltyService.applyPending();
+    expect((await balances(feb28)).REWARD).toEqual([200, 0]);
+    expect((await balances(leapling)).REWARD).toEqual([200, 0]);
+    expect((await balances(march1)).REWARD ?? [0, 0]).toEqual([0, 0]);
+    await loyaltyService.birthdays(day); // the job ran twice that day
+    await loyaltyService.applyPending();
+    expect((await balances(feb28)).REWARD).toEqual([200, 0]);
+    expect(await codesOf(memberService.updateProfile(viewerOf(march1), march1.id, { birthDate: "1990-02-30" }))).toEqual(["birthDate:INVALID"]);
+    await checkInvariants();
   });
 
   it("grants points to many members as one job of events", async () => {

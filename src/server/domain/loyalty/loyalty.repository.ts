@@ -1,3 +1,4 @@
+import { jsonRows } from "@/server/db/json-rows";
 import { db } from "@/server/db/unit-of-work";
 import type {
   NewLoyaltyEvent, PointsMovement, RedemptionRecord, RedemptionStatus, RewardFilter, RewardKind, RewardRecord,
@@ -76,6 +77,25 @@ const REDEMPTION_COLUMNS = `d.id, d.reward_id AS "rewardId", r.name AS "rewardNa
 const APPLIER_LOCK = 720_431;
 
 export const loyaltyRepository = {
+  /** Active members born on this day of the year ("MM-DD"; on 28 February of a common year, 29 February counts too). */
+  async bornOn(monthDay: string, leapDayToo: boolean): Promise<number[]> {
+    const rows = await db().sql<{ id: number }>`
+      SELECT id FROM member WHERE status = 'ACTIVE' AND birth_date IS NOT NULL
+        AND (to_char(birth_date, 'MM-DD') = ${monthDay} OR (${leapDayToo} AND to_char(birth_date, 'MM-DD') = '02-29'))
+      ORDER BY id`;
+    return rows.map((r) => r.id);
+  },
+
+  async personalData(memberId: number): Promise<Record<string, string>> {
+    return {
+      loyalty: await jsonRows(`SELECT * FROM loyalty_member WHERE member_id = $1`, [memberId]),
+      loyaltyEvents: await jsonRows(`SELECT * FROM loyalty_event WHERE member_id = $1 ORDER BY id`, [memberId]),
+      pointsLots: await jsonRows(`SELECT * FROM points_lot WHERE member_id = $1 ORDER BY id`, [memberId]),
+      badges: await jsonRows(`SELECT * FROM badge_award WHERE member_id = $1 ORDER BY earned_at`, [memberId]),
+      redemptions: await jsonRows(`SELECT * FROM redemption WHERE member_id = $1 ORDER BY id`, [memberId]),
+    };
+  },
+
   // ---- programme versions ----
   async latestVersion(): Promise<{ id: number; number: number; document: unknown } | null> {
     const [row] = await db().sql<{ id: number; number: number; document: unknown }>`

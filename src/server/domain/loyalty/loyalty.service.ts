@@ -393,6 +393,11 @@ export interface RewardInput {
  * applied in batches by one applier; tiers, badges, rewards and redemptions.
  */
 export const loyaltyService = {
+  /** The member's points, badges and redemptions, for their data download. */
+  personalData(memberId: number): Promise<Record<string, string>> {
+    return repo.personalData(memberId);
+  },
+
   async program(): Promise<Program | null> {
     return (await programSetting.get())?.program ?? null;
   },
@@ -436,6 +441,23 @@ export const loyaltyService = {
   orderRefunded(order: { id: number; memberId: number }, refund: { sequence: number; refunded: number; total: number }, at: Date) {
     const payload: OrderRefundedPayload = { orderId: order.id, refunded: refund.refunded, total: refund.total };
     return this.record([{ key: `order:${order.id}:refund:${refund.sequence}`, memberId: order.memberId, occurredAt: at, event: { type: "ORDER_REFUNDED", payload } }]);
+  },
+
+  /**
+   * The day's birthdays (UTC), from the birth dates members gave in their profile: one
+   * `birthday` event each (the programme's birthday rule gives the points), keyed by
+   * member and year, so running it twice on a day changes nothing. Born on 29 February:
+   * the 28th in common years. Returns how many.
+   */
+  async birthdays(day: Date): Promise<number> {
+    const year = day.getUTCFullYear();
+    const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+    const monthDay = day.toISOString().slice(5, 10);
+    const ids = await repo.bornOn(monthDay, !leap && monthDay === "02-28");
+    await transaction(() => this.record(ids.map((memberId) => ({
+      key: `birthday:${memberId}:${year}`, memberId, occurredAt: day, event: { type: "CUSTOM" as const, payload: { name: "birthday", value: null } },
+    }))));
+    return ids.length;
   },
 
   signedUp(memberId: number, at: Date) {

@@ -1,3 +1,4 @@
+import { jsonRows } from "@/server/db/json-rows";
 import type { Prisma } from "@/server/db/client";
 import { db } from "@/server/db/unit-of-work";
 import type { ListScope } from "@/server/domain/shared/access";
@@ -9,10 +10,30 @@ const memberSelect = {
   id: true, email: true, firstName: true, lastName: true, country: true, phone: true,
   referralCode: true, role: true, status: true, preferredLeg: true, sponsorId: true,
   sponsorPath: true, sponsorDepth: true, placementParentId: true, placementPosition: true,
-  placementPath: true, placementDepth: true, joinedAt: true,
+  placementPath: true, placementDepth: true, joinedAt: true, birthDate: true,
 } satisfies Prisma.MemberSelect;
 
 export const memberRepository = {
+  /** A member's own rows for their data download (JSON text, numbers exact). */
+  async personalData(memberId: number): Promise<Record<string, string>> {
+    return {
+      profile: await jsonRows(
+        `SELECT id, email, first_name, last_name, country, phone, birth_date, referral_code, role, status, preferred_leg, sponsor_id,
+                placement_parent_id, placement_position, joined_at, updated_at FROM member WHERE id = $1`, [memberId]),
+      profileChanges: await jsonRows(`SELECT field, old_value, new_value, changed_by_id, changed_at FROM profile_change WHERE member_id = $1 ORDER BY id`, [memberId]),
+    };
+  },
+
+  /** Erasure: name, contact and password go; the row (and its id in every tree) stays. */
+  async erase(memberId: number, placeholderEmail: string, unusableHash: string): Promise<boolean> {
+    const n = await db().execute`
+      UPDATE member SET email = ${placeholderEmail}, first_name = 'Erased', last_name = 'member', phone = '',
+        birth_date = NULL, password_hash = ${unusableHash}, status = 'ERASED', erased_at = now(), updated_at = now()
+      WHERE id = ${memberId} AND status <> 'ERASED'`;
+    await db().execute`UPDATE profile_change SET old_value = NULL, new_value = NULL WHERE member_id = ${memberId}`;
+    return n > 0;
+  },
+
   findById(id: number): Promise<MemberRecord | null> {
     return db().orm.member.findUnique({ where: { id }, select: memberSelect });
   },

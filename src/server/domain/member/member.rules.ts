@@ -8,7 +8,12 @@ export interface ProfilePatch {
   country?: string | null;
   phone?: string | null;
   preferredLeg?: "LEFT" | "RIGHT" | null;
+  /** "YYYY-MM-DD"; "" takes it away. */
+  birthDate?: string | null;
 }
+
+/** Members are at least this old. */
+export const MIN_AGE_YEARS = 16;
 
 /** Normalizes a profile patch, dropping fields that were not sent. */
 export function normalizeProfilePatch(patch: ProfilePatch): ProfilePatch {
@@ -18,11 +23,28 @@ export function normalizeProfilePatch(patch: ProfilePatch): ProfilePatch {
   if (patch.country != null) out.country = normalizeCountry(patch.country);
   if (patch.phone != null) out.phone = normalizePhone(patch.phone);
   if (patch.preferredLeg != null) out.preferredLeg = patch.preferredLeg;
+  if (patch.birthDate != null) out.birthDate = patch.birthDate.trim();
   return out;
 }
 
-export function validateProfilePatch(patch: ProfilePatch): FieldError<MemberErrorCode>[] {
+/** Why a birth date (YYYY-MM-DD) is not one, on `today` (YYYY-MM-DD), or null. */
+export function birthDateProblem(value: string, today: string): string | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  const d = m ? new Date(`${value}T00:00:00Z`) : null;
+  if (!m || !d || Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== value) return "A date, as YYYY-MM-DD.";
+  if (value < "1900-01-01") return "A date after 1900.";
+  const latest = `${Number(today.slice(0, 4)) - MIN_AGE_YEARS}${today.slice(4)}`;
+  if (value > latest) return `Members are at least ${MIN_AGE_YEARS} years old.`;
+  return null;
+}
+
+/** Checks a normalized patch; `today` (YYYY-MM-DD) bounds the birth date. */
+export function validateProfilePatch(patch: ProfilePatch, today: string): FieldError<MemberErrorCode>[] {
   const out: FieldError<MemberErrorCode>[] = [];
+  if (patch.birthDate) {
+    const problem = birthDateProblem(patch.birthDate, today);
+    if (problem) out.push({ field: "birthDate", code: "INVALID", message: problem });
+  }
   if (patch.firstName !== undefined) checkName("firstName", patch.firstName ?? "", "First name", out);
   if (patch.lastName !== undefined) checkName("lastName", patch.lastName ?? "", "Last name", out);
   if (patch.country !== undefined) checkCountry(patch.country ?? "", out);

@@ -12,6 +12,16 @@ import type { MemberListFilter, MemberRecord } from "./member.types";
 
 /** Profiles: reading members, changing their details with a history. (Sign-up is genealogy's enrolment.) */
 export const memberService = {
+  /** The member's profile and its history, for their data download. */
+  personalData(memberId: number): Promise<Record<string, string>> {
+    return memberRepository.personalData(memberId);
+  },
+
+  /** Erasure (inside the caller's transaction): the row stays, anonymised, and can no longer sign in. False when it was erased already. */
+  erase(memberId: number, unusableHash: string): Promise<boolean> {
+    return memberRepository.erase(memberId, `erased-${memberId}@erased.invalid`, unusableHash);
+  },
+
   findById(id: number): Promise<MemberRecord | null> {
     return memberRepository.findById(id);
   },
@@ -23,6 +33,11 @@ export const memberService = {
   /** What a login is checked against (e-mail already normalized). */
   credentials(email: string) {
     return memberRepository.findCredentials(email);
+  },
+
+  /** A new password (already hashed): reset by e-mail link. */
+  async setPasswordHash(memberId: number, passwordHash: string): Promise<void> {
+    await memberRepository.update(memberId, { passwordHash });
   },
 
   /** The viewer as the database knows them now (roles or status may have changed since login). */
@@ -46,15 +61,19 @@ export const memberService = {
     const current = await memberRepository.findById(memberId);
     if (!current) throw notFound("Member");
     const patch = normalizeProfilePatch(rawPatch);
-    const errors = validateProfilePatch(patch);
+    const errors = validateProfilePatch(patch, new Date().toISOString().slice(0, 10));
     if (errors.length > 0) throw new InputError(errors);
     const changes = diffProfile(
-      { firstName: current.firstName, lastName: current.lastName, country: current.country, phone: current.phone, preferredLeg: current.preferredLeg },
+      {
+        firstName: current.firstName, lastName: current.lastName, country: current.country, phone: current.phone, preferredLeg: current.preferredLeg,
+        birthDate: current.birthDate?.toISOString().slice(0, 10) ?? "",
+      },
       patch,
     );
     if (changes.length === 0) return current;
     return transaction(async () => {
-      const updated = await memberRepository.update(memberId, Object.fromEntries(changes.map((c) => [c.field, c.newValue])));
+      const updated = await memberRepository.update(memberId, Object.fromEntries(changes.map((c) =>
+        [c.field, c.field !== "birthDate" ? c.newValue : c.newValue ? new Date(`${c.newValue}T00:00:00Z`) : null])));
       await memberRepository.addProfileChanges(memberId, viewer.id, changes);
       if (viewer.id !== memberId) {
         await auditService.record(viewer, {

@@ -1,6 +1,6 @@
 import type { RoleName } from "@/server/domain/shared/viewer";
 
-export type MemberStatusName = "ACTIVE" | "SUSPENDED";
+export type MemberStatusName = "ACTIVE" | "SUSPENDED" | "ERASED";
 
 /** A member as the domain hands it out: plain data, no ORM types. */
 export interface MemberRecord {
@@ -22,6 +22,7 @@ export interface MemberRecord {
   placementPath: number[];
   placementDepth: number;
   joinedAt: Date;
+  birthDate: Date | null;
 }
 
 export interface MemberListFilter {

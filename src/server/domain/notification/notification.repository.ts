@@ -1,7 +1,16 @@
+import { jsonRows } from "@/server/db/json-rows";
 import { db } from "@/server/db/unit-of-work";
 import type { NewNotification, NotificationRecord } from "./notification.types";
 
 export const notificationRepository = {
+  async personalData(memberId: number): Promise<Record<string, string>> {
+    return { notifications: await jsonRows(`SELECT * FROM notification WHERE member_id = $1 ORDER BY id`, [memberId]) };
+  },
+
+  forget(memberId: number): Promise<number> {
+    return db().execute`DELETE FROM notification WHERE member_id = ${memberId}`;
+  },
+
   async insert(list: readonly NewNotification[]): Promise<void> {
     if (list.length === 0) return;
     await db().query(

@@ -11,6 +11,16 @@ import type { NewNotification } from "./notification.types";
  * notification exists only if what it tells about does.
  */
 export const notificationService = {
+  /** The member's notifications, for their data download. */
+  personalData(memberId: number): Promise<Record<string, string>> {
+    return notificationRepository.personalData(memberId);
+  },
+
+  /** Erasure: notifications to the member go (they name people in their team). */
+  forget(memberId: number): Promise<number> {
+    return notificationRepository.forget(memberId);
+  },
+
   notify(list: readonly NewNotification[]): Promise<void> {
     return notificationRepository.insert(list);
   },

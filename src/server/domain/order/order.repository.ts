@@ -1,3 +1,4 @@
+import { jsonRows } from "@/server/db/json-rows";
 import { formatHundredths } from "@/lib/money";
 import { Prisma } from "@/server/db/client";
 import { db } from "@/server/db/unit-of-work";
@@ -79,6 +80,23 @@ function toAttempt(p: PaymentRow): PaymentAttemptRecord {
 }
 
 export const orderRepository = {
+  async personalData(memberId: number): Promise<Record<string, string>> {
+    return {
+      orders: await jsonRows(
+        `SELECT o.id, o.status, o.currency, o.subtotal, o.tax, o.total, o.refunded_total, o.pv, o.bv, o.shipping_address, o.ship_country,
+                o.placed_by_id, o.customer_id, o.placed_at, o.paid_at, o.shipped_at, o.delivered_at, o.cancelled_at,
+                (SELECT coalesce(json_agg(l ORDER BY l.id), '[]') FROM order_line l WHERE l.order_id = o.id) AS lines,
+                (SELECT coalesce(json_agg(json_build_object('id', p.id, 'kind', p.kind, 'provider', p.provider, 'status', p.status, 'amount', p.amount, 'currency', p.currency) ORDER BY p.id), '[]')
+                   FROM payment p WHERE p.order_id = o.id) AS payments
+         FROM sales_order o WHERE o.member_id = $1 ORDER BY o.id`, [memberId]),
+    };
+  },
+
+  /** Erasure: where the member's orders went is theirs; the country stays (tax, volume reports). */
+  async eraseAddresses(memberId: number): Promise<number> {
+    return db().execute`UPDATE sales_order SET shipping_address = jsonb_build_object('erased', true, 'country', ship_country) WHERE member_id = ${memberId}`;
+  },
+
   async taxRatesSetting(): Promise<unknown> {
     const row = await db().orm.setting.findUnique({ where: { key: TAX_SETTING } });
     return row?.value ?? null;

@@ -238,6 +238,16 @@ async function giveBack(orderId: number, lines: { lineId: number; quantity: numb
 }
 
 export const orderService = {
+  /** The member's orders with their lines and payments, for their data download. */
+  personalData(memberId: number): Promise<Record<string, string>> {
+    return orderRepository.personalData(memberId);
+  },
+
+  /** Erasure (inside the caller's transaction): shipping addresses go, amounts and volume stay. */
+  eraseAddresses(memberId: number): Promise<number> {
+    return orderRepository.eraseAddresses(memberId);
+  },
+
   /**
    * Places an order for the viewer, one of the viewer's customers, or (admins) anyone.
    * Reserves stock for every line or fails with OUT_OF_STOCK; the same idempotency key

@@ -5,6 +5,7 @@ export const PERMISSIONS = {
   "members.read": "See members, their teams and genealogy",
   "members.personal": "See personal data: e-mail, phone, address, documents",
   "members.write": "Change members' profiles and status",
+  "members.erase": "Erase a member's personal data on their request (keeps their money and volume, anonymised)",
   "orders.read": "See orders and sales",
   "orders.write": "Place orders for members, ship, cancel and refund",
   "catalog.write": "Edit products, prices and stock",
@@ -25,13 +26,14 @@ export const PERMISSIONS = {
   "audit.read": "Read and export the audit log",
   "apikeys.manage": "Create and revoke API keys",
   "webhooks.manage": "Register webhooks (they send members' data to other systems) and replay deliveries",
+  "mail.read": "Read the mail outbox (it holds password-reset links: whoever reads it can sign in as anyone)",
 } as const;
 
 export type Permission = keyof typeof PERMISSIONS;
 export const ALL_PERMISSIONS = Object.keys(PERMISSIONS) as Permission[];
 
-/** What only people hold: an API key never manages roles, keys or webhooks. */
-export const NOT_FOR_KEYS: readonly Permission[] = ["roles.manage", "apikeys.manage", "webhooks.manage"];
+/** What only people hold: an API key never manages roles, keys or webhooks, reads the outbox or erases anyone. */
+export const NOT_FOR_KEYS: readonly Permission[] = ["roles.manage", "apikeys.manage", "webhooks.manage", "mail.read", "members.erase"];
 
 export function isPermission(value: string): value is Permission {
   return Object.hasOwn(PERMISSIONS, value);
@@ -60,8 +62,11 @@ export interface BuiltInRole {
 const except = (...left: Permission[]) => ALL_PERMISSIONS.filter((p) => !left.includes(p));
 
 export const BUILT_IN_ROLES: readonly BuiltInRole[] = [
-  { key: "super_admin", name: "Super admin", description: "Everything, including roles, API keys and webhooks.", permissions: ALL_PERMISSIONS },
-  { key: "admin", name: "Admin", description: "Runs the company: everything except roles, API keys and webhooks.", permissions: except("roles.manage", "apikeys.manage", "webhooks.manage") },
+  { key: "super_admin", name: "Super admin", description: "Everything, including roles, API keys, webhooks and the mail outbox.", permissions: ALL_PERMISSIONS },
+  {
+    key: "admin", name: "Admin", description: "Runs the company: everything except roles, API keys, webhooks, the mail outbox and erasing members.",
+    permissions: except("roles.manage", "apikeys.manage", "webhooks.manage", "mail.read", "members.erase"),
+  },
   {
     key: "support", name: "Support", description: "Helps members: profiles, orders, points.",
     permissions: ["members.read", "members.personal", "members.write", "orders.read", "orders.write", "volumes.read", "wallets.read", "commissions.read", "loyalty.read"],
@@ -71,8 +76,8 @@ export const BUILT_IN_ROLES: readonly BuiltInRole[] = [
     permissions: ["members.read", "orders.read", "volumes.read", "periods.manage", "wallets.read", "wallets.adjust", "withdrawals.approve", "payouts.manage", "commissions.read", "commissions.run", "analytics.read"],
   },
   {
-    key: "compliance", name: "Compliance", description: "Reviews members and the audit log.",
-    permissions: ["members.read", "members.personal", "members.write", "orders.read", "wallets.read", "commissions.read", "loyalty.read", "audit.read"],
+    key: "compliance", name: "Compliance", description: "Reviews members and the audit log; erases personal data on request.",
+    permissions: ["members.read", "members.personal", "members.write", "members.erase", "orders.read", "wallets.read", "commissions.read", "loyalty.read", "audit.read"],
   },
   {
     key: "leader", name: "Leader", description: "Sees their own organisation's members, orders and volumes.", ownTeam: true,

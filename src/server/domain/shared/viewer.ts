@@ -14,6 +14,8 @@ export interface Viewer {
   apiKeyId?: number;
   /** Where the request came from, for the audit log. */
   ip?: string | null;
+  /** The sign-in session (browser or device) the request came with. */
+  sessionId?: string;
   /** Holds back-office roles that are suspended until they turn on two-factor sign-in. */
   twoFactorRequired?: boolean;
 }

@@ -1,3 +1,4 @@
+import { jsonRows } from "@/server/db/json-rows";
 import { db } from "@/server/db/unit-of-work";
 import type { PeriodKindName } from "./volume.rules";
 import { toPage, type Page } from "@/server/domain/shared/page";
@@ -52,6 +53,12 @@ const EXPECTED_TOTALS = `
   )`;
 
 export const volumeRepository = {
+  async personalData(memberId: number): Promise<Record<string, string>> {
+    return {
+      volumes: await jsonRows(`SELECT v.*, p.kind AS period_kind, p.starts_at, p.ends_at FROM member_volume v JOIN period p ON p.id = v.period_id WHERE v.member_id = $1 ORDER BY p.starts_at`, [memberId]),
+    };
+  },
+
   async configSetting(): Promise<unknown> {
     const row = await db().orm.setting.findUnique({ where: { key: VOLUME_SETTING } });
     return row?.value ?? null;

@@ -36,6 +36,11 @@ const volumeSetting = cached(async (): Promise<VolumeConfig> => {
 const periodIds = new Map<string, { period: PeriodRecord; until: number }>();
 
 export const volumeService = {
+  /** The member's volume per period, for their data download. */
+  personalData(memberId: number): Promise<Record<string, string>> {
+    return volumeRepository.personalData(memberId);
+  },
+
   config(): Promise<VolumeConfig> {
     return volumeSetting.get();
   },

@@ -1,3 +1,4 @@
+import { jsonRows } from "@/server/db/json-rows";
 import type { Prisma } from "@/server/db/client";
 import { db } from "@/server/db/unit-of-work";
 import { toPage, type Page } from "@/server/domain/shared/page";
@@ -33,6 +34,28 @@ function toWithdrawal(w: Prisma.WithdrawalGetPayload<{ include: typeof withdrawa
 }
 
 export const walletRepository = {
+  async personalData(memberId: number): Promise<Record<string, string>> {
+    return {
+      payoutMethod: await jsonRows(`SELECT kind, holder, iban, bic, updated_at FROM payout_method WHERE member_id = $1`, [memberId]),
+      withdrawals: await jsonRows(`SELECT * FROM withdrawal WHERE member_id = $1 ORDER BY id`, [memberId]),
+      transfers: await jsonRows(`SELECT * FROM wallet_transfer WHERE from_member_id = $1 OR to_member_id = $1 ORDER BY id`, [memberId]),
+    };
+  },
+
+  /** Erasure: the bank details go; withdrawals keep the amounts and the IBAN's last four characters. */
+  async erasePayoutDetails(memberId: number): Promise<void> {
+    await db().execute`DELETE FROM payout_method WHERE member_id = ${memberId}`;
+    await db().execute`
+      UPDATE withdrawal SET payout_holder = 'Erased member', payout_iban = '••••' || right(payout_iban, 4)
+      WHERE member_id = ${memberId}`;
+  },
+
+  /** Withdrawals still on their way (requested or approved, not paid or rejected). */
+  async openWithdrawals(memberId: number): Promise<number> {
+    const [row] = await db().sql<{ n: number }>`SELECT count(*)::int AS n FROM withdrawal WHERE member_id = ${memberId} AND status IN ('REQUESTED', 'APPROVED')`;
+    return row!.n;
+  },
+
   async configSetting(): Promise<unknown> {
     const row = await db().orm.setting.findUnique({ where: { key: WALLET_SETTING } });
     return row?.value ?? null;

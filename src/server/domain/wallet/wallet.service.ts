@@ -82,6 +82,21 @@ async function debitLegs(memberId: number, currency: string, amount: number, fee
 
 /** A member's e-wallet: balances, history, transfers, withdrawals and payouts, all moved through the ledger. */
 export const walletService = {
+  /** The member's payout method, withdrawals and transfers, for their data download. */
+  personalData(memberId: number): Promise<Record<string, string>> {
+    return walletRepository.personalData(memberId);
+  },
+
+  /** How many of the member's withdrawals are still on their way (erasure waits for them). */
+  openWithdrawals(memberId: number): Promise<number> {
+    return walletRepository.openWithdrawals(memberId);
+  },
+
+  /** Erasure (inside the caller's transaction): bank details go, amounts stay. */
+  erasePayoutDetails(memberId: number): Promise<void> {
+    return walletRepository.erasePayoutDetails(memberId);
+  },
+
   config(): Promise<WalletConfig> {
     return settings.get();
   },

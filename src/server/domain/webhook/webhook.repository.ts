@@ -6,6 +6,13 @@ const DELIVERY = `d.id::text, d.endpoint_id AS "endpointId", d.event_id AS "even
   d.delivered_at AS "deliveredAt", d.created_at AS "createdAt"`;
 
 export const webhookRepository = {
+  /** Erasure: the names in the member's sign-up event (kept for replays) become "Erased member". */
+  eraseMemberNames(memberId: number): Promise<number> {
+    return db().execute`
+      UPDATE webhook_delivery SET payload = jsonb_set(jsonb_set(payload, '{firstName}', '"Erased"'), '{lastName}', '"member"')
+      WHERE event_id = ${`member.joined:${memberId}`} AND payload ? 'firstName'`;
+  },
+
   /** One delivery per active endpoint that wants `type`; an event id already there is skipped. */
   async enqueue(type: string, eventId: string, payload: unknown): Promise<number> {
     return db().execute`

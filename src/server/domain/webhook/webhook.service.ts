@@ -56,6 +56,11 @@ async function post(d: ClaimedDelivery, now: Date): Promise<{ ok: boolean; statu
  * receiver that answered too late).
  */
 export const webhookService = {
+  /** Erasure (inside the caller's transaction): no stored delivery names the member any more. */
+  forgetMember(memberId: number): Promise<number> {
+    return repo.eraseMemberNames(memberId);
+  },
+
   eventTypes(): { type: WebhookEventType; description: string }[] {
     return (Object.keys(WEBHOOK_EVENTS) as WebhookEventType[]).map((type) => ({ type, description: WEBHOOK_EVENTS[type] }));
   },

@@ -2,12 +2,14 @@ import { Card, Metric, Text, Title } from "@tremor/react";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { AdjustWalletForm } from "@/components/admin/adjust-wallet-form";
+import { MemberPrivacyActions } from "@/components/admin/member-privacy-actions";
 import { ProfileHistory } from "@/components/member/profile-history";
 import { countryName } from "@/lib/countries";
 import { formatCount, formatDate, formatMoney, fullName } from "@/lib/format";
 import { defaultCurrencyFor } from "@/lib/money";
 import { requirePageViewer } from "@/server/auth/session";
 import { accessService } from "@/server/domain/access/access.service";
+import { sessionService } from "@/server/domain/access/session.service";
 import { genealogyService } from "@/server/domain/genealogy/genealogy.service";
 import { memberService } from "@/server/domain/member/member.service";
 import type { MemberRecord } from "@/server/domain/member/member.types";
@@ -27,7 +29,11 @@ export default async function MemberDetailPage({ params }: { params: Promise<{ i
   if (!found) notFound();
   const { member, visibility } = found;
   const personal = visibility === "FULL";
-  const [mayWallet, mayAdjust] = await Promise.all([accessService.covers(viewer, id, "wallets.read"), accessService.covers(viewer, id, "wallets.adjust")]);
+  const [mayWallet, mayAdjust, maySignOut, mayErase] = await Promise.all([
+    accessService.covers(viewer, id, "wallets.read"), accessService.covers(viewer, id, "wallets.adjust"),
+    accessService.covers(viewer, id, "members.write"), accessService.covers(viewer, id, "members.erase"),
+  ]);
+  const erased = member.status === "ERASED";
   const inTree = member.sponsorPath.length > 0;
   const [sponsor, parent, history, stats, downline, balances] = await Promise.all([
     member.sponsorId ? memberService.findById(member.sponsorId) : null,
@@ -37,6 +43,7 @@ export default async function MemberDetailPage({ params }: { params: Promise<{ i
     inTree ? genealogyService.downline(viewer, { memberId: id, tree: "SPONSOR", maxDepth: 2, first: 25 }) : null,
     mayWallet ? walletService.balances(viewer, id) : null,
   ]);
+  const sessions = personal && !erased ? (await sessionService.list(viewer, id)).length : null;
   const currencies = [...new Set([...(balances ?? []).map((b) => b.currency), defaultCurrencyFor(member.country), "USD", "EUR", "GBP"])];
   const position = member.placementPosition == null ? "" : ` (position ${member.placementPosition})`;
   return (
@@ -99,6 +106,15 @@ export default async function MemberDetailPage({ params }: { params: Promise<{ i
           </table>
         </Card>
       ) : null}
+      {(personal || maySignOut || mayErase) && !erased ? (
+        <Card>
+          <Title>Privacy and sign-in</Title>
+          <div className="mt-3">
+            <MemberPrivacyActions memberId={id} sessions={sessions} maySignOut={maySignOut} mayDownload={personal} mayErase={mayErase && viewer.id !== id} />
+          </div>
+        </Card>
+      ) : null}
+      {erased ? <p className="rounded border border-gray-200 bg-gray-50 p-3 text-sm" data-testid="erased-note">This member&apos;s personal data was erased. Their ledger, orders, volumes and commissions stay, anonymised.</p> : null}
       {history ? (
         <Card>
           <Title>Profile history</Title>

@@ -1,7 +1,7 @@
 import { currentViewer } from "@/server/auth/session";
 import { auditService } from "@/server/domain/audit/audit.service";
 import { can } from "@/server/domain/shared/access";
-import { csvResponse } from "../csv-response";
+import { streamedDownload } from "../download";
 
 export const dynamic = "force-dynamic";
 
@@ -18,5 +18,5 @@ export async function GET(request: Request): Promise<Response> {
     actorId: /^\d{1,9}$/.test(actor) ? Number(actor) : null,
     targetId: p.get("target")?.slice(0, 40) || null,
   });
-  return csvResponse(chunks, `audit-${new Date().toISOString().slice(0, 10)}.csv`);
+  return streamedDownload(chunks, `audit-${new Date().toISOString().slice(0, 10)}.csv`);
 }

@@ -2,7 +2,7 @@ import { currentViewer } from "@/server/auth/session";
 import { orderExportService } from "@/server/domain/order/order-export.service";
 import { can } from "@/server/domain/shared/access";
 import { parseOrderFilter } from "@/lib/order-filter";
-import { csvResponse } from "../csv-response";
+import { streamedDownload } from "../download";
 
 export const dynamic = "force-dynamic";
 
@@ -13,5 +13,5 @@ export async function GET(request: Request): Promise<Response> {
   if (!can(viewer, "orders.read") || !can(viewer, "members.personal")) return new Response("You may not export orders.\n", { status: 403 });
   const filter = parseOrderFilter(Object.fromEntries(new URL(request.url).searchParams));
   const chunks = orderExportService.csv(viewer, filter);
-  return csvResponse(chunks, `orders-${new Date().toISOString().slice(0, 10)}.csv`);
+  return streamedDownload(chunks, `orders-${new Date().toISOString().slice(0, 10)}.csv`);
 }

@@ -11,8 +11,12 @@ import { requireViewer } from "../../shared/viewer";
 import { ApiKeyInput, AssignmentScopeInput, AuditFilterInput, MemberSelectionInput, RoleInput } from "./access.input";
 import {
   ApiKey, ApiKeyPayload, AuditConnection, CountPayload, DeletePayload, NewApiKeyPayload, PermissionInfo, PreviewPayload, Role, RoleAssignment,
-  RoleAssignmentPayload, RolePayload, RecoveryCodesPayload, TwoFactorOffPayload, TwoFactorSetupPayload, TwoFactorStatus,
+  PasswordResetPayload, PasswordResetRequestPayload, RoleAssignmentPayload, RolePayload, RecoveryCodesPayload, SignInSession, SignOutPayload, TwoFactorOffPayload, TwoFactorSetupPayload, TwoFactorStatus,
 } from "./access.type";
+import { sessionService } from "@/server/domain/access/session.service";
+import { passwordResetService } from "@/server/domain/access/password-reset.service";
+import { normalizeEmail } from "@/server/domain/shared/contact.rules";
+import { consume, reset as resetLimit } from "@/server/auth/rate-limit";
 import { twoFactorService } from "@/server/domain/access/two-factor.service";
 import { memberService } from "@/server/domain/member/member.service";
 import { requireMember } from "@/server/domain/shared/access";
@@ -183,6 +187,58 @@ export class AccessResolver {
     const viewer = requireViewer(ctx);
     return payload("disabled", async () => {
       await twoFactorService.disable(viewer, code);
+      return true;
+    });
+  }
+
+  @Query(() => [SignInSession], { description: "The browsers and devices you are signed in on, most recently used first." })
+  mySessions(@Ctx() ctx: Context) {
+    return sessionService.mine(requireViewer(ctx));
+  }
+
+  @Query(() => [SignInSession], { description: "A member's sessions (support; needs members.personal covering them)." })
+  memberSessions(@Ctx() ctx: Context, @Arg("memberId", () => ID) memberId: string) {
+    return sessionService.list(requireViewer(ctx), parseMemberId(memberId, "memberId")!);
+  }
+
+  @Mutation(() => SignOutPayload, { description: "Signs out one session (one of yours, or a member's with members.write)." })
+  signOutSession(@Ctx() ctx: Context, @Arg("id", () => ID) id: string) {
+    const viewer = requireViewer(ctx);
+    return payload("signedOut", async () => {
+      await sessionService.signOut(viewer, id.slice(0, 100));
+      return 1;
+    });
+  }
+
+  @Mutation(() => SignOutPayload, {
+    description: "Signs out every session of a member (default: you; this one stays unless includingThis). Returns how many ended.",
+  })
+  signOutAllSessions(
+    @Ctx() ctx: Context,
+    @Arg("memberId", () => ID, { nullable: true }) memberId: string | null,
+    @Arg("includingThis", () => Boolean, { defaultValue: false }) includingThis: boolean,
+  ) {
+    const viewer = requireViewer(ctx);
+    return payload("signedOut", () => sessionService.signOutAll(viewer, memberId == null ? viewer.id : parseMemberId(memberId, "memberId")!, includingThis));
+  }
+
+  @Mutation(() => PasswordResetRequestPayload, {
+    description: "Forgot password: mails a link valid for an hour to the address if it belongs to an account. The answer is the same either way.",
+  })
+  async requestPasswordReset(@Ctx() ctx: Context, @Arg("email", () => String) email: string) {
+    await consume("resetPerIp", ctx.ip ?? "unknown", (wait) => `Too many reset requests from your network; try again in ${wait}.`);
+    await consume("resetPerEmail", normalizeEmail(email).slice(0, 320), (wait) => `A reset link was sent to this address several times already; try again in ${wait}.`);
+    return payload("requested", async () => {
+      await passwordResetService.request(email, ctx.ip);
+      return true;
+    });
+  }
+
+  @Mutation(() => PasswordResetPayload, { description: "Sets a new password with the token from a reset link; signs out every session." })
+  async resetPassword(@Ctx() ctx: Context, @Arg("token", () => String) token: string, @Arg("password", () => String) password: string) {
+    return payload("reset", async () => {
+      const email = await passwordResetService.reset(token, password, ctx.ip);
+      await resetLimit("loginFailuresPerEmail", email); // a locked-out member may sign in with the new password at once
       return true;
     });
   }

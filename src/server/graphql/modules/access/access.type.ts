@@ -111,3 +111,18 @@ export class TwoFactorSetup {
 export const TwoFactorSetupPayload = payloadType("TwoFactorSetupPayload", "setup", TwoFactorSetup, AccessError);
 export const RecoveryCodesPayload = payloadType("RecoveryCodesPayload", "recoveryCodes", [String] as never, AccessError);
 export const TwoFactorOffPayload = payloadType("TwoFactorOffPayload", "disabled", Boolean as never, AccessError);
+
+@ObjectType("SignInSession", { description: "A browser or device you are signed in on." })
+export class SignInSession {
+  @Field(() => ID) id!: string;
+  @Field(() => String, { description: "Browser and system, from the User-Agent: \"Safari 17 on iOS (mobile)\"." }) device!: string;
+  @Field(() => String, { nullable: true, description: "The address it signed in from." }) ip!: string | null;
+  @Field(() => Date) createdAt!: Date;
+  @Field(() => Date, { description: "Last request (to the minute)." }) lastSeenAt!: Date;
+  @Field(() => Boolean, { description: "The session of this request." }) current!: boolean;
+}
+
+export const SignOutPayload = payloadType("SignOutPayload", "signedOut", Int as never, AccessError);
+
+export const PasswordResetRequestPayload = payloadType("PasswordResetRequestPayload", "requested", Boolean as never, AccessError);
+export const PasswordResetPayload = payloadType("PasswordResetPayload", "reset", Boolean as never, AccessError);

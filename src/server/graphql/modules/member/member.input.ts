@@ -13,6 +13,8 @@ export class UpdateProfileInput {
   @Field(() => String, { nullable: true }) country?: string | null;
   @Field(() => String, { nullable: true }) phone?: string | null;
   @Field(() => Leg, { nullable: true }) preferredLeg?: Leg | null;
+  @Field(() => String, { nullable: true, description: "YYYY-MM-DD (the loyalty programme's birthday gift); an empty string takes it away." })
+  birthDate?: string | null;
 }
 
 @InputType("MemberFilter")

@@ -61,6 +61,11 @@ export class MemberResolver {
     return isSelfOr(ctx.viewer, "members.personal", m) ? m.phone : null;
   }
 
+  @FieldResolver(() => String, { nullable: true, description: "YYYY-MM-DD, if the member gave it (personal data, like e-mail and phone)." })
+  birthDate(@Root() m: MemberRecord, @Ctx() ctx: Context): string | null {
+    return m.birthDate && isSelfOr(ctx.viewer, "members.personal", m) ? m.birthDate.toISOString().slice(0, 10) : null;
+  }
+
   @FieldResolver(() => Member, { nullable: true, description: "Who recruited this member." })
   sponsor(@Root() m: MemberRecord, @Ctx() ctx: Context) {
     return m.sponsorId == null ? null : ctx.loaders.member.load(m.sponsorId);

@@ -4,7 +4,7 @@ import { connectionType, edgeBase } from "../../shared/connection";
 import { fieldErrorType, payloadType } from "../../shared/field-error";
 
 export enum Role { ADMIN = "ADMIN", DISTRIBUTOR = "DISTRIBUTOR" }
-export enum MemberStatus { ACTIVE = "ACTIVE", SUSPENDED = "SUSPENDED" }
+export enum MemberStatus { ACTIVE = "ACTIVE", SUSPENDED = "SUSPENDED", ERASED = "ERASED" }
 export enum Leg { LEFT = "LEFT", RIGHT = "RIGHT" }
 registerEnumType(Role, { name: "Role" });
 registerEnumType(MemberStatus, { name: "MemberStatus" });

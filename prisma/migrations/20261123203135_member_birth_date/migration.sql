@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "member" ADD COLUMN     "birth_date" DATE;
+
