@@ -17,12 +17,49 @@ const REWARDS = [
   { name: "Summer tote (EU)", description: "Only in the European shop.", kind: "PRODUCT", pointsCost: 1800, stock: 40, countries: ["DE", "FR", "ES", "PL"] },
 ] as const;
 
+const day = (t: number) => new Date(t).toISOString().slice(0, 10);
+
+/**
+ * The programme's second version, in force for the last six weeks: a win-back campaign for
+ * lapsed buyers with a budget, this month's challenge for everyone and a quarter's mission
+ * for active recruiters.
+ */
+export function seasonProgram(now: Date) {
+  const monthStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1)).getTime();
+  const monthEnd = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 0)).getTime();
+  const quarterStart = new Date(Date.UTC(now.getUTCFullYear(), Math.floor(now.getUTCMonth() / 3) * 3, 1)).getTime();
+  const quarterEnd = new Date(Date.UTC(now.getUTCFullYear(), Math.floor(now.getUTCMonth() / 3) * 3 + 3, 0)).getTime();
+  return {
+    ...EXAMPLE_PROGRAM,
+    earning: [
+      ...EXAMPLE_PROGRAM.earning,
+      {
+        type: "SPEND", code: "COME_BACK", name: "Welcome back: double spend points", pointType: "REWARD", pointsPerUnit: 10, segment: "LAPSED",
+        from: day(now.getTime() - 42 * DAY), until: day(now.getTime() + 20 * DAY), budget: 400000,
+      },
+    ],
+    missions: [
+      {
+        code: "MONTH_CHALLENGE", name: "This month's challenge", description: "Two paid orders and 500 reward points this month.",
+        from: day(monthStart), until: day(monthEnd), steps: [{ type: "ORDERS", count: 2 }, { type: "POINTS_EARNED", pointType: "REWARD", points: 500 }],
+        reward: { pointType: "REWARD", points: 400 },
+      },
+      {
+        code: "QUARTER_BUILDER", name: "Team builder of the quarter", description: "For active recruiters: sponsor three members and order twice this quarter.",
+        from: day(quarterStart), until: day(quarterEnd), segment: "RECRUITERS", steps: [{ type: "RECRUITS", count: 3 }, { type: "ORDERS", count: 2 }],
+        reward: { pointType: "REWARD", points: 1500 },
+      },
+    ],
+  };
+}
+
 /**
  * The loyalty programme with a year of history: the example programme in force since the
  * company started, every sign-up, paid order, refund and a few birthdays and trainings
  * applied in time order by the real applier (so points, pending points, releases, expiry,
  * tiers and badges are what the rules give), a rewards catalog and redemptions in every
- * fulfilment state.
+ * fulfilment state. Version 2 adds a campaign and missions six weeks ago; the ranks the
+ * committed commission runs gave reach the programme as they would have (rank badges and points).
  */
 export async function seedLoyalty(db: SqlDriver, since: Date, now: Date, seed = 31): Promise<{ events: number; redemptions: number }> {
   const admin: Viewer = superAdminViewer(1);
@@ -30,6 +67,27 @@ export async function seedLoyalty(db: SqlDriver, since: Date, now: Date, seed = 
   await db.query(`INSERT INTO loyalty_program_version (number, document, comment, author_id, created_at) VALUES (1, $1::jsonb, 'Launch programme', 1, $2)`, [
     JSON.stringify(EXAMPLE_PROGRAM), since.toISOString(),
   ]);
+  await db.query(`INSERT INTO loyalty_program_version (number, document, comment, author_id, created_at) VALUES (2, $1::jsonb, 'Win-back campaign and missions', 1, $2)`, [
+    JSON.stringify(seasonProgram(now)), new Date(now.getTime() - 42 * DAY).toISOString(),
+  ]);
+  // New achieved ranks of committed periods, dated at their commit (as compensation sends them).
+  const [plan] = await db.query<{ document: { ranks: { name: string }[] } }>(`SELECT document FROM comp_plan_version WHERE number = 1`);
+  const names = plan?.document.ranks.map((r) => r.name) ?? [];
+  const advances = await db.query<{ memberId: number; achieved: number; at: string }>(
+    `SELECT member_id AS "memberId", achieved, at::text FROM (
+       SELECT r.member_id, r.achieved, run.created_at AS at, lag(r.achieved) OVER (PARTITION BY r.member_id ORDER BY p.starts_at) AS prev
+       FROM member_rank r JOIN period p ON p.id = r.period_id JOIN commission_run run ON run.id = r.run_id) x
+     WHERE achieved > 0 AND achieved > coalesce(prev, 0) ORDER BY at, member_id`,
+  );
+  const rankEvents = advances.filter((a) => names[a.achieved]).map((a) => ({
+    key: `rank:${a.memberId}:${names[a.achieved]}`, memberId: a.memberId, at: new Date(a.at).toISOString(),
+    payload: JSON.stringify({ name: "rank_achieved", value: null, rank: names[a.achieved], ranks: names.slice(1, a.achieved + 1) }),
+  }));
+  await db.query(
+    `INSERT INTO loyalty_event (key, member_id, type, payload, occurred_at)
+     SELECT key, member_id, 'CUSTOM', payload, at FROM unnest($1::text[], $2::int[], $3::jsonb[], $4::timestamptz[]) AS c(key, member_id, payload, at)`,
+    [rankEvents.map((e) => e.key), rankEvents.map((e) => e.memberId), rankEvents.map((e) => e.payload), rankEvents.map((e) => e.at)],
+  );
   // Sign-ups, paid orders and refunds, oldest first, so the applier meets them in time order.
   await db.query(
     `INSERT INTO loyalty_event (key, member_id, type, payload, occurred_at)

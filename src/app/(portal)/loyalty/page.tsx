@@ -25,7 +25,7 @@ export default async function LoyaltyPage({ searchParams }: { searchParams: Prom
   const { after } = await searchParams;
   const since = new Date();
   since.setUTCMonth(since.getUTCMonth() - 11, 1);
-  const [account, rewards, history, redemptions, notes, monthly, orders, tiers] = await Promise.all([
+  const [account, rewards, history, redemptions, notes, monthly, orders, tiers, missions] = await Promise.all([
     loyaltyService.account(viewer, viewer.id),
     loyaltyService.rewards(viewer, { availableTo: viewer.id }, 50, null),
     loyaltyService.history(viewer, viewer.id, 20, after && /^\d+$/.test(after) ? after : null),
@@ -34,6 +34,7 @@ export default async function LoyaltyPage({ searchParams }: { searchParams: Prom
     loyaltyService.monthly(viewer, viewer.id, since),
     orderService.list(viewer, { memberId: viewer.id }, 8, null),
     loyaltyService.tiers(),
+    loyaltyService.missions(viewer, viewer.id),
   ]);
   const orderPoints = await loyaltyService.pointsOfOrders(viewer, viewer.id, orders.rows.map((o) => o.id));
   const balanceOf = (type: string) => account.balances.find((b) => b.pointType === type)?.balance ?? 0;
@@ -84,6 +85,35 @@ export default async function LoyaltyPage({ searchParams }: { searchParams: Prom
           )}
         </Card>
       </div>
+
+      {missions.length > 0 ? (
+        <Card>
+          <Title>Missions</Title>
+          <ul className="mt-3 grid gap-3 sm:grid-cols-2" data-testid="missions">
+            {missions.map((m) => (
+              <li key={m.code} className="rounded border border-gray-200 p-3" data-testid={`mission-${m.code}`}>
+                <div className="flex items-baseline justify-between gap-2">
+                  <p className="font-medium">{m.completedAt ? "✅ " : ""}{m.name}</p>
+                  <span className="whitespace-nowrap text-xs text-gray-500">+{formatCount(m.rewardPoints)} {m.rewardPointType.toLowerCase()}</span>
+                </div>
+                <p className="text-xs text-gray-500">
+                  {m.description}{m.completedAt ? ` Completed ${formatDate(m.completedAt)}.` : m.until ? ` Until ${formatDate(new Date(`${m.until}T12:00:00Z`))}.` : ""}
+                </p>
+                <ul className="mt-2 space-y-2">
+                  {m.steps.map((s) => (
+                    <li key={s.label} className="text-sm">
+                      <div className="flex justify-between"><span>{s.label}</span><span className="tabular-nums text-gray-500">{formatCount(s.done)} / {formatCount(s.needed)}</span></div>
+                      <div className="mt-1 h-1.5 rounded bg-gray-100" role="progressbar" aria-label={s.label} aria-valuemin={0} aria-valuemax={s.needed} aria-valuenow={s.done}>
+                        <div className={`h-1.5 rounded ${s.done >= s.needed ? "bg-emerald-500" : "bg-blue-500"}`} style={{ width: `${Math.round((100 * s.done) / s.needed)}%` }} />
+                      </div>
+                    </li>
+                  ))}
+                </ul>
+              </li>
+            ))}
+          </ul>
+        </Card>
+      ) : null}
 
       <Card>
         <Title>Rewards you can redeem</Title>

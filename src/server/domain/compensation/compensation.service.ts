@@ -10,6 +10,7 @@ import type { Viewer } from "@/server/domain/shared/viewer";
 import { volumeService } from "@/server/domain/volume/volume.service";
 import type { PeriodRecord } from "@/server/domain/volume/volume.types";
 import { webhookService } from "@/server/domain/webhook/webhook.service";
+import { loyaltyService } from "@/server/domain/loyalty/loyalty.service";
 import { publish } from "@/server/events/bus";
 import { Topic } from "@/server/events/topics";
 import { CompensationErrorCode } from "./compensation.errors";
@@ -17,7 +18,7 @@ import { compensationRepository as repo, type LineRow, type PaidRow } from "./co
 import type { CommissionLineRecord, LineKind, PlanVersionWithDiff, RankReportRecord, RunModeName, RunRecord, RunStatusName, RunSummary } from "./compensation.types";
 import { computeRun, emptyInput, type EngineInput, type EngineResult, runHash } from "./engine.rules";
 import { parsePlan, planDiff, type Plan } from "./plan.rules";
-import { explainLine, isLineCursor, rankRequirements, summarize, volumeText } from "./run.rules";
+import { advancements, explainLine, isLineCursor, rankRequirements, summarize, volumeText } from "./run.rules";
 
 /** Lines written per transaction (and progress step); ranks and carries go 5,000 a statement. */
 const lineChunk = () => Number(process.env.COMMISSION_LINE_CHUNK ?? 100_000);
@@ -416,6 +417,10 @@ export const compensationService = {
       summary.timings = timings;
       await transaction(async () => {
         await repo.finish(runId, { status: "COMPLETED", totalPaid: total, lineCount: rows.length, hash, summary });
+        // New ranks reach the loyalty programme with the commit (rank badges, rank points, segments).
+        if (before.length === 0) {
+          await loyaltyService.ranksAchieved(advancements(plan, loaded.input.ids, loaded.input.achievedBefore, result.achieved), options.postedAt ?? new Date());
+        }
         await webhookService.emit("commission_run.committed", `commission_run.committed:${runId}`, {
           runId, periodId: period.id, planVersionId: run.planVersionId, currency: plan.currency, totalPaid: total, lines: rows.length,
         });

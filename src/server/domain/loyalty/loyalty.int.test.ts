@@ -19,7 +19,7 @@ const DAY = 86_400_000;
 
 const PROGRAM = {
   ...EXAMPLE_PROGRAM,
-  earning: EXAMPLE_PROGRAM.earning.filter((r) => r.type !== "SIGNUP"),
+  earning: EXAMPLE_PROGRAM.earning.filter((r) => r.type !== "SIGNUP" && !("segment" in r)),
   tiers: { ...EXAMPLE_PROGRAM.tiers, downgrade: { rule: "NEVER" as const } },
 };
 

@@ -1,5 +1,6 @@
 import { jsonRows } from "@/server/db/json-rows";
 import { db } from "@/server/db/unit-of-work";
+import type { Segment } from "./program.rules";
 import type {
   NewLoyaltyEvent, PointsMovement, RedemptionRecord, RedemptionStatus, RewardFilter, RewardKind, RewardRecord,
 } from "./loyalty.types";
@@ -16,6 +17,9 @@ export interface MemberState {
   belowSince: Date | null;
   paidOrders: number;
   recruits: number;
+  /** The compensation plan's ranks achieved, and the highest of them. */
+  ranks: string[];
+  rank: string | null;
   revision: number;
 }
 
@@ -92,6 +96,7 @@ export const loyaltyRepository = {
       loyaltyEvents: await jsonRows(`SELECT * FROM loyalty_event WHERE member_id = $1 ORDER BY id`, [memberId]),
       pointsLots: await jsonRows(`SELECT * FROM points_lot WHERE member_id = $1 ORDER BY id`, [memberId]),
       badges: await jsonRows(`SELECT * FROM badge_award WHERE member_id = $1 ORDER BY earned_at`, [memberId]),
+      missions: await jsonRows(`SELECT * FROM mission_completion WHERE member_id = $1 ORDER BY completed_at`, [memberId]),
       redemptions: await jsonRows(`SELECT * FROM redemption WHERE member_id = $1 ORDER BY id`, [memberId]),
     };
   },
@@ -193,7 +198,8 @@ export const loyaltyRepository = {
     await db().query(`INSERT INTO loyalty_member (member_id) SELECT unnest($1::int[]) ON CONFLICT (member_id) DO NOTHING`, [sorted]);
     const rows = await db().query<MemberState>(
       `SELECT l.member_id AS "memberId", m.country, m.sponsor_id AS "sponsorId", m.first_name AS "firstName", l.tier, l.tier_since AS "tierSince",
-         l.tier_floor AS "tierFloor", l.below_since AS "belowSince", l.paid_orders AS "paidOrders", l.recruits, l.revision
+         l.tier_floor AS "tierFloor", l.below_since AS "belowSince", l.paid_orders AS "paidOrders", l.recruits,
+         coalesce(l.ranks, '{}') AS ranks, l.rank, l.revision
        FROM loyalty_member l JOIN member m ON m.id = l.member_id
        WHERE l.member_id = ANY($1::int[]) ORDER BY l.member_id FOR UPDATE OF l`,
       [sorted],
@@ -205,7 +211,7 @@ export const loyaltyRepository = {
     const [row] = await db().sql<MemberState>`
       SELECT m.id AS "memberId", m.country, m.sponsor_id AS "sponsorId", m.first_name AS "firstName", l.tier, l.tier_since AS "tierSince",
         l.tier_floor AS "tierFloor", l.below_since AS "belowSince", coalesce(l.paid_orders, 0) AS "paidOrders", coalesce(l.recruits, 0) AS recruits,
-        coalesce(l.revision, 0) AS revision
+        coalesce(l.ranks, '{}') AS ranks, l.rank, coalesce(l.revision, 0) AS revision
       FROM member m LEFT JOIN loyalty_member l ON l.member_id = m.id WHERE m.id = ${memberId}`;
     return row ?? null;
   },
@@ -214,12 +220,14 @@ export const loyaltyRepository = {
     if (states.length === 0) return;
     await db().query(
       `UPDATE loyalty_member l SET tier = s.tier, tier_since = s.tier_since, tier_floor = s.tier_floor, below_since = s.below_since,
-         paid_orders = s.paid_orders, recruits = s.recruits, revision = l.revision + 1
-       FROM unnest($1::int[], $2::text[], $3::timestamptz[], $4::text[], $5::timestamptz[], $6::int[], $7::int[])
-         AS s(member_id, tier, tier_since, tier_floor, below_since, paid_orders, recruits)
+         paid_orders = s.paid_orders, recruits = s.recruits, rank = s.rank,
+         ranks = coalesce((SELECT array_agg(x) FROM jsonb_array_elements_text(s.ranks) x), '{}'), revision = l.revision + 1
+       FROM unnest($1::int[], $2::text[], $3::timestamptz[], $4::text[], $5::timestamptz[], $6::int[], $7::int[], $8::text[], $9::jsonb[])
+         AS s(member_id, tier, tier_since, tier_floor, below_since, paid_orders, recruits, rank, ranks)
        WHERE l.member_id = s.member_id`,
       [states.map((s) => s.memberId), states.map((s) => s.tier), states.map((s) => s.tierSince?.toISOString() ?? null),
-        states.map((s) => s.tierFloor), states.map((s) => s.belowSince?.toISOString() ?? null), states.map((s) => s.paidOrders), states.map((s) => s.recruits)],
+        states.map((s) => s.tierFloor), states.map((s) => s.belowSince?.toISOString() ?? null), states.map((s) => s.paidOrders), states.map((s) => s.recruits),
+        states.map((s) => s.rank), states.map((s) => JSON.stringify(s.ranks))],
     );
   },
 
@@ -285,6 +293,99 @@ export const loyaltyRepository = {
     if (productIds.length === 0) return new Map();
     const rows = await db().query<{ id: number; category: string }>(`SELECT id, category FROM product WHERE id = ANY($1::int[])`, [[...new Set(productIds)]]);
     return new Map(rows.map((r) => [r.id, r.category]));
+  },
+
+  // ---- segments, budgets, missions ----
+
+  /** Of these members (all when null), those in each segment now: conditions are read live from orders, lots, recruits and ranks. */
+  async segmentMembers(segments: readonly Segment[], memberIds: readonly number[] | null, now: Date): Promise<Map<string, Set<number>>> {
+    const out = new Map<string, Set<number>>();
+    for (const seg of segments) {
+      const { where, params } = segmentWhere(seg, now, memberIds ? [[...memberIds]] : []);
+      const rows = await db().query<{ id: number }>(
+        `SELECT m.id FROM member m LEFT JOIN loyalty_member l ON l.member_id = m.id
+         WHERE m.status = 'ACTIVE' ${memberIds ? "AND m.id = ANY($1::int[])" : ""} AND ${where}`, params);
+      out.set(seg.code, new Set(rows.map((r) => r.id)));
+    }
+    return out;
+  },
+
+  /** How many members each segment holds now. */
+  async segmentCount(seg: Segment, now: Date): Promise<number> {
+    const { where, params } = segmentWhere(seg, now, []);
+    const [row] = await db().query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM member m LEFT JOIN loyalty_member l ON l.member_id = m.id WHERE m.status = 'ACTIVE' AND ${where}`, params);
+    return row!.n;
+  },
+
+  /** Points each budgeted rule has granted so far (0 when it never granted). */
+  async budgetsUsed(rules: readonly string[]): Promise<Map<string, number>> {
+    const out = new Map(rules.map((r) => [r, 0]));
+    if (rules.length === 0) return out;
+    const rows = await db().query<{ rule: string; used: number }>(`SELECT rule, used::int FROM loyalty_budget WHERE rule = ANY($1::text[]) FOR UPDATE`, [[...rules]]);
+    for (const r of rows) out.set(r.rule, r.used);
+    return out;
+  },
+
+  async addBudgetsUsed(added: ReadonlyMap<string, number>): Promise<void> {
+    const list = [...added].filter(([, n]) => n !== 0);
+    if (list.length === 0) return;
+    await db().query(
+      `INSERT INTO loyalty_budget (rule, used) SELECT * FROM unnest($1::text[], $2::bigint[])
+       ON CONFLICT (rule) DO UPDATE SET used = loyalty_budget.used + excluded.used`,
+      [list.map(([r]) => r), list.map(([, n]) => n)],
+    );
+  },
+
+  /**
+   * What each member did between since and until (null: open), as missions count it: orders
+   * paid and custom events applied, members they sponsored who joined, points earned by type
+   * (mission rewards not counted, so one mission never completes another).
+   */
+  async activity(memberIds: readonly number[], since: Date | null, until: Date | null): Promise<Map<number, { orders: number; recruits: number; earnedByType: Record<string, number>; events: Record<string, number> }>> {
+    const out = new Map(memberIds.map((id) => [id, { orders: 0, recruits: 0, earnedByType: {} as Record<string, number>, events: {} as Record<string, number> }]));
+    if (memberIds.length === 0) return out;
+    const range = [[...memberIds], since?.toISOString() ?? null, until?.toISOString() ?? null];
+    const inRange = (col: string) => `($2::timestamptz IS NULL OR ${col} >= $2::timestamptz) AND ($3::timestamptz IS NULL OR ${col} < $3::timestamptz)`;
+    const [events, recruits, earned] = await Promise.all([
+      db().query<{ memberId: number; type: string; name: string | null; n: number }>(
+        `SELECT member_id AS "memberId", type, CASE WHEN type = 'CUSTOM' THEN payload->>'name' END AS name, count(*)::int AS n
+         FROM loyalty_event WHERE member_id = ANY($1::int[]) AND processed_at IS NOT NULL AND type IN ('ORDER_PAID', 'CUSTOM') AND ${inRange("occurred_at")}
+         GROUP BY 1, 2, 3`, range),
+      db().query<{ memberId: number; n: number }>(
+        `SELECT sponsor_id AS "memberId", count(*)::int AS n FROM member WHERE sponsor_id = ANY($1::int[]) AND ${inRange("joined_at")} GROUP BY 1`, range),
+      db().query<{ memberId: number; pointType: string; n: number }>(
+        `SELECT member_id AS "memberId", point_type AS "pointType", sum(amount - reversed)::int AS n FROM points_lot
+         WHERE member_id = ANY($1::int[]) AND rule NOT LIKE 'MISSION:%' AND ${inRange("earned_at")} GROUP BY 1, 2`, range),
+    ]);
+    for (const e of events) {
+      const a = out.get(e.memberId)!;
+      if (e.type === "ORDER_PAID") a.orders += e.n;
+      else if (e.name) a.events[e.name] = (a.events[e.name] ?? 0) + e.n;
+    }
+    for (const r of recruits) out.get(r.memberId)!.recruits = r.n;
+    for (const r of earned) out.get(r.memberId)!.earnedByType[r.pointType] = r.n;
+    return out;
+  },
+
+  async completions(memberIds: readonly number[]): Promise<{ memberId: number; mission: string; completedAt: Date }[]> {
+    if (memberIds.length === 0) return [];
+    return db().query(`SELECT member_id AS "memberId", mission, completed_at AS "completedAt" FROM mission_completion WHERE member_id = ANY($1::int[])`, [[...memberIds]]);
+  },
+
+  async insertCompletions(rows: readonly { memberId: number; mission: string; completedAt: Date }[]): Promise<void> {
+    if (rows.length === 0) return;
+    await db().query(
+      `INSERT INTO mission_completion (member_id, mission, completed_at) SELECT * FROM unnest($1::int[], $2::text[], $3::timestamptz[]) ON CONFLICT DO NOTHING`,
+      [rows.map((r) => r.memberId), rows.map((r) => r.mission), rows.map((r) => r.completedAt.toISOString())],
+    );
+  },
+
+  /** Completions per mission, with the points their rewards granted (admin report). */
+  completionCounts(): Promise<{ mission: string; completions: number; last: Date | null; points: number }[]> {
+    return db().query(`SELECT c.mission, count(*)::int AS completions, max(c.completed_at) AS last,
+        coalesce((SELECT sum(amount - reversed) FROM points_lot p WHERE p.rule = 'MISSION:' || c.mission), 0)::int AS points
+      FROM mission_completion c GROUP BY c.mission ORDER BY c.mission`);
   },
 
   // ---- lots ----
@@ -518,3 +619,37 @@ export const loyaltyRepository = {
     );
   },
 };
+
+const DAY_MS = 86_400_000;
+
+/**
+ * A segment's conditions as SQL over member m and loyalty_member l, with its parameters
+ * after the ones given. Orders are the loyalty events of paid orders (the programme's own
+ * record, so a segment reads no other domain's tables), counted once applied: a batch sees
+ * the segments as they were before it; balances are active lots.
+ */
+function segmentWhere(seg: Segment, now: Date, params: unknown[]): { where: string; params: unknown[] } {
+  const p = [...params];
+  const arg = (v: unknown, cast: string) => {
+    p.push(v);
+    return `$${p.length}::${cast}`;
+  };
+  const ago = (days: number) => arg(new Date(now.getTime() - days * DAY_MS).toISOString(), "timestamptz");
+  const paidSince = (since: string) => `EXISTS (SELECT 1 FROM loyalty_event e WHERE e.member_id = m.id AND e.type = 'ORDER_PAID' AND e.processed_at IS NOT NULL AND e.occurred_at >= ${since})`;
+  const w = seg.when;
+  const parts: string[] = [];
+  if (w.tiers) parts.push(`l.tier = ANY(${arg(w.tiers, "text[]")})`);
+  if (w.countries) parts.push(`m.country = ANY(${arg(w.countries, "text[]")})`);
+  if (w.ranks) parts.push(`l.rank = ANY(${arg(w.ranks, "text[]")})`);
+  if (w.minBalance) {
+    parts.push(`coalesce((SELECT sum(remaining) FROM points_lot pl WHERE pl.member_id = m.id AND pl.point_type = ${arg(w.minBalance.pointType, "text")} AND pl.status = 'ACTIVE'), 0) >= ${arg(w.minBalance.points, "int")}`);
+  }
+  if (w.orderedWithinDays) parts.push(paidSince(ago(w.orderedWithinDays)));
+  if (w.noOrderForDays) parts.push(`NOT ${paidSince(ago(w.noOrderForDays))}`);
+  if (w.bought) {
+    parts.push(`(SELECT count(DISTINCT e.id) FROM loyalty_event e CROSS JOIN LATERAL jsonb_array_elements(e.payload->'lines') x JOIN product pr ON pr.id = (x->>'productId')::int
+      WHERE e.member_id = m.id AND e.type = 'ORDER_PAID' AND e.processed_at IS NOT NULL AND e.occurred_at >= ${ago(w.bought.withinDays)} AND pr.category = ANY(${arg(w.bought.categories, "text[]")})) >= ${arg(w.bought.orders, "int")}`);
+  }
+  if (w.recruited) parts.push(`(SELECT count(*) FROM member r WHERE r.sponsor_id = m.id AND r.joined_at >= ${ago(w.recruited.withinDays)}) >= ${arg(w.recruited.count, "int")}`);
+  return { where: parts.length ? parts.join(" AND ") : "TRUE", params: p };
+}

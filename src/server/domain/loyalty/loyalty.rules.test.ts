@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
-  capped, capPeriodStart, evaluateTier, eventGrants, newBadges, nextTier, orderGrants, pointsToReverse, takeOldestFirst,
-  type EarnContext, type OrderFacts, type TierState,
+  capped, capPeriodStart, evaluateTier, eventGrants, missionComplete, missionProgress, missionsInPlay, missionWindow, newBadges, nextTier, orderGrants,
+  pointsToReverse, segmentsInUse, takeOldestFirst, withinBudget, type ActivityCounts, type EarnContext, type OrderFacts, type TierState,
 } from "./loyalty.rules";
 import { EXAMPLE_PROGRAM, parseProgram, type Program } from "./program.rules";
 
@@ -10,7 +10,7 @@ const program = (doc: Record<string, unknown> = {}): Program => {
   if (!parsed.program) throw new Error(JSON.stringify(parsed.errors));
   return parsed.program;
 };
-const ctx = (over: Partial<EarnContext> = {}): EarnContext => ({ at: new Date("2026-06-15T12:00:00Z"), country: "US", tier: null, ...over });
+const ctx = (over: Partial<EarnContext> = {}): EarnContext => ({ at: new Date("2026-06-15T12:00:00Z"), country: "US", tier: null, segments: new Set(), ...over });
 const line = (sku: string, category: string, unitPrice: number, quantity = 1) => ({ sku, category, unitPrice, quantity });
 const order = (...lines: OrderFacts["lines"]): OrderFacts => ({ currency: "USD", lines });
 const spend = (code: string, pointsPerUnit: number, extra: Record<string, unknown> = {}) => ({ type: "SPEND", code, name: code, pointType: "REWARD", pointsPerUnit, ...extra });
@@ -33,6 +33,8 @@ describe("earning rules on an order", () => {
     { name: "a regional rule applies in its countries only", earning: [spend("S", 1, { countries: ["DE"] })], order: order(line("A", "X", 1000)), expected: {} },
     { name: "a tier multiplies points of types other than the tier basis", earning: [spend("S", 10), { type: "SPEND", code: "T", name: "T", pointType: "STATUS", pointsPerUnit: 1 }], order: order(line("A", "X", 1000)), ctx: { tier: "GOLD" }, expected: { S: 125, T: 10 } },
     { name: "a rule for some tiers only", earning: [spend("S", 1, { tiers: ["GOLD"] })], order: order(line("A", "X", 1000)), ctx: { tier: "SILVER" }, expected: {} },
+    { name: "a segment's rule skips members outside it", earning: [spend("S", 1, { segment: "LAPSED" })], order: order(line("A", "X", 1000)), ctx: { segments: new Set(["RECRUITERS"]) }, expected: {} },
+    { name: "a segment's rule applies to its members (a personalised offer)", earning: [spend("S", 1), { type: "MULTIPLIER", code: "M", name: "M", multiplier: 2, categories: ["Supplements"], segment: "SUPPLEMENT_FANS" }], order: order(line("A", "Supplements", 1000), line("B", "X", 1000)), ctx: { segments: new Set(["SUPPLEMENT_FANS"]) }, expected: { S: 30 } },
   ];
   for (const c of cases) {
     it(c.name, () => expect(points(program({ earning: c.earning }), c.order, ctx(c.ctx))).toEqual(c.expected));
@@ -106,9 +108,59 @@ describe("tiers", () => {
 
 describe("badges", () => {
   it("awards what the facts reach, once", () => {
-    const facts = { orders: 10, recruits: 3, tier: "GOLD", earnedByType: {} };
+    const facts = { orders: 10, recruits: 3, tier: "GOLD", earnedByType: {}, ranks: [] as string[] };
     expect(newBadges(program(), facts, new Set(["FIRST_ORDER"])).map((b) => b.code)).toEqual(["LOYAL_10", "SILVER", "GOLD"]);
     expect(newBadges(program(), { ...facts, orders: 0, tier: null }, new Set())).toEqual([]);
+  });
+
+  it("awards a rank badge once the plan's rank is among the achieved ones", () => {
+    const facts = { orders: 0, recruits: 0, tier: null, earnedByType: {}, ranks: ["Member", "Bronze"] };
+    expect(newBadges(program(), facts, new Set()).map((b) => b.code)).toEqual([]);
+    expect(newBadges(program(), { ...facts, ranks: ["Member", "Bronze", "Silver"] }, new Set()).map((b) => b.code)).toEqual(["RANK_SILVER"]);
+  });
+});
+
+describe("campaign budgets", () => {
+  it.each([
+    [100, null, 0, 100],
+    [100, 1000, 0, 100],
+    [100, 1000, 950, 50],
+    [100, 1000, 1000, 0],
+    [100, 1000, 1200, 0],
+  ])("%i points, budget %s, %i used: %i", (points, budget, used, expected) => {
+    expect(withinBudget(points, budget, used)).toBe(expected);
+  });
+
+  it("evaluates only the segments rules and missions use", () => {
+    const p = program({ missions: [{ code: "M", name: "M", segment: "RECRUITERS", steps: [{ type: "ORDERS", count: 1 }], reward: { pointType: "REWARD", points: 10 } }] });
+    expect(segmentsInUse(p).sort()).toEqual(["RECRUITERS", "SUPPLEMENT_FANS"]);
+  });
+});
+
+describe("missions", () => {
+  const mission = {
+    code: "JUNE", name: "June challenge", from: "2026-06-01", until: "2026-06-30", segment: "RECRUITERS",
+    steps: [{ type: "ORDERS", count: 2 }, { type: "RECRUITS", count: 1 }, { type: "POINTS_EARNED", pointType: "REWARD", points: 500 }, { type: "EVENT", event: "training_completed", count: 1 }],
+    reward: { pointType: "REWARD", points: 300 },
+  };
+  const p = program({ missions: [mission] });
+  const m = p.missions[0]!;
+  const none: ActivityCounts = { orders: 0, recruits: 0, earnedByType: {}, events: {} };
+
+  it("counts each step up to what it needs", () => {
+    const a = { orders: 5, recruits: 0, earnedByType: { REWARD: 200 }, events: { training_completed: 1 } };
+    expect(missionProgress(m, a).map((s) => [s.done, s.needed])).toEqual([[2, 2], [0, 1], [200, 500], [1, 1]]);
+    expect(missionComplete(m, a)).toBe(false);
+    expect(missionComplete(m, { ...a, recruits: 1, earnedByType: { REWARD: 500 } })).toBe(true);
+    expect(missionComplete(m, none)).toBe(false);
+  });
+
+  it("runs in its window (UTC days, inclusive) for its segment", () => {
+    const inSeg = new Set(["RECRUITERS"]);
+    expect(missionsInPlay(p, new Date("2026-06-30T23:59:59Z"), inSeg).map((x) => x.code)).toEqual(["JUNE"]);
+    expect(missionsInPlay(p, new Date("2026-07-01T00:00:00Z"), inSeg)).toEqual([]);
+    expect(missionsInPlay(p, new Date("2026-06-15T00:00:00Z"), new Set())).toEqual([]);
+    expect(missionWindow(m)).toEqual({ since: new Date("2026-06-01T00:00:00Z"), until: new Date("2026-07-01T00:00:00Z") });
   });
 });
 
@@ -146,6 +198,25 @@ describe("programme validation", () => {
       badges: [],
     });
     expect(r.errors.map((e) => e.field).sort()).toEqual(["earning[0].pointType", "earning[1].code", "earning[1].tiers[0]", "tiers.levels[1].threshold"].sort());
+  });
+
+  it("refuses unknown segments and missions' point types", () => {
+    const r = parseProgram({
+      ...EXAMPLE_PROGRAM,
+      earning: [spend("A", 1, { segment: "NOBODY" })],
+      segments: [{ code: "S", name: "S", when: { minBalance: { pointType: "MILES", points: 5 } } }, { code: "E", name: "E", when: {} }],
+      missions: [{ code: "M", name: "M", segment: "NOBODY", from: "2026-02-01", until: "2026-01-01", steps: [{ type: "POINTS_EARNED", pointType: "MILES", points: 5 }], reward: { pointType: "MILES", points: 5 } }],
+    });
+    expect(r.errors.map((e) => e.field).sort()).toEqual(["segments[1].when"]);
+    const r2 = parseProgram({
+      ...EXAMPLE_PROGRAM,
+      earning: [spend("A", 1, { segment: "NOBODY" })],
+      segments: [{ code: "S", name: "S", when: { minBalance: { pointType: "MILES", points: 5 } } }],
+      missions: [{ code: "M", name: "M", segment: "NOBODY", from: "2026-02-01", until: "2026-01-01", steps: [{ type: "POINTS_EARNED", pointType: "MILES", points: 5 }], reward: { pointType: "MILES", points: 5 } }],
+    });
+    expect(r2.errors.map((e) => e.field).sort()).toEqual([
+      "earning[0].segment", "missions[0].reward.pointType", "missions[0].segment", "missions[0].steps[0].pointType", "missions[0].until", "segments[0].when.minBalance.pointType",
+    ]);
   });
 
   it("names the field of a shape error", () => {

@@ -1,5 +1,5 @@
 import type { RedemptionStatus } from "./loyalty.types";
-import type { Badge, EarningRule, Program, TierLevel } from "./program.rules";
+import type { Badge, EarningRule, Mission, MissionStep, Program, TierLevel } from "./program.rules";
 
 // Pure decisions of the loyalty programme: what an order or event earns, caps, tiers,
 // badges, which points a spend or an expiry uses. Table-tested in loyalty.rules.test.ts.
@@ -11,6 +11,8 @@ export interface EarnContext {
   at: Date;
   country: string;
   tier: string | null;
+  /** The segments the member is in at that moment (only those the programme's rules use need be listed). */
+  segments: ReadonlySet<string>;
 }
 
 /** An order line as loyalty sees it: price in minor units (hundredths) per unit, net of refunds. */
@@ -40,14 +42,37 @@ const utcDay = (at: Date) => at.toISOString().slice(0, 10);
 const whole = (x: number) => Math.floor(x + 1e-9);
 const fmt = (minor: number) => (minor / 100).toFixed(2);
 
-/** Whether a rule's conditions hold: the day within from..until (UTC, inclusive), the member's country and tier. */
+/** Whether `at` falls in from..until (UTC calendar days, inclusive; either may be open). */
+export function inWindow(w: { from?: string; until?: string }, at: Date): boolean {
+  const day = utcDay(at);
+  return !(w.from && day < w.from) && !(w.until && day > w.until);
+}
+
+/** Whether a rule's conditions hold: the day within from..until (UTC, inclusive), the member's country, tier and segment. */
 export function ruleApplies(rule: EarningRule, ctx: EarnContext): boolean {
-  const day = utcDay(ctx.at);
-  if (rule.from && day < rule.from) return false;
-  if (rule.until && day > rule.until) return false;
+  if (!inWindow(rule, ctx.at)) return false;
   if (rule.countries && !rule.countries.includes(ctx.country)) return false;
   if (rule.tiers && !(ctx.tier && rule.tiers.includes(ctx.tier))) return false;
+  if (rule.segment && !ctx.segments.has(rule.segment)) return false;
   return true;
+}
+
+/** The segments the programme's earning rules and missions refer to (the only ones worth evaluating per event). */
+export function segmentsInUse(program: Program): string[] {
+  const used = new Set<string>();
+  for (const r of program.earning) if (r.segment) used.add(r.segment);
+  for (const m of program.missions) if (m.segment) used.add(m.segment);
+  return [...used];
+}
+
+/** The budget of a rule (total points across members), if it has one. */
+export function budgetOf(program: Program, rule: string): number | null {
+  return program.earning.find((x) => x.code === rule)?.budget ?? null;
+}
+
+/** What may still be granted from a rule's budget, given what it granted everyone so far (a grant is cut to what is left). */
+export function withinBudget(points: number, budget: number | null, used: number): number {
+  return budget == null ? points : Math.max(0, Math.min(points, budget - used));
 }
 
 const lineMatches = (r: { skus: string[]; categories: string[] }, l: OrderLineFacts) =>
@@ -209,6 +234,8 @@ export interface BadgeFacts {
   recruits: number;
   tier: string | null;
   earnedByType: Record<string, number>;
+  /** The compensation plan's ranks the member has achieved (every rank up to the highest). */
+  ranks: readonly string[];
 }
 
 /** Badges the facts reach that the member does not have yet. */
@@ -221,8 +248,44 @@ export function newBadges(program: Program, facts: BadgeFacts, have: ReadonlySet
       case "RECRUITS": return facts.recruits >= w.count;
       case "TIER": return rankOf(program, facts.tier) >= rankOf(program, w.tier);
       case "POINTS_EARNED": return (facts.earnedByType[w.pointType] ?? 0) >= w.points;
+      case "RANK": return facts.ranks.includes(w.rank);
     }
   });
+}
+
+/** What a member did within a mission's window, as its steps count it. */
+export interface ActivityCounts {
+  orders: number;
+  recruits: number;
+  earnedByType: Record<string, number>;
+  events: Record<string, number>;
+}
+
+/** How far a member is with each step: done and needed, in the step's own unit (orders, members, points, events). */
+export function missionProgress(mission: Mission, a: ActivityCounts): { step: MissionStep; done: number; needed: number }[] {
+  return mission.steps.map((step) => {
+    switch (step.type) {
+      case "ORDERS": return { step, done: Math.min(a.orders, step.count), needed: step.count };
+      case "RECRUITS": return { step, done: Math.min(a.recruits, step.count), needed: step.count };
+      case "POINTS_EARNED": return { step, done: Math.min(a.earnedByType[step.pointType] ?? 0, step.points), needed: step.points };
+      case "EVENT": return { step, done: Math.min(a.events[step.event] ?? 0, step.count), needed: step.count };
+    }
+  });
+}
+
+export const missionComplete = (mission: Mission, a: ActivityCounts) => missionProgress(mission, a).every((p) => p.done >= p.needed);
+
+/** The instants a mission counts activity between: from 00:00 UTC of `from` to the end of `until` (null: open). */
+export function missionWindow(mission: Mission): { since: Date | null; until: Date | null } {
+  return {
+    since: mission.from ? new Date(`${mission.from}T00:00:00Z`) : null,
+    until: mission.until ? new Date(new Date(`${mission.until}T00:00:00Z`).getTime() + DAY_MS) : null,
+  };
+}
+
+/** Missions running at `at` for a member in these segments (window and segment). */
+export function missionsInPlay(program: Program, at: Date, segments: ReadonlySet<string>): Mission[] {
+  return program.missions.filter((m) => inWindow(m, at) && (!m.segment || segments.has(m.segment)));
 }
 
 /** A lot with points left, oldest first in the list. */

@@ -19,16 +19,19 @@ import { Topic, type LoyaltySnapshot } from "@/server/events/topics";
 import { LoyaltyErrorCode } from "./loyalty.errors";
 import { loyaltyRepository as repo, type LotRow, type MemberState, type NewLot, type StoredEvent } from "./loyalty.repository";
 import {
-  capOf, capped, capPeriodStart, nextRedemptionStatuses, evaluateTier, eventGrants, expiryOf, fixedGrants, newBadges, nextTier, orderGrants, pointsToReverse,
-  releaseOf, takeOldestFirst, tierLevel, tierWindowStart, type Grant, type TierCause,
+  budgetOf, capOf, capped, capPeriodStart, nextRedemptionStatuses, evaluateTier, eventGrants, expiryOf, fixedGrants, missionComplete, missionProgress,
+  missionsInPlay, missionWindow, newBadges, nextTier, orderGrants, pointsToReverse, releaseOf, segmentsInUse, takeOldestFirst, tierLevel, tierWindowStart,
+  withinBudget, type EarnContext, type Grant, type TierCause,
 } from "./loyalty.rules";
 import type {
-  LoyaltyAccount, LoyaltyEventInput, LoyaltyReport, NewLoyaltyEvent, OrderPaidPayload, OrderRefundedPayload, PointsBalance,
+  CampaignRecord, LoyaltyAccount, LoyaltyEventInput, LoyaltyReport, MissionRecord, MissionReportRecord, NewLoyaltyEvent, SegmentRecord, OrderPaidPayload, OrderRefundedPayload, PointsBalance,
   ProgramVersionRecord, RedemptionRecord, RedemptionStatus, RewardFilter, RewardKind, RewardRecord,
 } from "./loyalty.types";
-import { parseProgram, programDiff, type Program } from "./program.rules";
+import { parseProgram, programDiff, type MissionStep, type Program, type Segment } from "./program.rules";
 
 const DAY_MS = 86_400_000;
+/** The custom event a committed commission run sends when a member reaches a new rank (reserved: the API may not send it). */
+export const RANK_EVENT = "rank_achieved";
 /** Events applied per transaction: one ledger statement, one insert of lots. */
 const BATCH = 500;
 
@@ -96,8 +99,25 @@ class Batch {
   readonly causes = new Map<number, TierCause>();
   readonly usage = new Map<string, number>();
   readonly grantTxs = new Map<string, PendingTx>();
+  /** Members of the segments the programme's rules use, as they were when the batch began. */
+  segments = new Map<string, Set<number>>();
+  /** Budgeted rules: what they granted before this batch plus in it, and what this batch added. */
+  readonly budgetUsed = new Map<string, number>();
+  readonly budgetAdded = new Map<string, number>();
+  /** When each member last did something in this batch (mission completions are dated by it). */
+  readonly lastAt = new Map<number, Date>();
 
   constructor(readonly program: Program, readonly now: Date, readonly members: Map<number, MemberState>) {}
+
+  segmentsOf(memberId: number): Set<string> {
+    const out = new Set<string>();
+    for (const [code, ids] of this.segments) if (ids.has(memberId)) out.add(code);
+    return out;
+  }
+
+  ctx(m: MemberState, at: Date): EarnContext {
+    return { at, country: m.country, tier: m.tier, segments: this.segmentsOf(m.memberId) };
+  }
 
   member(id: number): MemberState {
     const m = this.members.get(id);
@@ -123,6 +143,13 @@ function grant(b: Batch, memberId: number, g: Grant, ev: StoredEvent, opts: { pe
     points = capped(points, cap, used);
     b.usage.set(key, used + points);
   }
+  const budget = budgetOf(b.program, g.rule);
+  if (budget != null) {
+    const used = b.budgetUsed.get(g.rule) ?? 0;
+    points = withinBudget(points, budget, used);
+    b.budgetUsed.set(g.rule, used + points);
+    b.budgetAdded.set(g.rule, (b.budgetAdded.get(g.rule) ?? 0) + points);
+  }
   if (points <= 0) return 0;
   const key = `pts:${ev.key}:${g.rule}:${memberId}`;
   const at = ev.occurredAt;
@@ -139,7 +166,7 @@ function grant(b: Batch, memberId: number, g: Grant, ev: StoredEvent, opts: { pe
     b.grantTxs.set(txKey, tx);
     b.txs.push(tx);
   }
-  tx.memo += `${tx.memo ? " · " : ""}${g.ruleName}: ${g.detail}${points < g.points ? ` (capped at ${points})` : ""}`;
+  tx.memo += `${tx.memo ? " · " : ""}${g.ruleName}: ${g.detail}${points < g.points ? ` (${budget != null ? "budget" : "capped"}: ${points})` : ""}`;
   for (const leg of earnLegs(memberId, g.pointType, points, opts.pending ? "POINTS_PENDING" : "POINTS")) {
     const same = tx.legs.find((l) => l.ownerId === leg.ownerId && l.kind === leg.kind && l.unit === leg.unit);
     if (same) same.amount += leg.amount;
@@ -152,7 +179,8 @@ function grant(b: Batch, memberId: number, g: Grant, ev: StoredEvent, opts: { pe
 /** Applies one event (not a refund) to the batch; returns what it did, for the event's outcome. */
 function applyEvent(b: Batch, ev: StoredEvent, categories: Map<number, string>): Record<string, unknown> {
   const m = b.member(ev.memberId);
-  const ctx = { at: ev.occurredAt, country: m.country, tier: m.tier };
+  const ctx = b.ctx(m, ev.occurredAt);
+  b.lastAt.set(m.memberId, ev.occurredAt);
   const granted: Record<string, number> = {};
   const add = (memberId: number, grants: Grant[], opts: { pending: boolean; referenceType: string; referenceId: string }) => {
     for (const g of grants) {
@@ -169,7 +197,7 @@ function applyEvent(b: Batch, ev: StoredEvent, categories: Map<number, string>):
       b.touched.add(m.memberId);
       if (m.paidOrders === 1 && m.sponsorId != null && b.members.has(m.sponsorId)) {
         const sponsor = b.member(m.sponsorId);
-        add(sponsor.memberId, fixedGrants(b.program, "REFERRAL", { at: ev.occurredAt, country: sponsor.country, tier: sponsor.tier }, `${m.firstName}'s first order (#${p.orderId})`),
+        add(sponsor.memberId, fixedGrants(b.program, "REFERRAL", b.ctx(sponsor, ev.occurredAt), `${m.firstName}'s first order (#${p.orderId})`),
           { pending: false, referenceType: "MEMBER", referenceId: String(m.memberId) });
       }
       break;
@@ -179,11 +207,17 @@ function applyEvent(b: Batch, ev: StoredEvent, categories: Map<number, string>):
       if (m.sponsorId != null && b.members.has(m.sponsorId)) {
         b.member(m.sponsorId).recruits += 1;
         b.touched.add(m.sponsorId);
+        b.lastAt.set(m.sponsorId, ev.occurredAt);
       }
       break;
     }
     case "CUSTOM": {
-      const p = ev.payload as { name: string; value: number | null };
+      const p = ev.payload as { name: string; value: number | null; rank?: string; ranks?: string[] };
+      if (p.name === RANK_EVENT && p.rank) {
+        m.rank = p.rank;
+        m.ranks = [...new Set([...m.ranks, ...(p.ranks ?? [p.rank])])];
+        b.touched.add(m.memberId);
+      }
       add(ev.memberId, eventGrants(b.program, p, ctx), { pending: false, referenceType: "EVENT", referenceId: ev.id });
       break;
     }
@@ -289,7 +323,7 @@ async function settleMembers(b: Batch): Promise<{ awards: { memberId: number; ba
         });
       }
     }
-    for (const badge of newBadges(p, { orders: m.paidOrders, recruits: m.recruits, tier: m.tier, earnedByType: e.byType }, have.get(id) ?? new Set())) {
+    for (const badge of newBadges(p, { orders: m.paidOrders, recruits: m.recruits, tier: m.tier, earnedByType: e.byType, ranks: m.ranks }, have.get(id) ?? new Set())) {
       awards.push({ memberId: id, badge: badge.code, earnedAt: b.now });
       b.notes.push({ memberId: id, kind: "BADGE_EARNED", at: b.now, title: `Badge: ${badge.name}`, body: badge.description || badge.name });
     }
@@ -299,11 +333,53 @@ async function settleMembers(b: Batch): Promise<{ awards: { memberId: number; ba
   return { awards, earned };
 }
 
-/** Writes a batch: ledger first (one statement), then lots, then tiers and badges; snapshots to publish after commit. */
-async function writeBatch(b: Batch): Promise<void> {
+/**
+ * Missions the batch's activity completed (members who did something in it): each member's counts in each mission's window,
+ * read after the batch's events and lots are written; a completion is recorded once and
+ * its reward is a lot and a ledger transaction keyed by mission and member.
+ */
+async function completeMissions(b: Batch): Promise<void> {
+  const ids = [...b.lastAt.keys()];
+  if (ids.length === 0 || b.program.missions.length === 0) return;
+  const done = new Set((await repo.completions(ids)).map((c) => `${c.memberId}:${c.mission}`));
+  const candidates = new Map<string, number[]>();
+  for (const id of ids) {
+    for (const mission of missionsInPlay(b.program, b.lastAt.get(id) ?? b.now, b.segmentsOf(id))) {
+      if (done.has(`${id}:${mission.code}`)) continue;
+      candidates.set(mission.code, [...(candidates.get(mission.code) ?? []), id]);
+    }
+  }
+  const completions: { memberId: number; mission: string; completedAt: Date }[] = [];
+  const txs: PendingTx[] = [];
+  const lots: NewLot[] = [];
+  for (const [code, members] of candidates) {
+    const mission = b.program.missions.find((m) => m.code === code)!;
+    const { since, until } = missionWindow(mission);
+    for (const [memberId, counts] of await repo.activity(members, since, until)) {
+      if (!missionComplete(mission, counts)) continue;
+      const at = b.lastAt.get(memberId) ?? b.now;
+      const key = `mission:${code}:${memberId}`;
+      const { pointType, points } = mission.reward;
+      completions.push({ memberId, mission: code, completedAt: at });
+      b.touched.add(memberId);
+      lots.push({ memberId, pointType, key, rule: `MISSION:${code}`, eventId: null, referenceType: "MISSION", referenceId: code, description: `Mission: ${mission.name}`,
+        status: "ACTIVE", amount: points, earnedAt: at, releaseAt: null, expiresAt: expiryOf(b.program, pointType, at) });
+      txs.push({ key, reason: "POINTS_EARNED", reference: { type: "MISSION", id: code }, memo: `Mission completed: ${mission.name}`, at, legs: earnLegs(memberId, pointType, points, "POINTS") });
+      b.notes.push({ memberId, kind: "POINTS_EARNED", at, title: `Mission completed: ${mission.name}`, body: `+${plural(points, typeName(b.program, pointType))}.` });
+    }
+  }
+  await repo.insertCompletions(completions);
+  await postLegs(txs);
+  await repo.insertLots(lots);
+}
+
+/** Writes a batch: ledger first (one statement), then lots, missions, then tiers and badges; snapshots to publish after commit. */
+async function writeBatch(b: Batch, opts: { missions?: boolean } = {}): Promise<void> {
   await postLegs(b.txs);
   await repo.insertLots(b.newLots);
   await repo.saveLots([...b.dirty.values()]);
+  await repo.addBudgetsUsed(b.budgetAdded);
+  if (opts.missions) await completeMissions(b);
   const { awards, earned } = await settleMembers(b);
   await notificationService.notify(b.notes);
   if (b.touched.size === 0) return;
@@ -367,6 +443,30 @@ async function preloadUsage(b: Batch, events: StoredEvent[]): Promise<void> {
   const list = [...keys.entries()];
   const used = await repo.ruleUsage(list.map(([, k]) => k));
   list.forEach(([k], i) => b.usage.set(k, used[i]!));
+}
+
+const stepLabel = (p: Program, s: MissionStep): string => {
+  switch (s.type) {
+    case "ORDERS": return `Pay ${plural(s.count, s.count === 1 ? "order" : "orders")}`;
+    case "RECRUITS": return `Sponsor ${plural(s.count, s.count === 1 ? "new member" : "new members")}`;
+    case "POINTS_EARNED": return `Earn ${plural(s.points, typeName(p, s.pointType))}`;
+    case "EVENT": return `${s.event.charAt(0).toUpperCase()}${s.event.slice(1).replace(/[_.-]/g, " ")}${s.count > 1 ? ` × ${s.count}` : ""}`;
+  }
+};
+
+/** A segment's conditions in words, for the admin page. */
+function segmentText(s: Segment): string {
+  const w = s.when;
+  const parts: string[] = [];
+  if (w.tiers) parts.push(`tier ${w.tiers.join(" or ")}`);
+  if (w.countries) parts.push(`in ${w.countries.join(", ")}`);
+  if (w.ranks) parts.push(`rank ${w.ranks.join(" or ")}`);
+  if (w.minBalance) parts.push(`${w.minBalance.points.toLocaleString("en-US")}+ ${w.minBalance.pointType} points`);
+  if (w.orderedWithinDays) parts.push(`ordered in the last ${w.orderedWithinDays} days`);
+  if (w.noOrderForDays) parts.push(`no order for ${w.noOrderForDays} days`);
+  if (w.bought) parts.push(`${w.bought.orders}+ orders of ${w.bought.categories.join(" or ")} in ${w.bought.withinDays} days`);
+  if (w.recruited) parts.push(`sponsored ${w.recruited.count}+ in ${w.recruited.withinDays} days`);
+  return parts.join("; ");
 }
 
 export interface RewardInput {
@@ -460,6 +560,19 @@ export const loyaltyService = {
     return ids.length;
   },
 
+  /**
+   * New ranks from a committed commission run, in its transaction: one `rank_achieved` event
+   * per member and rank, keyed by both (a retried commit sends nothing twice). The applier
+   * records the ranks (segments, rank badges) and the programme's rank rules give points.
+   */
+  async ranksAchieved(list: readonly { memberId: number; rank: string; ranks: string[] }[], at: Date): Promise<void> {
+    if (list.length === 0 || !(await this.program())) return;
+    await this.record(list.map((a) => ({
+      key: `rank:${a.memberId}:${a.rank}`, memberId: a.memberId, occurredAt: at,
+      event: { type: "CUSTOM" as const, payload: { name: RANK_EVENT, value: null, rank: a.rank, ranks: a.ranks } },
+    })));
+  },
+
   signedUp(memberId: number, at: Date) {
     return this.record([{ key: `member:${memberId}:signup`, memberId, occurredAt: at, event: { type: "SIGNUP", payload: {} } }]);
   },
@@ -472,6 +585,7 @@ export const loyaltyService = {
     requirePermission(viewer, "loyalty.grant", "recording loyalty events");
     const errors = new FieldErrors<LoyaltyErrorCode>();
     if (!/^[a-z][a-z0-9_.-]{0,63}$/.test(input.event)) errors.add("event", LoyaltyErrorCode.INVALID, "Lower case letters, digits, _ . -, starting with a letter.");
+    else if (input.event === RANK_EVENT) errors.add("event", LoyaltyErrorCode.INVALID, "Ranks come from committed commission runs, not from the API.");
     if (!input.idempotencyKey.trim() || input.idempotencyKey.length > 100) errors.add("idempotencyKey", LoyaltyErrorCode.INVALID, "1 to 100 characters.");
     if (input.value != null && !Number.isFinite(input.value)) errors.add("value", LoyaltyErrorCode.INVALID, "A number.");
     if (input.occurredAt && input.occurredAt.getTime() > Date.now() + 60_000) errors.add("occurredAt", LoyaltyErrorCode.INVALID, "Not in the future.");
@@ -556,12 +670,17 @@ export const loyaltyService = {
       if (sponsors.length) for (const [id, s] of await repo.lockMembers(sponsors)) members.set(id, s);
       const b = new Batch(program, now, members);
       await preloadUsage(b, events);
+      const segments = segmentsInUse(program);
+      if (segments.length) b.segments = await repo.segmentMembers(program.segments.filter((s) => segments.includes(s.code)), [...members.keys()], now);
+      const budgeted = program.earning.filter((r) => r.budget != null).map((r) => r.code);
+      for (const [rule, used] of await repo.budgetsUsed(budgeted)) b.budgetUsed.set(rule, used);
       const productIds = events.flatMap((e) => (e.type === "ORDER_PAID" ? (e.payload as unknown as OrderPaidPayload).lines.map((l) => l.productId) : []));
       const categories = await repo.categories(productIds);
       const outcomes: unknown[] = [];
       for (const ev of events) outcomes.push(ev.type === "ORDER_REFUNDED" ? await applyRefund(b, ev) : applyEvent(b, ev, categories));
-      await writeBatch(b);
+      // Processed first: missions count the batch's own orders and events.
       await repo.markProcessed(events.map((e) => e.id), outcomes, now);
+      await writeBatch(b, { missions: true });
       return events.length;
     });
   },
@@ -773,6 +892,75 @@ export const loyaltyService = {
 
   async tiers() {
     return (await this.program())?.tiers?.levels ?? [];
+  },
+
+  /** The missions running for the member now (their segment, their window) and those they completed, with progress per step. */
+  async missions(viewer: Viewer, memberId: number, now = new Date()): Promise<MissionRecord[]> {
+    await accessService.requireSelfOr(viewer, memberId, "loyalty.read", "this member's missions");
+    const program = await this.program();
+    if (!program || program.missions.length === 0) return [];
+    const used = program.segments.filter((s) => program.missions.some((m) => m.segment === s.code));
+    const inSegments = new Set<string>();
+    for (const [code, ids] of await repo.segmentMembers(used, [memberId], now)) if (ids.has(memberId)) inSegments.add(code);
+    const completed = new Map((await repo.completions([memberId])).map((c) => [c.mission, c.completedAt]));
+    const running = new Set(missionsInPlay(program, now, inSegments).map((m) => m.code));
+    const out: MissionRecord[] = [];
+    for (const m of program.missions) {
+      if (!running.has(m.code) && !completed.has(m.code)) continue;
+      const { since, until } = missionWindow(m);
+      const counts = (await repo.activity([memberId], since, until)).get(memberId)!;
+      out.push({
+        code: m.code, name: m.name, description: m.description, from: m.from ?? null, until: m.until ?? null,
+        rewardPointType: m.reward.pointType, rewardPoints: m.reward.points, completedAt: completed.get(m.code) ?? null,
+        steps: missionProgress(m, counts).map((p) => ({ label: stepLabel(program, p.step), done: completed.has(m.code) ? p.needed : p.done, needed: p.needed })),
+      });
+    }
+    return out.sort((a, b) => Number(a.completedAt != null) - Number(b.completedAt != null));
+  },
+
+  /** The programme's segments with how many members each holds now and which rules and missions use it. */
+  async segments(viewer: Viewer, now = new Date()): Promise<SegmentRecord[]> {
+    requirePermission(viewer, "loyalty.read", "loyalty segments");
+    const program = await this.program();
+    const out: SegmentRecord[] = [];
+    for (const s of program?.segments ?? []) {
+      out.push({
+        code: s.code, name: s.name, description: s.description, conditions: segmentText(s), members: await repo.segmentCount(s, now),
+        usedBy: [...program!.earning.filter((r) => r.segment === s.code).map((r) => r.code), ...program!.missions.filter((m) => m.segment === s.code).map((m) => m.code)],
+      });
+    }
+    return out;
+  },
+
+  /** Earning rules limited in time, to a segment or countries, or by a budget, with what their budget has granted. */
+  async campaigns(viewer: Viewer, now = new Date()): Promise<CampaignRecord[]> {
+    requirePermission(viewer, "loyalty.read", "loyalty campaigns");
+    const program = await this.program();
+    const rules = (program?.earning ?? []).filter((r) => r.from || r.until || r.segment || r.countries || r.budget != null);
+    const used = await repo.budgetsUsed(rules.filter((r) => r.budget != null).map((r) => r.code));
+    const day = now.toISOString().slice(0, 10);
+    return rules.map((r) => {
+      const spent = used.get(r.code) ?? 0;
+      const status = r.from && day < r.from ? "SCHEDULED" : r.until && day > r.until ? "ENDED" : r.budget != null && spent >= r.budget ? "SPENT" : "RUNNING";
+      return {
+        code: r.code, name: r.name, type: r.type, pointType: r.pointType ?? "", from: r.from ?? null, until: r.until ?? null, segment: r.segment ?? null,
+        countries: r.countries ?? [], budget: r.budget ?? null, used: spent, status,
+      };
+    });
+  },
+
+  /** Each mission with its completions and the points their rewards granted. */
+  async missionReport(viewer: Viewer): Promise<MissionReportRecord[]> {
+    requirePermission(viewer, "loyalty.read", "the mission report");
+    const program = await this.program();
+    const counts = new Map((await repo.completionCounts()).map((c) => [c.mission, c]));
+    return (program?.missions ?? []).map((m) => {
+      const c = counts.get(m.code);
+      return {
+        code: m.code, name: m.name, from: m.from ?? null, until: m.until ?? null, segment: m.segment ?? null,
+        completions: c?.completions ?? 0, pointsGranted: c?.points ?? 0, lastCompletedAt: c?.last ?? null,
+      };
+    });
   },
 
   async badges() {

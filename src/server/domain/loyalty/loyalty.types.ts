@@ -5,7 +5,7 @@ export type LoyaltyEventInput =
   | { type: "ORDER_PAID"; payload: OrderPaidPayload }
   | { type: "ORDER_REFUNDED"; payload: OrderRefundedPayload }
   | { type: "SIGNUP"; payload: Record<string, never> }
-  | { type: "CUSTOM"; payload: { name: string; value: number | null } }
+  | { type: "CUSTOM"; payload: { name: string; value: number | null; rank?: string; ranks?: string[] } }
   | { type: "GRANT"; payload: { pointType: string; points: number; reason: string; rule: string } };
 
 export interface OrderPaidPayload {
@@ -153,4 +153,55 @@ export interface LoyaltyReport {
   outstanding: number;
   /** redeemed ÷ (issued − reversed − pending). */
   redemptionRate: number;
+}
+
+/** A mission as a member sees it: its steps with how far they are, and when they completed it. */
+export interface MissionRecord {
+  code: string;
+  name: string;
+  description: string;
+  from: string | null;
+  until: string | null;
+  rewardPointType: string;
+  rewardPoints: number;
+  steps: { label: string; done: number; needed: number }[];
+  completedAt: Date | null;
+}
+
+/** A segment of the programme with how many members it holds now and what uses it. */
+export interface SegmentRecord {
+  code: string;
+  name: string;
+  description: string;
+  conditions: string;
+  members: number;
+  usedBy: string[];
+}
+
+export type CampaignStatus = "SCHEDULED" | "RUNNING" | "ENDED" | "SPENT";
+
+/** An earning rule limited in time, to a segment or countries, or by a budget: a campaign. */
+export interface CampaignRecord {
+  code: string;
+  name: string;
+  type: string;
+  pointType: string;
+  from: string | null;
+  until: string | null;
+  segment: string | null;
+  countries: string[];
+  budget: number | null;
+  used: number;
+  status: CampaignStatus;
+}
+
+export interface MissionReportRecord {
+  code: string;
+  name: string;
+  from: string | null;
+  until: string | null;
+  segment: string | null;
+  completions: number;
+  pointsGranted: number;
+  lastCompletedAt: Date | null;
 }

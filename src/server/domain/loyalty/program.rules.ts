@@ -14,12 +14,20 @@ const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "A date as YYYY-MM-DD.")
 const points = z.number().int("Whole points.").positive("More than 0.").max(100_000_000);
 const eventName = z.string().regex(/^[a-z][a-z0-9_.-]{0,63}$/, "Lower case letters, digits, _ . -, starting with a letter.");
 
-/** When a rule applies: a time window (campaigns), countries (regional programmes), tiers. */
+const country = z.string().regex(/^[A-Z]{2}$/, "A two-letter country code.");
+
+/**
+ * When a rule applies: a time window (a campaign), countries (regional programmes), tiers,
+ * a segment (members who match its conditions at that moment), and a total budget: at most
+ * `budget` points from this rule across all members, ever (the campaign stops when it is spent).
+ */
 const conditions = {
   from: isoDate.optional(),
   until: isoDate.optional(),
-  countries: z.array(z.string().regex(/^[A-Z]{2}$/, "A two-letter country code.")).optional(),
+  countries: z.array(country).optional(),
   tiers: z.array(code).optional(),
+  segment: code.optional(),
+  budget: points.optional(),
 };
 /** At most `points` from this rule per member in each calendar `per` (UTC). */
 const cap = z.strictObject({ points, per: z.enum(["DAY", "MONTH", "YEAR"]) }).optional();
@@ -96,7 +104,52 @@ const badge = z.strictObject({
     z.strictObject({ type: z.literal("RECRUITS"), count: z.number().int().min(1) }),
     z.strictObject({ type: z.literal("TIER"), tier: code }),
     z.strictObject({ type: z.literal("POINTS_EARNED"), pointType: code, points }),
+    /** The compensation plan's rank (by name), reached once: a commission run committed it as achieved. */
+    z.strictObject({ type: z.literal("RANK"), rank: z.string().min(1).max(40) }),
   ]),
+});
+
+const days = z.number().int().min(1).max(3660);
+/**
+ * A segment: members who match every condition given, evaluated when it is used (so it
+ * updates itself as members order, recruit, change tier or rank). Used by earning rules
+ * (campaigns and personalised offers), missions and the admin's counts.
+ */
+const segment = z.strictObject({
+  code, name, description: z.string().max(200).default(""),
+  when: z.strictObject({
+    tiers: z.array(code).optional(),
+    countries: z.array(country).optional(),
+    /** The rank achieved in the compensation plan (by name). */
+    ranks: z.array(z.string().min(1).max(40)).optional(),
+    minBalance: z.strictObject({ pointType: code, points }).optional(),
+    /** Paid an order in the last N days. */
+    orderedWithinDays: days.optional(),
+    /** Has paid no order in the last N days (lapsed buyers; members who never ordered too). */
+    noOrderForDays: days.optional(),
+    /** Paid at least `orders` orders with a line of these categories in the last `withinDays` days. */
+    bought: z.strictObject({ categories: z.array(z.string().min(1)).min(1), orders: z.number().int().min(1).default(1), withinDays: days }).optional(),
+    /** Sponsored at least `count` members who joined in the last `withinDays` days. */
+    recruited: z.strictObject({ count: z.number().int().min(1), withinDays: days }).optional(),
+  }).refine((w) => Object.values(w).some((v) => v !== undefined), { message: "At least one condition." }),
+});
+
+/** One step of a mission, counted within the mission's window. */
+const missionStep = z.discriminatedUnion("type", [
+  z.strictObject({ type: z.literal("ORDERS"), count: z.number().int().min(1) }),
+  z.strictObject({ type: z.literal("RECRUITS"), count: z.number().int().min(1) }),
+  z.strictObject({ type: z.literal("POINTS_EARNED"), pointType: code, points }),
+  z.strictObject({ type: z.literal("EVENT"), event: eventName, count: z.number().int().min(1) }),
+]);
+/**
+ * A mission: every step done within the window (from..until, UTC days, inclusive) earns the
+ * reward once. Without dates it runs all the time; a segment limits who takes part.
+ */
+const mission = z.strictObject({
+  code, name, description: z.string().max(200).default(""),
+  from: isoDate.optional(), until: isoDate.optional(), segment: code.optional(),
+  steps: z.array(missionStep).min(1, "At least one step.").max(10),
+  reward: z.strictObject({ pointType: code, points }),
 });
 
 const pointType = z.strictObject({
@@ -118,8 +171,13 @@ export const programSchema = z.strictObject({
   earning: z.array(earningRuleSchema).max(200).default([]),
   tiers: tiers.optional(),
   badges: z.array(badge).max(200).default([]),
+  segments: z.array(segment).max(100).default([]),
+  missions: z.array(mission).max(100).default([]),
 });
 export type Program = z.infer<typeof programSchema>;
+export type Segment = z.infer<typeof segment>;
+export type Mission = z.infer<typeof mission>;
+export type MissionStep = z.infer<typeof missionStep>;
 export type TierLevel = z.infer<typeof tierLevel>;
 export type Badge = z.infer<typeof badge>;
 
@@ -140,6 +198,11 @@ function crossChecks(p: Program): FieldError<LoyaltyErrorCode>[] {
   unique(p.earning, "earning");
   unique(p.badges, "badges");
   const tierCodes = unique(p.tiers?.levels ?? [], "tiers.levels");
+  const segmentCodes = unique(p.segments, "segments");
+  unique(p.missions, "missions");
+  const knownSegment = (field: string, c: string | undefined) => {
+    if (c !== undefined && !segmentCodes.has(c)) errors.push(problem(field, `No segment is called "${c}".`, LoyaltyErrorCode.UNKNOWN_CODE));
+  };
   const knownType = (field: string, c: string | undefined) => {
     if (c !== undefined && !types.has(c)) errors.push(problem(field, `No point type is called "${c}".`, LoyaltyErrorCode.UNKNOWN_CODE));
   };
@@ -149,7 +212,18 @@ function crossChecks(p: Program): FieldError<LoyaltyErrorCode>[] {
   p.earning.forEach((r, i) => {
     knownType(`earning[${i}].pointType`, r.pointType);
     r.tiers?.forEach((t, j) => knownTier(`earning[${i}].tiers[${j}]`, t));
+    knownSegment(`earning[${i}].segment`, r.segment);
     if (r.from && r.until && r.until < r.from) errors.push(problem(`earning[${i}].until`, "Ends before it starts."));
+  });
+  p.segments.forEach((s, i) => {
+    s.when.tiers?.forEach((t, j) => knownTier(`segments[${i}].when.tiers[${j}]`, t));
+    if (s.when.minBalance) knownType(`segments[${i}].when.minBalance.pointType`, s.when.minBalance.pointType);
+  });
+  p.missions.forEach((m, i) => {
+    knownSegment(`missions[${i}].segment`, m.segment);
+    knownType(`missions[${i}].reward.pointType`, m.reward.pointType);
+    m.steps.forEach((st, j) => { if (st.type === "POINTS_EARNED") knownType(`missions[${i}].steps[${j}].pointType`, st.pointType); });
+    if (m.from && m.until && m.until < m.from) errors.push(problem(`missions[${i}].until`, "Ends before it starts."));
   });
   if (p.tiers) {
     knownType("tiers.basis", p.tiers.basis);
@@ -191,6 +265,8 @@ export const EXAMPLE_PROGRAM = {
     { type: "SIGNUP", code: "WELCOME", name: "Welcome bonus", pointType: "REWARD", points: 50 },
     { type: "EVENT", code: "BIRTHDAY", name: "Birthday gift", pointType: "REWARD", event: "birthday", points: 200, cap: { points: 200, per: "YEAR" } },
     { type: "EVENT", code: "TRAINING", name: "Training completed", pointType: "REWARD", event: "training_completed", points: 25, cap: { points: 100, per: "MONTH" } },
+    { type: "EVENT", code: "RANK_UP", name: "New rank", pointType: "REWARD", event: "rank_achieved", points: 500 },
+    { type: "PRODUCT_BONUS", code: "SUPPLEMENT_FANS_BONUS", name: "Thank you, supplement fan", pointType: "REWARD", pointsPerUnit: 20, categories: ["Supplements"], segment: "SUPPLEMENT_FANS", budget: 250000 },
   ],
   tiers: {
     basis: "STATUS",
@@ -207,5 +283,12 @@ export const EXAMPLE_PROGRAM = {
     { code: "RECRUITER_10", name: "Team builder", description: "Sponsored ten members.", when: { type: "RECRUITS", count: 10 } },
     { code: "SILVER", name: "Silver member", description: "Reached Silver.", when: { type: "TIER", tier: "SILVER" } },
     { code: "GOLD", name: "Gold member", description: "Reached Gold.", when: { type: "TIER", tier: "GOLD" } },
+    { code: "RANK_SILVER", name: "Silver rank", description: "Reached the Silver rank of the compensation plan.", when: { type: "RANK", rank: "Silver" } },
+  ],
+  segments: [
+    { code: "SUPPLEMENT_FANS", name: "Supplement fans", description: "Two or more orders with supplements in 90 days.", when: { bought: { categories: ["Supplements"], orders: 2, withinDays: 90 } } },
+    { code: "RECRUITERS", name: "Active recruiters", description: "Sponsored two or more members in 60 days.", when: { recruited: { count: 2, withinDays: 60 } } },
+    { code: "LAPSED", name: "Lapsed buyers", description: "No order for 60 days.", when: { noOrderForDays: 60 } },
+    { code: "BIG_BALANCES", name: "Big balances", description: "5,000 reward points or more to spend.", when: { minBalance: { pointType: "REWARD", points: 5000 } } },
   ],
 } satisfies z.input<typeof programSchema>;

@@ -16,7 +16,7 @@ import { payload } from "../../shared/payload";
 import { requireViewer } from "../../shared/viewer";
 import { GrantPointsInput, RecordLoyaltyEventInput, RedeemRewardInput, RedemptionFilter, RewardFilter, RewardInput, SaveLoyaltyProgramInput } from "./loyalty.input";
 import {
-  BadgeDefinition, LoyaltyAccount, LoyaltyEventPayload, LoyaltyProgramPayload, LoyaltyProgramVersion, LoyaltyReport, LoyaltyTier, NotificationList,
+  BadgeDefinition, LoyaltyAccount, LoyaltyCampaign, LoyaltySegment, Mission, MissionReport, LoyaltyEventPayload, LoyaltyProgramPayload, LoyaltyProgramVersion, LoyaltyReport, LoyaltyTier, NotificationList,
   PointsGrantPayload, PointsGrantProgress, PointsMonth, PointsMovementConnection, PointsUpdate, RedemptionConnection, RedemptionPayload,
   RedemptionStatus, Reward, RewardConnection, RewardPayload,
 } from "./loyalty.type";
@@ -65,6 +65,30 @@ export class LoyaltyResolver {
   badges(@Ctx() ctx: Context) {
     requireViewer(ctx);
     return loyaltyService.badges();
+  }
+
+  @Query(() => [Mission], { description: "A member's missions (yours when memberId is left out): those running for them with progress per step, and those completed. The member and admins only." })
+  missions(@Ctx() ctx: Context, @Arg("memberId", () => ID, { nullable: true }) memberId?: string | null) {
+    const viewer = requireViewer(ctx);
+    return loyaltyService.missions(viewer, parseMemberId(memberId, "memberId") ?? viewer.id);
+  }
+
+  @Authorized("loyalty.read")
+  @Query(() => [LoyaltySegment], { description: "The programme's segments with how many members each holds now." })
+  loyaltySegments(@Ctx() ctx: Context) {
+    return loyaltyService.segments(requireViewer(ctx));
+  }
+
+  @Authorized("loyalty.read")
+  @Query(() => [LoyaltyCampaign], { description: "Earning rules limited in time, to a segment or countries, or by a budget, with their status and budget used." })
+  loyaltyCampaigns(@Ctx() ctx: Context) {
+    return loyaltyService.campaigns(requireViewer(ctx));
+  }
+
+  @Authorized("loyalty.read")
+  @Query(() => [MissionReport], { description: "Each mission's completions and the points its reward granted." })
+  missionReport(@Ctx() ctx: Context) {
+    return loyaltyService.missionReport(requireViewer(ctx));
   }
 
   @Query(() => RewardConnection, { description: "The rewards catalog. Pass filter.availableTo to see what a member may redeem now." })

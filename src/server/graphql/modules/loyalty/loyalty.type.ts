@@ -92,7 +92,7 @@ export class BadgeDefinition {
   @Field(() => String) code!: string;
   @Field(() => String) name!: string;
   @Field(() => String) description!: string;
-  @Field(() => JSONScalar, { description: "{ type: ORDERS|RECRUITS|TIER|POINTS_EARNED, … }" }) when!: unknown;
+  @Field(() => JSONScalar, { description: "{ type: ORDERS|RECRUITS|TIER|POINTS_EARNED|RANK, … }" }) when!: unknown;
 }
 
 @ObjectType("Reward")
@@ -238,4 +238,61 @@ export class PointsUpdate {
   @Field(() => Float) progress!: number;
   @Field(() => [EarnedBadge]) newBadges!: EarnedBadge[];
   @Field(() => Int, { description: "Grows with every change: drop an update older than the one you have." }) revision!: number;
+}
+
+@ObjectType("MissionStep", { description: "One step of a mission and how far the member is with it (orders, members, points or events)." })
+export class MissionStep {
+  @Field(() => String) label!: string;
+  @Field(() => Int) done!: number;
+  @Field(() => Int) needed!: number;
+}
+
+@ObjectType("Mission", { description: "A mission running for the member (their segment, its window) or one they completed." })
+export class Mission {
+  @Field(() => String) code!: string;
+  @Field(() => String) name!: string;
+  @Field(() => String) description!: string;
+  @Field(() => String, { nullable: true, description: "First day (UTC, YYYY-MM-DD); null: open." }) from!: string | null;
+  @Field(() => String, { nullable: true, description: "Last day (UTC, inclusive); null: open." }) until!: string | null;
+  @Field(() => String) rewardPointType!: string;
+  @Field(() => Int) rewardPoints!: number;
+  @Field(() => [MissionStep]) steps!: MissionStep[];
+  @Field(() => Date, { nullable: true }) completedAt!: Date | null;
+}
+
+@ObjectType("LoyaltySegment", { description: "Members who match a segment's conditions now (it updates itself), and the rules and missions that use it." })
+export class LoyaltySegment {
+  @Field(() => String) code!: string;
+  @Field(() => String) name!: string;
+  @Field(() => String) description!: string;
+  @Field(() => String, { description: "The conditions in words." }) conditions!: string;
+  @Field(() => Int) members!: number;
+  @Field(() => [String]) usedBy!: string[];
+}
+
+@ObjectType("LoyaltyCampaign", { description: "An earning rule limited in time, to a segment or countries, or by a total budget." })
+export class LoyaltyCampaign {
+  @Field(() => String) code!: string;
+  @Field(() => String) name!: string;
+  @Field(() => String, { description: "The rule's type: SPEND, MULTIPLIER, PRODUCT_BONUS, REFERRAL, SIGNUP or EVENT." }) type!: string;
+  @Field(() => String, { description: "Empty for a multiplier on every point type." }) pointType!: string;
+  @Field(() => String, { nullable: true }) from!: string | null;
+  @Field(() => String, { nullable: true }) until!: string | null;
+  @Field(() => String, { nullable: true }) segment!: string | null;
+  @Field(() => [String]) countries!: string[];
+  @Field(() => Int, { nullable: true, description: "Total points across members; null: no budget." }) budget!: number | null;
+  @Field(() => Int, { description: "Points the budget has granted so far." }) used!: number;
+  @Field(() => String, { description: "SCHEDULED, RUNNING, ENDED or SPENT (budget used up)." }) status!: string;
+}
+
+@ObjectType("MissionReport", { description: "A mission's completions and the points its reward granted." })
+export class MissionReport {
+  @Field(() => String) code!: string;
+  @Field(() => String) name!: string;
+  @Field(() => String, { nullable: true }) from!: string | null;
+  @Field(() => String, { nullable: true }) until!: string | null;
+  @Field(() => String, { nullable: true }) segment!: string | null;
+  @Field(() => Int) completions!: number;
+  @Field(() => Int) pointsGranted!: number;
+  @Field(() => Date, { nullable: true }) lastCompletedAt!: Date | null;
 }

@@ -1,0 +1,137 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { db, transaction } from "@/server/db/unit-of-work";
+import { ledgerService } from "@/server/domain/ledger/ledger.service";
+import type { MemberRecord } from "@/server/domain/member/member.types";
+import { orderService } from "@/server/domain/order/order.service";
+import type { Viewer } from "@/server/domain/shared/viewer";
+import { ADDRESS, createAdmin, createProduct, createRoot, orderKeyFor, placeUnder, usePlacement, viewerOf } from "@/test/factories";
+import { loyaltyService } from "./loyalty.service";
+import { EXAMPLE_PROGRAM } from "./program.rules";
+
+// Segments, campaigns with budgets, missions and ranks, on a real database.
+
+let admin: Viewer;
+let vitamins: { id: number };
+const today = new Date().toISOString().slice(0, 10);
+const inDays = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
+
+const PROGRAM = {
+  pointTypes: EXAMPLE_PROGRAM.pointTypes,
+  pendingDays: 0,
+  earning: [
+    { type: "SPEND", code: "SPEND", name: "1 per unit", pointType: "REWARD", pointsPerUnit: 1 },
+    // Fans of supplements get 100 a unit, 250 points in all across members.
+    { type: "PRODUCT_BONUS", code: "FANS_BONUS", name: "Fan bonus", pointType: "REWARD", pointsPerUnit: 100, categories: ["Supplements"], segment: "FANS", budget: 250, from: today, until: inDays(30) },
+    { type: "EVENT", code: "RANK_UP", name: "New rank", pointType: "REWARD", event: "rank_achieved", points: 500 },
+  ],
+  badges: [{ code: "RANK_SILVER", name: "Silver rank", when: { type: "RANK", rank: "Silver" } }],
+  segments: [
+    { code: "FANS", name: "Fans", when: { bought: { categories: ["Supplements"], orders: 1, withinDays: 30 } } },
+    { code: "LAPSED", name: "Lapsed", when: { noOrderForDays: 30 } },
+  ],
+  missions: [
+    { code: "DUO", name: "Two orders and a webinar", from: today, until: inDays(30), steps: [{ type: "ORDERS", count: 2 }, { type: "EVENT", event: "webinar", count: 1 }], reward: { pointType: "REWARD", points: 300 } },
+    { code: "FANS_ONLY", name: "For fans", segment: "FANS", steps: [{ type: "ORDERS", count: 50 }], reward: { pointType: "REWARD", points: 1 } },
+  ],
+};
+
+beforeAll(async () => {
+  await usePlacement({ type: "UNILEVEL" });
+  admin = viewerOf(await createAdmin());
+  await loyaltyService.saveProgram(admin, PROGRAM, "Campaigns");
+  vitamins = await createProduct(admin, { price: "10.00" });
+});
+
+async function buy(m: MemberRecord, quantity: number) {
+  const order = await orderService.place(viewerOf(m), { lines: [{ productId: vitamins.id, quantity }], currency: "USD", shippingAddress: ADDRESS, idempotencyKey: orderKeyFor() });
+  await orderService.markPaid(admin, order.id);
+  await loyaltyService.applyPending();
+}
+const reward = async (m: MemberRecord) => (await loyaltyService.account(viewerOf(m), m.id)).balances.find((b) => b.pointType === "REWARD")!.balance;
+const granted = async (m: MemberRecord, rule: string) => {
+  const [row] = await db().sql<{ n: number }>`SELECT coalesce(sum(amount), 0)::int AS n FROM points_lot WHERE member_id = ${m.id} AND rule = ${rule}`;
+  return row!.n;
+};
+
+describe("a campaign for a segment, with a budget", () => {
+  it("gives its bonus to members in the segment only, and stops when the budget is spent", async () => {
+    const root = await createRoot();
+    const ava = await placeUnder(root, { firstName: "Ava" });
+    const ben = await placeUnder(root, { firstName: "Ben" });
+    let segments = await loyaltyService.segments(admin);
+    expect(segments.find((s) => s.code === "FANS")).toMatchObject({ usedBy: ["FANS_BONUS", "FANS_ONLY"] });
+    const fansBefore = segments.find((s) => s.code === "FANS")!.members;
+
+    // A first order puts Ava in the segment; it earns no bonus (she was not in it when she paid).
+    await buy(ava, 1);
+    expect(await granted(ava, "FANS_BONUS")).toBe(0);
+    segments = await loyaltyService.segments(admin);
+    expect(segments.find((s) => s.code === "FANS")!.members).toBe(fansBefore + 1);
+
+    await buy(ava, 2);
+    expect(await granted(ava, "FANS_BONUS")).toBe(200);
+    await buy(ben, 1);
+    await buy(ben, 1);
+    // Only 50 of the 250 were left.
+    expect(await granted(ben, "FANS_BONUS")).toBe(50);
+    await buy(ava, 1);
+    expect(await granted(ava, "FANS_BONUS")).toBe(200);
+    expect(await reward(ava)).toBe(10 + 20 + 10 + 200);
+
+    const [campaign] = (await loyaltyService.campaigns(admin)).filter((c) => c.code === "FANS_BONUS");
+    expect(campaign).toMatchObject({ budget: 250, used: 250, status: "SPENT", segment: "FANS" });
+    expect(await ledgerService.check()).toEqual([]);
+  });
+});
+
+describe("missions", () => {
+  it("complete once when every step is done in the window, with progress before", async () => {
+    const root = await createRoot();
+    const cleo = await placeUnder(root, { firstName: "Cleo" });
+    let missions = await loyaltyService.missions(viewerOf(cleo), cleo.id);
+    // Not a fan yet: only the mission for everyone.
+    expect(missions.map((m) => m.code)).toEqual(["DUO"]);
+    expect(missions[0]!.steps).toEqual([{ label: "Pay 2 orders", done: 0, needed: 2 }, { label: "Webinar", done: 0, needed: 1 }]);
+
+    await buy(cleo, 1);
+    await buy(cleo, 1);
+    expect(await granted(cleo, "MISSION:DUO")).toBe(0);
+    missions = await loyaltyService.missions(viewerOf(cleo), cleo.id);
+    expect(missions.find((m) => m.code === "DUO")!.steps.map((s) => s.done)).toEqual([2, 0]);
+    expect(missions.map((m) => m.code).sort()).toEqual(["DUO", "FANS_ONLY"]);
+
+    const first = await loyaltyService.recordEvent(admin, { memberId: cleo.id, event: "webinar", idempotencyKey: "w1" });
+    expect(first.applied).toBe(true);
+    expect(await granted(cleo, "MISSION:DUO")).toBe(300);
+    await loyaltyService.recordEvent(admin, { memberId: cleo.id, event: "webinar", idempotencyKey: "w2" });
+    await buy(cleo, 1);
+    expect(await granted(cleo, "MISSION:DUO")).toBe(300);
+    const duo = (await loyaltyService.missions(viewerOf(cleo), cleo.id)).find((m) => m.code === "DUO")!;
+    expect(duo.completedAt).not.toBeNull();
+    expect(duo.steps.every((s) => s.done === s.needed)).toBe(true);
+    const report = await loyaltyService.missionReport(admin);
+    expect(report.find((r) => r.code === "DUO")!.completions).toBeGreaterThanOrEqual(1);
+
+    const other = await placeUnder(root);
+    await expect(loyaltyService.missions(viewerOf(other), cleo.id)).rejects.toMatchObject({ code: "FORBIDDEN" });
+    expect(await ledgerService.check()).toEqual([]);
+  });
+});
+
+describe("ranks from the compensation plan", () => {
+  it("record the rank once, give the rank badge and the rank rule's points; the API may not fake one", async () => {
+    const root = await createRoot();
+    const dan = await placeUnder(root, { firstName: "Dan" });
+    const advance = () => transaction(() => loyaltyService.ranksAchieved([{ memberId: dan.id, rank: "Silver", ranks: ["Bronze", "Silver"] }], new Date()));
+    await advance();
+    await loyaltyService.applyPending();
+    await advance();
+    await loyaltyService.applyPending();
+    const account = await loyaltyService.account(viewerOf(dan), dan.id);
+    expect(account.badges.map((b) => b.code)).toEqual(["RANK_SILVER"]);
+    expect(await granted(dan, "RANK_UP")).toBe(500);
+    const [row] = await db().sql<{ rank: string; ranks: string[] }>`SELECT rank, ranks FROM loyalty_member WHERE member_id = ${dan.id}`;
+    expect(row).toEqual({ rank: "Silver", ranks: ["Bronze", "Silver"] });
+    await expect(loyaltyService.recordEvent(admin, { memberId: dan.id, event: "rank_achieved", idempotencyKey: "fake" })).rejects.toMatchObject({ errors: [{ field: "event", code: "INVALID" }] });
+  });
+});
