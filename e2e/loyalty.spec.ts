@@ -83,3 +83,26 @@ test("a new member's order shows pending points live; released by an admin they 
   await adminContext.close();
   await memberContext.close();
 });
+
+test("missions show their progress to the member; the admin sees segments with their members, campaigns with their budget and missions with completions", async ({ browser }) => {
+  const memberContext = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  const ava = await memberContext.newPage();
+  await login(ava, DEMO_MEMBER);
+  await ava.goto("/loyalty");
+  const challenge = ava.getByTestId("mission-MONTH_CHALLENGE");
+  await expect(challenge).toContainText("This month's challenge");
+  await expect(challenge.getByRole("progressbar", { name: "Pay 2 orders" })).toBeVisible();
+  await memberContext.close();
+
+  const adminContext = await browser.newContext();
+  const admin = await adminContext.newPage();
+  await login(admin, DEMO_ADMIN);
+  await admin.goto("/admin/loyalty");
+  const segments = admin.getByTestId("segments");
+  await expect(segments.getByRole("row", { name: /Lapsed buyers/ })).toContainText("bought before, no order for 60 days");
+  expect(count(await segments.getByRole("row", { name: /Supplement fans/ }).locator("td").last().innerText())).toBeGreaterThan(0);
+  await expect(admin.getByTestId("campaigns").getByRole("row", { name: /Welcome back/ })).toContainText(/\d[\d,]* \/ 1,000,000/);
+  const sprint = admin.getByTestId("missions").getByRole("row", { name: /Autumn sprint/ });
+  expect(count(await sprint.locator("td").nth(2).innerText())).toBeGreaterThan(0);
+  await adminContext.close();
+});

@@ -21,8 +21,8 @@ const day = (t: number) => new Date(t).toISOString().slice(0, 10);
 
 /**
  * The programme's second version, in force for the last six weeks: a win-back campaign for
- * lapsed buyers with a budget, this month's challenge for everyone and a quarter's mission
- * for active recruiters.
+ * lapsed buyers with a budget, a sprint and this month's challenge for everyone and a
+ * quarter's mission for active recruiters.
  */
 export function seasonProgram(now: Date) {
   const monthStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1)).getTime();
@@ -35,18 +35,23 @@ export function seasonProgram(now: Date) {
       ...EXAMPLE_PROGRAM.earning,
       {
         type: "SPEND", code: "COME_BACK", name: "Welcome back: double spend points", pointType: "REWARD", pointsPerUnit: 10, segment: "LAPSED",
-        from: day(now.getTime() - 42 * DAY), until: day(now.getTime() + 20 * DAY), budget: 400000,
+        from: day(now.getTime() - 42 * DAY), until: day(now.getTime() + 20 * DAY), budget: 1000000,
       },
     ],
     missions: [
+      {
+        code: "AUTUMN_SPRINT", name: "Autumn sprint", description: "Two paid orders and 1,000 reward points before the sprint ends.",
+        from: day(now.getTime() - 42 * DAY), until: day(now.getTime() + 20 * DAY), steps: [{ type: "ORDERS", count: 2 }, { type: "POINTS_EARNED", pointType: "REWARD", points: 1000 }],
+        reward: { pointType: "REWARD", points: 750 },
+      },
       {
         code: "MONTH_CHALLENGE", name: "This month's challenge", description: "Two paid orders and 500 reward points this month.",
         from: day(monthStart), until: day(monthEnd), steps: [{ type: "ORDERS", count: 2 }, { type: "POINTS_EARNED", pointType: "REWARD", points: 500 }],
         reward: { pointType: "REWARD", points: 400 },
       },
       {
-        code: "QUARTER_BUILDER", name: "Team builder of the quarter", description: "For active recruiters: sponsor three members and order twice this quarter.",
-        from: day(quarterStart), until: day(quarterEnd), segment: "RECRUITERS", steps: [{ type: "RECRUITS", count: 3 }, { type: "ORDERS", count: 2 }],
+        code: "QUARTER_BUILDER", name: "Team builder of the quarter", description: "For active recruiters: sponsor two members and order once this quarter.",
+        from: day(quarterStart), until: day(quarterEnd), segment: "RECRUITERS", steps: [{ type: "RECRUITS", count: 2 }, { type: "ORDERS", count: 1 }],
         reward: { pointType: "REWARD", points: 1500 },
       },
     ],
@@ -70,6 +75,7 @@ export async function seedLoyalty(db: SqlDriver, since: Date, now: Date, seed = 
   await db.query(`INSERT INTO loyalty_program_version (number, document, comment, author_id, created_at) VALUES (2, $1::jsonb, 'Win-back campaign and missions', 1, $2)`, [
     JSON.stringify(seasonProgram(now)), new Date(now.getTime() - 42 * DAY).toISOString(),
   ]);
+  loyaltyService.programChanged();
   // New achieved ranks of committed periods, dated at their commit (as compensation sends them).
   const [plan] = await db.query<{ document: { ranks: { name: string }[] } }>(`SELECT document FROM comp_plan_version WHERE number = 1`);
   const names = plan?.document.ranks.map((r) => r.name) ?? [];

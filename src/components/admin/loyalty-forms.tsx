@@ -40,8 +40,8 @@ const RELEASE = `mutation($id: ID) { releasePendingPoints(memberId: $id) }`;
 const GRANT = `mutation($input: GrantPointsInput!) { grantPoints(input: $input) { grant { grantId members } errors { field message } } }`;
 const TIER = `mutation($id: ID!, $tier: String) { setMemberTier(memberId: $id, tier: $tier) { tier { name } } }`;
 
-/** Release pending points early, grant points to a segment, set a member's tier by hand. */
-export function PointsActions({ pointTypes, tiers }: { pointTypes: string[]; tiers: { code: string; name: string }[] }) {
+/** Release pending points early, grant points to members by country, tier or segment, set a member's tier by hand. */
+export function PointsActions({ pointTypes, tiers, segments = [] }: { pointTypes: string[]; tiers: { code: string; name: string }[]; segments?: { code: string; name: string }[] }) {
   const release = useAction();
   const grant = useAction();
   const tier = useAction();
@@ -61,7 +61,7 @@ export function PointsActions({ pointTypes, tiers }: { pointTypes: string[]; tie
       <form className="space-y-2" data-testid="grant-form" action={async (f) => {
         await grant.act(GRANT, { input: {
           pointType: f.get("pointType"), points: Number(f.get("points")), reason: f.get("reason"),
-          country: String(f.get("country") ?? "").trim().toUpperCase() || null, tier: f.get("tier") || null,
+          country: String(f.get("country") ?? "").trim().toUpperCase() || null, tier: f.get("tier") || null, segment: f.get("segment") || null,
         } }, "grantPoints", "Granted: the points are being applied in the background.");
       }}>
         <p className="font-medium">Grant points to a segment</p>
@@ -70,6 +70,9 @@ export function PointsActions({ pointTypes, tiers }: { pointTypes: string[]; tie
           <input className="field" name="points" inputMode="numeric" placeholder="Points" aria-label="Points" required />
           <input className="field" name="country" placeholder="Country (all)" aria-label="Country" maxLength={2} />
           <select className="field" name="tier" aria-label="Tier"><option value="">Every tier</option>{tiers.map((t) => <option key={t.code} value={t.code}>{t.name}</option>)}</select>
+          {segments.length ? (
+            <select className="field col-span-2" name="segment" aria-label="Segment"><option value="">Every member</option>{segments.map((s) => <option key={s.code} value={s.code}>{s.name}</option>)}</select>
+          ) : null}
         </div>
         <input className="field" name="reason" placeholder="Reason members see" aria-label="Reason" />
         <button className="btn" disabled={grant.busy}>Grant</button>

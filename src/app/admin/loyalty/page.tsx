@@ -126,7 +126,7 @@ export default async function AdminLoyaltyPage() {
 
       <Card>
         <Title>Points</Title>
-        <div className="mt-3"><PointsActions pointTypes={pointTypes} tiers={tiers} /></div>
+        <div className="mt-3"><PointsActions pointTypes={pointTypes} tiers={tiers} segments={segments.map((s) => ({ code: s.code, name: s.name }))} /></div>
       </Card>
 
       <Card>

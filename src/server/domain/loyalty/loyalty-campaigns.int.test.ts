@@ -55,9 +55,13 @@ const granted = async (m: MemberRecord, rule: string) => {
 
 describe("a campaign for a segment, with a budget", () => {
   it("gives its bonus to members in the segment only, and stops when the budget is spent", async () => {
+    const lapsed = async () => (await loyaltyService.segments(admin)).find((s) => s.code === "LAPSED")!.members;
+    const lapsedBefore = await lapsed();
     const root = await createRoot();
     const ava = await placeUnder(root, { firstName: "Ava" });
     const ben = await placeUnder(root, { firstName: "Ben" });
+    // Newcomers who never ordered are not lapsed buyers.
+    expect(await lapsed()).toBe(lapsedBefore);
     let segments = await loyaltyService.segments(admin);
     expect(segments.find((s) => s.code === "FANS")).toMatchObject({ usedBy: ["FANS_BONUS", "FANS_ONLY"] });
     const fansBefore = segments.find((s) => s.code === "FANS")!.members;
@@ -77,6 +81,16 @@ describe("a campaign for a segment, with a budget", () => {
     await buy(ava, 1);
     expect(await granted(ava, "FANS_BONUS")).toBe(200);
     expect(await reward(ava)).toBe(10 + 20 + 10 + 200);
+    // Ava's first order, 61 days ago: she lapsed, and is back.
+    await db().sql`UPDATE loyalty_event SET occurred_at = now() - interval '61 days' WHERE member_id = ${ava.id}`;
+    expect(await lapsed()).toBe(lapsedBefore + 1);
+
+    // A bulk grant to the segment reaches its members only.
+    const { members } = await loyaltyService.grantPoints(admin, { pointType: "REWARD", points: 7, reason: "For our fans", segment: "FANS", memberIds: [ava.id, ben.id, root.id] });
+    expect(members).toBe(1); // Ava lapsed above; Ben is a fan; the root never bought.
+    await loyaltyService.applyPending();
+    expect([await granted(ava, "GRANT"), await granted(ben, "GRANT"), await granted(root, "GRANT")]).toEqual([0, 7, 0]);
+    await expect(loyaltyService.grantPoints(admin, { pointType: "REWARD", points: 7, reason: "x", segment: "NOBODY" })).rejects.toMatchObject({ errors: [{ field: "segment", code: "UNKNOWN_CODE" }] });
 
     const [campaign] = (await loyaltyService.campaigns(admin)).filter((c) => c.code === "FANS_BONUS");
     expect(campaign).toMatchObject({ budget: 250, used: 250, status: "SPENT", segment: "FANS" });

@@ -645,7 +645,7 @@ function segmentWhere(seg: Segment, now: Date, params: unknown[]): { where: stri
     parts.push(`coalesce((SELECT sum(remaining) FROM points_lot pl WHERE pl.member_id = m.id AND pl.point_type = ${arg(w.minBalance.pointType, "text")} AND pl.status = 'ACTIVE'), 0) >= ${arg(w.minBalance.points, "int")}`);
   }
   if (w.orderedWithinDays) parts.push(paidSince(ago(w.orderedWithinDays)));
-  if (w.noOrderForDays) parts.push(`NOT ${paidSince(ago(w.noOrderForDays))}`);
+  if (w.noOrderForDays) parts.push(`${paidSince("'-infinity'::timestamptz")} AND NOT ${paidSince(ago(w.noOrderForDays))}`);
   if (w.bought) {
     parts.push(`(SELECT count(DISTINCT e.id) FROM loyalty_event e CROSS JOIN LATERAL jsonb_array_elements(e.payload->'lines') x JOIN product pr ON pr.id = (x->>'productId')::int
       WHERE e.member_id = m.id AND e.type = 'ORDER_PAID' AND e.processed_at IS NOT NULL AND e.occurred_at >= ${ago(w.bought.withinDays)} AND pr.category = ANY(${arg(w.bought.categories, "text[]")})) >= ${arg(w.bought.orders, "int")}`);

@@ -463,7 +463,7 @@ function segmentText(s: Segment): string {
   if (w.ranks) parts.push(`rank ${w.ranks.join(" or ")}`);
   if (w.minBalance) parts.push(`${w.minBalance.points.toLocaleString("en-US")}+ ${w.minBalance.pointType} points`);
   if (w.orderedWithinDays) parts.push(`ordered in the last ${w.orderedWithinDays} days`);
-  if (w.noOrderForDays) parts.push(`no order for ${w.noOrderForDays} days`);
+  if (w.noOrderForDays) parts.push(`bought before, no order for ${w.noOrderForDays} days`);
   if (w.bought) parts.push(`${w.bought.orders}+ orders of ${w.bought.categories.join(" or ")} in ${w.bought.withinDays} days`);
   if (w.recruited) parts.push(`sponsored ${w.recruited.count}+ in ${w.recruited.withinDays} days`);
   return parts.join("; ");
@@ -500,6 +500,11 @@ export const loyaltyService = {
 
   async program(): Promise<Program | null> {
     return (await programSetting.get())?.program ?? null;
+  },
+
+  /** Forgets the cached programme after versions were written outside saveProgram (the demo seed backdates them). */
+  programChanged(): void {
+    programSetting.clear();
   },
 
   async versions(viewer: Viewer, limit = 20): Promise<ProgramVersionRecord[]> {
@@ -613,21 +618,29 @@ export const loyaltyService = {
   },
 
   /** Points to many members (a campaign): one event each, appended in one statement and applied in batches. */
-  async grantPoints(viewer: Viewer, input: { pointType: string; points: number; reason: string; country?: string | null; tier?: string | null; memberIds?: number[] | null }) {
+  async grantPoints(viewer: Viewer, input: { pointType: string; points: number; reason: string; country?: string | null; tier?: string | null; segment?: string | null; memberIds?: number[] | null }) {
     requirePermission(viewer, "loyalty.grant", "granting points");
     const program = await this.program();
     const errors = new FieldErrors<LoyaltyErrorCode>();
     if (!program?.pointTypes.some((t) => t.code === input.pointType)) errors.add("pointType", LoyaltyErrorCode.UNKNOWN_CODE, "No such point type in the programme.");
     if (!Number.isSafeInteger(input.points) || input.points <= 0 || input.points > 1_000_000) errors.add("points", LoyaltyErrorCode.INVALID, "Whole points, 1 to 1,000,000.");
     if (!input.reason.trim()) errors.add("reason", LoyaltyErrorCode.REQUIRED, "Say why: members see it.");
+    const segment = input.segment ? program?.segments.find((x) => x.code === input.segment) : null;
+    if (input.segment && !segment) errors.add("segment", LoyaltyErrorCode.UNKNOWN_CODE, "No such segment in the programme.");
     errors.throwIfAny();
     const grantId = `grant:${randomUUID()}`;
     const members = await transaction(async () => {
-      const n = await repo.appendGrants(grantId, { country: input.country ?? null, tier: input.tier ?? null, memberIds: input.memberIds ?? null },
+      // A segment's members as they are now (the grant is to them, even if they leave it before it is applied).
+      let memberIds = input.memberIds ?? null;
+      if (segment) {
+        const inSegment = (await repo.segmentMembers([segment], memberIds, new Date())).get(segment.code)!;
+        memberIds = [...inSegment];
+      }
+      const n = await repo.appendGrants(grantId, { country: input.country ?? null, tier: input.tier ?? null, memberIds },
         { pointType: input.pointType, points: input.points, reason: input.reason.trim().slice(0, 200), rule: "GRANT" }, new Date());
       await auditService.record(viewer, {
         action: "loyalty.grant", targetType: "points_grant", targetId: grantId,
-        after: { pointType: input.pointType, points: input.points, reason: input.reason.trim().slice(0, 200), country: input.country ?? null, tier: input.tier ?? null, memberIds: input.memberIds?.slice(0, 100) ?? null, members: n },
+        after: { pointType: input.pointType, points: input.points, reason: input.reason.trim().slice(0, 200), country: input.country ?? null, tier: input.tier ?? null, segment: input.segment ?? null, memberIds: input.memberIds?.slice(0, 100) ?? null, members: n },
       });
       afterCommit(() => kickApplier());
       return n;

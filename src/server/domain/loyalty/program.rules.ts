@@ -125,7 +125,7 @@ const segment = z.strictObject({
     minBalance: z.strictObject({ pointType: code, points }).optional(),
     /** Paid an order in the last N days. */
     orderedWithinDays: days.optional(),
-    /** Has paid no order in the last N days (lapsed buyers; members who never ordered too). */
+    /** Lapsed buyers: paid orders before, but none in the last N days (members who never ordered are not in it). */
     noOrderForDays: days.optional(),
     /** Paid at least `orders` orders with a line of these categories in the last `withinDays` days. */
     bought: z.strictObject({ categories: z.array(z.string().min(1)).min(1), orders: z.number().int().min(1).default(1), withinDays: days }).optional(),
@@ -288,7 +288,7 @@ export const EXAMPLE_PROGRAM = {
   segments: [
     { code: "SUPPLEMENT_FANS", name: "Supplement fans", description: "Two or more orders with supplements in 90 days.", when: { bought: { categories: ["Supplements"], orders: 2, withinDays: 90 } } },
     { code: "RECRUITERS", name: "Active recruiters", description: "Sponsored two or more members in 60 days.", when: { recruited: { count: 2, withinDays: 60 } } },
-    { code: "LAPSED", name: "Lapsed buyers", description: "No order for 60 days.", when: { noOrderForDays: 60 } },
+    { code: "LAPSED", name: "Lapsed buyers", description: "Bought before, but no order for 60 days.", when: { noOrderForDays: 60 } },
     { code: "BIG_BALANCES", name: "Big balances", description: "5,000 reward points or more to spend.", when: { minBalance: { pointType: "REWARD", points: 5000 } } },
   ],
 } satisfies z.input<typeof programSchema>;

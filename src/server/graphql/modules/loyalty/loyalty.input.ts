@@ -52,6 +52,7 @@ export class GrantPointsInput {
   @Field(() => String, { description: "Members see it in their history." }) reason!: string;
   @Field(() => String, { nullable: true }) country?: string | null;
   @Field(() => String, { nullable: true }) tier?: string | null;
+  @Field(() => String, { nullable: true, description: "A segment of the programme: its members as they are now." }) segment?: string | null;
   @Field(() => [ID], { nullable: true }) memberIds?: string[] | null;
 }
 

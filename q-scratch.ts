@@ -1,0 +1,10 @@
+import { PGlite } from "@electric-sql/pglite";
+const db = new PGlite("/tmp/demo-pg");
+const q = async (s: string) => console.log(s.slice(0, 80), (await db.query(s)).rows);
+await q(`SELECT rule, count(*), sum(amount) FROM points_lot WHERE rule IN ('COME_BACK','SUPPLEMENT_FANS_BONUS','RANK_UP') OR rule LIKE 'MISSION:%' GROUP BY rule`);
+await q(`SELECT count(DISTINCT sponsor_id) FILTER (WHERE n >= 3) AS three, count(*) FILTER (WHERE n>=1) AS one FROM (SELECT sponsor_id, count(*) n FROM member WHERE joined_at >= '2026-10-01' GROUP BY sponsor_id) x`);
+await q(`SELECT count(*) FROM loyalty_event WHERE type='ORDER_PAID' AND occurred_at >= '2026-12-01'`);
+await q(`SELECT count(*) FROM (SELECT member_id FROM loyalty_event WHERE type='ORDER_PAID' AND occurred_at >= '2026-11-01' GROUP BY member_id HAVING count(*)>=2) x`);
+await q(`SELECT date_trunc('month', joined_at) m, count(*) FROM member GROUP BY 1 ORDER BY 1 DESC LIMIT 4`);
+await q(`SELECT badge, count(*) FROM badge_award GROUP BY 1`);
+await q(`SELECT rank, count(*) FROM loyalty_member GROUP BY 1`);
