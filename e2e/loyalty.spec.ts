@@ -92,6 +92,20 @@ test("missions show their progress to the member; the admin sees segments with t
   const challenge = ava.getByTestId("mission-MONTH_CHALLENGE");
   await expect(challenge).toContainText("This month's challenge");
   await expect(challenge.getByRole("progressbar", { name: "Pay 2 orders" })).toBeVisible();
+
+  // She shares a badge: the public card carries her referral code, and its image renders.
+  const share = ava.getByTestId("share-achievement").first();
+  await share.locator("summary").click();
+  await expect(share.getByRole("link", { name: "WhatsApp" })).toHaveAttribute("href", /^https:\/\/wa\.me\/\?text=.*%2Fshare%2F/);
+  const path = await share.getByTestId("share-preview").getAttribute("href");
+  const visitor = await browser.newContext();
+  const card = await visitor.newPage();
+  await card.goto(path!);
+  await expect(card.getByText(/Ava M\. (earned|is a)/)).toBeVisible();
+  await expect.poll(() => card.getByTestId("share-card").evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(1200);
+  await expect(card.getByRole("link", { name: "Join Ava's team" })).toHaveAttribute("href", /\/join\?ref=[A-Z0-9]+/);
+  expect((await card.goto(path!.replace(/s=[^&]+/, "s=forged")))?.status()).toBe(404);
+  await visitor.close();
   await memberContext.close();
 
   const adminContext = await browser.newContext();

@@ -3,6 +3,7 @@ import Link from "next/link";
 import { PointsChart } from "@/components/loyalty/points-chart";
 import { LivePoints } from "@/components/loyalty/live-points";
 import { RedeemButton } from "@/components/loyalty/redeem-button";
+import { ShareAchievement } from "@/components/loyalty/share-achievement";
 import { formatCount, formatDate, formatDateTime } from "@/lib/format";
 import { requirePageViewer } from "@/server/auth/session";
 import { loyaltyService } from "@/server/domain/loyalty/loyalty.service";
@@ -25,7 +26,7 @@ export default async function LoyaltyPage({ searchParams }: { searchParams: Prom
   const { after } = await searchParams;
   const since = new Date();
   since.setUTCMonth(since.getUTCMonth() - 11, 1);
-  const [account, rewards, history, redemptions, notes, monthly, orders, tiers, missions] = await Promise.all([
+  const [account, rewards, history, redemptions, notes, monthly, orders, tiers, missions, shares] = await Promise.all([
     loyaltyService.account(viewer, viewer.id),
     loyaltyService.rewards(viewer, { availableTo: viewer.id }, 50, null),
     loyaltyService.history(viewer, viewer.id, 20, after && /^\d+$/.test(after) ? after : null),
@@ -35,8 +36,12 @@ export default async function LoyaltyPage({ searchParams }: { searchParams: Prom
     orderService.list(viewer, { memberId: viewer.id }, 8, null),
     loyaltyService.tiers(),
     loyaltyService.missions(viewer, viewer.id),
+    loyaltyService.shareLinks(viewer),
   ]);
-  const orderPoints = await loyaltyService.pointsOfOrders(viewer, viewer.id, orders.rows.map((o) => o.id));
+  const [orderPoints, unlocks] = await Promise.all([
+    loyaltyService.pointsOfOrders(viewer, viewer.id, orders.rows.map((o) => o.id)),
+    loyaltyService.unlocksOfOrders(viewer, viewer.id, orders.rows.map((o) => o.id)),
+  ]);
   const balanceOf = (type: string) => account.balances.find((b) => b.pointType === type)?.balance ?? 0;
   const costFor = (r: { pointsCost: number; tierCosts: Record<string, number> }) => (account.tier && r.tierCosts[account.tier.code]) || r.pointsCost;
   const view = {
@@ -62,6 +67,11 @@ export default async function LoyaltyPage({ searchParams }: { searchParams: Prom
               ))}
             </ul>
           )}
+          {shares.length ? (
+            <div className="mt-3 space-y-1" data-testid="shares">
+              {shares.map((l) => <ShareAchievement key={l.achievement} title={l.title} path={l.path} />)}
+            </div>
+          ) : null}
           <Title className="mt-5">Tiers</Title>
           <ul className="mt-2 space-y-1 text-sm">
             {tiers.map((t) => (
@@ -152,6 +162,11 @@ export default async function LoyaltyPage({ searchParams }: { searchParams: Prom
                       <td className="pr-3">{formatDate(o.placedAt)}</td>
                       <td className="pr-3 text-right tabular-nums">
                         {pts.length ? pts.map((p) => `${formatCount(p.points)} ${p.pointType.toLowerCase()}${p.pending ? " (pending)" : ""}`).join(", ") : "—"}
+                        {unlocks.filter((u) => u.orderId === o.id).map((u) => (
+                          <span key={`${u.kind}-${u.code}`} className="ml-1 inline-block rounded-full bg-amber-100 px-2 text-xs text-amber-900" data-testid={`unlock-${o.id}-${u.code}`}>
+                            {u.kind === "TIER" ? `⭐ ${u.name}` : `🏅 ${u.name}`}
+                          </span>
+                        ))}
                       </td>
                       <td className="text-right"><Link className="text-xs text-blue-700" href={`/orders?reorder=${o.id}`}>Reorder</Link></td>
                     </tr>

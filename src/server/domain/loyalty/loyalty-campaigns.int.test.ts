@@ -3,6 +3,7 @@ import { db, transaction } from "@/server/db/unit-of-work";
 import { ledgerService } from "@/server/domain/ledger/ledger.service";
 import type { MemberRecord } from "@/server/domain/member/member.types";
 import { orderService } from "@/server/domain/order/order.service";
+import { sign } from "@/server/domain/shared/signature";
 import type { Viewer } from "@/server/domain/shared/viewer";
 import { ADDRESS, createAdmin, createProduct, createRoot, orderKeyFor, placeUnder, usePlacement, viewerOf } from "@/test/factories";
 import { loyaltyService } from "./loyalty.service";
@@ -147,5 +148,16 @@ describe("ranks from the compensation plan", () => {
     const [row] = await db().sql<{ rank: string; ranks: string[] }>`SELECT rank, ranks FROM loyalty_member WHERE member_id = ${dan.id}`;
     expect(row).toEqual({ rank: "Silver", ranks: ["Bronze", "Silver"] });
     await expect(loyaltyService.recordEvent(admin, { memberId: dan.id, event: "rank_achieved", idempotencyKey: "fake" })).rejects.toMatchObject({ errors: [{ field: "event", code: "INVALID" }] });
+
+    // Dan shares his badge: a signed public link with his referral code; nothing else opens.
+    const [link] = await loyaltyService.shareLinks(viewerOf(dan));
+    expect(link).toMatchObject({ achievement: "badge-RANK_SILVER", title: "Silver rank" });
+    const [, , ref, achievement] = link!.path.split("?")[0]!.split("/");
+    const s = new URL(link!.path, "http://x").searchParams.get("s")!;
+    expect(ref).toBe(dan.referralCode);
+    expect(await loyaltyService.shareCard(ref!, achievement!, s)).toMatchObject({ name: "Dan T.", kind: "BADGE", title: "Silver rank", referralCode: dan.referralCode });
+    expect(await loyaltyService.shareCard(ref!, achievement!, s.replace(/^./, (c) => (c === "A" ? "B" : "A")))).toBeNull();
+    expect(await loyaltyService.shareCard(ref!, "badge-FIRST_ORDER", sign("share-card", `${ref}/badge-FIRST_ORDER`))).toBeNull();
+    expect(await loyaltyService.shareCard(ref!, "badge-RANK_SILVER'--", s)).toBeNull();
   });
 });

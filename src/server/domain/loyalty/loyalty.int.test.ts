@@ -89,6 +89,12 @@ describe("points from orders", () => {
     expect(account.tier?.code).toBe("SILVER");
     expect(account.nextTier).toEqual({ code: "GOLD", name: "Gold", pointsNeeded: 3900 });
     expect(account.badges.map((b) => b.code).sort()).toEqual(["FIRST_ORDER", "SILVER"]);
+    // The purchase history says which order unlocked what.
+    expect(await loyaltyService.unlocksOfOrders(viewerOf(ava), ava.id, [paid.id, second.id])).toEqual([
+      { orderId: paid.id, kind: "BADGE", code: "FIRST_ORDER", name: "First order" },
+      { orderId: second.id, kind: "TIER", code: "SILVER", name: "Silver" },
+      { orderId: second.id, kind: "BADGE", code: "SILVER", name: "Silver member" },
+    ]);
     // Silver ×1.1 applies to reward points from now on.
     expect((await balances(ava)).REWARD).toEqual([12000 + 10000, 0]);
 

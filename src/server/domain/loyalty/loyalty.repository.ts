@@ -97,6 +97,7 @@ export const loyaltyRepository = {
       pointsLots: await jsonRows(`SELECT * FROM points_lot WHERE member_id = $1 ORDER BY id`, [memberId]),
       badges: await jsonRows(`SELECT * FROM badge_award WHERE member_id = $1 ORDER BY earned_at`, [memberId]),
       missions: await jsonRows(`SELECT * FROM mission_completion WHERE member_id = $1 ORDER BY completed_at`, [memberId]),
+      unlocks: await jsonRows(`SELECT * FROM loyalty_unlock WHERE member_id = $1 ORDER BY id`, [memberId]),
       redemptions: await jsonRows(`SELECT * FROM redemption WHERE member_id = $1 ORDER BY id`, [memberId]),
     };
   },
@@ -295,6 +296,21 @@ export const loyaltyRepository = {
     return new Map(rows.map((r) => [r.id, r.category]));
   },
 
+  async referralCodeOf(memberId: number): Promise<string | null> {
+    const [row] = await db().sql<{ code: string }>`SELECT referral_code AS code FROM member WHERE id = ${memberId}`;
+    return row?.code ?? null;
+  },
+
+  /** What a share card shows of an active member found by referral code (first name, initial, tier, badges). */
+  async shareFacts(referralCode: string): Promise<{ memberId: number; firstName: string; lastName: string; referralCode: string; tier: string | null; badges: { badge: string; earnedAt: Date }[] } | null> {
+    const [m] = await db().sql<{ memberId: number; firstName: string; lastName: string; referralCode: string; tier: string | null }>`
+      SELECT m.id AS "memberId", m.first_name AS "firstName", m.last_name AS "lastName", m.referral_code AS "referralCode", l.tier
+      FROM member m LEFT JOIN loyalty_member l ON l.member_id = m.id WHERE m.referral_code = ${referralCode} AND m.status = 'ACTIVE'`;
+    if (!m) return null;
+    const badges = await db().sql<{ badge: string; earnedAt: Date }>`SELECT badge, earned_at AS "earnedAt" FROM badge_award WHERE member_id = ${m.memberId}`;
+    return { ...m, badges };
+  },
+
   // ---- segments, budgets, missions ----
 
   /** Of these members (all when null), those in each segment now: conditions are read live from orders, lots, recruits and ranks. */
@@ -483,6 +499,19 @@ export const loyaltyRepository = {
        FROM points_lot WHERE member_id = $1 AND reference_type = 'ORDER' AND reference_id = ANY($2::text[]) GROUP BY reference_id, point_type`,
       [memberId, orderIds.map(String)],
     );
+  },
+
+  async insertUnlocks(rows: readonly { memberId: number; orderId: number; kind: "BADGE" | "TIER"; code: string; at: Date }[]): Promise<void> {
+    if (rows.length === 0) return;
+    await db().query(
+      `INSERT INTO loyalty_unlock (member_id, order_id, kind, code, at) SELECT * FROM unnest($1::int[], $2::int[], $3::text[], $4::text[], $5::timestamptz[])`,
+      [rows.map((r) => r.memberId), rows.map((r) => r.orderId), rows.map((r) => r.kind), rows.map((r) => r.code), rows.map((r) => r.at.toISOString())],
+    );
+  },
+
+  unlocksOfOrders(memberId: number, orderIds: readonly number[]): Promise<{ orderId: number; kind: "BADGE" | "TIER"; code: string }[]> {
+    if (orderIds.length === 0) return Promise.resolve([]);
+    return db().query(`SELECT order_id AS "orderId", kind, code FROM loyalty_unlock WHERE member_id = $1 AND order_id = ANY($2::int[]) ORDER BY id`, [memberId, [...orderIds]]);
   },
 
   /** A member's point movements, newest first, from the ledger postings of their points accounts. */

@@ -11,6 +11,7 @@ import { cached } from "@/server/domain/shared/cached";
 import { fieldError, FieldErrors, InputError } from "@/server/domain/shared/input.errors";
 import { pageSize, toPage } from "@/server/domain/shared/page";
 import { fromMinor, unitScale } from "@/server/domain/shared/units";
+import { sign, verify } from "@/server/domain/shared/signature";
 import { defaultCurrencyFor } from "@/lib/money";
 import type { Viewer } from "@/server/domain/shared/viewer";
 import { webhookService } from "@/server/domain/webhook/webhook.service";
@@ -24,7 +25,7 @@ import {
   withinBudget, type EarnContext, type Grant, type TierCause,
 } from "./loyalty.rules";
 import type {
-  CampaignRecord, LoyaltyAccount, LoyaltyEventInput, LoyaltyReport, MissionRecord, MissionReportRecord, NewLoyaltyEvent, SegmentRecord, OrderPaidPayload, OrderRefundedPayload, PointsBalance,
+  CampaignRecord, LoyaltyAccount, ShareCard, ShareLink, LoyaltyEventInput, LoyaltyReport, MissionRecord, MissionReportRecord, NewLoyaltyEvent, SegmentRecord, OrderPaidPayload, OrderRefundedPayload, PointsBalance,
   ProgramVersionRecord, RedemptionRecord, RedemptionStatus, RewardFilter, RewardKind, RewardRecord,
 } from "./loyalty.types";
 import { parseProgram, programDiff, type MissionStep, type Program, type Segment } from "./program.rules";
@@ -106,6 +107,8 @@ class Batch {
   readonly budgetAdded = new Map<string, number>();
   /** When each member last did something in this batch (mission completions are dated by it). */
   readonly lastAt = new Map<number, Date>();
+  /** The order of each member's last event in this batch, when it was a paid order (what it unlocks is shown with it). */
+  readonly lastOrder = new Map<number, number>();
 
   constructor(readonly program: Program, readonly now: Date, readonly members: Map<number, MemberState>) {}
 
@@ -181,6 +184,8 @@ function applyEvent(b: Batch, ev: StoredEvent, categories: Map<number, string>):
   const m = b.member(ev.memberId);
   const ctx = b.ctx(m, ev.occurredAt);
   b.lastAt.set(m.memberId, ev.occurredAt);
+  if (ev.type === "ORDER_PAID") b.lastOrder.set(m.memberId, (ev.payload as unknown as OrderPaidPayload).orderId);
+  else b.lastOrder.delete(m.memberId);
   const granted: Record<string, number> = {};
   const add = (memberId: number, grants: Grant[], opts: { pending: boolean; referenceType: string; referenceId: string }) => {
     for (const g of grants) {
@@ -309,12 +314,17 @@ async function settleMembers(b: Batch): Promise<{ awards: { memberId: number; ba
     have.get(a.memberId)!.add(a.badge);
   }
   const awards: { memberId: number; badge: string; earnedAt: Date }[] = [];
+  const unlocks: { memberId: number; orderId: number; kind: "BADGE" | "TIER"; code: string; at: Date }[] = [];
   for (const id of ids) {
     const m = b.member(id);
     const e = earned.get(id)!;
+    const orderId = b.lastOrder.get(id);
     if (p.tiers) {
       const before = m.tier;
       Object.assign(m, evaluateTier(p, m, e.window, b.causes.get(id) ?? { type: "CHANGE" }, b.now));
+      if (m.tier && orderId != null && (p.tiers.levels.findIndex((l) => l.code === m.tier) > p.tiers.levels.findIndex((l) => l.code === before))) {
+        unlocks.push({ memberId: id, orderId, kind: "TIER", code: m.tier, at: b.now });
+      }
       if (m.tier !== before) {
         const level = tierLevel(p, m.tier);
         b.notes.push({
@@ -325,11 +335,13 @@ async function settleMembers(b: Batch): Promise<{ awards: { memberId: number; ba
     }
     for (const badge of newBadges(p, { orders: m.paidOrders, recruits: m.recruits, tier: m.tier, earnedByType: e.byType, ranks: m.ranks }, have.get(id) ?? new Set())) {
       awards.push({ memberId: id, badge: badge.code, earnedAt: b.now });
+      if (orderId != null) unlocks.push({ memberId: id, orderId, kind: "BADGE", code: badge.code, at: b.now });
       b.notes.push({ memberId: id, kind: "BADGE_EARNED", at: b.now, title: `Badge: ${badge.name}`, body: badge.description || badge.name });
     }
   }
   await repo.saveMembers(ids.map((id) => b.member(id)));
   await repo.insertBadges(awards);
+  await repo.insertUnlocks(unlocks);
   return { awards, earned };
 }
 
@@ -726,6 +738,8 @@ export const loyaltyService = {
         lot.expiresAt = expiryOf(program, lot.pointType, at);
         b.touch(lot);
         if (points <= 0) continue;
+        // Pending points are an order's: a tier or badge they reach is that order's doing.
+        if (lot.referenceId != null) b.lastOrder.set(lot.memberId, Number(lot.referenceId));
         let m = perMember.get(lot.memberId);
         if (!m) perMember.set(lot.memberId, (m = { points: 0, at, legs: new Map(), firstLot: lot.id }));
         m.legs.set(lot.pointType, (m.legs.get(lot.pointType) ?? 0) + points);
@@ -903,6 +917,15 @@ export const loyaltyService = {
     return repo.pointsOfOrders(memberId, orderIds);
   },
 
+  /** The badges and tiers a member's orders unlocked, with their names (for the purchase history). */
+  async unlocksOfOrders(viewer: Viewer, memberId: number, orderIds: readonly number[]): Promise<{ orderId: number; kind: "BADGE" | "TIER"; code: string; name: string }[]> {
+    await accessService.requireSelfOr(viewer, memberId, "loyalty.read", "this member's points");
+    const program = await this.program();
+    return (await repo.unlocksOfOrders(memberId, orderIds)).map((u) => ({
+      ...u, name: (u.kind === "TIER" ? tierLevel(program, u.code)?.name : program?.badges.find((x) => x.code === u.code)?.name) ?? u.code,
+    }));
+  },
+
   async tiers() {
     return (await this.program())?.tiers?.levels ?? [];
   },
@@ -929,6 +952,45 @@ export const loyaltyService = {
       });
     }
     return out.sort((a, b) => Number(a.completedAt != null) - Number(b.completedAt != null));
+  },
+
+  /**
+   * Share links for the member's badges and tier: public pages with an image of the
+   * achievement that carry their referral code. Each is signed, so only links the member
+   * was given open (nobody can walk referral codes to read others' badges).
+   */
+  async shareLinks(viewer: Viewer): Promise<ShareLink[]> {
+    const program = await this.program();
+    const facts = await repo.shareFacts((await repo.referralCodeOf(viewer.id)) ?? "");
+    if (!program || !facts) return [];
+    const links: ShareLink[] = [];
+    const add = (achievement: string, title: string) => {
+      const value = `${facts.referralCode}/${achievement}`;
+      links.push({ achievement, title, path: `/share/${value}?s=${sign("share-card", value)}` });
+    };
+    const tier = tierLevel(program, facts.tier);
+    if (tier) add(`tier-${tier.code}`, `${tier.name} member`);
+    for (const b of facts.badges) add(`badge-${b.badge}`, program.badges.find((x) => x.code === b.badge)?.name ?? b.badge);
+    return links;
+  },
+
+  /** The card behind a share link, or null when the link is not one the app signed or the achievement is no longer theirs. */
+  async shareCard(referralCode: string, achievement: string, signature: string): Promise<ShareCard | null> {
+    if (!/^[A-Za-z0-9]{1,32}$/.test(referralCode) || !/^(badge|tier)-[A-Z][A-Z0-9_]{0,31}$/.test(achievement) || !verify("share-card", `${referralCode}/${achievement}`, signature)) return null;
+    const program = await this.program();
+    const facts = await repo.shareFacts(referralCode);
+    if (!program || !facts) return null;
+    const name = `${facts.firstName} ${facts.lastName.charAt(0)}.`;
+    const [kind, code] = [achievement.slice(0, achievement.indexOf("-")), achievement.slice(achievement.indexOf("-") + 1)];
+    if (kind === "tier") {
+      const tier = tierLevel(program, facts.tier);
+      if (!tier || tier.code !== code) return null;
+      return { name, kind: "TIER", title: `${tier.name} member`, description: tier.benefits.join(" · "), since: null, referralCode: facts.referralCode };
+    }
+    const award = facts.badges.find((b) => b.badge === code);
+    const badge = program.badges.find((b) => b.code === code);
+    if (!award || !badge) return null;
+    return { name, kind: "BADGE", title: badge.name, description: badge.description, since: award.earnedAt, referralCode: facts.referralCode };
   },
 
   /** The programme's segments with how many members each holds now and which rules and missions use it. */

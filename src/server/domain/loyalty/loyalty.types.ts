@@ -205,3 +205,20 @@ export interface MissionReportRecord {
   pointsGranted: number;
   lastCompletedAt: Date | null;
 }
+
+/** An achievement a member may share: a badge or their tier, with its signed public path. */
+export interface ShareLink {
+  achievement: string;
+  title: string;
+  path: string;
+}
+
+/** What a share card shows: the member's first name and initial, the achievement, the referral code its links carry. */
+export interface ShareCard {
+  name: string;
+  title: string;
+  description: string;
+  kind: "BADGE" | "TIER";
+  since: Date | null;
+  referralCode: string;
+}

@@ -1,0 +1,34 @@
+import { ImageResponse } from "next/og";
+import { loyaltyService } from "@/server/domain/loyalty/loyalty.service";
+
+// The share card as a 1200×630 PNG (the size social networks preview): the member's first
+// name and initial, the badge or tier, the company's mark and the referral code.
+
+export const dynamic = "force-dynamic";
+
+export async function GET(req: Request, { params }: { params: Promise<{ ref: string; achievement: string }> }) {
+  const { ref, achievement } = await params;
+  const card = await loyaltyService.shareCard(ref, achievement, new URL(req.url).searchParams.get("s") ?? "");
+  if (!card) return new Response("Not found", { status: 404, headers: { "content-type": "text/plain" } });
+  const since = card.since ? card.since.toLocaleDateString("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" }) : null;
+  return new ImageResponse(
+    (
+      <div style={{ width: "100%", height: "100%", display: "flex", flexDirection: "column", justifyContent: "space-between", padding: 64, background: card.kind === "TIER" ? "linear-gradient(135deg, #064e3b, #10b981)" : "linear-gradient(135deg, #78350f, #f59e0b)", color: "white", fontSize: 32 }}>
+        <div style={{ display: "flex", alignItems: "center", gap: 16 }}>
+          <div style={{ display: "flex", width: 64, height: 64, borderRadius: 16, background: "white", color: "#111827", alignItems: "center", justifyContent: "center", fontSize: 36, fontWeight: 700 }}>B</div>
+          <div style={{ display: "flex", fontSize: 30, opacity: 0.9 }}>Back office · Rewards</div>
+        </div>
+        <div style={{ display: "flex", flexDirection: "column" }}>
+          <div style={{ display: "flex", fontSize: 40, opacity: 0.9 }}>{card.name} {card.kind === "TIER" ? "is a" : "earned"}</div>
+          <div style={{ display: "flex", fontSize: 96, fontWeight: 700, lineHeight: 1.1 }}>{card.kind === "BADGE" ? `🏅 ${card.title}` : card.title}</div>
+          {card.description ? <div style={{ display: "flex", fontSize: 32, opacity: 0.9, marginTop: 12 }}>{card.description.slice(0, 90)}</div> : null}
+        </div>
+        <div style={{ display: "flex", justifyContent: "space-between", fontSize: 28, opacity: 0.9 }}>
+          <div style={{ display: "flex" }}>{since ? `Since ${since}` : ""}</div>
+          <div style={{ display: "flex" }}>Join with code {card.referralCode}</div>
+        </div>
+      </div>
+    ),
+    { width: 1200, height: 630, headers: { "cache-control": "public, max-age=3600" } },
+  );
+}
