@@ -98,6 +98,13 @@ test("missions show their progress to the member; the admin sees segments with t
   await share.locator("summary").click();
   await expect(share.getByRole("link", { name: "WhatsApp" })).toHaveAttribute("href", /^https:\/\/wa\.me\/\?text=.*%2Fshare%2F/);
   const path = await share.getByTestId("share-preview").getAttribute("href");
+  // Every card's image renders (a badge, a tier), offline: no font or emoji is fetched.
+  for (const href of await ava.getByTestId("share-preview").evaluateAll((links) => links.map((a) => a.getAttribute("href")!))) {
+    const image = await ava.request.get(href.replace("?", "/image?"));
+    expect(image.status(), href).toBe(200);
+    expect(image.headers()["content-type"]).toBe("image/png");
+    expect((await image.body()).length).toBeGreaterThan(10_000);
+  }
   const visitor = await browser.newContext();
   const card = await visitor.newPage();
   await card.goto(path!);

@@ -22,6 +22,8 @@ export async function generateMetadata(props: Props): Promise<Metadata> {
   const title = `${found.card.name}: ${found.card.title}`;
   return {
     title,
+    // Absolute image addresses for the networks that read them (NEXTAUTH_URL is the app's public address).
+    metadataBase: new URL(process.env.NEXTAUTH_URL ?? "http://localhost:3000"),
     openGraph: { title, description: found.card.description || title, images: [{ url: found.image, width: 1200, height: 630 }] },
     twitter: { card: "summary_large_image", title, images: [found.image] },
   };

@@ -6,6 +6,13 @@ import { loyaltyService } from "@/server/domain/loyalty/loyalty.service";
 
 export const dynamic = "force-dynamic";
 
+/**
+ * Text the bundled font draws: Latin letters, digits and common punctuation. Anything else
+ * (emoji, other scripts) would make the renderer fetch fonts from a CDN at request time,
+ * which an offline or locked-down server cannot, and the image would fail.
+ */
+const drawable = (text: string, fallback = "") => text.replace(/[^\u0020-\u024F\u00B7\u2013\u2014\u2019]/gu, "").replace(/\s+/g, " ").trim() || fallback;
+
 export async function GET(req: Request, { params }: { params: Promise<{ ref: string; achievement: string }> }) {
   const { ref, achievement } = await params;
   const card = await loyaltyService.shareCard(ref, achievement, new URL(req.url).searchParams.get("s") ?? "");
@@ -19,9 +26,9 @@ export async function GET(req: Request, { params }: { params: Promise<{ ref: str
           <div style={{ display: "flex", fontSize: 30, opacity: 0.9 }}>Back office · Rewards</div>
         </div>
         <div style={{ display: "flex", flexDirection: "column" }}>
-          <div style={{ display: "flex", fontSize: 40, opacity: 0.9 }}>{card.name} {card.kind === "TIER" ? "is a" : "earned"}</div>
-          <div style={{ display: "flex", fontSize: 96, fontWeight: 700, lineHeight: 1.1 }}>{card.kind === "BADGE" ? `🏅 ${card.title}` : card.title}</div>
-          {card.description ? <div style={{ display: "flex", fontSize: 32, opacity: 0.9, marginTop: 12 }}>{card.description.slice(0, 90)}</div> : null}
+          <div style={{ display: "flex", fontSize: 40, opacity: 0.9 }}>{drawable(card.name, "A member")} {card.kind === "TIER" ? "is a" : "earned the badge"}</div>
+          <div style={{ display: "flex", fontSize: 96, lineHeight: 1.1 }}>{drawable(card.title, "Achievement")}</div>
+          {card.description ? <div style={{ display: "flex", fontSize: 32, opacity: 0.9, marginTop: 12 }}>{drawable(card.description.slice(0, 90))}</div> : null}
         </div>
         <div style={{ display: "flex", justifyContent: "space-between", fontSize: 28, opacity: 0.9 }}>
           <div style={{ display: "flex" }}>{since ? `Since ${since}` : ""}</div>
