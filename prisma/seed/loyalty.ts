@@ -75,7 +75,7 @@ export async function seedLoyalty(db: SqlDriver, since: Date, now: Date, seed = 
   await db.query(`INSERT INTO loyalty_program_version (number, document, comment, author_id, created_at) VALUES (2, $1::jsonb, 'Win-back campaign and missions', 1, $2)`, [
     JSON.stringify(seasonProgram(now)), new Date(now.getTime() - 42 * DAY).toISOString(),
   ]);
-  loyaltyService.programChanged();
+  loyaltyService.forgetCached();
   // New achieved ranks of committed periods, dated at their commit (as compensation sends them).
   const [plan] = await db.query<{ document: { ranks: { name: string }[] } }>(`SELECT document FROM comp_plan_version WHERE number = 1`);
   const names = plan?.document.ranks.map((r) => r.name) ?? [];

@@ -43,6 +43,14 @@ const programSetting = cached(async (): Promise<{ number: number; program: Progr
   return parsed.program ? { number: v.number, program: parsed.program } : null;
 }, 5_000);
 
+/** How many members each segment holds: a count over every member, so read at most once a minute (and after a programme change). */
+const segmentCounts = cached(async (): Promise<Map<string, number>> => {
+  const program = (await programSetting.get())?.program;
+  const out = new Map<string, number>();
+  for (const s of program?.segments ?? []) out.set(s.code, await repo.segmentCount(s, new Date()));
+  return out;
+}, 60_000);
+
 // How appended events reach the applier: set by the job runner (an in-process loop); tests
 // apply explicitly. On globalThis: Next's module graph appends, server.ts's runs the loop.
 const applierStore = globalThis as unknown as { __mlmLoyaltyApplier?: () => void };
@@ -514,9 +522,10 @@ export const loyaltyService = {
     return (await programSetting.get())?.program ?? null;
   },
 
-  /** Forgets the cached programme after versions were written outside saveProgram (the demo seed backdates them). */
-  programChanged(): void {
+  /** Forgets the cached programme and segment counts: after versions were written outside saveProgram (the demo seed backdates them), or to count segments afresh. */
+  forgetCached(): void {
     programSetting.clear();
+    segmentCounts.clear();
   },
 
   async versions(viewer: Viewer, limit = 20): Promise<ProgramVersionRecord[]> {
@@ -536,6 +545,7 @@ export const loyaltyService = {
       await auditService.record(viewer, { action: "loyalty.program_save", targetType: "loyalty_program", after: { comment: comment.trim().slice(0, 500) } });
     });
     programSetting.clear();
+    segmentCounts.clear();
     return (await this.versions(viewer, 1))[0]!;
   },
 
@@ -993,14 +1003,15 @@ export const loyaltyService = {
     return { name, kind: "BADGE", title: badge.name, description: badge.description, since: award.earnedAt, referralCode: facts.referralCode };
   },
 
-  /** The programme's segments with how many members each holds now and which rules and missions use it. */
-  async segments(viewer: Viewer, now = new Date()): Promise<SegmentRecord[]> {
+  /** The programme's segments with how many members each holds (counted at most a minute ago) and which rules and missions use it. */
+  async segments(viewer: Viewer): Promise<SegmentRecord[]> {
     requirePermission(viewer, "loyalty.read", "loyalty segments");
     const program = await this.program();
+    const counts = await segmentCounts.get();
     const out: SegmentRecord[] = [];
     for (const s of program?.segments ?? []) {
       out.push({
-        code: s.code, name: s.name, description: s.description, conditions: segmentText(s), members: await repo.segmentCount(s, now),
+        code: s.code, name: s.name, description: s.description, conditions: segmentText(s), members: counts.get(s.code) ?? 0,
         usedBy: [...program!.earning.filter((r) => r.segment === s.code).map((r) => r.code), ...program!.missions.filter((m) => m.segment === s.code).map((m) => m.code)],
       });
     }
