@@ -9,6 +9,8 @@ import { volumeService } from "@/server/domain/volume/volume.service";
 import type { PeriodRecord } from "@/server/domain/volume/volume.types";
 import { walletService } from "@/server/domain/wallet/wallet.service";
 import { ADDRESS, codesOf, createAdmin, createProduct, createRoot, defaultWarehouse, orderKeyFor, placeUnder, usePlacement, viewerOf } from "@/test/factories";
+import { loyaltyService } from "@/server/domain/loyalty/loyalty.service";
+import { EXAMPLE_PROGRAM } from "@/server/domain/loyalty/program.rules";
 import { compensationService } from "./compensation.service";
 
 // One network through a company's months: R sponsors A, A sponsors B. The plan pays
@@ -102,6 +104,8 @@ describe("plans and commission runs", () => {
     const b = await buy(B, 2);
     bOrder = b.id;
     january = await pastMonth(0, [r.id, a.id, b.id]);
+    // The loyalty programme hears of new ranks from the commit.
+    await loyaltyService.saveProgram(admin, { ...EXAMPLE_PROGRAM, badges: [{ code: "LEADER", name: "Leader", when: { type: "RANK", rank: "Leader" } }] }, "Rank badges");
 
     const preview = (await compensationService.executeRun((await compensationService.startRun(admin, january.id, "PREVIEW")).id))!;
     // B's 200 BV: A (level 1) 10 % = 20.00, R (level 2) 5 % = 10.00; A's 100 BV: R 10 % = 10.00.
@@ -130,6 +134,13 @@ describe("plans and commission runs", () => {
     expect([again.totalPaid, again.lineCount]).toEqual([0, 0]);
     expect([await wallet(R), await wallet(A)]).toEqual(["45.00", "45.00"]);
     expect(await ledgerService.check()).toEqual([]);
+
+    // R and A reached Leader: one rank event each, whatever the number of commit runs; B none.
+    const events = await db().sql<{ key: string }>`SELECT key FROM loyalty_event WHERE key LIKE 'rank:%' ORDER BY key`;
+    expect(events.map((e) => e.key)).toEqual([`rank:${R.id}:Leader`, `rank:${A.id}:Leader`].sort());
+    await loyaltyService.applyPending();
+    const badges = async (m: MemberRecord) => (await loyaltyService.account(admin, m.id)).badges.map((x) => x.code);
+    expect([await badges(R), await badges(A), await badges(B)]).toEqual([["LEADER"], ["LEADER"], []]);
   });
 
   it("refuses to commit an open period and a second commit while one is queued", async () => {
