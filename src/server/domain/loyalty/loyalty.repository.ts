@@ -653,9 +653,9 @@ const DAY_MS = 86_400_000;
 
 /**
  * A segment's conditions as SQL over member m and loyalty_member l, with its parameters
- * after the ones given. Orders are the loyalty events of paid orders (the programme's own
- * record, so a segment reads no other domain's tables), counted once applied: a batch sees
- * the segments as they were before it; balances are active lots.
+ * after the ones given. Orders are the programme's own record of paid orders (its
+ * ORDER_PAID events, refunded ones included), counted once applied: a batch sees the
+ * segments as they were before it. Balances are active lots.
  */
 function segmentWhere(seg: Segment, now: Date, params: unknown[]): { where: string; params: unknown[] } {
   const p = [...params];

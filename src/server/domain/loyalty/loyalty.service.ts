@@ -210,6 +210,7 @@ function applyEvent(b: Batch, ev: StoredEvent, categories: Map<number, string>):
       b.touched.add(m.memberId);
       if (m.paidOrders === 1 && m.sponsorId != null && b.members.has(m.sponsorId)) {
         const sponsor = b.member(m.sponsorId);
+        b.lastAt.set(sponsor.memberId, ev.occurredAt);
         add(sponsor.memberId, fixedGrants(b.program, "REFERRAL", b.ctx(sponsor, ev.occurredAt), `${m.firstName}'s first order (#${p.orderId})`),
           { pending: false, referenceType: "MEMBER", referenceId: String(m.memberId) });
       }
@@ -354,9 +355,10 @@ async function settleMembers(b: Batch): Promise<{ awards: { memberId: number; ba
 }
 
 /**
- * Missions the batch's activity completed (members who did something in it): each member's counts in each mission's window,
- * read after the batch's events and lots are written; a completion is recorded once and
- * its reward is a lot and a ledger transaction keyed by mission and member.
+ * Missions the batch's activity completed, for the members who did something in it: each
+ * one's counts in each mission's window, read after the batch's events and lots are
+ * written; a completion is recorded once, and its reward is a lot and a ledger
+ * transaction keyed by mission and member.
  */
 async function completeMissions(b: Batch): Promise<void> {
   const ids = [...b.lastAt.keys()];
