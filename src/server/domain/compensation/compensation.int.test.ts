@@ -11,6 +11,7 @@ import { walletService } from "@/server/domain/wallet/wallet.service";
 import { ADDRESS, codesOf, createAdmin, createProduct, createRoot, defaultWarehouse, orderKeyFor, placeUnder, usePlacement, viewerOf } from "@/test/factories";
 import { loyaltyService } from "@/server/domain/loyalty/loyalty.service";
 import { EXAMPLE_PROGRAM } from "@/server/domain/loyalty/program.rules";
+import { webhookService } from "@/server/domain/webhook/webhook.service";
 import { compensationService } from "./compensation.service";
 
 // One network through a company's months: R sponsors A, A sponsors B. The plan pays
@@ -106,6 +107,8 @@ describe("plans and commission runs", () => {
     january = await pastMonth(0, [r.id, a.id, b.id]);
     // The loyalty programme hears of new ranks from the commit.
     await loyaltyService.saveProgram(admin, { ...EXAMPLE_PROGRAM, badges: [{ code: "LEADER", name: "Leader", when: { type: "RANK", rank: "Leader" } }] }, "Rank badges");
+    // And a webhook receiver hears of them (rank.changed).
+    const hook = await webhookService.createEndpoint(admin, { url: "http://127.0.0.1:9/ranks", events: ["rank.changed"] });
 
     const preview = (await compensationService.executeRun((await compensationService.startRun(admin, january.id, "PREVIEW")).id))!;
     // B's 200 BV: A (level 1) 10 % = 20.00, R (level 2) 5 % = 10.00; A's 100 BV: R 10 % = 10.00.
@@ -141,6 +144,9 @@ describe("plans and commission runs", () => {
     await loyaltyService.applyPending();
     const badges = async (m: MemberRecord) => (await loyaltyService.account(admin, m.id)).badges.map((x) => x.code);
     expect([await badges(R), await badges(A), await badges(B)]).toEqual([["LEADER"], ["LEADER"], []]);
+    const hooks = await webhookService.deliveries(admin, { endpointId: hook.endpoint.id }, 10, null);
+    expect(hooks.map((d) => d.eventId).sort()).toEqual([`rank.changed:${R.id}:Leader`, `rank.changed:${A.id}:Leader`].sort());
+    expect(hooks.find((d) => d.eventId.endsWith(`:${A.id}:Leader`))!.payload).toEqual({ memberId: A.id, rank: "Leader", previousRank: null, periodId: january.id, runId: run.id });
   });
 
   it("refuses to commit an open period and a second commit while one is queued", async () => {

@@ -419,7 +419,11 @@ export const compensationService = {
         await repo.finish(runId, { status: "COMPLETED", totalPaid: total, lineCount: rows.length, hash, summary });
         // New ranks reach the loyalty programme with the commit (rank badges, rank points, segments).
         if (before.length === 0) {
-          await loyaltyService.ranksAchieved(advancements(plan, loaded.input.ids, loaded.input.achievedBefore, result.achieved), options.postedAt ?? new Date());
+          const advanced = advancements(plan, loaded.input.ids, loaded.input.achievedBefore, result.achieved);
+          await loyaltyService.ranksAchieved(advanced, options.postedAt ?? new Date());
+          await webhookService.emitMany("rank.changed", advanced.map((a) => ({
+            eventId: `rank.changed:${a.memberId}:${a.rank}`, payload: { memberId: a.memberId, rank: a.rank, previousRank: a.from, periodId: period.id, runId },
+          })));
         }
         await webhookService.emit("commission_run.committed", `commission_run.committed:${runId}`, {
           runId, periodId: period.id, planVersionId: run.planVersionId, currency: plan.currency, totalPaid: total, lines: rows.length,

@@ -19,14 +19,14 @@ describe("rank advancements", () => {
     bonuses: [{ type: "UNILEVEL", levels: [0.05] }],
   });
   it.each([
-    ["a first rank above the base", -1, 1, [{ rank: "Bronze", ranks: ["Bronze"] }]],
-    ["two ranks at once: both named", 0, 3, [{ rank: "Gold", ranks: ["Bronze", "Silver", "Gold"] }]],
+    ["a first rank above the base", -1, 1, [{ rank: "Bronze", from: null, ranks: ["Bronze"] }]],
+    ["two ranks at once: both named", 0, 3, [{ rank: "Gold", from: "Member", ranks: ["Bronze", "Silver", "Gold"] }]],
     ["the base rank is no advancement", -1, 0, []],
     ["the same rank again is none", 2, 2, []],
     ["nothing is taken back by a lower number", 3, 2, []],
   ])("%s", (_name, before, achieved, expected) => {
     if (!parsed.plan) throw new Error(JSON.stringify(parsed.errors));
     const got = advancements(parsed.plan, Int32Array.of(42), Int32Array.of(before as number), Int32Array.of(achieved as number));
-    expect(got).toEqual((expected as { rank: string; ranks: string[] }[]).map((e) => ({ memberId: 42, ...e })));
+    expect(got).toEqual((expected as { rank: string; from: string | null; ranks: string[] }[]).map((e) => ({ memberId: 42, ...e })));
   });
 });

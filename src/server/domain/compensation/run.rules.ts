@@ -147,14 +147,15 @@ export function rankRequirements(
  * Members who reached a new achieved rank in a period's first commit: above what they had
  * achieved before, and above the plan's first rank (everyone holds that one). `ranks` lists
  * every rank name from the second up to the new one, so a member who jumps two ranks gets
- * what each of them gives (the loyalty programme's rank badges).
+ * what each of them gives (the loyalty programme's rank badges); `from` is the rank achieved
+ * before (null for none).
  */
-export function advancements(plan: Plan, ids: Int32Array, before: Int32Array, achieved: Int32Array): { memberId: number; rank: string; ranks: string[] }[] {
-  const out: { memberId: number; rank: string; ranks: string[] }[] = [];
+export function advancements(plan: Plan, ids: Int32Array, before: Int32Array, achieved: Int32Array): { memberId: number; rank: string; from: string | null; ranks: string[] }[] {
+  const out: { memberId: number; rank: string; from: string | null; ranks: string[] }[] = [];
   for (let i = 0; i < ids.length; i++) {
     const to = achieved[i]!;
     if (to <= 0 || to <= before[i]!) continue;
-    out.push({ memberId: ids[i]!, rank: plan.ranks[to]!.name, ranks: plan.ranks.slice(1, to + 1).map((r) => r.name) });
+    out.push({ memberId: ids[i]!, rank: plan.ranks[to]!.name, from: plan.ranks[before[i]!]?.name ?? null, ranks: plan.ranks.slice(1, to + 1).map((r) => r.name) });
   }
   return out;
 }

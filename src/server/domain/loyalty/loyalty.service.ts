@@ -392,13 +392,25 @@ async function completeMissions(b: Batch): Promise<void> {
   }
   await repo.insertCompletions(completions);
   await postLegs(txs);
+  await insertLots(lots);
+}
+
+/** Writes new lots and, in the same transaction, a `points.earned` webhook event for each. */
+async function insertLots(lots: readonly NewLot[]): Promise<void> {
   await repo.insertLots(lots);
+  await webhookService.emitMany("points.earned", lots.map((l) => ({
+    eventId: `points.earned:${l.key}`,
+    payload: {
+      memberId: l.memberId, pointType: l.pointType, points: l.amount, status: l.status, rule: l.rule, referenceType: l.referenceType, referenceId: l.referenceId,
+      earnedAt: l.earnedAt.toISOString(), releaseAt: l.releaseAt?.toISOString() ?? null, expiresAt: l.expiresAt?.toISOString() ?? null,
+    },
+  })));
 }
 
 /** Writes a batch: ledger first (one statement), then lots, missions, then tiers and badges; snapshots to publish after commit. */
 async function writeBatch(b: Batch, opts: { missions?: boolean } = {}): Promise<void> {
   await postLegs(b.txs);
-  await repo.insertLots(b.newLots);
+  await insertLots(b.newLots);
   await repo.saveLots([...b.dirty.values()]);
   await repo.addBudgetsUsed(b.budgetAdded);
   if (opts.missions) await completeMissions(b);

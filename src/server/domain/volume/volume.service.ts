@@ -6,6 +6,7 @@ import { cached } from "@/server/domain/shared/cached";
 import { fieldError } from "@/server/domain/shared/input.errors";
 import { pageSize } from "@/server/domain/shared/page";
 import type { Viewer } from "@/server/domain/shared/viewer";
+import { webhookService } from "@/server/domain/webhook/webhook.service";
 import { publish } from "@/server/events/bus";
 import { Topic } from "@/server/events/topics";
 import { VolumeErrorCode } from "./volume.errors";
@@ -112,7 +113,7 @@ export const volumeService = {
       { periodId: ctx.period.id, memberId: e.memberId, orderId: e.orderId, pv: formatHundredths(e.pv), bv: formatHundredths(e.bv), reason: "ORDER_PAID", idempotencyKey: e.idempotencyKey },
       ctx.binaryLegs,
     );
-    return announce(totals && { orderId: e.orderId, periodId: ctx.period.id, totals });
+    return announce(totals && { orderId: e.orderId, periodId: ctx.period.id, totals }, { ...e, reason: "ORDER_PAID" });
   },
 
   /**
@@ -130,7 +131,7 @@ export const volumeService = {
       { periodId: period.id, memberId: e.memberId, orderId: e.orderId, pv: formatHundredths(-e.pv), bv: formatHundredths(-e.bv), reason: e.reason, idempotencyKey: e.idempotencyKey },
       ctx.binaryLegs,
     );
-    return announce(totals && { orderId: e.orderId, periodId: period.id, totals });
+    return announce(totals && { orderId: e.orderId, periodId: period.id, totals }, { ...e, pv: -e.pv, bv: -e.bv });
   },
 
   /** A member's totals in a period (the current one by default): the member, its upline and admins. */
@@ -161,9 +162,13 @@ export const volumeService = {
 
 /**
  * Announces changed totals once the transaction that made them commits (never if it
- * rolls back): one event per order, keyed by member, so each subscriber looks up its own.
+ * rolls back): one event per order, keyed by member, so each subscriber looks up its own;
+ * and a `volume.changed` webhook event, written in the same transaction.
  */
-function announce(change: VolumeChange | null): VolumeChange | null {
+async function announce(
+  change: VolumeChange | null,
+  posting: { memberId: number; pv: number; bv: number; reason: string; idempotencyKey: string },
+): Promise<VolumeChange | null> {
   if (change && change.totals.length > 0) {
     afterCommit(() =>
       publish(Topic.VolumeChanged, {
@@ -172,6 +177,11 @@ function announce(change: VolumeChange | null): VolumeChange | null {
         totals: Object.fromEntries(change.totals.map((t) => [t.memberId, t])),
       }),
     );
+    await webhookService.emit("volume.changed", `volume.changed:${posting.idempotencyKey}`, {
+      orderId: change.orderId, periodId: change.periodId, reason: posting.reason, memberId: posting.memberId,
+      pv: formatHundredths(posting.pv), bv: formatHundredths(posting.bv),
+      totals: change.totals.map(({ memberId, pv, bv, gv, leftLeg, rightLeg }) => ({ memberId, pv, bv, gv, leftLeg, rightLeg })),
+    });
   }
   return change;
 }

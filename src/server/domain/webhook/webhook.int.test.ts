@@ -1,6 +1,9 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { db } from "@/server/db/unit-of-work";
+import { loyaltyService } from "@/server/domain/loyalty/loyalty.service";
+import { EXAMPLE_PROGRAM } from "@/server/domain/loyalty/program.rules";
 import { orderService } from "@/server/domain/order/order.service";
 import type { Viewer } from "@/server/domain/shared/viewer";
 import { ADDRESS, createAdmin, createProduct, createRoot, orderKeyFor, registerUnder, usePlacement, viewerOf } from "@/test/factories";
@@ -18,7 +21,8 @@ interface Received {
 let admin: Viewer;
 let port: number;
 let receiver: Server | null = null;
-let secret: string;
+/** Each endpoint's signing secret, by the path of its address. */
+const secrets = new Map<string, string>();
 const received: Received[] = [];
 
 function listen(onPort: number): Promise<Server> {
@@ -29,7 +33,7 @@ function listen(onPort: number): Promise<Server> {
       req.on("end", () => {
         received.push({
           type: String(req.headers["x-mlm-event"]), eventId: String(req.headers["x-mlm-event-id"]), delivery: String(req.headers["x-mlm-delivery"]),
-          valid: verifySignature(secret, body, String(req.headers["x-mlm-signature"]), Math.floor(Date.now() / 1000)), body: JSON.parse(body),
+          valid: verifySignature(secrets.get(req.url ?? "") ?? "", body, String(req.headers["x-mlm-signature"]), Math.floor(Date.now() / 1000)), body: JSON.parse(body),
         });
         res.writeHead(204).end();
       });
@@ -54,8 +58,8 @@ afterAll(async () => {
 describe("webhooks", () => {
   it("every event of a scenario reaches the receiver exactly once, signed, after an outage", async () => {
     const made = await webhookService.createEndpoint(admin, { url: `http://127.0.0.1:${port}/hooks`, events: ["member.joined", "order.paid", "order.refunded"] });
-    secret = made.secret;
-    expect(secret).toMatch(/^whsec_/);
+    secrets.set("/hooks", made.secret);
+    expect(made.secret).toMatch(/^whsec_/);
 
     // The scenario: a sign-up, an order paid, then partly refunded.
     const root = await createRoot();
@@ -104,6 +108,39 @@ describe("webhooks", () => {
     expect(verifySignature("s2", "{}", header, 1_000_100)).toBe(false);
     expect(verifySignature("s1", "{}", header, 1_000_000 + 301)).toBe(false);
     expect(verifySignature("s1", "{ }", header, 1_000_100)).toBe(false);
+  });
+
+  it("volume.changed carries the new totals of the buyer and the upline; points.earned one event per lot earned", async () => {
+    await loyaltyService.saveProgram(admin, EXAMPLE_PROGRAM, "Webhook test programme");
+    const made = await webhookService.createEndpoint(admin, { url: `http://127.0.0.1:${port}/more`, events: ["volume.changed", "points.earned"] });
+    secrets.set("/more", made.secret);
+    const root = await createRoot();
+    const ben = await registerUnder(root, { firstName: "Ben" });
+    const product = await createProduct(admin, { pv: "30.00", bv: "24.00" });
+    const order = await orderService.place(viewerOf(ben), { lines: [{ productId: product.id, quantity: 2 }], currency: "USD", shippingAddress: ADDRESS, idempotencyKey: orderKeyFor() });
+    await orderService.markPaid(admin, order.id);
+    await loyaltyService.applyPending();
+    await orderService.refund(admin, order.id, [{ lineId: order.lines[0]!.id, quantity: 1 }]);
+    const from = received.length;
+    while (await webhookService.deliverDue(new Date(Date.now() + 60_000))) { /* until nothing is due */ }
+    const got = received.slice(from);
+    expect(got.every((r) => r.valid)).toBe(true);
+
+    const volume = got.filter((r) => r.type === "volume.changed" && r.body.data.orderId === order.id).map((r) => r.body.data);
+    expect(volume.map((v) => [v.reason, v.memberId, v.pv, v.bv])).toEqual([["ORDER_PAID", ben.id, "60.00", "48.00"], ["ORDER_REFUNDED", ben.id, "-30.00", "-24.00"]]);
+    const totals = (v: Record<string, unknown>) => Object.fromEntries((v.totals as { memberId: number; pv: string; gv: string }[]).map((t) => [t.memberId, [t.pv, t.gv]]));
+    expect(totals(volume[0]!)).toEqual({ [ben.id]: ["60.00", "60.00"], [root.id]: ["0.00", "60.00"] });
+    expect(totals(volume[1]!)).toEqual({ [ben.id]: ["30.00", "30.00"], [root.id]: ["0.00", "30.00"] });
+
+    // One points.earned per lot Ben got, with its points; none twice.
+    const lots = await db().sql<{ key: string; amount: number; rule: string }>`SELECT key, amount, rule FROM points_lot WHERE member_id = ${ben.id} ORDER BY key`;
+    expect(lots.length).toBeGreaterThan(0);
+    const earned = got.filter((r) => r.type === "points.earned" && r.body.data.memberId === ben.id);
+    expect(earned.map((r) => [r.eventId, r.body.data.points, r.body.data.rule]).sort()).toEqual(lots.map((l) => [`points.earned:${l.key}`, l.amount, l.rule]).sort());
+    // The welcome bonus is available at once; an order's points wait (pendingDays) for refunds.
+    expect(earned.map((r) => `${r.body.data.rule}:${r.body.data.status}`).sort()).toEqual(["SPEND_REWARD:PENDING", "SPEND_STATUS:PENDING", "WELCOME:ACTIVE"]);
+    expect(new Set(got.map((r) => r.eventId)).size).toBe(got.length);
+    expect((await webhookService.deliveries(admin, { endpointId: made.endpoint.id, status: "PENDING" }, 50, null))).toEqual([]);
   });
 
   it("refuses bad endpoints with field errors", async () => {

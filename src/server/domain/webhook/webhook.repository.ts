@@ -13,11 +13,14 @@ export const webhookRepository = {
       WHERE event_id = ${`member.joined:${memberId}`} AND payload ? 'firstName'`;
   },
 
-  /** One delivery per active endpoint that wants `type`; an event id already there is skipped. */
-  async enqueue(type: string, eventId: string, payload: unknown): Promise<number> {
+  /** One delivery per event and active endpoint that wants `type`, in one statement; an event id already there is skipped. */
+  async enqueue(type: string, events: readonly { eventId: string; payload: unknown }[]): Promise<number> {
+    if (events.length === 0) return 0;
     return db().execute`
       INSERT INTO webhook_delivery (endpoint_id, event_id, event_type, payload)
-      SELECT id, ${eventId}, ${type}, ${JSON.stringify(payload)}::jsonb FROM webhook_endpoint WHERE active AND ${type} = ANY(events)
+      SELECT e.id, x.event_id, ${type}, x.payload::jsonb
+      FROM webhook_endpoint e, unnest(${events.map((e) => e.eventId)}::text[], ${events.map((e) => JSON.stringify(e.payload))}::text[]) AS x(event_id, payload)
+      WHERE e.active AND ${type} = ANY(e.events)
       ON CONFLICT (endpoint_id, event_id) DO NOTHING`;
   },
 

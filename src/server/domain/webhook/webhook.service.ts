@@ -66,8 +66,13 @@ export const webhookService = {
   },
 
   /** Records an event for every endpoint that wants it, in the caller's transaction. */
-  async emit(type: WebhookEventType, eventId: string, payload: Record<string, unknown>): Promise<void> {
-    if ((await repo.enqueue(type, eventId, payload)) > 0) afterCommit(() => store.__mlmWebhookDeliverer?.());
+  emit(type: WebhookEventType, eventId: string, payload: Record<string, unknown>): Promise<void> {
+    return this.emitMany(type, [{ eventId, payload }]);
+  },
+
+  /** Records many events of one type (a batch of the loyalty applier, a commission commit) in one statement. */
+  async emitMany(type: WebhookEventType, events: readonly { eventId: string; payload: Record<string, unknown> }[]): Promise<void> {
+    if ((await repo.enqueue(type, events)) > 0) afterCommit(() => store.__mlmWebhookDeliverer?.());
   },
 
   async endpoints(viewer: Viewer): Promise<WebhookEndpointRecord[]> {

@@ -3,8 +3,11 @@ export const WEBHOOK_EVENTS = {
   "member.joined": "A member signed up (or was placed) in the tree",
   "order.paid": "An order was paid",
   "order.refunded": "An order was refunded (partly or fully) or a paid order was cancelled",
+  "volume.changed": "An order's volume was credited or taken back: the new period totals of the buyer and every upline it reached",
+  "rank.changed": "A committed commission run raised a member's achieved rank",
   "commission_run.committed": "A commission run paid a period",
   "payout.paid": "A payout batch was paid (one event per withdrawal)",
+  "points.earned": "A member earned points (an order, a sign-up, a referral, a mission, a grant...), pending or available, or got them back from a cancelled redemption",
   "points.redeemed": "A member redeemed a reward with points",
 } as const;
 
