@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
-  capped, capPeriodStart, evaluateTier, eventGrants, missionComplete, missionProgress, missionsInPlay, missionWindow, newBadges, nextTier, orderGrants,
+  capped, capPeriodStart, checkoutQuote, checkoutTerms, evaluateTier, eventGrants, missionComplete, missionProgress, missionsInPlay, missionWindow, newBadges, nextTier, orderGrants,
   pointsToReverse, segmentsInUse, takeOldestFirst, withinBudget, type ActivityCounts, type EarnContext, type OrderFacts, type TierState,
 } from "./loyalty.rules";
 import { EXAMPLE_PROGRAM, parseProgram, type Program } from "./program.rules";
@@ -34,6 +34,7 @@ describe("earning rules on an order", () => {
     { name: "a tier multiplies points of types other than the tier basis", earning: [spend("S", 10), { type: "SPEND", code: "T", name: "T", pointType: "STATUS", pointsPerUnit: 1 }], order: order(line("A", "X", 1000)), ctx: { tier: "GOLD" }, expected: { S: 125, T: 10 } },
     { name: "a rule for some tiers only", earning: [spend("S", 1, { tiers: ["GOLD"] })], order: order(line("A", "X", 1000)), ctx: { tier: "SILVER" }, expected: {} },
     { name: "a segment's rule skips members outside it", earning: [spend("S", 1, { segment: "LAPSED" })], order: order(line("A", "X", 1000)), ctx: { segments: new Set(["RECRUITERS"]) }, expected: {} },
+    { name: "only the share paid in money earns spending points; product bonuses stay whole", earning: [spend("S", 10), { type: "PRODUCT_BONUS", code: "P", name: "P", pointType: "REWARD", pointsPerUnit: 50, skus: ["A"] }], order: { ...order(line("A", "X", 2000)), cashShare: 0.75 }, expected: { S: 150, P: 50 } },
     { name: "a segment's rule applies to its members (a personalised offer)", earning: [spend("S", 1), { type: "MULTIPLIER", code: "M", name: "M", multiplier: 2, categories: ["Supplements"], segment: "SUPPLEMENT_FANS" }], order: order(line("A", "Supplements", 1000), line("B", "X", 1000)), ctx: { segments: new Set(["SUPPLEMENT_FANS"]) }, expected: { S: 30 } },
   ];
   for (const c of cases) {
@@ -186,6 +187,45 @@ describe("refunds take back what the order earned", () => {
     [999, 0, 0, 10000, 0],
   ])("lot %i, %i taken before, %i of %i refunded: %i", (amount, before, refunded, total, expected) => {
     expect(pointsToReverse(amount, before, refunded, total)).toBe(expected);
+  });
+});
+
+describe("paying with points at checkout", () => {
+  // EXAMPLE_PROGRAM: REWARD points worth USD 0.01 and EUR 0.009; at most half an order; at least 100 points.
+  const terms = (total: number, currency = "USD", doc: Record<string, unknown> = {}) => {
+    const t = checkoutTerms(program(doc), currency, total);
+    if ("error" in t) throw new Error(t.error);
+    return t.terms;
+  };
+  it.each([
+    ["USD 50.00: half is 2,500 points", 5000, "USD", 2500],
+    ["USD 50.01: half rounds down to 25.00", 5001, "USD", 2500],
+    ["EUR 45.00: 22.50 at 0.9 cents a point", 4500, "EUR", 2500],
+    ["EUR 10.00: 5.00 / 0.9 cents, whole points", 1000, "EUR", 555],
+  ])("%s", (_n, total, currency, maxPoints) => expect(terms(total as number, currency as string).maxPoints).toBe(maxPoints));
+
+  it.each([
+    ["what the points are worth, rounded down", 555, 10_000, { amount: 499 }, "EUR"],
+    ["exactly the minimum", 100, 100, { amount: 100 }, "USD"],
+    ["fewer than the minimum", 99, 10_000, { code: "INVALID" }, "USD"],
+    ["more than the order takes", 2501, 10_000, { code: "INVALID" }, "USD"],
+    ["more than the balance", 600, 599, { code: "INSUFFICIENT_POINTS" }, "USD"],
+    ["not a whole number", 150.5, 10_000, { code: "INVALID" }, "USD"],
+  ])("%s", (_n, points, balance, expected, currency) => {
+    const q = checkoutQuote(terms(5000, currency as string), points as number, balance as number);
+    if ("code" in (expected as object)) expect(q.errors).toEqual([expect.objectContaining({ field: "points", code: (expected as { code: string }).code })]);
+    else expect(q).toEqual({ amount: (expected as { amount: number }).amount, errors: [] });
+  });
+
+  it("says why points cannot pay: no checkout in the programme, no value in the currency", () => {
+    expect(checkoutTerms(program({ checkout: undefined }), "USD", 5000)).toEqual({ error: "Points do not pay for orders at the moment." });
+    expect(checkoutTerms(program(), "JPY", 5000)).toEqual({ error: "Points do not pay for orders in JPY." });
+    expect(checkoutTerms(null, "USD", 5000)).toHaveProperty("error");
+  });
+
+  it("refuses a checkout point type that is not redeemable or has no value", () => {
+    expect(parseProgram({ ...EXAMPLE_PROGRAM, checkout: { pointType: "STATUS" } }).errors.map((e) => e.field)).toEqual(["checkout.pointType"]);
+    expect(parseProgram({ ...EXAMPLE_PROGRAM, checkout: { pointType: "MILES" } }).errors.map((e) => e.code)).toEqual(["UNKNOWN_CODE"]);
   });
 });
 

@@ -1,3 +1,5 @@
+import type { FieldError } from "@/server/domain/shared/input.errors";
+import { LoyaltyErrorCode } from "./loyalty.errors";
 import type { RedemptionStatus } from "./loyalty.types";
 import type { Badge, EarningRule, Mission, MissionStep, Program, TierLevel } from "./program.rules";
 
@@ -26,6 +28,8 @@ export interface OrderLineFacts {
 export interface OrderFacts {
   currency: string;
   lines: OrderLineFacts[];
+  /** The share of the order's total paid in money (points paid at checkout earn no points); 1 when absent. */
+  cashShare?: number;
 }
 
 /** Points a rule grants for one order or event, before caps; `detail` says how, for the member. */
@@ -94,7 +98,8 @@ function withTier(program: Program, ctx: EarnContext, g: Grant): Grant {
 /**
  * What an order earns, one grant per rule, before caps. The order of the rules:
  * 1. SPEND: points per currency unit on each line not excluded (tax never counts), when
- *    the order's lines reach minOrderValue.
+ *    the order's lines reach minOrderValue; only the share paid in money earns (not what
+ *    points paid at checkout).
  * 2. MULTIPLIER: multiplies the spending points of the lines it matches (several that
  *    match one line multiply each other); it never adds points to lines that earned none.
  * 3. PRODUCT_BONUS: fixed points per unit bought of matching lines.
@@ -126,7 +131,9 @@ export function orderGrants(program: Program, order: OrderFacts, ctx: EarnContex
         }
         total += pts;
       }
-      const points = whole(total);
+      const cash = order.cashShare ?? 1;
+      if (cash < 1) notes.push(`on the ${Math.round(cash * 100)} % paid in money`);
+      const points = whole(total * cash);
       if (points > 0) {
         const extra = notes.length ? `; ${[...new Set(notes)].join(", ")}` : "";
         grants.push({ rule: r.code, ruleName: r.name, pointType: r.pointType, points, detail: `${rate} per ${order.currency} 1 on ${order.currency} ${fmt(base)}${extra}` });
@@ -319,6 +326,36 @@ export function takeOldestFirst(lots: readonly OpenLot[], amount: number): { tak
 export function pointsToReverse(lotAmount: number, reversedBefore: number, refundedTotal: number, orderTotal: number): number {
   if (orderTotal <= 0 || refundedTotal >= orderTotal) return lotAmount - reversedBefore;
   return Math.max(0, Math.floor((lotAmount * refundedTotal) / orderTotal) - reversedBefore);
+}
+
+/** What paying with points at checkout allows for one order (amounts in minor units, hundredths). */
+export interface CheckoutTerms {
+  pointType: string;
+  /** Money one point pays, in hundredths of the order's currency (may be fractional: 0.9). */
+  perPoint: number;
+  minPoints: number;
+  /** The most points this order takes: `maxShareOfOrder` of its total, in whole points. */
+  maxPoints: number;
+}
+
+/** The terms for an order of `total` (hundredths) in `currency`, or why points cannot pay for it. */
+export function checkoutTerms(program: Program | null, currency: string, total: number): { terms: CheckoutTerms } | { error: string } {
+  const c = program?.checkout;
+  if (!c) return { error: "Points do not pay for orders at the moment." };
+  const value = program.pointTypes.find((t) => t.code === c.pointType)?.value?.[currency];
+  if (!value) return { error: `Points do not pay for orders in ${currency}.` };
+  const perPoint = value * 100;
+  return { terms: { pointType: c.pointType, perPoint, minPoints: c.minPoints, maxPoints: Math.floor(Math.floor(total * c.maxShareOfOrder + 1e-9) / perPoint + 1e-9) } };
+}
+
+/** What `points` pay (hundredths, rounded down), or why they cannot: too few, too many for the order, more than the balance. */
+export function checkoutQuote(terms: CheckoutTerms, points: number, balance: number): { amount: number; errors: [] } | { amount: null; errors: FieldError<LoyaltyErrorCode>[] } {
+  const fail = (code: LoyaltyErrorCode, message: string) => ({ amount: null, errors: [{ field: "points", code, message }] });
+  if (!Number.isSafeInteger(points) || points < 0) return fail(LoyaltyErrorCode.INVALID, "A whole number of points.");
+  if (points < terms.minPoints) return fail(LoyaltyErrorCode.INVALID, `At least ${terms.minPoints.toLocaleString("en-US")} points.`);
+  if (points > terms.maxPoints) return fail(LoyaltyErrorCode.INVALID, `At most ${terms.maxPoints.toLocaleString("en-US")} points for this order.`);
+  if (points > balance) return fail(LoyaltyErrorCode.INSUFFICIENT_POINTS, `You have ${balance.toLocaleString("en-US")} points to spend.`);
+  return { amount: Math.floor(points * terms.perPoint + 1e-9), errors: [] };
 }
 
 /** When points that became active at `activeAt` expire (null: never). */

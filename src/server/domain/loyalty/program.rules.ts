@@ -162,6 +162,16 @@ const pointType = z.strictObject({
   value: z.record(z.string().regex(/^[A-Z]{3}$/, "A currency code."), z.number().positive().max(1_000)).optional(),
 });
 
+/** Paying part of an order with points at checkout. */
+const checkout = z.strictObject({
+  /** The point type spent (redeemable, with a value in the order's currency). */
+  pointType: code,
+  /** At most this share of an order's total (goods and tax) is paid with points. */
+  maxShareOfOrder: z.number().gt(0).max(1).default(0.5),
+  /** Fewer points than this are not worth a checkout redemption. */
+  minPoints: z.number().int().min(1).max(1_000_000).default(100),
+});
+
 export const programSchema = z.strictObject({
   pointTypes: z.array(pointType).min(1, "At least one point type.").max(10),
   /** Points from an order stay pending this many days (the return window), then become active. */
@@ -173,6 +183,7 @@ export const programSchema = z.strictObject({
   badges: z.array(badge).max(200).default([]),
   segments: z.array(segment).max(100).default([]),
   missions: z.array(mission).max(100).default([]),
+  checkout: checkout.optional(),
 });
 export type Program = z.infer<typeof programSchema>;
 export type Segment = z.infer<typeof segment>;
@@ -225,6 +236,11 @@ function crossChecks(p: Program): FieldError<LoyaltyErrorCode>[] {
     m.steps.forEach((st, j) => { if (st.type === "POINTS_EARNED") knownType(`missions[${i}].steps[${j}].pointType`, st.pointType); });
     if (m.from && m.until && m.until < m.from) errors.push(problem(`missions[${i}].until`, "Ends before it starts."));
   });
+  if (p.checkout) {
+    const t = p.pointTypes.find((x) => x.code === p.checkout!.pointType);
+    if (!t) knownType("checkout.pointType", p.checkout.pointType);
+    else if (!t.redeemable || !t.value) errors.push(problem("checkout.pointType", "Points paid at checkout must be redeemable and have a value per currency."));
+  }
   if (p.tiers) {
     knownType("tiers.basis", p.tiers.basis);
     p.tiers.levels.forEach((l, i) => {
@@ -291,4 +307,5 @@ export const EXAMPLE_PROGRAM = {
     { code: "LAPSED", name: "Lapsed buyers", description: "Bought before, but no order for 60 days.", when: { noOrderForDays: 60 } },
     { code: "BIG_BALANCES", name: "Big balances", description: "5,000 reward points or more to spend.", when: { minBalance: { pointType: "REWARD", points: 5000 } } },
   ],
+  checkout: { pointType: "REWARD", maxShareOfOrder: 0.5, minPoints: 100 },
 } satisfies z.input<typeof programSchema>;
