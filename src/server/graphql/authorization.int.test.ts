@@ -108,6 +108,7 @@ export const RULES: Record<string, Rule> = {
   // loyalty
   "Query.loyaltyAccount": self("loyalty.read"),
   "Query.pointsHistory": self("loyalty.read"),
+  "Query.checkoutPoints": self("loyalty.read"),
   "Query.tiers": signedIn,
   "Query.badges": signedIn,
   "Query.rewards": signedIn,

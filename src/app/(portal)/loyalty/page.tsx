@@ -187,7 +187,7 @@ export default async function LoyaltyPage({ searchParams }: { searchParams: Prom
               {history.rows.map((h) => (
                 <tr key={h.id}>
                   <td className="py-2 pr-3 whitespace-nowrap">{formatDate(h.at)}</td>
-                  <td className="pr-3">{REASON[h.reason] ?? h.reason} · {h.pointType.toLowerCase()}{h.bucket === "PENDING" ? " (pending)" : ""}{h.referenceType === "ORDER" ? ` · order #${h.referenceId}` : ""}</td>
+                  <td className="pr-3">{REASON[h.reason] ?? h.reason} · {h.pointType.toLowerCase()}{h.bucket === "PENDING" ? " (pending)" : ""}{h.referenceType === "ORDER" || h.referenceType === "CHECKOUT" ? ` · order #${h.referenceId}` : ""}</td>
                   <td className="hidden pr-3 text-xs text-gray-500 md:table-cell">{h.description}</td>
                   <td className={`pr-3 text-right tabular-nums ${h.amount < 0 ? "text-red-700" : "text-emerald-700"}`}>{h.amount > 0 ? "+" : ""}{formatCount(h.amount)}</td>
                 </tr>

@@ -252,6 +252,59 @@ describe("rewards", () => {
   });
 });
 
+describe("paying part of an order with points", () => {
+  it("spends points when the order is placed, charges the rest, earns on the money only, and gives back the refunded share as points", async () => {
+    const m = await placeUnder(await createRoot(), { country: "US" });
+    const me = viewerOf(m);
+    await loyaltyService.record([{ key: `e:${m.id}:gift`, memberId: m.id, occurredAt: new Date(), event: { type: "GRANT", payload: { pointType: "REWARD", points: 3000, reason: "gift", rule: "GRANT" } } }]);
+    await loyaltyService.applyPending();
+    const product = await createProduct(admin, { price: "19.99" });
+    const place = (points: number | null, quantity = 5) =>
+      orderService.place(me, { lines: [{ productId: product.id, quantity }], currency: "USD", shippingAddress: { ...ADDRESS, country: "US" }, idempotencyKey: orderKeyFor(), points });
+    expect(await loyaltyService.checkoutPoints(me, m.id, "usd")).toEqual({ pointType: "REWARD", pointTypeName: "Reward points", balance: 3000, valuePerPoint: "0.01", minPoints: 100, maxShareOfOrder: 0.5 });
+    expect(await loyaltyService.checkoutPoints(me, m.id, "JPY")).toBeNull();
+
+    // Refused, with nothing written: too few, more than half of USD 99.95.
+    const orders = async () => (await orderService.list(me, { memberId: m.id }, 50, null)).rows.length;
+    expect(await codesOf(place(99))).toEqual(["points:INVALID"]);
+    expect(await codesOf(place(5000))).toEqual(["points:INVALID"]);
+    expect([await orders(), (await balances(m)).REWARD]).toEqual([0, [3000, 0]]);
+
+    // 2,500 points pay USD 25.00 of 99.95; the provider is charged 74.95.
+    const order = await place(2500);
+    expect([order.pointsType, order.pointsRedeemed, order.pointsValue, order.amountDue]).toEqual(["REWARD", 2500, "25.00", "74.95"]);
+    expect((await balances(m)).REWARD).toEqual([500, 0]);
+    expect(await codesOf(place(600, 1))).toEqual(["points:INSUFFICIENT_POINTS"]);
+    const paid = await orderService.markPaid(admin, order.id);
+    expect(paid.payments.map((p) => [p.kind, p.amount])).toEqual([["CHARGE", "74.95"]]);
+    // Spending points earn on the 74.95 paid in money: 99.95 × 10 × 2 (supplements) × 7495 / 9995 = 1,499.
+    await loyaltyService.applyPending();
+    expect((await balances(m)).REWARD).toEqual([500, 1499]);
+
+    // One unit of five refunded (19.99): a fifth of the points come back (500), the provider refunds 14.99.
+    const refunded = await orderService.refund(admin, order.id, [{ lineId: order.lines[0]!.id, quantity: 1 }]);
+    expect([refunded.refundedTotal, refunded.pointsReturned, refunded.payments.at(-1)!.amount]).toEqual(["19.99", 500, "14.99"]);
+    expect((await balances(m)).REWARD[0]).toBe(1000);
+    // The rest cancelled: every point back, and the money refunds add up to the charge.
+    const cancelled = await orderService.cancel(admin, order.id);
+    expect([cancelled.status, cancelled.refundedTotal, cancelled.pointsReturned, cancelled.pointsValueReturned]).toEqual(["CANCELLED", "99.95", 2500, "25.00"]);
+    const refunds = cancelled.payments.filter((p) => p.kind === "REFUND").reduce((s, p) => s + hundredths(p.amount), 0);
+    expect(refunds).toBe(7495);
+    await loyaltyService.applyPending();
+    expect((await balances(m)).REWARD).toEqual([3000, 0]);
+
+    // A pending order cancelled by its buyer gives every point back; nothing was charged.
+    expect(await codesOf(place(1000, 1))).toEqual(["points:INVALID"]); // at most half of 19.99
+    const pending = await place(999, 1);
+    expect((await balances(m)).REWARD[0]).toBe(2001);
+    const gone = await orderService.cancel(me, pending.id);
+    expect([gone.status, gone.pointsReturned, gone.payments]).toEqual(["CANCELLED", 999, []]);
+    expect((await balances(m)).REWARD[0]).toBe(3000);
+    await checkInvariants();
+    expect(await ledgerService.check()).toEqual([]);
+  });
+});
+
 describe("the ledger and the lots agree (property)", () => {
   it("for random orders, refunds, redemptions, releases and expiries: balances equal the ledger, none negative, every point accounted for", async () => {
     const root = await createRoot();

@@ -20,7 +20,7 @@ import { Topic, type LoyaltySnapshot } from "@/server/events/topics";
 import { LoyaltyErrorCode } from "./loyalty.errors";
 import { loyaltyRepository as repo, type LotRow, type MemberState, type NewLot, type StoredEvent } from "./loyalty.repository";
 import {
-  budgetOf, capOf, capped, capPeriodStart, nextRedemptionStatuses, evaluateTier, eventGrants, expiryOf, fixedGrants, missionComplete, missionProgress,
+  budgetOf, capOf, capped, capPeriodStart, checkoutQuote, checkoutTerms, type CheckoutTerms, nextRedemptionStatuses, evaluateTier, eventGrants, expiryOf, fixedGrants, missionComplete, missionProgress,
   missionsInPlay, missionWindow, newBadges, nextTier, orderGrants, pointsToReverse, releaseOf, segmentsInUse, takeOldestFirst, tierLevel, tierWindowStart,
   withinBudget, type EarnContext, type Grant, type TierCause,
 } from "./loyalty.rules";
@@ -205,7 +205,7 @@ function applyEvent(b: Batch, ev: StoredEvent, categories: Map<number, string>):
     case "ORDER_PAID": {
       const p = ev.payload as unknown as OrderPaidPayload;
       const lines = p.lines.map((l) => ({ sku: l.sku, category: categories.get(l.productId) ?? "", quantity: l.quantity, unitPrice: l.unitPrice }));
-      add(ev.memberId, orderGrants(b.program, { currency: p.currency, lines }, ctx), { pending: b.program.pendingDays > 0, referenceType: "ORDER", referenceId: String(p.orderId) });
+      add(ev.memberId, orderGrants(b.program, { currency: p.currency, lines, cashShare: p.cashShare }, ctx), { pending: b.program.pendingDays > 0, referenceType: "ORDER", referenceId: String(p.orderId) });
       m.paidOrders += 1;
       b.touched.add(m.memberId);
       if (m.paidOrders === 1 && m.sponsorId != null && b.members.has(m.sponsorId)) {
@@ -407,6 +407,37 @@ async function insertLots(lots: readonly NewLot[]): Promise<void> {
   })));
 }
 
+/**
+ * Takes `points` from the member's active lots, oldest first (lots locked by openLots);
+ * false, with nothing taken, when they hold fewer.
+ */
+async function takePoints(memberId: number, pointType: string, points: number): Promise<{ ok: true } | { ok: false; have: number }> {
+  const lots = await repo.openLots(memberId, pointType);
+  const { taken, short } = takeOldestFirst(lots, points);
+  if (short > 0) return { ok: false, have: points - short };
+  for (const t of taken) {
+    const lot = lots.find((l) => l.id === t.id)!;
+    lot.remaining -= t.points;
+    lot.redeemed += t.points;
+    if (lot.remaining === 0) lot.status = "CLOSED";
+  }
+  await repo.saveLots(lots.filter((l) => taken.some((t) => t.id === l.id)));
+  return { ok: true };
+}
+
+/** Points spent coming back (a cancelled redemption, a refunded order paid with points): a new active lot and its ledger transaction. */
+function givePointsBack(b: Batch, g: { memberId: number; pointType: string; points: number; key: string; rule: string; reference: { type: string; id: string }; memo: string }): void {
+  b.newLots.push({
+    memberId: g.memberId, pointType: g.pointType, key: g.key, rule: g.rule, eventId: null, referenceType: g.reference.type, referenceId: g.reference.id,
+    description: g.memo, status: "ACTIVE", amount: g.points, earnedAt: b.now, releaseAt: null, expiresAt: expiryOf(b.program, g.pointType, b.now),
+  });
+  b.txs.push({
+    key: g.key, reason: "POINTS_REFUNDED", reference: g.reference, memo: g.memo, at: b.now,
+    legs: [{ ownerId: null, kind: "POINTS_REDEEMED", unit: g.pointType, amount: -g.points }, { ownerId: g.memberId, kind: "POINTS", unit: g.pointType, amount: g.points }],
+  });
+  b.touched.add(g.memberId);
+}
+
 /** Writes a batch: ledger first (one statement), then lots, missions, then tiers and badges; snapshots to publish after commit. */
 async function writeBatch(b: Batch, opts: { missions?: boolean } = {}): Promise<void> {
   await postLegs(b.txs);
@@ -571,10 +602,16 @@ export const loyaltyService = {
     afterCommit(() => kickApplier());
   },
 
-  orderPaid(order: { id: number; memberId: number; currency: string; lines: { productId: number; sku: string; quantity: number; unitPrice: string }[] }, at: Date) {
+  orderPaid(
+    order: { id: number; memberId: number; currency: string; total: string; pointsValue: string; lines: { productId: number; sku: string; quantity: number; unitPrice: string }[] },
+    at: Date,
+  ) {
+    const total = Math.round(Number(order.total) * 100);
+    const byPoints = Math.round(Number(order.pointsValue) * 100);
     const payload: OrderPaidPayload = {
       orderId: order.id, currency: order.currency,
       lines: order.lines.map((l) => ({ productId: l.productId, sku: l.sku, quantity: l.quantity, unitPrice: Math.round(Number(l.unitPrice) * 100) })),
+      ...(byPoints > 0 && total > 0 ? { cashShare: (total - byPoints) / total } : {}),
     };
     return this.record([{ key: `order:${order.id}:paid`, memberId: order.memberId, occurredAt: at, event: { type: "ORDER_PAID", payload } }]);
   },
@@ -1168,17 +1205,9 @@ export const loyaltyService = {
         throw fieldError("rewardId", LoyaltyErrorCode.TIER_REQUIRED, `For ${tierLevel(program, reward.minTier)?.name ?? reward.minTier} members and above.`);
       }
       const cost = (m.tier && reward.tierCosts[m.tier]) || reward.pointsCost;
-      const lots = await repo.openLots(memberId, reward.pointType);
-      const { taken, short } = takeOldestFirst(lots, cost);
-      if (short > 0) throw fieldError("rewardId", LoyaltyErrorCode.INSUFFICIENT_POINTS, `This reward costs ${plural(cost, "points")}; you have ${(cost - short).toLocaleString("en-US")}.`);
+      const took = await takePoints(memberId, reward.pointType, cost);
+      if (!took.ok) throw fieldError("rewardId", LoyaltyErrorCode.INSUFFICIENT_POINTS, `This reward costs ${plural(cost, "points")}; you have ${took.have.toLocaleString("en-US")}.`);
       if (!(await repo.takeStock(reward.id))) throw fieldError("rewardId", LoyaltyErrorCode.OUT_OF_STOCK, "This reward is out of stock.");
-      for (const t of taken) {
-        const lot = lots.find((l) => l.id === t.id)!;
-        lot.remaining -= t.points;
-        lot.redeemed += t.points;
-        if (lot.remaining === 0) lot.status = "CLOSED";
-      }
-      await repo.saveLots(lots.filter((l) => taken.some((t) => t.id === l.id)));
       const voucherCode = reward.kind === "VOUCHER" ? `LOY-${randomBytes(4).toString("hex").toUpperCase()}` : null;
       const rid = await repo.insertRedemption({
         rewardId: reward.id, memberId, idempotencyKey: input.idempotencyKey, pointType: reward.pointType, points: cost,
@@ -1203,6 +1232,69 @@ export const loyaltyService = {
       return rid;
     });
     return (await repo.redemption(id))!;
+  },
+
+  /**
+   * What paying part of an order of `total` (hundredths) in `currency` with points allows
+   * the member: the terms (point type, value, minimum, most for this order) and their
+   * balance of that type, or why points cannot pay.
+   */
+  async checkoutOffer(memberId: number, currency: string, total: number): Promise<{ terms: CheckoutTerms; pointTypeName: string; balance: number } | { error: string }> {
+    const program = await this.program();
+    const t = checkoutTerms(program, currency, total);
+    if ("error" in t) return t;
+    const balance = (await ledgerService.ownedAccountsOfKinds([memberId], ["POINTS"])).find((a) => a.unit === t.terms.pointType)?.posted ?? 0;
+    return { ...t, pointTypeName: program!.pointTypes.find((x) => x.code === t.terms.pointType)!.name, balance };
+  },
+
+  /** The checkout terms in a currency with the member's balance, for the order form and the API; null when points cannot pay. */
+  async checkoutPoints(viewer: Viewer, memberId: number, currency: string) {
+    await accessService.requireSelfOr(viewer, memberId, "loyalty.read", "this member's points");
+    const c = (await this.program())?.checkout;
+    const offer = await this.checkoutOffer(memberId, currency.trim().toUpperCase(), 0);
+    if (!c || "error" in offer) return null;
+    return {
+      pointType: offer.terms.pointType, pointTypeName: offer.pointTypeName, balance: offer.balance, minPoints: offer.terms.minPoints, maxShareOfOrder: c.maxShareOfOrder,
+      valuePerPoint: String(offer.terms.perPoint / 100),
+    };
+  },
+
+  /** What `points` pay under `terms` with `balance`, or why not (field "points"). */
+  quoteCheckout: checkoutQuote,
+
+  /**
+   * Spends points on an order at checkout, inside the order's transaction: oldest points
+   * first, one ledger transaction keyed by the order; fails with INSUFFICIENT_POINTS (the
+   * order is not placed) when the member holds fewer than `points` now.
+   */
+  async spendAtCheckout(o: { memberId: number; orderId: number; pointType: string; points: number }, at: Date): Promise<void> {
+    const program = (await this.program())!;
+    const members = await repo.lockMembers([o.memberId]);
+    const took = await takePoints(o.memberId, o.pointType, o.points);
+    if (!took.ok) throw fieldError("points", LoyaltyErrorCode.INSUFFICIENT_POINTS, `You have ${took.have.toLocaleString("en-US")} points to spend.`);
+    const b = new Batch(program, at, members);
+    // Not "ORDER": those lots are what an order earned, which its refunds take back.
+    const reference = { type: "CHECKOUT", id: String(o.orderId) };
+    b.txs.push({
+      key: `checkout:${o.orderId}`, reason: "POINTS_REDEEMED", reference, memo: `Paid with points: order #${o.orderId}`, at,
+      legs: [{ ownerId: o.memberId, kind: "POINTS", unit: o.pointType, amount: -o.points }, { ownerId: null, kind: "POINTS_REDEEMED", unit: o.pointType, amount: o.points }],
+    });
+    b.touched.add(o.memberId);
+    await writeBatch(b);
+    await webhookService.emit("points.redeemed", `points.redeemed:checkout:${o.orderId}`, { redemptionId: null, orderId: o.orderId, memberId: o.memberId, pointType: o.pointType, points: o.points });
+  },
+
+  /** Points an order paid with coming back (cancelled, refunded: `key` names which), inside the order's transaction. */
+  async returnFromCheckout(o: { memberId: number; orderId: number; pointType: string; points: number; key: string }, at: Date): Promise<void> {
+    if (o.points <= 0) return;
+    const program = (await this.program())!;
+    const b = new Batch(program, at, await repo.lockMembers([o.memberId]));
+    givePointsBack(b, {
+      memberId: o.memberId, pointType: o.pointType, points: o.points, key: `checkout:${o.orderId}:${o.key}`, rule: "ORDER_POINTS_RETURNED",
+      reference: { type: "CHECKOUT", id: String(o.orderId) }, memo: `Back from order #${o.orderId}`,
+    });
+    b.notes.push({ memberId: o.memberId, kind: "POINTS_EARNED", at, title: `${plural(o.points, typeName(program, o.pointType))} back`, body: `From order #${o.orderId}.` });
+    await writeBatch(b);
   },
 
   /** Where a redemption may go next (the fulfilment buttons). */
@@ -1230,12 +1322,10 @@ export const loyaltyService = {
       const b = new Batch(program!, new Date(), members);
       if (status === "CANCELLED") {
         await repo.giveBackStock(r.rewardId);
-        const key = `redeem:${id}:cancel`;
-        b.newLots.push({ memberId: r.memberId, pointType: r.pointType, key, rule: "REDEMPTION_CANCELLED", eventId: null, referenceType: "REDEMPTION", referenceId: String(id),
-          description: `Cancelled: ${r.rewardName}`, status: "ACTIVE", amount: r.points, earnedAt: b.now, releaseAt: null, expiresAt: expiryOf(program!, r.pointType, b.now) });
-        b.txs.push({ key, reason: "POINTS_REFUNDED", reference: { type: "REDEMPTION", id: String(id) }, memo: `Cancelled: ${r.rewardName}`, at: b.now,
-          legs: [{ ownerId: null, kind: "POINTS_REDEEMED", unit: r.pointType, amount: -r.points }, { ownerId: r.memberId, kind: "POINTS", unit: r.pointType, amount: r.points }] });
-        b.touched.add(r.memberId);
+        givePointsBack(b, {
+          memberId: r.memberId, pointType: r.pointType, points: r.points, key: `redeem:${id}:cancel`, rule: "REDEMPTION_CANCELLED",
+          reference: { type: "REDEMPTION", id: String(id) }, memo: `Cancelled: ${r.rewardName}`,
+        });
       }
       b.notes.push({ memberId: r.memberId, kind: "REDEMPTION", title: `${r.rewardName}: ${status.toLowerCase()}`, body: status === "CANCELLED" ? `${plural(r.points, "points")} are back in your balance.` : `Your reward is ${status.toLowerCase()}.` });
       await writeBatch(b);

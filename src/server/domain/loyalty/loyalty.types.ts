@@ -13,6 +13,8 @@ export interface OrderPaidPayload {
   currency: string;
   /** Lines in minor units per unit price; categories are looked up when the event is applied. */
   lines: { productId: number; sku: string; quantity: number; unitPrice: number }[];
+  /** The share of the total paid in money when points paid part of it (spending points are earned on that share only). */
+  cashShare?: number;
 }
 
 export interface OrderRefundedPayload {

@@ -20,6 +20,8 @@ function toRecord(o: OrderRow): OrderRecord {
     id: o.id, memberId: o.memberId, customerId: o.customerId, placedById: o.placedById, status: o.status,
     currency: o.currency, subtotal: o.subtotal.toFixed(2), tax: o.tax.toFixed(2), total: o.total.toFixed(2),
     refundedTotal: o.refundedTotal.toFixed(2), pv: o.pv.toFixed(2), bv: o.bv.toFixed(2),
+    pointsType: o.pointsType, pointsRedeemed: o.pointsRedeemed, pointsValue: o.pointsValue.toFixed(2), pointsReturned: o.pointsReturned,
+    pointsValueReturned: o.pointsValueReturned.toFixed(2), amountDue: o.total.minus(o.pointsValue).toFixed(2),
     shippingAddress: o.shippingAddress as unknown as ShippingAddress, warehouseId: o.warehouseId, periodId: o.periodId,
     placedAt: o.placedAt, paidAt: o.paidAt, shippedAt: o.shippedAt, deliveredAt: o.deliveredAt, cancelledAt: o.cancelledAt,
     lines: o.lines.map((l) => ({
@@ -64,6 +66,8 @@ export interface NewOrder {
   warehouseId: number;
   idempotencyKey: string;
   requestHash: string;
+  /** Points paying part of the total (value in hundredths). */
+  points: { pointType: string; points: number; value: number } | null;
 }
 
 const TAX_SETTING = "order.taxRates";
@@ -83,7 +87,8 @@ export const orderRepository = {
   async personalData(memberId: number): Promise<Record<string, string>> {
     return {
       orders: await jsonRows(
-        `SELECT o.id, o.status, o.currency, o.subtotal, o.tax, o.total, o.refunded_total, o.pv, o.bv, o.shipping_address, o.ship_country,
+        `SELECT o.id, o.status, o.currency, o.subtotal, o.tax, o.total, o.refunded_total, o.points_type, o.points_redeemed, o.points_value, o.points_returned,
+                o.points_value_returned, o.pv, o.bv, o.shipping_address, o.ship_country,
                 o.placed_by_id, o.customer_id, o.placed_at, o.paid_at, o.shipped_at, o.delivered_at, o.cancelled_at,
                 (SELECT coalesce(json_agg(l ORDER BY l.id), '[]') FROM order_line l WHERE l.order_id = o.id) AS lines,
                 (SELECT coalesce(json_agg(json_build_object('id', p.id, 'kind', p.kind, 'provider', p.provider, 'status', p.status, 'amount', p.amount, 'currency', p.currency) ORDER BY p.id), '[]')
@@ -131,6 +136,7 @@ export const orderRepository = {
         pv: dec(o.priced.pv), bv: dec(o.priced.bv),
         shippingAddress: o.shippingAddress as unknown as Prisma.InputJsonValue, shipCountry: o.shippingAddress.country,
         warehouseId: o.warehouseId, idempotencyKey: o.idempotencyKey, requestHash: o.requestHash,
+        ...(o.points ? { pointsType: o.points.pointType, pointsRedeemed: o.points.points, pointsValue: dec(o.points.value) } : {}),
         lines: {
           create: o.priced.lines.map((l) => ({
             productId: l.productId, sku: l.sku, name: l.name, quantity: l.quantity,
@@ -145,10 +151,16 @@ export const orderRepository = {
 
   async update(
     id: number,
-    patch: { status?: OrderStatusName; periodId?: number; paidAt?: Date; shippedAt?: Date; deliveredAt?: Date; cancelledAt?: Date; refundedTotal?: number },
+    patch: {
+      status?: OrderStatusName; periodId?: number; paidAt?: Date; shippedAt?: Date; deliveredAt?: Date; cancelledAt?: Date; refundedTotal?: number;
+      pointsReturned?: number; pointsValueReturned?: number;
+    },
   ): Promise<void> {
-    const { refundedTotal, ...rest } = patch;
-    await db().orm.order.update({ where: { id }, data: { ...rest, ...(refundedTotal != null ? { refundedTotal: dec(refundedTotal) } : {}) } });
+    const { refundedTotal, pointsValueReturned, ...rest } = patch;
+    await db().orm.order.update({
+      where: { id },
+      data: { ...rest, ...(refundedTotal != null ? { refundedTotal: dec(refundedTotal) } : {}), ...(pointsValueReturned != null ? { pointsValueReturned: dec(pointsValueReturned) } : {}) },
+    });
   },
 
   async addRefundedQuantities(lines: readonly { id: number; quantity: number }[]): Promise<void> {

@@ -22,6 +22,8 @@ export interface OrderRequest {
   currency: string;
   shippingAddress: ShippingAddress;
   idempotencyKey: string;
+  /** Points to pay part of the order with (the programme's checkout point type); none when 0 or absent. */
+  points?: number | null;
 }
 
 export const MAX_LINES = 100;
@@ -76,13 +78,27 @@ export function normalizeOrderRequest(input: OrderRequest): { request: OrderRequ
   }
   if (!/^[A-Z]{2}$/.test(address.country)) errors.push({ field: "shippingAddress.country", code: OrderErrorCode.INVALID, message: "A two-letter ISO 3166 code." });
 
+  const points = input.points ?? 0;
+  if (!Number.isSafeInteger(points) || points < 0) errors.push({ field: "points", code: OrderErrorCode.INVALID, message: "A whole number of points." });
+
   const lines = [...merged].map(([productId, quantity]) => ({ productId, quantity })).sort((x, y) => x.productId - y.productId);
-  return { request: { lines, currency, shippingAddress: address, idempotencyKey: key }, errors };
+  return { request: { lines, currency, shippingAddress: address, idempotencyKey: key, points: points > 0 ? points : null }, errors };
 }
 
-/** What must match for a retried placeOrder to count as the same order. */
+/** What must match for a retried placeOrder to count as the same order (points only when used, so older orders keep their fingerprint). */
 export function requestFingerprint(memberId: number, customerId: number | null, r: OrderRequest): string {
-  return JSON.stringify([memberId, customerId, r.currency, r.lines.map((l) => [l.productId, l.quantity]), r.shippingAddress]);
+  return JSON.stringify([memberId, customerId, r.currency, r.lines.map((l) => [l.productId, l.quantity]), r.shippingAddress, ...(r.points ? [r.points] : [])]);
+}
+
+/**
+ * The part of what points paid for an order that a refund gives back (points, or the money
+ * they stood for): the share of the order's total refunded so far, less what earlier refunds
+ * gave; everything left once the whole total is refunded. The rest of a refund is money.
+ */
+export function pointsShareBack(paid: number, returnedBefore: number, refundedTotal: number, orderTotal: number): number {
+  if (paid <= 0) return 0;
+  if (orderTotal <= 0 || refundedTotal >= orderTotal) return paid - returnedBefore;
+  return Math.max(0, Math.floor((paid * refundedTotal) / orderTotal) - returnedBefore);
 }
 
 export interface PricedLine {

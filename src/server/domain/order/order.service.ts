@@ -20,7 +20,7 @@ import { Topic } from "@/server/events/topics";
 import { OrderErrorCode } from "./order.errors";
 import { orderRepository } from "./order.repository";
 import {
-  nextStatus, normalizeOrderRequest, planRefund, priceOrder, requestFingerprint, taxRatesSchema,
+  nextStatus, normalizeOrderRequest, planRefund, pointsShareBack, priceOrder, requestFingerprint, taxRatesSchema,
   type OrderAction, type OrderRequest, type TaxRates,
 } from "./order.rules";
 import type { OrderFilter, OrderRecord, PaymentAttemptRecord, StoredRefundPlan } from "./order.types";
@@ -120,7 +120,9 @@ async function drivePayment(attempt: PaymentAttemptRecord): Promise<OrderRecord>
   try {
     if (!provider) throw new PaymentDeclined(`The payment provider "${attempt.provider}" is not available.`);
     const request = { orderId: attempt.orderId, amount: attempt.amount, currency: attempt.currency, idempotencyKey: attempt.idempotencyKey };
-    if (attempt.kind === "CHARGE") ({ reference } = await provider.charge(request));
+    // Points paid it all (or all this refund gives back): no money moves, no provider call.
+    if (hundredths(attempt.amount) === 0) reference = `points:${attempt.idempotencyKey}`;
+    else if (attempt.kind === "CHARGE") ({ reference } = await provider.charge(request));
     else {
       const chargeReference = (await orderRepository.chargeReference(attempt.orderId)) ?? "";
       ({ reference } = await provider.refund({ ...request, chargeReference }));
@@ -167,13 +169,19 @@ async function applyRefund(order: OrderRecord, attempt: PaymentAttemptRecord, pl
     const productOf = new Map(order.lines.map((l) => [l.id, l.productId]));
     await catalogService.release(order.warehouseId, plan.lines.map((l) => ({ productId: productOf.get(l.id)!, quantity: l.quantity })));
   }
+  const refunded = hundredths(order.refundedTotal) + (plan.value ?? plan.amount);
   await orderRepository.update(order.id, {
-    refundedTotal: hundredths(order.refundedTotal) + plan.amount,
+    refundedTotal: refunded,
+    ...(plan.points ? { pointsReturned: order.pointsReturned + plan.points, pointsValueReturned: hundredths(order.pointsValueReturned) + (plan.pointsValue ?? 0) } : {}),
     ...(plan.action === "CANCEL" ? { status: "CANCELLED", cancelledAt: at } : plan.complete ? { status: "REFUNDED" } : {}),
   });
-  await loyaltyService.orderRefunded(order, { sequence: attempt.sequence, refunded: hundredths(order.refundedTotal) + plan.amount, total: hundredths(order.total) }, at);
+  if (plan.points) {
+    await loyaltyService.returnFromCheckout({ memberId: order.memberId, orderId: order.id, pointType: order.pointsType!, points: plan.points, key: `refund:${attempt.sequence}` }, at);
+  }
+  await loyaltyService.orderRefunded(order, { sequence: attempt.sequence, refunded, total: hundredths(order.total) }, at);
   await webhookService.emit("order.refunded", `order.refunded:${order.id}:${attempt.sequence}`, {
-    orderId: order.id, memberId: order.memberId, currency: order.currency, amount: formatHundredths(plan.amount), cancelled: plan.action === "CANCEL", complete: plan.complete, at,
+    orderId: order.id, memberId: order.memberId, currency: order.currency, amount: formatHundredths(plan.amount), points: plan.points ?? 0,
+    cancelled: plan.action === "CANCEL", complete: plan.complete, at,
   });
   await volumeService.reverse(posting, {
     memberId: order.memberId, orderId: order.id, pv: plan.pv, bv: plan.bv, creditedPeriodId: order.periodId!,
@@ -215,8 +223,13 @@ async function giveBack(orderId: number, lines: { lineId: number; quantity: numb
     if (!nextStatus(locked.status, action)) refuse(action, locked);
     if (locked.status !== "PENDING" && !mayRefund) throw forbidden("cancelling a paid order (ask the company for a refund)");
     if (locked.status === "PENDING") {
+      const at = new Date();
       await catalogService.release(locked.warehouseId, locked.lines.map((l) => ({ productId: l.productId, quantity: l.quantity })));
-      await orderRepository.update(locked.id, { status: "CANCELLED", cancelledAt: new Date() });
+      const points = locked.pointsRedeemed - locked.pointsReturned;
+      await orderRepository.update(locked.id, {
+        status: "CANCELLED", cancelledAt: at, ...(points > 0 ? { pointsReturned: locked.pointsRedeemed, pointsValueReturned: hundredths(locked.pointsValue) } : {}),
+      });
+      if (points > 0) await loyaltyService.returnFromCheckout({ memberId: locked.memberId, orderId: locked.id, pointType: locked.pointsType!, points, key: "cancel" }, at);
       return { done: await orderRepository.reload(locked.id) };
     }
     const money = {
@@ -224,14 +237,19 @@ async function giveBack(orderId: number, lines: { lineId: number; quantity: numb
     };
     const { plan, errors } = planRefund({ ...money, lines: lineStates(locked) }, lines);
     if (!plan) throw new InputError(errors);
+    // What points paid comes back as points in the refunded share; the rest is money.
+    const refunded = money.refundedTotal + plan.amount;
+    const points = pointsShareBack(locked.pointsRedeemed, locked.pointsReturned, refunded, money.total);
+    const pointsValue = pointsShareBack(hundredths(locked.pointsValue), hundredths(locked.pointsValueReturned), refunded, money.total);
     const charge = locked.payments.find((p) => p.kind === "CHARGE");
     if (!charge || !paymentProvider(charge.provider)) {
       throw fieldError("orderId", OrderErrorCode.PAYMENT_PROVIDER, `The provider "${charge?.provider ?? "?"}" is not available for refunds.`);
     }
     const sequence = (await orderRepository.attemptCount(locked.id, "REFUND")) + 1;
     const attempt = await orderRepository.beginPayment({
-      orderId: locked.id, kind: "REFUND", provider: charge.provider, amount: plan.amount, currency: locked.currency,
-      idempotencyKey: `order:${locked.id}:refund:${sequence}`, plan: { action, ...plan }, leaseUntil: new Date(Date.now() + PAYMENT_LEASE_MS),
+      orderId: locked.id, kind: "REFUND", provider: charge.provider, amount: plan.amount - pointsValue, currency: locked.currency,
+      idempotencyKey: `order:${locked.id}:refund:${sequence}`, leaseUntil: new Date(Date.now() + PAYMENT_LEASE_MS),
+      plan: { action, ...plan, amount: plan.amount - pointsValue, value: plan.amount, points, pointsValue },
     });
     return { attempt };
   });
@@ -286,6 +304,7 @@ export const orderService = {
     const rates = await taxSetting.get();
     const { order: priced, errors: priceErrors } = priceOrder(request, catalog, rates[request.shippingAddress.country] ?? 0, lineField);
     if (!priced) throw new InputError(priceErrors);
+    const points = request.points ? await this.pointsAtCheckout(memberId, customer, request.points, request.currency, priced.total) : null;
     const warehouse = await catalogService.warehouseFor(request.shippingAddress.country);
     if (!warehouse) {
       throw new InputError(request.lines.map((l) => ({ field: lineField(l.productId), code: OrderErrorCode.OUT_OF_STOCK, message: "Nothing is in stock anywhere yet." })));
@@ -296,10 +315,11 @@ export const orderService = {
       id = await transaction(async () => {
         const orderId = await orderRepository.insert({
           memberId, customerId: customer?.id ?? null, placedById: viewer.id, currency: request.currency, priced,
-          shippingAddress: request.shippingAddress, warehouseId: warehouse.id, idempotencyKey: request.idempotencyKey, requestHash: fingerprint,
+          shippingAddress: request.shippingAddress, warehouseId: warehouse.id, idempotencyKey: request.idempotencyKey, requestHash: fingerprint, points,
         });
         const short = await catalogService.reserve(warehouse.id, request.lines);
         if (short.length > 0) throw new OutOfStock(short);
+        if (points) await loyaltyService.spendAtCheckout({ memberId, orderId, pointType: points.pointType, points: points.points }, new Date());
         return orderId;
       });
     } catch (err) {
@@ -319,6 +339,20 @@ export const orderService = {
     // The order stands whatever happens to the announcement.
     await announcePlaced(order, customer).catch((err) => console.error("[orders] could not announce order", id, err));
     return order;
+  },
+
+  /**
+   * Checks points asked to pay part of an order (before its transaction; the spend itself
+   * checks the balance again under the member's lock): the buyer's own order, the
+   * programme's terms, the balance. What they pay, in hundredths.
+   */
+  async pointsAtCheckout(memberId: number, customer: CustomerRecord | null, points: number, currency: string, total: number) {
+    if (customer) throw fieldError("points", OrderErrorCode.INVALID, "Points pay for your own orders; a customer's order is paid in money.");
+    const offer = await loyaltyService.checkoutOffer(memberId, currency, total);
+    if ("error" in offer) throw fieldError("points", OrderErrorCode.INVALID, offer.error);
+    const quote = loyaltyService.quoteCheckout(offer.terms, points, offer.balance);
+    if (quote.amount === null) throw new InputError(quote.errors);
+    return { pointType: offer.terms.pointType, points, value: quote.amount };
   },
 
   /**
@@ -427,7 +461,7 @@ async function claimCharge(locked: OrderRecord, provider: PaymentProvider): Prom
   if (locked.status !== "PENDING") refuse("PAY", locked);
   const sequence = (await orderRepository.attemptCount(locked.id, "CHARGE")) + 1;
   const attempt = await orderRepository.beginPayment({
-    orderId: locked.id, kind: "CHARGE", provider: provider.name, amount: hundredths(locked.total), currency: locked.currency,
+    orderId: locked.id, kind: "CHARGE", provider: provider.name, amount: hundredths(locked.amountDue), currency: locked.currency,
     idempotencyKey: `order:${locked.id}:charge:${sequence}`, plan: null, leaseUntil: new Date(Date.now() + PAYMENT_LEASE_MS),
   });
   return { attempt };

@@ -35,6 +35,14 @@ export interface OrderRecord {
   tax: string;
   total: string;
   refundedTotal: string;
+  /** Points paid part of the total at checkout (type, count, money they paid); what refunds gave back. */
+  pointsType: string | null;
+  pointsRedeemed: number;
+  pointsValue: string;
+  pointsReturned: number;
+  pointsValueReturned: string;
+  /** What the payment provider is charged: the total less what points paid. */
+  amountDue: string;
   pv: string;
   bv: string;
   shippingAddress: ShippingAddress;
@@ -79,7 +87,13 @@ export interface PaymentAttemptRecord {
 export interface StoredRefundPlan {
   action: "REFUND" | "CANCEL";
   lines: { id: number; quantity: number }[];
+  /** Money back through the provider. */
   amount: number;
+  /** What the refund is worth of the order's total (money and points); absent in plans stored before points paid at checkout: `amount`. */
+  value?: number;
+  /** Points given back, and the part of `value` they stand for. */
+  points?: number;
+  pointsValue?: number;
   pv: number;
   bv: number;
   complete: boolean;

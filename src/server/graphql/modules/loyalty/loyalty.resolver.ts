@@ -16,7 +16,7 @@ import { payload } from "../../shared/payload";
 import { requireViewer } from "../../shared/viewer";
 import { GrantPointsInput, RecordLoyaltyEventInput, RedeemRewardInput, RedemptionFilter, RewardFilter, RewardInput, SaveLoyaltyProgramInput } from "./loyalty.input";
 import {
-  BadgeDefinition, LoyaltyAccount, LoyaltyCampaign, LoyaltySegment, Mission, MissionReport, LoyaltyEventPayload, LoyaltyProgramPayload, LoyaltyProgramVersion, LoyaltyReport, LoyaltyTier, NotificationList,
+  BadgeDefinition, CheckoutPoints, LoyaltyAccount, LoyaltyCampaign, LoyaltySegment, Mission, MissionReport, LoyaltyEventPayload, LoyaltyProgramPayload, LoyaltyProgramVersion, LoyaltyReport, LoyaltyTier, NotificationList,
   PointsGrantPayload, PointsGrantProgress, PointsMonth, PointsMovementConnection, PointsUpdate, RedemptionConnection, RedemptionPayload,
   RedemptionStatus, Reward, RewardConnection, RewardPayload,
 } from "./loyalty.type";
@@ -41,6 +41,12 @@ export class LoyaltyResolver {
     const viewer = requireViewer(ctx);
     const a = await loyaltyService.account(viewer, parseMemberId(memberId, "memberId") ?? viewer.id);
     return { ...a, memberId: String(a.memberId) };
+  }
+
+  @Query(() => CheckoutPoints, { nullable: true, description: "What points can pay of an order in this currency (null: they cannot), with the member's balance (yours when memberId is left out). The member and admins only." })
+  async checkoutPoints(@Ctx() ctx: Context, @Arg("currency", () => String) currency: string, @Arg("memberId", () => ID, { nullable: true }) memberId?: string | null) {
+    const viewer = requireViewer(ctx);
+    return loyaltyService.checkoutPoints(viewer, parseMemberId(memberId, "memberId") ?? viewer.id, currency);
   }
 
   @Query(() => PointsMovementConnection, { description: "A member's point movements, newest first: what was earned by which rule for which order or event, released, spent, expired or taken back." })

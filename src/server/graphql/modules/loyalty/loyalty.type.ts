@@ -16,6 +16,16 @@ registerEnumType(PointsBucket, { name: "PointsBucket", description: "PENDING poi
 
 export const LoyaltyError = fieldErrorType("LoyaltyError", LoyaltyErrorCode);
 
+@ObjectType("CheckoutPoints", { description: "What points can pay of an order in one currency, and the member's balance." })
+export class CheckoutPoints {
+  @Field(() => String) pointType!: string;
+  @Field(() => String) pointTypeName!: string;
+  @Field(() => Int, { description: "Points the member can spend now." }) balance!: number;
+  @Field(() => String, { description: "Money one point pays, in the currency (\"0.01\")." }) valuePerPoint!: string;
+  @Field(() => Int, { description: "Fewest points one order takes." }) minPoints!: number;
+  @Field(() => Float, { description: "Largest share of an order's total (goods and tax) points may pay, 0 to 1." }) maxShareOfOrder!: number;
+}
+
 @ObjectType("PointsWorth", { description: "What a balance is worth in the member's currency." })
 export class PointsWorth {
   @Field(() => String) currency!: string;

@@ -32,6 +32,8 @@ export class PlaceOrderInput {
   @Field(() => ShippingAddressInput) shippingAddress!: ShippingAddressInput;
   @Field(() => String, { description: "Unique per order you mean to place: the same key sent again returns the first order." })
   idempotencyKey!: string;
+  @Field(() => Int, { nullable: true, description: "Points that pay part of the order (see checkoutPoints): spent when the order is placed, given back if it is cancelled, in the refunded share when refunded." })
+  points?: number | null;
 }
 
 @InputType("RefundLineInput")

@@ -57,6 +57,7 @@ export class OrderResolver {
         currency: input.currency,
         shippingAddress: input.shippingAddress,
         idempotencyKey: input.idempotencyKey,
+        points: input.points ?? null,
       }),
     );
   }

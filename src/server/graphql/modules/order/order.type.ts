@@ -55,6 +55,11 @@ export class Order {
   @Field(() => String) tax!: string;
   @Field(() => String) total!: string;
   @Field(() => String) refundedTotal!: string;
+  @Field(() => String, { nullable: true, description: "The point type that paid part of the total, if any." }) pointsType!: string | null;
+  @Field(() => Int, { description: "Points spent on the order at checkout." }) pointsRedeemed!: number;
+  @Field(() => String, { description: "The part of the total those points paid." }) pointsValue!: string;
+  @Field(() => Int, { description: "Points given back by cancellation or refunds." }) pointsReturned!: number;
+  @Field(() => String, { description: "What the payment provider is charged: total less pointsValue." }) amountDue!: string;
   @Field(() => String, { description: "PV the order adds when paid." }) pv!: string;
   @Field(() => String) bv!: string;
   @Field(() => ID, { nullable: true, description: "The volume period it counts in (set when paid)." }) periodId!: string | null;
