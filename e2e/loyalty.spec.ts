@@ -80,6 +80,22 @@ test("a new member's order shows pending points live; released by an admin they 
   await expect(page.getByTestId("my-redemptions")).toContainText("10 % off your next order");
   await expect(page.getByTestId("points-history")).toContainText("Redeemed");
 
+  // She pays half of her next order with points: they leave her balance when she places it, the rest is charged.
+  await shop.goto("/orders");
+  await shop.getByLabel("Quantity of Shake Mix Vanilla").fill("2");
+  const withPoints = shop.getByTestId("pay-with-points");
+  await expect(withPoints).toContainText("You have 9,547 points");
+  await withPoints.getByRole("button", { name: "Use 4,999" }).click();
+  await expect(withPoints.getByRole("status")).toHaveText("4,999 points pay $49.99.");
+  await shop.getByLabel("Street and number").fill("1 Loyal Street");
+  await shop.getByLabel("City").fill("Springfield");
+  await shop.getByLabel("Postal code").fill("12345");
+  await shop.getByRole("button", { name: "Place order" }).click();
+  await expect(shop.getByTestId("paid-with-points")).toContainText("$49.99 paid with 4,999 points");
+  await expect.poll(async () => count(await page.getByTestId("points-balance-REWARD").innerText())).toBe(4_548);
+  await shop.getByRole("button", { name: "Pay now (test payment)" }).click();
+  await expect(shop.getByTestId("order-placed")).toContainText("is paid");
+
   await adminContext.close();
   await memberContext.close();
 });

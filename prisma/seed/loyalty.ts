@@ -1,5 +1,7 @@
 import type { SqlDriver } from "../../src/server/db/driver";
+import { defaultCurrencyFor } from "../../src/lib/money";
 import { loyaltyService } from "../../src/server/domain/loyalty/loyalty.service";
+import { orderService } from "../../src/server/domain/order/order.service";
 import { EXAMPLE_PROGRAM } from "../../src/server/domain/loyalty/program.rules";
 import type { Viewer } from "../../src/server/domain/shared/viewer";
 import { rng } from "./network";
@@ -66,7 +68,7 @@ export function seasonProgram(now: Date) {
  * fulfilment state. Version 2 adds a campaign and missions six weeks ago; the ranks the
  * committed commission runs gave reach the programme as they would have (rank badges and points).
  */
-export async function seedLoyalty(db: SqlDriver, since: Date, now: Date, seed = 31): Promise<{ events: number; redemptions: number }> {
+export async function seedLoyalty(db: SqlDriver, since: Date, now: Date, seed = 31): Promise<{ events: number; redemptions: number; pointOrders: number }> {
   const admin: Viewer = superAdminViewer(1);
   const random = rng(seed);
   await db.query(`INSERT INTO loyalty_program_version (number, document, comment, author_id, created_at) VALUES (1, $1::jsonb, 'Launch programme', 1, $2)`, [
@@ -169,6 +171,43 @@ export async function seedLoyalty(db: SqlDriver, since: Date, now: Date, seed = 
       // Not enough points for this reward after all: the next member tries.
     }
   }
+  const pointOrders = await ordersPaidWithPoints(db, admin);
   await db.query(`UPDATE notification SET read_at = created_at WHERE created_at < $1`, [new Date(now.getTime() - 30 * DAY).toISOString()]);
-  return { events, redemptions };
+  return { events, redemptions, pointOrders };
+}
+
+/**
+ * This week's orders paid partly with points at checkout, through the order service (points
+ * spent, the rest charged, one refunded in part), by members with points left; not Ava's
+ * team, whose numbers the browser tests count on.
+ */
+async function ordersPaidWithPoints(db: SqlDriver, admin: Viewer): Promise<number> {
+  const payers = await db.query<{ id: number; country: string; name: string; balance: number }>(
+    `SELECT m.id, m.country, m.first_name || ' ' || m.last_name AS name, a.posted::int AS balance
+     FROM ledger_account a JOIN member m ON m.id = a.owner_id
+     WHERE a.kind = 'POINTS' AND a.unit = 'REWARD' AND a.posted >= 1000 AND m.role = 'DISTRIBUTOR'
+       AND NOT EXISTS (SELECT 1 FROM member ava WHERE ava.email = 'ava@demo.test' AND (ava.id = m.id OR ava.id = ANY(m.sponsor_path)))
+     ORDER BY a.posted DESC, m.id LIMIT 24`,
+  );
+  const products = await db.query<{ id: number }>(`SELECT p.id FROM product p WHERE p.active ORDER BY p.id LIMIT 6`);
+  let placed = 0;
+  for (const [i, m] of payers.entries()) {
+    const currency = defaultCurrencyFor(m.country);
+    const request = {
+      memberId: m.id, lines: [{ productId: products[i % products.length]!.id, quantity: 2 + (i % 3) }], currency,
+      shippingAddress: { name: m.name, line1: `${10 + i} Market Street`, city: "Springfield", postalCode: "12345", country: m.country },
+    };
+    let order = null;
+    // Too many points for this order (or none of this product in the country): fewer, or the next member.
+    for (const points of [Math.min(m.balance, 3000), 1000, 300]) {
+      order = await orderService.place(admin, { ...request, idempotencyKey: `demo-points-${m.id}-${points}`, points }).catch(() => null);
+      if (order) break;
+    }
+    if (!order) continue;
+    placed++;
+    if (i % 6 === 5) continue; // not paid yet
+    await orderService.markPaid(admin, order.id);
+    if (i % 8 === 3) await orderService.refund(admin, order.id, [{ lineId: order.lines[0]!.id, quantity: 1 }]);
+  }
+  return placed;
 }

@@ -14,6 +14,8 @@ export interface OrderTableRow {
   currency: string;
   pv: string;
   status: string;
+  /** Points that paid part of the total, if any. */
+  points?: number;
 }
 
 /** The order list shared by the distributor's history and the admins' order list. */
@@ -33,7 +35,10 @@ export function OrderTable({ rows, partyLabel, testId }: { rows: OrderTableRow[]
               </td>
               <td className="pr-3 whitespace-nowrap">{o.placed}</td>
               <td className="pr-3">{o.party}</td>
-              <td className="pr-3 text-right tabular-nums">{formatMoney(o.total, o.currency)}</td>
+              <td className="pr-3 text-right tabular-nums">
+                {formatMoney(o.total, o.currency)}
+                {o.points ? <span className="block text-xs text-gray-500">{o.points.toLocaleString("en-US")} points used</span> : null}
+              </td>
               <td className="pr-3 text-right tabular-nums">{formatVolume(o.pv)}</td>
               <td><OrderStatusBadge status={o.status} /></td>
             </tr>

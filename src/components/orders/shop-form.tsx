@@ -14,7 +14,16 @@ export interface ShopProduct {
   prices: { currency: string; amount: string }[];
 }
 
-const PLACE = `mutation($input: PlaceOrderInput!) { placeOrder(input: $input) { order { id total currency status } errors { field code message } } }`;
+const PLACE = `mutation($input: PlaceOrderInput!) { placeOrder(input: $input) { order { id total currency status pointsRedeemed pointsValue amountDue } errors { field code message } } }`;
+
+/** What points can pay in one currency (the checkoutPoints query). */
+export interface PointsOffer {
+  pointTypeName: string;
+  balance: number;
+  valuePerPoint: string;
+  minPoints: number;
+  maxShareOfOrder: number;
+}
 const PAY = `mutation($id: ID!) { markOrderPaid(orderId: $id, provider: "test") { order { id status } errors { field message } } }`;
 
 /**
@@ -22,13 +31,15 @@ const PAY = `mutation($id: ID!) { markOrderPaid(orderId: $id, provider: "test") 
  * currency, a shipping address. Places the order (stock is reserved), then pays it with
  * the built-in test provider, which is when volume moves.
  */
-export function ShopForm({ products, customers, defaults, testPayments, reorder }: {
+export function ShopForm({ products, customers, defaults, testPayments, reorder, points: offers = {} }: {
   products: ShopProduct[];
   customers: { id: number; name: string }[];
   defaults: { name: string; country: string; currency: string };
   testPayments: boolean;
   /** Quantities of an earlier order to place again (reorder from history). */
   reorder?: { orderId: number; currency: string; quantities: Record<number, number> } | null;
+  /** Per currency, when the member has enough points to pay part of an order. */
+  points?: Record<string, PointsOffer>;
 }) {
   const router = useRouter();
   const currencies = useMemo(() => [...new Set(products.flatMap((p) => p.prices.map((x) => x.currency)))].sort(), [products]);
@@ -36,7 +47,9 @@ export function ShopForm({ products, customers, defaults, testPayments, reorder 
   const [currency, setCurrency] = useState(currencies.includes(wanted) ? wanted : currencies[0] ?? "USD");
   const [qty, setQty] = useState<Record<number, number>>(reorder?.quantities ?? {});
   const [errors, setErrors] = useState<Record<string, string>>({});
-  const [placed, setPlaced] = useState<{ id: string; total: string; currency: string; status: string } | null>(null);
+  const [placed, setPlaced] = useState<{ id: string; total: string; currency: string; status: string; pointsRedeemed: number; pointsValue: string; amountDue: string } | null>(null);
+  const [usePoints, setUsePoints] = useState(0);
+  const [forCustomer, setForCustomer] = useState(false);
   const [busy, setBusy] = useState(false);
   const [key, setKey] = useState(() => crypto.randomUUID());
 
@@ -44,6 +57,12 @@ export function ShopForm({ products, customers, defaults, testPayments, reorder 
   const priceOf = (p: ShopProduct) => p.prices.find((x) => x.currency === currency)?.amount;
   const total = chosen.reduce((s, p) => s + Number(priceOf(p) ?? 0) * qty[p.id]!, 0);
   const pv = chosen.reduce((s, p) => s + Number(p.pv) * qty[p.id]!, 0);
+  // Points: at most the programme's share of the order (before tax here; the server counts tax too) and the balance.
+  const offer = forCustomer ? undefined : offers[currency];
+  const perPoint = offer ? Number(offer.valuePerPoint) : 0;
+  const maxPoints = offer ? Math.min(offer.balance, Math.floor((Math.floor(total * 100 * offer.maxShareOfOrder + 1e-9) / 100) / perPoint + 1e-9)) : 0;
+  const pointsUsed = offer && usePoints >= offer.minPoints ? Math.min(usePoints, maxPoints) : 0;
+  const pointsPay = Math.floor(pointsUsed * perPoint * 100 + 1e-9) / 100;
 
   async function place(form: FormData) {
     setBusy(true);
@@ -55,6 +74,7 @@ export function ShopForm({ products, customers, defaults, testPayments, reorder 
         lines,
         currency,
         idempotencyKey: key,
+        points: pointsUsed > 0 ? pointsUsed : null,
         shippingAddress: {
           name: form.get("name"), line1: form.get("line1"), line2: form.get("line2") || null, city: form.get("city"),
           postalCode: form.get("postalCode"), country: form.get("country"),
@@ -89,6 +109,7 @@ export function ShopForm({ products, customers, defaults, testPayments, reorder 
   function again() {
     setPlaced(null);
     setQty({});
+    setUsePoints(0);
     setKey(crypto.randomUUID());
   }
 
@@ -97,7 +118,9 @@ export function ShopForm({ products, customers, defaults, testPayments, reorder 
       <Card data-testid="order-placed">
         <Title>Order #{placed.id} {placed.status === "PAID" ? "is paid" : "is placed"}</Title>
         <Text className="mt-1">
-          {formatMoney(placed.total, placed.currency)}. {placed.status === "PAID" ? "Its volume now counts for you and your upline." : "Stock is reserved; volume counts once it is paid."}
+          {formatMoney(placed.total, placed.currency)}
+          {placed.pointsRedeemed > 0 ? <span data-testid="paid-with-points">, of which {formatMoney(placed.pointsValue, placed.currency)} paid with {placed.pointsRedeemed.toLocaleString("en-US")} points; {formatMoney(placed.amountDue, placed.currency)} to pay</span> : null}
+          . {placed.status === "PAID" ? "Its volume now counts for you and your upline." : "Stock is reserved; volume counts once it is paid."}
         </Text>
         {errors.form ? <p className="field-error" role="alert">{errors.form}</p> : null}
         <div className="mt-4 flex gap-3">
@@ -150,7 +173,7 @@ export function ShopForm({ products, customers, defaults, testPayments, reorder 
           {customers.length > 0 ? (
             <div className="sm:col-span-2">
               <label htmlFor="f-customerId" className="mb-1 block text-sm font-medium text-gray-700">For</label>
-              <select id="f-customerId" name="customerId" className="field">
+              <select id="f-customerId" name="customerId" className="field" onChange={(e) => setForCustomer(e.target.value !== "")}>
                 <option value="">Myself</option>
                 {customers.map((c) => <option key={c.id} value={c.id}>{c.name} (customer)</option>)}
               </select>
@@ -164,9 +187,36 @@ export function ShopForm({ products, customers, defaults, testPayments, reorder 
           <Field label="Country (ISO code)" name="country" defaultValue={defaults.country} maxLength={2} error={errors["shippingAddress.country"]} />
         </div>
       </Card>
+      {offer ? (
+        <Card data-testid="pay-with-points">
+          <Title>Pay with {offer.pointTypeName.toLowerCase()}</Title>
+          <Text className="mt-1">
+            You have {offer.balance.toLocaleString("en-US")} points; each pays {formatMoney(offer.valuePerPoint, currency)}. Up to {Math.round(offer.maxShareOfOrder * 100)} % of an order, at least {offer.minPoints.toLocaleString("en-US")} points.
+          </Text>
+          <div className="mt-3 flex flex-wrap items-end gap-3">
+            <label className="text-sm">
+              Points to use
+              <input
+                type="number" min={0} max={maxPoints} step={1} inputMode="numeric" className="field mt-1 w-36" aria-describedby="points-note"
+                value={usePoints || ""} placeholder="0" onChange={(e) => setUsePoints(Math.max(0, Math.floor(Number(e.target.value) || 0)))}
+              />
+            </label>
+            <button type="button" className="btn-secondary" disabled={maxPoints < offer.minPoints} onClick={() => setUsePoints(maxPoints)}>Use {maxPoints.toLocaleString("en-US")}</button>
+            {usePoints > 0 ? <button type="button" className="btn-secondary" onClick={() => setUsePoints(0)}>Don’t use points</button> : null}
+          </div>
+          <p id="points-note" className="mt-2 text-sm text-gray-600" role="status">
+            {chosen.length === 0 ? "Choose products first."
+              : maxPoints < offer.minPoints ? `This order is too small to pay with points (at least ${offer.minPoints.toLocaleString("en-US")} points).`
+              : usePoints > 0 && usePoints < offer.minPoints ? `At least ${offer.minPoints.toLocaleString("en-US")} points.`
+              : usePoints > maxPoints ? `At most ${maxPoints.toLocaleString("en-US")} points for this order.`
+              : pointsUsed > 0 ? `${pointsUsed.toLocaleString("en-US")} points pay ${formatMoney(pointsPay, currency)}.` : "Points are spent when you place the order and come back if it is cancelled."}
+          </p>
+          {errors.points ? <p className="field-error" role="alert">{errors.points}</p> : null}
+        </Card>
+      ) : null}
       {errors.form || errors.lines || errors.currency ? <p className="field-error" role="alert">{errors.form ?? errors.lines ?? errors.currency}</p> : null}
       <div className="flex flex-wrap items-center justify-between gap-3">
-        <p className="text-sm" data-testid="cart-summary">{chosen.length} products · {formatMoney(total, currency)} before tax · {formatVolume(pv)} PV</p>
+        <p className="text-sm" data-testid="cart-summary">{chosen.length} products · {formatMoney(total, currency)} before tax{pointsUsed > 0 ? ` · ${formatMoney(pointsPay, currency)} with points` : ""} · {formatVolume(pv)} PV</p>
         <button type="submit" className="btn" disabled={busy || chosen.length === 0}>Place order</button>
       </div>
     </form>

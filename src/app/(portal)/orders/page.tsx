@@ -6,6 +6,7 @@ import { defaultCurrencyFor } from "@/lib/money";
 import { requirePageViewer } from "@/server/auth/session";
 import { catalogService } from "@/server/domain/catalog/catalog.service";
 import { customerService } from "@/server/domain/customer/customer.service";
+import { loyaltyService } from "@/server/domain/loyalty/loyalty.service";
 import { memberService } from "@/server/domain/member/member.service";
 import { orderService } from "@/server/domain/order/order.service";
 
@@ -28,6 +29,10 @@ export default async function OrdersPage({ searchParams }: { searchParams: Promi
     orderService.list(viewer, {}, 25, beforeId),
   ]);
   const customerName = new Map(customers.map((c) => [c.id, fullName(c)]));
+  // Paying with points: the programme's terms and the member's balance per currency sold in.
+  const currencies = [...new Set(catalog.rows.flatMap((p) => p.prices.map((x) => x.currency)))];
+  const offers = await Promise.all(currencies.map(async (c) => [c, await loyaltyService.checkoutPoints(viewer, viewer.id, c)] as const));
+  const points = Object.fromEntries(offers.flatMap(([c, o]) => (o && o.balance >= o.minPoints ? [[c, o]] : [])));
   return (
     <div className="space-y-6">
       <h1 className="text-2xl font-semibold">Orders</h1>
@@ -37,6 +42,7 @@ export default async function OrdersPage({ searchParams }: { searchParams: Promi
         defaults={{ name: fullName(me!), country: me!.country, currency: defaultCurrencyFor(me!.country) }}
         testPayments={process.env.PAYMENT_TEST_PROVIDER !== "off"}
         reorder={reorder}
+        points={points}
       />
       <Card>
         <Title>Your orders and your customers' orders ({orders.totalCount})</Title>
@@ -46,7 +52,7 @@ export default async function OrdersPage({ searchParams }: { searchParams: Promi
           rows={orders.rows.map((o) => ({
             id: o.id, detail: o.lines.map((l) => `${l.quantity}× ${l.name}`).join(", "), placed: formatDate(o.placedAt),
             party: o.customerId ? customerName.get(o.customerId) ?? "Customer" : "Me",
-            total: o.total, currency: o.currency, pv: o.pv, status: o.status,
+            total: o.total, currency: o.currency, pv: o.pv, status: o.status, points: o.pointsRedeemed,
           }))}
         />
         {orders.hasNextPage ? <a className="mt-3 inline-block text-sm text-blue-700 hover:underline" href={`/orders?before=${orders.rows.at(-1)!.id}`}>Older orders</a> : null}

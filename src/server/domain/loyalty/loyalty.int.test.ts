@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { hundredths } from "@/lib/money";
-import { db } from "@/server/db/unit-of-work";
+import { db, transaction } from "@/server/db/unit-of-work";
 import { ledgerService } from "@/server/domain/ledger/ledger.service";
 import { memberService } from "@/server/domain/member/member.service";
 import type { MemberRecord } from "@/server/domain/member/member.types";
@@ -306,7 +306,7 @@ describe("paying part of an order with points", () => {
 });
 
 describe("the ledger and the lots agree (property)", () => {
-  it("for random orders, refunds, redemptions, releases and expiries: balances equal the ledger, none negative, every point accounted for", async () => {
+  it("for random orders, refunds, redemptions, points at checkout, releases and expiries: balances equal the ledger, none negative, every point accounted for", async () => {
     const root = await createRoot();
     const members = await Promise.all([1, 2, 3].map(() => placeUnder(root)));
     const reward = await loyaltyService.saveReward(admin, { name: "Property perk", kind: "PERK", pointType: "REWARD", pointsCost: 150 });
@@ -318,6 +318,7 @@ describe("the ledger and the lots agree (property)", () => {
       fc.record({ type: fc.constant("refund" as const), share: fc.integer({ min: 1, max: 100 }) }),
       fc.record({ type: fc.constant("redeem" as const), who: fc.nat(2) }),
       fc.record({ type: fc.constant("time" as const), days: fc.integer({ min: 1, max: 200 }) }),
+      fc.record({ type: fc.constant("checkout" as const), who: fc.nat(2), points: fc.integer({ min: 1, max: 800 }), back: fc.integer({ min: 0, max: 100 }) }),
     );
     const orders: { id: number; memberId: number; total: number }[] = [];
     await fc.assert(
@@ -340,6 +341,15 @@ describe("the ledger and the lots agree (property)", () => {
             await loyaltyService.redeem(viewerOf(members[o.who]!), { rewardId: reward.id, idempotencyKey: key() }).catch((e) => {
               if (!String(e.message).includes("costs")) throw e;
             });
+          } else if (o.type === "checkout") {
+            // Points paying part of an order, then part of them given back by a refund.
+            await loyaltyService.applyPending(new Date(clock));
+            const spend = { memberId: members[o.who]!.id, orderId: ++orderId, pointType: "REWARD" };
+            const spent = await transaction(() => loyaltyService.spendAtCheckout({ ...spend, points: o.points }, new Date(clock))).then(() => true, (e) => {
+              if (e.errors?.[0]?.code !== "INSUFFICIENT_POINTS") throw e;
+              return false;
+            });
+            if (spent) await transaction(() => loyaltyService.returnFromCheckout({ ...spend, points: Math.floor((o.points * o.back) / 100), key: "refund:1" }, new Date(clock)));
           } else if (o.type === "time") {
             clock += o.days * DAY;
             await loyaltyService.applyPending(new Date(clock));

@@ -42,7 +42,14 @@ export default async function AdminOrderPage({ params }: { params: Promise<{ id:
             <dt>Subtotal</dt><dd className="text-right">{formatMoney(order.subtotal, order.currency)}</dd>
             <dt>Tax</dt><dd className="text-right">{formatMoney(order.tax, order.currency)}</dd>
             <dt className="font-semibold">Total</dt><dd className="text-right font-semibold">{formatMoney(order.total, order.currency)}</dd>
-            <dt>Refunded</dt><dd className="text-right">{formatMoney(order.refundedTotal, order.currency)}</dd>
+            {order.pointsRedeemed > 0 ? (
+              <>
+                <dt>Paid with points</dt>
+                <dd className="text-right" data-testid="order-points">{formatMoney(order.pointsValue, order.currency)} <span className="block text-xs text-gray-500">{order.pointsRedeemed.toLocaleString("en-US")} {order.pointsType?.toLowerCase()} points{order.pointsReturned ? `, ${order.pointsReturned.toLocaleString("en-US")} given back` : ""}</span></dd>
+                <dt>Charged</dt><dd className="text-right">{formatMoney(order.amountDue, order.currency)}</dd>
+              </>
+            ) : null}
+            <dt>Refunded{order.pointsRedeemed > 0 ? " (money and points)" : ""}</dt><dd className="text-right">{formatMoney(order.refundedTotal, order.currency)}</dd>
             <dt>PV / BV</dt><dd className="text-right">{formatVolume(order.pv)} / {formatVolume(order.bv)}</dd>
           </dl>
         </Card>
