@@ -96,6 +96,9 @@ export async function seedLoyalty(db: SqlDriver, since: Date, now: Date, seed = 
      SELECT key, member_id, 'CUSTOM', payload, at FROM unnest($1::text[], $2::int[], $3::jsonb[], $4::timestamptz[]) AS c(key, member_id, payload, at)`,
     [rankEvents.map((e) => e.key), rankEvents.map((e) => e.memberId), rankEvents.map((e) => e.payload), rankEvents.map((e) => e.at)],
   );
+  // Labels and tags the programme's rules and segments use: new products, VIP members and this year's convention guests.
+  await db.query(`UPDATE product SET labels = '{new}' WHERE name IN ('Mushroom Cocoa', 'Calm Blend Roll-on')`);
+  await db.query(`UPDATE member SET tags = CASE WHEN id % 75 = 11 THEN '{vip}'::text[] ELSE '{}' END || CASE WHEN id % 17 = 3 THEN '{convention-2026}'::text[] ELSE '{}' END WHERE role = 'DISTRIBUTOR'`);
   // Sign-ups, paid orders and refunds, oldest first, so the applier meets them in time order.
   await db.query(
     `INSERT INTO loyalty_event (key, member_id, type, payload, occurred_at)

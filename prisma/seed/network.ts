@@ -31,7 +31,7 @@ const NAMES: Record<string, { first: string[]; last: string[]; phone: string }> 
 const COUNTRIES = Object.keys(NAMES);
 
 /** A member as generated: depths and status follow from the paths and defaults. */
-export type GeneratedMember = Omit<MemberRecord, "status" | "sponsorDepth" | "placementDepth" | "birthDate"> & { placementFull: boolean };
+export type GeneratedMember = Omit<MemberRecord, "status" | "sponsorDepth" | "placementDepth" | "birthDate" | "tags"> & { placementFull: boolean };
 
 /** A demo distributor's birth date, from their id (no draw from the seed's random stream): 1960 to 2003. */
 export function demoBirthDate(id: number): string {

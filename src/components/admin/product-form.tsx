@@ -9,6 +9,7 @@ export interface ProductFormValues {
   sku: string;
   name: string;
   category: string;
+  labels: string[];
   description: string;
   imageUrl: string;
   pv: string;
@@ -42,6 +43,7 @@ export function ProductForm({ initial }: { initial: ProductFormValues }) {
       description: String(form.get("description") ?? ""), imageUrl: String(form.get("imageUrl") ?? ""),
       pv: String(form.get("pv") ?? ""), bv: String(form.get("bv") ?? ""), active: form.get("active") === "on",
       prices: parsePrices(String(form.get("prices") ?? "")),
+      labels: String(form.get("labels") ?? "").split(",").map((l) => l.trim()).filter(Boolean),
     };
     const res = initial.id
       ? await graphql<{ r: { product: { id: string } | null; errors: { field: string; message: string }[] } }>(UPDATE, { id: initial.id, input })
@@ -61,6 +63,9 @@ export function ProductForm({ initial }: { initial: ProductFormValues }) {
       <Field label="Name" name="name" defaultValue={initial.name} error={errors.name} />
       <Field label="Category" name="category" defaultValue={initial.category} error={errors.category} />
       <Field label="Image URL" name="imageUrl" defaultValue={initial.imageUrl} error={errors.imageUrl} />
+      <div className="sm:col-span-2">
+        <Field label="Labels for loyalty rules (e.g. gift-card, new)" name="labels" defaultValue={initial.labels.join(", ")} error={errors.labels} />
+      </div>
       <Field label="PV per unit" name="pv" defaultValue={initial.pv} inputMode="decimal" error={errors.pv} />
       <Field label="BV per unit" name="bv" defaultValue={initial.bv} inputMode="decimal" error={errors.bv} />
       <div className="sm:col-span-2">

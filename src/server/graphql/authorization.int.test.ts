@@ -143,6 +143,7 @@ export const RULES: Record<string, Rule> = {
   "Query.profileHistory": self("members.personal"),
   "Mutation.registerMember": publicField,
   "Mutation.updateProfile": self("members.write"),
+  "Mutation.setMemberTags": covers("members.write"),
   "Subscription.teamChanged": team,
   // orders
   "Query.orders": signedIn,
@@ -360,6 +361,14 @@ describe("authorization matrix", () => {
       const order = await gql(`query($id: ID!) { order(id: $id) { shippingAddress { line1 } } }`, { id: String(avaOrderId) }, persona.viewer);
       const address = (order.data?.order as { shippingAddress: unknown } | undefined)?.shippingAddress;
       expect(address != null, `${persona.name} sees the shipping address`).toBe(seesAll);
+    }
+  });
+
+  it("member tags (staff labels) only for members.read covering the member, not the member", async () => {
+    for (const persona of [...personas, { name: "API key (members.read)", viewer: keyViewer(["members.read"]) }]) {
+      const res = await gql(`query($id: ID!) { member(id: $id) { tags } }`, { id: String(ava.id) }, persona.viewer);
+      const tags = (res.data?.member as { tags: unknown } | undefined)?.tags;
+      expect(tags != null, `${persona.name} sees the tags`).toBe(persona.viewer != null && can(persona.viewer, "members.read", avaTarget));
     }
   });
 });

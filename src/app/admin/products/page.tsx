@@ -51,7 +51,7 @@ export default async function AdminProductsPage({ searchParams }: { searchParams
       <Card>
         <Title>New product</Title>
         <div className="mt-3">
-          <ProductForm initial={{ sku: "", name: "", category: "", description: "", imageUrl: "", pv: "0", bv: "0", active: true, prices: [] }} />
+          <ProductForm initial={{ sku: "", name: "", category: "", labels: [], description: "", imageUrl: "", pv: "0", bv: "0", active: true, prices: [] }} />
         </div>
       </Card>
     </div>

@@ -12,7 +12,7 @@ type ProductRow = Prisma.ProductGetPayload<{ include: typeof productInclude }>;
 
 function toRecord(p: ProductRow): ProductRecord {
   return {
-    id: p.id, sku: p.sku, name: p.name, description: p.description, imageUrl: p.imageUrl, category: p.category,
+    id: p.id, sku: p.sku, name: p.name, description: p.description, imageUrl: p.imageUrl, category: p.category, labels: p.labels,
     pv: p.pv.toFixed(2), bv: p.bv.toFixed(2), active: p.active, createdAt: p.createdAt, updatedAt: p.updatedAt,
     prices: p.prices.map((x) => ({ currency: x.currency, amount: x.amount.toFixed(2) })),
   };

@@ -13,9 +13,14 @@ describe("validateProduct", () => {
     const { data, errors } = validateProduct(complete, false);
     expect(errors).toEqual([]);
     expect(data).toEqual({
-      sku: "VIT-C-500", name: "Vitamin C 500", category: "Supplements", description: "", imageUrl: null,
+      sku: "VIT-C-500", name: "Vitamin C 500", category: "Supplements", labels: [], description: "", imageUrl: null,
       pv: 2500, bv: 2050, active: true, prices: [{ currency: "USD", amount: 1999 }, { currency: "EUR", amount: 1850 }],
     });
+  });
+
+  it("normalizes labels for loyalty rules: lower case, each once; refuses what is not a label", () => {
+    expect(validateProduct({ labels: ["New", " new ", "gift-card"] }, true)).toEqual({ data: { labels: ["new", "gift-card"] }, errors: [] });
+    expect(codes({ ...complete, labels: ["two words"] })).toEqual(["labels:INVALID"]);
   });
 
   it("requires SKU, name, category and prices when creating", () => {

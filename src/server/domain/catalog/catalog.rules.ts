@@ -1,5 +1,6 @@
 import { parseHundredths } from "@/lib/money";
 import type { FieldError } from "@/server/domain/shared/input.errors";
+import { normalizeLabels } from "@/server/domain/shared/labels";
 import { CatalogErrorCode } from "./catalog.errors";
 
 export interface ProductInput {
@@ -8,6 +9,8 @@ export interface ProductInput {
   description?: string | null;
   imageUrl?: string | null;
   category?: string | null;
+  /** Labels loyalty rules match or exclude ("gift-card"); given, they replace the list. */
+  labels?: string[] | null;
   pv?: string | null;
   bv?: string | null;
   active?: boolean | null;
@@ -21,6 +24,7 @@ export interface ProductData {
   description: string;
   imageUrl: string | null;
   category: string;
+  labels: string[];
   pv: number;
   bv: number;
   active: boolean;
@@ -61,6 +65,11 @@ export function validateProduct(input: ProductInput, partial: boolean): { data: 
     if (category!.length > 60) errors.push({ field: "category", code: CatalogErrorCode.TOO_LONG, message: "At most 60 characters." });
     else data.category = category;
   }
+  if (input.labels != null) {
+    const { labels, errors: labelErrors } = normalizeLabels(input.labels, "labels");
+    errors.push(...(labelErrors as FieldError<CatalogErrorCode>[]));
+    data.labels = labels;
+  } else if (!partial) data.labels = [];
   const description = text(input.description);
   if (description !== undefined) {
     if (description.length > 4000) errors.push({ field: "description", code: CatalogErrorCode.TOO_LONG, message: "At most 4000 characters." });

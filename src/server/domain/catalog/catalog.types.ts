@@ -6,6 +6,7 @@ export interface ProductRecord {
   description: string;
   imageUrl: string | null;
   category: string;
+  labels: string[];
   pv: string;
   bv: string;
   active: boolean;

@@ -6,7 +6,7 @@ import { distributorViewer } from "@/server/domain/shared/viewer";
 const member = (id: number, path: number[]) => ({
   id, email: "", firstName: "A", lastName: "B", country: "DE", phone: "", referralCode: "X", role: "DISTRIBUTOR" as const,
   status: "ACTIVE" as const, preferredLeg: "LEFT" as const, sponsorId: path.at(-2) ?? null, sponsorPath: path, sponsorDepth: path.length - 1,
-  placementParentId: path.at(-2) ?? null, placementPosition: 0, placementPath: path, placementDepth: path.length - 1, joinedAt: new Date(), birthDate: null,
+  placementParentId: path.at(-2) ?? null, placementPosition: 0, placementPath: path, placementDepth: path.length - 1, joinedAt: new Date(), birthDate: null, tags: [],
 });
 
 describe("mayWatchTeam", () => {

@@ -2,10 +2,12 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { db, transaction } from "@/server/db/unit-of-work";
 import { ledgerService } from "@/server/domain/ledger/ledger.service";
 import type { MemberRecord } from "@/server/domain/member/member.types";
+import { catalogService } from "@/server/domain/catalog/catalog.service";
+import { memberService } from "@/server/domain/member/member.service";
 import { orderService } from "@/server/domain/order/order.service";
 import { sign } from "@/server/domain/shared/signature";
 import type { Viewer } from "@/server/domain/shared/viewer";
-import { ADDRESS, createAdmin, createProduct, createRoot, orderKeyFor, placeUnder, usePlacement, viewerOf } from "@/test/factories";
+import { ADDRESS, codesOf, createAdmin, createProduct, createRoot, orderKeyFor, placeUnder, usePlacement, viewerOf } from "@/test/factories";
 import { loyaltyService } from "./loyalty.service";
 import { EXAMPLE_PROGRAM } from "./program.rules";
 
@@ -24,11 +26,13 @@ const PROGRAM = {
     // Fans of supplements get 100 a unit, 250 points in all across members.
     { type: "PRODUCT_BONUS", code: "FANS_BONUS", name: "Fan bonus", pointType: "REWARD", pointsPerUnit: 100, categories: ["Supplements"], segment: "FANS", budget: 250, from: today, until: inDays(30) },
     { type: "EVENT", code: "RANK_UP", name: "New rank", pointType: "REWARD", event: "rank_achieved", points: 500 },
+    { type: "MULTIPLIER", code: "NEW_X3", name: "3× on new products", multiplier: 3, labels: ["NEW"] },
   ],
   badges: [{ code: "RANK_SILVER", name: "Silver rank", when: { type: "RANK", rank: "Silver" } }],
   segments: [
     { code: "FANS", name: "Fans", when: { bought: { categories: ["Supplements"], orders: 1, withinDays: 30 } } },
     { code: "LAPSED", name: "Lapsed", when: { noOrderForDays: 30 } },
+    { code: "VIP", name: "VIP", when: { tags: ["VIP"] } },
   ],
   missions: [
     { code: "DUO", name: "Two orders and a webinar", from: today, until: inDays(30), steps: [{ type: "ORDERS", count: 2 }, { type: "EVENT", event: "webinar", count: 1 }], reward: { pointType: "REWARD", points: 300 } },
@@ -101,6 +105,33 @@ describe("a campaign for a segment, with a budget", () => {
     const [campaign] = (await loyaltyService.campaigns(admin)).filter((c) => c.code === "FANS_BONUS");
     expect(campaign).toMatchObject({ budget: 250, used: 250, status: "SPENT", segment: "FANS" });
     expect(await ledgerService.check()).toEqual([]);
+  });
+});
+
+describe("member tags and product labels", () => {
+  it("a segment selects tagged members; a rule matches labelled products; tags are for staff to set, audited", async () => {
+    const root = await createRoot();
+    const [dana, eli] = [await placeUnder(root, { firstName: "Dana" }), await placeUnder(root, { firstName: "Eli" })];
+    const vips = async () => {
+      loyaltyService.forgetCached();
+      return (await loyaltyService.segments(admin)).find((s) => s.code === "VIP")!;
+    };
+    const before = (await vips()).members;
+    expect((await vips()).conditions).toBe("tagged vip");
+    expect((await memberService.setTags(admin, dana.id, [" VIP", "convention-2026", "vip"])).tags).toEqual(["vip", "convention-2026"]);
+    expect((await vips()).members).toBe(before + 1);
+    expect(await codesOf(memberService.setTags(admin, eli.id, ["two words"]))).toEqual(["tags:INVALID"]);
+    await expect(memberService.setTags(viewerOf(eli), eli.id, ["vip"])).rejects.toMatchObject({ code: "FORBIDDEN" });
+    const [audit] = await db().sql<{ before: unknown; after: unknown }>`SELECT before, after FROM audit_log WHERE action = 'member.tags' AND target_id = ${String(dana.id)}`;
+    expect(audit).toEqual({ before: { tags: [] }, after: { tags: ["vip", "convention-2026"] } });
+
+    // A product labelled "New" (labels are lower case): its spending points ×3; an unlabelled one: ×1.
+    const cocoa = await createProduct(admin, { price: "10.00", name: "Mushroom Cocoa" });
+    expect((await catalogService.update(admin, cocoa.id, { labels: ["New", "new"] })).labels).toEqual(["new"]);
+    const order = await orderService.place(viewerOf(eli), { lines: [{ productId: cocoa.id, quantity: 2 }, { productId: vitamins.id, quantity: 1 }], currency: "USD", shippingAddress: ADDRESS, idempotencyKey: orderKeyFor() });
+    await orderService.markPaid(admin, order.id);
+    await loyaltyService.applyPending();
+    expect(await granted(eli, "SPEND")).toBe(20 * 3 + 10);
   });
 });
 

@@ -290,10 +290,11 @@ export const loyaltyRepository = {
   },
 
   /** Product categories by id (an order event carries ids; rules match categories). */
-  async categories(productIds: readonly number[]): Promise<Map<number, string>> {
+  /** Each product's category and labels, as they are now (rules match on them). */
+  async products(productIds: readonly number[]): Promise<Map<number, { category: string; labels: string[] }>> {
     if (productIds.length === 0) return new Map();
-    const rows = await db().query<{ id: number; category: string }>(`SELECT id, category FROM product WHERE id = ANY($1::int[])`, [[...new Set(productIds)]]);
-    return new Map(rows.map((r) => [r.id, r.category]));
+    const rows = await db().query<{ id: number; category: string; labels: string[] | null }>(`SELECT id, category, labels FROM product WHERE id = ANY($1::int[])`, [[...new Set(productIds)]]);
+    return new Map(rows.map((r) => [r.id, { category: r.category, labels: r.labels ?? [] }]));
   },
 
   async referralCodeOf(memberId: number): Promise<string | null> {
@@ -669,6 +670,7 @@ function segmentWhere(seg: Segment, now: Date, params: unknown[]): { where: stri
   const parts: string[] = [];
   if (w.tiers) parts.push(`l.tier = ANY(${arg(w.tiers, "text[]")})`);
   if (w.countries) parts.push(`m.country = ANY(${arg(w.countries, "text[]")})`);
+  if (w.tags) parts.push(`m.tags && ${arg(w.tags, "text[]")}`);
   if (w.ranks) parts.push(`l.rank = ANY(${arg(w.ranks, "text[]")})`);
   if (w.minBalance) {
     parts.push(`coalesce((SELECT sum(remaining) FROM points_lot pl WHERE pl.member_id = m.id AND pl.point_type = ${arg(w.minBalance.pointType, "text")} AND pl.status = 'ACTIVE'), 0) >= ${arg(w.minBalance.points, "int")}`);

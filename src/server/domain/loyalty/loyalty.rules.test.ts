@@ -35,6 +35,8 @@ describe("earning rules on an order", () => {
     { name: "a rule for some tiers only", earning: [spend("S", 1, { tiers: ["GOLD"] })], order: order(line("A", "X", 1000)), ctx: { tier: "SILVER" }, expected: {} },
     { name: "a segment's rule skips members outside it", earning: [spend("S", 1, { segment: "LAPSED" })], order: order(line("A", "X", 1000)), ctx: { segments: new Set(["RECRUITERS"]) }, expected: {} },
     { name: "only the share paid in money earns spending points; product bonuses stay whole", earning: [spend("S", 10), { type: "PRODUCT_BONUS", code: "P", name: "P", pointType: "REWARD", pointsPerUnit: 50, skus: ["A"] }], order: { ...order(line("A", "X", 2000)), cashShare: 0.75 }, expected: { S: 150, P: 50 } },
+    { name: "a multiplier on a product label", earning: [spend("S", 10), { type: "MULTIPLIER", code: "M", name: "M", multiplier: 2, labels: ["NEW"] }], order: order({ ...line("A", "X", 1000), labels: ["new"] }, line("B", "X", 1000)), expected: { S: 300 } },
+    { name: "excluded labels earn nothing", earning: [spend("S", 10, { exclude: { labels: ["gift-card"] } })], order: order({ ...line("A", "X", 5000), labels: ["gift-card", "new"] }, line("B", "X", 100)), expected: { S: 10 } },
     { name: "a segment's rule applies to its members (a personalised offer)", earning: [spend("S", 1), { type: "MULTIPLIER", code: "M", name: "M", multiplier: 2, categories: ["Supplements"], segment: "SUPPLEMENT_FANS" }], order: order(line("A", "Supplements", 1000), line("B", "X", 1000)), ctx: { segments: new Set(["SUPPLEMENT_FANS"]) }, expected: { S: 30 } },
   ];
   for (const c of cases) {

@@ -21,6 +21,8 @@ export interface EarnContext {
 export interface OrderLineFacts {
   sku: string;
   category: string;
+  /** The product's labels (none when left out). */
+  labels?: readonly string[];
   quantity: number;
   unitPrice: number;
 }
@@ -79,8 +81,9 @@ export function withinBudget(points: number, budget: number | null, used: number
   return budget == null ? points : Math.max(0, Math.min(points, budget - used));
 }
 
-const lineMatches = (r: { skus: string[]; categories: string[] }, l: OrderLineFacts) =>
-  (r.skus.length === 0 && r.categories.length === 0) || r.skus.includes(l.sku) || r.categories.includes(l.category);
+const hasLabel = (labels: readonly string[], l: OrderLineFacts) => labels.some((x) => l.labels?.includes(x));
+const lineMatches = (r: { skus: string[]; categories: string[]; labels: string[] }, l: OrderLineFacts) =>
+  (r.skus.length === 0 && r.categories.length === 0 && r.labels.length === 0) || r.skus.includes(l.sku) || r.categories.includes(l.category) || hasLabel(r.labels, l);
 
 /** The tier level of a code (null for none or an unknown code). */
 export function tierLevel(program: Program | null, tier: string | null): TierLevel | null {
@@ -119,7 +122,7 @@ export function orderGrants(program: Program, order: OrderFacts, ctx: EarnContex
       let base = 0;
       const notes: string[] = [];
       for (const l of order.lines) {
-        if (r.exclude.skus.includes(l.sku) || r.exclude.categories.includes(l.category)) continue;
+        if (r.exclude.skus.includes(l.sku) || r.exclude.categories.includes(l.category) || hasLabel(r.exclude.labels, l)) continue;
         const lineValue = l.unitPrice * l.quantity;
         base += lineValue;
         let pts = (lineValue / 100) * rate;

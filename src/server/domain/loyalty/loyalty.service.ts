@@ -188,7 +188,7 @@ function grant(b: Batch, memberId: number, g: Grant, ev: StoredEvent, opts: { pe
 }
 
 /** Applies one event (not a refund) to the batch; returns what it did, for the event's outcome. */
-function applyEvent(b: Batch, ev: StoredEvent, categories: Map<number, string>): Record<string, unknown> {
+function applyEvent(b: Batch, ev: StoredEvent, products: Map<number, { category: string; labels: string[] }>): Record<string, unknown> {
   const m = b.member(ev.memberId);
   const ctx = b.ctx(m, ev.occurredAt);
   b.lastAt.set(m.memberId, ev.occurredAt);
@@ -204,7 +204,7 @@ function applyEvent(b: Batch, ev: StoredEvent, categories: Map<number, string>):
   switch (ev.type) {
     case "ORDER_PAID": {
       const p = ev.payload as unknown as OrderPaidPayload;
-      const lines = p.lines.map((l) => ({ sku: l.sku, category: categories.get(l.productId) ?? "", quantity: l.quantity, unitPrice: l.unitPrice }));
+      const lines = p.lines.map((l) => ({ sku: l.sku, category: products.get(l.productId)?.category ?? "", labels: products.get(l.productId)?.labels ?? [], quantity: l.quantity, unitPrice: l.unitPrice }));
       add(ev.memberId, orderGrants(b.program, { currency: p.currency, lines, cashShare: p.cashShare }, ctx), { pending: b.program.pendingDays > 0, referenceType: "ORDER", referenceId: String(p.orderId) });
       m.paidOrders += 1;
       b.touched.add(m.memberId);
@@ -525,6 +525,7 @@ function segmentText(s: Segment): string {
   const parts: string[] = [];
   if (w.tiers) parts.push(`tier ${w.tiers.join(" or ")}`);
   if (w.countries) parts.push(`in ${w.countries.join(", ")}`);
+  if (w.tags) parts.push(`tagged ${w.tags.join(" or ")}`);
   if (w.ranks) parts.push(`rank ${w.ranks.join(" or ")}`);
   if (w.minBalance) parts.push(`${w.minBalance.points.toLocaleString("en-US")}+ ${w.minBalance.pointType} points`);
   if (w.orderedWithinDays) parts.push(`ordered in the last ${w.orderedWithinDays} days`);
@@ -761,9 +762,9 @@ export const loyaltyService = {
       const budgeted = program.earning.filter((r) => r.budget != null).map((r) => r.code);
       for (const [rule, used] of await repo.budgetsUsed(budgeted)) b.budgetUsed.set(rule, used);
       const productIds = events.flatMap((e) => (e.type === "ORDER_PAID" ? (e.payload as unknown as OrderPaidPayload).lines.map((l) => l.productId) : []));
-      const categories = await repo.categories(productIds);
+      const products = await repo.products(productIds);
       const outcomes: unknown[] = [];
-      for (const ev of events) outcomes.push(ev.type === "ORDER_REFUNDED" ? await applyRefund(b, ev) : applyEvent(b, ev, categories));
+      for (const ev of events) outcomes.push(ev.type === "ORDER_REFUNDED" ? await applyRefund(b, ev) : applyEvent(b, ev, products));
       // Processed first: missions count the batch's own orders and events.
       await repo.markProcessed(events.map((e) => e.id), outcomes, now);
       await writeBatch(b, { missions: true });

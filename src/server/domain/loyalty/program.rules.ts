@@ -31,8 +31,9 @@ const conditions = {
 };
 /** At most `points` from this rule per member in each calendar `per` (UTC). */
 const cap = z.strictObject({ points, per: z.enum(["DAY", "MONTH", "YEAR"]) }).optional();
-/** Which order lines a rule is about (none listed: every line). */
-const lines = { skus: z.array(z.string().min(1)).default([]), categories: z.array(z.string().min(1)).default([]) };
+/** Which order lines a rule is about: any of these SKUs, categories or product labels (none listed: every line). */
+const label = z.string().min(1).max(32).transform((x) => x.trim().toLowerCase());
+const lines = { skus: z.array(z.string().min(1)).default([]), categories: z.array(z.string().min(1)).default([]), labels: z.array(label).default([]) };
 
 const spend = z.strictObject({
   type: z.literal("SPEND"), code, name, pointType: code,
@@ -41,7 +42,7 @@ const spend = z.strictObject({
   /** Other rates for some currencies ({"JPY": 0.1}). */
   perCurrency: z.record(z.string().regex(/^[A-Z]{3}$/), z.number().positive().max(1_000_000)).optional(),
   minOrderValue: z.number().min(0).default(0),
-  exclude: z.strictObject(lines).default({ skus: [], categories: [] }),
+  exclude: z.strictObject(lines).default({ skus: [], categories: [], labels: [] }),
   cap, ...conditions,
 });
 const multiplier = z.strictObject({
@@ -120,6 +121,8 @@ const segment = z.strictObject({
   when: z.strictObject({
     tiers: z.array(code).optional(),
     countries: z.array(country).optional(),
+    /** Tagged by staff with any of these (member tags: "vip", "event-2026"). */
+    tags: z.array(label).min(1).optional(),
     /** The rank achieved in the compensation plan (by name). */
     ranks: z.array(z.string().min(1).max(40)).optional(),
     minBalance: z.strictObject({ pointType: code, points }).optional(),
@@ -277,6 +280,7 @@ export const EXAMPLE_PROGRAM = {
     { type: "SPEND", code: "SPEND_REWARD", name: "10 points per unit spent", pointType: "REWARD", pointsPerUnit: 10, perCurrency: { JPY: 0.1 } },
     { type: "SPEND", code: "SPEND_STATUS", name: "Status: 1 point per unit spent", pointType: "STATUS", pointsPerUnit: 1, perCurrency: { JPY: 0.01 } },
     { type: "MULTIPLIER", code: "SUPPLEMENTS_X2", name: "Double points on supplements", pointType: "REWARD", multiplier: 2, categories: ["Supplements"] },
+    { type: "MULTIPLIER", code: "NEW_X15", name: "1.5× points on new products", pointType: "REWARD", multiplier: 1.5, labels: ["new"] },
     { type: "REFERRAL", code: "REFERRAL", name: "Referral bonus", pointType: "REWARD", points: 100, cap: { points: 1000, per: "MONTH" } },
     { type: "SIGNUP", code: "WELCOME", name: "Welcome bonus", pointType: "REWARD", points: 50 },
     { type: "EVENT", code: "BIRTHDAY", name: "Birthday gift", pointType: "REWARD", event: "birthday", points: 200, cap: { points: 200, per: "YEAR" } },
@@ -305,6 +309,7 @@ export const EXAMPLE_PROGRAM = {
     { code: "SUPPLEMENT_FANS", name: "Supplement fans", description: "Two or more orders with supplements in 90 days.", when: { bought: { categories: ["Supplements"], orders: 2, withinDays: 90 } } },
     { code: "RECRUITERS", name: "Active recruiters", description: "Sponsored two or more members in 60 days.", when: { recruited: { count: 2, withinDays: 60 } } },
     { code: "LAPSED", name: "Lapsed buyers", description: "Bought before, but no order for 60 days.", when: { noOrderForDays: 60 } },
+    { code: "VIP", name: "VIP members", description: "Tagged vip by the company.", when: { tags: ["vip"] } },
     { code: "BIG_BALANCES", name: "Big balances", description: "5,000 reward points or more to spend.", when: { minBalance: { pointType: "REWARD", points: 5000 } } },
   ],
   checkout: { pointType: "REWARD", maxShareOfOrder: 0.5, minPoints: 100 },

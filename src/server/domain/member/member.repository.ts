@@ -10,7 +10,7 @@ const memberSelect = {
   id: true, email: true, firstName: true, lastName: true, country: true, phone: true,
   referralCode: true, role: true, status: true, preferredLeg: true, sponsorId: true,
   sponsorPath: true, sponsorDepth: true, placementParentId: true, placementPosition: true,
-  placementPath: true, placementDepth: true, joinedAt: true, birthDate: true,
+  placementPath: true, placementDepth: true, joinedAt: true, birthDate: true, tags: true,
 } satisfies Prisma.MemberSelect;
 
 export const memberRepository = {
@@ -28,7 +28,7 @@ export const memberRepository = {
   async erase(memberId: number, placeholderEmail: string, unusableHash: string): Promise<boolean> {
     const n = await db().execute`
       UPDATE member SET email = ${placeholderEmail}, first_name = 'Erased', last_name = 'member', phone = '',
-        birth_date = NULL, password_hash = ${unusableHash}, status = 'ERASED', erased_at = now(), updated_at = now()
+        birth_date = NULL, tags = '{}', password_hash = ${unusableHash}, status = 'ERASED', erased_at = now(), updated_at = now()
       WHERE id = ${memberId} AND status <> 'ERASED'`;
     await db().execute`UPDATE profile_change SET old_value = NULL, new_value = NULL WHERE member_id = ${memberId}`;
     return n > 0;

@@ -4,6 +4,7 @@ import { accessService } from "@/server/domain/access/access.service";
 import { auditService } from "@/server/domain/audit/audit.service";
 import { forbidden, listScopes, notFound } from "@/server/domain/shared/access";
 import { InputError } from "@/server/domain/shared/input.errors";
+import { normalizeLabels } from "@/server/domain/shared/labels";
 import { pageSize } from "@/server/domain/shared/page";
 import type { Viewer } from "@/server/domain/shared/viewer";
 import { memberRepository } from "./member.repository";
@@ -81,6 +82,21 @@ export const memberService = {
           before: Object.fromEntries(changes.map((c) => [c.field, c.oldValue])), after: Object.fromEntries(changes.map((c) => [c.field, c.newValue])),
         });
       }
+      return updated;
+    });
+  },
+
+  /** Replaces a member's tags (members.write covering the member), audited. */
+  async setTags(viewer: Viewer, memberId: number, raw: readonly string[]): Promise<MemberRecord> {
+    await accessService.requireFor(viewer, memberId, "members.write", "this member's tags");
+    const current = await memberRepository.findById(memberId);
+    if (!current) throw notFound("Member");
+    const { labels, errors } = normalizeLabels(raw, "tags");
+    if (errors.length > 0) throw new InputError(errors);
+    if (labels.join(",") === current.tags.join(",")) return current;
+    return transaction(async () => {
+      const updated = await memberRepository.update(memberId, { tags: labels });
+      await auditService.record(viewer, { action: "member.tags", targetType: "member", targetId: memberId, before: { tags: current.tags }, after: { tags: labels } });
       return updated;
     });
   },

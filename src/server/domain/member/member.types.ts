@@ -23,6 +23,8 @@ export interface MemberRecord {
   placementDepth: number;
   joinedAt: Date;
   birthDate: Date | null;
+  /** Labels staff gave the member (loyalty segments select by them). */
+  tags: string[];
 }
 
 export interface MemberListFilter {

@@ -3,6 +3,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { AdjustWalletForm } from "@/components/admin/adjust-wallet-form";
 import { MemberPrivacyActions } from "@/components/admin/member-privacy-actions";
+import { MemberTagsForm } from "@/components/admin/member-tags-form";
 import { ProfileHistory } from "@/components/member/profile-history";
 import { countryName } from "@/lib/countries";
 import { formatCount, formatDate, formatMoney, fullName } from "@/lib/format";
@@ -65,6 +66,7 @@ export default async function MemberDetailPage({ params }: { params: Promise<{ i
             <dt className="text-gray-500">Placed under</dt><dd><MemberLink m={parent} />{parent ? position : ""}</dd>
             <dt className="text-gray-500">Levels (sponsor / placement)</dt><dd>{member.sponsorDepth} / {member.placementDepth}</dd>
           </dl>
+          <MemberTagsForm memberId={member.id} tags={member.tags} mayEdit={maySignOut && !erased} />
         </Card>
         {stats ? (
           <Card>

@@ -15,6 +15,7 @@ export class CreateProductInput {
   @Field(() => String, { nullable: true }) description?: string | null;
   @Field(() => String, { nullable: true }) imageUrl?: string | null;
   @Field(() => String) category!: string;
+  @Field(() => [String], { nullable: true, description: "Labels loyalty rules match or exclude (\"gift-card\"): lower case, 1–32 letters, digits, - and _." }) labels?: string[] | null;
   @Field(() => String, { nullable: true, description: "Per unit; 0 when left out." }) pv?: string | null;
   @Field(() => String, { nullable: true, description: "Per unit; 0 when left out." }) bv?: string | null;
   @Field(() => Boolean, { nullable: true }) active?: boolean | null;
@@ -28,6 +29,7 @@ export class UpdateProductInput {
   @Field(() => String, { nullable: true }) description?: string | null;
   @Field(() => String, { nullable: true }) imageUrl?: string | null;
   @Field(() => String, { nullable: true }) category?: string | null;
+  @Field(() => [String], { nullable: true, description: "Given, replaces the list." }) labels?: string[] | null;
   @Field(() => String, { nullable: true }) pv?: string | null;
   @Field(() => String, { nullable: true }) bv?: string | null;
   @Field(() => Boolean, { nullable: true }) active?: boolean | null;

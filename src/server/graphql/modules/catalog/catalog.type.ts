@@ -40,6 +40,7 @@ export class Product {
   @Field(() => String) description!: string;
   @Field(() => String, { nullable: true }) imageUrl!: string | null;
   @Field(() => String) category!: string;
+  @Field(() => [String], { description: "Labels loyalty rules match or exclude." }) labels!: string[];
   @Field(() => String, { description: "Personal volume per unit (decimal string)." }) pv!: string;
   @Field(() => String, { description: "Business volume per unit (decimal string)." }) bv!: string;
   @Field(() => Boolean) active!: boolean;

@@ -1,14 +1,14 @@
 import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { memberService } from "@/server/domain/member/member.service";
 import type { MemberRecord } from "@/server/domain/member/member.types";
-import { isSelfOr } from "@/server/domain/shared/access";
+import { can, isSelfOr } from "@/server/domain/shared/access";
 import type { Context } from "../../context";
 import { idCursor, toConnection } from "../../shared/connection";
 import { parseMemberId } from "../../shared/ids";
 import { payload } from "../../shared/payload";
 import { requireViewer } from "../../shared/viewer";
 import { MemberFilter, UpdateProfileInput } from "./member.input";
-import { Member, MemberConnection, ProfileChange, UpdateProfilePayload } from "./member.type";
+import { Member, MemberConnection, ProfileChange, SetMemberTagsPayload, UpdateProfilePayload } from "./member.type";
 
 @Resolver(() => Member)
 export class MemberResolver {
@@ -49,6 +49,17 @@ export class MemberResolver {
     const viewer = requireViewer(ctx);
     const { memberId, ...patch } = input;
     return payload("member", () => memberService.updateProfile(viewer, parseMemberId(memberId, "memberId") ?? viewer.id, patch));
+  }
+
+  @Mutation(() => SetMemberTagsPayload, { description: "Replaces a member's tags (staff with members.write): lower case, 1–32 letters, digits, - and _, at most 20. Loyalty segments select by them." })
+  setMemberTags(@Arg("memberId", () => ID) memberId: string, @Arg("tags", () => [String]) tags: string[], @Ctx() ctx: Context) {
+    const viewer = requireViewer(ctx);
+    return payload("member", () => memberService.setTags(viewer, parseMemberId(memberId, "memberId")!, tags));
+  }
+
+  @FieldResolver(() => [String], { nullable: true, description: "Labels staff gave the member; null for those without members.read over them (the member included)." })
+  tags(@Root() m: MemberRecord, @Ctx() ctx: Context): string[] | null {
+    return can(ctx.viewer, "members.read", m) ? m.tags : null;
   }
 
   @FieldResolver(() => String, { nullable: true })

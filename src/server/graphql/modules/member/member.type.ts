@@ -30,6 +30,7 @@ export class Member {
 export const MemberError = fieldErrorType("MemberError", MemberErrorCode);
 
 export const UpdateProfilePayload = payloadType("UpdateProfilePayload", "member", Member, MemberError);
+export const SetMemberTagsPayload = payloadType("SetMemberTagsPayload", "member", Member, MemberError);
 
 @ObjectType("ProfileChangeActor")
 export class ProfileChangeActor {
