@@ -17,6 +17,7 @@ const REWARDS = [
   { name: "Leadership webinar seat", description: "A live session with the founders.", kind: "PERK", pointsCost: 3000, minTier: "GOLD" },
   { name: "Free shipping for a month", description: "On every order for 30 days.", kind: "PERK", pointsCost: 2000 },
   { name: "Summer tote (EU)", description: "Only in the European shop.", kind: "PRODUCT", pointsCost: 1800, stock: 40, countries: ["DE", "FR", "ES", "PL"] },
+  { name: "Founders' dinner seat", description: "An evening with the founders, for our VIPs.", kind: "PERK", pointsCost: 4000, stock: 20, segment: "VIP" },
 ] as const;
 
 const day = (t: number) => new Date(t).toISOString().slice(0, 10);

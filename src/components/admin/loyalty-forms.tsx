@@ -112,14 +112,14 @@ export function FulfilmentButtons({ id, next }: { id: string; next: string[] }) 
 const SAVE_REWARD = `mutation($input: RewardInput!) { saveReward(input: $input) { reward { id } errors { field message } } }`;
 
 /** A new reward for the catalog. */
-export function RewardForm({ pointTypes, tiers }: { pointTypes: string[]; tiers: { code: string; name: string }[] }) {
+export function RewardForm({ pointTypes, tiers, segments }: { pointTypes: string[]; tiers: { code: string; name: string }[]; segments: { code: string; name: string }[] }) {
   const a = useAction();
   return (
     <form className="grid gap-2 sm:grid-cols-2 lg:grid-cols-4" data-testid="reward-form" action={async (f) => {
       const text = (k: string) => String(f.get(k) ?? "").trim() || null;
       await a.act(SAVE_REWARD, { input: {
         name: f.get("name"), description: text("description"), kind: f.get("kind"), pointType: f.get("pointType"), pointsCost: Number(f.get("pointsCost")),
-        stock: text("stock") == null ? null : Number(f.get("stock")), minTier: text("minTier"),
+        stock: text("stock") == null ? null : Number(f.get("stock")), minTier: text("minTier"), segment: text("segment"),
         countries: text("countries")?.split(/[\s,]+/).filter(Boolean).map((c) => c.toUpperCase()) ?? [],
         cashbackAmount: text("cashbackAmount"), cashbackCurrency: text("cashbackCurrency"),
       } }, "saveReward", "Reward added.");
@@ -131,6 +131,7 @@ export function RewardForm({ pointTypes, tiers }: { pointTypes: string[]; tiers:
       <input className="field" name="pointsCost" inputMode="numeric" placeholder="Points" aria-label="Points cost" />
       <input className="field" name="stock" inputMode="numeric" placeholder="Stock (unlimited)" aria-label="Stock" />
       <select className="field" name="minTier" aria-label="Minimum tier"><option value="">Every tier</option>{tiers.map((t) => <option key={t.code} value={t.code}>{t.name}</option>)}</select>
+      <select className="field" name="segment" aria-label="Offered to"><option value="">Everyone</option>{segments.map((s) => <option key={s.code} value={s.code}>{s.name}</option>)}</select>
       <input className="field" name="countries" placeholder="Countries (all)" aria-label="Countries" />
       <input className="field" name="cashbackAmount" placeholder="Cashback amount" aria-label="Cashback amount" />
       <input className="field" name="cashbackCurrency" placeholder="Currency" aria-label="Cashback currency" maxLength={3} />

@@ -133,7 +133,7 @@ export default async function LoyaltyPage({ searchParams }: { searchParams: Prom
               const cost = costFor(r);
               return (
                 <li key={r.id} className="rounded border border-gray-200 p-3" data-testid={`reward-${r.id}`}>
-                  <p className="font-medium">{r.name}</p>
+                  <p className="font-medium">{r.name}{r.segment ? <span className="ml-2 rounded bg-amber-100 px-1.5 py-0.5 text-xs font-normal text-amber-800">just for you</span> : null}</p>
                   <p className="text-xs text-gray-500">{r.description}{r.stock != null ? ` · ${r.stock} left` : ""}{r.validUntil ? ` · until ${formatDate(r.validUntil)}` : ""}</p>
                   <div className="mt-2"><RedeemButton rewardId={String(r.id)} cost={cost} affordable={balanceOf(r.pointType) >= cost} /></div>
                 </li>

@@ -164,13 +164,13 @@ export default async function AdminLoyaltyPage() {
                   <td className="pr-3">{r.kind.toLowerCase()}</td>
                   <td className="pr-3 text-right tabular-nums">{formatCount(r.pointsCost)}{Object.keys(r.tierCosts).length ? ` (${Object.entries(r.tierCosts).map(([t, c]) => `${t.toLowerCase()} ${formatCount(c)}`).join(", ")})` : ""}</td>
                   <td className="pr-3 text-right tabular-nums">{r.stock ?? "∞"}</td>
-                  <td className="pr-3">{[r.minTier ? `${r.minTier.toLowerCase()}+` : null, r.countries.length ? r.countries.join(" ") : null].filter(Boolean).join(" · ") || "everyone"}</td>
+                  <td className="pr-3">{[r.minTier ? `${r.minTier.toLowerCase()}+` : null, r.segment ? segments.find((s) => s.code === r.segment)?.name ?? r.segment : null, r.countries.length ? r.countries.join(" ") : null].filter(Boolean).join(" · ") || "everyone"}</td>
                 </tr>
               ))}
             </tbody>
           </table>
         </div>
-        <div className="mt-4"><RewardForm pointTypes={pointTypes} tiers={tiers} /></div>
+        <div className="mt-4"><RewardForm pointTypes={pointTypes} tiers={tiers} segments={segments.map((s) => ({ code: s.code, name: s.name }))} /></div>
       </Card>
 
       <DocumentEditor kind="loyalty" initial={JSON.stringify(current?.document ?? EXAMPLE_PROGRAM, null, 2)} />

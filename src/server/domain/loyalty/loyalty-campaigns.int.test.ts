@@ -132,6 +132,16 @@ describe("member tags and product labels", () => {
     await orderService.markPaid(admin, order.id);
     await loyaltyService.applyPending();
     expect(await granted(eli, "SPEND")).toBe(20 * 3 + 10);
+
+    // A reward offered to the VIP segment: listed for and redeemable by Dana only.
+    const dinner = await loyaltyService.saveReward(admin, { name: "Founders' dinner", kind: "PERK", pointType: "REWARD", pointsCost: 50, segment: "VIP" });
+    expect(await codesOf(loyaltyService.saveReward(admin, { name: "x", kind: "PERK", pointType: "REWARD", pointsCost: 50, segment: "NOBODY" }))).toEqual(["segment:UNKNOWN_CODE"]);
+    const offered = async (m: MemberRecord) => (await loyaltyService.rewards(viewerOf(m), { availableTo: m.id }, 100, null)).rows.some((r) => r.id === dinner.id);
+    expect([await offered(dana), await offered(eli)]).toEqual([true, false]);
+    await loyaltyService.record([{ key: `e:${dana.id}:gift`, memberId: dana.id, occurredAt: new Date(), event: { type: "GRANT", payload: { pointType: "REWARD", points: 100, reason: "gift", rule: "GRANT" } } }]);
+    await loyaltyService.applyPending();
+    expect(await codesOf(loyaltyService.redeem(viewerOf(eli), { rewardId: dinner.id, idempotencyKey: orderKeyFor() }))).toEqual(["rewardId:NOT_AVAILABLE"]);
+    expect((await loyaltyService.redeem(viewerOf(dana), { rewardId: dinner.id, idempotencyKey: orderKeyFor() })).points).toBe(50);
   });
 });
 

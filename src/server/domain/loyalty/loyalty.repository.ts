@@ -70,7 +70,7 @@ const LOT_COLUMNS = `id::text, member_id AS "memberId", point_type AS "pointType
   earned_at AS "earnedAt", release_at AS "releaseAt", expires_at AS "expiresAt", reference_id AS "referenceId"`;
 
 const REWARD_COLUMNS = `r.id, r.name, r.description, r.kind, r.point_type AS "pointType", r.points_cost AS "pointsCost", r.tier_costs AS "tierCosts",
-  r.min_tier AS "minTier", r.stock, r.countries, r.valid_from AS "validFrom", r.valid_until AS "validUntil",
+  r.min_tier AS "minTier", r.segment, r.stock, r.countries, r.valid_from AS "validFrom", r.valid_until AS "validUntil",
   r.cashback_amount::int AS "cashbackAmount", r.cashback_currency AS "cashbackCurrency", r.active`;
 
 const REDEMPTION_COLUMNS = `d.id, d.reward_id AS "rewardId", r.name AS "rewardName", r.kind AS "rewardKind", d.member_id AS "memberId",
@@ -532,14 +532,15 @@ export const loyaltyRepository = {
 
   // ---- rewards ----
   /** A page of rewards (after `afterId`, `limit` of them) and how many match in all. */
-  async rewards(filter: RewardFilter & { country?: string | null; tierRank?: string[] | null; now?: Date }, limit: number, afterId: number | null): Promise<{ rows: RewardRecord[]; total: number }> {
+  async rewards(filter: RewardFilter & { country?: string | null; tierRank?: string[] | null; segments?: string[] | null; now?: Date }, limit: number, afterId: number | null): Promise<{ rows: RewardRecord[]; total: number }> {
     const where = `($1::boolean OR r.active) AND ($2::text IS NULL OR r.kind = $2)
          AND ($3::text IS NULL OR cardinality(r.countries) = 0 OR $3 = ANY(r.countries))
          AND ($4::timestamptz IS NULL OR ((r.valid_from IS NULL OR r.valid_from <= $4) AND (r.valid_until IS NULL OR r.valid_until >= $4) AND (r.stock IS NULL OR r.stock > 0)))
-         AND ($5::text[] IS NULL OR r.min_tier IS NULL OR r.min_tier = ANY($5::text[]))`;
-    const params = [filter.includeInactive ?? false, filter.kind ?? null, filter.country ?? null, filter.now?.toISOString() ?? null, filter.tierRank ?? null];
+         AND ($5::text[] IS NULL OR r.min_tier IS NULL OR r.min_tier = ANY($5::text[]))
+         AND ($6::text[] IS NULL OR r.segment IS NULL OR r.segment = ANY($6::text[]))`;
+    const params = [filter.includeInactive ?? false, filter.kind ?? null, filter.country ?? null, filter.now?.toISOString() ?? null, filter.tierRank ?? null, filter.segments ?? null];
     const [rows, [count]] = await Promise.all([
-      db().query<RewardRecord>(`SELECT ${REWARD_COLUMNS} FROM reward r WHERE ${where} AND ($6::int IS NULL OR r.id > $6) ORDER BY r.id LIMIT $7`, [...params, afterId, limit]),
+      db().query<RewardRecord>(`SELECT ${REWARD_COLUMNS} FROM reward r WHERE ${where} AND ($7::int IS NULL OR r.id > $7) ORDER BY r.id LIMIT $8`, [...params, afterId, limit]),
       db().query<{ n: number }>(`SELECT count(*)::int AS n FROM reward r WHERE ${where}`, params),
     ]);
     return { rows, total: count!.n };
@@ -552,18 +553,18 @@ export const loyaltyRepository = {
 
   async saveReward(r: Omit<RewardRecord, "id"> & { id: number | null }): Promise<number> {
     const values = [r.name, r.description, r.kind, r.pointType, r.pointsCost, JSON.stringify(r.tierCosts), r.minTier, r.stock, r.countries,
-      r.validFrom?.toISOString() ?? null, r.validUntil?.toISOString() ?? null, r.cashbackAmount, r.cashbackCurrency, r.active];
+      r.validFrom?.toISOString() ?? null, r.validUntil?.toISOString() ?? null, r.cashbackAmount, r.cashbackCurrency, r.active, r.segment];
     if (r.id == null) {
       const [row] = await db().query<{ id: number }>(
-        `INSERT INTO reward (name, description, kind, point_type, points_cost, tier_costs, min_tier, stock, countries, valid_from, valid_until, cashback_amount, cashback_currency, active)
-         VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9::text[], $10, $11, $12, $13, $14) RETURNING id`,
+        `INSERT INTO reward (name, description, kind, point_type, points_cost, tier_costs, min_tier, stock, countries, valid_from, valid_until, cashback_amount, cashback_currency, active, segment)
+         VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9::text[], $10, $11, $12, $13, $14, $15) RETURNING id`,
         values,
       );
       return row!.id;
     }
     await db().query(
       `UPDATE reward SET name = $1, description = $2, kind = $3, point_type = $4, points_cost = $5, tier_costs = $6::jsonb, min_tier = $7, stock = $8,
-         countries = $9::text[], valid_from = $10, valid_until = $11, cashback_amount = $12, cashback_currency = $13, active = $14 WHERE id = $15`,
+         countries = $9::text[], valid_from = $10, valid_until = $11, cashback_amount = $12, cashback_currency = $13, active = $14, segment = $15 WHERE id = $16`,
       [...values, r.id],
     );
     return r.id;

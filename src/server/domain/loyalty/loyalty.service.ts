@@ -544,6 +544,7 @@ export interface RewardInput {
   pointsCost: number;
   tierCosts?: Record<string, number> | null;
   minTier?: string | null;
+  segment?: string | null;
   stock?: number | null;
   countries?: string[] | null;
   validFrom?: Date | null;
@@ -1129,17 +1130,24 @@ export const loyaltyService = {
   async rewards(viewer: Viewer, filter: RewardFilter, first: number, afterId: number | null) {
     const size = pageSize(first);
     if (filter.includeInactive && !can(viewer, "loyalty.write")) throw forbidden("inactive rewards");
-    let scope: { country?: string | null; tierRank?: string[] | null; now?: Date } = {};
+    let scope: { country?: string | null; tierRank?: string[] | null; segments?: string[]; now?: Date } = {};
     if (filter.availableTo != null) {
       await accessService.requireSelfOr(viewer, filter.availableTo, "loyalty.read", "this member's rewards");
       const program = await this.program();
       const state = await repo.memberState(filter.availableTo);
       const levels = program?.tiers?.levels ?? [];
       const at = state?.tier ? levels.findIndex((l) => l.code === state.tier) : -1;
-      scope = { country: state?.country ?? null, tierRank: levels.slice(0, at + 1).map((l) => l.code), now: new Date() };
+      scope = { country: state?.country ?? null, tierRank: levels.slice(0, at + 1).map((l) => l.code), segments: await this.segmentsOfMember(filter.availableTo), now: new Date() };
     }
     const { rows, total } = await repo.rewards({ ...filter, ...scope }, size + 1, afterId);
     return toPage(rows, size, total);
+  },
+
+  /** The programme's segments a member is in now (reward offers for a segment). */
+  async segmentsOfMember(memberId: number, now = new Date()): Promise<string[]> {
+    const segments = (await this.program())?.segments ?? [];
+    if (segments.length === 0) return [];
+    return [...(await repo.segmentMembers(segments, [memberId], now))].filter(([, ids]) => ids.has(memberId)).map(([code]) => code);
   },
 
   async reward(viewer: Viewer, id: number): Promise<RewardRecord> {
@@ -1162,6 +1170,7 @@ export const loyaltyService = {
       else if (!Number.isSafeInteger(cost) || cost <= 0) errors.add(`tierCosts.${tier}`, LoyaltyErrorCode.INVALID, "Whole points, more than 0.");
     }
     if (input.minTier != null && !tierLevel(program, input.minTier)) errors.add("minTier", LoyaltyErrorCode.UNKNOWN_CODE, "No such tier.");
+    if (input.segment != null && !program?.segments.some((s) => s.code === input.segment)) errors.add("segment", LoyaltyErrorCode.UNKNOWN_CODE, "No such segment in the programme.");
     if (input.kind === "CASHBACK" && (!input.cashbackAmount || input.cashbackAmount <= 0 || !/^[A-Z]{3}$/.test(input.cashbackCurrency ?? ""))) {
       errors.add("cashbackAmount", LoyaltyErrorCode.INVALID, "Cashback needs an amount (minor units) and a currency.");
     }
@@ -1169,7 +1178,7 @@ export const loyaltyService = {
     errors.throwIfAny();
     const id = await transaction(() => repo.saveReward({
       id: input.id ?? null, name: input.name.trim(), description: input.description?.trim() ?? "", kind: input.kind, pointType: input.pointType,
-      pointsCost: input.pointsCost, tierCosts: input.tierCosts ?? {}, minTier: input.minTier ?? null, stock: input.stock ?? null,
+      pointsCost: input.pointsCost, tierCosts: input.tierCosts ?? {}, minTier: input.minTier ?? null, segment: input.segment ?? null, stock: input.stock ?? null,
       countries: (input.countries ?? []).map((c) => c.toUpperCase()), validFrom: input.validFrom ?? null, validUntil: input.validUntil ?? null,
       cashbackAmount: input.kind === "CASHBACK" ? input.cashbackAmount ?? null : null, cashbackCurrency: input.kind === "CASHBACK" ? input.cashbackCurrency ?? null : null,
       active: input.active ?? true,
@@ -1204,6 +1213,9 @@ export const loyaltyService = {
       const levels = program?.tiers?.levels ?? [];
       if (reward.minTier && levels.findIndex((l) => l.code === m.tier) < levels.findIndex((l) => l.code === reward.minTier)) {
         throw fieldError("rewardId", LoyaltyErrorCode.TIER_REQUIRED, `For ${tierLevel(program, reward.minTier)?.name ?? reward.minTier} members and above.`);
+      }
+      if (reward.segment && !(await this.segmentsOfMember(memberId, now)).includes(reward.segment)) {
+        throw fieldError("rewardId", LoyaltyErrorCode.NOT_AVAILABLE, `An offer for ${program?.segments.find((s) => s.code === reward.segment)?.name ?? reward.segment}.`);
       }
       const cost = (m.tier && reward.tierCosts[m.tier]) || reward.pointsCost;
       const took = await takePoints(memberId, reward.pointType, cost);

@@ -112,6 +112,8 @@ export interface RewardRecord {
   pointsCost: number;
   tierCosts: Record<string, number>;
   minTier: string | null;
+  /** Offered to this segment's members only. */
+  segment: string | null;
   stock: number | null;
   countries: string[];
   validFrom: Date | null;

@@ -36,6 +36,7 @@ export class RewardInput {
   @Field(() => Int) pointsCost!: number;
   @Field(() => JSONScalar, { nullable: true }) tierCosts?: Record<string, number> | null;
   @Field(() => String, { nullable: true }) minTier?: string | null;
+  @Field(() => String, { nullable: true, description: "A loyalty segment's code: offered to its members only." }) segment?: string | null;
   @Field(() => Int, { nullable: true, description: "Units in stock; leave out for unlimited." }) stock?: number | null;
   @Field(() => [String], { nullable: true }) countries?: string[] | null;
   @Field(() => Date, { nullable: true }) validFrom?: Date | null;

@@ -115,6 +115,7 @@ export class Reward {
   @Field(() => Int) pointsCost!: number;
   @Field(() => JSONScalar, { description: "Cost per tier code where it differs ({\"GOLD\": 800})." }) tierCosts!: Record<string, number>;
   @Field(() => String, { nullable: true }) minTier!: string | null;
+  @Field(() => String, { nullable: true, description: "Offered to this loyalty segment's members only." }) segment!: string | null;
   @Field(() => Int, { nullable: true, description: "Units left; null: unlimited." }) stock!: number | null;
   @Field(() => [String], { description: "Countries it is offered in; empty: everywhere." }) countries!: string[];
   @Field(() => Date, { nullable: true }) validFrom!: Date | null;

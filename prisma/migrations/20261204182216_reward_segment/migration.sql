@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "reward" ADD COLUMN     "segment" TEXT;
+
