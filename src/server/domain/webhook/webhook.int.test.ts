@@ -6,7 +6,7 @@ import { loyaltyService } from "@/server/domain/loyalty/loyalty.service";
 import { EXAMPLE_PROGRAM } from "@/server/domain/loyalty/program.rules";
 import { orderService } from "@/server/domain/order/order.service";
 import type { Viewer } from "@/server/domain/shared/viewer";
-import { ADDRESS, createAdmin, createProduct, createRoot, orderKeyFor, registerUnder, usePlacement, viewerOf } from "@/test/factories";
+import { ADDRESS, codesOf, createAdmin, createProduct, createRoot, orderKeyFor, registerUnder, usePlacement, viewerOf } from "@/test/factories";
 import { verifySignature } from "./webhook.rules";
 import { webhookService } from "./webhook.service";
 
@@ -141,6 +141,28 @@ describe("webhooks", () => {
     expect(earned.map((r) => `${r.body.data.rule}:${r.body.data.status}`).sort()).toEqual(["SPEND_REWARD:PENDING", "SPEND_STATUS:PENDING", "WELCOME:ACTIVE"]);
     expect(new Set(got.map((r) => r.eventId)).size).toBe(got.length);
     expect((await webhookService.deliveries(admin, { endpointId: made.endpoint.id, status: "PENDING" }, 50, null))).toEqual([]);
+  });
+
+  it("in production, never reaches an internal address, by literal address or by a name that resolves to one", async () => {
+    // Registered while internal addresses were allowed (development), delivered in production.
+    const hooks = await Promise.all([`http://127.0.0.1:${port}/hooks`, `http://localhost:${port}/hooks`].map((url) => webhookService.createEndpoint(admin, { url, events: ["member.joined"] })));
+    const before = process.env.WEBHOOK_ALLOW_PRIVATE;
+    process.env.WEBHOOK_ALLOW_PRIVATE = "0";
+    try {
+      const from = received.length;
+      const newcomer = await registerUnder(await createRoot(), { firstName: "Nia" });
+      await webhookService.deliverDue(new Date(Date.now() + 3600_000), 200);
+      for (const h of hooks) {
+        const rows = (await webhookService.deliveries(admin, { endpointId: h.endpoint.id }, 50, null)).filter((r) => r.eventId === `member.joined:${newcomer.id}`);
+        expect(rows.map((r) => [r.status, r.lastError])).toEqual([["PENDING", "BLOCKED_ADDRESS"]]);
+      }
+      expect(received.slice(from).filter((r) => r.eventId === `member.joined:${newcomer.id}`)).toEqual([]);
+      // A literal internal address is refused when the endpoint is registered (a name is checked at each delivery).
+      expect(await codesOf(webhookService.createEndpoint(admin, { url: "http://169.254.169.254/latest", events: ["order.paid"] }))).toEqual(["url:INVALID"]);
+    } finally {
+      if (before === undefined) delete process.env.WEBHOOK_ALLOW_PRIVATE;
+      else process.env.WEBHOOK_ALLOW_PRIVATE = before;
+    }
   });
 
   it("refuses bad endpoints with field errors", async () => {

@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
+import { BlockList, isIP } from "node:net";
 import type { FieldError } from "@/server/domain/shared/input.errors";
 import { WebhookErrorCode } from "./webhook.errors";
 import { WEBHOOK_EVENTS, type WebhookEndpointInput, type WebhookEventType } from "./webhook.types";
@@ -31,6 +32,23 @@ export function verifySignature(secret: string, body: string, header: string, no
   const expected = Buffer.from(signature(secret, body, t).split("v1=")[1]!, "hex");
   const given = Buffer.from(parts.v1, "hex");
   return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+// Addresses a webhook may not reach unless WEBHOOK_ALLOW_PRIVATE=1: loopback, private
+// networks, link-local (cloud metadata at 169.254.169.254), carrier-grade NAT, "this"
+// network, multicast and reserved; IPv4-mapped IPv6 addresses are checked as IPv4.
+const INTERNAL = new BlockList();
+for (const [net, bits] of [["0.0.0.0", 8], ["10.0.0.0", 8], ["100.64.0.0", 10], ["127.0.0.0", 8], ["169.254.0.0", 16], ["172.16.0.0", 12], ["192.0.0.0", 24], ["192.168.0.0", 16], ["198.18.0.0", 15], ["224.0.0.0", 3]] as const) {
+  INTERNAL.addSubnet(net, bits, "ipv4");
+}
+for (const [net, bits] of [["::", 127], ["fc00::", 7], ["fe80::", 10], ["ff00::", 8], ["64:ff9b::", 96]] as const) INTERNAL.addSubnet(net, bits, "ipv6");
+
+/** Whether an IP address is inside the company's own or a cloud provider's network (not a receiver on the internet). */
+export function isInternalAddress(ip: string): boolean {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
+  const v4 = mapped?.[1] ?? (isIP(ip) === 4 ? ip : null);
+  if (v4) return INTERNAL.check(v4, "ipv4");
+  return isIP(ip) === 6 ? INTERNAL.check(ip, "ipv6") : true;
 }
 
 export function isWebhookEvent(value: string): value is WebhookEventType {

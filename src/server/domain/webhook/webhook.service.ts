@@ -1,4 +1,8 @@
 import { randomBytes } from "node:crypto";
+import { lookup as dnsLookup, type LookupAddress } from "node:dns";
+import { request as httpRequest } from "node:http";
+import { request as httpsRequest } from "node:https";
+import { isIP, type LookupFunction } from "node:net";
 import { afterCommit, transaction } from "@/server/db/unit-of-work";
 import { auditService } from "@/server/domain/audit/audit.service";
 import { notFound, requirePermission } from "@/server/domain/shared/access";
@@ -6,7 +10,8 @@ import { InputError } from "@/server/domain/shared/input.errors";
 import { pageSize } from "@/server/domain/shared/page";
 import type { Viewer } from "@/server/domain/shared/viewer";
 import { webhookRepository as repo } from "./webhook.repository";
-import { backoffSeconds, MAX_ATTEMPTS, signature, validateEndpoint } from "./webhook.rules";
+import { WebhookErrorCode } from "./webhook.errors";
+import { backoffSeconds, isInternalAddress, MAX_ATTEMPTS, signature, validateEndpoint } from "./webhook.rules";
 import {
   WEBHOOK_EVENTS, type ClaimedDelivery, type DeliveryStatus, type WebhookDeliveryRecord, type WebhookEndpointInput, type WebhookEndpointRecord,
   type WebhookEventType,
@@ -22,30 +27,73 @@ export function setWebhookDeliverer(kick: (() => void) | null): void {
   store.__mlmWebhookDeliverer = kick ?? undefined;
 }
 
-/** One POST, outside any transaction; the status, or the error. */
-async function post(d: ClaimedDelivery, now: Date): Promise<{ ok: boolean; status: number | null; error: string | null }> {
+/**
+ * Whether deliveries may reach internal addresses (loopback, private networks, cloud
+ * metadata): off in production unless WEBHOOK_ALLOW_PRIVATE=1, on elsewhere (local
+ * receivers in development and tests).
+ */
+function allowInternal(): boolean {
+  return process.env.WEBHOOK_ALLOW_PRIVATE === "1" || (process.env.WEBHOOK_ALLOW_PRIVATE !== "0" && process.env.NODE_ENV !== "production");
+}
+
+const blocked = (address: string) => Object.assign(new Error(`${address} is an internal address`), { code: "BLOCKED_ADDRESS" });
+
+/**
+ * Resolves a receiver's host name and refuses internal addresses at connect time, so a
+ * name that resolves to one (or is changed to one after it was checked) is never reached.
+ */
+const guardedLookup: LookupFunction = (hostname, options, callback) => {
+  dnsLookup(hostname, { ...options, all: true }, (err, addresses) => {
+    if (err) return callback(err, "", 4);
+    const list = addresses as unknown as LookupAddress[];
+    const bad = allowInternal() ? undefined : list.find((a) => isInternalAddress(a.address));
+    if (bad || list.length === 0) return callback(blocked(bad?.address ?? hostname), "", 4);
+    if (options.all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, list);
+    callback(null, list[0]!.address, list[0]!.family);
+  });
+};
+
+/** One POST, outside any transaction (node:http with the guarded lookup); the status, or the error. */
+function post(d: ClaimedDelivery, now: Date): Promise<{ ok: boolean; status: number | null; error: string | null }> {
   const body = JSON.stringify({ id: d.eventId, type: d.eventType, createdAt: d.createdAt, data: d.payload });
-  try {
-    const res = await fetch(d.url, {
+  const url = new URL(d.url);
+  const host = url.hostname.replace(/^\[|\]$/g, "");
+  // A literal address never goes through the lookup.
+  if (isIP(host) && !allowInternal() && isInternalAddress(host)) return Promise.resolve({ ok: false, status: null, error: "BLOCKED_ADDRESS" });
+  return new Promise((resolve) => {
+    const req = (url.protocol === "https:" ? httpsRequest : httpRequest)(url, {
       method: "POST",
-      redirect: "manual",
-      signal: AbortSignal.timeout(TIMEOUT_MS),
+      lookup: guardedLookup,
+      timeout: TIMEOUT_MS,
       headers: {
         "content-type": "application/json",
+        "content-length": Buffer.byteLength(body),
         "user-agent": "mlm-backoffice-webhooks/1",
         "x-mlm-event": d.eventType,
         "x-mlm-event-id": d.eventId,
         "x-mlm-delivery": d.id,
         "x-mlm-signature": signature(d.secret, body, Math.floor(now.getTime() / 1000)),
       },
-      body,
+    }, (res) => {
+      res.resume();
+      const status = res.statusCode ?? 0;
+      resolve({ ok: status >= 200 && status < 300, status, error: status >= 300 ? `HTTP ${status}` : null });
     });
-    await res.body?.cancel().catch(() => undefined);
-    return { ok: res.status >= 200 && res.status < 300, status: res.status, error: res.status >= 300 ? `HTTP ${res.status}` : null };
-  } catch (err) {
-    const cause = (err as { cause?: { code?: string } }).cause?.code;
-    return { ok: false, status: null, error: cause ?? (err as Error).name ?? "network error" };
+    req.on("timeout", () => req.destroy(Object.assign(new Error("timed out"), { code: "TIMEOUT" })));
+    req.on("error", (err: NodeJS.ErrnoException) => resolve({ ok: false, status: null, error: err.code ?? err.name ?? "network error" }));
+    req.end(body);
+  });
+}
+
+/** The endpoint's rules, and (where internal addresses are off) no literal internal address. */
+function checkEndpoint(input: WebhookEndpointInput) {
+  const checked = validateEndpoint(input);
+  if (checked.errors.length > 0) return checked;
+  const host = new URL(checked.url).hostname.replace(/^\[|\]$/g, "");
+  if (isIP(host) && !allowInternal() && isInternalAddress(host)) {
+    checked.errors.push({ field: "url", code: WebhookErrorCode.INVALID, message: "An internal address: the receiver must be reachable on the internet." });
   }
+  return checked;
 }
 
 /**
@@ -83,7 +131,7 @@ export const webhookService = {
   /** A new endpoint; its signing secret is returned this once. */
   async createEndpoint(viewer: Viewer, input: WebhookEndpointInput): Promise<{ endpoint: WebhookEndpointRecord; secret: string }> {
     requirePermission(viewer, "webhooks.manage", "webhooks");
-    const { errors, events, url } = validateEndpoint(input);
+    const { errors, events, url } = checkEndpoint(input);
     if (errors.length) throw new InputError(errors);
     const secret = `whsec_${randomBytes(24).toString("base64url")}`;
     return transaction(async () => {
@@ -96,7 +144,7 @@ export const webhookService = {
 
   async updateEndpoint(viewer: Viewer, id: number, input: WebhookEndpointInput): Promise<WebhookEndpointRecord> {
     requirePermission(viewer, "webhooks.manage", "webhooks");
-    const { errors, events, url } = validateEndpoint(input);
+    const { errors, events, url } = checkEndpoint(input);
     if (errors.length) throw new InputError(errors);
     return transaction(async () => {
       const before = await repo.endpoint(id);
