@@ -146,6 +146,23 @@ describe("member tags and product labels", () => {
 });
 
 describe("missions", () => {
+  it("an order refunded in full counts for no mission step and puts nobody in a segment", async () => {
+    const fay = await placeUnder(await createRoot(), { firstName: "Fay" });
+    const fans = async () => {
+      loyaltyService.forgetCached();
+      return (await loyaltyService.segments(admin)).find((s) => s.code === "FANS")!.members;
+    };
+    const before = await fans();
+    const order = await orderService.place(viewerOf(fay), { lines: [{ productId: vitamins.id, quantity: 1 }], currency: "USD", shippingAddress: ADDRESS, idempotencyKey: orderKeyFor() });
+    await orderService.markPaid(admin, order.id);
+    await loyaltyService.applyPending();
+    const ordersDone = async () => (await loyaltyService.missions(viewerOf(fay), fay.id)).find((m) => m.code === "DUO")!.steps[0]!.done;
+    expect([await ordersDone(), await fans()]).toEqual([1, before + 1]);
+    await orderService.refund(admin, order.id, null);
+    await loyaltyService.applyPending();
+    expect([await ordersDone(), await fans()]).toEqual([0, before]);
+  });
+
   it("complete once when every step is done in the window, with progress before", async () => {
     const root = await createRoot();
     const cleo = await placeUnder(root, { firstName: "Cleo" });

@@ -367,7 +367,8 @@ export const loyaltyRepository = {
     const [events, recruits, earned] = await Promise.all([
       db().query<{ memberId: number; type: string; name: string | null; n: number }>(
         `SELECT member_id AS "memberId", type, CASE WHEN type = 'CUSTOM' THEN payload->>'name' END AS name, count(*)::int AS n
-         FROM loyalty_event WHERE member_id = ANY($1::int[]) AND processed_at IS NOT NULL AND type IN ('ORDER_PAID', 'CUSTOM') AND ${inRange("occurred_at")}
+         FROM loyalty_event e WHERE member_id = ANY($1::int[]) AND processed_at IS NOT NULL AND type IN ('ORDER_PAID', 'CUSTOM') AND ${inRange("occurred_at")}
+           AND NOT (type = 'ORDER_PAID' AND ${refundedInFull("e")})
          GROUP BY 1, 2, 3`, range),
       db().query<{ memberId: number; n: number }>(
         `SELECT sponsor_id AS "memberId", count(*)::int AS n FROM member WHERE sponsor_id = ANY($1::int[]) AND ${inRange("joined_at")} GROUP BY 1`, range),
@@ -659,6 +660,10 @@ const DAY_MS = 86_400_000;
  * ORDER_PAID events, refunded ones included), counted once applied: a batch sees the
  * segments as they were before it. Balances are active lots.
  */
+/** SQL: the ORDER_PAID event aliased `e` is of an order refunded in full since (it counts as no order). */
+const refundedInFull = (e: string) => `EXISTS (SELECT 1 FROM loyalty_event rf WHERE rf.member_id = ${e}.member_id AND rf.type = 'ORDER_REFUNDED' AND rf.processed_at IS NOT NULL
+  AND rf.payload->>'orderId' = ${e}.payload->>'orderId' AND (rf.payload->>'refunded')::bigint >= (rf.payload->>'total')::bigint)`;
+
 function segmentWhere(seg: Segment, now: Date, params: unknown[]): { where: string; params: unknown[] } {
   const p = [...params];
   const arg = (v: unknown, cast: string) => {
@@ -666,7 +671,8 @@ function segmentWhere(seg: Segment, now: Date, params: unknown[]): { where: stri
     return `$${p.length}::${cast}`;
   };
   const ago = (days: number) => arg(new Date(now.getTime() - days * DAY_MS).toISOString(), "timestamptz");
-  const paidSince = (since: string) => `EXISTS (SELECT 1 FROM loyalty_event e WHERE e.member_id = m.id AND e.type = 'ORDER_PAID' AND e.processed_at IS NOT NULL AND e.occurred_at >= ${since})`;
+  const paidSince = (since: string) =>
+    `EXISTS (SELECT 1 FROM loyalty_event e WHERE e.member_id = m.id AND e.type = 'ORDER_PAID' AND e.processed_at IS NOT NULL AND e.occurred_at >= ${since} AND NOT ${refundedInFull("e")})`;
   const w = seg.when;
   const parts: string[] = [];
   if (w.tiers) parts.push(`l.tier = ANY(${arg(w.tiers, "text[]")})`);
@@ -680,7 +686,8 @@ function segmentWhere(seg: Segment, now: Date, params: unknown[]): { where: stri
   if (w.noOrderForDays) parts.push(`${paidSince("'-infinity'::timestamptz")} AND NOT ${paidSince(ago(w.noOrderForDays))}`);
   if (w.bought) {
     parts.push(`(SELECT count(DISTINCT e.id) FROM loyalty_event e CROSS JOIN LATERAL jsonb_array_elements(e.payload->'lines') x JOIN product pr ON pr.id = (x->>'productId')::int
-      WHERE e.member_id = m.id AND e.type = 'ORDER_PAID' AND e.processed_at IS NOT NULL AND e.occurred_at >= ${ago(w.bought.withinDays)} AND pr.category = ANY(${arg(w.bought.categories, "text[]")})) >= ${arg(w.bought.orders, "int")}`);
+      WHERE e.member_id = m.id AND e.type = 'ORDER_PAID' AND e.processed_at IS NOT NULL AND e.occurred_at >= ${ago(w.bought.withinDays)} AND pr.category = ANY(${arg(w.bought.categories, "text[]")})
+        AND NOT ${refundedInFull("e")}) >= ${arg(w.bought.orders, "int")}`);
   }
   if (w.recruited) parts.push(`(SELECT count(*) FROM member r WHERE r.sponsor_id = m.id AND r.joined_at >= ${ago(w.recruited.withinDays)}) >= ${arg(w.recruited.count, "int")}`);
   return { where: parts.length ? parts.join(" AND ") : "TRUE", params: p };
