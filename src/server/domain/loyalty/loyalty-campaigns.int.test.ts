@@ -51,6 +51,7 @@ async function buy(m: MemberRecord, quantity: number) {
   const order = await orderService.place(viewerOf(m), { lines: [{ productId: vitamins.id, quantity }], currency: "USD", shippingAddress: ADDRESS, idempotencyKey: orderKeyFor() });
   await orderService.markPaid(admin, order.id);
   await loyaltyService.applyPending();
+  return order;
 }
 const reward = async (m: MemberRecord) => (await loyaltyService.account(viewerOf(m), m.id)).balances.find((b) => b.pointType === "REWARD")!.balance;
 const granted = async (m: MemberRecord, rule: string) => {
@@ -85,7 +86,7 @@ describe("a campaign for a segment, with a budget", () => {
     await buy(ava, 2);
     expect(await granted(ava, "FANS_BONUS")).toBe(200);
     await buy(ben, 1);
-    await buy(ben, 1);
+    const bensSecond = await buy(ben, 1);
     // Only 50 of the 250 were left.
     expect(await granted(ben, "FANS_BONUS")).toBe(50);
     await buy(ava, 1);
@@ -104,6 +105,10 @@ describe("a campaign for a segment, with a budget", () => {
 
     const [campaign] = (await loyaltyService.campaigns(admin)).filter((c) => c.code === "FANS_BONUS");
     expect(campaign).toMatchObject({ budget: 250, used: 250, status: "SPENT", segment: "FANS" });
+    // A refund takes the bonus back, and the campaign may grant it again.
+    await orderService.refund(admin, bensSecond.id, null);
+    await loyaltyService.applyPending();
+    expect((await loyaltyService.campaigns(admin)).find((c) => c.code === "FANS_BONUS")).toMatchObject({ used: 200, status: "RUNNING" });
     expect(await ledgerService.check()).toEqual([]);
   });
 });

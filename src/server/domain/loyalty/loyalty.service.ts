@@ -120,6 +120,13 @@ class Batch {
 
   constructor(readonly program: Program, readonly now: Date, readonly members: Map<number, MemberState>) {}
 
+  /** Points of a budgeted rule taken back (a refund): the campaign may grant them again. */
+  budgetBack(rule: string, points: number): void {
+    if (points <= 0 || budgetOf(this.program, rule) == null) return;
+    this.budgetUsed.set(rule, (this.budgetUsed.get(rule) ?? 0) - points);
+    this.budgetAdded.set(rule, (this.budgetAdded.get(rule) ?? 0) - points);
+  }
+
   segmentsOf(memberId: number): Set<string> {
     const out = new Set<string>();
     for (const [code, ids] of this.segments) if (ids.has(memberId)) out.add(code);
@@ -281,6 +288,7 @@ async function applyRefund(b: Batch, ev: StoredEvent): Promise<Record<string, un
       b.touch(lot);
       b.txs.push({ key, reason: "POINTS_REVERSED", reference, memo, at: ev.occurredAt, legs: earnLegs(lot.memberId, lot.pointType, -x, "POINTS_PENDING") });
       taken[lot.pointType] = (taken[lot.pointType] ?? 0) + x;
+      b.budgetBack(lot.rule, x);
       continue;
     }
     // Active: from this lot first, then the member's oldest; never below zero.
@@ -305,6 +313,7 @@ async function applyRefund(b: Batch, ev: StoredEvent): Promise<Record<string, un
     }
     if (got > 0) b.txs.push({ key, reason: "POINTS_REVERSED", reference, memo, at: ev.occurredAt, legs: earnLegs(lot.memberId, lot.pointType, -got, "POINTS") });
     taken[lot.pointType] = (taken[lot.pointType] ?? 0) + got;
+    b.budgetBack(lot.rule, got);
   }
   const total = Object.values(taken).reduce((s, n) => s + n, 0);
   if (total > 0) b.notes.push({ memberId: ev.memberId, kind: "POINTS_EARNED", at: ev.occurredAt, title: `−${total} points`, body: `Order #${p.orderId} was refunded: the points it earned were taken back.` });
