@@ -5,6 +5,7 @@ export enum Topic {
   LedgerChanged = "LEDGER_CHANGED",
   CommissionRunProgress = "COMMISSION_RUN_PROGRESS",
   PointsChanged = "POINTS_CHANGED",
+  AccessChanged = "ACCESS_CHANGED",
 }
 
 // Payloads are plain, serialisable data (events may cross Redis) and declared here, not
@@ -98,6 +99,23 @@ export interface TopicPayloads {
   [Topic.LedgerChanged]: LedgerChangedEvent;
   [Topic.CommissionRunProgress]: CommissionRunProgressEvent;
   [Topic.PointsChanged]: PointsChangedEvent;
+  [Topic.AccessChanged]: AccessChangedEvent;
+}
+
+/**
+ * Who may no longer do what they connected with: live connections (subscriptions) that
+ * match close, so a sign-out or a revoked key ends them at once and new permissions take
+ * effect when the client reconnects.
+ */
+export interface AccessChangedEvent {
+  /** Sign-in sessions that ended (sign-out, password reset, erasure). */
+  sessionIds?: string[];
+  /** API keys revoked or rotated. */
+  apiKeyIds?: number[];
+  /** Members whose roles changed. */
+  memberIds?: number[];
+  /** A role's permissions changed: everyone with back-office grants. */
+  staff?: boolean;
 }
 
 /** A commission run moved on (status, progress 0..1, stage). */

@@ -48,12 +48,14 @@ export const accessRepository = {
   },
 
   /** Erasure: sign-in secrets, sessions, reset links and roles go. */
-  async forgetAccess(memberId: number): Promise<void> {
-    await db().execute`DELETE FROM auth_session WHERE member_id = ${memberId}`;
+  /** Erasure: sessions, resets, two-factor and roles go; the sessions it ended. */
+  async forgetAccess(memberId: number): Promise<string[]> {
+    const sessions = await db().sql<{ id: string }>`DELETE FROM auth_session WHERE member_id = ${memberId} RETURNING id`;
     await db().execute`DELETE FROM password_reset WHERE member_id = ${memberId}`;
     await db().execute`DELETE FROM recovery_code WHERE member_id = ${memberId}`;
     await db().execute`DELETE FROM two_factor WHERE member_id = ${memberId}`;
     await db().execute`DELETE FROM role_assignment WHERE member_id = ${memberId}`;
+    return sessions.map((s) => s.id);
   },
 
   heldRoles(memberId: number): Promise<HeldRole[]> {
@@ -279,11 +281,12 @@ export const accessRepository = {
     return db().execute`UPDATE auth_session SET revoked_at = now() WHERE id = ${id} AND revoked_at IS NULL`;
   },
 
-  /** Signs out every session of the member but `keep` (null: all of them); how many. */
-  async revokeSessions(memberId: number, keep: string | null): Promise<number> {
-    return db().execute`
+  /** Signs out every session of the member but `keep` (null: all of them); the sessions it ended. */
+  async revokeSessions(memberId: number, keep: string | null): Promise<string[]> {
+    const rows = await db().sql<{ id: string }>`
       UPDATE auth_session SET revoked_at = now()
-      WHERE member_id = ${memberId} AND revoked_at IS NULL AND (${keep}::text IS NULL OR id <> ${keep}::text)`;
+      WHERE member_id = ${memberId} AND revoked_at IS NULL AND (${keep}::text IS NULL OR id <> ${keep}::text) RETURNING id`;
+    return rows.map((r) => r.id);
   },
 
   // password reset links

@@ -1,10 +1,12 @@
 import { createHash, randomBytes } from "node:crypto";
-import { transaction } from "@/server/db/unit-of-work";
+import { afterCommit, transaction } from "@/server/db/unit-of-work";
 import { auditService } from "@/server/domain/audit/audit.service";
 import { can, canSome, forbidden, notFound, requirePermission } from "@/server/domain/shared/access";
 import { fieldError, InputError } from "@/server/domain/shared/input.errors";
 import { BUILT_IN_ROLES, isPermission, NOT_FOR_KEYS, PERMISSIONS, type BuiltInRoleKey, type Grant, type Permission } from "@/server/domain/shared/permissions";
 import type { RoleName, Viewer } from "@/server/domain/shared/viewer";
+import { publish } from "@/server/events/bus";
+import { Topic, type AccessChangedEvent } from "@/server/events/topics";
 import { AccessInputCode } from "./access.errors";
 import { accessRepository, type HeldRole } from "./access.repository";
 import { apiKeyPrefix, normalizeScope, roleKey, validateRole } from "./access.rules";
@@ -50,6 +52,15 @@ async function loadRole(roleId: number): Promise<RoleRecord> {
 }
 
 /**
+ * Tells every instance, once the change commits, that sessions, keys or permissions
+ * changed: their live connections close (and reconnect with what now holds).
+ */
+export function announceAccessChange(e: AccessChangedEvent): void {
+  if (!e.staff && !e.sessionIds?.length && !e.apiKeyIds?.length && !e.memberIds?.length) return;
+  afterCommit(() => publish(Topic.AccessChanged, e));
+}
+
+/**
  * Roles, their assignments and API keys: who holds which permissions, where. Every
  * change is audited in its own transaction.
  */
@@ -60,8 +71,8 @@ export const accessService = {
   },
 
   /** Erasure (inside the caller's transaction): no way to sign in is left, and no role. */
-  forgetAccess(memberId: number): Promise<void> {
-    return accessRepository.forgetAccess(memberId);
+  async forgetAccess(memberId: number): Promise<void> {
+    announceAccessChange({ sessionIds: await accessRepository.forgetAccess(memberId), memberIds: [memberId] });
   },
 
   /** The back-office permissions a member holds. */
@@ -138,6 +149,7 @@ export const accessService = {
       const before = await loadRole(id);
       if (before.builtIn) throw fieldError("id", AccessInputCode.BUILT_IN, "Built-in roles cannot be changed; make a custom role instead.");
       await accessRepository.updateRole(id, name, description, permissions);
+      announceAccessChange({ staff: true });
       await auditService.record(viewer, {
         action: "role.update", targetType: "role", targetId: id,
         before: { name: before.name, description: before.description, permissions: before.permissions }, after: { name, description, permissions },
@@ -176,6 +188,7 @@ export const accessService = {
       const teamOf = role.ownTeam ? memberId : s.teamOf;
       const before = await accessRepository.assignment(memberId, roleId);
       await accessRepository.upsertAssignment(memberId, roleId, s.countries, teamOf, viewer.id > 0 ? viewer.id : null);
+      announceAccessChange({ memberIds: [memberId] });
       await auditService.record(viewer, {
         action: "role.assign", targetType: "member", targetId: memberId,
         before: before && { role: role.key, countries: before.countries, teamOf: before.teamOf },
@@ -196,6 +209,7 @@ export const accessService = {
         throw fieldError("roleId", AccessInputCode.LAST_SUPER_ADMIN, "This is the last super admin; assign another one first.");
       }
       await accessRepository.deleteAssignment(memberId, roleId);
+      announceAccessChange({ memberIds: [memberId] });
       await auditService.record(viewer, { action: "role.revoke", targetType: "member", targetId: memberId, before: { role: role.key, countries: before.countries, teamOf: before.teamOf } });
       return true;
     });
@@ -221,6 +235,7 @@ export const accessService = {
       const role = await loadRole(roleId);
       requireGrantable(viewer, role.permissions);
       const n = await accessRepository.assignSelection({ countries: sel.countries, teamOf: sel.teamOf }, roleId, s.countries, s.teamOf, role.ownTeam, viewer.id > 0 ? viewer.id : null);
+      announceAccessChange({ staff: true });
       await auditService.record(viewer, {
         action: "role.bulk_assign", targetType: "selection", targetId: null,
         after: { role: role.key, selection: { countries: sel.countries, teamOf: sel.teamOf }, countries: s.countries, teamOf: s.teamOf, members: n },
@@ -239,6 +254,7 @@ export const accessService = {
       requireGrantable(viewer, role.permissions);
       if (role.key === "super_admin") throw fieldError("roleId", AccessInputCode.LAST_SUPER_ADMIN, "Super admins are revoked one at a time.");
       const n = await accessRepository.revokeSelection({ countries: sel.countries, teamOf: sel.teamOf }, roleId);
+      announceAccessChange({ staff: true });
       await auditService.record(viewer, {
         action: "role.bulk_revoke", targetType: "selection", targetId: null,
         before: { role: role.key, selection: { countries: sel.countries, teamOf: sel.teamOf }, members: n },
@@ -296,6 +312,7 @@ export const accessService = {
     return transaction(async () => {
       const made = await accessService.createApiKey(viewer, { name: old.name, scopes: old.scopes, expiresAt: old.expiresAt && old.expiresAt > new Date() ? old.expiresAt : null });
       await accessRepository.revokeKey(id, made.key.id);
+      announceAccessChange({ apiKeyIds: [id] });
       await auditService.record(viewer, { action: "apikey.rotate", targetType: "api_key", targetId: id, after: { rotatedTo: made.key.id } });
       return made;
     });
@@ -307,6 +324,7 @@ export const accessService = {
       const old = await accessRepository.key(id);
       if (!old) throw notFound("The API key");
       if (await accessRepository.revokeKey(id, null)) {
+        announceAccessChange({ apiKeyIds: [id] });
         await auditService.record(viewer, { action: "apikey.revoke", targetType: "api_key", targetId: id, before: { name: old.name, prefix: old.prefix } });
       }
       return (await accessRepository.key(id))!;

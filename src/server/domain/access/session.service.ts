@@ -5,7 +5,7 @@ import { auditService } from "@/server/domain/audit/audit.service";
 import { notFound, requireMember } from "@/server/domain/shared/access";
 import type { Viewer } from "@/server/domain/shared/viewer";
 import { accessRepository as repo } from "./access.repository";
-import { accessService } from "./access.service";
+import { accessService, announceAccessChange } from "./access.service";
 import type { DeviceSession, SessionRecord } from "./access.types";
 
 /** How long a session lives without being used (the session cookie lasts as long). */
@@ -44,7 +44,7 @@ export const sessionService = {
 
   /** Sign-out from this browser. */
   async end(id: string | null | undefined): Promise<void> {
-    if (id) await repo.revokeSession(id);
+    if (id && (await repo.revokeSession(id)) > 0) announceAccessChange({ sessionIds: [id] });
   },
 
   /** The viewer's own live sessions, this one marked. */
@@ -65,7 +65,7 @@ export const sessionService = {
     if (owner == null) throw notFound("The session");
     await accessService.requireSelfOr(viewer, owner, "members.write", "this session");
     await transaction(async () => {
-      await repo.revokeSession(sessionId);
+      if ((await repo.revokeSession(sessionId)) > 0) announceAccessChange({ sessionIds: [sessionId] });
       if (viewer.id !== owner) await auditService.record(viewer, { action: "member.sign_out", targetType: "member", targetId: owner, after: { sessions: 1 } });
     });
   },
@@ -78,14 +78,18 @@ export const sessionService = {
     await accessService.requireSelfOr(viewer, memberId, "members.write", "these sessions");
     const self = viewer.id === memberId;
     return transaction(async () => {
-      const n = await repo.revokeSessions(memberId, self && !includingThis ? (viewer.sessionId ?? null) : null);
+      const ended = await repo.revokeSessions(memberId, self && !includingThis ? (viewer.sessionId ?? null) : null);
+      announceAccessChange({ sessionIds: ended });
+      const n = ended.length;
       if (!self) await auditService.record(viewer, { action: "member.sign_out", targetType: "member", targetId: memberId, after: { sessions: n } });
       return n;
     });
   },
 
   /** Ends every session of a member whose password changed or whose data was erased. */
-  revokeAllOf(memberId: number): Promise<number> {
-    return repo.revokeSessions(memberId, null);
+  async revokeAllOf(memberId: number): Promise<number> {
+    const ended = await repo.revokeSessions(memberId, null);
+    announceAccessChange({ sessionIds: ended });
+    return ended.length;
   },
 };
