@@ -263,6 +263,7 @@ describe("paying part of an order with points", () => {
       orderService.place(me, { lines: [{ productId: product.id, quantity }], currency: "USD", shippingAddress: { ...ADDRESS, country: "US" }, idempotencyKey: orderKeyFor(), points });
     expect(await loyaltyService.checkoutPoints(me, m.id, "usd")).toEqual({ pointType: "REWARD", pointTypeName: "Reward points", balance: 3000, valuePerPoint: "0.01", minPoints: 100, maxShareOfOrder: 0.5 });
     expect(await loyaltyService.checkoutPoints(me, m.id, "JPY")).toBeNull();
+    expect((await loyaltyService.checkoutPoints(me, m.id, "EUR"))!.valuePerPoint).toBe("0.009");
 
     // Refused, with nothing written: too few, more than half of USD 99.95.
     const orders = async () => (await orderService.list(me, { memberId: m.id }, 50, null)).rows.length;

@@ -334,7 +334,9 @@ export function pointsToReverse(lotAmount: number, reversedBefore: number, refun
 /** What paying with points at checkout allows for one order (amounts in minor units, hundredths). */
 export interface CheckoutTerms {
   pointType: string;
-  /** Money one point pays, in hundredths of the order's currency (may be fractional: 0.9). */
+  /** Money one point pays, as the programme says it (0.009 EUR). */
+  value: number;
+  /** The same in hundredths of the order's currency (may be fractional: 0.9). */
   perPoint: number;
   minPoints: number;
   /** The most points this order takes: `maxShareOfOrder` of its total, in whole points. */
@@ -348,7 +350,7 @@ export function checkoutTerms(program: Program | null, currency: string, total: 
   const value = program.pointTypes.find((t) => t.code === c.pointType)?.value?.[currency];
   if (!value) return { error: `Points do not pay for orders in ${currency}.` };
   const perPoint = value * 100;
-  return { terms: { pointType: c.pointType, perPoint, minPoints: c.minPoints, maxPoints: Math.floor(Math.floor(total * c.maxShareOfOrder + 1e-9) / perPoint + 1e-9) } };
+  return { terms: { pointType: c.pointType, value, perPoint, minPoints: c.minPoints, maxPoints: Math.floor(Math.floor(total * c.maxShareOfOrder + 1e-9) / perPoint + 1e-9) } };
 }
 
 /** What `points` pay (hundredths, rounded down), or why they cannot: too few, too many for the order, more than the balance. */

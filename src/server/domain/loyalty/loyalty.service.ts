@@ -1277,7 +1277,7 @@ export const loyaltyService = {
     if (!c || "error" in offer) return null;
     return {
       pointType: offer.terms.pointType, pointTypeName: offer.pointTypeName, balance: offer.balance, minPoints: offer.terms.minPoints, maxShareOfOrder: c.maxShareOfOrder,
-      valuePerPoint: String(offer.terms.perPoint / 100),
+      valuePerPoint: String(offer.terms.value),
     };
   },
 
@@ -1290,7 +1290,8 @@ export const loyaltyService = {
    * order is not placed) when the member holds fewer than `points` now.
    */
   async spendAtCheckout(o: { memberId: number; orderId: number; pointType: string; points: number }, at: Date): Promise<void> {
-    const program = (await this.program())!;
+    const program = await this.program();
+    if (!program) throw fieldError("points", LoyaltyErrorCode.NOT_AVAILABLE, "Points do not pay for orders at the moment.");
     const members = await repo.lockMembers([o.memberId]);
     const took = await takePoints(o.memberId, o.pointType, o.points);
     if (!took.ok) throw fieldError("points", LoyaltyErrorCode.INSUFFICIENT_POINTS, `You have ${took.have.toLocaleString("en-US")} points to spend.`);
