@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   capped, capPeriodStart, checkoutQuote, checkoutTerms, evaluateTier, eventGrants, missionComplete, missionProgress, missionsInPlay, missionWindow, newBadges, nextTier, orderGrants,
-  pointsToReverse, segmentsInUse, takeOldestFirst, withinBudget, type ActivityCounts, type EarnContext, type OrderFacts, type TierState,
+  segmentsInUse, takeOldestFirst, withinBudget, type ActivityCounts, type EarnContext, type OrderFacts, type TierState,
 } from "./loyalty.rules";
 import { EXAMPLE_PROGRAM, parseProgram, type Program } from "./program.rules";
 
@@ -177,18 +177,6 @@ describe("spending and expiry take the oldest points first", () => {
     const r = takeOldestFirst(lots, amount);
     expect(r.taken.map((t) => [t.id, t.points])).toEqual(taken);
     expect(r.short).toBe(short);
-  });
-});
-
-describe("refunds take back what the order earned", () => {
-  it.each([
-    [999, 0, 10000, 10000, 999],
-    [999, 0, 5000, 10000, 499],
-    [999, 499, 10000, 10000, 500],
-    [999, 499, 7500, 10000, 250],
-    [999, 0, 0, 10000, 0],
-  ])("lot %i, %i taken before, %i of %i refunded: %i", (amount, before, refunded, total, expected) => {
-    expect(pointsToReverse(amount, before, refunded, total)).toBe(expected);
   });
 });
 

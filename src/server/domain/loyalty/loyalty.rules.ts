@@ -322,15 +322,6 @@ export function takeOldestFirst(lots: readonly OpenLot[], amount: number): { tak
   return { taken, short: left };
 }
 
-/**
- * How many of a lot's points a refund takes back: the share of the order refunded so far,
- * less what earlier refunds took (a full refund takes exactly what the order earned).
- */
-export function pointsToReverse(lotAmount: number, reversedBefore: number, refundedTotal: number, orderTotal: number): number {
-  if (orderTotal <= 0 || refundedTotal >= orderTotal) return lotAmount - reversedBefore;
-  return Math.max(0, Math.floor((lotAmount * refundedTotal) / orderTotal) - reversedBefore);
-}
-
 /** What paying with points at checkout allows for one order (amounts in minor units, hundredths). */
 export interface CheckoutTerms {
   pointType: string;

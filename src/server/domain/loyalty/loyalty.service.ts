@@ -10,9 +10,9 @@ import { can, forbidden, notFound, requirePermission } from "@/server/domain/sha
 import { cached } from "@/server/domain/shared/cached";
 import { fieldError, FieldErrors, InputError } from "@/server/domain/shared/input.errors";
 import { pageSize, toPage } from "@/server/domain/shared/page";
-import { fromMinor, unitScale } from "@/server/domain/shared/units";
+import { fromMinor, refundedShare, unitScale } from "@/server/domain/shared/units";
 import { sign, verify } from "@/server/domain/shared/signature";
-import { defaultCurrencyFor } from "@/lib/money";
+import { defaultCurrencyFor, hundredths } from "@/lib/money";
 import type { Viewer } from "@/server/domain/shared/viewer";
 import { webhookService } from "@/server/domain/webhook/webhook.service";
 import { publish } from "@/server/events/bus";
@@ -21,7 +21,7 @@ import { LoyaltyErrorCode } from "./loyalty.errors";
 import { loyaltyRepository as repo, type LotRow, type MemberState, type NewLot, type StoredEvent } from "./loyalty.repository";
 import {
   budgetOf, capOf, capped, capPeriodStart, checkoutQuote, checkoutTerms, type CheckoutTerms, nextRedemptionStatuses, evaluateTier, eventGrants, expiryOf, fixedGrants, missionComplete, missionProgress,
-  missionsInPlay, missionWindow, newBadges, nextTier, orderGrants, pointsToReverse, releaseOf, segmentsInUse, takeOldestFirst, tierLevel, tierWindowStart,
+  missionsInPlay, missionWindow, newBadges, nextTier, orderGrants, releaseOf, segmentsInUse, takeOldestFirst, tierLevel, tierWindowStart,
   withinBudget, type EarnContext, type Grant, type TierCause,
 } from "./loyalty.rules";
 import type {
@@ -277,7 +277,7 @@ async function applyRefund(b: Batch, ev: StoredEvent): Promise<Record<string, un
   const taken: Record<string, number> = {};
   let unrecovered = 0;
   for (const lot of lots) {
-    const x = pointsToReverse(lot.amount, lot.reversed, p.refunded, p.total);
+    const x = refundedShare(lot.amount, lot.reversed, p.refunded, p.total);
     if (x <= 0) continue;
     const key = `pts:${ev.key}:${lot.id}`;
     const reference = { type: "ORDER", id: String(p.orderId) };
@@ -617,8 +617,8 @@ export const loyaltyService = {
     order: { id: number; memberId: number; currency: string; total: string; pointsValue: string; lines: { productId: number; sku: string; quantity: number; unitPrice: string }[] },
     at: Date,
   ) {
-    const total = Math.round(Number(order.total) * 100);
-    const byPoints = Math.round(Number(order.pointsValue) * 100);
+    const total = hundredths(order.total);
+    const byPoints = hundredths(order.pointsValue);
     const payload: OrderPaidPayload = {
       orderId: order.id, currency: order.currency,
       lines: order.lines.map((l) => ({ productId: l.productId, sku: l.sku, quantity: l.quantity, unitPrice: Math.round(Number(l.unitPrice) * 100) })),

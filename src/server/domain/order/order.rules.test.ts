@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { CatalogEntry } from "@/server/domain/catalog/catalog.types";
-import { nextStatus, normalizeOrderRequest, planRefund, pointsShareBack, priceOrder } from "./order.rules";
+import { nextStatus, normalizeOrderRequest, planRefund, priceOrder } from "./order.rules";
 
 const address = { name: "Mia Schmidt", line1: "Hauptstr. 1", city: "Berlin", postalCode: "10115", country: "de" };
 const catalog = new Map<number, CatalogEntry>([
@@ -83,27 +83,5 @@ describe("planRefund", () => {
     expect(planRefund(order, [{ lineId: 11, quantity: 2 }]).errors[0]).toMatchObject({ field: "lines.0.quantity", code: "INVALID" });
     const done = { ...order, lines: order.lines.map((l) => ({ ...l, refundedQuantity: l.quantity })) };
     expect(planRefund(done, null).errors[0]).toMatchObject({ code: "NOTHING_TO_REFUND" });
-  });
-});
-
-describe("pointsShareBack: what points paid comes back with refunds", () => {
-  // An order of 100.00 of which points paid 30.00 (3,000 points).
-  it.each([
-    ["a quarter refunded: a quarter of the points", 3000, 0, 2500, 10000, 750],
-    ["then half in all: another quarter", 3000, 750, 5000, 10000, 750],
-    ["rounded down until the end", 3000, 0, 3333, 10000, 999],
-    ["the last refund takes what is left", 3000, 999, 10000, 10000, 2001],
-    ["nothing paid with points: nothing back", 0, 0, 5000, 10000, 0],
-  ])("%s", (_n, paid, before, refunded, total, expected) => expect(pointsShareBack(paid, before, refunded, total)).toBe(expected));
-
-  it("never gives back more than was paid, whatever the refunds", () => {
-    let back = 0;
-    let refunded = 0;
-    for (const step of [1, 7, 333, 1000, 2659, 6000]) {
-      refunded = Math.min(10000, refunded + step);
-      back += pointsShareBack(2999, back, refunded, 10000);
-      expect(back).toBeLessThanOrEqual(2999);
-    }
-    expect([refunded, back]).toEqual([10000, 2999]);
   });
 });

@@ -90,17 +90,6 @@ export function requestFingerprint(memberId: number, customerId: number | null, 
   return JSON.stringify([memberId, customerId, r.currency, r.lines.map((l) => [l.productId, l.quantity]), r.shippingAddress, ...(r.points ? [r.points] : [])]);
 }
 
-/**
- * The part of what points paid for an order that a refund gives back (points, or the money
- * they stood for): the share of the order's total refunded so far, less what earlier refunds
- * gave; everything left once the whole total is refunded. The rest of a refund is money.
- */
-export function pointsShareBack(paid: number, returnedBefore: number, refundedTotal: number, orderTotal: number): number {
-  if (paid <= 0) return 0;
-  if (orderTotal <= 0 || refundedTotal >= orderTotal) return paid - returnedBefore;
-  return Math.max(0, Math.floor((paid * refundedTotal) / orderTotal) - returnedBefore);
-}
-
 export interface PricedLine {
   productId: number;
   sku: string;

@@ -12,6 +12,7 @@ import { forbidden, listScopes, notFound } from "@/server/domain/shared/access";
 import { cached } from "@/server/domain/shared/cached";
 import { FieldErrors, fieldError, InputError } from "@/server/domain/shared/input.errors";
 import { pageSize } from "@/server/domain/shared/page";
+import { refundedShare } from "@/server/domain/shared/units";
 import type { Viewer } from "@/server/domain/shared/viewer";
 import { volumeService, type PostingContext } from "@/server/domain/volume/volume.service";
 import { webhookService } from "@/server/domain/webhook/webhook.service";
@@ -20,7 +21,7 @@ import { Topic } from "@/server/events/topics";
 import { OrderErrorCode } from "./order.errors";
 import { orderRepository } from "./order.repository";
 import {
-  nextStatus, normalizeOrderRequest, planRefund, pointsShareBack, priceOrder, requestFingerprint, taxRatesSchema,
+  nextStatus, normalizeOrderRequest, planRefund, priceOrder, requestFingerprint, taxRatesSchema,
   type OrderAction, type OrderRequest, type TaxRates,
 } from "./order.rules";
 import type { OrderFilter, OrderRecord, PaymentAttemptRecord, StoredRefundPlan } from "./order.types";
@@ -239,8 +240,8 @@ async function giveBack(orderId: number, lines: { lineId: number; quantity: numb
     if (!plan) throw new InputError(errors);
     // What points paid comes back as points in the refunded share; the rest is money.
     const refunded = money.refundedTotal + plan.amount;
-    const points = pointsShareBack(locked.pointsRedeemed, locked.pointsReturned, refunded, money.total);
-    const pointsValue = pointsShareBack(hundredths(locked.pointsValue), hundredths(locked.pointsValueReturned), refunded, money.total);
+    const points = refundedShare(locked.pointsRedeemed, locked.pointsReturned, refunded, money.total);
+    const pointsValue = refundedShare(hundredths(locked.pointsValue), hundredths(locked.pointsValueReturned), refunded, money.total);
     const charge = locked.payments.find((p) => p.kind === "CHARGE");
     if (!charge || !paymentProvider(charge.provider)) {
       throw fieldError("orderId", OrderErrorCode.PAYMENT_PROVIDER, `The provider "${charge?.provider ?? "?"}" is not available for refunds.`);

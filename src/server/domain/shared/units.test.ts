@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fromMinor, isUnit, toMinor, unitScale } from "./units";
+import { fromMinor, isUnit, refundedShare, toMinor, unitScale } from "./units";
 
 describe("units", () => {
   it("knows each currency's decimals and counts points whole", () => {
@@ -25,5 +25,39 @@ describe("units", () => {
 
   it("formats with the unit's decimals", () => {
     expect([fromMinor(1230, "USD"), fromMinor(-5, "USD"), fromMinor(1500, "JPY"), fromMinor(7, "POINTS")]).toEqual(["12.30", "-0.05", "1500", "7"]);
+  });
+});
+
+describe("refunds take back what the order earned", () => {
+  it.each([
+    [999, 0, 10000, 10000, 999],
+    [999, 0, 5000, 10000, 499],
+    [999, 499, 10000, 10000, 500],
+    [999, 499, 7500, 10000, 250],
+    [999, 0, 0, 10000, 0],
+  ])("lot %i, %i taken before, %i of %i refunded: %i", (amount, before, refunded, total, expected) => {
+    expect(refundedShare(amount, before, refunded, total)).toBe(expected);
+  });
+});
+
+describe("refundedShare: what points paid comes back with refunds", () => {
+  // An order of 100.00 of which points paid 30.00 (3,000 points).
+  it.each([
+    ["a quarter refunded: a quarter of the points", 3000, 0, 2500, 10000, 750],
+    ["then half in all: another quarter", 3000, 750, 5000, 10000, 750],
+    ["rounded down until the end", 3000, 0, 3333, 10000, 999],
+    ["the last refund takes what is left", 3000, 999, 10000, 10000, 2001],
+    ["nothing paid with points: nothing back", 0, 0, 5000, 10000, 0],
+  ])("%s", (_n, paid, before, refunded, total, expected) => expect(refundedShare(paid, before, refunded, total)).toBe(expected));
+
+  it("never gives back more than was paid, whatever the refunds", () => {
+    let back = 0;
+    let refunded = 0;
+    for (const step of [1, 7, 333, 1000, 2659, 6000]) {
+      refunded = Math.min(10000, refunded + step);
+      back += refundedShare(2999, back, refunded, 10000);
+      expect(back).toBeLessThanOrEqual(2999);
+    }
+    expect([refunded, back]).toEqual([10000, 2999]);
   });
 });

@@ -38,3 +38,14 @@ export function fromMinor(n: number, unit: string): string {
   const factor = 10 ** scale;
   return `${sign}${Math.floor(abs / factor)}.${String(abs % factor).padStart(scale, "0")}`;
 }
+
+/**
+ * The part of `amount` (points an order earned, points or money that paid for it) that
+ * refunds of `refunded` so far out of the order's `total` give back, less `before`, what
+ * earlier refunds gave: rounded down until the whole total is refunded, which gives the
+ * rest, so the parts always add up to `amount` exactly.
+ */
+export function refundedShare(amount: number, before: number, refunded: number, total: number): number {
+  if (total <= 0 || refunded >= total) return amount - before;
+  return Math.max(0, Math.floor((amount * refunded) / total) - before);
+}
