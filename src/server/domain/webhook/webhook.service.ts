@@ -36,6 +36,12 @@ function allowInternal(): boolean {
   return process.env.WEBHOOK_ALLOW_PRIVATE === "1" || (process.env.WEBHOOK_ALLOW_PRIVATE !== "0" && process.env.NODE_ENV !== "production");
 }
 
+/** A URL whose host is a literal internal address, where those are off (a literal never goes through the lookup). */
+function literalInternal(url: URL): boolean {
+  const host = url.hostname.replace(/^\[|\]$/g, "");
+  return isIP(host) !== 0 && !allowInternal() && isInternalAddress(host);
+}
+
 const blocked = (address: string) => Object.assign(new Error(`${address} is an internal address`), { code: "BLOCKED_ADDRESS" });
 
 /**
@@ -57,9 +63,7 @@ const guardedLookup: LookupFunction = (hostname, options, callback) => {
 function post(d: ClaimedDelivery, now: Date): Promise<{ ok: boolean; status: number | null; error: string | null }> {
   const body = JSON.stringify({ id: d.eventId, type: d.eventType, createdAt: d.createdAt, data: d.payload });
   const url = new URL(d.url);
-  const host = url.hostname.replace(/^\[|\]$/g, "");
-  // A literal address never goes through the lookup.
-  if (isIP(host) && !allowInternal() && isInternalAddress(host)) return Promise.resolve({ ok: false, status: null, error: "BLOCKED_ADDRESS" });
+  if (literalInternal(url)) return Promise.resolve({ ok: false, status: null, error: "BLOCKED_ADDRESS" });
   return new Promise((resolve) => {
     const req = (url.protocol === "https:" ? httpsRequest : httpRequest)(url, {
       method: "POST",
@@ -88,9 +92,7 @@ function post(d: ClaimedDelivery, now: Date): Promise<{ ok: boolean; status: num
 /** The endpoint's rules, and (where internal addresses are off) no literal internal address. */
 function checkEndpoint(input: WebhookEndpointInput) {
   const checked = validateEndpoint(input);
-  if (checked.errors.length > 0) return checked;
-  const host = new URL(checked.url).hostname.replace(/^\[|\]$/g, "");
-  if (isIP(host) && !allowInternal() && isInternalAddress(host)) {
+  if (checked.errors.length === 0 && literalInternal(new URL(checked.url))) {
     checked.errors.push({ field: "url", code: WebhookErrorCode.INVALID, message: "An internal address: the receiver must be reachable on the internet." });
   }
   return checked;
