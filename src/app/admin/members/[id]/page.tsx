@@ -30,7 +30,7 @@ export default async function MemberDetailPage({ params }: { params: Promise<{ i
   if (!found) notFound();
   const { member, visibility } = found;
   const personal = visibility === "FULL";
-  const [mayWallet, mayAdjust, maySignOut, mayErase] = await Promise.all([
+  const [mayWallet, mayAdjust, mayWrite, mayErase] = await Promise.all([
     accessService.covers(viewer, id, "wallets.read"), accessService.covers(viewer, id, "wallets.adjust"),
     accessService.covers(viewer, id, "members.write"), accessService.covers(viewer, id, "members.erase"),
   ]);
@@ -66,7 +66,7 @@ export default async function MemberDetailPage({ params }: { params: Promise<{ i
             <dt className="text-gray-500">Placed under</dt><dd><MemberLink m={parent} />{parent ? position : ""}</dd>
             <dt className="text-gray-500">Levels (sponsor / placement)</dt><dd>{member.sponsorDepth} / {member.placementDepth}</dd>
           </dl>
-          <MemberTagsForm memberId={member.id} tags={member.tags} mayEdit={maySignOut && !erased} />
+          <MemberTagsForm memberId={member.id} tags={member.tags} mayEdit={mayWrite && !erased} />
         </Card>
         {stats ? (
           <Card>
@@ -108,11 +108,11 @@ export default async function MemberDetailPage({ params }: { params: Promise<{ i
           </table>
         </Card>
       ) : null}
-      {(personal || maySignOut || mayErase) && !erased ? (
+      {(personal || mayWrite || mayErase) && !erased ? (
         <Card>
           <Title>Privacy and sign-in</Title>
           <div className="mt-3">
-            <MemberPrivacyActions memberId={id} sessions={sessions} maySignOut={maySignOut} mayDownload={personal} mayErase={mayErase && viewer.id !== id} />
+            <MemberPrivacyActions memberId={id} sessions={sessions} maySignOut={mayWrite} mayDownload={personal} mayErase={mayErase && viewer.id !== id} />
           </div>
         </Card>
       ) : null}
