@@ -122,7 +122,7 @@ clearInterval(sampler);
 const [events] = await db.query<{ total: number; applied: number }>(`SELECT count(*)::int AS total, count(processed_at)::int AS applied FROM loyalty_event`);
 const [lots] = await db.query<{ mismatched: number }>(
   `WITH lots AS (SELECT member_id, point_type, sum(remaining) AS active FROM points_lot WHERE status = 'ACTIVE' GROUP BY 1, 2),
-        acc AS (SELECT owner_id AS member_id, unit AS point_type, posted AS active FROM ledger_account WHERE kind = 'POINTS')
+        acc AS (SELECT coalesce(owner_id, -customer_id) AS member_id, unit AS point_type, posted AS active FROM ledger_account WHERE kind = 'POINTS')
    SELECT count(*)::int AS mismatched FROM lots FULL JOIN acc USING (member_id, point_type) WHERE coalesce(lots.active, 0) <> coalesce(acc.active, 0)`,
 );
 const [dup] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM (SELECT event_id, rule, member_id FROM points_lot GROUP BY 1, 2, 3 HAVING count(*) > 1) d`);

@@ -107,14 +107,15 @@ export async function seedLoyalty(db: SqlDriver, since: Date, now: Date, seed = 
        SELECT 'member:' || id || ':signup' AS key, id AS member_id, 'SIGNUP' AS type, '{}'::jsonb AS payload, joined_at AS occurred_at
        FROM member WHERE role = 'DISTRIBUTOR'
        UNION ALL
-       SELECT 'order:' || o.id || ':paid', o.member_id, 'ORDER_PAID',
+       -- A retail customer's order earns the customer (holder: minus their id), as orderPaid does.
+       SELECT 'order:' || o.id || ':paid', coalesce(-o.customer_id, o.member_id), 'ORDER_PAID',
          jsonb_build_object('orderId', o.id, 'currency', o.currency, 'lines', (
            SELECT jsonb_agg(jsonb_build_object('productId', l.product_id, 'sku', p.sku, 'quantity', l.quantity, 'unitPrice', (l.unit_price * 100)::int) ORDER BY l.id)
            FROM order_line l JOIN product p ON p.id = l.product_id WHERE l.order_id = o.id)),
          o.paid_at
        FROM sales_order o WHERE o.paid_at IS NOT NULL
        UNION ALL
-       SELECT 'order:' || o.id || ':refund:1', o.member_id, 'ORDER_REFUNDED',
+       SELECT 'order:' || o.id || ':refund:1', coalesce(-o.customer_id, o.member_id), 'ORDER_REFUNDED',
          jsonb_build_object('orderId', o.id, 'refunded', (o.refunded_total * 100)::int, 'total', (o.total * 100)::int),
          least(o.paid_at + interval '8 days', $1::timestamptz)
        FROM sales_order o WHERE o.status = 'REFUNDED' AND o.paid_at IS NOT NULL

@@ -7,6 +7,7 @@ import { can, canSome, type ScopeTarget } from "@/server/domain/shared/access";
 import { ALL_PERMISSIONS, BUILT_IN_ROLES, grantsOf, NOT_FOR_KEYS, type BuiltInRoleKey, type Permission } from "@/server/domain/shared/permissions";
 import type { Viewer } from "@/server/domain/shared/viewer";
 import type { MemberRecord } from "@/server/domain/member/member.types";
+import { customerService } from "@/server/domain/customer/customer.service";
 import { memberService } from "@/server/domain/member/member.service";
 import { orderService } from "@/server/domain/order/order.service";
 import { createContext } from "@/server/graphql/context";
@@ -107,6 +108,7 @@ export const RULES: Record<string, Rule> = {
   "Mutation.createCustomer": self("orders.write"),
   // loyalty
   "Query.loyaltyAccount": self("loyalty.read"),
+  "Query.customerLoyalty": self("loyalty.read"), // Ava's retail customer
   "Query.pointsHistory": self("loyalty.read"),
   "Query.checkoutPoints": self("loyalty.read"),
   "Query.tiers": signedIn,
@@ -196,6 +198,7 @@ interface Persona {
 let ava: MemberRecord;
 let avaTarget: ScopeTarget;
 let avaOrderId: number;
+let avaCustomerId: number;
 let productId: number;
 const personas: Persona[] = [];
 
@@ -208,6 +211,7 @@ beforeAll(async () => {
   const bob = await placeUnder(root, { country: "US", firstName: "Bob" });
   avaTarget = { id: ava.id, country: ava.country, sponsorPath: ava.sponsorPath, placementPath: ava.placementPath };
   productId = (await createProduct(viewerOf(adminRecord))).id;
+  avaCustomerId = (await customerService.create(viewerOf(ava), { firstName: "Rosa", lastName: "Buyer", country: "US" })).id;
   avaOrderId = (await orderService.place(viewerOf(ava), { lines: [{ productId, quantity: 1 }], currency: "USD", shippingAddress: ADDRESS, idempotencyKey: orderKeyFor() })).id;
   const staff = (await createAdmin()).id; // a staff account outside the tree; its grants are set per persona
   const roleOf = (key: BuiltInRoleKey, scope: { countries?: string[]; teamOf?: number } = {}): Viewer => ({ id: staff, role: "ADMIN", grants: grantsOf(key, scope) });
@@ -264,6 +268,7 @@ function valueFor(fieldName: string, argName: string, type: GraphQLInputType, de
     case "ID":
       if (ORDER_FIELDS.has(fieldName) && (argName === "orderId" || argName === "id")) return String(avaOrderId);
       if (fieldName === "product" || argName === "productId") return String(productId);
+      if (argName === "customerId") return String(avaCustomerId);
       return String(ava.id);
     case "Int": return 1;
     case "Float": return 1;

@@ -29,6 +29,9 @@ export default async function OrdersPage({ searchParams }: { searchParams: Promi
     orderService.list(viewer, {}, 25, beforeId),
   ]);
   const customerName = new Map(customers.map((c) => [c.id, fullName(c)]));
+  // Retail customers earn points on their own orders (enrolled by their first paid one).
+  const [customerPoints, program] = await Promise.all([loyaltyService.customerBalances(viewer, customers), loyaltyService.program()]);
+  const pointTypes = (program?.pointTypes ?? []).filter((t) => t.redeemable);
   // Paying with points: the programme's terms and the member's balance per currency sold in.
   const currencies = [...new Set(catalog.rows.flatMap((p) => p.prices.map((x) => x.currency)))];
   const offers = await Promise.all(currencies.map(async (c) => [c, await loyaltyService.checkoutPoints(viewer, viewer.id, c)] as const));
@@ -57,6 +60,38 @@ export default async function OrdersPage({ searchParams }: { searchParams: Promi
         />
         {orders.hasNextPage ? <a className="mt-3 inline-block text-sm text-blue-700 hover:underline" href={`/orders?before=${orders.rows.at(-1)!.id}`}>Older orders</a> : null}
       </Card>
+      {customers.length > 0 && pointTypes.length > 0 ? (
+        <Card data-testid="customer-points">
+          <Title>Your customers' points</Title>
+          <p className="mt-1 text-sm text-gray-600">Your retail customers earn points on the orders you place for them; points stay pending through the return window.</p>
+          <div className="mt-3 overflow-x-auto">
+            <table className="w-full text-sm">
+              <thead>
+                <tr className="text-left text-gray-500">
+                  <th className="py-1 pr-3 font-medium">Customer</th>
+                  {pointTypes.map((t) => <th key={t.code} className="py-1 pr-3 text-right font-medium">{t.name}</th>)}
+                </tr>
+              </thead>
+              <tbody>
+                {customers.map((c) => (
+                  <tr key={c.id} className="border-t">
+                    <td className="py-1 pr-3">{fullName(c)}</td>
+                    {pointTypes.map((t) => {
+                      const row = customerPoints.get(c.id)?.find((x) => x.pointType === t.code);
+                      return (
+                        <td key={t.code} className="py-1 pr-3 text-right tabular-nums">
+                          {(row?.balance ?? 0).toLocaleString("en-US")}
+                          {row?.pending ? <span className="ml-1 text-xs text-amber-700">+{row.pending.toLocaleString("en-US")} pending</span> : null}
+                        </td>
+                      );
+                    })}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </Card>
+      ) : null}
     </div>
   );
 }

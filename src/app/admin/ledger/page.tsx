@@ -63,7 +63,7 @@ export default async function LedgerPage({ searchParams }: { searchParams: Promi
                 {accounts.rows.map((a) => (
                   <tr key={a.id}>
                     <td className="py-2 pr-3"><a className="text-blue-700 hover:underline" href={`/admin/ledger/${a.id}`}>#{a.id} · {a.unit}</a></td>
-                    <td className="pr-3">{a.ownerId ? <a className="text-blue-700 hover:underline" href={`/admin/members/${a.ownerId}`}>member {a.ownerId}</a> : "company"}</td>
+                    <td className="pr-3">{a.ownerId ? <a className="text-blue-700 hover:underline" href={`/admin/members/${a.ownerId}`}>member {a.ownerId}</a> : a.customerId ? `customer ${a.customerId}` : "company"}</td>
                     <td className="pr-3">{a.kind.toLowerCase().replace(/_/g, " ")}</td>
                     <td className="pr-3 text-right tabular-nums">{a.posted}</td>
                     <td className="pr-3 text-right tabular-nums">{a.pendingDebits}</td>

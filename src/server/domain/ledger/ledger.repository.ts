@@ -6,7 +6,7 @@ import type { AccountKind, AccountRecord, BalanceMismatch, PostingRecord, PostRe
 // Balances are bigint in the database and safe integers here (9·10^15 minor units);
 // raw reads cast them to text and Number() them.
 
-const ACCOUNT_COLUMNS = `a.id, a.owner_id AS "ownerId", a.kind, a.unit, a.no_negative AS "noNegative", a.posted::text,
+const ACCOUNT_COLUMNS = `a.id, a.owner_id AS "ownerId", a.customer_id AS "customerId", a.kind, a.unit, a.no_negative AS "noNegative", a.posted::text,
   a.pending_debits::text AS "pendingDebits", a.pending_credits::text AS "pendingCredits", a.revision`;
 
 interface AccountRow extends Omit<AccountRecord, "posted" | "pendingDebits" | "pendingCredits"> {
@@ -34,6 +34,8 @@ const toTransaction = ({ referenceType, referenceId, ...t }: TransactionRow): Tr
 
 export interface AccountSpec {
   ownerId: number | null;
+  /** A retail customer's account instead of a member's (ownerId null). */
+  customerId?: number | null;
   kind: AccountKind;
   unit: string;
   noNegative: boolean;
@@ -53,18 +55,18 @@ export const ledgerRepository = {
   /** The accounts, created on first use (one per owner, kind and unit). */
   async ensureAccounts(specs: readonly AccountSpec[]): Promise<AccountRecord[]> {
     if (specs.length === 0) return [];
-    const cols = [specs.map((s) => s.ownerId), specs.map((s) => s.kind), specs.map((s) => s.unit), specs.map((s) => s.noNegative)];
+    const cols = [specs.map((s) => s.ownerId), specs.map((s) => s.customerId ?? null), specs.map((s) => s.kind), specs.map((s) => s.unit), specs.map((s) => s.noNegative)];
     await db().query(
-      `INSERT INTO ledger_account (owner_id, kind, unit, no_negative)
-       SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::boolean[])
-       ON CONFLICT (coalesce(owner_id, 0), kind, unit) DO NOTHING`,
+      `INSERT INTO ledger_account (owner_id, customer_id, kind, unit, no_negative)
+       SELECT * FROM unnest($1::int[], $2::int[], $3::text[], $4::text[], $5::boolean[])
+       ON CONFLICT (coalesce(owner_id, 0), coalesce(customer_id, 0), kind, unit) DO NOTHING`,
       cols,
     );
     const rows = await db().query<AccountRow>(
       `SELECT ${ACCOUNT_COLUMNS} FROM ledger_account a
-       JOIN unnest($1::int[], $2::text[], $3::text[]) AS s(owner_id, kind, unit)
-         ON coalesce(a.owner_id, 0) = coalesce(s.owner_id, 0) AND a.kind = s.kind AND a.unit = s.unit`,
-      cols.slice(0, 3),
+       JOIN unnest($1::int[], $2::int[], $3::text[], $4::text[]) AS s(owner_id, customer_id, kind, unit)
+         ON coalesce(a.owner_id, 0) = coalesce(s.owner_id, 0) AND coalesce(a.customer_id, 0) = coalesce(s.customer_id, 0) AND a.kind = s.kind AND a.unit = s.unit`,
+      cols.slice(0, 4),
     );
     return rows.map(toAccount);
   },
@@ -78,9 +80,17 @@ export const ledgerRepository = {
   async accountsOf(ownerId: number | null, kind: AccountKind): Promise<AccountRecord[]> {
     return (
       await db().query<AccountRow>(
-        `SELECT ${ACCOUNT_COLUMNS} FROM ledger_account a WHERE coalesce(a.owner_id, 0) = coalesce($1::int, 0) AND a.kind = $2 ORDER BY a.unit`,
+        `SELECT ${ACCOUNT_COLUMNS} FROM ledger_account a WHERE coalesce(a.owner_id, 0) = coalesce($1::int, 0) AND a.customer_id IS NULL AND a.kind = $2 ORDER BY a.unit`,
         [ownerId, kind],
       )
+    ).map(toAccount);
+  },
+
+  /** Existing accounts of these kinds held by these retail customers. */
+  async customerAccounts(customerIds: readonly number[], kinds: readonly AccountKind[]): Promise<AccountRecord[]> {
+    if (customerIds.length === 0) return [];
+    return (
+      await db().query<AccountRow>(`SELECT ${ACCOUNT_COLUMNS} FROM ledger_account a WHERE a.customer_id = ANY($1::int[]) AND a.kind = ANY($2::text[]) ORDER BY a.unit`, [customerIds, kinds])
     ).map(toAccount);
   },
 

@@ -21,7 +21,8 @@ async function unitsOf(ids: readonly number[]): Promise<Map<number, string>> {
   if (missing.length > 0) for (const a of await ledgerRepository.findAccounts(missing)) unitsById.set(a.id, a.unit);
   return unitsById;
 }
-const specKey = (s: { ownerId: number | null; kind: string; unit: string }) => `${s.ownerId ?? 0}:${s.kind}:${s.unit}`;
+/** The key `accountIds` answers by: owner (member or retail customer), kind and unit. */
+export const accountKey = (s: { ownerId: number | null; customerId?: number | null; kind: string; unit: string }) => `${s.ownerId ?? 0}:${s.customerId ?? 0}:${s.kind}:${s.unit}`;
 
 /** Turns the database's refusals into input errors a caller can act on; anything else propagates. */
 function refusal(err: unknown): InputError<LedgerErrorCode> | null {
@@ -65,15 +66,15 @@ export const ledgerService = {
     const out = new Map<string, number>();
     const missing: Omit<AccountSpec, "noNegative">[] = [];
     for (const s of specs) {
-      const id = accountIds.get(specKey(s));
+      const id = accountIds.get(accountKey(s));
       if (id == null) missing.push(s);
-      else out.set(specKey(s), id);
+      else out.set(accountKey(s), id);
     }
     if (missing.length > 0) {
       const found = await this.accounts(missing);
-      for (const a of found) out.set(specKey(a), a.id);
+      for (const a of found) out.set(accountKey(a), a.id);
       afterCommit(() => {
-        for (const a of found) accountIds.set(specKey(a), a.id);
+        for (const a of found) accountIds.set(accountKey(a), a.id);
       });
     }
     return out;
@@ -81,7 +82,7 @@ export const ledgerService = {
 
   /** The id of one account (created on first use; remembered by this process). */
   async accountId(ownerId: number | null, kind: AccountKind, unit: string): Promise<number> {
-    const key = specKey({ ownerId, kind, unit });
+    const key = accountKey({ ownerId, kind, unit });
     let id = accountIds.get(key);
     if (id == null) {
       id = (await this.accounts([{ ownerId, kind, unit }]))[0]!.id;
@@ -96,6 +97,11 @@ export const ledgerService = {
 
   accountsOf(ownerId: number | null, kind: AccountKind) {
     return ledgerRepository.accountsOf(ownerId, kind);
+  },
+
+  /** Retail customers' accounts of these kinds (their loyalty points); none are created. */
+  customerAccounts(customerIds: readonly number[], kinds: readonly AccountKind[]) {
+    return ledgerRepository.customerAccounts(customerIds, kinds);
   },
 
   /** Existing accounts of a kind and unit owned by these members (none are created). */

@@ -23,6 +23,8 @@ export type AccountKind =
 export interface AccountRecord {
   id: number;
   ownerId: number | null;
+  /** A retail customer's account (loyalty points); ownerId is then null. */
+  customerId: number | null;
   kind: AccountKind;
   unit: string;
   noNegative: boolean;

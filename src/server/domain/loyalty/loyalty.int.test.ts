@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { hundredths } from "@/lib/money";
 import { db, transaction } from "@/server/db/unit-of-work";
 import { ledgerService } from "@/server/domain/ledger/ledger.service";
+import { customerService } from "@/server/domain/customer/customer.service";
 import { memberService } from "@/server/domain/member/member.service";
 import type { MemberRecord } from "@/server/domain/member/member.types";
 import { notificationService } from "@/server/domain/notification/notification.service";
@@ -45,8 +46,8 @@ async function checkInvariants() {
       SELECT member_id, point_type, sum(remaining) FILTER (WHERE status = 'ACTIVE') AS active, sum(amount - reversed) FILTER (WHERE status = 'PENDING') AS pending
       FROM points_lot GROUP BY member_id, point_type
     ), accounts AS (
-      SELECT owner_id AS member_id, unit AS point_type, sum(posted) FILTER (WHERE kind = 'POINTS') AS active, sum(posted) FILTER (WHERE kind = 'POINTS_PENDING') AS pending
-      FROM ledger_account WHERE kind IN ('POINTS', 'POINTS_PENDING') GROUP BY owner_id, unit
+      SELECT coalesce(owner_id, -customer_id) AS member_id, unit AS point_type, sum(posted) FILTER (WHERE kind = 'POINTS') AS active, sum(posted) FILTER (WHERE kind = 'POINTS_PENDING') AS pending
+      FROM ledger_account WHERE kind IN ('POINTS', 'POINTS_PENDING') GROUP BY 1, unit
     )
     SELECT coalesce(l.member_id, a.member_id) AS "memberId" FROM lots l FULL JOIN accounts a USING (member_id, point_type)
     WHERE coalesce(l.active, 0) <> coalesce(a.active, 0) OR coalesce(l.pending, 0) <> coalesce(a.pending, 0)`;
@@ -129,6 +130,52 @@ describe("points from orders", () => {
     expect(await balances(ben)).toEqual({ REWARD: [0, 0], STATUS: [0, 0] });
     await loyaltyService.releasePending(admin, ben.id);
     expect(await balances(ben)).toEqual({ REWARD: [0, 0], STATUS: [0, 0] });
+    await checkInvariants();
+  });
+});
+
+describe("retail customers", () => {
+  it("enrols a customer by their first paid order: the points are theirs (pending, then active), a refund takes them back, and only their distributor and staff read them", async () => {
+    const distributor = await placeUnder(await createRoot());
+    const other = await placeUnder(await createRoot());
+    const customer = await customerService.create(viewerOf(distributor), { firstName: "Rosa", lastName: "Buyer", country: "US", email: null, phone: null });
+    const vitamins = await createProduct(admin, { price: "50.00" });
+    const before = await balances(distributor);
+    expect(await loyaltyService.customerAccount(viewerOf(distributor), customer.id)).toMatchObject({ customerId: customer.id, memberId: distributor.id, tier: null });
+
+    const order = await orderService.place(viewerOf(distributor), { customerId: customer.id, lines: [{ productId: vitamins.id, quantity: 2 }], currency: "USD", shippingAddress: ADDRESS, idempotencyKey: orderKeyFor() });
+    await orderService.markPaid(admin, order.id);
+    await loyaltyService.applyPending();
+    // 100 USD of supplements: 10 × 100 × 2 reward points and 100 status points, the customer's, pending.
+    const pts = async () => Object.fromEntries((await loyaltyService.customerAccount(viewerOf(distributor), customer.id)).balances.map((b) => [b.pointType, [b.balance, b.pending]]));
+    expect(await pts()).toEqual({ REWARD: [0, 2000], STATUS: [0, 100] });
+    expect(await balances(distributor)).toEqual(before);
+    const [account] = await db().sql<{ ownerId: number | null; customerId: number }>`
+      SELECT owner_id AS "ownerId", customer_id AS "customerId" FROM ledger_account WHERE customer_id = ${customer.id} AND kind = 'POINTS_PENDING' AND unit = 'REWARD'`;
+    expect(account).toEqual({ ownerId: null, customerId: customer.id });
+    expect((await loyaltyService.customerBalances(viewerOf(distributor), [customer])).get(customer.id)).toEqual(
+      expect.arrayContaining([{ pointType: "REWARD", balance: 0, pending: 2000 }]),
+    );
+
+    await loyaltyService.releaseDue(new Date(Date.now() + 15 * DAY));
+    expect(await pts()).toEqual({ REWARD: [2000, 0], STATUS: [100, 0] });
+    const history = await loyaltyService.customerHistory(viewerOf(distributor), customer.id, 10, null);
+    expect(history.rows.map((r) => `${r.reason} ${r.pointType}`).sort()).toEqual(["POINTS_EARNED REWARD", "POINTS_EARNED STATUS", "POINTS_RELEASED REWARD", "POINTS_RELEASED STATUS"]);
+    // The same rules as members': a second order on another day earns again, a refund takes exactly it back.
+    const second = await orderService.place(viewerOf(distributor), { customerId: customer.id, lines: [{ productId: vitamins.id, quantity: 1 }], currency: "USD", shippingAddress: ADDRESS, idempotencyKey: orderKeyFor() });
+    await orderService.markPaid(admin, second.id);
+    await loyaltyService.applyPending();
+    expect(await pts()).toEqual({ REWARD: [2000, 1000], STATUS: [100, 50] });
+    await orderService.refund(admin, second.id, null);
+    await loyaltyService.applyPending();
+    expect(await pts()).toEqual({ REWARD: [2000, 0], STATUS: [100, 0] });
+
+    // Another distributor may not read them; staff with loyalty.read may; the customer gets no notifications (no login).
+    await expect(loyaltyService.customerAccount(viewerOf(other), customer.id)).rejects.toThrow();
+    expect((await loyaltyService.customerBalances(viewerOf(other), [customer])).size).toBe(0);
+    expect((await loyaltyService.customerAccount(admin, customer.id)).balances.length).toBe(2);
+    const [notes] = await db().sql<{ n: number }>`SELECT count(*)::int AS n FROM notification WHERE member_id < 0`;
+    expect(notes!.n).toBe(0);
     await checkInvariants();
   });
 });

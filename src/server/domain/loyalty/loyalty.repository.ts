@@ -198,23 +198,33 @@ export const loyaltyRepository = {
     if (sorted.length === 0) return new Map();
     await db().query(`INSERT INTO loyalty_member (member_id) SELECT unnest($1::int[]) ON CONFLICT (member_id) DO NOTHING`, [sorted]);
     const rows = await db().query<MemberState>(
-      `SELECT l.member_id AS "memberId", m.country, m.sponsor_id AS "sponsorId", m.first_name AS "firstName", l.tier, l.tier_since AS "tierSince",
+      `SELECT l.member_id AS "memberId", coalesce(m.country, c.country) AS country, m.sponsor_id AS "sponsorId", coalesce(m.first_name, c.first_name) AS "firstName",
+         l.tier, l.tier_since AS "tierSince",
          l.tier_floor AS "tierFloor", l.below_since AS "belowSince", l.paid_orders AS "paidOrders", l.recruits,
          coalesce(l.ranks, '{}') AS ranks, l.rank, l.revision
-       FROM loyalty_member l JOIN member m ON m.id = l.member_id
+       FROM loyalty_member l LEFT JOIN member m ON m.id = l.member_ref LEFT JOIN customer c ON c.id = l.customer_ref
        WHERE l.member_id = ANY($1::int[]) ORDER BY l.member_id FOR UPDATE OF l`,
       [sorted],
     );
     return new Map(rows.map((r) => [r.memberId, r]));
   },
 
-  async memberState(memberId: number): Promise<MemberState | null> {
+  /** A holder's state (a member, or a retail customer by minus their id), enrolled or not; null if they do not exist. */
+  async memberState(holder: number): Promise<MemberState | null> {
     const [row] = await db().sql<MemberState>`
-      SELECT m.id AS "memberId", m.country, m.sponsor_id AS "sponsorId", m.first_name AS "firstName", l.tier, l.tier_since AS "tierSince",
+      SELECT ${holder}::int AS "memberId", h.country, h.sponsor_id AS "sponsorId", h.first_name AS "firstName", l.tier, l.tier_since AS "tierSince",
         l.tier_floor AS "tierFloor", l.below_since AS "belowSince", coalesce(l.paid_orders, 0) AS "paidOrders", coalesce(l.recruits, 0) AS recruits,
         coalesce(l.ranks, '{}') AS ranks, l.rank, coalesce(l.revision, 0) AS revision
-      FROM member m LEFT JOIN loyalty_member l ON l.member_id = m.id WHERE m.id = ${memberId}`;
+      FROM (SELECT country, sponsor_id, first_name FROM member WHERE id = ${holder}
+            UNION ALL SELECT country, NULL, first_name FROM customer WHERE id = ${-holder}) h
+      LEFT JOIN loyalty_member l ON l.member_id = ${holder}`;
     return row ?? null;
+  },
+
+  /** The distributor a retail customer buys through (null: no such customer). */
+  async distributorOf(customerId: number): Promise<number | null> {
+    const [row] = await db().sql<{ id: number }>`SELECT distributor_id AS id FROM customer WHERE id = ${customerId}`;
+    return row?.id ?? null;
   },
 
   async saveMembers(states: readonly MemberState[]): Promise<void> {
@@ -232,7 +242,7 @@ export const loyaltyRepository = {
     );
   },
 
-  /** Members with a tier (for the period-end and daily reviews), after `afterId`. */
+  /** Holders with a tier (for the period-end and daily reviews), after `afterId` (customers' negative ids come first). */
   async tieredMemberIds(afterId: number, limit: number): Promise<number[]> {
     const rows = await db().sql<{ id: number }>`
       SELECT member_id AS id FROM loyalty_member WHERE (tier IS NOT NULL OR below_since IS NOT NULL) AND member_id > ${afterId} ORDER BY member_id LIMIT ${limit}`;

@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { afterCommit, transaction } from "@/server/db/unit-of-work";
-import { ledgerService } from "@/server/domain/ledger/ledger.service";
+import { accountKey, ledgerService } from "@/server/domain/ledger/ledger.service";
 import type { AccountKind, NewTransaction } from "@/server/domain/ledger/ledger.types";
 import { notificationService } from "@/server/domain/notification/notification.service";
 import type { NewNotification } from "@/server/domain/notification/notification.types";
@@ -24,6 +24,7 @@ import {
   missionsInPlay, missionWindow, newBadges, nextTier, orderGrants, releaseOf, segmentsInUse, takeOldestFirst, tierLevel, tierWindowStart,
   withinBudget, type EarnContext, type Grant, type TierCause,
 } from "./loyalty.rules";
+import { customerHolder, isCustomerHolder, ledgerOwner } from "./loyalty.types";
 import type {
   CampaignRecord, LoyaltyAccount, ShareCard, ShareLink, LoyaltyEventInput, LoyaltyReport, MissionRecord, MissionReportRecord, NewLoyaltyEvent, SegmentRecord, OrderPaidPayload, OrderRefundedPayload, PointsBalance,
   ProgramVersionRecord, RedemptionRecord, RedemptionStatus, RewardFilter, RewardKind, RewardRecord,
@@ -31,6 +32,8 @@ import type {
 import { parseProgram, programDiff, type MissionStep, type Program, type Segment } from "./program.rules";
 
 const DAY_MS = 86_400_000;
+/** Who an order's points go to: the retail customer it was placed for, else the member. */
+const buyerOf = (order: { memberId: number; customerId: number | null }) => (order.customerId != null ? customerHolder(order.customerId) : order.memberId);
 /** The custom event a committed commission run sends when a member reaches a new rank (reserved: the API may not send it). */
 export const RANK_EVENT = "rank_achieved";
 /** Events applied per transaction: one ledger statement, one insert of lots. */
@@ -62,7 +65,7 @@ const kickApplier = () => applierStore.__mlmLoyaltyApplier?.();
 // ---- ledger legs by account, resolved to ids when a batch is written ----
 
 interface Leg {
-  ownerId: number | null;
+  holder: number | null;
   kind: AccountKind;
   unit: string;
   amount: number;
@@ -76,23 +79,24 @@ interface PendingTx {
   legs: Leg[];
 }
 
-const specKey = (l: { ownerId: number | null; kind: string; unit: string }) => `${l.ownerId ?? 0}:${l.kind}:${l.unit}`;
+const legKey = (l: { holder: number | null; kind: string; unit: string }) => `${l.holder ?? 0}:${l.kind}:${l.unit}`;
 
 async function postLegs(txs: readonly PendingTx[]): Promise<void> {
   if (txs.length === 0) return;
-  const specs = new Map<string, Omit<Leg, "amount">>();
-  for (const t of txs) for (const l of t.legs) specs.set(specKey(l), { ownerId: l.ownerId, kind: l.kind, unit: l.unit });
+  // Legs name holders; the ledger keeps members' and retail customers' accounts apart.
+  const specs = new Map<string, { ownerId: number | null; customerId: number | null; kind: AccountKind; unit: string }>();
+  for (const t of txs) for (const l of t.legs) specs.set(legKey(l), { ...ledgerOwner(l.holder), kind: l.kind, unit: l.unit });
   const ids = await ledgerService.accountIds([...specs.values()]);
   await ledgerService.postBatch(txs.map((t): NewTransaction => ({
     kind: "POSTED", key: t.key, reason: t.reason, reference: t.reference, memo: t.memo.slice(0, 500), at: t.at,
-    postings: t.legs.map((l) => ({ accountId: ids.get(specKey(l))!, amount: l.amount })),
+    postings: t.legs.map((l) => ({ accountId: ids.get(accountKey(specs.get(legKey(l))!))!, amount: l.amount })),
   })));
 }
 
 /** Points from the company to a member's active or pending points (or back, negative). */
 const earnLegs = (memberId: number, unit: string, points: number, bucket: "POINTS" | "POINTS_PENDING"): Leg[] => [
-  { ownerId: null, kind: "POINTS_EXPENSE", unit, amount: -points },
-  { ownerId: memberId, kind: bucket, unit, amount: points },
+  { holder: null, kind: "POINTS_EXPENSE", unit, amount: -points },
+  { holder: memberId, kind: bucket, unit, amount: points },
 ];
 
 const plural = (n: number, what: string) => `${n.toLocaleString("en-US")} ${what}`;
@@ -186,7 +190,7 @@ function grant(b: Batch, memberId: number, g: Grant, ev: StoredEvent, opts: { pe
   }
   tx.memo += `${tx.memo ? " · " : ""}${g.ruleName}: ${g.detail}${points < g.points ? ` (${budget != null ? "budget" : "capped"}: ${points})` : ""}`;
   for (const leg of earnLegs(memberId, g.pointType, points, opts.pending ? "POINTS_PENDING" : "POINTS")) {
-    const same = tx.legs.find((l) => l.ownerId === leg.ownerId && l.kind === leg.kind && l.unit === leg.unit);
+    const same = tx.legs.find((l) => l.holder === leg.holder && l.kind === leg.kind && l.unit === leg.unit);
     if (same) same.amount += leg.amount;
     else tx.legs.push(leg);
   }
@@ -370,7 +374,7 @@ async function settleMembers(b: Batch): Promise<{ awards: { memberId: number; ba
  * transaction keyed by mission and member.
  */
 async function completeMissions(b: Batch): Promise<void> {
-  const ids = [...b.lastAt.keys()];
+  const ids = [...b.lastAt.keys()].filter((id) => !isCustomerHolder(id)); // missions are members' (steps count their orders and recruits)
   if (ids.length === 0 || b.program.missions.length === 0) return;
   const done = new Set((await repo.completions(ids)).map((c) => `${c.memberId}:${c.mission}`));
   const candidates = new Map<string, number[]>();
@@ -410,7 +414,7 @@ async function insertLots(lots: readonly NewLot[]): Promise<void> {
   await webhookService.emitMany("points.earned", lots.map((l) => ({
     eventId: `points.earned:${l.key}`,
     payload: {
-      memberId: l.memberId, pointType: l.pointType, points: l.amount, status: l.status, rule: l.rule, referenceType: l.referenceType, referenceId: l.referenceId,
+      ...(isCustomerHolder(l.memberId) ? { memberId: null, customerId: -l.memberId } : { memberId: l.memberId, customerId: null }), pointType: l.pointType, points: l.amount, status: l.status, rule: l.rule, referenceType: l.referenceType, referenceId: l.referenceId,
       earnedAt: l.earnedAt.toISOString(), releaseAt: l.releaseAt?.toISOString() ?? null, expiresAt: l.expiresAt?.toISOString() ?? null,
     },
   })));
@@ -442,7 +446,7 @@ function givePointsBack(b: Batch, g: { memberId: number; pointType: string; poin
   });
   b.txs.push({
     key: g.key, reason: "POINTS_REFUNDED", reference: g.reference, memo: g.memo, at: b.now,
-    legs: [{ ownerId: null, kind: "POINTS_REDEEMED", unit: g.pointType, amount: -g.points }, { ownerId: g.memberId, kind: "POINTS", unit: g.pointType, amount: g.points }],
+    legs: [{ holder: null, kind: "POINTS_REDEEMED", unit: g.pointType, amount: -g.points }, { holder: g.memberId, kind: "POINTS", unit: g.pointType, amount: g.points }],
   });
   b.touched.add(g.memberId);
 }
@@ -455,9 +459,11 @@ async function writeBatch(b: Batch, opts: { missions?: boolean } = {}): Promise<
   await repo.addBudgetsUsed(b.budgetAdded);
   if (opts.missions) await completeMissions(b);
   const { awards, earned } = await settleMembers(b);
-  await notificationService.notify(b.notes);
-  if (b.touched.size === 0) return;
-  const snapshots = await snapshotsOf(b.program, [...b.touched], b.members, awards, earned);
+  // Retail customers have no login: no in-app notes, no live pushes (their distributor reads their points).
+  await notificationService.notify(b.notes.filter((n) => !isCustomerHolder(n.memberId)));
+  const members = [...b.touched].filter((id) => !isCustomerHolder(id));
+  if (members.length === 0) return;
+  const snapshots = await snapshotsOf(b.program, members, b.members, awards, earned);
   afterCommit(() => publish(Topic.PointsChanged, { members: snapshots }));
 }
 
@@ -563,6 +569,62 @@ export interface RewardInput {
   active?: boolean | null;
 }
 
+/** The distributor of a retail customer the viewer may read the points of (theirs, or with loyalty.read over the distributor). */
+async function customerDistributor(viewer: Viewer, customerId: number): Promise<number> {
+  const distributorId = await repo.distributorOf(customerId);
+  if (distributorId == null) throw notFound("The customer");
+  await accessService.requireSelfOr(viewer, distributorId, "loyalty.read", "this customer's points");
+  return distributorId;
+}
+
+/** A holder's points by type, tier and progress, and badges. */
+async function accountOf(program: Program | null, holder: number, memberId: number, now: Date): Promise<LoyaltyAccount> {
+  const customerId = isCustomerHolder(holder) ? -holder : null;
+  const state = await repo.memberState(holder);
+  if (!state) throw notFound(customerId ? "The customer" : "The member");
+  if (!program) return { memberId, customerId, balances: [], tier: null, tierSince: null, tierFloor: null, nextTier: null, tierPoints: 0, progress: 0, badges: [], revision: 0 };
+  const [accounts, lots, earned, badges] = await Promise.all([
+    customerId ? ledgerService.customerAccounts([customerId], ["POINTS", "POINTS_PENDING"]) : ledgerService.ownedAccountsOfKinds([holder], ["POINTS", "POINTS_PENDING"]),
+    repo.lotSummary(holder, new Date(now.getTime() + program.expiryWarningDays * DAY_MS)),
+    repo.earned([holder], program.tiers?.basis ?? null, tierWindowStart(program, now)),
+    repo.badgesOf([holder]),
+  ]);
+  const posted = (kind: string, unit: string) => accounts.find((a) => a.kind === kind && a.unit === unit)?.posted ?? 0;
+  const currency = defaultCurrencyFor(state.country);
+  const balances: PointsBalance[] = program.pointTypes.map((t) => {
+    const lot = lots.find((l) => l.pointType === t.code);
+    const balance = posted("POINTS", t.code);
+    const rate = t.value?.[currency];
+    return {
+      pointType: t.code, name: t.name, redeemable: t.redeemable,
+      balance,
+      pending: posted("POINTS_PENDING", t.code),
+      worth: rate ? { currency, perPoint: rate, amount: fromMinor(Math.floor(balance * rate * 10 ** unitScale(currency) + 1e-9), currency) } : null,
+      expiringSoon: lot?.expiring ?? 0, nextExpiry: lot?.nextExpiry ?? null,
+    };
+  });
+  const window = earned.get(holder)!.window;
+  const level = tierLevel(program, state.tier);
+  const next = nextTier(program, state.tier, window);
+  return {
+    memberId, customerId, balances, tier: level, tierSince: state.tierSince, tierFloor: state.tierFloor,
+    nextTier: next && { code: next.level.code, name: next.level.name, pointsNeeded: next.pointsNeeded },
+    tierPoints: window, progress: progressTo(program, state.tier, window),
+    badges: badges.map((a) => {
+      const def = program.badges.find((x) => x.code === a.badge);
+      return { code: a.badge, name: def?.name ?? a.badge, description: def?.description ?? "", earnedAt: a.earnedAt };
+    }),
+    revision: state.revision,
+  };
+}
+
+/** Movements of these points accounts, newest first, a page. */
+async function historyOf(accounts: readonly { id: number; revision: number }[], first: number, beforeId: string | null) {
+  const size = pageSize(first);
+  const rows = await repo.history(accounts.map((a) => a.id), size + 1, beforeId);
+  return toPage(rows, size, accounts.reduce((s, a) => s + a.revision, 0));
+}
+
 /**
  * The loyalty programme: points in the ledger (one unit per point type), earned by rules
  * from events appended where they happen (an order paid, a sign-up, an API event) and
@@ -613,8 +675,9 @@ export const loyaltyService = {
     afterCommit(() => kickApplier());
   },
 
+  /** A paid order earns its buyer points: the member, or the retail customer it was placed for (enrolled by it). */
   orderPaid(
-    order: { id: number; memberId: number; currency: string; total: string; pointsValue: string; lines: { productId: number; sku: string; quantity: number; unitPrice: string }[] },
+    order: { id: number; memberId: number; customerId: number | null; currency: string; total: string; pointsValue: string; lines: { productId: number; sku: string; quantity: number; unitPrice: string }[] },
     at: Date,
   ) {
     const total = hundredths(order.total);
@@ -624,12 +687,12 @@ export const loyaltyService = {
       lines: order.lines.map((l) => ({ productId: l.productId, sku: l.sku, quantity: l.quantity, unitPrice: Math.round(Number(l.unitPrice) * 100) })),
       ...(byPoints > 0 && total > 0 ? { cashShare: (total - byPoints) / total } : {}),
     };
-    return this.record([{ key: `order:${order.id}:paid`, memberId: order.memberId, occurredAt: at, event: { type: "ORDER_PAID", payload } }]);
+    return this.record([{ key: `order:${order.id}:paid`, memberId: buyerOf(order), occurredAt: at, event: { type: "ORDER_PAID", payload } }]);
   },
 
-  orderRefunded(order: { id: number; memberId: number }, refund: { sequence: number; refunded: number; total: number }, at: Date) {
+  orderRefunded(order: { id: number; memberId: number; customerId: number | null }, refund: { sequence: number; refunded: number; total: number }, at: Date) {
     const payload: OrderRefundedPayload = { orderId: order.id, refunded: refund.refunded, total: refund.total };
-    return this.record([{ key: `order:${order.id}:refund:${refund.sequence}`, memberId: order.memberId, occurredAt: at, event: { type: "ORDER_REFUNDED", payload } }]);
+    return this.record([{ key: `order:${order.id}:refund:${refund.sequence}`, memberId: buyerOf(order), occurredAt: at, event: { type: "ORDER_REFUNDED", payload } }]);
   },
 
   /**
@@ -822,7 +885,7 @@ export const loyaltyService = {
       for (const [memberId, m] of perMember) {
         b.txs.push({
           key: `pts:release:${memberId}:${m.firstLot}`, reason: "POINTS_RELEASED", reference: { type: "MEMBER", id: String(memberId) }, memo: "The return window passed: the points are active.", at: m.at,
-          legs: [...m.legs].flatMap(([unit, points]) => [{ ownerId: memberId, kind: "POINTS_PENDING" as const, unit, amount: -points }, { ownerId: memberId, kind: "POINTS" as const, unit, amount: points }]),
+          legs: [...m.legs].flatMap(([unit, points]) => [{ holder: memberId, kind: "POINTS_PENDING" as const, unit, amount: -points }, { holder: memberId, kind: "POINTS" as const, unit, amount: points }]),
         });
       }
       for (const [memberId, { points, at }] of perMember) if (points > 0) b.notes.push({ memberId, kind: "POINTS_ACTIVE", at, title: `${plural(points, "points")} are active`, body: "You can spend them on rewards now." });
@@ -859,7 +922,7 @@ export const loyaltyService = {
         lot.status = "CLOSED";
         b.touch(lot);
         b.txs.push({ key: `${lot.key}:expire`, reason: "POINTS_EXPIRED", reference: { type: "LOT", id: lot.id }, memo: `Points earned ${lot.earnedAt.toISOString().slice(0, 10)} expired.`, at: lot.expiresAt ?? now,
-          legs: [{ ownerId: lot.memberId, kind: "POINTS", unit: lot.pointType, amount: -points }, { ownerId: null, kind: "POINTS_EXPIRED", unit: lot.pointType, amount: points }] });
+          legs: [{ holder: lot.memberId, kind: "POINTS", unit: lot.pointType, amount: -points }, { holder: null, kind: "POINTS_EXPIRED", unit: lot.pointType, amount: points }] });
         const k = `${lot.memberId}:${lot.pointType}`;
         perMember.set(k, (perMember.get(k) ?? 0) + points);
       }
@@ -878,7 +941,7 @@ export const loyaltyService = {
     if (!program || program.expiryWarningDays === 0) return 0;
     return transaction(async () => {
       const due = await repo.takeExpiryWarnings(new Date(now.getTime() + program.expiryWarningDays * DAY_MS), now, 10_000);
-      await notificationService.notify(due.map((d) => ({
+      await notificationService.notify(due.filter((d) => !isCustomerHolder(d.memberId)).map((d) => ({
         memberId: d.memberId, kind: "POINTS_EXPIRING", title: `${plural(d.points, typeName(program, d.pointType))} expire soon`,
         body: `The first expire on ${d.first.toISOString().slice(0, 10)}. Spend them on a reward before then.`,
       })));
@@ -890,7 +953,7 @@ export const loyaltyService = {
   async reviewTiers(cause: "PERIOD_END" | "DAILY", now = new Date()): Promise<number> {
     const program = await this.program();
     if (!program?.tiers) return 0;
-    let after = 0;
+    let after = -2_147_483_648; // below every holder: customers' ids are negative
     let total = 0;
     for (;;) {
       const ids = await transaction(() => repo.tieredMemberIds(after, 1000));
@@ -935,52 +998,41 @@ export const loyaltyService = {
 
   async account(viewer: Viewer, memberId: number, now = new Date()): Promise<LoyaltyAccount> {
     await accessService.requireSelfOr(viewer, memberId, "loyalty.read", "this member's points");
-    const program = await this.program();
-    const state = await repo.memberState(memberId);
-    if (!state) throw notFound("The member");
-    if (!program) return { memberId, balances: [], tier: null, tierSince: null, tierFloor: null, nextTier: null, tierPoints: 0, progress: 0, badges: [], revision: 0 };
-    const [active, pendingAccounts, lots, earned, badges] = await Promise.all([
-      ledgerService.accountsOf(memberId, "POINTS"),
-      ledgerService.accountsOf(memberId, "POINTS_PENDING"),
-      repo.lotSummary(memberId, new Date(now.getTime() + program.expiryWarningDays * DAY_MS)),
-      repo.earned([memberId], program.tiers?.basis ?? null, tierWindowStart(program, now)),
-      repo.badgesOf([memberId]),
-    ]);
-    const currency = defaultCurrencyFor(state.country);
-    const balances: PointsBalance[] = program.pointTypes.map((t) => {
-      const lot = lots.find((l) => l.pointType === t.code);
-      const balance = active.find((a) => a.unit === t.code)?.posted ?? 0;
-      const rate = t.value?.[currency];
-      return {
-        pointType: t.code, name: t.name, redeemable: t.redeemable,
-        balance,
-        pending: pendingAccounts.find((a) => a.unit === t.code)?.posted ?? 0,
-        worth: rate ? { currency, perPoint: rate, amount: fromMinor(Math.floor(balance * rate * 10 ** unitScale(currency) + 1e-9), currency) } : null,
-        expiringSoon: lot?.expiring ?? 0, nextExpiry: lot?.nextExpiry ?? null,
-      };
-    });
-    const window = earned.get(memberId)!.window;
-    const level = tierLevel(program, state.tier);
-    const next = nextTier(program, state.tier, window);
-    return {
-      memberId, balances, tier: level, tierSince: state.tierSince, tierFloor: state.tierFloor,
-      nextTier: next && { code: next.level.code, name: next.level.name, pointsNeeded: next.pointsNeeded },
-      tierPoints: window, progress: progressTo(program, state.tier, window),
-      badges: badges.map((a) => {
-        const def = program.badges.find((x) => x.code === a.badge);
-        return { code: a.badge, name: def?.name ?? a.badge, description: def?.description ?? "", earnedAt: a.earnedAt };
-      }),
-      revision: state.revision,
-    };
+    return accountOf(await this.program(), memberId, memberId, now);
+  },
+
+  /** A retail customer's points, tier and badges: for their distributor, and staff who may read the distributor's points. */
+  async customerAccount(viewer: Viewer, customerId: number, now = new Date()): Promise<LoyaltyAccount> {
+    const distributorId = await customerDistributor(viewer, customerId);
+    return accountOf(await this.program(), customerHolder(customerId), distributorId, now);
+  },
+
+  /** A retail customer's point movements, newest first (as `history`). */
+  async customerHistory(viewer: Viewer, customerId: number, first: number, beforeId: string | null) {
+    await customerDistributor(viewer, customerId);
+    return historyOf(await ledgerService.customerAccounts([customerId], ["POINTS", "POINTS_PENDING"]), first, beforeId);
+  },
+
+  /** Points (balance and pending by type) of retail customers, for their distributors' customer lists; customers the viewer may not read are left out. */
+  async customerBalances(viewer: Viewer, customers: readonly { id: number; distributorId: number }[]): Promise<Map<number, { pointType: string; balance: number; pending: number }[]>> {
+    const allowed = new Set<number>();
+    for (const d of new Set(customers.map((c) => c.distributorId))) if (await accessService.isSelfOr(viewer, d, "loyalty.read")) allowed.add(d);
+    const out = new Map<number, { pointType: string; balance: number; pending: number }[]>();
+    for (const a of await ledgerService.customerAccounts(customers.filter((c) => allowed.has(c.distributorId)).map((c) => c.id), ["POINTS", "POINTS_PENDING"])) {
+      const list = out.get(a.customerId!) ?? [];
+      let row = list.find((x) => x.pointType === a.unit);
+      if (!row) list.push((row = { pointType: a.unit, balance: 0, pending: 0 }));
+      if (a.kind === "POINTS") row.balance = a.posted;
+      else row.pending = a.posted;
+      out.set(a.customerId!, list);
+    }
+    return out;
   },
 
   /** A member's point movements, newest first (earned with the rule and order, released, spent, expired, taken back). */
   async history(viewer: Viewer, memberId: number, first: number, beforeId: string | null) {
     await accessService.requireSelfOr(viewer, memberId, "loyalty.read", "this member's points");
-    const size = pageSize(first);
-    const accounts = [...(await ledgerService.accountsOf(memberId, "POINTS")), ...(await ledgerService.accountsOf(memberId, "POINTS_PENDING"))];
-    const rows = await repo.history(accounts.map((a) => a.id), size + 1, beforeId);
-    return toPage(rows, size, accounts.reduce((s, a) => s + a.revision, 0));
+    return historyOf([...(await ledgerService.accountsOf(memberId, "POINTS")), ...(await ledgerService.accountsOf(memberId, "POINTS_PENDING"))], first, beforeId);
   },
 
   /** Points a member's orders earned them (for the purchase history); other members' orders give nothing. */
@@ -1238,12 +1290,12 @@ export const loyaltyService = {
       await webhookService.emit("points.redeemed", `points.redeemed:${rid}`, { redemptionId: rid, memberId, rewardId: reward.id, reward: reward.name, kind: reward.kind, pointType: reward.pointType, points: cost });
       const txs: PendingTx[] = [{
         key: `redeem:${rid}`, reason: "POINTS_REDEEMED", reference: { type: "REDEMPTION", id: String(rid) }, memo: `Redeemed: ${reward.name}`, at: now,
-        legs: [{ ownerId: memberId, kind: "POINTS", unit: reward.pointType, amount: -cost }, { ownerId: null, kind: "POINTS_REDEEMED", unit: reward.pointType, amount: cost }],
+        legs: [{ holder: memberId, kind: "POINTS", unit: reward.pointType, amount: -cost }, { holder: null, kind: "POINTS_REDEEMED", unit: reward.pointType, amount: cost }],
       }];
       if (reward.kind === "CASHBACK") {
         txs.push({
           key: `redeem:${rid}:cashback`, reason: "LOYALTY_CASHBACK", reference: { type: "REDEMPTION", id: String(rid) }, memo: `Cashback for ${plural(cost, "points")}`, at: now,
-          legs: [{ ownerId: null, kind: "LOYALTY_CASHBACK", unit: reward.cashbackCurrency!, amount: -reward.cashbackAmount! }, { ownerId: memberId, kind: "WALLET", unit: reward.cashbackCurrency!, amount: reward.cashbackAmount! }],
+          legs: [{ holder: null, kind: "LOYALTY_CASHBACK", unit: reward.cashbackCurrency!, amount: -reward.cashbackAmount! }, { holder: memberId, kind: "WALLET", unit: reward.cashbackCurrency!, amount: reward.cashbackAmount! }],
         });
       }
       const b = new Batch(program!, now, members);
@@ -1300,7 +1352,7 @@ export const loyaltyService = {
     const reference = { type: "CHECKOUT", id: String(o.orderId) };
     b.txs.push({
       key: `checkout:${o.orderId}`, reason: "POINTS_REDEEMED", reference, memo: `Paid with points: order #${o.orderId}`, at,
-      legs: [{ ownerId: o.memberId, kind: "POINTS", unit: o.pointType, amount: -o.points }, { ownerId: null, kind: "POINTS_REDEEMED", unit: o.pointType, amount: o.points }],
+      legs: [{ holder: o.memberId, kind: "POINTS", unit: o.pointType, amount: -o.points }, { holder: null, kind: "POINTS_REDEEMED", unit: o.pointType, amount: o.points }],
     });
     b.touched.add(o.memberId);
     await writeBatch(b);

@@ -1,5 +1,18 @@
 import type { DocumentChange } from "@/server/domain/shared/document";
 
+/**
+ * Who holds points. Members and retail customers both earn: loyalty rows (events, lots,
+ * badges, the enrolment) key by a holder id, a member's id or minus a customer's id
+ * (`loyalty_member` keeps a foreign key for each kind). A customer is enrolled by their
+ * first paid order; they have no login, so they get no notifications or live pushes, and
+ * their distributor (and staff) read their points.
+ */
+export const customerHolder = (customerId: number): number => -customerId;
+export const isCustomerHolder = (holder: number): boolean => holder < 0;
+/** The ledger's owner of a holder's accounts (null holder: the company). */
+export const ledgerOwner = (holder: number | null): { ownerId: number | null; customerId: number | null } =>
+  holder != null && holder < 0 ? { ownerId: null, customerId: -holder } : { ownerId: holder, customerId: null };
+
 /** Something that earns or takes back points, as appended where it happened. */
 export type LoyaltyEventInput =
   | { type: "ORDER_PAID"; payload: OrderPaidPayload }
@@ -73,7 +86,10 @@ export interface BadgeRecord {
 }
 
 export interface LoyaltyAccount {
+  /** The member; for a retail customer's account, the distributor they buy through. */
   memberId: number;
+  /** The retail customer whose account it is; null for a member's. */
+  customerId: number | null;
   balances: PointsBalance[];
   tier: TierView | null;
   tierSince: Date | null;

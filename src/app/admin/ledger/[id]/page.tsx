@@ -20,7 +20,7 @@ export default async function LedgerAccountPage({ params, searchParams }: { para
         <a href="/admin/ledger" className="text-sm text-blue-700 hover:underline">← Ledger</a>
         <h1 className="text-2xl font-semibold">Account #{account.id}: {account.kind.toLowerCase().replace(/_/g, " ")} · {account.unit}</h1>
         <p className="text-sm text-gray-500">
-          {account.ownerId ? <>Member <a className="text-blue-700 hover:underline" href={`/admin/members/${account.ownerId}`}>{account.ownerId}</a></> : "The company"} ·
+          {account.ownerId ? <>Member <a className="text-blue-700 hover:underline" href={`/admin/members/${account.ownerId}`}>{account.ownerId}</a></> : account.customerId ? `Retail customer ${account.customerId}` : "The company"} ·
           settled {account.posted} · held {account.pendingDebits} · incoming {account.pendingCredits}{account.noNegative ? " · may not go negative" : ""}
         </p>
       </div>

@@ -40,7 +40,13 @@ export class LoyaltyResolver {
   async loyaltyAccount(@Ctx() ctx: Context, @Arg("memberId", () => ID, { nullable: true }) memberId?: string | null) {
     const viewer = requireViewer(ctx);
     const a = await loyaltyService.account(viewer, parseMemberId(memberId, "memberId") ?? viewer.id);
-    return { ...a, memberId: String(a.memberId) };
+    return { ...a, memberId: String(a.memberId), customerId: null };
+  }
+
+  @Query(() => LoyaltyAccount, { description: "A retail customer's points, tier and badges: their distributor's, and staff who may read the distributor's points." })
+  async customerLoyalty(@Ctx() ctx: Context, @Arg("customerId", () => ID) customerId: string) {
+    const a = await loyaltyService.customerAccount(requireViewer(ctx), parseId(customerId, "customerId", "a customer id")!);
+    return { ...a, memberId: String(a.memberId), customerId: String(a.customerId) };
   }
 
   @Query(() => CheckoutPoints, { nullable: true, description: "What points can pay of an order in this currency (null: they cannot), with the member's balance (yours when memberId is left out). The member and admins only." })
@@ -55,9 +61,12 @@ export class LoyaltyResolver {
     @Arg("memberId", () => ID, { nullable: true }) memberId?: string | null,
     @Arg("first", () => Int, { nullable: true, defaultValue: 50 }) first = 50,
     @Arg("after", () => String, { nullable: true }) after?: string | null,
+    @Arg("customerId", () => ID, { nullable: true, description: "A retail customer's movements instead (their distributor and staff)." }) customerId?: string | null,
   ) {
     const viewer = requireViewer(ctx);
-    const page = await loyaltyService.history(viewer, parseMemberId(memberId, "memberId") ?? viewer.id, first, movementCursor(after));
+    const page = customerId != null
+      ? await loyaltyService.customerHistory(viewer, parseId(customerId, "customerId", "a customer id")!, first, movementCursor(after))
+      : await loyaltyService.history(viewer, parseMemberId(memberId, "memberId") ?? viewer.id, first, movementCursor(after));
     return toConnection(page, (m) => m.id);
   }
 

@@ -69,9 +69,10 @@ export class EarnedBadge {
   @Field(() => Date) earnedAt!: Date;
 }
 
-@ObjectType("LoyaltyAccount", { description: "A member's points, tier and badges." })
+@ObjectType("LoyaltyAccount", { description: "A member's or a retail customer's points, tier and badges." })
 export class LoyaltyAccount {
-  @Field(() => ID) memberId!: string;
+  @Field(() => ID, { description: "The member; for a retail customer's account, the distributor they buy through." }) memberId!: string;
+  @Field(() => ID, { nullable: true, description: "The retail customer whose account it is (enrolled by their first paid order); null for a member's." }) customerId!: string | null;
   @Field(() => [PointsBalance]) balances!: PointsBalance[];
   @Field(() => LoyaltyTier, { nullable: true }) tier!: LoyaltyTier | null;
   @Field(() => Date, { nullable: true }) tierSince!: Date | null;

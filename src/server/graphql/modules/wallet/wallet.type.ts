@@ -128,7 +128,8 @@ export class TrialBalanceLine {
 @ObjectType("LedgerAccount", { description: "An account of the ledger (admins' explorer)." })
 export class LedgerAccount {
   @Field(() => ID) id!: string;
-  @Field(() => ID, { nullable: true, description: "The member; null for the company's accounts." }) ownerId!: string | null;
+  @Field(() => ID, { nullable: true, description: "The member; null for the company's accounts and for retail customers'." }) ownerId!: string | null;
+  @Field(() => ID, { nullable: true, description: "The retail customer whose loyalty points it holds; null otherwise." }) customerId!: string | null;
   @Field(() => String) kind!: string;
   @Field(() => String) unit!: string;
   @Field(() => Boolean) noNegative!: boolean;
