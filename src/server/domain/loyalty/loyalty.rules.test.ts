@@ -3,7 +3,7 @@ import {
   capped, capPeriodStart, checkoutQuote, checkoutTerms, evaluateTier, eventGrants, missionComplete, missionProgress, missionsInPlay, missionWindow, newBadges, nextTier, orderGrants,
   segmentsInUse, takeOldestFirst, withinBudget, type ActivityCounts, type EarnContext, type OrderFacts, type TierState,
 } from "./loyalty.rules";
-import { EXAMPLE_PROGRAM, parseProgram, type Program } from "./program.rules";
+import { EXAMPLE_PROGRAM, parseProgram, zoneOf, type Program } from "./program.rules";
 
 const program = (doc: Record<string, unknown> = {}): Program => {
   const parsed = parseProgram({ ...EXAMPLE_PROGRAM, ...doc });
@@ -37,6 +37,11 @@ describe("earning rules on an order", () => {
     { name: "only the share paid in money earns spending points; product bonuses stay whole", earning: [spend("S", 10), { type: "PRODUCT_BONUS", code: "P", name: "P", pointType: "REWARD", pointsPerUnit: 50, skus: ["A"] }], order: { ...order(line("A", "X", 2000)), cashShare: 0.75 }, expected: { S: 150, P: 50 } },
     { name: "a multiplier on a product label", earning: [spend("S", 10), { type: "MULTIPLIER", code: "M", name: "M", multiplier: 2, labels: ["NEW"] }], order: order({ ...line("A", "X", 1000), labels: ["new"] }, line("B", "X", 1000)), expected: { S: 300 } },
     { name: "excluded labels earn nothing", earning: [spend("S", 10, { exclude: { labels: ["gift-card"] } })], order: order({ ...line("A", "X", 5000), labels: ["gift-card", "new"] }, line("B", "X", 100)), expected: { S: 10 } },
+    { name: "a LOCAL calendar: a campaign starts at midnight where the member lives (Tokyo is already on the 29th)", earning: [spend("S", 1, { from: "2026-04-29", until: "2026-05-05", countries: ["JP"] })], order: order(line("A", "X", 1000)), ctx: { at: new Date("2026-04-28T15:30:00Z"), country: "JP", zone: "Asia/Tokyo" }, expected: { S: 10 } },
+    { name: "a UTC calendar: the same instant is still the 28th", earning: [spend("S", 1, { from: "2026-04-29", until: "2026-05-05", countries: ["JP"] })], order: order(line("A", "X", 1000)), ctx: { at: new Date("2026-04-28T15:30:00Z"), country: "JP" }, expected: {} },
+    { name: "a holiday rule applies on its days only", earning: [spend("S", 1, { days: ["2026-06-15", "2026-12-25"] })], order: order(line("A", "X", 1000)), expected: { S: 10 } },
+    { name: "a holiday rule does not apply the day before", earning: [spend("S", 1, { days: ["2026-06-16"] })], order: order(line("A", "X", 1000)), expected: {} },
+    { name: "a holiday is the member's local day: still Christmas Eve in New York", earning: [spend("S", 1, { days: ["2026-12-25"] })], order: order(line("A", "X", 1000)), ctx: { at: new Date("2026-12-25T03:00:00Z"), zone: "America/New_York" }, expected: {} },
     { name: "a segment's rule applies to its members (a personalised offer)", earning: [spend("S", 1), { type: "MULTIPLIER", code: "M", name: "M", multiplier: 2, categories: ["Supplements"], segment: "SUPPLEMENT_FANS" }], order: order(line("A", "Supplements", 1000), line("B", "X", 1000)), ctx: { segments: new Set(["SUPPLEMENT_FANS"]) }, expected: { S: 30 } },
   ];
   for (const c of cases) {
@@ -165,6 +170,15 @@ describe("missions", () => {
     expect(missionsInPlay(p, new Date("2026-06-15T00:00:00Z"), new Set())).toEqual([]);
     expect(missionWindow(m)).toEqual({ since: new Date("2026-06-01T00:00:00Z"), until: new Date("2026-07-01T00:00:00Z") });
   });
+
+  it("runs in the member's local days with a LOCAL calendar", () => {
+    const inSeg = new Set(["RECRUITERS"]);
+    // 00:30 on 1 July in Tokyo: the June mission has ended there, not yet in New York.
+    const at = new Date("2026-06-30T15:30:00Z");
+    expect(missionsInPlay(p, at, inSeg, "Asia/Tokyo")).toEqual([]);
+    expect(missionsInPlay(p, at, inSeg, "America/New_York").map((x) => x.code)).toEqual(["JUNE"]);
+    expect(missionWindow(m, "Asia/Tokyo")).toEqual({ since: new Date("2026-05-31T15:00:00Z"), until: new Date("2026-06-30T15:00:00Z") });
+  });
 });
 
 describe("spending and expiry take the oldest points first", () => {
@@ -247,6 +261,16 @@ describe("programme validation", () => {
     expect(r2.errors.map((e) => e.field).sort()).toEqual([
       "earning[0].segment", "missions[0].reward.pointType", "missions[0].segment", "missions[0].steps[0].pointType", "missions[0].until", "segments[0].when.minBalance.pointType",
     ]);
+  });
+
+  it("reads dates in the member's zone only with a LOCAL calendar: the programme's zone for the country, else the country's own, else UTC", () => {
+    const local = program({ calendar: { dates: "LOCAL", timeZones: { US: "America/Chicago" } } });
+    expect(zoneOf(local, "US")).toBe("America/Chicago");
+    expect(zoneOf(local, "JP")).toBe("Asia/Tokyo");
+    expect(zoneOf(local, "BR")).toBe("UTC"); // several zones, none named
+    expect(zoneOf(program({ calendar: { dates: "UTC" } }), "JP")).toBe("UTC");
+    expect(zoneOf(program({ calendar: undefined }), "JP")).toBe("UTC");
+    expect(parseProgram({ ...EXAMPLE_PROGRAM, calendar: { dates: "LOCAL", timeZones: { JP: "Asia/Nowhere" } } }).errors[0]).toMatchObject({ field: "calendar.timeZones.JP", code: "PROGRAM_INVALID" });
   });
 
   it("names the field of a shape error", () => {

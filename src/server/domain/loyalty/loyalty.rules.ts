@@ -1,3 +1,4 @@
+import { dayIn, endOfDay, startOfDay } from "@/server/domain/shared/calendar";
 import type { FieldError } from "@/server/domain/shared/input.errors";
 import { LoyaltyErrorCode } from "./loyalty.errors";
 import type { RedemptionStatus } from "./loyalty.types";
@@ -15,6 +16,8 @@ export interface EarnContext {
   tier: string | null;
   /** The segments the member is in at that moment (only those the programme's rules use need be listed). */
   segments: ReadonlySet<string>;
+  /** The time zone the rules' dates are read in for this member (see `zoneOf`); UTC when left out. */
+  zone?: string;
 }
 
 /** An order line as loyalty sees it: price in minor units (hundredths) per unit, net of refunds. */
@@ -43,20 +46,19 @@ export interface Grant {
   detail: string;
 }
 
-const utcDay = (at: Date) => at.toISOString().slice(0, 10);
 /** Whole points from a computed value, without losing a point to a float just under it (199.99999…). */
 const whole = (x: number) => Math.floor(x + 1e-9);
 const fmt = (minor: number) => (minor / 100).toFixed(2);
 
-/** Whether `at` falls in from..until (UTC calendar days, inclusive; either may be open). */
-export function inWindow(w: { from?: string; until?: string }, at: Date): boolean {
-  const day = utcDay(at);
-  return !(w.from && day < w.from) && !(w.until && day > w.until);
+/** Whether `at` falls in from..until and on one of `days` when listed (calendar days in `zone`, inclusive; either end may be open). */
+export function inWindow(w: { from?: string; until?: string; days?: string[] }, at: Date, zone = "UTC"): boolean {
+  const day = dayIn(at, zone);
+  return !(w.from && day < w.from) && !(w.until && day > w.until) && !(w.days && !w.days.includes(day));
 }
 
-/** Whether a rule's conditions hold: the day within from..until (UTC, inclusive), the member's country, tier and segment. */
+/** Whether a rule's conditions hold: the day within from..until and its days (the member's calendar), the member's country, tier and segment. */
 export function ruleApplies(rule: EarningRule, ctx: EarnContext): boolean {
-  if (!inWindow(rule, ctx.at)) return false;
+  if (!inWindow(rule, ctx.at, ctx.zone)) return false;
   if (rule.countries && !rule.countries.includes(ctx.country)) return false;
   if (rule.tiers && !(ctx.tier && rule.tiers.includes(ctx.tier))) return false;
   if (rule.segment && !ctx.segments.has(rule.segment)) return false;
@@ -285,17 +287,17 @@ export function missionProgress(mission: Mission, a: ActivityCounts): { step: Mi
 
 export const missionComplete = (mission: Mission, a: ActivityCounts) => missionProgress(mission, a).every((p) => p.done >= p.needed);
 
-/** The instants a mission counts activity between: from 00:00 UTC of `from` to the end of `until` (null: open). */
-export function missionWindow(mission: Mission): { since: Date | null; until: Date | null } {
+/** The instants a mission counts activity between: from the midnight `from` starts in `zone` to the end of `until` (null: open). */
+export function missionWindow(mission: Mission, zone = "UTC"): { since: Date | null; until: Date | null } {
   return {
-    since: mission.from ? new Date(`${mission.from}T00:00:00Z`) : null,
-    until: mission.until ? new Date(new Date(`${mission.until}T00:00:00Z`).getTime() + DAY_MS) : null,
+    since: mission.from ? startOfDay(mission.from, zone) : null,
+    until: mission.until ? endOfDay(mission.until, zone) : null,
   };
 }
 
-/** Missions running at `at` for a member in these segments (window and segment). */
-export function missionsInPlay(program: Program, at: Date, segments: ReadonlySet<string>): Mission[] {
-  return program.missions.filter((m) => inWindow(m, at) && (!m.segment || segments.has(m.segment)));
+/** Missions running at `at` for a member in these segments (window in the member's zone, and segment). */
+export function missionsInPlay(program: Program, at: Date, segments: ReadonlySet<string>, zone = "UTC"): Mission[] {
+  return program.missions.filter((m) => inWindow(m, at, zone) && (!m.segment || segments.has(m.segment)));
 }
 
 /** A lot with points left, oldest first in the list. */

@@ -29,7 +29,7 @@ import type {
   CampaignRecord, LoyaltyAccount, ShareCard, ShareLink, LoyaltyEventInput, LoyaltyReport, MissionRecord, MissionReportRecord, NewLoyaltyEvent, SegmentRecord, OrderPaidPayload, OrderRefundedPayload, PointsBalance,
   ProgramVersionRecord, RedemptionRecord, RedemptionStatus, RewardFilter, RewardKind, RewardRecord,
 } from "./loyalty.types";
-import { parseProgram, programDiff, type MissionStep, type Program, type Segment } from "./program.rules";
+import { parseProgram, programDiff, zoneOf, type MissionStep, type Program, type Segment } from "./program.rules";
 
 const DAY_MS = 86_400_000;
 /** Who an order's points go to: the retail customer it was placed for, else the member. */
@@ -138,7 +138,7 @@ class Batch {
   }
 
   ctx(m: MemberState, at: Date): EarnContext {
-    return { at, country: m.country, tier: m.tier, segments: this.segmentsOf(m.memberId) };
+    return { at, country: m.country, tier: m.tier, segments: this.segmentsOf(m.memberId), zone: zoneOf(this.program, m.country) };
   }
 
   member(id: number): MemberState {
@@ -377,19 +377,23 @@ async function completeMissions(b: Batch): Promise<void> {
   const ids = [...b.lastAt.keys()].filter((id) => !isCustomerHolder(id)); // missions are members' (steps count their orders and recruits)
   if (ids.length === 0 || b.program.missions.length === 0) return;
   const done = new Set((await repo.completions(ids)).map((c) => `${c.memberId}:${c.mission}`));
-  const candidates = new Map<string, number[]>();
+  // By mission and time zone: a mission's window is each member's local days (a LOCAL calendar).
+  const candidates = new Map<string, { code: string; zone: string; members: number[] }>();
   for (const id of ids) {
-    for (const mission of missionsInPlay(b.program, b.lastAt.get(id) ?? b.now, b.segmentsOf(id))) {
+    const zone = zoneOf(b.program, b.member(id).country);
+    for (const mission of missionsInPlay(b.program, b.lastAt.get(id) ?? b.now, b.segmentsOf(id), zone)) {
       if (done.has(`${id}:${mission.code}`)) continue;
-      candidates.set(mission.code, [...(candidates.get(mission.code) ?? []), id]);
+      const k = `${mission.code} ${zone}`;
+      if (!candidates.has(k)) candidates.set(k, { code: mission.code, zone, members: [] });
+      candidates.get(k)!.members.push(id);
     }
   }
   const completions: { memberId: number; mission: string; completedAt: Date }[] = [];
   const txs: PendingTx[] = [];
   const lots: NewLot[] = [];
-  for (const [code, members] of candidates) {
+  for (const { code, zone, members } of candidates.values()) {
     const mission = b.program.missions.find((m) => m.code === code)!;
-    const { since, until } = missionWindow(mission);
+    const { since, until } = missionWindow(mission, zone);
     for (const [memberId, counts] of await repo.activity(members, since, until)) {
       if (!missionComplete(mission, counts)) continue;
       const at = b.lastAt.get(memberId) ?? b.now;
@@ -1063,11 +1067,12 @@ export const loyaltyService = {
     const inSegments = new Set<string>();
     for (const [code, ids] of await repo.segmentMembers(used, [memberId], now)) if (ids.has(memberId)) inSegments.add(code);
     const completed = new Map((await repo.completions([memberId])).map((c) => [c.mission, c.completedAt]));
-    const running = new Set(missionsInPlay(program, now, inSegments).map((m) => m.code));
+    const zone = zoneOf(program, (await repo.memberState(memberId))?.country ?? "");
+    const running = new Set(missionsInPlay(program, now, inSegments, zone).map((m) => m.code));
     const out: MissionRecord[] = [];
     for (const m of program.missions) {
       if (!running.has(m.code) && !completed.has(m.code)) continue;
-      const { since, until } = missionWindow(m);
+      const { since, until } = missionWindow(m, zone);
       const counts = (await repo.activity([memberId], since, until)).get(memberId)!;
       out.push({
         code: m.code, name: m.name, description: m.description, from: m.from ?? null, until: m.until ?? null,
@@ -1136,14 +1141,16 @@ export const loyaltyService = {
   async campaigns(viewer: Viewer, now = new Date()): Promise<CampaignRecord[]> {
     requirePermission(viewer, "loyalty.read", "loyalty campaigns");
     const program = await this.program();
-    const rules = (program?.earning ?? []).filter((r) => r.from || r.until || r.segment || r.countries || r.budget != null);
+    const rules = (program?.earning ?? []).filter((r) => r.from || r.until || r.days || r.segment || r.countries || r.budget != null);
     const used = await repo.budgetsUsed(rules.filter((r) => r.budget != null).map((r) => r.code));
+    // Status by UTC day (with a LOCAL calendar a campaign starts a few hours earlier or later by country).
     const day = now.toISOString().slice(0, 10);
     return rules.map((r) => {
       const spent = used.get(r.code) ?? 0;
-      const status = r.from && day < r.from ? "SCHEDULED" : r.until && day > r.until ? "ENDED" : r.budget != null && spent >= r.budget ? "SPENT" : "RUNNING";
+      const last = r.days ? [...r.days].sort().at(-1)! : null;
+      const status = r.from && day < r.from ? "SCHEDULED" : (r.until && day > r.until) || (last && day > last) ? "ENDED" : r.budget != null && spent >= r.budget ? "SPENT" : "RUNNING";
       return {
-        code: r.code, name: r.name, type: r.type, pointType: r.pointType ?? "", from: r.from ?? null, until: r.until ?? null, segment: r.segment ?? null,
+        code: r.code, name: r.name, type: r.type, pointType: r.pointType ?? "", from: r.from ?? null, until: r.until ?? null, days: r.days ?? [], segment: r.segment ?? null,
         countries: r.countries ?? [], budget: r.budget ?? null, used: spent, status,
       };
     });

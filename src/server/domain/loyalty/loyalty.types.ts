@@ -208,6 +208,8 @@ export interface CampaignRecord {
   pointType: string;
   from: string | null;
   until: string | null;
+  /** Only on these days (holidays); empty: every day of the window. */
+  days: string[];
   segment: string | null;
   countries: string[];
   budget: number | null;

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { countryZone, isTimeZone } from "@/server/domain/shared/calendar";
 import { documentDiff, jsonPath } from "@/server/domain/shared/document";
 import type { FieldError } from "@/server/domain/shared/input.errors";
 import { LoyaltyErrorCode } from "./loyalty.errors";
@@ -6,7 +7,8 @@ import { LoyaltyErrorCode } from "./loyalty.errors";
 // A loyalty programme is data: this JSON document, validated here, kept as versions (the
 // newest applies from the moment it is saved). Field names and meanings are a public
 // contract; the format may grow, never rename. Points are whole numbers; money values
-// (minOrderValue) are in the order's currency; dates are UTC calendar days, inclusive.
+// (minOrderValue) are in the order's currency; dates are calendar days, inclusive: UTC
+// days, or each member's local days when `calendar.dates` is "LOCAL" (regional programmes).
 
 const code = z.string().regex(/^[A-Z][A-Z0-9_]{0,31}$/, "Capitals, digits and _, at most 32 characters, starting with a letter.");
 const name = z.string().trim().min(1, "A name is needed.").max(60, "At most 60 characters.");
@@ -17,13 +19,15 @@ const eventName = z.string().regex(/^[a-z][a-z0-9_.-]{0,63}$/, "Lower case lette
 const country = z.string().regex(/^[A-Z]{2}$/, "A two-letter country code.");
 
 /**
- * When a rule applies: a time window (a campaign), countries (regional programmes), tiers,
+ * When a rule applies: a time window (a campaign), certain days only (holidays), countries (regional programmes), tiers,
  * a segment (members who match its conditions at that moment), and a total budget: at most
  * `budget` points from this rule across all members, ever (the campaign stops when it is spent).
  */
 const conditions = {
   from: isoDate.optional(),
   until: isoDate.optional(),
+  /** Only on these days (a national holiday, the company's anniversary), in the programme's calendar. */
+  days: z.array(isoDate).min(1).max(366).optional(),
   countries: z.array(country).optional(),
   tiers: z.array(code).optional(),
   segment: code.optional(),
@@ -165,6 +169,18 @@ const pointType = z.strictObject({
   value: z.record(z.string().regex(/^[A-Z]{3}$/, "A currency code."), z.number().positive().max(1_000)).optional(),
 });
 
+const timeZone = z.string().refine(isTimeZone, "An IANA time zone, such as Asia/Tokyo or America/New_York.");
+/**
+ * Which calendar rule and mission dates (from, until, days) mean. "UTC" (the default): UTC
+ * days for everyone. "LOCAL": each member's local days, so a campaign from 2026-04-29 starts
+ * at midnight in Tokyo for members in Japan. A member's zone: `timeZones` for their country,
+ * else their country's own zone when all of it keeps one time, else UTC.
+ */
+const calendar = z.strictObject({
+  dates: z.enum(["UTC", "LOCAL"]).default("UTC"),
+  timeZones: z.record(country, timeZone).default({}),
+});
+
 /** Paying part of an order with points at checkout. */
 const checkout = z.strictObject({
   /** The point type spent (redeemable, with a value in the order's currency). */
@@ -187,6 +203,7 @@ export const programSchema = z.strictObject({
   segments: z.array(segment).max(100).default([]),
   missions: z.array(mission).max(100).default([]),
   checkout: checkout.optional(),
+  calendar: calendar.optional(),
 });
 export type Program = z.infer<typeof programSchema>;
 export type Segment = z.infer<typeof segment>;
@@ -268,6 +285,12 @@ export function parseProgram(doc: unknown): { program: Program; errors: [] } | {
 
 export const programDiff = documentDiff;
 
+/** The time zone a member's dates are read in (UTC unless the programme's calendar is LOCAL). */
+export function zoneOf(p: Program, country: string): string {
+  if (p.calendar?.dates !== "LOCAL") return "UTC";
+  return p.calendar.timeZones[country] ?? countryZone(country) ?? "UTC";
+}
+
 /** The programme a new company starts with (and the demo runs). */
 export const EXAMPLE_PROGRAM = {
   pointTypes: [
@@ -313,4 +336,5 @@ export const EXAMPLE_PROGRAM = {
     { code: "BIG_BALANCES", name: "Big balances", description: "5,000 reward points or more to spend.", when: { minBalance: { pointType: "REWARD", points: 5000 } } },
   ],
   checkout: { pointType: "REWARD", maxShareOfOrder: 0.5, minPoints: 100 },
+  calendar: { dates: "LOCAL", timeZones: { US: "America/New_York", CA: "America/Toronto", BR: "America/Sao_Paulo", MX: "America/Mexico_City", AU: "Australia/Sydney" } },
 } satisfies z.input<typeof programSchema>;

@@ -290,6 +290,7 @@ export class LoyaltyCampaign {
   @Field(() => String, { description: "Empty for a multiplier on every point type." }) pointType!: string;
   @Field(() => String, { nullable: true }) from!: string | null;
   @Field(() => String, { nullable: true }) until!: string | null;
+  @Field(() => [String], { description: "Only on these days (holidays, YYYY-MM-DD); empty: every day from..until." }) days!: string[];
   @Field(() => String, { nullable: true }) segment!: string | null;
   @Field(() => [String]) countries!: string[];
   @Field(() => Int, { nullable: true, description: "Total points across members; null: no budget." }) budget!: number | null;
