@@ -229,3 +229,31 @@ describe("ranks from the compensation plan", () => {
     expect(await loyaltyService.shareCard(ref!, "badge-RANK_SILVER'--", s)).toBeNull();
   });
 });
+
+describe("regional calendars", () => {
+  it("reads a holiday rule's days in each member's zone when the calendar is LOCAL", async () => {
+    const local = {
+      ...PROGRAM,
+      earning: [...PROGRAM.earning, { type: "EVENT", code: "GOLDEN_WEEK", name: "Golden Week visit", pointType: "REWARD", event: "store_visit", points: 50, days: ["2026-04-29"] }],
+      calendar: { dates: "LOCAL", timeZones: { US: "America/New_York" } },
+    };
+    await loyaltyService.saveProgram(admin, local, "Local calendar");
+    const root = await createRoot();
+    const tokyo = await placeUnder(root, { country: "JP" });
+    const newYork = await placeUnder(root, { country: "US" });
+    // 00:30 on 29 April in Tokyo, 11:30 on the 28th in New York.
+    const at = new Date("2026-04-28T15:30:00Z");
+    for (const m of [tokyo, newYork]) await loyaltyService.recordEvent(admin, { memberId: m.id, event: "store_visit", idempotencyKey: `visit-${m.id}-1`, occurredAt: at });
+    expect(await granted(tokyo, "GOLDEN_WEEK")).toBe(50);
+    expect(await granted(newYork, "GOLDEN_WEEK")).toBe(0);
+    // Noon UTC on the 29th is the 29th in New York too.
+    await loyaltyService.recordEvent(admin, { memberId: newYork.id, event: "store_visit", idempotencyKey: `visit-${newYork.id}-2`, occurredAt: new Date("2026-04-29T12:00:00Z") });
+    expect(await granted(newYork, "GOLDEN_WEEK")).toBe(50);
+
+    // The same instant on a UTC calendar is the 28th for everyone.
+    await loyaltyService.saveProgram(admin, { ...local, calendar: { dates: "UTC" } }, "UTC calendar");
+    const osaka = await placeUnder(root, { country: "JP" });
+    await loyaltyService.recordEvent(admin, { memberId: osaka.id, event: "store_visit", idempotencyKey: `visit-${osaka.id}-1`, occurredAt: at });
+    expect(await granted(osaka, "GOLDEN_WEEK")).toBe(0);
+  });
+});
