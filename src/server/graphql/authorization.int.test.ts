@@ -129,6 +129,8 @@ export const RULES: Record<string, Rule> = {
   "Mutation.redeemReward": self("loyalty.grant"),
   "Mutation.recordLoyaltyEvent": company("loyalty.grant"),
   "Mutation.saveLoyaltyProgram": company("loyalty.write"),
+  "Mutation.saveLoyaltySegment": company("loyalty.write"),
+  "Mutation.saveLoyaltyCampaign": company("loyalty.write"),
   "Mutation.saveReward": company("loyalty.write"),
   "Mutation.grantPoints": company("loyalty.grant"),
   "Mutation.releasePendingPoints": company("loyalty.grant"),

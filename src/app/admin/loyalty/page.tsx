@@ -1,5 +1,6 @@
 import { Card, Metric, Text, Title } from "@tremor/react";
 import { FulfilmentButtons, PointsActions, RewardForm } from "@/components/admin/loyalty-forms";
+import { CampaignForm, SegmentForm } from "@/components/admin/program-part-forms";
 import { PointsChart } from "@/components/loyalty/points-chart";
 import { DocumentEditor } from "@/components/ui/document-editor";
 import { formatCount, formatDateTime } from "@/lib/format";
@@ -65,7 +66,7 @@ export default async function AdminLoyaltyPage() {
       <div className="grid gap-4 lg:grid-cols-2">
         <Card>
           <Title>Segments</Title>
-          <Text className="text-xs">Members who match the conditions now; they update themselves. Edit them in the programme below.</Text>
+          <Text className="text-xs">Members who match the conditions now; they update themselves.</Text>
           {segments.length === 0 ? <Text className="mt-2">No segments in the programme.</Text> : (
             <table className="mt-3 w-full text-left text-sm" data-testid="segments">
               <thead className="text-xs uppercase text-gray-500"><tr><th className="py-2 pr-3">Segment</th><th className="pr-3">Who</th><th className="pr-3 text-right">Members</th></tr></thead>
@@ -83,7 +84,7 @@ export default async function AdminLoyaltyPage() {
         </Card>
         <Card>
           <Title>Campaigns</Title>
-          <Text className="text-xs">Earning rules with dates, a segment, countries or a budget.</Text>
+          <Text className="text-xs">Earning rules with dates or days, a segment, countries or a budget{program?.calendar?.dates === "LOCAL" ? "; dates are each member's local days" : "; dates are UTC days"}.</Text>
           {campaigns.length === 0 ? <Text className="mt-2">No campaigns in the programme.</Text> : (
             <table className="mt-3 w-full text-left text-sm" data-testid="campaigns">
               <thead className="text-xs uppercase text-gray-500"><tr><th className="py-2 pr-3">Campaign</th><th className="pr-3">When, who</th><th className="pr-3 text-right">Budget used</th><th className="pr-3">Status</th></tr></thead>
@@ -92,7 +93,7 @@ export default async function AdminLoyaltyPage() {
                   <tr key={c.code}>
                     <td className="py-2 pr-3">{c.name}<span className="block text-xs text-gray-500">{c.type.toLowerCase().replace("_", " ")}{c.pointType ? ` · ${c.pointType.toLowerCase()}` : ""}</span></td>
                     <td className="pr-3 text-xs">
-                      {[c.from || c.until ? `${c.from ?? "…"} – ${c.until ?? "…"}` : null, c.segment ? segments.find((s) => s.code === c.segment)?.name ?? c.segment : null, c.countries.length ? c.countries.join(" ") : null].filter(Boolean).join(" · ") || "always"}
+                      {[c.from || c.until ? `${c.from ?? "…"} – ${c.until ?? "…"}` : null, c.days.length ? `on ${c.days.join(", ")}` : null, c.segment ? segments.find((s) => s.code === c.segment)?.name ?? c.segment : null, c.countries.length ? c.countries.join(" ") : null].filter(Boolean).join(" · ") || "always"}
                     </td>
                     <td className="pr-3 text-right tabular-nums">{c.budget != null ? `${formatCount(c.used)} / ${formatCount(c.budget)}` : "no budget"}</td>
                     <td className="pr-3 text-xs">{c.status.toLowerCase()}</td>
@@ -103,6 +104,15 @@ export default async function AdminLoyaltyPage() {
           )}
         </Card>
       </div>
+
+      <Card>
+        <Title>Edit segments and campaigns</Title>
+        <Text className="text-xs">Each save is a new programme version (see below), checked like the whole programme; it applies from now on.</Text>
+        <div className="mt-3 grid gap-6 lg:grid-cols-2">
+          <SegmentForm segments={program?.segments ?? []} tiers={tiers} pointTypes={pointTypes} />
+          <CampaignForm rules={program?.earning ?? []} tiers={tiers} segments={segments.map((s) => ({ code: s.code, name: s.name }))} pointTypes={pointTypes} />
+        </div>
+      </Card>
 
       <Card>
         <Title>Missions</Title>

@@ -257,3 +257,35 @@ describe("regional calendars", () => {
     expect(await granted(osaka, "GOLDEN_WEEK")).toBe(0);
   });
 });
+
+describe("segments and campaigns edited one at a time", () => {
+  it("adds, changes and removes them as programme versions, naming the item's own fields in errors and refusing a removal that breaks a rule", async () => {
+    const before = (await loyaltyService.versions(admin, 1))[0]!.number;
+    await loyaltyService.saveProgramPart(admin, "segments", "BIG_SPENDERS", { name: "Big spenders", when: { orderedWithinDays: 30 } });
+    expect((await loyaltyService.segments(admin)).map((s) => s.code)).toContain("BIG_SPENDERS");
+    expect(await codesOf(loyaltyService.saveProgramPart(admin, "segments", "BIG_SPENDERS", { name: "Big spenders", when: { bought: { categories: [], withinDays: 0 } } })))
+      .toEqual(expect.arrayContaining(["when.bought.categories:PROGRAM_INVALID", "when.bought.withinDays:PROGRAM_INVALID"]));
+    expect(await codesOf(loyaltyService.saveProgramPart(admin, "segments", "bad code", { name: "X", when: { orderedWithinDays: 3 } }))).toEqual(["code:PROGRAM_INVALID"]);
+
+    const rule = { type: "MULTIPLIER", name: "Double for big spenders", multiplier: 2, categories: ["Supplements"], segment: "BIG_SPENDERS", from: today, until: inDays(7) };
+    await loyaltyService.saveProgramPart(admin, "earning", "BIG_X2", rule);
+    await loyaltyService.saveProgramPart(admin, "earning", "BIG_X2", { ...rule, multiplier: 3 });
+    const program = (await loyaltyService.program())!;
+    expect(program.earning.filter((r) => r.code === "BIG_X2")).toMatchObject([{ multiplier: 3, segment: "BIG_SPENDERS" }]);
+    expect((await loyaltyService.campaigns(admin)).find((c) => c.code === "BIG_X2")).toMatchObject({ status: "RUNNING", segment: "BIG_SPENDERS" });
+    const versions = await loyaltyService.versions(admin, 3);
+    expect(versions.map((v) => v.comment)).toEqual(["Campaign Double for big spenders changed", "Campaign Double for big spenders added", "Segment Big spenders added"]);
+    expect(versions[0]!.number).toBe(before + 3);
+
+    // The segment is in use: removing it would leave the campaign pointing nowhere.
+    const used = await codesOf(loyaltyService.saveProgramPart(admin, "segments", "BIG_SPENDERS", null));
+    expect(used).toHaveLength(1);
+    expect(used[0]).toMatch(/^earning\[\d+\]\.segment:UNKNOWN_CODE$/);
+    await loyaltyService.saveProgramPart(admin, "earning", "BIG_X2", null);
+    await loyaltyService.saveProgramPart(admin, "segments", "BIG_SPENDERS", null);
+    expect((await loyaltyService.program())!.segments.some((s) => s.code === "BIG_SPENDERS")).toBe(false);
+    expect(await codesOf(loyaltyService.saveProgramPart(admin, "earning", "BIG_X2", null))).toEqual(["code:UNKNOWN_CODE"]);
+    const distributor = await placeUnder(await createRoot());
+    await expect(loyaltyService.saveProgramPart(viewerOf(distributor), "segments", "MINE", { name: "Mine", when: { orderedWithinDays: 1 } })).rejects.toThrow();
+  });
+});

@@ -671,6 +671,36 @@ export const loyaltyService = {
     return (await this.versions(viewer, 1))[0]!;
   },
 
+  /**
+   * Adds or replaces (by code) one segment or earning rule (a campaign) of the programme, or
+   * removes it (item null), as a new version. Errors in the item name its own fields
+   * ("when.bought.withinDays"); anything else it breaks (a rule that uses a removed segment)
+   * keeps the programme's path.
+   */
+  async saveProgramPart(viewer: Viewer, part: "segments" | "earning", code: string, item: Record<string, unknown> | null): Promise<ProgramVersionRecord> {
+    requirePermission(viewer, "loyalty.write", "the loyalty programme");
+    const latest = await repo.latestVersion();
+    if (!latest) throw fieldError("code", LoyaltyErrorCode.NOT_FOUND, "Save a programme first.");
+    const doc = { ...(latest.document as Record<string, unknown>) };
+    const list = [...((doc[part] as { code: string }[] | undefined) ?? [])];
+    const at = list.findIndex((x) => x.code === code);
+    const what = part === "segments" ? "Segment" : "Campaign";
+    if (item == null) {
+      if (at < 0) throw fieldError("code", LoyaltyErrorCode.UNKNOWN_CODE, `No ${what.toLowerCase()} is called "${code}".`);
+      list.splice(at, 1);
+    } else if (at >= 0) list[at] = { ...item, code } as { code: string };
+    else list.push({ ...item, code } as { code: string });
+    doc[part] = list;
+    const parsed = parseProgram(doc);
+    if (!parsed.program) {
+      const index = item == null ? -1 : at >= 0 ? at : list.length - 1;
+      const own = `${part}[${index}]`;
+      throw new InputError(parsed.errors.map((e) => (e.field === own ? { ...e, field: "code" } : e.field.startsWith(`${own}.`) ? { ...e, field: e.field.slice(own.length + 1) } : e)));
+    }
+    const name = item == null ? code : String(item.name ?? code);
+    return this.saveProgram(viewer, doc, `${what} ${name} ${item == null ? "removed" : at >= 0 ? "changed" : "added"}`);
+  },
+
   // ---- events in ----
 
   /** Appends events in the caller's transaction (an order paid, a sign-up); they are applied after it commits. */

@@ -1,15 +1,18 @@
 import { filter, map, pipe } from "@graphql-yoga/subscription";
 import { Arg, Authorized, Ctx, ID, Int, Mutation, Query, Resolver, Root, Subscription } from "type-graphql";
+import { LoyaltyErrorCode } from "@/server/domain/loyalty/loyalty.errors";
 import { loyaltyService } from "@/server/domain/loyalty/loyalty.service";
 import type { RedemptionRecord, RewardRecord } from "@/server/domain/loyalty/loyalty.types";
 import { notificationService } from "@/server/domain/notification/notification.service";
 import { accessService } from "@/server/domain/access/access.service";
 import { can } from "@/server/domain/shared/access";
+import { fieldError } from "@/server/domain/shared/input.errors";
 import { fromMinor, toMinor } from "@/server/domain/shared/units";
 import { eventBus } from "@/server/events/bus";
 import { Topic, type LoyaltySnapshot, type PointsChangedEvent } from "@/server/events/topics";
 import type { Context } from "../../context";
 import { badInput } from "../../errors";
+import { JSONScalar } from "../../shared/json";
 import { toConnection } from "../../shared/connection";
 import { parseId, parseMemberId } from "../../shared/ids";
 import { payload } from "../../shared/payload";
@@ -33,6 +36,13 @@ const toReward = (r: RewardRecord) => ({
 });
 const toRedemption = (r: RedemptionRecord) => ({ ...r, id: String(r.id), rewardId: String(r.rewardId), memberId: String(r.memberId) });
 const toVersion = (v: { id: number; document: unknown; authorId: number | null }) => ({ ...v, id: String(v.id), program: v.document, authorId: v.authorId == null ? null : String(v.authorId) });
+
+/** A programme part from the API: an object, or null to remove; anything else is refused by field. */
+function partOf(value: unknown, field: string): Record<string, unknown> | null {
+  if (value == null) return null;
+  if (typeof value !== "object" || Array.isArray(value)) throw fieldError(field, LoyaltyErrorCode.PROGRAM_INVALID, "An object in the programme's format, or null to remove.");
+  return value as Record<string, unknown>;
+}
 
 @Resolver()
 export class LoyaltyResolver {
@@ -206,6 +216,20 @@ export class LoyaltyResolver {
   saveLoyaltyProgram(@Arg("input", () => SaveLoyaltyProgramInput) input: SaveLoyaltyProgramInput, @Ctx() ctx: Context) {
     const viewer = requireViewer(ctx);
     return payload("version", async () => toVersion(await loyaltyService.saveProgram(viewer, input.program, input.comment)));
+  }
+
+  @Authorized("loyalty.write")
+  @Mutation(() => LoyaltyProgramPayload, { description: "Adds or changes (by code) one segment of the programme, or removes it when segment is null, as a new programme version. The segment is the programme format's segment object; errors name its fields (when.bought.withinDays)." })
+  saveLoyaltySegment(@Arg("code", () => String) code: string, @Arg("segment", () => JSONScalar, { nullable: true }) segment: unknown, @Ctx() ctx: Context) {
+    const viewer = requireViewer(ctx);
+    return payload("version", async () => toVersion(await loyaltyService.saveProgramPart(viewer, "segments", code, partOf(segment, "segment"))));
+  }
+
+  @Authorized("loyalty.write")
+  @Mutation(() => LoyaltyProgramPayload, { description: "Adds or changes (by code) one earning rule of the programme (a campaign: dates, days, countries, tiers, segment, budget), or removes it when rule is null, as a new programme version. Errors name the rule's fields." })
+  saveLoyaltyCampaign(@Arg("code", () => String) code: string, @Arg("rule", () => JSONScalar, { nullable: true }) rule: unknown, @Ctx() ctx: Context) {
+    const viewer = requireViewer(ctx);
+    return payload("version", async () => toVersion(await loyaltyService.saveProgramPart(viewer, "earning", code, partOf(rule, "rule"))));
   }
 
   @Authorized("loyalty.write")

@@ -1,0 +1,222 @@
+"use client";
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import { Problems } from "@/components/ui/mutation";
+import { graphql } from "@/lib/graphql-client";
+
+// Segments and campaigns (earning rules) edited one at a time: each save is a new programme
+// version, checked by the server like the whole document. Fields the form does not show
+// (a rule's perCurrency, exclusions) are kept from the version being edited.
+
+type Item = Record<string, unknown> & { code: string; name: string };
+type Option = { code: string; name: string };
+
+const SAVE_SEGMENT = `mutation($code: String!, $segment: JSON) { saveLoyaltySegment(code: $code, segment: $segment) { version { number } errors { field message } } }`;
+const SAVE_CAMPAIGN = `mutation($code: String!, $rule: JSON) { saveLoyaltyCampaign(code: $code, rule: $rule) { version { number } errors { field message } } }`;
+
+const words = (v: FormDataEntryValue | null, upper = false) => {
+  const list = String(v ?? "").split(/[\s,]+/).map((x) => x.trim()).filter(Boolean);
+  return upper ? list.map((x) => x.toUpperCase()) : list;
+};
+const commaList = (v: FormDataEntryValue | null) => String(v ?? "").split(",").map((x) => x.trim()).filter(Boolean);
+const num = (v: FormDataEntryValue | null): number | undefined => (String(v ?? "").trim() === "" ? undefined : Number(String(v).trim()));
+const text = (v: FormDataEntryValue | null): string | undefined => String(v ?? "").trim() || undefined;
+/** The object without undefined values and empty lists (absent in the programme format). */
+const compact = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && !(Array.isArray(v) && v.length === 0)));
+const str = (v: unknown) => (v == null ? "" : Array.isArray(v) ? v.join(" ") : String(v));
+
+function usePart(mutation: string, field: "saveLoyaltySegment" | "saveLoyaltyCampaign", arg: "segment" | "rule") {
+  const router = useRouter();
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [done, setDone] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  async function save(code: string, item: Record<string, unknown> | null, message: string) {
+    setBusy(true);
+    setDone(null);
+    const res = await graphql<Record<string, { version: { number: number } | null; errors: { field: string; message: string }[] }>>(mutation, { code, [arg]: item });
+    setBusy(false);
+    const p = res.data?.[field];
+    if (!p) return setErrors({ form: res.errors?.[0]?.message ?? "Something went wrong." });
+    if (p.errors.length) return setErrors(Object.fromEntries(p.errors.map((e) => [e.field, e.message])));
+    setErrors({});
+    setDone(`${message} (programme version ${p.version!.number}).`);
+    router.refresh();
+  }
+  return { errors, done, busy, save };
+}
+
+function Picker({ items, value, onChange, label }: { items: Item[]; value: string; onChange: (code: string) => void; label: string }) {
+  return (
+    <select className="field" value={value} onChange={(e) => onChange(e.target.value)} aria-label={label}>
+      <option value="">New…</option>
+      {items.map((i) => <option key={i.code} value={i.code}>{i.name} ({i.code})</option>)}
+    </select>
+  );
+}
+
+/** A segment's conditions as the programme format has them (see program.rules.ts). */
+interface SegmentWhen {
+  tiers?: string[];
+  countries?: string[];
+  tags?: string[];
+  ranks?: string[];
+  minBalance?: { pointType: string; points: number };
+  orderedWithinDays?: number;
+  noOrderForDays?: number;
+  bought?: { categories: string[]; orders?: number; withinDays: number };
+  recruited?: { count: number; withinDays: number };
+}
+
+/** Adds, changes or removes a segment: members who match every condition given. */
+export function SegmentForm({ segments, tiers, pointTypes }: { segments: Item[]; tiers: Option[]; pointTypes: string[] }) {
+  const [code, setCode] = useState("");
+  const a = usePart(SAVE_SEGMENT, "saveLoyaltySegment", "segment");
+  const s = segments.find((x) => x.code === code);
+  const w = (s?.when ?? {}) as SegmentWhen;
+  return (
+    <form key={code} className="space-y-2" data-testid="segment-form" action={async (f) => {
+      const bought = commaList(f.get("boughtCategories"));
+      const when = compact({
+        tiers: f.getAll("tiers").map(String), countries: words(f.get("countries"), true), tags: commaList(f.get("tags")), ranks: commaList(f.get("ranks")),
+        minBalance: num(f.get("minPoints")) !== undefined ? { pointType: f.get("minPointType"), points: num(f.get("minPoints")) } : undefined,
+        orderedWithinDays: num(f.get("orderedWithinDays")), noOrderForDays: num(f.get("noOrderForDays")),
+        bought: bought.length ? compact({ categories: bought, orders: num(f.get("boughtOrders")), withinDays: num(f.get("boughtWithinDays")) }) : undefined,
+        recruited: num(f.get("recruitedCount")) !== undefined ? { count: num(f.get("recruitedCount")), withinDays: num(f.get("recruitedWithinDays")) } : undefined,
+      });
+      const c = String(f.get("code") ?? "").trim().toUpperCase();
+      await a.save(c, { name: String(f.get("name") ?? ""), description: String(f.get("description") ?? ""), when }, `Segment ${c} saved`);
+    }}>
+      <div className="flex flex-wrap items-center gap-2">
+        <p className="font-medium">Segment</p>
+        <Picker items={segments} value={code} onChange={setCode} label="Segment to edit" />
+      </div>
+      <div className="grid gap-2 sm:grid-cols-2">
+        <input className="field" name="code" defaultValue={s?.code ?? ""} placeholder="Code (VIP_BUYERS)" aria-label="Segment code" required readOnly={!!s} />
+        <input className="field" name="name" defaultValue={s?.name ?? ""} placeholder="Name members and staff see" aria-label="Segment name" required />
+        <input className="field sm:col-span-2" name="description" defaultValue={str(s?.description)} placeholder="Description" aria-label="Segment description" />
+      </div>
+      <p className="text-xs text-gray-500">Members who match every condition you fill in (at least one):</p>
+      <div className="grid gap-2 sm:grid-cols-2">
+        <input className="field" name="countries" defaultValue={str(w.countries)} placeholder="Countries (DE AT)" aria-label="Countries" />
+        <input className="field" name="tags" defaultValue={w.tags?.join(", ") ?? ""} placeholder="Tagged (vip, event-2026)" aria-label="Tags" />
+        <input className="field" name="ranks" defaultValue={w.ranks?.join(", ") ?? ""} placeholder="Ranks (Silver, Gold)" aria-label="Ranks" />
+        <div className="flex flex-wrap items-center gap-3 text-sm">
+          {tiers.map((t) => <label key={t.code} className="flex items-center gap-1"><input type="checkbox" name="tiers" value={t.code} defaultChecked={w.tiers?.includes(t.code) ?? false} />{t.name}</label>)}
+        </div>
+        <input className="field" name="orderedWithinDays" defaultValue={str(w.orderedWithinDays)} inputMode="numeric" placeholder="Ordered within N days" aria-label="Ordered within days" />
+        <input className="field" name="noOrderForDays" defaultValue={str(w.noOrderForDays)} inputMode="numeric" placeholder="No order for N days (lapsed)" aria-label="No order for days" />
+        <div className="grid grid-cols-3 gap-2 sm:col-span-2">
+          <input className="field" name="boughtCategories" defaultValue={w.bought?.categories.join(", ") ?? ""} placeholder="Bought categories" aria-label="Bought categories" />
+          <input className="field" name="boughtOrders" defaultValue={str(w.bought?.orders)} inputMode="numeric" placeholder="in N orders" aria-label="Bought in orders" />
+          <input className="field" name="boughtWithinDays" defaultValue={str(w.bought?.withinDays)} inputMode="numeric" placeholder="within N days" aria-label="Bought within days" />
+        </div>
+        <div className="grid grid-cols-2 gap-2">
+          <input className="field" name="recruitedCount" defaultValue={str(w.recruited?.count)} inputMode="numeric" placeholder="Recruited N members" aria-label="Recruited count" />
+          <input className="field" name="recruitedWithinDays" defaultValue={str(w.recruited?.withinDays)} inputMode="numeric" placeholder="within N days" aria-label="Recruited within days" />
+        </div>
+        <div className="grid grid-cols-2 gap-2">
+          <select className="field" name="minPointType" defaultValue={str(w.minBalance?.pointType)} aria-label="Balance point type">{pointTypes.map((t) => <option key={t}>{t}</option>)}</select>
+          <input className="field" name="minPoints" defaultValue={str(w.minBalance?.points)} inputMode="numeric" placeholder="Balance at least" aria-label="Balance at least" />
+        </div>
+      </div>
+      <div className="flex gap-2">
+        <button className="btn" disabled={a.busy}>{s ? "Save segment" : "Add segment"}</button>
+        {s ? <button type="button" className="btn-secondary" disabled={a.busy} onClick={() => a.save(s.code, null, `Segment ${s.code} removed`).then(() => setCode(""))}>Remove</button> : null}
+      </div>
+      <Problems errors={a.errors} />
+      {a.done ? <p className="text-sm text-emerald-700" role="status">{a.done}</p> : null}
+    </form>
+  );
+}
+
+const TYPES = ["SPEND", "MULTIPLIER", "PRODUCT_BONUS", "EVENT", "REFERRAL", "SIGNUP"] as const;
+/** The fields this form manages; the rest of an edited rule is kept. */
+const MANAGED = ["code", "name", "type", "pointType", "pointsPerUnit", "multiplier", "points", "event", "minOrderValue", "skus", "categories", "labels",
+  "from", "until", "days", "countries", "tiers", "segment", "budget", "cap"];
+
+/** Adds, changes or removes a campaign: an earning rule with dates or holidays, countries, tiers, a segment, a budget. */
+export function CampaignForm({ rules, tiers, segments, pointTypes }: { rules: Item[]; tiers: Option[]; segments: Option[]; pointTypes: string[] }) {
+  const [code, setCode] = useState("");
+  const r = rules.find((x) => x.code === code);
+  const [type, setType] = useState<string>("MULTIPLIER");
+  const a = usePart(SAVE_CAMPAIGN, "saveLoyaltyCampaign", "rule");
+  const pick = (c: string) => {
+    setCode(c);
+    setType(String(rules.find((x) => x.code === c)?.type ?? "MULTIPLIER"));
+  };
+  const lines = type === "MULTIPLIER" || type === "PRODUCT_BONUS";
+  const cap = r?.cap as { points: number; per: string } | undefined;
+  return (
+    <form key={code} className="space-y-2" data-testid="campaign-form" action={async (f) => {
+      const kept = r ? Object.fromEntries(Object.entries(r).filter(([k]) => !MANAGED.includes(k))) : {};
+      const amount = num(f.get("amount"));
+      const c = String(f.get("code") ?? "").trim().toUpperCase();
+      const rule = compact({
+        ...kept, type, name: String(f.get("name") ?? ""), pointType: text(f.get("pointType")),
+        ...(type === "SPEND" || type === "PRODUCT_BONUS" ? { pointsPerUnit: amount, minOrderValue: num(f.get("minOrderValue")) } : {}),
+        ...(type === "MULTIPLIER" ? { multiplier: amount } : {}),
+        ...(type === "EVENT" || type === "REFERRAL" || type === "SIGNUP" ? { points: amount } : {}),
+        ...(type === "EVENT" ? { event: text(f.get("event")) } : {}),
+        ...(lines ? { categories: commaList(f.get("categories")), labels: commaList(f.get("labels")), skus: words(f.get("skus")) } : {}),
+        from: text(f.get("from")), until: text(f.get("until")), days: words(f.get("days")), countries: words(f.get("countries"), true),
+        tiers: f.getAll("tiers").map(String), segment: text(f.get("segment")), budget: num(f.get("budget")),
+        cap: num(f.get("capPoints")) !== undefined && type !== "MULTIPLIER" && type !== "SIGNUP" ? { points: num(f.get("capPoints")), per: f.get("capPer") } : undefined,
+      });
+      await a.save(c, rule, `Campaign ${c} saved`);
+    }}>
+      <div className="flex flex-wrap items-center gap-2">
+        <p className="font-medium">Campaign</p>
+        <Picker items={rules} value={code} onChange={pick} label="Campaign to edit" />
+      </div>
+      <div className="grid gap-2 sm:grid-cols-2">
+        <input className="field" name="code" defaultValue={r?.code ?? ""} placeholder="Code (XMAS_X2)" aria-label="Campaign code" required readOnly={!!r} />
+        <input className="field" name="name" defaultValue={r?.name ?? ""} placeholder="Name members see" aria-label="Campaign name" required />
+        <select className="field" value={type} onChange={(e) => setType(e.target.value)} aria-label="Campaign type" disabled={!!r}>
+          {TYPES.map((t) => <option key={t} value={t}>{t.toLowerCase().replace("_", " ")}</option>)}
+        </select>
+        <select className="field" name="pointType" defaultValue={str(r?.pointType)} aria-label="Campaign point type">
+          {type === "MULTIPLIER" ? <option value="">Every point type</option> : null}
+          {pointTypes.map((t) => <option key={t}>{t}</option>)}
+        </select>
+        <input className="field" name="amount" required defaultValue={str(r?.multiplier ?? r?.pointsPerUnit ?? r?.points)} inputMode="decimal" aria-label="Campaign amount"
+          placeholder={type === "MULTIPLIER" ? "Multiplier (2 = double points)" : type === "SPEND" ? "Points per currency unit" : type === "PRODUCT_BONUS" ? "Points per unit bought" : "Points"} />
+        {type === "EVENT" ? <input className="field" name="event" defaultValue={str(r?.event)} placeholder="Event name (store_visit)" aria-label="Event name" required /> : null}
+        {type === "SPEND" || type === "PRODUCT_BONUS" ? <input className="field" name="minOrderValue" defaultValue={str(r?.minOrderValue)} inputMode="decimal" placeholder="Minimum order value" aria-label="Minimum order value" /> : null}
+        {lines ? (
+          <>
+            <input className="field" name="categories" defaultValue={Array.isArray(r?.categories) ? (r.categories as string[]).join(", ") : ""} placeholder="Categories (Supplements)" aria-label="Categories" />
+            <input className="field" name="labels" defaultValue={Array.isArray(r?.labels) ? (r.labels as string[]).join(", ") : ""} placeholder="Product labels (new)" aria-label="Product labels" />
+            <input className="field" name="skus" defaultValue={str(r?.skus)} placeholder="SKUs" aria-label="SKUs" />
+          </>
+        ) : null}
+      </div>
+      <p className="text-xs text-gray-500">When and for whom (all optional; dates are the programme&apos;s calendar, inclusive):</p>
+      <div className="grid gap-2 sm:grid-cols-2">
+        <label className="text-xs text-gray-600">From<input className="field" type="date" name="from" defaultValue={str(r?.from)} aria-label="From" /></label>
+        <label className="text-xs text-gray-600">Until<input className="field" type="date" name="until" defaultValue={str(r?.until)} aria-label="Until" /></label>
+        <input className="field" name="days" defaultValue={str(r?.days)} placeholder="Only on days (2026-12-24 2026-12-25)" aria-label="Only on days" />
+        <input className="field" name="countries" defaultValue={str(r?.countries)} placeholder="Countries (JP)" aria-label="Campaign countries" />
+        <select className="field" name="segment" defaultValue={str(r?.segment)} aria-label="Campaign segment">
+          <option value="">Every member</option>
+          {segments.map((s) => <option key={s.code} value={s.code}>{s.name}</option>)}
+        </select>
+        <input className="field" name="budget" defaultValue={str(r?.budget)} inputMode="numeric" placeholder="Budget: points across members" aria-label="Budget" />
+        <div className="flex flex-wrap items-center gap-3 text-sm">
+          {tiers.map((t) => <label key={t.code} className="flex items-center gap-1"><input type="checkbox" name="tiers" value={t.code} defaultChecked={Array.isArray(r?.tiers) && (r.tiers as string[]).includes(t.code)} />{t.name}</label>)}
+        </div>
+        {type !== "MULTIPLIER" && type !== "SIGNUP" ? (
+          <div className="grid grid-cols-2 gap-2">
+            <input className="field" name="capPoints" defaultValue={str(cap?.points)} inputMode="numeric" placeholder="Cap: points per member" aria-label="Cap points" />
+            <select className="field" name="capPer" defaultValue={cap?.per ?? "MONTH"} aria-label="Cap period"><option value="DAY">a day</option><option value="MONTH">a month</option><option value="YEAR">a year</option></select>
+          </div>
+        ) : null}
+      </div>
+      <div className="flex gap-2">
+        <button className="btn" disabled={a.busy}>{r ? "Save campaign" : "Add campaign"}</button>
+        {r ? <button type="button" className="btn-secondary" disabled={a.busy} onClick={() => a.save(r.code, null, `Campaign ${r.code} removed`).then(() => setCode(""))}>Remove</button> : null}
+      </div>
+      <Problems errors={a.errors} />
+      {a.done ? <p className="text-sm text-emerald-700" role="status">{a.done}</p> : null}
+    </form>
+  );
+}
