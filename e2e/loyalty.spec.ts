@@ -143,3 +143,45 @@ test("missions show their progress to the member; the admin sees segments with t
   expect(count(await sprint.locator("td").nth(2).innerText())).toBeGreaterThan(0);
   await adminContext.close();
 });
+
+test("an admin adds a segment and a holiday campaign for it with the forms, is told which field is wrong, and removes them again", async ({ page }) => {
+  await login(page, DEMO_ADMIN);
+  await page.goto("/admin/loyalty");
+  const seg = page.getByTestId("segment-form");
+  await seg.getByLabel("Segment code").fill("E2E_JAPAN");
+  await seg.getByLabel("Segment name").fill("Japan buyers");
+  await seg.getByLabel("Countries").fill("jp");
+  await seg.getByLabel("Ordered within days").fill("0");
+  await seg.getByRole("button", { name: "Add segment" }).click();
+  await expect(seg.getByRole("alert")).toContainText("when.orderedWithinDays");
+  await seg.getByLabel("Ordered within days").fill("90");
+  await seg.getByRole("button", { name: "Add segment" }).click();
+  await expect(seg.getByRole("status")).toContainText("Segment E2E_JAPAN saved");
+  await expect(page.getByTestId("segments").getByRole("row", { name: /Japan buyers/ })).toBeVisible();
+
+  const campaign = page.getByTestId("campaign-form");
+  await campaign.getByLabel("Campaign code").fill("E2E_GOLDEN_WEEK");
+  await campaign.getByLabel("Campaign name").fill("Golden Week double points");
+  await campaign.getByLabel("Campaign type").selectOption("MULTIPLIER");
+  await campaign.getByLabel("Campaign amount").fill("2");
+  await campaign.getByLabel("Only on days").fill("2027-04-29 2027-05-03 2027-05-04 2027-05-05");
+  await campaign.getByLabel("Campaign countries").fill("JP");
+  await campaign.getByLabel("Campaign segment").selectOption("E2E_JAPAN");
+  await campaign.getByRole("button", { name: "Add campaign" }).click();
+  await expect(campaign.getByRole("status")).toContainText("Campaign E2E_GOLDEN_WEEK saved");
+  const row = page.getByTestId("campaigns").getByRole("row", { name: /Golden Week double points/ });
+  await expect(row).toContainText("on 2027-04-29, 2027-05-03");
+  await expect(row).toContainText("Japan buyers");
+
+  // The segment is in use: the form says so, and nothing changes.
+  await seg.getByLabel("Segment to edit").selectOption("E2E_JAPAN");
+  await page.getByTestId("segment-form").getByRole("button", { name: "Remove" }).click();
+  await expect(page.getByTestId("segment-form").getByRole("alert")).toContainText("No segment is called");
+  await page.getByTestId("campaign-form").getByLabel("Campaign to edit").selectOption("E2E_GOLDEN_WEEK");
+  await expect(page.getByTestId("campaign-form").getByLabel("Campaign amount")).toHaveValue("2");
+  await page.getByTestId("campaign-form").getByRole("button", { name: "Remove" }).click();
+  await expect(page.getByTestId("campaigns").getByRole("row", { name: /Golden Week double points/ })).toHaveCount(0);
+  await page.getByTestId("segment-form").getByLabel("Segment to edit").selectOption("E2E_JAPAN");
+  await page.getByTestId("segment-form").getByRole("button", { name: "Remove" }).click();
+  await expect(page.getByTestId("segments").getByRole("row", { name: /Japan buyers/ })).toHaveCount(0);
+});

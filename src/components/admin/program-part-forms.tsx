@@ -74,7 +74,10 @@ export function SegmentForm({ segments, tiers, pointTypes }: { segments: Item[];
   const s = segments.find((x) => x.code === code);
   const w = (s?.when ?? {}) as SegmentWhen;
   return (
-    <form key={code} className="space-y-2" data-testid="segment-form" action={async (f) => {
+    // onSubmit rather than action: a refused save keeps what the admin typed (React resets a form after its action).
+    <form key={code} className="space-y-2" data-testid="segment-form" onSubmit={async (e) => {
+      e.preventDefault();
+      const f = new FormData(e.currentTarget);
       const bought = commaList(f.get("boughtCategories"));
       const when = compact({
         tiers: f.getAll("tiers").map(String), countries: words(f.get("countries"), true), tags: commaList(f.get("tags")), ranks: commaList(f.get("ranks")),
@@ -91,32 +94,32 @@ export function SegmentForm({ segments, tiers, pointTypes }: { segments: Item[];
         <Picker items={segments} value={code} onChange={setCode} label="Segment to edit" />
       </div>
       <div className="grid gap-2 sm:grid-cols-2">
-        <input className="field" name="code" defaultValue={s?.code ?? ""} placeholder="Code (VIP_BUYERS)" aria-label="Segment code" required readOnly={!!s} />
-        <input className="field" name="name" defaultValue={s?.name ?? ""} placeholder="Name members and staff see" aria-label="Segment name" required />
-        <input className="field sm:col-span-2" name="description" defaultValue={str(s?.description)} placeholder="Description" aria-label="Segment description" />
+        <label className="text-xs text-gray-600">Segment code<input className="field mt-0.5" name="code" defaultValue={s?.code ?? ""} placeholder="Code (VIP_BUYERS)" aria-label="Segment code" required readOnly={!!s} /></label>
+        <label className="text-xs text-gray-600">Segment name<input className="field mt-0.5" name="name" defaultValue={s?.name ?? ""} placeholder="Name members and staff see" aria-label="Segment name" required /></label>
+        <label className="text-xs text-gray-600 sm:col-span-2">Segment description<input className="field mt-0.5" name="description" defaultValue={str(s?.description)} placeholder="Description" aria-label="Segment description" /></label>
       </div>
       <p className="text-xs text-gray-500">Members who match every condition you fill in (at least one):</p>
       <div className="grid gap-2 sm:grid-cols-2">
-        <input className="field" name="countries" defaultValue={str(w.countries)} placeholder="Countries (DE AT)" aria-label="Countries" />
-        <input className="field" name="tags" defaultValue={w.tags?.join(", ") ?? ""} placeholder="Tagged (vip, event-2026)" aria-label="Tags" />
-        <input className="field" name="ranks" defaultValue={w.ranks?.join(", ") ?? ""} placeholder="Ranks (Silver, Gold)" aria-label="Ranks" />
+        <label className="text-xs text-gray-600">Countries<input className="field mt-0.5" name="countries" defaultValue={str(w.countries)} placeholder="Countries (DE AT)" aria-label="Countries" /></label>
+        <label className="text-xs text-gray-600">Tags<input className="field mt-0.5" name="tags" defaultValue={w.tags?.join(", ") ?? ""} placeholder="Tagged (vip, event-2026)" aria-label="Tags" /></label>
+        <label className="text-xs text-gray-600">Ranks<input className="field mt-0.5" name="ranks" defaultValue={w.ranks?.join(", ") ?? ""} placeholder="Ranks (Silver, Gold)" aria-label="Ranks" /></label>
         <div className="flex flex-wrap items-center gap-3 text-sm">
           {tiers.map((t) => <label key={t.code} className="flex items-center gap-1"><input type="checkbox" name="tiers" value={t.code} defaultChecked={w.tiers?.includes(t.code) ?? false} />{t.name}</label>)}
         </div>
-        <input className="field" name="orderedWithinDays" defaultValue={str(w.orderedWithinDays)} inputMode="numeric" placeholder="Ordered within N days" aria-label="Ordered within days" />
-        <input className="field" name="noOrderForDays" defaultValue={str(w.noOrderForDays)} inputMode="numeric" placeholder="No order for N days (lapsed)" aria-label="No order for days" />
+        <label className="text-xs text-gray-600">Ordered within days<input className="field mt-0.5" name="orderedWithinDays" defaultValue={str(w.orderedWithinDays)} inputMode="numeric" placeholder="Ordered within N days" aria-label="Ordered within days" /></label>
+        <label className="text-xs text-gray-600">No order for days<input className="field mt-0.5" name="noOrderForDays" defaultValue={str(w.noOrderForDays)} inputMode="numeric" placeholder="No order for N days (lapsed)" aria-label="No order for days" /></label>
         <div className="grid grid-cols-3 gap-2 sm:col-span-2">
-          <input className="field" name="boughtCategories" defaultValue={w.bought?.categories.join(", ") ?? ""} placeholder="Bought categories" aria-label="Bought categories" />
-          <input className="field" name="boughtOrders" defaultValue={str(w.bought?.orders)} inputMode="numeric" placeholder="in N orders" aria-label="Bought in orders" />
-          <input className="field" name="boughtWithinDays" defaultValue={str(w.bought?.withinDays)} inputMode="numeric" placeholder="within N days" aria-label="Bought within days" />
+          <label className="text-xs text-gray-600">Bought categories<input className="field mt-0.5" name="boughtCategories" defaultValue={w.bought?.categories.join(", ") ?? ""} placeholder="Bought categories" aria-label="Bought categories" /></label>
+          <label className="text-xs text-gray-600">Bought in orders<input className="field mt-0.5" name="boughtOrders" defaultValue={str(w.bought?.orders)} inputMode="numeric" placeholder="in N orders" aria-label="Bought in orders" /></label>
+          <label className="text-xs text-gray-600">Bought within days<input className="field mt-0.5" name="boughtWithinDays" defaultValue={str(w.bought?.withinDays)} inputMode="numeric" placeholder="within N days" aria-label="Bought within days" /></label>
         </div>
         <div className="grid grid-cols-2 gap-2">
-          <input className="field" name="recruitedCount" defaultValue={str(w.recruited?.count)} inputMode="numeric" placeholder="Recruited N members" aria-label="Recruited count" />
-          <input className="field" name="recruitedWithinDays" defaultValue={str(w.recruited?.withinDays)} inputMode="numeric" placeholder="within N days" aria-label="Recruited within days" />
+          <label className="text-xs text-gray-600">Recruited count<input className="field mt-0.5" name="recruitedCount" defaultValue={str(w.recruited?.count)} inputMode="numeric" placeholder="Recruited N members" aria-label="Recruited count" /></label>
+          <label className="text-xs text-gray-600">Recruited within days<input className="field mt-0.5" name="recruitedWithinDays" defaultValue={str(w.recruited?.withinDays)} inputMode="numeric" placeholder="within N days" aria-label="Recruited within days" /></label>
         </div>
         <div className="grid grid-cols-2 gap-2">
-          <select className="field" name="minPointType" defaultValue={str(w.minBalance?.pointType)} aria-label="Balance point type">{pointTypes.map((t) => <option key={t}>{t}</option>)}</select>
-          <input className="field" name="minPoints" defaultValue={str(w.minBalance?.points)} inputMode="numeric" placeholder="Balance at least" aria-label="Balance at least" />
+          <label className="text-xs text-gray-600">Balance point type<select className="field mt-0.5" name="minPointType" defaultValue={str(w.minBalance?.pointType)} aria-label="Balance point type">{pointTypes.map((t) => <option key={t}>{t}</option>)}</select></label>
+          <label className="text-xs text-gray-600">Balance at least<input className="field mt-0.5" name="minPoints" defaultValue={str(w.minBalance?.points)} inputMode="numeric" placeholder="Balance at least" aria-label="Balance at least" /></label>
         </div>
       </div>
       <div className="flex gap-2">
@@ -147,7 +150,9 @@ export function CampaignForm({ rules, tiers, segments, pointTypes }: { rules: It
   const lines = type === "MULTIPLIER" || type === "PRODUCT_BONUS";
   const cap = r?.cap as { points: number; per: string } | undefined;
   return (
-    <form key={code} className="space-y-2" data-testid="campaign-form" action={async (f) => {
+    <form key={code} className="space-y-2" data-testid="campaign-form" onSubmit={async (e) => {
+      e.preventDefault();
+      const f = new FormData(e.currentTarget);
       const kept = r ? Object.fromEntries(Object.entries(r).filter(([k]) => !MANAGED.includes(k))) : {};
       const amount = num(f.get("amount"));
       const c = String(f.get("code") ?? "").trim().toUpperCase();
@@ -169,24 +174,24 @@ export function CampaignForm({ rules, tiers, segments, pointTypes }: { rules: It
         <Picker items={rules} value={code} onChange={pick} label="Campaign to edit" />
       </div>
       <div className="grid gap-2 sm:grid-cols-2">
-        <input className="field" name="code" defaultValue={r?.code ?? ""} placeholder="Code (XMAS_X2)" aria-label="Campaign code" required readOnly={!!r} />
-        <input className="field" name="name" defaultValue={r?.name ?? ""} placeholder="Name members see" aria-label="Campaign name" required />
-        <select className="field" value={type} onChange={(e) => setType(e.target.value)} aria-label="Campaign type" disabled={!!r}>
+        <label className="text-xs text-gray-600">Campaign code<input className="field mt-0.5" name="code" defaultValue={r?.code ?? ""} placeholder="Code (XMAS_X2)" aria-label="Campaign code" required readOnly={!!r} /></label>
+        <label className="text-xs text-gray-600">Campaign name<input className="field mt-0.5" name="name" defaultValue={r?.name ?? ""} placeholder="Name members see" aria-label="Campaign name" required /></label>
+        <label className="text-xs text-gray-600">Campaign type<select className="field mt-0.5" value={type} onChange={(e) => setType(e.target.value)} aria-label="Campaign type" disabled={!!r}>
           {TYPES.map((t) => <option key={t} value={t}>{t.toLowerCase().replace("_", " ")}</option>)}
-        </select>
-        <select className="field" name="pointType" defaultValue={str(r?.pointType)} aria-label="Campaign point type">
+        </select></label>
+        <label className="text-xs text-gray-600">Campaign point type<select className="field mt-0.5" name="pointType" defaultValue={str(r?.pointType)} aria-label="Campaign point type">
           {type === "MULTIPLIER" ? <option value="">Every point type</option> : null}
           {pointTypes.map((t) => <option key={t}>{t}</option>)}
-        </select>
-        <input className="field" name="amount" required defaultValue={str(r?.multiplier ?? r?.pointsPerUnit ?? r?.points)} inputMode="decimal" aria-label="Campaign amount"
-          placeholder={type === "MULTIPLIER" ? "Multiplier (2 = double points)" : type === "SPEND" ? "Points per currency unit" : type === "PRODUCT_BONUS" ? "Points per unit bought" : "Points"} />
-        {type === "EVENT" ? <input className="field" name="event" defaultValue={str(r?.event)} placeholder="Event name (store_visit)" aria-label="Event name" required /> : null}
-        {type === "SPEND" || type === "PRODUCT_BONUS" ? <input className="field" name="minOrderValue" defaultValue={str(r?.minOrderValue)} inputMode="decimal" placeholder="Minimum order value" aria-label="Minimum order value" /> : null}
+        </select></label>
+        <label className="text-xs text-gray-600">Campaign amount<input className="field mt-0.5" name="amount" required defaultValue={str(r?.multiplier ?? r?.pointsPerUnit ?? r?.points)} inputMode="decimal" aria-label="Campaign amount"
+          placeholder={type === "MULTIPLIER" ? "Multiplier (2 = double points)" : type === "SPEND" ? "Points per currency unit" : type === "PRODUCT_BONUS" ? "Points per unit bought" : "Points"} /></label>
+        {type === "EVENT" ? <label className="text-xs text-gray-600">Event name<input className="field mt-0.5" name="event" defaultValue={str(r?.event)} placeholder="Event name (store_visit)" aria-label="Event name" required /></label> : null}
+        {type === "SPEND" || type === "PRODUCT_BONUS" ? <label className="text-xs text-gray-600">Minimum order value<input className="field mt-0.5" name="minOrderValue" defaultValue={str(r?.minOrderValue)} inputMode="decimal" placeholder="Minimum order value" aria-label="Minimum order value" /></label> : null}
         {lines ? (
           <>
-            <input className="field" name="categories" defaultValue={Array.isArray(r?.categories) ? (r.categories as string[]).join(", ") : ""} placeholder="Categories (Supplements)" aria-label="Categories" />
-            <input className="field" name="labels" defaultValue={Array.isArray(r?.labels) ? (r.labels as string[]).join(", ") : ""} placeholder="Product labels (new)" aria-label="Product labels" />
-            <input className="field" name="skus" defaultValue={str(r?.skus)} placeholder="SKUs" aria-label="SKUs" />
+            <label className="text-xs text-gray-600">Categories<input className="field mt-0.5" name="categories" defaultValue={Array.isArray(r?.categories) ? (r.categories as string[]).join(", ") : ""} placeholder="Categories (Supplements)" aria-label="Categories" /></label>
+            <label className="text-xs text-gray-600">Product labels<input className="field mt-0.5" name="labels" defaultValue={Array.isArray(r?.labels) ? (r.labels as string[]).join(", ") : ""} placeholder="Product labels (new)" aria-label="Product labels" /></label>
+            <label className="text-xs text-gray-600">SKUs<input className="field mt-0.5" name="skus" defaultValue={str(r?.skus)} placeholder="SKUs" aria-label="SKUs" /></label>
           </>
         ) : null}
       </div>
@@ -194,20 +199,20 @@ export function CampaignForm({ rules, tiers, segments, pointTypes }: { rules: It
       <div className="grid gap-2 sm:grid-cols-2">
         <label className="text-xs text-gray-600">From<input className="field" type="date" name="from" defaultValue={str(r?.from)} aria-label="From" /></label>
         <label className="text-xs text-gray-600">Until<input className="field" type="date" name="until" defaultValue={str(r?.until)} aria-label="Until" /></label>
-        <input className="field" name="days" defaultValue={str(r?.days)} placeholder="Only on days (2026-12-24 2026-12-25)" aria-label="Only on days" />
-        <input className="field" name="countries" defaultValue={str(r?.countries)} placeholder="Countries (JP)" aria-label="Campaign countries" />
-        <select className="field" name="segment" defaultValue={str(r?.segment)} aria-label="Campaign segment">
+        <label className="text-xs text-gray-600">Only on days<input className="field mt-0.5" name="days" defaultValue={str(r?.days)} placeholder="Only on days (2026-12-24 2026-12-25)" aria-label="Only on days" /></label>
+        <label className="text-xs text-gray-600">Campaign countries<input className="field mt-0.5" name="countries" defaultValue={str(r?.countries)} placeholder="Countries (JP)" aria-label="Campaign countries" /></label>
+        <label className="text-xs text-gray-600">Campaign segment<select className="field mt-0.5" name="segment" defaultValue={str(r?.segment)} aria-label="Campaign segment">
           <option value="">Every member</option>
           {segments.map((s) => <option key={s.code} value={s.code}>{s.name}</option>)}
-        </select>
-        <input className="field" name="budget" defaultValue={str(r?.budget)} inputMode="numeric" placeholder="Budget: points across members" aria-label="Budget" />
+        </select></label>
+        <label className="text-xs text-gray-600">Budget<input className="field mt-0.5" name="budget" defaultValue={str(r?.budget)} inputMode="numeric" placeholder="Budget: points across members" aria-label="Budget" /></label>
         <div className="flex flex-wrap items-center gap-3 text-sm">
           {tiers.map((t) => <label key={t.code} className="flex items-center gap-1"><input type="checkbox" name="tiers" value={t.code} defaultChecked={Array.isArray(r?.tiers) && (r.tiers as string[]).includes(t.code)} />{t.name}</label>)}
         </div>
         {type !== "MULTIPLIER" && type !== "SIGNUP" ? (
           <div className="grid grid-cols-2 gap-2">
-            <input className="field" name="capPoints" defaultValue={str(cap?.points)} inputMode="numeric" placeholder="Cap: points per member" aria-label="Cap points" />
-            <select className="field" name="capPer" defaultValue={cap?.per ?? "MONTH"} aria-label="Cap period"><option value="DAY">a day</option><option value="MONTH">a month</option><option value="YEAR">a year</option></select>
+            <label className="text-xs text-gray-600">Cap points<input className="field mt-0.5" name="capPoints" defaultValue={str(cap?.points)} inputMode="numeric" placeholder="Cap: points per member" aria-label="Cap points" /></label>
+            <label className="text-xs text-gray-600">Cap period<select className="field mt-0.5" name="capPer" defaultValue={cap?.per ?? "MONTH"} aria-label="Cap period"><option value="DAY">a day</option><option value="MONTH">a month</option><option value="YEAR">a year</option></select></label>
           </div>
         ) : null}
       </div>

@@ -46,7 +46,7 @@ async function teamRoot(viewer: Viewer, memberId: number | null | undefined): Pr
 const placementSetting = cached(async (): Promise<PlacementConfig> => {
   const parsed = placementConfigSchema.safeParse(await genealogyRepository.placementSetting());
   return parsed.success ? parsed.data : DEFAULT_PLACEMENT;
-}, 5_000);
+}, 5_000, "genealogy.placementSetting");
 
 export const genealogyService = {
   /** The company's placement plan (read at most every 5 s: every order and sign-up needs it). */

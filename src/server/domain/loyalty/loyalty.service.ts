@@ -44,7 +44,7 @@ const programSetting = cached(async (): Promise<{ number: number; program: Progr
   if (!v) return null;
   const parsed = parseProgram(v.document);
   return parsed.program ? { number: v.number, program: parsed.program } : null;
-}, 5_000);
+}, 5_000, "loyalty.programSetting");
 
 /** How many members each segment holds: a count over every member, so read at most once a minute (and after a programme change). */
 const segmentCounts = cached(async (): Promise<Map<string, number>> => {
@@ -52,7 +52,7 @@ const segmentCounts = cached(async (): Promise<Map<string, number>> => {
   const out = new Map<string, number>();
   for (const s of program?.segments ?? []) out.set(s.code, await repo.segmentCount(s, new Date()));
   return out;
-}, 60_000);
+}, 60_000, "loyalty.segmentCounts");
 
 // How appended events reach the applier: set by the job runner (an in-process loop); tests
 // apply explicitly. On globalThis: Next's module graph appends, server.ts's runs the loop.

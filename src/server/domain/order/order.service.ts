@@ -64,7 +64,7 @@ function lineStates(o: OrderRecord) {
 const taxSetting = cached(async (): Promise<TaxRates> => {
   const parsed = taxRatesSchema.safeParse(await orderRepository.taxRatesSetting());
   return parsed.success ? parsed.data : {};
-}, 5_000);
+}, 5_000, "order.taxSetting");
 
 async function announcePlaced(order: OrderRecord, customer: CustomerRecord | null): Promise<void> {
   const member = await memberService.findById(order.memberId);

@@ -27,3 +27,17 @@ describe("cached", () => {
     expect(await c.get()).toBe("up");
   });
 });
+
+describe("cached by name", () => {
+  it("shares one value and its clear() between copies of a module (Next's layers and server.ts)", async () => {
+    let loads = 0;
+    const pageCopy = cached(async () => ++loads, 60_000, "test.shared");
+    const routeCopy = cached(async () => ++loads, 60_000, "test.shared");
+    expect(await pageCopy.get()).toBe(1);
+    expect(await routeCopy.get()).toBe(1);
+    routeCopy.clear(); // a save through the API
+    expect(await pageCopy.get()).toBe(2);
+    const unnamed = cached(async () => ++loads, 60_000);
+    expect(await unnamed.get()).toBe(3);
+  });
+});

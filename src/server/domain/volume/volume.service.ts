@@ -30,7 +30,7 @@ async function binaryLegs(): Promise<boolean> {
 const volumeSetting = cached(async (): Promise<VolumeConfig> => {
   const parsed = volumeConfigSchema.safeParse(await volumeRepository.configSetting());
   return parsed.success ? parsed.data : DEFAULT_VOLUME_CONFIG;
-}, 5_000);
+}, 5_000, "volume.volumeSetting");
 
 // Period rows are created once and their bounds never change; the status may, so this
 // only serves lookups by date (posting), never status checks.

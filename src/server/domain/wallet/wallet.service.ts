@@ -24,7 +24,7 @@ import type {
 const settings = cached(async (): Promise<WalletConfig> => {
   const parsed = walletConfigSchema.safeParse(await walletRepository.configSetting());
   return parsed.success ? parsed.data : DEFAULT_WALLET_CONFIG;
-}, 5_000);
+}, 5_000, "wallet.settings");
 
 const CURRENCY = /^[A-Z]{3}$/;
 
