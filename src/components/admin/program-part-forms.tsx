@@ -132,9 +132,9 @@ export function SegmentForm({ segments, tiers, pointTypes }: { segments: Item[];
   );
 }
 
-const TYPES = ["SPEND", "MULTIPLIER", "PRODUCT_BONUS", "EVENT", "REFERRAL", "SIGNUP"] as const;
+const TYPES = ["SPEND", "MULTIPLIER", "PRODUCT_BONUS", "EVENT", "REFERRAL", "SIGNUP", "CASHBACK"] as const;
 /** The fields this form manages; the rest of an edited rule is kept. */
-const MANAGED = ["code", "name", "type", "pointType", "pointsPerUnit", "multiplier", "points", "event", "minOrderValue", "skus", "categories", "labels",
+const MANAGED = ["code", "name", "type", "pointType", "pointsPerUnit", "multiplier", "points", "share", "event", "minOrderValue", "skus", "categories", "labels",
   "from", "until", "days", "countries", "tiers", "segment", "budget", "cap"];
 
 /** Adds, changes or removes a campaign: an earning rule with dates or holidays, countries, tiers, a segment, a budget. */
@@ -147,7 +147,8 @@ export function CampaignForm({ rules, tiers, segments, pointTypes }: { rules: It
     setCode(c);
     setType(String(rules.find((x) => x.code === c)?.type ?? "MULTIPLIER"));
   };
-  const lines = type === "MULTIPLIER" || type === "PRODUCT_BONUS";
+  const lines = type === "MULTIPLIER" || type === "PRODUCT_BONUS" || type === "CASHBACK";
+  const cashback = type === "CASHBACK";
   const cap = r?.cap as { points: number; per: string } | undefined;
   return (
     <form key={code} className="space-y-2" data-testid="campaign-form" onSubmit={async (e) => {
@@ -157,15 +158,16 @@ export function CampaignForm({ rules, tiers, segments, pointTypes }: { rules: It
       const amount = num(f.get("amount"));
       const c = String(f.get("code") ?? "").trim().toUpperCase();
       const rule = compact({
-        ...kept, type, name: String(f.get("name") ?? ""), pointType: text(f.get("pointType")),
+        ...kept, type, name: String(f.get("name") ?? ""), pointType: cashback ? undefined : text(f.get("pointType")),
         ...(type === "SPEND" || type === "PRODUCT_BONUS" ? { pointsPerUnit: amount, minOrderValue: num(f.get("minOrderValue")) } : {}),
+        ...(cashback ? { share: amount === undefined ? undefined : amount / 100, minOrderValue: num(f.get("minOrderValue")) } : {}),
         ...(type === "MULTIPLIER" ? { multiplier: amount } : {}),
         ...(type === "EVENT" || type === "REFERRAL" || type === "SIGNUP" ? { points: amount } : {}),
         ...(type === "EVENT" ? { event: text(f.get("event")) } : {}),
         ...(lines ? { categories: commaList(f.get("categories")), labels: commaList(f.get("labels")), skus: words(f.get("skus")) } : {}),
         from: text(f.get("from")), until: text(f.get("until")), days: words(f.get("days")), countries: words(f.get("countries"), true),
-        tiers: f.getAll("tiers").map(String), segment: text(f.get("segment")), budget: num(f.get("budget")),
-        cap: num(f.get("capPoints")) !== undefined && type !== "MULTIPLIER" && type !== "SIGNUP" ? { points: num(f.get("capPoints")), per: f.get("capPer") } : undefined,
+        tiers: f.getAll("tiers").map(String), segment: text(f.get("segment")), budget: cashback ? undefined : num(f.get("budget")),
+        cap: num(f.get("capPoints")) !== undefined && type !== "MULTIPLIER" && type !== "SIGNUP" && !cashback ? { points: num(f.get("capPoints")), per: f.get("capPer") } : undefined,
       });
       await a.save(c, rule, `Campaign ${c} saved`);
     }}>
@@ -179,14 +181,16 @@ export function CampaignForm({ rules, tiers, segments, pointTypes }: { rules: It
         <label className="text-xs text-gray-600">Campaign type<select className="field mt-0.5" value={type} onChange={(e) => setType(e.target.value)} aria-label="Campaign type" disabled={!!r}>
           {TYPES.map((t) => <option key={t} value={t}>{t.toLowerCase().replace("_", " ")}</option>)}
         </select></label>
-        <label className="text-xs text-gray-600">Campaign point type<select className="field mt-0.5" name="pointType" defaultValue={str(r?.pointType)} aria-label="Campaign point type">
-          {type === "MULTIPLIER" ? <option value="">Every point type</option> : null}
-          {pointTypes.map((t) => <option key={t}>{t}</option>)}
-        </select></label>
-        <label className="text-xs text-gray-600">Campaign amount<input className="field mt-0.5" name="amount" required defaultValue={str(r?.multiplier ?? r?.pointsPerUnit ?? r?.points)} inputMode="decimal" aria-label="Campaign amount"
-          placeholder={type === "MULTIPLIER" ? "Multiplier (2 = double points)" : type === "SPEND" ? "Points per currency unit" : type === "PRODUCT_BONUS" ? "Points per unit bought" : "Points"} /></label>
+        {cashback ? <p className="self-end text-xs text-gray-500">Cashback is paid in the order&apos;s currency to the member&apos;s wallet after the return window.</p> : (
+          <label className="text-xs text-gray-600">Campaign point type<select className="field mt-0.5" name="pointType" defaultValue={str(r?.pointType)} aria-label="Campaign point type">
+            {type === "MULTIPLIER" ? <option value="">Every point type</option> : null}
+            {pointTypes.map((t) => <option key={t}>{t}</option>)}
+          </select></label>
+        )}
+        <label className="text-xs text-gray-600">Campaign amount<input className="field mt-0.5" name="amount" required defaultValue={str(r?.share != null ? +((r.share as number) * 100).toFixed(4) : r?.multiplier ?? r?.pointsPerUnit ?? r?.points)} inputMode="decimal" aria-label="Campaign amount"
+          placeholder={cashback ? "Per cent of the order (2 = 2 %)" : type === "MULTIPLIER" ? "Multiplier (2 = double points)" : type === "SPEND" ? "Points per currency unit" : type === "PRODUCT_BONUS" ? "Points per unit bought" : "Points"} /></label>
         {type === "EVENT" ? <label className="text-xs text-gray-600">Event name<input className="field mt-0.5" name="event" defaultValue={str(r?.event)} placeholder="Event name (store_visit)" aria-label="Event name" required /></label> : null}
-        {type === "SPEND" || type === "PRODUCT_BONUS" ? <label className="text-xs text-gray-600">Minimum order value<input className="field mt-0.5" name="minOrderValue" defaultValue={str(r?.minOrderValue)} inputMode="decimal" placeholder="Minimum order value" aria-label="Minimum order value" /></label> : null}
+        {type === "SPEND" || type === "PRODUCT_BONUS" || cashback ? <label className="text-xs text-gray-600">Minimum order value<input className="field mt-0.5" name="minOrderValue" defaultValue={str(r?.minOrderValue)} inputMode="decimal" placeholder="Minimum order value" aria-label="Minimum order value" /></label> : null}
         {lines ? (
           <>
             <label className="text-xs text-gray-600">Categories<input className="field mt-0.5" name="categories" defaultValue={Array.isArray(r?.categories) ? (r.categories as string[]).join(", ") : ""} placeholder="Categories (Supplements)" aria-label="Categories" /></label>
@@ -205,11 +209,11 @@ export function CampaignForm({ rules, tiers, segments, pointTypes }: { rules: It
           <option value="">Every member</option>
           {segments.map((s) => <option key={s.code} value={s.code}>{s.name}</option>)}
         </select></label>
-        <label className="text-xs text-gray-600">Budget<input className="field mt-0.5" name="budget" defaultValue={str(r?.budget)} inputMode="numeric" placeholder="Budget: points across members" aria-label="Budget" /></label>
+        {cashback ? null : <label className="text-xs text-gray-600">Budget<input className="field mt-0.5" name="budget" defaultValue={str(r?.budget)} inputMode="numeric" placeholder="Budget: points across members" aria-label="Budget" /></label>}
         <div className="flex flex-wrap items-center gap-3 text-sm">
           {tiers.map((t) => <label key={t.code} className="flex items-center gap-1"><input type="checkbox" name="tiers" value={t.code} defaultChecked={Array.isArray(r?.tiers) && (r.tiers as string[]).includes(t.code)} />{t.name}</label>)}
         </div>
-        {type !== "MULTIPLIER" && type !== "SIGNUP" ? (
+        {type !== "MULTIPLIER" && type !== "SIGNUP" && !cashback ? (
           <div className="grid grid-cols-2 gap-2">
             <label className="text-xs text-gray-600">Cap points<input className="field mt-0.5" name="capPoints" defaultValue={str(cap?.points)} inputMode="numeric" placeholder="Cap: points per member" aria-label="Cap points" /></label>
             <label className="text-xs text-gray-600">Cap period<select className="field mt-0.5" name="capPer" defaultValue={cap?.per ?? "MONTH"} aria-label="Cap period"><option value="DAY">a day</option><option value="MONTH">a month</option><option value="YEAR">a year</option></select></label>

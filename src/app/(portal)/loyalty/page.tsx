@@ -42,6 +42,7 @@ export default async function LoyaltyPage({ searchParams }: { searchParams: Prom
     loyaltyService.pointsOfOrders(viewer, viewer.id, orders.rows.map((o) => o.id)),
     loyaltyService.unlocksOfOrders(viewer, viewer.id, orders.rows.map((o) => o.id)),
   ]);
+  const cashbackRules = ((await loyaltyService.program())?.earning ?? []).filter((r) => r.type === "CASHBACK");
   const balanceOf = (type: string) => account.balances.find((b) => b.pointType === type)?.balance ?? 0;
   const costFor = (r: { pointsCost: number; tierCosts: Record<string, number> }) => (account.tier && r.tierCosts[account.tier.code]) || r.pointsCost;
   const view = {
@@ -80,6 +81,17 @@ export default async function LoyaltyPage({ searchParams }: { searchParams: Prom
               </li>
             ))}
           </ul>
+          {cashbackRules.length || account.cashback.length ? (
+            <div data-testid="cashback">
+              <Title className="mt-5">Cashback</Title>
+              {cashbackRules.length ? <Text className="text-xs">{cashbackRules.map((r) => r.name).join(" · ")}: paid to your wallet when an order&apos;s return window has passed.</Text> : null}
+              <ul className="mt-2 space-y-1 text-sm">
+                {account.cashback.map((c) => (
+                  <li key={c.currency} className="flex justify-between"><span>{c.currency}</span><span className="tabular-nums">{c.paid} paid{Number(c.pending) > 0 ? ` · ${c.pending} pending` : ""}</span></li>
+                ))}
+              </ul>
+            </div>
+          ) : null}
         </Card>
         <Card>
           <Title>Notifications</Title>

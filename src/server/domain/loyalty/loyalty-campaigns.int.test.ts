@@ -289,3 +289,48 @@ describe("segments and campaigns edited one at a time", () => {
     await expect(loyaltyService.saveProgramPart(viewerOf(distributor), "segments", "MINE", { name: "Mine", when: { orderedWithinDays: 1 } })).rejects.toThrow();
   });
 });
+
+describe("a cashback programme next to the points", () => {
+  it("pays its share of an order to the wallet once the return window passes, less what was refunded by then; a later refund leaves it paid", async () => {
+    await loyaltyService.saveProgram(admin, {
+      ...PROGRAM, pendingDays: 14,
+      earning: [...PROGRAM.earning, { type: "CASHBACK", code: "CB5", name: "5 % back on supplements", share: 0.05, categories: ["Supplements"] }],
+    }, "Cashback");
+    const ana = await placeUnder(await createRoot(), { country: "US" });
+    const wallet = async () => (await ledgerService.accountsOf(ana.id, "WALLET")).find((a) => a.unit === "USD")?.posted ?? 0;
+    const cashback = async () => (await loyaltyService.account(viewerOf(ana), ana.id)).cashback;
+    const later = (days: number) => new Date(Date.now() + days * 86_400_000);
+
+    const first = await buy(ana, 10); // USD 100.00 of supplements
+    expect(await cashback()).toEqual([{ currency: "USD", pending: "5.00", paid: "0.00" }]);
+    expect(await wallet()).toBe(0);
+    const paid = await orderService.get(admin, first.id);
+    await orderService.refund(admin, first.id, [{ lineId: paid.lines[0]!.id, quantity: 4 }]);
+    await loyaltyService.applyPending();
+    expect(await cashback()).toEqual([{ currency: "USD", pending: "3.00", paid: "0.00" }]);
+
+    expect(await loyaltyService.releaseDue(later(15))).toBeGreaterThan(0);
+    expect(await wallet()).toBe(300);
+    expect(await cashback()).toEqual([{ currency: "USD", pending: "0.00", paid: "3.00" }]);
+    const [note] = await db().sql<{ title: string }>`SELECT title FROM notification WHERE member_id = ${ana.id} AND kind = 'CASHBACK' ORDER BY id DESC LIMIT 1`;
+    expect(note!.title).toBe("USD 3.00 cashback is in your wallet");
+
+    // Paid, then refunded: the cashback stays paid (the window had passed); the points go.
+    const second = await buy(ana, 2);
+    await loyaltyService.releaseDue(later(15));
+    expect(await wallet()).toBe(400);
+    await orderService.refund(admin, second.id, null);
+    await loyaltyService.applyPending();
+    expect(await wallet()).toBe(400);
+    // Refunded in full inside the window: nothing is paid.
+    const third = await buy(ana, 3);
+    await orderService.refund(admin, third.id, null);
+    await loyaltyService.applyPending();
+    await loyaltyService.releaseDue(later(15));
+    expect(await wallet()).toBe(400);
+    const rows = await db().sql<{ status: string; n: number }>`SELECT status, count(*)::int AS n FROM loyalty_cashback WHERE member_id = ${ana.id} GROUP BY 1 ORDER BY 1`;
+    expect(rows).toEqual([{ status: "CANCELLED", n: 1 }, { status: "PAID", n: 2 }]);
+    expect(await ledgerService.check()).toEqual([]);
+    for (const t of await ledgerService.trialBalance()) expect(t).toMatchObject({ posted: 0 });
+  });
+});

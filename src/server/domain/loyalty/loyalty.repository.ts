@@ -50,6 +50,24 @@ export interface LotRow {
   referenceId: string | null;
 }
 
+/** Cashback an order earned (minor units), pending until the return window passes. */
+export interface CashbackRow {
+  id: string;
+  key: string;
+  memberId: number;
+  orderId: number;
+  rule: string;
+  currency: string;
+  amount: number;
+  reversed: number;
+  status: "PENDING" | "PAID" | "CANCELLED";
+  earnedAt: Date;
+  releaseAt: Date;
+}
+export type NewCashback = Omit<CashbackRow, "id" | "reversed" | "status">;
+const CASHBACK_COLUMNS = `id::text, key, member_id AS "memberId", order_id AS "orderId", rule, currency, amount::int, reversed::int, status,
+  earned_at AS "earnedAt", release_at AS "releaseAt"`;
+
 export interface NewLot {
   memberId: number;
   pointType: string;
@@ -467,7 +485,49 @@ export const loyaltyRepository = {
 
   /** Makes a member's pending points due now (an admin releasing them early). */
   async releaseNow(memberId: number | null, now: Date): Promise<number> {
+    await db().execute`UPDATE loyalty_cashback SET release_at = ${now} WHERE status = 'PENDING' AND (${memberId}::int IS NULL OR member_id = ${memberId}) AND release_at > ${now}`;
     return db().execute`UPDATE points_lot SET release_at = ${now} WHERE status = 'PENDING' AND (${memberId}::int IS NULL OR member_id = ${memberId}) AND release_at > ${now}`;
+  },
+
+  // ---- cashback ----
+  async insertCashbacks(rows: readonly NewCashback[]): Promise<void> {
+    if (rows.length === 0) return;
+    await db().query(
+      `INSERT INTO loyalty_cashback (key, member_id, order_id, rule, currency, amount, status, earned_at, release_at)
+       SELECT k, m, o, r, c, a, 'PENDING', e, rl FROM unnest($1::text[], $2::int[], $3::int[], $4::text[], $5::text[], $6::bigint[], $7::timestamptz[], $8::timestamptz[])
+         AS t(k, m, o, r, c, a, e, rl)
+       ON CONFLICT (key) DO NOTHING`,
+      [rows.map((r) => r.key), rows.map((r) => r.memberId), rows.map((r) => r.orderId), rows.map((r) => r.rule), rows.map((r) => r.currency),
+        rows.map((r) => r.amount), rows.map((r) => r.earnedAt.toISOString()), rows.map((r) => r.releaseAt.toISOString())],
+    );
+  },
+
+  /** An order's cashback still pending, locked (a refund takes its share back). */
+  pendingCashbacksOfOrder(orderId: number): Promise<CashbackRow[]> {
+    return db().query<CashbackRow>(`SELECT ${CASHBACK_COLUMNS} FROM loyalty_cashback WHERE order_id = $1 AND status = 'PENDING' ORDER BY id FOR UPDATE`, [orderId]);
+  },
+
+  dueCashbacks(now: Date, limit: number): Promise<CashbackRow[]> {
+    return db().query<CashbackRow>(`SELECT ${CASHBACK_COLUMNS} FROM loyalty_cashback WHERE status = 'PENDING' AND release_at <= $1 ORDER BY release_at, id LIMIT $2 FOR UPDATE`, [now.toISOString(), limit]);
+  },
+
+  async saveCashbacks(rows: readonly CashbackRow[], paidAt: Date | null): Promise<void> {
+    if (rows.length === 0) return;
+    await db().query(
+      `UPDATE loyalty_cashback c SET reversed = t.reversed, status = t.status, paid_at = CASE WHEN t.status = 'PAID' THEN $4::timestamptz ELSE c.paid_at END
+       FROM unnest($1::bigint[], $2::bigint[], $3::text[]) AS t(id, reversed, status) WHERE c.id = t.id`,
+      [rows.map((r) => r.id), rows.map((r) => r.reversed), rows.map((r) => r.status), paidAt?.toISOString() ?? null],
+    );
+  },
+
+  /** A member's cashback by currency: pending (what a refund may still take) and paid to the wallet, in minor units. */
+  cashbackSummary(memberId: number): Promise<{ currency: string; pending: number; paid: number }[]> {
+    return db().query(
+      `SELECT currency, coalesce(sum(amount - reversed) FILTER (WHERE status = 'PENDING'), 0)::int AS pending,
+         coalesce(sum(amount - reversed) FILTER (WHERE status = 'PAID'), 0)::int AS paid
+       FROM loyalty_cashback WHERE member_id = $1 GROUP BY currency ORDER BY currency`,
+      [memberId],
+    );
   },
 
   dueExpiries(now: Date, limit: number): Promise<LotRow[]> {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
-  capped, capPeriodStart, checkoutQuote, checkoutTerms, evaluateTier, eventGrants, missionComplete, missionProgress, missionsInPlay, missionWindow, newBadges, nextTier, orderGrants,
+  capped, capPeriodStart, cashbackGrants, checkoutQuote, checkoutTerms, evaluateTier, eventGrants, missionComplete, missionProgress, missionsInPlay, missionWindow, newBadges, nextTier, orderGrants,
   segmentsInUse, takeOldestFirst, withinBudget, type ActivityCounts, type EarnContext, type OrderFacts, type TierState,
 } from "./loyalty.rules";
 import { EXAMPLE_PROGRAM, parseProgram, zoneOf, type Program } from "./program.rules";
@@ -58,6 +58,27 @@ describe("earning rules on an order", () => {
     const p = program({ earning: [{ type: "EVENT", code: "E", name: "E", pointType: "REWARD", event: "run", pointsPerValue: 2 }] });
     expect(eventGrants(p, { name: "run", value: 5.5 }, ctx())[0]!.points).toBe(11);
     expect(eventGrants(p, { name: "walk", value: 5 }, ctx())).toEqual([]);
+  });
+});
+
+describe("cashback", () => {
+  const cb = (extra: Record<string, unknown> = {}) => ({ type: "CASHBACK", code: "CB", name: "CB", share: 0.05, ...extra });
+  const cases: { name: string; rule: Record<string, unknown>; order: OrderFacts; ctx?: Partial<EarnContext>; expected: number[] }[] = [
+    { name: "a share of every line, rounded down to the cent", rule: cb(), order: order(line("A", "X", 1999), line("B", "X", 1000)), expected: [149] },
+    { name: "only the lines it matches", rule: cb({ categories: ["Oils"] }), order: order(line("A", "Oils", 2000), line("B", "X", 9000)), expected: [100] },
+    { name: "exclusions earn nothing", rule: cb({ exclude: { skus: [], categories: ["Gift cards"], labels: [] } }), order: order(line("A", "Gift cards", 5000), line("B", "X", 1000)), expected: [50] },
+    { name: "on the share paid in money only", rule: cb(), order: { ...order(line("A", "X", 10000)), cashShare: 0.6 }, expected: [300] },
+    { name: "below the minimum order value nothing", rule: cb({ minOrderValue: 50 }), order: order(line("A", "X", 4999)), expected: [] },
+    { name: "for some tiers only", rule: cb({ tiers: ["GOLD"] }), order: order(line("A", "X", 10000)), ctx: { tier: "SILVER" }, expected: [] },
+    { name: "the tier multiplier never touches money", rule: cb(), order: order(line("A", "X", 10000)), ctx: { tier: "GOLD" }, expected: [500] },
+  ];
+  for (const c of cases) {
+    it(c.name, () => expect(cashbackGrants(program({ earning: [c.rule] }), c.order, ctx(c.ctx)).map((g) => g.amount)).toEqual(c.expected));
+  }
+  it("is money, not points: no point type and no budget", () => {
+    expect(parseProgram({ ...EXAMPLE_PROGRAM, earning: [{ ...cb(), pointType: "REWARD" }] }).errors[0]).toMatchObject({ field: "earning[0].pointType" });
+    expect(parseProgram({ ...EXAMPLE_PROGRAM, earning: [{ ...cb(), budget: 100 }] }).errors[0]).toMatchObject({ field: "earning[0].budget" });
+    expect(parseProgram({ ...EXAMPLE_PROGRAM, earning: [cb({ share: 0.6 })] }).errors[0]).toMatchObject({ field: "earning[0].share" });
   });
 });
 

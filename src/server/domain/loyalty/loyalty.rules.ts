@@ -152,6 +152,38 @@ export function orderGrants(program: Program, order: OrderFacts, ctx: EarnContex
   return grants.map((g) => withTier(program, ctx, g));
 }
 
+/** Money a CASHBACK rule gives for an order: minor units of the order's currency, paid to the wallet after the return window. */
+export interface CashbackGrant {
+  rule: string;
+  ruleName: string;
+  currency: string;
+  /** In hundredths of the currency's unit, like order lines (the service converts to minor units). */
+  amount: number;
+  detail: string;
+}
+
+/**
+ * The cashback an order earns: each CASHBACK rule that applies pays its `share` of the
+ * value of the lines it matches (none listed: every line; exclusions left out; tax never
+ * counted), on the share paid in money, rounded down to the minor unit.
+ */
+export function cashbackGrants(program: Program, order: OrderFacts, ctx: EarnContext): CashbackGrant[] {
+  const value = order.lines.reduce((s, l) => s + l.unitPrice * l.quantity, 0);
+  const cash = order.cashShare ?? 1;
+  const out: CashbackGrant[] = [];
+  for (const r of program.earning) {
+    if (r.type !== "CASHBACK" || !ruleApplies(r, ctx) || value < Math.round(r.minOrderValue * 100)) continue;
+    const base = order.lines
+      .filter((l) => lineMatches(r, l) && !(r.exclude.skus.includes(l.sku) || r.exclude.categories.includes(l.category) || hasLabel(r.exclude.labels, l)))
+      .reduce((s, l) => s + l.unitPrice * l.quantity, 0);
+    const amount = whole(base * cash * r.share);
+    if (amount > 0) {
+      out.push({ rule: r.code, ruleName: r.name, currency: order.currency, amount, detail: `${+(r.share * 100).toFixed(2)} % of ${order.currency} ${fmt(base)}${cash < 1 ? `, on the ${Math.round(cash * 100)} % paid in money` : ""}` });
+    }
+  }
+  return out;
+}
+
 /** What a custom event earns (EVENT rules for its name). */
 export function eventGrants(program: Program, event: { name: string; value: number | null }, ctx: EarnContext): Grant[] {
   const grants: Grant[] = [];

@@ -18,9 +18,9 @@ import { webhookService } from "@/server/domain/webhook/webhook.service";
 import { publish } from "@/server/events/bus";
 import { Topic, type LoyaltySnapshot } from "@/server/events/topics";
 import { LoyaltyErrorCode } from "./loyalty.errors";
-import { loyaltyRepository as repo, type LotRow, type MemberState, type NewLot, type StoredEvent } from "./loyalty.repository";
+import { loyaltyRepository as repo, type CashbackRow, type LotRow, type MemberState, type NewCashback, type NewLot, type StoredEvent } from "./loyalty.repository";
 import {
-  budgetOf, capOf, capped, capPeriodStart, checkoutQuote, checkoutTerms, type CheckoutTerms, nextRedemptionStatuses, evaluateTier, eventGrants, expiryOf, fixedGrants, missionComplete, missionProgress,
+  budgetOf, capOf, capped, capPeriodStart, cashbackGrants, checkoutQuote, checkoutTerms, type CheckoutTerms, nextRedemptionStatuses, evaluateTier, eventGrants, expiryOf, fixedGrants, missionComplete, missionProgress,
   missionsInPlay, missionWindow, newBadges, nextTier, orderGrants, releaseOf, segmentsInUse, takeOldestFirst, tierLevel, tierWindowStart,
   withinBudget, type EarnContext, type Grant, type TierCause,
 } from "./loyalty.rules";
@@ -107,6 +107,8 @@ class Batch {
   readonly txs: PendingTx[] = [];
   readonly newLots: NewLot[] = [];
   readonly dirty = new Map<string, LotRow>();
+  readonly cashbacks: NewCashback[] = [];
+  readonly cashbacksChanged = new Map<string, CashbackRow>();
   readonly notes: NewNotification[] = [];
   readonly touched = new Set<number>();
   readonly causes = new Map<number, TierCause>();
@@ -206,6 +208,7 @@ function applyEvent(b: Batch, ev: StoredEvent, products: Map<number, { category:
   if (ev.type === "ORDER_PAID") b.lastOrder.set(m.memberId, (ev.payload as unknown as OrderPaidPayload).orderId);
   else b.lastOrder.delete(m.memberId);
   const granted: Record<string, number> = {};
+  const cashback: Record<string, string> = {};
   const add = (memberId: number, grants: Grant[], opts: { pending: boolean; referenceType: string; referenceId: string }) => {
     for (const g of grants) {
       const n = grant(b, memberId, g, ev, opts);
@@ -217,6 +220,16 @@ function applyEvent(b: Batch, ev: StoredEvent, products: Map<number, { category:
       const p = ev.payload as unknown as OrderPaidPayload;
       const lines = p.lines.map((l) => ({ sku: l.sku, category: products.get(l.productId)?.category ?? "", labels: products.get(l.productId)?.labels ?? [], quantity: l.quantity, unitPrice: l.unitPrice }));
       add(ev.memberId, orderGrants(b.program, { currency: p.currency, lines, cashShare: p.cashShare }, ctx), { pending: b.program.pendingDays > 0, referenceType: "ORDER", referenceId: String(p.orderId) });
+      // Cashback (members only: a retail customer has no wallet), paid when the return window passes.
+      if (!isCustomerHolder(ev.memberId)) {
+        for (const g of cashbackGrants(b.program, { currency: p.currency, lines, cashShare: p.cashShare }, ctx)) {
+          const amount = Math.floor((g.amount * 10 ** unitScale(g.currency)) / 100 + 1e-9);
+          if (amount <= 0) continue;
+          b.cashbacks.push({ key: `cb:${ev.key}:${g.rule}`, memberId: ev.memberId, orderId: p.orderId, rule: g.rule, currency: g.currency, amount, earnedAt: ev.occurredAt, releaseAt: releaseOf(b.program, ev.occurredAt) });
+          cashback[g.rule] = fromMinor(amount, g.currency);
+          b.notes.push({ memberId: ev.memberId, kind: "CASHBACK", at: ev.occurredAt, title: `${g.currency} ${fromMinor(amount, g.currency)} cashback (pending)`, body: `${g.ruleName}: ${g.detail}, for order #${p.orderId}. It goes to your wallet when the return window has passed.` });
+        }
+      }
       m.paidOrders += 1;
       b.touched.add(m.memberId);
       if (m.paidOrders === 1 && m.sponsorId != null && b.members.has(m.sponsorId)) {
@@ -271,7 +284,7 @@ function applyEvent(b: Batch, ev: StoredEvent, products: Map<number, { category:
       });
     }
   }
-  return { granted };
+  return Object.keys(cashback).length ? { granted, cashback } : { granted };
 }
 
 /** Takes back what a refunded order earned: pending points first, then active ones (the order's own, then the oldest). */
@@ -321,7 +334,17 @@ async function applyRefund(b: Batch, ev: StoredEvent): Promise<Record<string, un
   }
   const total = Object.values(taken).reduce((s, n) => s + n, 0);
   if (total > 0) b.notes.push({ memberId: ev.memberId, kind: "POINTS_EARNED", at: ev.occurredAt, title: `−${total} points`, body: `Order #${p.orderId} was refunded: the points it earned were taken back.` });
-  return { reversed: taken, ...(unrecovered ? { unrecovered } : {}) };
+  // Cashback not paid yet shrinks with the refund; cashback already paid (the window had passed) stays.
+  const cashbackTaken: Record<string, string> = {};
+  for (const c of (await repo.pendingCashbacksOfOrder(p.orderId)).map((c) => b.cashbacksChanged.get(c.id) ?? c)) {
+    const x = refundedShare(c.amount, c.reversed, p.refunded, p.total);
+    if (x <= 0) continue;
+    c.reversed += x;
+    if (c.reversed >= c.amount) c.status = "CANCELLED";
+    b.cashbacksChanged.set(c.id, c);
+    cashbackTaken[c.rule] = fromMinor(x, c.currency);
+  }
+  return { reversed: taken, ...(Object.keys(cashbackTaken).length ? { cashbackReversed: cashbackTaken } : {}), ...(unrecovered ? { unrecovered } : {}) };
 }
 
 /** Tier and badges of the touched members from their earned points as written; notes what changed. */
@@ -455,11 +478,29 @@ function givePointsBack(b: Batch, g: { memberId: number; pointType: string; poin
   b.touched.add(g.memberId);
 }
 
+/** Pays cashback whose return window has passed: what refunds left of it, from the company's cashback account to the member's wallet. */
+function payCashbacks(b: Batch, due: readonly CashbackRow[]): void {
+  for (const c of due) {
+    const pay = c.amount - c.reversed;
+    c.status = pay > 0 ? "PAID" : "CANCELLED";
+    b.cashbacksChanged.set(c.id, c);
+    if (pay <= 0) continue;
+    const name = b.program.earning.find((r) => r.code === c.rule)?.name ?? c.rule;
+    b.txs.push({
+      key: `cashback:${c.id}`, reason: "LOYALTY_CASHBACK", reference: { type: "ORDER", id: String(c.orderId) }, memo: `${name}: cashback for order #${c.orderId}`, at: b.now,
+      legs: [{ holder: null, kind: "LOYALTY_CASHBACK", unit: c.currency, amount: -pay }, { holder: c.memberId, kind: "WALLET", unit: c.currency, amount: pay }],
+    });
+    b.notes.push({ memberId: c.memberId, kind: "CASHBACK", at: b.now, title: `${c.currency} ${fromMinor(pay, c.currency)} cashback is in your wallet`, body: `${name}, for order #${c.orderId}.` });
+  }
+}
+
 /** Writes a batch: ledger first (one statement), then lots, missions, then tiers and badges; snapshots to publish after commit. */
 async function writeBatch(b: Batch, opts: { missions?: boolean } = {}): Promise<void> {
   await postLegs(b.txs);
   await insertLots(b.newLots);
   await repo.saveLots([...b.dirty.values()]);
+  await repo.insertCashbacks(b.cashbacks);
+  await repo.saveCashbacks([...b.cashbacksChanged.values()], b.now);
   await repo.addBudgetsUsed(b.budgetAdded);
   if (opts.missions) await completeMissions(b);
   const { awards, earned } = await settleMembers(b);
@@ -586,12 +627,13 @@ async function accountOf(program: Program | null, holder: number, memberId: numb
   const customerId = isCustomerHolder(holder) ? -holder : null;
   const state = await repo.memberState(holder);
   if (!state) throw notFound(customerId ? "The customer" : "The member");
-  if (!program) return { memberId, customerId, balances: [], tier: null, tierSince: null, tierFloor: null, nextTier: null, tierPoints: 0, progress: 0, badges: [], revision: 0 };
-  const [accounts, lots, earned, badges] = await Promise.all([
+  if (!program) return { memberId, customerId, balances: [], cashback: [], tier: null, tierSince: null, tierFloor: null, nextTier: null, tierPoints: 0, progress: 0, badges: [], revision: 0 };
+  const [accounts, lots, earned, badges, cashback] = await Promise.all([
     customerId ? ledgerService.customerAccounts([customerId], ["POINTS", "POINTS_PENDING"]) : ledgerService.ownedAccountsOfKinds([holder], ["POINTS", "POINTS_PENDING"]),
     repo.lotSummary(holder, new Date(now.getTime() + program.expiryWarningDays * DAY_MS)),
     repo.earned([holder], program.tiers?.basis ?? null, tierWindowStart(program, now)),
     repo.badgesOf([holder]),
+    customerId ? [] : repo.cashbackSummary(holder),
   ]);
   const posted = (kind: string, unit: string) => accounts.find((a) => a.kind === kind && a.unit === unit)?.posted ?? 0;
   const currency = defaultCurrencyFor(state.country);
@@ -612,6 +654,7 @@ async function accountOf(program: Program | null, holder: number, memberId: numb
   const next = nextTier(program, state.tier, window);
   return {
     memberId, customerId, balances, tier: level, tierSince: state.tierSince, tierFloor: state.tierFloor,
+    cashback: cashback.map((c) => ({ currency: c.currency, pending: fromMinor(c.pending, c.currency), paid: fromMinor(c.paid, c.currency) })),
     nextTier: next && { code: next.level.code, name: next.level.name, pointsNeeded: next.pointsNeeded },
     tierPoints: window, progress: progressTo(program, state.tier, window),
     badges: badges.map((a) => {
@@ -889,15 +932,21 @@ export const loyaltyService = {
     }
   },
 
-  /** Makes pending points whose return window has passed active (oldest first); returns how many lots. */
+  /**
+   * Makes pending points whose return window has passed active (oldest first) and pays the
+   * cashback whose window has passed to the members' wallets; returns how many lots and
+   * cashbacks.
+   */
   async releaseDue(now = new Date(), limit = 2000): Promise<number> {
     const program = await this.program();
     if (!program) return 0;
     return transaction(async () => {
       await repo.waitApplierLock();
       const lots = await repo.dueReleases(now, limit);
-      if (lots.length === 0) return 0;
-      const b = new Batch(program, now, await repo.lockMembers(lots.map((l) => l.memberId)));
+      const cashbacks = await repo.dueCashbacks(now, limit);
+      if (lots.length === 0 && cashbacks.length === 0) return 0;
+      const b = new Batch(program, now, await repo.lockMembers([...lots.map((l) => l.memberId), ...cashbacks.map((c) => c.memberId)]));
+      payCashbacks(b, cashbacks);
       const perMember = new Map<number, { points: number; at: Date; legs: Map<string, number>; firstLot: string }>();
       for (const lot of lots) {
         const points = lot.amount - lot.reversed;
@@ -924,7 +973,7 @@ export const loyaltyService = {
       }
       for (const [memberId, { points, at }] of perMember) if (points > 0) b.notes.push({ memberId, kind: "POINTS_ACTIVE", at, title: `${plural(points, "points")} are active`, body: "You can spend them on rewards now." });
       await writeBatch(b);
-      return lots.length;
+      return lots.length + cashbacks.length;
     });
   },
 
@@ -1171,7 +1220,7 @@ export const loyaltyService = {
   async campaigns(viewer: Viewer, now = new Date()): Promise<CampaignRecord[]> {
     requirePermission(viewer, "loyalty.read", "loyalty campaigns");
     const program = await this.program();
-    const rules = (program?.earning ?? []).filter((r) => r.from || r.until || r.days || r.segment || r.countries || r.budget != null);
+    const rules = (program?.earning ?? []).filter((r) => r.type === "CASHBACK" || r.from || r.until || r.days || r.segment || r.countries || r.budget != null);
     const used = await repo.budgetsUsed(rules.filter((r) => r.budget != null).map((r) => r.code));
     // Status by UTC day (with a LOCAL calendar a campaign starts a few hours earlier or later by country).
     const day = now.toISOString().slice(0, 10);

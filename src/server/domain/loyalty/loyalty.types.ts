@@ -91,6 +91,8 @@ export interface LoyaltyAccount {
   /** The retail customer whose account it is; null for a member's. */
   customerId: number | null;
   balances: PointsBalance[];
+  /** Cashback by currency (decimal strings): pending through orders' return windows, and paid to the wallet. */
+  cashback: { currency: string; pending: string; paid: string }[];
   tier: TierView | null;
   tierSince: Date | null;
   tierFloor: string | null;

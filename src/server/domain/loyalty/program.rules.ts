@@ -81,7 +81,23 @@ const event = z
   })
   .refine((e) => (e.points === undefined) !== (e.pointsPerValue === undefined), { message: "Either points or pointsPerValue.", path: ["points"] });
 
-export const earningRuleSchema = z.union([spend, multiplier, productBonus, referral, signUp, event]);
+/**
+ * A cashback programme next to the points: `share` of what the member paid in money for the
+ * lines it matches (tax never counted) goes to their e-wallet in the order's currency, once
+ * the return window has passed, less what was refunded by then. Members only (retail
+ * customers have no wallet); no cap or budget (the share is the limit).
+ */
+const cashback = z.strictObject({
+  type: z.literal("CASHBACK"), code, name,
+  pointType: z.undefined({ error: "Cashback is money in the order's currency, not points." }).optional(),
+  share: z.number().gt(0, "More than 0.").max(0.5, "At most half of the order."),
+  minOrderValue: z.number().min(0).default(0),
+  exclude: z.strictObject(lines).default({ skus: [], categories: [], labels: [] }),
+  ...lines, ...conditions,
+  budget: z.undefined({ error: "Cashback has no budget: its share is the limit." }).optional(),
+});
+
+export const earningRuleSchema = z.discriminatedUnion("type", [spend, multiplier, productBonus, referral, signUp, event, cashback]);
 export type EarningRule = z.infer<typeof earningRuleSchema>;
 
 const tierLevel = z.strictObject({
@@ -309,6 +325,7 @@ export const EXAMPLE_PROGRAM = {
     { type: "EVENT", code: "BIRTHDAY", name: "Birthday gift", pointType: "REWARD", event: "birthday", points: 200, cap: { points: 200, per: "YEAR" } },
     { type: "EVENT", code: "TRAINING", name: "Training completed", pointType: "REWARD", event: "training_completed", points: 25, cap: { points: 100, per: "MONTH" } },
     { type: "EVENT", code: "RANK_UP", name: "New rank", pointType: "REWARD", event: "rank_achieved", points: 500 },
+    { type: "CASHBACK", code: "GOLD_CASHBACK", name: "2 % cashback for Gold members", share: 0.02, tiers: ["GOLD"] },
     { type: "PRODUCT_BONUS", code: "SUPPLEMENT_FANS_BONUS", name: "Thank you, supplement fan", pointType: "REWARD", pointsPerUnit: 20, categories: ["Supplements"], segment: "SUPPLEMENT_FANS", budget: 250000 },
   ],
   tiers: {

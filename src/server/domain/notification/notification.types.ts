@@ -1,5 +1,5 @@
 /** What a notification is about (the channel a member may mute later keys on it). */
-export type NotificationKind = "POINTS_EARNED" | "POINTS_ACTIVE" | "POINTS_EXPIRING" | "POINTS_EXPIRED" | "TIER_CHANGED" | "BADGE_EARNED" | "REDEMPTION";
+export type NotificationKind = "POINTS_EARNED" | "POINTS_ACTIVE" | "POINTS_EXPIRING" | "POINTS_EXPIRED" | "TIER_CHANGED" | "BADGE_EARNED" | "REDEMPTION" | "CASHBACK";
 
 export interface NewNotification {
   memberId: number;

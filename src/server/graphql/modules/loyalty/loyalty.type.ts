@@ -69,11 +69,19 @@ export class EarnedBadge {
   @Field(() => Date) earnedAt!: Date;
 }
 
+@ObjectType("CashbackBalance", { description: "Cashback of one currency (decimal strings): pending until the orders' return windows pass, then paid to the e-wallet." })
+export class CashbackBalance {
+  @Field(() => String) currency!: string;
+  @Field(() => String) pending!: string;
+  @Field(() => String) paid!: string;
+}
+
 @ObjectType("LoyaltyAccount", { description: "A member's or a retail customer's points, tier and badges." })
 export class LoyaltyAccount {
   @Field(() => ID, { description: "The member; for a retail customer's account, the distributor they buy through." }) memberId!: string;
   @Field(() => ID, { nullable: true, description: "The retail customer whose account it is (enrolled by their first paid order); null for a member's." }) customerId!: string | null;
   @Field(() => [PointsBalance]) balances!: PointsBalance[];
+  @Field(() => [CashbackBalance], { description: "The cashback programme's money, by currency (members only)." }) cashback!: CashbackBalance[];
   @Field(() => LoyaltyTier, { nullable: true }) tier!: LoyaltyTier | null;
   @Field(() => Date, { nullable: true }) tierSince!: Date | null;
   @Field(() => String, { nullable: true, description: "The tier an admin set: automatic downgrades never go below it." }) tierFloor!: string | null;
