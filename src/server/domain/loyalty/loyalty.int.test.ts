@@ -134,6 +134,29 @@ describe("points from orders", () => {
   });
 });
 
+describe("paid orders counted for badges", () => {
+  it("stop counting an order refunded in full, not one refunded in part", async () => {
+    const m = await placeUnder(await createRoot());
+    const product = await createProduct(admin, { price: "20.00" });
+    const a = await paidOrder(m, product.id, 2);
+    const b = await paidOrder(m, product.id, 2);
+    await loyaltyService.applyPending();
+    const count = async () => (await db().sql<{ n: number }>`SELECT paid_orders AS n FROM loyalty_member WHERE member_id = ${m.id}`)[0]!.n;
+    expect(await count()).toBe(2);
+    await orderService.refund(admin, a.id, [{ lineId: a.lines[0]!.id, quantity: 1 }]);
+    await loyaltyService.applyPending();
+    expect(await count()).toBe(2);
+    await orderService.refund(admin, b.id, null);
+    await loyaltyService.applyPending();
+    expect(await count()).toBe(1);
+    await orderService.refund(admin, a.id, null); // the rest of the first: now in full
+    await loyaltyService.applyPending();
+    expect(await count()).toBe(0);
+    // Milestones stay: the first-order badge was earned.
+    expect((await loyaltyService.account(viewerOf(m), m.id)).badges.map((x) => x.code)).toContain("FIRST_ORDER");
+  });
+});
+
 describe("retail customers", () => {
   it("enrols a customer by their first paid order: the points are theirs (pending, then active), a refund takes them back, and only their distributor and staff read them", async () => {
     const distributor = await placeUnder(await createRoot());

@@ -334,6 +334,15 @@ async function applyRefund(b: Batch, ev: StoredEvent): Promise<Record<string, un
   }
   const total = Object.values(taken).reduce((s, n) => s + n, 0);
   if (total > 0) b.notes.push({ memberId: ev.memberId, kind: "POINTS_EARNED", at: ev.occurredAt, title: `−${total} points`, body: `Order #${p.orderId} was refunded: the points it earned were taken back.` });
+  // Refunded in full: the order no longer counts as a paid order (the next order badge waits
+  // for it; badges already earned stay, as milestones do).
+  if (p.refunded >= p.total) {
+    const m = b.member(ev.memberId);
+    if (m.paidOrders > 0) {
+      m.paidOrders -= 1;
+      b.touched.add(m.memberId);
+    }
+  }
   // Cashback not paid yet shrinks with the refund; cashback already paid (the window had passed) stays.
   const cashbackTaken: Record<string, string> = {};
   for (const c of (await repo.pendingCashbacksOfOrder(p.orderId)).map((c) => b.cashbacksChanged.get(c.id) ?? c)) {
