@@ -325,7 +325,7 @@ export const EXAMPLE_PROGRAM = {
     { type: "EVENT", code: "BIRTHDAY", name: "Birthday gift", pointType: "REWARD", event: "birthday", points: 200, cap: { points: 200, per: "YEAR" } },
     { type: "EVENT", code: "TRAINING", name: "Training completed", pointType: "REWARD", event: "training_completed", points: 25, cap: { points: 100, per: "MONTH" } },
     { type: "EVENT", code: "RANK_UP", name: "New rank", pointType: "REWARD", event: "rank_achieved", points: 500 },
-    { type: "CASHBACK", code: "GOLD_CASHBACK", name: "2 % cashback for Gold members", share: 0.02, tiers: ["GOLD"] },
+    { type: "CASHBACK", code: "TIER_CASHBACK", name: "1 % cashback for Silver and Gold members", share: 0.01, tiers: ["SILVER", "GOLD"] },
     { type: "PRODUCT_BONUS", code: "SUPPLEMENT_FANS_BONUS", name: "Thank you, supplement fan", pointType: "REWARD", pointsPerUnit: 20, categories: ["Supplements"], segment: "SUPPLEMENT_FANS", budget: 250000 },
   ],
   tiers: {
