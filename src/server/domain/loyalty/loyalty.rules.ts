@@ -52,6 +52,7 @@ const fmt = (minor: number) => (minor / 100).toFixed(2);
 
 /** Whether `at` falls in from..until and on one of `days` when listed (calendar days in `zone`, inclusive; either end may be open). */
 export function inWindow(w: { from?: string; until?: string; days?: string[] }, at: Date, zone = "UTC"): boolean {
+  if (!w.from && !w.until && !w.days) return true;
   const day = dayIn(at, zone);
   return !(w.from && day < w.from) && !(w.until && day > w.until) && !(w.days && !w.days.includes(day));
 }

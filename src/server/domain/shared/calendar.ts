@@ -42,6 +42,12 @@ export function endOfDay(day: string, zone: string): Date {
  * else null (the United States, Brazil: a programme must say which one it means).
  */
 export function countryZone(country: string): string | null {
+  if (!zoneOfCountry.has(country)) zoneOfCountry.set(country, ownZone(country));
+  return zoneOfCountry.get(country)!;
+}
+const zoneOfCountry = new Map<string, string | null>();
+
+function ownZone(country: string): string | null {
   const zones = getCountry(country)?.timezones ?? [];
   if (zones.length === 0) return null;
   const offsets = new Set(zones.map((z) => {
