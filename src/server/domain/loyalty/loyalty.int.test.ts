@@ -157,6 +157,28 @@ describe("paid orders counted for badges", () => {
   });
 });
 
+describe("six months active", () => {
+  it("counts the months with a paid order, once each, and awards the badge on the sixth", async () => {
+    const m = await placeUnder(await createRoot());
+    const product = await createProduct(admin, { price: "5.00" });
+    const paidIn = (day: string, n: number) => ({
+      key: `test:${m.id}:${day}:${n}`, memberId: m.id, occurredAt: new Date(`${day}T10:00:00Z`),
+      event: { type: "ORDER_PAID" as const, payload: { orderId: 900_000 + n, currency: "USD", lines: [{ productId: product.id, sku: product.sku, quantity: 1, unitPrice: 500 }] } },
+    });
+    const months = ["2026-01-05", "2026-01-20", "2026-02-03", "2026-03-03", "2026-04-03", "2026-05-03"];
+    await transaction(() => loyaltyService.record(months.map((d, i) => paidIn(d, i))));
+    await loyaltyService.applyPending();
+    const badges = async () => (await loyaltyService.account(viewerOf(m), m.id)).badges.map((b) => b.code);
+    expect(await badges()).not.toContain("ACTIVE_6");
+    await transaction(() => loyaltyService.record([paidIn("2026-02-10", 10)])); // a month already counted
+    await loyaltyService.applyPending();
+    expect(await badges()).not.toContain("ACTIVE_6");
+    await transaction(() => loyaltyService.record([paidIn("2026-06-01", 11)]));
+    await loyaltyService.applyPending();
+    expect(await badges()).toContain("ACTIVE_6");
+  });
+});
+
 describe("retail customers", () => {
   it("enrols a customer by their first paid order: the points are theirs (pending, then active), a refund takes them back, and only their distributor and staff read them", async () => {
     const distributor = await placeUnder(await createRoot());

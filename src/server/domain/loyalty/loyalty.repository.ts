@@ -17,6 +17,8 @@ export interface MemberState {
   belowSince: Date | null;
   paidOrders: number;
   recruits: number;
+  activeMonths: number;
+  lastActiveMonth: string | null;
   /** The compensation plan's ranks achieved, and the highest of them. */
   ranks: string[];
   rank: string | null;
@@ -219,7 +221,7 @@ export const loyaltyRepository = {
       `SELECT l.member_id AS "memberId", coalesce(m.country, c.country) AS country, m.sponsor_id AS "sponsorId", coalesce(m.first_name, c.first_name) AS "firstName",
          l.tier, l.tier_since AS "tierSince",
          l.tier_floor AS "tierFloor", l.below_since AS "belowSince", l.paid_orders AS "paidOrders", l.recruits,
-         coalesce(l.ranks, '{}') AS ranks, l.rank, l.revision
+         l.active_months AS "activeMonths", l.last_active_month AS "lastActiveMonth", coalesce(l.ranks, '{}') AS ranks, l.rank, l.revision
        FROM loyalty_member l LEFT JOIN member m ON m.id = l.member_ref LEFT JOIN customer c ON c.id = l.customer_ref
        WHERE l.member_id = ANY($1::int[]) ORDER BY l.member_id FOR UPDATE OF l`,
       [sorted],
@@ -232,7 +234,7 @@ export const loyaltyRepository = {
     const [row] = await db().sql<MemberState>`
       SELECT ${holder}::int AS "memberId", h.country, h.sponsor_id AS "sponsorId", h.first_name AS "firstName", l.tier, l.tier_since AS "tierSince",
         l.tier_floor AS "tierFloor", l.below_since AS "belowSince", coalesce(l.paid_orders, 0) AS "paidOrders", coalesce(l.recruits, 0) AS recruits,
-        coalesce(l.ranks, '{}') AS ranks, l.rank, coalesce(l.revision, 0) AS revision
+        coalesce(l.active_months, 0) AS "activeMonths", l.last_active_month AS "lastActiveMonth", coalesce(l.ranks, '{}') AS ranks, l.rank, coalesce(l.revision, 0) AS revision
       FROM (SELECT country, sponsor_id, first_name FROM member WHERE id = ${holder}
             UNION ALL SELECT country, NULL, first_name FROM customer WHERE id = ${-holder}) h
       LEFT JOIN loyalty_member l ON l.member_id = ${holder}`;
@@ -249,14 +251,14 @@ export const loyaltyRepository = {
     if (states.length === 0) return;
     await db().query(
       `UPDATE loyalty_member l SET tier = s.tier, tier_since = s.tier_since, tier_floor = s.tier_floor, below_since = s.below_since,
-         paid_orders = s.paid_orders, recruits = s.recruits, rank = s.rank,
+         paid_orders = s.paid_orders, recruits = s.recruits, active_months = s.active_months, last_active_month = s.last_active_month, rank = s.rank,
          ranks = coalesce((SELECT array_agg(x) FROM jsonb_array_elements_text(s.ranks) x), '{}'), revision = l.revision + 1
-       FROM unnest($1::int[], $2::text[], $3::timestamptz[], $4::text[], $5::timestamptz[], $6::int[], $7::int[], $8::text[], $9::jsonb[])
-         AS s(member_id, tier, tier_since, tier_floor, below_since, paid_orders, recruits, rank, ranks)
+       FROM unnest($1::int[], $2::text[], $3::timestamptz[], $4::text[], $5::timestamptz[], $6::int[], $7::int[], $8::text[], $9::jsonb[], $10::int[], $11::text[])
+         AS s(member_id, tier, tier_since, tier_floor, below_since, paid_orders, recruits, rank, ranks, active_months, last_active_month)
        WHERE l.member_id = s.member_id`,
       [states.map((s) => s.memberId), states.map((s) => s.tier), states.map((s) => s.tierSince?.toISOString() ?? null),
         states.map((s) => s.tierFloor), states.map((s) => s.belowSince?.toISOString() ?? null), states.map((s) => s.paidOrders), states.map((s) => s.recruits),
-        states.map((s) => s.rank), states.map((s) => JSON.stringify(s.ranks))],
+        states.map((s) => s.rank), states.map((s) => JSON.stringify(s.ranks)), states.map((s) => s.activeMonths), states.map((s) => s.lastActiveMonth)],
     );
   },
 

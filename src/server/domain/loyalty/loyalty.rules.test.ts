@@ -142,6 +142,12 @@ describe("badges", () => {
     expect(newBadges(program(), { ...facts, orders: 0, tier: null }, new Set())).toEqual([]);
   });
 
+  it("awards six months active for paid orders in six different months, not before", () => {
+    const facts = { orders: 40, recruits: 0, tier: null, earnedByType: {}, ranks: [] };
+    expect(newBadges(program(), { ...facts, activeMonths: 5 }, new Set(["FIRST_ORDER", "LOYAL_10"])).map((b) => b.code)).toEqual([]);
+    expect(newBadges(program(), { ...facts, activeMonths: 6 }, new Set(["FIRST_ORDER", "LOYAL_10"])).map((b) => b.code)).toEqual(["ACTIVE_6"]);
+  });
+
   it("awards a rank badge once the plan's rank is among the achieved ones", () => {
     const facts = { orders: 0, recruits: 0, tier: null, earnedByType: {}, ranks: ["Member", "Bronze"] };
     expect(newBadges(program(), facts, new Set()).map((b) => b.code)).toEqual([]);

@@ -277,6 +277,8 @@ export function evaluateTier(program: Program, state: TierState, earned: number,
 export interface BadgeFacts {
   orders: number;
   recruits: number;
+  /** Months with a paid order (0 when left out). */
+  activeMonths?: number;
   tier: string | null;
   earnedByType: Record<string, number>;
   /** The compensation plan's ranks the member has achieved (every rank up to the highest). */
@@ -291,6 +293,7 @@ export function newBadges(program: Program, facts: BadgeFacts, have: ReadonlySet
     switch (w.type) {
       case "ORDERS": return facts.orders >= w.count;
       case "RECRUITS": return facts.recruits >= w.count;
+      case "ACTIVE_MONTHS": return (facts.activeMonths ?? 0) >= w.months;
       case "TIER": return rankOf(program, facts.tier) >= rankOf(program, w.tier);
       case "POINTS_EARNED": return (facts.earnedByType[w.pointType] ?? 0) >= w.points;
       case "RANK": return facts.ranks.includes(w.rank);

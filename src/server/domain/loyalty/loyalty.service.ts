@@ -12,6 +12,7 @@ import { fieldError, FieldErrors, InputError } from "@/server/domain/shared/inpu
 import { pageSize, toPage } from "@/server/domain/shared/page";
 import { fromMinor, refundedShare, unitScale } from "@/server/domain/shared/units";
 import { sign, verify } from "@/server/domain/shared/signature";
+import { dayIn } from "@/server/domain/shared/calendar";
 import { defaultCurrencyFor, hundredths } from "@/lib/money";
 import type { Viewer } from "@/server/domain/shared/viewer";
 import { webhookService } from "@/server/domain/webhook/webhook.service";
@@ -231,6 +232,12 @@ function applyEvent(b: Batch, ev: StoredEvent, products: Map<number, { category:
         }
       }
       m.paidOrders += 1;
+      // A new month with a paid order (events come in time order; an older one counts nothing).
+      const month = dayIn(ev.occurredAt, ctx.zone ?? "UTC").slice(0, 7);
+      if (m.lastActiveMonth == null || month > m.lastActiveMonth) {
+        m.activeMonths += 1;
+        m.lastActiveMonth = month;
+      }
       b.touched.add(m.memberId);
       if (m.paidOrders === 1 && m.sponsorId != null && b.members.has(m.sponsorId)) {
         const sponsor = b.member(m.sponsorId);
@@ -387,7 +394,7 @@ async function settleMembers(b: Batch): Promise<{ awards: { memberId: number; ba
         });
       }
     }
-    for (const badge of newBadges(p, { orders: m.paidOrders, recruits: m.recruits, tier: m.tier, earnedByType: e.byType, ranks: m.ranks }, have.get(id) ?? new Set())) {
+    for (const badge of newBadges(p, { orders: m.paidOrders, recruits: m.recruits, activeMonths: m.activeMonths, tier: m.tier, earnedByType: e.byType, ranks: m.ranks }, have.get(id) ?? new Set())) {
       awards.push({ memberId: id, badge: badge.code, earnedAt: b.now });
       if (orderId != null) unlocks.push({ memberId: id, orderId, kind: "BADGE", code: badge.code, at: b.now });
       b.notes.push({ memberId: id, kind: "BADGE_EARNED", at: b.now, title: `Badge: ${badge.name}`, body: badge.description || badge.name });

@@ -123,6 +123,8 @@ const badge = z.strictObject({
   when: z.discriminatedUnion("type", [
     z.strictObject({ type: z.literal("ORDERS"), count: z.number().int().min(1) }),
     z.strictObject({ type: z.literal("RECRUITS"), count: z.number().int().min(1) }),
+    /** Paid orders in this many different months (6 months active): months of the programme's calendar. */
+    z.strictObject({ type: z.literal("ACTIVE_MONTHS"), months: z.number().int().min(1).max(600) }),
     z.strictObject({ type: z.literal("TIER"), tier: code }),
     z.strictObject({ type: z.literal("POINTS_EARNED"), pointType: code, points }),
     /** The compensation plan's rank (by name), reached once: a commission run committed it as achieved. */
@@ -341,6 +343,7 @@ export const EXAMPLE_PROGRAM = {
     { code: "FIRST_ORDER", name: "First order", description: "Placed and paid a first order.", when: { type: "ORDERS", count: 1 } },
     { code: "LOYAL_10", name: "Ten orders", description: "Ten paid orders.", when: { type: "ORDERS", count: 10 } },
     { code: "RECRUITER_10", name: "Team builder", description: "Sponsored ten members.", when: { type: "RECRUITS", count: 10 } },
+    { code: "ACTIVE_6", name: "Six months active", description: "Paid orders in six different months.", when: { type: "ACTIVE_MONTHS", months: 6 } },
     { code: "SILVER", name: "Silver member", description: "Reached Silver.", when: { type: "TIER", tier: "SILVER" } },
     { code: "GOLD", name: "Gold member", description: "Reached Gold.", when: { type: "TIER", tier: "GOLD" } },
     { code: "RANK_SILVER", name: "Silver rank", description: "Reached the Silver rank of the compensation plan.", when: { type: "RANK", rank: "Silver" } },
