@@ -288,6 +288,12 @@ describe("segments and campaigns edited one at a time", () => {
     const distributor = await placeUnder(await createRoot());
     await expect(loyaltyService.saveProgramPart(viewerOf(distributor), "segments", "MINE", { name: "Mine", when: { orderedWithinDays: 1 } })).rejects.toThrow();
   });
+
+  it("keeps both of two changes saved at the same moment", async () => {
+    await Promise.all(["PAR_A", "PAR_B", "PAR_C"].map((code) => loyaltyService.saveProgramPart(admin, "segments", code, { name: code, when: { orderedWithinDays: 7 } })));
+    expect((await loyaltyService.program())!.segments.map((x) => x.code)).toEqual(expect.arrayContaining(["PAR_A", "PAR_B", "PAR_C"]));
+    for (const code of ["PAR_A", "PAR_B", "PAR_C"]) await loyaltyService.saveProgramPart(admin, "segments", code, null);
+  });
 });
 
 describe("a cashback programme next to the points", () => {

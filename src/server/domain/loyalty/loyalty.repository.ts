@@ -99,6 +99,8 @@ const REDEMPTION_COLUMNS = `d.id, d.reward_id AS "rewardId", r.name AS "rewardNa
 
 /** Serialises the programme's writers (applier, releases, expiry, tier reviews) across instances, per transaction. */
 const APPLIER_LOCK = 720_431;
+/** Held while a programme version is read and the next one written (two saves never lose each other's change). */
+const PROGRAM_LOCK = 720_432;
 
 export const loyaltyRepository = {
   /** Active members born on this day of the year ("MM-DD"; on 28 February of a common year, 29 February counts too). */
@@ -175,6 +177,10 @@ export const loyaltyRepository = {
   },
 
   /** Whether this transaction may write as the programme's applier (another holds it otherwise). */
+  async lockProgram(): Promise<void> {
+    await db().sql`SELECT true AS ok FROM pg_advisory_xact_lock(${PROGRAM_LOCK})`;
+  },
+
   async tryApplierLock(): Promise<boolean> {
     const [row] = await db().sql<{ ok: boolean }>`SELECT pg_try_advisory_xact_lock(${APPLIER_LOCK}) AS ok`;
     return row!.ok;

@@ -721,13 +721,16 @@ export const loyaltyService = {
     const parsed = parseProgram(document);
     if (!parsed.program) throw new InputError(parsed.errors);
     if (!comment.trim()) throw fieldError("comment", LoyaltyErrorCode.REQUIRED, "Say what this version changes.");
-    await transaction(async () => {
+    return transaction(async () => {
+      await repo.lockProgram();
       await repo.insertVersion(parsed.program!, comment.trim().slice(0, 500), viewer.id);
       await auditService.record(viewer, { action: "loyalty.program_save", targetType: "loyalty_program", after: { comment: comment.trim().slice(0, 500) } });
+      afterCommit(() => {
+        programSetting.clear();
+        segmentCounts.clear();
+      });
+      return (await this.versions(viewer, 1))[0]!;
     });
-    programSetting.clear();
-    segmentCounts.clear();
-    return (await this.versions(viewer, 1))[0]!;
   },
 
   /**
@@ -738,26 +741,29 @@ export const loyaltyService = {
    */
   async saveProgramPart(viewer: Viewer, part: "segments" | "earning", code: string, item: Record<string, unknown> | null): Promise<ProgramVersionRecord> {
     requirePermission(viewer, "loyalty.write", "the loyalty programme");
-    const latest = await repo.latestVersion();
-    if (!latest) throw fieldError("code", LoyaltyErrorCode.NOT_FOUND, "Save a programme first.");
-    const doc = { ...(latest.document as Record<string, unknown>) };
-    const list = [...((doc[part] as { code: string }[] | undefined) ?? [])];
-    const at = list.findIndex((x) => x.code === code);
-    const what = part === "segments" ? "Segment" : "Campaign";
-    if (item == null) {
-      if (at < 0) throw fieldError("code", LoyaltyErrorCode.UNKNOWN_CODE, `No ${what.toLowerCase()} is called "${code}".`);
-      list.splice(at, 1);
-    } else if (at >= 0) list[at] = { ...item, code } as { code: string };
-    else list.push({ ...item, code } as { code: string });
-    doc[part] = list;
-    const parsed = parseProgram(doc);
-    if (!parsed.program) {
-      const index = item == null ? -1 : at >= 0 ? at : list.length - 1;
-      const own = `${part}[${index}]`;
-      throw new InputError(parsed.errors.map((e) => (e.field === own ? { ...e, field: "code" } : e.field.startsWith(`${own}.`) ? { ...e, field: e.field.slice(own.length + 1) } : e)));
-    }
-    const name = item == null ? code : String(item.name ?? code);
-    return this.saveProgram(viewer, doc, `${what} ${name} ${item == null ? "removed" : at >= 0 ? "changed" : "added"}`);
+    return transaction(async () => {
+      await repo.lockProgram(); // read and write under one lock: a concurrent save is never lost
+      const latest = await repo.latestVersion();
+      if (!latest) throw fieldError("code", LoyaltyErrorCode.NOT_FOUND, "Save a programme first.");
+      const doc = { ...(latest.document as Record<string, unknown>) };
+      const list = [...((doc[part] as { code: string }[] | undefined) ?? [])];
+      const at = list.findIndex((x) => x.code === code);
+      const what = part === "segments" ? "Segment" : "Campaign";
+      if (item == null) {
+        if (at < 0) throw fieldError("code", LoyaltyErrorCode.UNKNOWN_CODE, `No ${what.toLowerCase()} is called "${code}".`);
+        list.splice(at, 1);
+      } else if (at >= 0) list[at] = { ...item, code } as { code: string };
+      else list.push({ ...item, code } as { code: string });
+      doc[part] = list;
+      const parsed = parseProgram(doc);
+      if (!parsed.program) {
+        const index = item == null ? -1 : at >= 0 ? at : list.length - 1;
+        const own = `${part}[${index}]`;
+        throw new InputError(parsed.errors.map((e) => (e.field === own ? { ...e, field: "code" } : e.field.startsWith(`${own}.`) ? { ...e, field: e.field.slice(own.length + 1) } : e)));
+      }
+      const name = item == null ? code : String(item.name ?? code);
+      return this.saveProgram(viewer, doc, `${what} ${name} ${item == null ? "removed" : at >= 0 ? "changed" : "added"}`);
+    });
   },
 
   // ---- events in ----
