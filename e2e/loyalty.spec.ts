@@ -95,6 +95,11 @@ test("a new member's order shows pending points live; released by an admin they 
   await expect.poll(async () => count(await page.getByTestId("points-balance-REWARD").innerText())).toBe(4_548);
   await shop.getByRole("button", { name: "Pay now (test payment)" }).click();
   await expect(shop.getByTestId("order-placed")).toContainText("is paid");
+  // Silver now, she is in the cashback programme too: 1 % of what she paid in money, pending through the return window.
+  await expect.poll(async () => {
+    await page.reload();
+    return page.getByTestId("cashback").innerText();
+  }).toMatch(/1 % cashback for Silver and Gold members[\s\S]*USD\s+0\.00 paid · \d+\.\d\d pending/);
 
   await adminContext.close();
   await memberContext.close();
@@ -184,4 +189,12 @@ test("an admin adds a segment and a holiday campaign for it with the forms, is t
   await page.getByTestId("segment-form").getByLabel("Segment to edit").selectOption("E2E_JAPAN");
   await page.getByTestId("segment-form").getByRole("button", { name: "Remove" }).click();
   await expect(page.getByTestId("segments").getByRole("row", { name: /Japan buyers/ })).toHaveCount(0);
+});
+
+test("a distributor sees the points her retail customers earned on the orders she placed for them", async ({ page }) => {
+  await login(page, { email: "olivia.founder@demo.test", password: "demo-member-123" });
+  await page.goto("/orders");
+  const card = page.getByTestId("customer-points");
+  await expect(card.getByRole("row", { name: /Ray Founder/ })).toBeVisible();
+  expect(count(await card.getByRole("row", { name: /Ray Founder/ }).locator("td").nth(1).innerText())).toBeGreaterThan(0);
 });
