@@ -195,6 +195,24 @@ test("a distributor sees the points her retail customers earned on the orders sh
   await login(page, { email: "olivia.founder@demo.test", password: "demo-member-123" });
   await page.goto("/orders");
   const card = page.getByTestId("customer-points");
-  await expect(card.getByRole("row", { name: /Ray Founder/ })).toBeVisible();
-  expect(count(await card.getByRole("row", { name: /Ray Founder/ }).locator("td").nth(1).innerText())).toBeGreaterThan(0);
+  const ray = card.getByRole("row", { name: /Ray Founder/ });
+  await expect(ray).toBeVisible();
+  const before = count(await ray.getByTestId("customer-balance-REWARD").innerText());
+  expect(before).toBeGreaterThan(100);
+
+  // Ray's next order is paid partly with Ray's own points.
+  await page.getByLabel("For").selectOption({ label: "Ray Founder (customer)" });
+  await page.getByLabel("Quantity of Shake Mix Vanilla").fill("2");
+  const withPoints = page.getByTestId("pay-with-points");
+  await expect(withPoints).toContainText(`Ray Founder has ${before.toLocaleString("en-US")} points`);
+  await withPoints.getByRole("button", { name: /^Use [\d,]+$/ }).click();
+  const used = count((await withPoints.getByRole("status").innerText()).split(" points")[0]!);
+  expect(used).toBeGreaterThan(0);
+  await page.getByLabel("Street and number").fill("2 Customer Lane");
+  await page.getByLabel("City").fill("Springfield");
+  await page.getByLabel("Postal code").fill("12345");
+  await page.getByRole("button", { name: "Place order" }).click();
+  await expect(page.getByTestId("paid-with-points")).toContainText(`with ${used.toLocaleString("en-US")} points`);
+  await page.reload();
+  await expect.poll(async () => count(await page.getByTestId("customer-points").getByRole("row", { name: /Ray Founder/ }).getByTestId("customer-balance-REWARD").innerText())).toBe(before - used);
 });

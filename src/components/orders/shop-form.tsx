@@ -31,15 +31,17 @@ const PAY = `mutation($id: ID!) { markOrderPaid(orderId: $id, provider: "test") 
  * currency, a shipping address. Places the order (stock is reserved), then pays it with
  * the built-in test provider, which is when volume moves.
  */
-export function ShopForm({ products, customers, defaults, testPayments, reorder, points: offers = {} }: {
+export function ShopForm({ products, customers, defaults, testPayments, reorder, points: offers = {}, customerPoints = {} }: {
   products: ShopProduct[];
   customers: { id: number; name: string }[];
   defaults: { name: string; country: string; currency: string };
   testPayments: boolean;
   /** Quantities of an earlier order to place again (reorder from history). */
   reorder?: { orderId: number; currency: string; quantities: Record<number, number> } | null;
-  /** Per currency, when the member has enough points to pay part of an order. */
+  /** Per currency, what points pay and the member's balance. */
   points?: Record<string, PointsOffer>;
+  /** Each retail customer's balance of the same points (their orders are paid with their own). */
+  customerPoints?: Record<number, number>;
 }) {
   const router = useRouter();
   const currencies = useMemo(() => [...new Set(products.flatMap((p) => p.prices.map((x) => x.currency)))].sort(), [products]);
@@ -49,7 +51,7 @@ export function ShopForm({ products, customers, defaults, testPayments, reorder,
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [placed, setPlaced] = useState<{ id: string; total: string; currency: string; status: string; pointsRedeemed: number; pointsValue: string; amountDue: string } | null>(null);
   const [usePoints, setUsePoints] = useState(0);
-  const [forCustomer, setForCustomer] = useState(false);
+  const [customerId, setCustomerId] = useState("");
   const [busy, setBusy] = useState(false);
   const [key, setKey] = useState(() => crypto.randomUUID());
 
@@ -58,7 +60,10 @@ export function ShopForm({ products, customers, defaults, testPayments, reorder,
   const total = chosen.reduce((s, p) => s + Number(priceOf(p) ?? 0) * qty[p.id]!, 0);
   const pv = chosen.reduce((s, p) => s + Number(p.pv) * qty[p.id]!, 0);
   // Points: at most the programme's share of the order (before tax here; the server counts tax too) and the balance.
-  const offer = forCustomer ? undefined : offers[currency];
+  const terms = offers[currency];
+  const balance = customerId ? customerPoints[Number(customerId)] ?? 0 : terms?.balance ?? 0;
+  const offer = terms && balance >= terms.minPoints ? { ...terms, balance } : undefined;
+  const holderName = customerId ? customers.find((c) => String(c.id) === customerId)?.name ?? "Your customer" : null;
   const perPoint = offer ? Number(offer.valuePerPoint) : 0;
   const maxPoints = offer ? Math.min(offer.balance, Math.floor((Math.floor(total * 100 * offer.maxShareOfOrder + 1e-9) / 100) / perPoint + 1e-9)) : 0;
   const pointsUsed = offer && usePoints >= offer.minPoints ? Math.min(usePoints, maxPoints) : 0;
@@ -173,7 +178,10 @@ export function ShopForm({ products, customers, defaults, testPayments, reorder,
           {customers.length > 0 ? (
             <div className="sm:col-span-2">
               <label htmlFor="f-customerId" className="mb-1 block text-sm font-medium text-gray-700">For</label>
-              <select id="f-customerId" name="customerId" className="field" onChange={(e) => setForCustomer(e.target.value !== "")}>
+              <select id="f-customerId" name="customerId" className="field" onChange={(e) => {
+                setCustomerId(e.target.value);
+                setUsePoints(0);
+              }}>
                 <option value="">Myself</option>
                 {customers.map((c) => <option key={c.id} value={c.id}>{c.name} (customer)</option>)}
               </select>
@@ -191,7 +199,7 @@ export function ShopForm({ products, customers, defaults, testPayments, reorder,
         <Card data-testid="pay-with-points">
           <Title>Pay with {offer.pointTypeName.toLowerCase()}</Title>
           <Text className="mt-1">
-            You have {offer.balance.toLocaleString("en-US")} points; each pays {formatMoney(offer.valuePerPoint, currency)}. Up to {Math.round(offer.maxShareOfOrder * 100)} % of an order, at least {offer.minPoints.toLocaleString("en-US")} points.
+            {holderName ? `${holderName} has` : "You have"} {offer.balance.toLocaleString("en-US")} points; each pays {formatMoney(offer.valuePerPoint, currency)}. Up to {Math.round(offer.maxShareOfOrder * 100)} % of an order, at least {offer.minPoints.toLocaleString("en-US")} points.
           </Text>
           <div className="mt-3 flex flex-wrap items-end gap-3">
             <label className="text-sm">

@@ -35,7 +35,7 @@ export default async function OrdersPage({ searchParams }: { searchParams: Promi
   // Paying with points: the programme's terms and the member's balance per currency sold in.
   const currencies = [...new Set(catalog.rows.flatMap((p) => p.prices.map((x) => x.currency)))];
   const offers = await Promise.all(currencies.map(async (c) => [c, await loyaltyService.checkoutPoints(viewer, viewer.id, c)] as const));
-  const points = Object.fromEntries(offers.flatMap(([c, o]) => (o && o.balance >= o.minPoints ? [[c, o]] : [])));
+  const points = Object.fromEntries(offers.flatMap(([c, o]) => (o ? [[c, o]] : [])));
   return (
     <div className="space-y-6">
       <h1 className="text-2xl font-semibold">Orders</h1>
@@ -46,6 +46,7 @@ export default async function OrdersPage({ searchParams }: { searchParams: Promi
         testPayments={process.env.PAYMENT_TEST_PROVIDER !== "off"}
         reorder={reorder}
         points={points}
+        customerPoints={Object.fromEntries(customers.map((c) => [c.id, customerPoints.get(c.id)?.find((x) => x.pointType === program?.checkout?.pointType)?.balance ?? 0]))}
       />
       <Card>
         <Title>Your orders and your customers' orders ({orders.totalCount})</Title>
@@ -80,7 +81,7 @@ export default async function OrdersPage({ searchParams }: { searchParams: Promi
                       const row = customerPoints.get(c.id)?.find((x) => x.pointType === t.code);
                       return (
                         <td key={t.code} className="py-1 pr-3 text-right tabular-nums">
-                          {(row?.balance ?? 0).toLocaleString("en-US")}
+                          <span data-testid={`customer-balance-${t.code}`}>{(row?.balance ?? 0).toLocaleString("en-US")}</span>
                           {row?.pending ? <span className="ml-1 text-xs text-amber-700">+{row.pending.toLocaleString("en-US")} pending</span> : null}
                         </td>
                       );

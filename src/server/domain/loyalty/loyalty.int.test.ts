@@ -221,6 +221,21 @@ describe("retail customers", () => {
     expect((await loyaltyService.customerAccount(admin, customer.id)).balances.length).toBe(2);
     const [notes] = await db().sql<{ n: number }>`SELECT count(*)::int AS n FROM notification WHERE member_id < 0`;
     expect(notes!.n).toBe(0);
+
+    // The customer's own points pay part of their next order (never the distributor's); cancelling gives them back.
+    expect(await loyaltyService.checkoutPoints(viewerOf(distributor), distributor.id, "USD", customer.id)).toMatchObject({ balance: 2000 });
+    await expect(loyaltyService.checkoutPoints(viewerOf(other), other.id, "USD", customer.id)).rejects.toThrow();
+    const withPoints = await orderService.place(viewerOf(distributor), {
+      customerId: customer.id, lines: [{ productId: vitamins.id, quantity: 1 }], currency: "USD", shippingAddress: ADDRESS, idempotencyKey: orderKeyFor(), points: 1500,
+    });
+    expect(withPoints.pointsRedeemed).toBe(1500);
+    expect((await pts()).REWARD).toEqual([500, 0]);
+    expect(await balances(distributor)).toEqual(before);
+    expect(await codesOf(orderService.place(viewerOf(distributor), {
+      customerId: customer.id, lines: [{ productId: vitamins.id, quantity: 1 }], currency: "USD", shippingAddress: ADDRESS, idempotencyKey: orderKeyFor(), points: 1000,
+    }))).toEqual(["points:INSUFFICIENT_POINTS"]);
+    await orderService.cancel(viewerOf(distributor), withPoints.id);
+    expect((await pts()).REWARD).toEqual([2000, 0]);
     await checkInvariants();
   });
 });

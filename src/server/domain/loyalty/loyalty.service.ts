@@ -33,8 +33,10 @@ import type {
 import { parseProgram, programDiff, zoneOf, type MissionStep, type Program, type Segment } from "./program.rules";
 
 const DAY_MS = 86_400_000;
-/** Who an order's points go to: the retail customer it was placed for, else the member. */
-const buyerOf = (order: { memberId: number; customerId: number | null }) => (order.customerId != null ? customerHolder(order.customerId) : order.memberId);
+/** An order's buyer: the member, and the retail customer it was placed for, if any. */
+type Buyer = { memberId: number; customerId?: number | null };
+/** Who an order's points go to (and come from at checkout): the retail customer it was placed for, else the member. */
+const buyerOf = (order: Buyer) => (order.customerId != null ? customerHolder(order.customerId) : order.memberId);
 /** The custom event a committed commission run sends when a member reaches a new rank (reserved: the API may not send it). */
 export const RANK_EVENT = "rank_achieved";
 /** Events applied per transaction: one ledger statement, one insert of lots. */
@@ -1421,19 +1423,21 @@ export const loyaltyService = {
    * the member: the terms (point type, value, minimum, most for this order) and their
    * balance of that type, or why points cannot pay.
    */
-  async checkoutOffer(memberId: number, currency: string, total: number): Promise<{ terms: CheckoutTerms; pointTypeName: string; balance: number } | { error: string }> {
+  async checkoutOffer(buyer: Buyer, currency: string, total: number): Promise<{ terms: CheckoutTerms; pointTypeName: string; balance: number } | { error: string }> {
     const program = await this.program();
     const t = checkoutTerms(program, currency, total);
     if ("error" in t) return t;
-    const balance = (await ledgerService.ownedAccountsOfKinds([memberId], ["POINTS"])).find((a) => a.unit === t.terms.pointType)?.posted ?? 0;
+    const accounts = buyer.customerId != null ? await ledgerService.customerAccounts([buyer.customerId], ["POINTS"]) : await ledgerService.ownedAccountsOfKinds([buyer.memberId], ["POINTS"]);
+    const balance = accounts.find((a) => a.unit === t.terms.pointType)?.posted ?? 0;
     return { ...t, pointTypeName: program!.pointTypes.find((x) => x.code === t.terms.pointType)!.name, balance };
   },
 
   /** The checkout terms in a currency with the member's balance, for the order form and the API; null when points cannot pay. */
-  async checkoutPoints(viewer: Viewer, memberId: number, currency: string) {
-    await accessService.requireSelfOr(viewer, memberId, "loyalty.read", "this member's points");
+  async checkoutPoints(viewer: Viewer, memberId: number, currency: string, customerId: number | null = null) {
+    if (customerId != null) memberId = await customerDistributor(viewer, customerId);
+    else await accessService.requireSelfOr(viewer, memberId, "loyalty.read", "this member's points");
     const c = (await this.program())?.checkout;
-    const offer = await this.checkoutOffer(memberId, currency.trim().toUpperCase(), 0);
+    const offer = await this.checkoutOffer({ memberId, customerId }, currency.trim().toUpperCase(), 0);
     if (!c || "error" in offer) return null;
     return {
       pointType: offer.terms.pointType, pointTypeName: offer.pointTypeName, balance: offer.balance, minPoints: offer.terms.minPoints, maxShareOfOrder: c.maxShareOfOrder,
@@ -1449,34 +1453,36 @@ export const loyaltyService = {
    * first, one ledger transaction keyed by the order; fails with INSUFFICIENT_POINTS (the
    * order is not placed) when the member holds fewer than `points` now.
    */
-  async spendAtCheckout(o: { memberId: number; orderId: number; pointType: string; points: number }, at: Date): Promise<void> {
+  async spendAtCheckout(o: Buyer & { orderId: number; pointType: string; points: number }, at: Date): Promise<void> {
     const program = await this.program();
     if (!program) throw fieldError("points", LoyaltyErrorCode.NOT_AVAILABLE, "Points do not pay for orders at the moment.");
-    const members = await repo.lockMembers([o.memberId]);
-    const took = await takePoints(o.memberId, o.pointType, o.points);
-    if (!took.ok) throw fieldError("points", LoyaltyErrorCode.INSUFFICIENT_POINTS, `You have ${took.have.toLocaleString("en-US")} points to spend.`);
+    const holder = buyerOf(o);
+    const members = await repo.lockMembers([holder]);
+    const took = await takePoints(holder, o.pointType, o.points);
+    if (!took.ok) throw fieldError("points", LoyaltyErrorCode.INSUFFICIENT_POINTS, `${o.customerId != null ? "The customer has" : "You have"} ${took.have.toLocaleString("en-US")} points to spend.`);
     const b = new Batch(program, at, members);
     // Not "ORDER": those lots are what an order earned, which its refunds take back.
     const reference = { type: "CHECKOUT", id: String(o.orderId) };
     b.txs.push({
       key: `checkout:${o.orderId}`, reason: "POINTS_REDEEMED", reference, memo: `Paid with points: order #${o.orderId}`, at,
-      legs: [{ holder: o.memberId, kind: "POINTS", unit: o.pointType, amount: -o.points }, { holder: null, kind: "POINTS_REDEEMED", unit: o.pointType, amount: o.points }],
+      legs: [{ holder, kind: "POINTS", unit: o.pointType, amount: -o.points }, { holder: null, kind: "POINTS_REDEEMED", unit: o.pointType, amount: o.points }],
     });
-    b.touched.add(o.memberId);
+    b.touched.add(holder);
     await writeBatch(b);
-    await webhookService.emit("points.redeemed", `points.redeemed:checkout:${o.orderId}`, { redemptionId: null, orderId: o.orderId, memberId: o.memberId, pointType: o.pointType, points: o.points });
+    await webhookService.emit("points.redeemed", `points.redeemed:checkout:${o.orderId}`, { redemptionId: null, orderId: o.orderId, memberId: o.memberId, customerId: o.customerId ?? null, pointType: o.pointType, points: o.points });
   },
 
   /** Points an order paid with coming back (cancelled, refunded: `key` names which), inside the order's transaction. */
-  async returnFromCheckout(o: { memberId: number; orderId: number; pointType: string; points: number; key: string }, at: Date): Promise<void> {
+  async returnFromCheckout(o: Buyer & { orderId: number; pointType: string; points: number; key: string }, at: Date): Promise<void> {
     if (o.points <= 0) return;
     const program = (await this.program())!;
-    const b = new Batch(program, at, await repo.lockMembers([o.memberId]));
+    const holder = buyerOf(o);
+    const b = new Batch(program, at, await repo.lockMembers([holder]));
     givePointsBack(b, {
-      memberId: o.memberId, pointType: o.pointType, points: o.points, key: `checkout:${o.orderId}:${o.key}`, rule: "ORDER_POINTS_RETURNED",
+      memberId: holder, pointType: o.pointType, points: o.points, key: `checkout:${o.orderId}:${o.key}`, rule: "ORDER_POINTS_RETURNED",
       reference: { type: "CHECKOUT", id: String(o.orderId) }, memo: `Back from order #${o.orderId}`,
     });
-    b.notes.push({ memberId: o.memberId, kind: "POINTS_EARNED", at, title: `${plural(o.points, typeName(program, o.pointType))} back`, body: `From order #${o.orderId}.` });
+    b.notes.push({ memberId: holder, kind: "POINTS_EARNED", at, title: `${plural(o.points, typeName(program, o.pointType))} back`, body: `From order #${o.orderId}.` });
     await writeBatch(b);
   },
 

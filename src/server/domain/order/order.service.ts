@@ -177,7 +177,7 @@ async function applyRefund(order: OrderRecord, attempt: PaymentAttemptRecord, pl
     ...(plan.action === "CANCEL" ? { status: "CANCELLED", cancelledAt: at } : plan.complete ? { status: "REFUNDED" } : {}),
   });
   if (plan.points) {
-    await loyaltyService.returnFromCheckout({ memberId: order.memberId, orderId: order.id, pointType: order.pointsType!, points: plan.points, key: `refund:${attempt.sequence}` }, at);
+    await loyaltyService.returnFromCheckout({ memberId: order.memberId, customerId: order.customerId, orderId: order.id, pointType: order.pointsType!, points: plan.points, key: `refund:${attempt.sequence}` }, at);
   }
   await loyaltyService.orderRefunded(order, { sequence: attempt.sequence, refunded, total: hundredths(order.total) }, at);
   await webhookService.emit("order.refunded", `order.refunded:${order.id}:${attempt.sequence}`, {
@@ -230,7 +230,7 @@ async function giveBack(orderId: number, lines: { lineId: number; quantity: numb
       await orderRepository.update(locked.id, {
         status: "CANCELLED", cancelledAt: at, ...(points > 0 ? { pointsReturned: locked.pointsRedeemed, pointsValueReturned: hundredths(locked.pointsValue) } : {}),
       });
-      if (points > 0) await loyaltyService.returnFromCheckout({ memberId: locked.memberId, orderId: locked.id, pointType: locked.pointsType!, points, key: "cancel" }, at);
+      if (points > 0) await loyaltyService.returnFromCheckout({ memberId: locked.memberId, customerId: locked.customerId, orderId: locked.id, pointType: locked.pointsType!, points, key: "cancel" }, at);
       return { done: await orderRepository.reload(locked.id) };
     }
     const money = {
@@ -320,7 +320,7 @@ export const orderService = {
         });
         const short = await catalogService.reserve(warehouse.id, request.lines);
         if (short.length > 0) throw new OutOfStock(short);
-        if (points) await loyaltyService.spendAtCheckout({ memberId, orderId, pointType: points.pointType, points: points.points }, new Date());
+        if (points) await loyaltyService.spendAtCheckout({ memberId, customerId: customer?.id ?? null, orderId, pointType: points.pointType, points: points.points }, new Date());
         return orderId;
       });
     } catch (err) {
@@ -348,8 +348,8 @@ export const orderService = {
    * programme's terms, the balance. What they pay, in hundredths.
    */
   async pointsAtCheckout(memberId: number, customer: CustomerRecord | null, points: number, currency: string, total: number) {
-    if (customer) throw fieldError("points", OrderErrorCode.INVALID, "Points pay for your own orders; a customer's order is paid in money.");
-    const offer = await loyaltyService.checkoutOffer(memberId, currency, total);
+    // A customer's order is paid with the customer's own points.
+    const offer = await loyaltyService.checkoutOffer({ memberId, customerId: customer?.id ?? null }, currency, total);
     if ("error" in offer) throw fieldError("points", OrderErrorCode.INVALID, offer.error);
     const quote = loyaltyService.quoteCheckout(offer.terms, points, offer.balance);
     if (quote.amount === null) throw new InputError(quote.errors);

@@ -59,10 +59,15 @@ export class LoyaltyResolver {
     return { ...a, memberId: String(a.memberId), customerId: String(a.customerId) };
   }
 
-  @Query(() => CheckoutPoints, { nullable: true, description: "What points can pay of an order in this currency (null: they cannot), with the member's balance (yours when memberId is left out). The member and admins only." })
-  async checkoutPoints(@Ctx() ctx: Context, @Arg("currency", () => String) currency: string, @Arg("memberId", () => ID, { nullable: true }) memberId?: string | null) {
+  @Query(() => CheckoutPoints, { nullable: true, description: "What points can pay of an order in this currency (null: they cannot), with the member's balance (yours when memberId is left out) or a retail customer's. The member and admins only." })
+  async checkoutPoints(
+    @Ctx() ctx: Context,
+    @Arg("currency", () => String) currency: string,
+    @Arg("memberId", () => ID, { nullable: true }) memberId?: string | null,
+    @Arg("customerId", () => ID, { nullable: true, description: "A retail customer's points instead (their order is paid with their own points): their distributor and staff." }) customerId?: string | null,
+  ) {
     const viewer = requireViewer(ctx);
-    return loyaltyService.checkoutPoints(viewer, parseMemberId(memberId, "memberId") ?? viewer.id, currency);
+    return loyaltyService.checkoutPoints(viewer, parseMemberId(memberId, "memberId") ?? viewer.id, currency, parseId(customerId, "customerId", "a customer id"));
   }
 
   @Query(() => PointsMovementConnection, { description: "A member's point movements, newest first: what was earned by which rule for which order or event, released, spent, expired or taken back." })
