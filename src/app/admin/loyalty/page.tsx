@@ -49,7 +49,7 @@ export default async function AdminLoyaltyPage() {
           </Card>
         ))}
         <Card>
-          <Text>Members by tier</Text>
+          <Text>Members and retail customers by tier</Text>
           <ul className="mt-2 space-y-1 text-sm">
             {report.tiers.map((t) => (
               <li key={t.tier ?? "none"} className="flex justify-between"><span>{tiers.find((x) => x.code === t.tier)?.name ?? t.tier ?? "No tier"}</span><span className="tabular-nums">{formatCount(t.members)} ({members ? ((t.members / members) * 100).toFixed(1) : 0} %)</span></li>
