@@ -201,7 +201,7 @@ test("a distributor sees the points her retail customers earned on the orders sh
   expect(before).toBeGreaterThan(100);
 
   // Ray's next order is paid partly with Ray's own points.
-  await page.getByLabel("For").selectOption({ label: "Ray Founder (customer)" });
+  await page.getByLabel("For", { exact: true }).selectOption({ label: "Ray Founder (customer)" });
   await page.getByLabel("Quantity of Shake Mix Vanilla").fill("2");
   const withPoints = page.getByTestId("pay-with-points");
   await expect(withPoints).toContainText(`Ray Founder has ${before.toLocaleString("en-US")} points`);
