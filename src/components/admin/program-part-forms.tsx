@@ -45,12 +45,41 @@ function usePart(mutation: string, field: "saveLoyaltySegment" | "saveLoyaltyCam
   return { errors, done, busy, save };
 }
 
-function Picker({ items, value, onChange, label }: { items: Item[]; value: string; onChange: (code: string) => void; label: string }) {
+/** The form's title and the picker of the item to edit ("New…" for a new one). */
+function PartHead({ title, items, value, onChange }: { title: string; items: Item[]; value: string; onChange: (code: string) => void }) {
   return (
-    <select className="field" value={value} onChange={(e) => onChange(e.target.value)} aria-label={label}>
-      <option value="">New…</option>
-      {items.map((i) => <option key={i.code} value={i.code}>{i.name} ({i.code})</option>)}
-    </select>
+    <div className="flex flex-wrap items-center gap-2">
+      <p className="font-medium">{title}</p>
+      <select className="field" value={value} onChange={(e) => onChange(e.target.value)} aria-label={`${title} to edit`}>
+        <option value="">New…</option>
+        {items.map((i) => <option key={i.code} value={i.code}>{i.name} ({i.code})</option>)}
+      </select>
+    </div>
+  );
+}
+
+/** Code (fixed once the item exists) and name fields. */
+function CodeAndName({ title, item, codeExample, namePlaceholder }: { title: string; item: Item | undefined; codeExample: string; namePlaceholder: string }) {
+  return (
+    <>
+      <label className="text-xs text-gray-600">{title} code<input className="field mt-0.5" name="code" defaultValue={item?.code ?? ""} placeholder={`Code (${codeExample})`} aria-label={`${title} code`} required readOnly={!!item} /></label>
+      <label className="text-xs text-gray-600">{title} name<input className="field mt-0.5" name="name" defaultValue={item?.name ?? ""} placeholder={namePlaceholder} aria-label={`${title} name`} required /></label>
+    </>
+  );
+}
+
+/** Save (or add), remove an existing item, and what came of it. */
+function PartFoot({ title, item, part, onRemoved }: { title: string; item: Item | undefined; part: ReturnType<typeof usePart>; onRemoved: () => void }) {
+  const what = title.toLowerCase();
+  return (
+    <>
+      <div className="flex gap-2">
+        <button className="btn" disabled={part.busy}>{item ? `Save ${what}` : `Add ${what}`}</button>
+        {item ? <button type="button" className="btn-secondary" disabled={part.busy} onClick={() => part.save(item.code, null, `${title} ${item.code} removed`).then(onRemoved)}>Remove</button> : null}
+      </div>
+      <Problems errors={part.errors} />
+      {part.done ? <p className="text-sm text-emerald-700" role="status">{part.done}</p> : null}
+    </>
   );
 }
 
@@ -89,13 +118,9 @@ export function SegmentForm({ segments, tiers, pointTypes }: { segments: Item[];
       const c = String(f.get("code") ?? "").trim().toUpperCase();
       await a.save(c, { name: String(f.get("name") ?? ""), description: String(f.get("description") ?? ""), when }, `Segment ${c} saved`);
     }}>
-      <div className="flex flex-wrap items-center gap-2">
-        <p className="font-medium">Segment</p>
-        <Picker items={segments} value={code} onChange={setCode} label="Segment to edit" />
-      </div>
+      <PartHead title="Segment" items={segments} value={code} onChange={setCode} />
       <div className="grid gap-2 sm:grid-cols-2">
-        <label className="text-xs text-gray-600">Segment code<input className="field mt-0.5" name="code" defaultValue={s?.code ?? ""} placeholder="Code (VIP_BUYERS)" aria-label="Segment code" required readOnly={!!s} /></label>
-        <label className="text-xs text-gray-600">Segment name<input className="field mt-0.5" name="name" defaultValue={s?.name ?? ""} placeholder="Name members and staff see" aria-label="Segment name" required /></label>
+        <CodeAndName title="Segment" item={s} codeExample="VIP_BUYERS" namePlaceholder="Name members and staff see" />
         <label className="text-xs text-gray-600 sm:col-span-2">Segment description<input className="field mt-0.5" name="description" defaultValue={str(s?.description)} placeholder="Description" aria-label="Segment description" /></label>
       </div>
       <p className="text-xs text-gray-500">Members who match every condition you fill in (at least one):</p>
@@ -122,12 +147,7 @@ export function SegmentForm({ segments, tiers, pointTypes }: { segments: Item[];
           <label className="text-xs text-gray-600">Balance at least<input className="field mt-0.5" name="minPoints" defaultValue={str(w.minBalance?.points)} inputMode="numeric" placeholder="Balance at least" aria-label="Balance at least" /></label>
         </div>
       </div>
-      <div className="flex gap-2">
-        <button className="btn" disabled={a.busy}>{s ? "Save segment" : "Add segment"}</button>
-        {s ? <button type="button" className="btn-secondary" disabled={a.busy} onClick={() => a.save(s.code, null, `Segment ${s.code} removed`).then(() => setCode(""))}>Remove</button> : null}
-      </div>
-      <Problems errors={a.errors} />
-      {a.done ? <p className="text-sm text-emerald-700" role="status">{a.done}</p> : null}
+      <PartFoot title="Segment" item={s} part={a} onRemoved={() => setCode("")} />
     </form>
   );
 }
@@ -171,13 +191,9 @@ export function CampaignForm({ rules, tiers, segments, pointTypes }: { rules: It
       });
       await a.save(c, rule, `Campaign ${c} saved`);
     }}>
-      <div className="flex flex-wrap items-center gap-2">
-        <p className="font-medium">Campaign</p>
-        <Picker items={rules} value={code} onChange={pick} label="Campaign to edit" />
-      </div>
+      <PartHead title="Campaign" items={rules} value={code} onChange={pick} />
       <div className="grid gap-2 sm:grid-cols-2">
-        <label className="text-xs text-gray-600">Campaign code<input className="field mt-0.5" name="code" defaultValue={r?.code ?? ""} placeholder="Code (XMAS_X2)" aria-label="Campaign code" required readOnly={!!r} /></label>
-        <label className="text-xs text-gray-600">Campaign name<input className="field mt-0.5" name="name" defaultValue={r?.name ?? ""} placeholder="Name members see" aria-label="Campaign name" required /></label>
+        <CodeAndName title="Campaign" item={r} codeExample="XMAS_X2" namePlaceholder="Name members see" />
         <label className="text-xs text-gray-600">Campaign type<select className="field mt-0.5" value={type} onChange={(e) => setType(e.target.value)} aria-label="Campaign type" disabled={!!r}>
           {TYPES.map((t) => <option key={t} value={t}>{t.toLowerCase().replace("_", " ")}</option>)}
         </select></label>
@@ -220,12 +236,7 @@ export function CampaignForm({ rules, tiers, segments, pointTypes }: { rules: It
           </div>
         ) : null}
       </div>
-      <div className="flex gap-2">
-        <button className="btn" disabled={a.busy}>{r ? "Save campaign" : "Add campaign"}</button>
-        {r ? <button type="button" className="btn-secondary" disabled={a.busy} onClick={() => a.save(r.code, null, `Campaign ${r.code} removed`).then(() => setCode(""))}>Remove</button> : null}
-      </div>
-      <Problems errors={a.errors} />
-      {a.done ? <p className="text-sm text-emerald-700" role="status">{a.done}</p> : null}
+      <PartFoot title="Campaign" item={r} part={a} onRemoved={() => setCode("")} />
     </form>
   );
 }

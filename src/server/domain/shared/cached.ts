@@ -15,21 +15,26 @@ const slots = ((globalThis as unknown as { __mlmCached?: Map<string, Slot<unknow
  * this process shares the value and its clear().
  */
 export function cached<T>(load: () => Promise<T>, ttlMs: number, name?: string): { get(): Promise<T>; clear(): void } {
-  const slot: Slot<T> = name ? ((slots.get(name) as Slot<T> | undefined) ?? (slots.set(name, { value: null, loadedAt: 0 }).get(name) as Slot<T>)) : { value: null, loadedAt: 0 };
+  let slot = (name ? slots.get(name) : undefined) as Slot<T> | undefined;
+  if (!slot) {
+    slot = { value: null, loadedAt: 0 };
+    if (name) slots.set(name, slot as Slot<unknown>);
+  }
+  const own = slot;
   return {
     get() {
-      if (!slot.value || Date.now() - slot.loadedAt > ttlMs) {
-        slot.loadedAt = Date.now();
+      if (!own.value || Date.now() - own.loadedAt > ttlMs) {
+        own.loadedAt = Date.now();
         const loading = load().catch((err) => {
-          if (slot.value === loading) slot.value = null;
+          if (own.value === loading) own.value = null;
           throw err;
         });
-        slot.value = loading;
+        own.value = loading;
       }
-      return slot.value;
+      return own.value;
     },
     clear() {
-      slot.value = null;
+      own.value = null;
     },
   };
 }
