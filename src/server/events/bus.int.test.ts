@@ -39,18 +39,18 @@ describe("event bus", () => {
     await iterator.return?.();
   });
 
-  it.skipIf(!redisUrl)("carries one order's volume totals to another instance, keyed by member", async () => {
+  it.skipIf(!redisUrl)("carries one applier batch's volume totals to another instance, keyed by member", async () => {
     const a = createEventBus(redisUrl);
     const b = createEventBus(redisUrl);
     const iterator = b.subscribe(Topic.VolumeChanged)[Symbol.asyncIterator]();
     let received: VolumeChangedEvent | undefined;
     iterator.next().then((r) => (received = r.value));
-    const totals = (memberId: number, gv: string) => ({ memberId, periodId: 3, pv: "0.00", bv: "0.00", gv, leftLeg: "0.00", rightLeg: gv, revision: 9 });
+    const totals = (memberId: number, gv: string) => ({ memberId, periodId: 3, pv: "0.00", bv: "0.00", gv, leftLeg: "0.00", rightLeg: gv, revision: 9, orderId: 77 });
     for (let i = 0; i < 50 && !received; i++) {
-      a.publish(Topic.VolumeChanged, { orderId: 77, periodId: 3, totals: { 1: totals(1, "40.00"), 5: totals(5, "12.50") } });
+      a.publish(Topic.VolumeChanged, { periodId: 3, orderIds: [76, 77], totals: { 1: totals(1, "40.00"), 5: totals(5, "12.50") } });
       await new Promise((r) => setTimeout(r, 100));
     }
-    expect(received?.orderId).toBe(77);
+    expect(received?.orderIds).toEqual([76, 77]);
     expect(received?.totals["5"]).toEqual(totals(5, "12.50"));
     await iterator.return?.();
   });

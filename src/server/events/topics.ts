@@ -50,14 +50,15 @@ export interface TeamChangedEvent {
 }
 
 /**
- * One order changed volumes: the new totals of every member it touched, keyed by member
- * id. One event per order; each subscriber looks up its own member, so the payload is
- * built once, not once per ancestor or per subscriber.
+ * One applier batch changed volumes in a period: the new totals of every member it
+ * touched, keyed by member id, each with the last order that changed it; and the orders
+ * the batch applied. One event per batch; each subscriber looks up its own member, so the
+ * payload is built once, not once per ancestor or per subscriber.
  */
 export interface VolumeChangedEvent {
-  orderId: number | null;
   periodId: number;
-  totals: Record<string, VolumeTotalsSnapshot>;
+  orderIds: number[];
+  totals: Record<string, VolumeTotalsSnapshot & { orderId: number | null }>;
 }
 
 /** A new order, for the admins' live sales feed. */

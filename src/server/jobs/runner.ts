@@ -2,6 +2,7 @@ import PgBoss from "pg-boss";
 import { compensationService, setRunDispatcher } from "@/server/domain/compensation/compensation.service";
 import { ledgerService } from "@/server/domain/ledger/ledger.service";
 import { loyaltyService, setLoyaltyApplier } from "@/server/domain/loyalty/loyalty.service";
+import { setVolumeApplier, volumeService } from "@/server/domain/volume/volume.service";
 import { setWebhookDeliverer, webhookService } from "@/server/domain/webhook/webhook.service";
 
 /** How pg-boss reaches the database: a connection string, or an adapter (embedded PGlite). */
@@ -50,6 +51,18 @@ function kickableLoop(name: string, work: () => Promise<unknown>): () => void {
 const loyaltyApplier = () => kickableLoop("loyalty applier", () => loyaltyService.applyPending());
 
 /**
+ * Folds appended volume entries into the totals: woken after every commit that appended
+ * some (batches grow with the rush: entries committed while one batch runs make the
+ * next), and every second for entries another instance appended or a crashed batch left.
+ * The applier's advisory lock keeps one at work per database.
+ */
+function volumeApplier(): () => void {
+  const kick = kickableLoop("volume applier", () => volumeService.applyPending());
+  setInterval(kick, 1_000).unref();
+  return kick;
+}
+
+/**
  * Sends due webhook deliveries: woken after a commit that enqueued some, and every few
  * seconds for retries whose time has come. Instances share the work through the
  * deliveries' leases (FOR UPDATE SKIP LOCKED).
@@ -94,6 +107,9 @@ export function startJobRunner(database: JobDatabase): Promise<PgBoss> {
     });
     await boss.schedule(VOID_EXPIRED, "* * * * *");
 
+    const kickVolume = volumeApplier();
+    setVolumeApplier(kickVolume);
+    kickVolume();
     const kickLoyalty = loyaltyApplier();
     setLoyaltyApplier(kickLoyalty);
     for (const q of [LOYALTY_SWEEP, LOYALTY_TIERS_DAILY, LOYALTY_TIERS_MONTH_END, LOYALTY_BIRTHDAYS]) await boss.createQueue(q);

@@ -41,6 +41,7 @@ async function pastMonth(m: number, orderIds: number[]): Promise<PeriodRecord> {
   const period = await volumeRepository.ensurePeriod("MONTHLY", start, end);
   const paidAt = new Date(start.getTime() + 86_400_000);
   const periods = [period.id, (await volumeService.currentPeriod()).id];
+  await volumeService.applyPending();
   await transaction(async () => {
     // The volume ledger is append-only (a trigger); this test rewrites its history.
     await db().execute`SET LOCAL session_replication_role = replica`;

@@ -61,6 +61,8 @@ interface Loaded {
 const hundredths = (decimal: string) => Math.round(Number(decimal) * 100);
 
 async function loadInput(period: PeriodRecord, plan: Plan, cutoff: number): Promise<Loaded> {
+  // The kept totals are read below: every entry appended so far is folded in first.
+  await volumeService.applyPending();
   // Columns first (ids ascending), then indexes: sponsors and parents may join later in id order.
   const ids: number[] = [];
   const sponsors: number[] = [];

@@ -58,6 +58,7 @@ async function pendingOrder(buyer: MemberRecord, quantity = 2) {
 }
 
 async function pvOf(memberId: number) {
+  await volumeService.applyPending();
   return hundredths((await volumeService.summary(admin, memberId, null)).pv);
 }
 

@@ -2,9 +2,21 @@ import { jsonRows } from "@/server/db/json-rows";
 import { db } from "@/server/db/unit-of-work";
 import type { PeriodKindName } from "./volume.rules";
 import { toPage, type Page } from "@/server/domain/shared/page";
-import type { PeriodRecord, VolumeMismatch, VolumeTotalsRecord } from "./volume.types";
+import type { AppliedEntry, PeriodRecord, VolumeMismatch, VolumeTotalsRecord } from "./volume.types";
 
 const VOLUME_SETTING = "volume.config";
+/** Held by the one applier at work on this database, per transaction. */
+const APPLIER_LOCK = 720_501;
+
+export interface NewVolumeEntry {
+  periodId: number;
+  memberId: number;
+  orderId: number | null;
+  pv: string;
+  bv: string;
+  reason: string;
+  idempotencyKey: string;
+}
 
 interface TotalsRow {
   member_id: number;
@@ -21,13 +33,16 @@ const toTotals = (periodId: number) => (r: TotalsRow): VolumeTotalsRecord => ({
 });
 
 /**
- * The expected totals per (period, member), recomputed from the ledger alone: own PV/BV,
+ * The expected totals per (period, member), recomputed from the ledger entries the applier
+ * has folded in (all but those still listed in volume_pending): own PV/BV,
  * GV over the sponsor path, leg volume from the position of each placement ancestor's
  * child on the path. `$1` says whether leg volume is kept (binary placement).
  */
 const EXPECTED_TOTALS = `
   own AS (
-    SELECT period_id, member_id, sum(pv) AS pv, sum(bv) AS bv FROM volume_entry GROUP BY period_id, member_id
+    SELECT period_id, member_id, sum(pv) AS pv, sum(bv) AS bv FROM volume_entry ve
+    WHERE NOT EXISTS (SELECT 1 FROM volume_pending p WHERE p.entry_id = ve.id)
+    GROUP BY period_id, member_id
   ),
   gv AS (
     SELECT o.period_id, a.id AS member_id, sum(o.pv) AS gv
@@ -99,49 +114,100 @@ export const volumeRepository = {
   },
 
   /**
-   * Appends one ledger entry and moves every total it affects in one set-based statement:
-   * PV/BV of the member, GV of the member and every sponsor above, left/right leg volume
-   * of every binary placement ancestor. Rows are upserted in member-id order, so two
-   * orders touching the same upline lock it in the same order and never deadlock.
-   * Returns null when the idempotency key was used before (nothing changes then).
+   * Appends one ledger entry and lists it for the applier, in one statement; no total is
+   * touched here, so paying transactions never queue on the upline's rows. False when the
+   * idempotency key was used before (nothing changes then).
    */
-  async post(
-    entry: { periodId: number; memberId: number; orderId: number | null; pv: string; bv: string; reason: string; idempotencyKey: string },
-    binaryLegs: boolean,
-  ): Promise<VolumeTotalsRecord[] | null> {
-    const tx = db();
-    const inserted = await tx.sql<{ id: string }>`
-      INSERT INTO volume_entry (period_id, member_id, order_id, pv, bv, reason, idempotency_key)
-      VALUES (${entry.periodId}, ${entry.memberId}, ${entry.orderId}, ${entry.pv}::numeric, ${entry.bv}::numeric, ${entry.reason}, ${entry.idempotencyKey})
-      ON CONFLICT (idempotency_key) DO NOTHING RETURNING id::text`;
-    if (inserted.length === 0) return null;
-    const [{ rows }] = await tx.sql<{ rows: TotalsRow[] }>`
-      WITH buyer AS (SELECT sponsor_path, placement_path FROM member WHERE id = ${entry.memberId}),
-      legs AS (
-        SELECT c.placement_parent_id AS member_id, c.placement_position AS pos
-        FROM buyer JOIN member c ON c.id = ANY(buyer.placement_path)
-        WHERE ${binaryLegs} AND c.placement_parent_id IS NOT NULL AND c.placement_position IN (0, 1)
-      ),
-      delta AS (
-        SELECT member_id, sum(pv) AS pv, sum(bv) AS bv, sum(gv) AS gv, sum(l) AS l, sum(r) AS r FROM (
-          SELECT ${entry.memberId}::int AS member_id, ${entry.pv}::numeric AS pv, ${entry.bv}::numeric AS bv, 0::numeric AS gv, 0::numeric AS l, 0::numeric AS r
-          UNION ALL SELECT unnest(sponsor_path), 0, 0, ${entry.pv}::numeric, 0, 0 FROM buyer
-          UNION ALL SELECT member_id, 0, 0, 0,
-            CASE WHEN pos = 0 THEN ${entry.pv}::numeric ELSE 0 END, CASE WHEN pos = 1 THEN ${entry.pv}::numeric ELSE 0 END FROM legs
-        ) d GROUP BY member_id
+  async append(entry: NewVolumeEntry): Promise<boolean> {
+    const rows = await db().sql<{ id: string }>`
+      WITH e AS (
+        INSERT INTO volume_entry (period_id, member_id, order_id, pv, bv, reason, idempotency_key)
+        VALUES (${entry.periodId}, ${entry.memberId}, ${entry.orderId}, ${entry.pv}::numeric, ${entry.bv}::numeric, ${entry.reason}, ${entry.idempotencyKey})
+        ON CONFLICT (idempotency_key) DO NOTHING RETURNING id
       )
-      , up AS (
-      INSERT INTO member_volume AS v (period_id, member_id, pv, bv, gv, left_leg, right_leg, revision, updated_at)
-      SELECT ${entry.periodId}, member_id, pv, bv, gv, l, r, 1, now() FROM delta ORDER BY member_id
-      ON CONFLICT (period_id, member_id) DO UPDATE SET
-        pv = v.pv + EXCLUDED.pv, bv = v.bv + EXCLUDED.bv, gv = v.gv + EXCLUDED.gv,
-        left_leg = v.left_leg + EXCLUDED.left_leg, right_leg = v.right_leg + EXCLUDED.right_leg,
-        revision = v.revision + 1, updated_at = now()
-      RETURNING member_id, pv::text, bv::text, gv::text, left_leg::text, right_leg::text, revision::int)
-      -- One JSON value instead of a row per ancestor: cheaper to hand back while the
-      -- upline's rows stay locked.
-      SELECT coalesce(json_agg(up), '[]') AS rows FROM up`;
-    return rows.map(toTotals(entry.periodId));
+      INSERT INTO volume_pending (entry_id) SELECT id FROM e RETURNING entry_id::text AS id`;
+    return rows.length > 0;
+  },
+
+  /** Whether this transaction is the applier (another instance's applier holds it otherwise). */
+  async tryApplierLock(): Promise<boolean> {
+    const [row] = await db().sql<{ ok: boolean }>`SELECT pg_try_advisory_xact_lock(${APPLIER_LOCK}) AS ok`;
+    return row!.ok;
+  },
+
+  async waitApplierLock(): Promise<void> {
+    await db().sql`SELECT true AS ok FROM pg_advisory_xact_lock(${APPLIER_LOCK})`;
+  },
+
+  /** Takes up to `limit` listed entries off the list, oldest first (the applier, under its lock). */
+  takePending(limit: number): Promise<AppliedEntry[]> {
+    return db().sql<AppliedEntry>`
+      WITH taken AS (
+        DELETE FROM volume_pending WHERE entry_id IN (SELECT entry_id FROM volume_pending ORDER BY entry_id LIMIT ${limit}) RETURNING entry_id
+      )
+      SELECT e.id::text, e.period_id AS "periodId", e.member_id AS "memberId", e.order_id AS "orderId", e.pv::text, e.bv::text, e.reason, e.idempotency_key AS "idempotencyKey"
+      FROM volume_entry e JOIN taken t ON t.entry_id = e.id ORDER BY e.id`;
+  },
+
+  /**
+   * Folds entries into the totals in one set-based upsert: PV/BV of each buyer, GV of the
+   * buyer and every sponsor above, left/right leg volume of every binary placement
+   * ancestor; each touched total written once, in (period, member) order. Returns the new
+   * totals with the last order (by entry) that changed each.
+   */
+  async apply(entryIds: readonly string[], binaryLegs: boolean): Promise<(VolumeTotalsRecord & { orderId: number | null })[]> {
+    if (entryIds.length === 0) return [];
+    const rows = await db().query<TotalsRow & { period_id: number; order_id: number | null }>(
+      `WITH e AS (
+         SELECT ve.id, ve.period_id, ve.member_id, ve.order_id, ve.pv, ve.bv, m.sponsor_path, m.placement_path
+         FROM volume_entry ve JOIN member m ON m.id = ve.member_id WHERE ve.id = ANY($1::bigint[])
+       ),
+       delta AS (
+         SELECT period_id, member_id, sum(pv) AS pv, sum(bv) AS bv, sum(gv) AS gv, sum(l) AS l, sum(r) AS r, max(entry_id) AS last_entry FROM (
+           SELECT period_id, member_id, pv, bv, 0::numeric AS gv, 0::numeric AS l, 0::numeric AS r, id AS entry_id FROM e
+           UNION ALL SELECT e.period_id, a.id, 0, 0, e.pv, 0, 0, e.id FROM e CROSS JOIN LATERAL unnest(e.sponsor_path) AS a(id)
+           UNION ALL SELECT e.period_id, c.placement_parent_id, 0, 0, 0,
+               CASE WHEN c.placement_position = 0 THEN e.pv ELSE 0 END, CASE WHEN c.placement_position = 1 THEN e.pv ELSE 0 END, e.id
+             FROM e JOIN member c ON c.id = ANY(e.placement_path)
+             WHERE $2::boolean AND c.placement_parent_id IS NOT NULL AND c.placement_position IN (0, 1)
+         ) d GROUP BY period_id, member_id
+       ),
+       up AS (
+         INSERT INTO member_volume AS v (period_id, member_id, pv, bv, gv, left_leg, right_leg, revision, updated_at)
+         SELECT period_id, member_id, pv, bv, gv, l, r, 1, now() FROM delta ORDER BY period_id, member_id
+         ON CONFLICT (period_id, member_id) DO UPDATE SET
+           pv = v.pv + EXCLUDED.pv, bv = v.bv + EXCLUDED.bv, gv = v.gv + EXCLUDED.gv,
+           left_leg = v.left_leg + EXCLUDED.left_leg, right_leg = v.right_leg + EXCLUDED.right_leg,
+           revision = v.revision + 1, updated_at = now()
+         RETURNING period_id, member_id, pv::text, bv::text, gv::text, left_leg::text, right_leg::text, revision::int
+       )
+       SELECT up.*, e.order_id FROM up JOIN delta d USING (period_id, member_id) JOIN e ON e.id = d.last_entry`,
+      [entryIds, binaryLegs],
+    );
+    return rows.map((r) => ({ ...toTotals(r.period_id)(r), orderId: r.order_id }));
+  },
+
+  /** The members each entry's volume reached (buyer, sponsors, binary placement ancestors), for webhook payloads. */
+  async reached(entryIds: readonly string[], binaryLegs: boolean): Promise<Map<string, number[]>> {
+    if (entryIds.length === 0) return new Map();
+    const rows = await db().query<{ id: string; reached: number[] }>(
+      `SELECT ve.id::text, array(
+         SELECT DISTINCT x FROM unnest(m.sponsor_path || ARRAY(
+           SELECT c.placement_parent_id FROM member c
+           WHERE $2::boolean AND c.id = ANY(m.placement_path) AND c.placement_parent_id IS NOT NULL AND c.placement_position IN (0, 1)
+         ) || ve.member_id) AS x
+       ) AS reached
+       FROM volume_entry ve JOIN member m ON m.id = ve.member_id WHERE ve.id = ANY($1::bigint[])`,
+      [entryIds, binaryLegs],
+    );
+    return new Map(rows.map((r) => [r.id, r.reached]));
+  },
+
+  /** How far the applier is behind the ledger: entries not yet folded in, and the oldest one's time. */
+  async lag(): Promise<{ entries: number; oldest: Date | null }> {
+    const [row] = await db().sql<{ entries: number; oldest: Date | null }>`
+      SELECT count(*)::int AS entries, min(e.created_at) AS oldest FROM volume_pending p JOIN volume_entry e ON e.id = p.entry_id`;
+    return row!;
   },
 
   async totals(memberId: number, periodId: number): Promise<VolumeTotalsRecord | null> {
@@ -184,9 +250,13 @@ export const volumeRepository = {
     );
   },
 
-  /** Recomputes every kept total from the ledger (bulk loads; the check command's repair). Call inside a transaction. */
+  /**
+   * Recomputes every kept total from the whole ledger (bulk loads; the check command's
+   * repair), listed entries included. Call inside a transaction, under the applier's lock.
+   */
   async rebuild(binaryLegs: boolean): Promise<number> {
     const tx = db();
+    await tx.execute`DELETE FROM volume_pending`;
     await tx.execute`DELETE FROM member_volume`;
     const [row] = await tx.query<{ n: number }>(
       `WITH ${EXPECTED_TOTALS},

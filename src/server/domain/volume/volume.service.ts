@@ -8,11 +8,11 @@ import { pageSize } from "@/server/domain/shared/page";
 import type { Viewer } from "@/server/domain/shared/viewer";
 import { webhookService } from "@/server/domain/webhook/webhook.service";
 import { publish } from "@/server/events/bus";
-import { Topic } from "@/server/events/topics";
+import { Topic, type VolumeChangedEvent } from "@/server/events/topics";
 import { VolumeErrorCode } from "./volume.errors";
-import { volumeRepository } from "./volume.repository";
+import { volumeRepository, type NewVolumeEntry } from "./volume.repository";
 import { DEFAULT_VOLUME_CONFIG, periodBounds, previousPeriodStart, volumeConfigSchema, type VolumeConfig } from "./volume.rules";
-import type { PeriodRecord, VolumeChange, VolumeTotalsRecord } from "./volume.types";
+import type { AppliedEntry, PeriodRecord, VolumeTotalsRecord } from "./volume.types";
 
 const zeroTotals = (memberId: number, periodId: number): VolumeTotalsRecord => ({
   memberId, periodId, pv: "0.00", bv: "0.00", gv: "0.00", leftLeg: "0.00", rightLeg: "0.00", revision: 0,
@@ -31,6 +31,18 @@ const volumeSetting = cached(async (): Promise<VolumeConfig> => {
   const parsed = volumeConfigSchema.safeParse(await volumeRepository.configSetting());
   return parsed.success ? parsed.data : DEFAULT_VOLUME_CONFIG;
 }, 5_000, "volume.volumeSetting");
+
+/** Entries per applier batch: at a rush, batches fill up to this; in quiet times each holds what one commit appended. */
+const APPLY_BATCH = Number(process.env.VOLUME_APPLY_BATCH) || 2_000;
+
+// How appended entries reach the applier: set by the job runner (an in-process loop that
+// also sweeps every second for other instances' entries and a crashed batch's); tests
+// apply explicitly. On globalThis: Next's module graph appends, server.ts's runs the loop.
+const applierStore = globalThis as unknown as { __mlmVolumeApplier?: () => void };
+export function setVolumeApplier(kick: (() => void) | null): void {
+  applierStore.__mlmVolumeApplier = kick ?? undefined;
+}
+const kickApplier = () => applierStore.__mlmVolumeApplier?.();
 
 // Period rows are created once and their bounds never change; the status may, so this
 // only serves lookups by date (posting), never status checks.
@@ -88,6 +100,8 @@ export const volumeService = {
       throw fieldError("periodId", VolumeErrorCode.PERIOD_RUNNING, `This period runs until ${period.endsAt.toISOString()}; close it after that.`);
     }
     if (period.status === "CLOSED") return period;
+    // Its numbers final: every entry paid so far is in the totals first.
+    await this.applyPending();
     return volumeRepository.closePeriod(id);
   },
 
@@ -102,18 +116,15 @@ export const volumeService = {
   },
 
   /**
-   * Credits an order's volume inside the caller's transaction and announces the new
-   * totals once it commits; a repeated key changes nothing (null).
+   * Appends an order's volume to the ledger inside the caller's transaction; the applier
+   * folds it into the totals once that commits (and announces them). False when the key
+   * was used before (nothing changes then).
    */
   async credit(
     ctx: PostingContext,
     e: { memberId: number; orderId: number; pv: number; bv: number; idempotencyKey: string },
-  ): Promise<VolumeChange | null> {
-    const totals = await volumeRepository.post(
-      { periodId: ctx.period.id, memberId: e.memberId, orderId: e.orderId, pv: formatHundredths(e.pv), bv: formatHundredths(e.bv), reason: "ORDER_PAID", idempotencyKey: e.idempotencyKey },
-      ctx.binaryLegs,
-    );
-    return announce(totals && { orderId: e.orderId, periodId: ctx.period.id, totals }, { ...e, reason: "ORDER_PAID" });
+  ): Promise<boolean> {
+    return appendEntry({ periodId: ctx.period.id, memberId: e.memberId, orderId: e.orderId, pv: formatHundredths(e.pv), bv: formatHundredths(e.bv), reason: "ORDER_PAID", idempotencyKey: e.idempotencyKey });
   },
 
   /**
@@ -124,14 +135,64 @@ export const volumeService = {
   async reverse(
     ctx: PostingContext,
     e: { memberId: number; orderId: number; pv: number; bv: number; creditedPeriodId: number; reason: string; idempotencyKey: string },
-  ): Promise<VolumeChange | null> {
+  ): Promise<boolean> {
     const credited = await volumeRepository.findPeriod(e.creditedPeriodId);
     const period = credited?.status === "OPEN" ? credited : ctx.period;
-    const totals = await volumeRepository.post(
-      { periodId: period.id, memberId: e.memberId, orderId: e.orderId, pv: formatHundredths(-e.pv), bv: formatHundredths(-e.bv), reason: e.reason, idempotencyKey: e.idempotencyKey },
-      ctx.binaryLegs,
-    );
-    return announce(totals && { orderId: e.orderId, periodId: period.id, totals }, { ...e, pv: -e.pv, bv: -e.bv });
+    return appendEntry({ periodId: period.id, memberId: e.memberId, orderId: e.orderId, pv: formatHundredths(-e.pv), bv: formatHundredths(-e.bv), reason: e.reason, idempotencyKey: e.idempotencyKey });
+  },
+
+  /**
+   * The applier, one batch: under the database-wide applier lock, takes up to `limit`
+   * appended entries off the list, folds them into the totals in one set-based upsert and
+   * writes their `volume.changed` webhook events, all in one transaction; once it commits,
+   * publishes one `volumeUpdated` event per period. A crash anywhere rolls the whole batch
+   * back (the entries stay listed): nothing is counted twice or lost. Returns how many
+   * entries, or "busy" when another applier holds the lock.
+   */
+  async applyBatch(limit = APPLY_BATCH): Promise<number | "busy"> {
+    const legs = await binaryLegs();
+    return transaction(async () => {
+      if (!(await volumeRepository.tryApplierLock())) return "busy";
+      const entries = await volumeRepository.takePending(limit);
+      if (entries.length === 0) return 0;
+      const ids = entries.map((e) => e.id);
+      const totals = await volumeRepository.apply(ids, legs);
+      await emitWebhooks(entries, totals, legs);
+      const byPeriod = new Map<number, VolumeChangedEvent>();
+      for (const t of totals) {
+        let event = byPeriod.get(t.periodId);
+        if (!event) byPeriod.set(t.periodId, (event = { periodId: t.periodId, orderIds: [], totals: {} }));
+        event.totals[t.memberId] = t;
+      }
+      for (const e of entries) if (e.orderId != null) byPeriod.get(e.periodId)?.orderIds.push(e.orderId);
+      afterCommit(() => {
+        for (const event of byPeriod.values()) publish(Topic.VolumeChanged, event);
+      });
+      return entries.length;
+    });
+  },
+
+  /**
+   * Applies everything appended so far, batch after batch; returns how many entries. When
+   * another instance's applier is at work it waits for it, so on return every entry
+   * committed before the call has been folded in (by one applier or the other).
+   */
+  async applyPending(limit = APPLY_BATCH): Promise<number> {
+    let total = 0;
+    const giveUpAt = Date.now() + 60_000;
+    for (;;) {
+      const n = await this.applyBatch(limit);
+      if (n === 0) return total;
+      if (n === "busy") {
+        if (Date.now() > giveUpAt) throw new Error("the volume applier of another instance held its lock for a minute");
+        await new Promise((r) => setTimeout(r, 20));
+      } else total += n;
+    }
+  },
+
+  /** How far the totals are behind the ledger: entries not yet applied and the oldest one's time. */
+  lag() {
+    return volumeRepository.lag();
   },
 
   /** A member's totals in a period (the current one by default): the member, its upline and admins. */
@@ -156,32 +217,34 @@ export const volumeService = {
 
   async rebuild(): Promise<number> {
     const legs = await binaryLegs();
-    return transaction(() => volumeRepository.rebuild(legs), { timeout: 30 * 60_000 });
+    return transaction(async () => {
+      await volumeRepository.waitApplierLock();
+      return volumeRepository.rebuild(legs);
+    }, { timeout: 30 * 60_000 });
   },
 };
 
+/** Appends an entry and wakes the applier once the caller's transaction commits. */
+async function appendEntry(entry: NewVolumeEntry): Promise<boolean> {
+  const appended = await volumeRepository.append(entry);
+  if (appended) afterCommit(kickApplier);
+  return appended;
+}
+
 /**
- * Announces changed totals once the transaction that made them commits (never if it
- * rolls back): one event per order, keyed by member, so each subscriber looks up its own;
- * and a `volume.changed` webhook event, written in the same transaction.
+ * One `volume.changed` webhook event per applied entry, with the totals (after this batch)
+ * of the buyer and every upline member it reached; skipped unless an endpoint wants them.
  */
-async function announce(
-  change: VolumeChange | null,
-  posting: { memberId: number; pv: number; bv: number; reason: string; idempotencyKey: string },
-): Promise<VolumeChange | null> {
-  if (change && change.totals.length > 0) {
-    afterCommit(() =>
-      publish(Topic.VolumeChanged, {
-        orderId: change.orderId,
-        periodId: change.periodId,
-        totals: Object.fromEntries(change.totals.map((t) => [t.memberId, t])),
-      }),
-    );
-    await webhookService.emit("volume.changed", `volume.changed:${posting.idempotencyKey}`, {
-      orderId: change.orderId, periodId: change.periodId, reason: posting.reason, memberId: posting.memberId,
-      pv: formatHundredths(posting.pv), bv: formatHundredths(posting.bv),
-      totals: change.totals.map(({ memberId, pv, bv, gv, leftLeg, rightLeg }) => ({ memberId, pv, bv, gv, leftLeg, rightLeg })),
-    });
-  }
-  return change;
+async function emitWebhooks(entries: readonly AppliedEntry[], totals: readonly VolumeTotalsRecord[], legs: boolean): Promise<void> {
+  if (!(await webhookService.wanted("volume.changed"))) return;
+  const reached = await volumeRepository.reached(entries.map((e) => e.id), legs);
+  const byKey = new Map(totals.map((t) => [`${t.periodId}:${t.memberId}`, t]));
+  await webhookService.emitMany("volume.changed", entries.map((e) => ({
+    eventId: `volume.changed:${e.idempotencyKey}`,
+    payload: {
+      orderId: e.orderId, periodId: e.periodId, reason: e.reason, memberId: e.memberId, pv: e.pv, bv: e.bv, position: e.id,
+      totals: (reached.get(e.id) ?? []).map((id) => byKey.get(`${e.periodId}:${id}`)).filter((t) => t != null)
+        .map(({ memberId, pv, bv, gv, leftLeg, rightLeg }) => ({ memberId, pv, bv, gv, leftLeg, rightLeg })),
+    },
+  })));
 }

@@ -21,11 +21,16 @@ export interface VolumeTotalsRecord {
   revision: number;
 }
 
-/** What one order did to volumes: the new totals of every member it touched. */
-export interface VolumeChange {
-  orderId: number | null;
+/** A ledger entry the applier takes off its list. */
+export interface AppliedEntry {
+  id: string;
   periodId: number;
-  totals: VolumeTotalsRecord[];
+  memberId: number;
+  orderId: number | null;
+  pv: string;
+  bv: string;
+  reason: string;
+  idempotencyKey: string;
 }
 
 /** A kept total that differs from the ledger. */

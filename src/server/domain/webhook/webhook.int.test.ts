@@ -7,6 +7,7 @@ import { EXAMPLE_PROGRAM } from "@/server/domain/loyalty/program.rules";
 import { orderService } from "@/server/domain/order/order.service";
 import type { Viewer } from "@/server/domain/shared/viewer";
 import { ADDRESS, codesOf, createAdmin, createProduct, createRoot, orderKeyFor, registerUnder, usePlacement, viewerOf } from "@/test/factories";
+import { volumeService } from "@/server/domain/volume/volume.service";
 import { verifySignature } from "./webhook.rules";
 import { webhookService } from "./webhook.service";
 
@@ -120,7 +121,9 @@ describe("webhooks", () => {
     const order = await orderService.place(viewerOf(ben), { lines: [{ productId: product.id, quantity: 2 }], currency: "USD", shippingAddress: ADDRESS, idempotencyKey: orderKeyFor() });
     await orderService.markPaid(admin, order.id);
     await loyaltyService.applyPending();
+    await volumeService.applyPending();
     await orderService.refund(admin, order.id, [{ lineId: order.lines[0]!.id, quantity: 1 }]);
+    await volumeService.applyPending();
     const from = received.length;
     while (await webhookService.deliverDue(new Date(Date.now() + 60_000))) { /* until nothing is due */ }
     const got = received.slice(from);

@@ -24,6 +24,11 @@ export const webhookRepository = {
       ON CONFLICT (endpoint_id, event_id) DO NOTHING`;
   },
 
+  async wanted(type: string): Promise<boolean> {
+    const [row] = await db().sql<{ ok: boolean }>`SELECT EXISTS (SELECT 1 FROM webhook_endpoint WHERE active AND ${type} = ANY(events)) AS ok`;
+    return row!.ok;
+  },
+
   endpoints(): Promise<WebhookEndpointRecord[]> {
     return db().query(`
       SELECT e.id, e.url, e.description, e.events, e.active, e.created_at AS "createdAt",

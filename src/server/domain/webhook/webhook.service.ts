@@ -120,6 +120,11 @@ export const webhookService = {
     return this.emitMany(type, [{ eventId, payload }]);
   },
 
+  /** Whether an active endpoint wants events of this type (so a costly payload can be skipped). */
+  wanted(type: WebhookEventType): Promise<boolean> {
+    return repo.wanted(type);
+  },
+
   /** Records many events of one type (a batch of the loyalty applier, a commission commit) in one statement. */
   async emitMany(type: WebhookEventType, events: readonly { eventId: string; payload: Record<string, unknown> }[]): Promise<void> {
     if ((await repo.enqueue(type, events)) > 0) afterCommit(() => store.__mlmWebhookDeliverer?.());

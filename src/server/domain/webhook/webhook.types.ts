@@ -3,7 +3,7 @@ export const WEBHOOK_EVENTS = {
   "member.joined": "A member signed up (or was placed) in the tree",
   "order.paid": "An order was paid",
   "order.refunded": "An order was refunded (partly or fully) or a paid order was cancelled",
-  "volume.changed": "An order's volume was credited or taken back: the new period totals of the buyer and every upline it reached",
+  "volume.changed": "An order's volume was credited or taken back: the period totals of the buyer and every upline it reached, once applied (position orders the events)",
   "rank.changed": "A committed commission run raised a member's achieved rank",
   "commission_run.committed": "A commission run paid a period",
   "payout.paid": "A payout batch was paid (one event per withdrawal)",

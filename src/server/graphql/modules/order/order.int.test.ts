@@ -2,6 +2,7 @@ import { parse, subscribe, type ExecutionResult } from "graphql";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { MemberRecord } from "@/server/domain/member/member.types";
 import type { Viewer } from "@/server/domain/shared/viewer";
+import { setVolumeApplier, volumeService } from "@/server/domain/volume/volume.service";
 import { createContext } from "@/server/graphql/context";
 import { getSchema } from "@/server/graphql/schema";
 import { ADDRESS, createAdmin, createProduct, createRoot, defaultWarehouse, orderKeyFor, placeUnder, usePlacement, viewerOf } from "@/test/factories";
@@ -13,6 +14,9 @@ beforeAll(async () => {
   await usePlacement({ type: "BINARY", spillover: "WEAKER_LEG" });
   admin = viewerOf(await createAdmin());
   await defaultWarehouse();
+  // The applier as the job runner runs it: woken by every commit that appended volume.
+  setVolumeApplier(() => void volumeService.applyPending());
+  return () => setVolumeApplier(null);
 });
 
 const PLACE = `mutation($input: PlaceOrderInput!) {
@@ -80,6 +84,7 @@ describe("orders API", () => {
     expect((await asMember(viewerOf(c), PAY, { id: order.id, provider: "manual" })).errors![0]!.extensions!.code).toBe("FORBIDDEN");
     const paid = await asMember(viewerOf(c), PAY, { id: order.id, provider: "test" });
     expect(paid.data!.markOrderPaid.order.status).toBe("PAID");
+    await volumeService.applyPending();
 
     const forRoot = await asMember(viewerOf(a), SUMMARY, { id: String(root.id) });
     expect(forRoot.errors![0]!.extensions!.code).toBe("FORBIDDEN");
@@ -120,6 +125,7 @@ describe("orders API", () => {
     expect(customer.distributorId).toBe(String(root.id));
     const placed = await asMember(viewerOf(root), PLACE, { input: placeInput(product.id, { customerId: customer.id }) });
     await asMember(admin, PAY, { id: placed.data!.placeOrder.order.id });
+    await volumeService.applyPending();
     expect((await asMember(viewerOf(root), SUMMARY)).data!.volumeSummary.pv).toBe("10.00");
     const other = await createRoot();
     const stolen = await asMember(viewerOf(other), PLACE, { input: placeInput(product.id, { customerId: customer.id }) });
@@ -135,7 +141,7 @@ describe("live numbers", () => {
     return subscribe({ schema: await getSchema(), document: doc, variableValues: id ? { id: String(id) } : {}, contextValue: createContext(viewerOf(viewer as MemberRecord)) });
   }
 
-  it("pushes one update per order to a sponsor three levels up, after the payment commits", async () => {
+  it("pushes an update to a sponsor three levels up once the applier has taken the payment, then one for the refund", async () => {
     const { root, c } = await threeLevels();
     const product = await createProduct(admin, { pv: "40.00" });
     const stream = (await start(VOLUME, root)) as AsyncGenerator<ExecutionResult>;

@@ -67,7 +67,7 @@ export class VolumeResolver {
       return pipe(
         eventBus().subscribe(Topic.VolumeChanged),
         filter((e: VolumeChangedEvent) => key in e.totals),
-        map((e: VolumeChangedEvent) => ({ ...e.totals[key]!, orderId: e.orderId })),
+        map((e: VolumeChangedEvent) => e.totals[key]!),
       );
     },
   })
