@@ -10,12 +10,56 @@ const COLUMNS: Record<TreeName, { path: string; depth: string }> = {
   SPONSOR: { path: "sponsor_path", depth: "sponsor_depth" },
   PLACEMENT: { path: "placement_path", depth: "placement_depth" },
 };
+const PLACEMENT = COLUMNS.PLACEMENT;
 
 const MEMBER_COLUMNS = `id, email, first_name AS "firstName", last_name AS "lastName", country, phone,
   referral_code AS "referralCode", role::text AS role, status::text AS status, preferred_leg::text AS "preferredLeg",
   sponsor_id AS "sponsorId", sponsor_path AS "sponsorPath", sponsor_depth AS "sponsorDepth",
   placement_parent_id AS "placementParentId", placement_position AS "placementPosition",
   placement_path AS "placementPath", placement_depth AS "placementDepth", joined_at AS "joinedAt"`;
+
+/**
+ * Levels from here down are indexed by the first KEY elements of the path and the id (a
+ * whole longer path does not fit a B-tree entry); levels above it by the whole path. Each
+ * half is a partial index (migration 20261205083000_deep_genealogy), so every query below
+ * has one branch per half, each naming its half's depth condition literally.
+ */
+const KEY = 500;
+
+/** What selects a root's descendants in either half. */
+function subtreeBounds(root: TreePosition) {
+  const key = root.path.slice(0, KEY);
+  return { path: root.path, upper: subtreeUpperBound(root.path), key, upperKey: subtreeUpperBound(key), at: root.depth + 1, id: root.id };
+}
+
+/**
+ * The members of `m` at level `lvl` below a root, as two branches (UNION ALL): above KEY a
+ * range of (depth, path) between $p0 and $p1; from KEY down a range of (depth, key, id)
+ * from $p2 (exclusive pair `deepAfter` when given) below $p3, narrowed (for a root at
+ * level KEY or below, whose key is an ancestor's; the OR stops early for the others, so
+ * their long paths are not read) to paths whose element $p4 is the root $p5.
+ * `shallowAfter` replaces the lower path bound.
+ */
+function levelBranches(
+  c: { path: string; depth: string },
+  lvl: string,
+  p: readonly string[],
+  opts: { select: string; where?: string; shallowAfter?: string; deepAfter?: string; limit?: string },
+): string {
+  const shallowOrder = opts.limit ? `ORDER BY m.${c.path} LIMIT ${opts.limit}` : "";
+  const deepOrder = opts.limit ? `ORDER BY m.${c.path}[1:${KEY}], m.id LIMIT ${opts.limit}` : "";
+  const where = opts.where ? `AND ${opts.where}` : "";
+  return `(SELECT ${opts.select} FROM member m
+      WHERE m.${c.depth} = ${lvl} AND m.${c.depth} < ${KEY} ${where}
+        AND m.${c.path} > ${opts.shallowAfter ?? `${p[0]}::int[]`} AND m.${c.path} < ${p[1]}::int[] ${shallowOrder})
+    UNION ALL
+    (SELECT ${opts.select} FROM member m
+      WHERE m.${c.depth} = ${lvl} AND m.${c.depth} >= ${KEY} ${where}
+        AND ${opts.deepAfter ?? `m.${c.path}[1:${KEY}] >= ${p[2]}::int[]`} AND m.${c.path}[1:${KEY}] < ${p[3]}::int[]
+        AND (${p[4]}::int <= ${KEY} OR m.${c.path}[${p[4]}::int] = ${p[5]}::int) ${deepOrder})`;
+}
+
+const boundValues = (b: ReturnType<typeof subtreeBounds>) => [b.path, b.upper, b.key, b.upperKey, b.at, b.id];
 
 /** Global lock that serialises placements: two sign-ups never race for one slot. */
 const PLACEMENT_LOCK = 7_311_001;
@@ -34,17 +78,18 @@ async function levelCounts(tree: TreeName, root: TreePosition, levels: number | 
   const c = COLUMNS[tree];
   const to = await lastLevel(tree, root, levels);
   if (to <= root.depth) return [];
-  // One index range scan per level over (depth, path) INCLUDE (joined_at): index-only.
+  // One index range scan per level over (depth, path) INCLUDE (joined_at): index-only
+  // (from level KEY down, over (depth, key, id) with the root's path element checked).
   const rows = await db().query<{ depth: number; count: number; fresh: number }>(
     `SELECT lvl AS depth, t.count, t.fresh
      FROM generate_series($1::int, $2::int) AS lvl
      CROSS JOIN LATERAL (
-       SELECT count(*)::int AS count, (count(*) FILTER (WHERE joined_at >= $5))::int AS fresh
-       FROM member m WHERE m.${c.depth} = lvl AND m.${c.path} > $3::int[] AND m.${c.path} < $4::int[]
+       SELECT count(*)::int AS count, (count(*) FILTER (WHERE joined_at >= $3))::int AS fresh
+       FROM (${levelBranches(c, "lvl", ["$4", "$5", "$6", "$7", "$8", "$9"], { select: "m.joined_at" })}) x
      ) t
      WHERE t.count > 0
      ORDER BY lvl`,
-    [root.depth + 1, to, root.path, subtreeUpperBound(root.path), since],
+    [root.depth + 1, to, since, ...boundValues(subtreeBounds(root))],
   );
   return rows.map((r) => ({ level: r.depth - root.depth, count: r.count, newSince: r.fresh }));
 }
@@ -62,13 +107,23 @@ function sqlPlacementView(): PlacementTreeView {
         SELECT placement_path AS path, placement_depth AS depth FROM member WHERE id = ${nodeId}`;
       if (!row) return 0;
       const [deepest] = await tx.sql<{ d: number }>`SELECT max(placement_depth) AS d FROM member`;
-      const [size] = await tx.sql<{ n: number }>`
-        SELECT COALESCE(sum(t.n), 0)::int AS n FROM generate_series(${row.depth}::int, ${deepest!.d}::int) AS lvl
-        CROSS JOIN LATERAL (
-          SELECT count(*) AS n FROM member
-          WHERE placement_depth = lvl AND placement_path >= ${row.path}::int[] AND placement_path < ${subtreeUpperBound(row.path)}::int[]
-        ) t`;
+      const [size] = await tx.query<{ n: number }>(
+        `SELECT 1 + COALESCE(sum(t.n), 0)::int AS n FROM generate_series($1::int, $2::int) AS lvl
+         CROSS JOIN LATERAL (SELECT count(*) AS n FROM (${levelBranches(PLACEMENT, "lvl", ["$3", "$4", "$5", "$6", "$7", "$8"], { select: "1" })}) x) t`,
+        [row.depth + 1, deepest!.d, ...boundValues(subtreeBounds({ id: nodeId, ...row }))],
+      );
       return size!.n;
+    },
+    async outerEnd(nodeId, position) {
+      // One probe of the (parent, position) key per level, in one statement.
+      const [row] = await tx.sql<{ id: number }>`
+        WITH RECURSIVE edge(id, n) AS (
+          SELECT ${nodeId}::int, 0
+          UNION ALL
+          SELECT m.id, edge.n + 1 FROM edge JOIN member m ON m.placement_parent_id = edge.id AND m.placement_position = ${position}::int
+        )
+        SELECT id FROM edge ORDER BY n DESC LIMIT 1`;
+      return row!.id;
     },
     async nextPosition(parentId) {
       const [row] = await tx.sql<{ next: number }>`
@@ -76,20 +131,24 @@ function sqlPlacementView(): PlacementTreeView {
       return row!.next;
     },
     async firstOpenSlot(rootId, width) {
-      const [root] = await tx.sql<{ path: number[]; depth: number }>`
-        SELECT placement_path AS path, placement_depth AS depth FROM member WHERE id = ${rootId}`;
+      const [root] = await tx.sql<{ path: number[]; depth: number; full: boolean }>`
+        SELECT placement_path AS path, placement_depth AS depth, placement_full AS full FROM member WHERE id = ${rootId}`;
       if (!root || root.path.length === 0) throw new Error(`member ${rootId} is not placed`);
-      const [deepest] = await tx.sql<{ d: number }>`SELECT max(placement_depth) AS d FROM member`;
-      // The partial index holds only members with a free slot: one probe per level.
-      const [open] = await tx.sql<{ id: number }>`
-        SELECT o.id FROM generate_series(${root.depth}::int, ${deepest!.d}::int) AS lvl
-        CROSS JOIN LATERAL (
-          SELECT id FROM member
-          WHERE placement_depth = lvl AND NOT placement_full
-            AND placement_path >= ${root.path}::int[] AND placement_path < ${subtreeUpperBound(root.path)}::int[]
-          ORDER BY placement_path LIMIT 1
-        ) o
-        ORDER BY lvl LIMIT 1`;
+      let open: { id: number } | undefined = root.full ? undefined : { id: rootId };
+      if (!open) {
+        const [deepest] = await tx.sql<{ d: number }>`SELECT max(placement_depth) AS d FROM member`;
+        // The partial indexes hold only members with a free slot: one probe per level.
+        [open] = await tx.query<{ id: number }>(
+          `SELECT o.id FROM generate_series($1::int, $2::int) AS lvl
+           CROSS JOIN LATERAL (
+             SELECT x.id FROM (${levelBranches(PLACEMENT, "lvl", ["$3", "$4", "$5", "$6", "$7", "$8"], {
+               select: `m.id, m.placement_path[1:${KEY}] AS k`, where: "NOT m.placement_full", limit: "1",
+             })}) x ORDER BY x.k, x.id LIMIT 1
+           ) o
+           ORDER BY lvl LIMIT 1`,
+          [root.depth + 1, deepest!.d, ...boundValues(subtreeBounds({ id: rootId, ...root }))],
+        );
+      }
       if (!open) throw new Error(`no open slot under member ${rootId}`);
       const taken = await tx.sql<{ p: number }>`
         SELECT placement_position AS p FROM member WHERE placement_parent_id = ${open.id}`;
@@ -136,31 +195,38 @@ export const genealogyRepository = {
     return row!.n;
   },
 
-  /** One page of the downline in breadth-first order: (depth, path). */
-  async downlinePage(tree: TreeName, root: TreePosition, levels: number | null, after: DownlineCursor | null, limit: number) {
+  /**
+   * One page of the downline in breadth-first order: (depth, path). `through` is the last
+   * level worth reading (from the level counts: where the page must be full), so a long
+   * thin leg is not read to its end for one page.
+   */
+  async downlinePage(tree: TreeName, root: TreePosition, levels: number | null, after: DownlineCursor | null, limit: number, through?: number) {
     const c = COLUMNS[tree];
-    const to = await lastLevel(tree, root, levels);
+    const to = Math.min(through ?? Infinity, await lastLevel(tree, root, levels));
     const from = after ? after.depth : root.depth + 1;
     if (to < from) return [];
     // Per level, an index-only range scan that stops after `limit` paths (the first level
     // resumes after the cursor); only the rows of the page are then read from the table
     // (a member's id is the last element of its path).
+    // From level KEY down the order within a level is (first KEY elements, id): the path
+    // order wherever paths differ there, the id order below one deep ancestor.
+    const cursor = after?.path ?? root.path;
     return db().query<MemberRecord & { depth: number; path: number[] }>(
       `WITH page AS (
-         SELECT p.depth, p.path FROM generate_series($1::int, $2::int) AS lvl
+         SELECT p.depth, p.path, p.k, p.id AS member_id FROM generate_series($1::int, $2::int) AS lvl
          CROSS JOIN LATERAL (
-           SELECT m.${c.depth} AS depth, m.${c.path} AS path FROM member m
-           WHERE m.${c.depth} = lvl
-             AND m.${c.path} > (CASE WHEN lvl = $1::int THEN $3::int[] ELSE $4::int[] END)
-             AND m.${c.path} < $5::int[]
-           ORDER BY m.${c.path} LIMIT $6
+           SELECT * FROM (${levelBranches(c, "lvl", ["$5", "$6", "$7", "$8", "$9", "$10"], {
+             select: `m.${c.depth} AS depth, m.${c.path} AS path, m.${c.path}[1:${KEY}] AS k, m.id`, limit: "$4",
+             shallowAfter: "(CASE WHEN lvl = $1::int THEN $3::int[] ELSE $5::int[] END)",
+             deepAfter: `(m.${c.path}[1:${KEY}], m.id) > (CASE WHEN lvl = $1::int THEN $11::int[] ELSE $7::int[] END, CASE WHEN lvl = $1::int THEN $12::int ELSE 0 END)`,
+           })}) b ORDER BY b.k, b.id LIMIT $4
          ) p
-         ORDER BY p.depth, p.path LIMIT $6
+         ORDER BY p.depth, p.k, p.id LIMIT $4
        )
        SELECT ${MEMBER_COLUMNS}, page.depth, page.path
-       FROM page JOIN member ON member.id = page.path[cardinality(page.path)]
-       ORDER BY page.depth, page.path`,
-      [from, to, after?.path ?? root.path, root.path, subtreeUpperBound(root.path), limit],
+       FROM page JOIN member ON member.id = page.member_id
+       ORDER BY page.depth, page.k, page.member_id`,
+      [from, to, cursor, limit, ...boundValues(subtreeBounds(root)), after ? cursor.slice(0, KEY) : root.path.slice(0, KEY), after ? cursor.at(-1)! : 0],
     );
   },
 

@@ -17,7 +17,7 @@ import { emailTaken, normalizeRegistration, referralCodeFromBytes, sponsorNotFou
 import { GenealogyErrorCode } from "./genealogy.errors";
 import { genealogyRepository, type NewMemberRow } from "./genealogy.repository";
 import { decodeCursor, encodeCursor } from "./genealogy.rules";
-import type { DownlineEdge, TreeName, TreePosition } from "./genealogy.types";
+import type { DownlineEdge, LevelCount, TreeName, TreePosition } from "./genealogy.types";
 import {
   DEFAULT_PLACEMENT, placementConfigSchema, placementWidth, planPlacement, type PlacementConfig,
 } from "./placement.rules";
@@ -47,6 +47,21 @@ const placementSetting = cached(async (): Promise<PlacementConfig> => {
   const parsed = placementConfigSchema.safeParse(await genealogyRepository.placementSetting());
   return parsed.success ? parsed.data : DEFAULT_PLACEMENT;
 }, 5_000, "genealogy.placementSetting");
+
+/**
+ * The deepest level (absolute depth) a page of `limit` starting at level `from` can need:
+ * where the levels after the first hold `limit` members (the first may be partly paged).
+ */
+function pageReach(levels: readonly LevelCount[], rootDepth: number, from: number, limit: number): number {
+  let sum = 0;
+  for (const l of levels) {
+    const depth = rootDepth + l.level;
+    if (depth <= from) continue;
+    sum += l.count;
+    if (sum >= limit) return depth;
+  }
+  return Infinity;
+}
 
 export const genealogyService = {
   /** The company's placement plan (read at most every 5 s: every order and sign-up needs it). */
@@ -157,10 +172,9 @@ export const genealogyService = {
       after = decodeCursor(args.after, root);
       if (!after) throw fieldError("after", GenealogyErrorCode.INVALID, "This cursor does not belong to this downline.");
     }
-    const [rows, levels] = await Promise.all([
-      genealogyRepository.downlinePage(args.tree, root, args.maxDepth ?? null, after, first + 1),
-      genealogyRepository.levelCounts(args.tree, root, args.maxDepth ?? null, new Date()),
-    ]);
+    // Counts first: they say down to which level the page can reach.
+    const levels = await genealogyRepository.levelCounts(args.tree, root, args.maxDepth ?? null, new Date());
+    const rows = await genealogyRepository.downlinePage(args.tree, root, args.maxDepth ?? null, after, first + 1, pageReach(levels, root.depth, after?.depth ?? root.depth + 1, first + 1));
     // Edges carry their own cursors: a downline is paged by (depth, path), not by id.
     const edges = rows.map((r) => ({
       depth: r.depth - root.depth,

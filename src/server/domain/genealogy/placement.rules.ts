@@ -41,6 +41,8 @@ export interface PlacementTreeView {
   firstOpenSlot(rootId: number, width: number): Promise<{ nodeId: number; freePositions: number[] }>;
   /** One past the highest child position under parentId (0 when it has none). */
   nextPosition(parentId: number): Promise<number>;
+  /** The last member reached from nodeId by always taking the child at `position` (nodeId when it has none). */
+  outerEnd(nodeId: number, position: number): Promise<number>;
 }
 
 export interface SponsorForPlacement {
@@ -118,12 +120,8 @@ async function planBinary(
   const legRoot = leg === LEFT ? leftChild : rightChild;
   if (legRoot === null) return { parentId: sponsor.id, position: leg };
   if (policy === "OUTERMOST") {
-    // Follow the outer edge of the leg down to its end.
-    let node = legRoot;
-    for (let next = await tree.childAt(node, leg); next !== null; next = await tree.childAt(node, leg)) {
-      node = next;
-    }
-    return { parentId: node, position: leg };
+    // Follow the outer edge of the leg down to its end (one level per recruit: asked in one go).
+    return { parentId: await tree.outerEnd(legRoot, leg), position: leg };
   }
   const open = await tree.firstOpenSlot(legRoot, 2);
   return { parentId: open.nodeId, position: open.freePositions[0]! };
@@ -173,6 +171,12 @@ export class InMemoryPlacementTree implements PlacementTreeView {
   async nextPosition(parentId: number): Promise<number> {
     const kids = this.children.get(parentId);
     return kids && kids.size > 0 ? Math.max(...kids.keys()) + 1 : 0;
+  }
+
+  async outerEnd(nodeId: number, position: number): Promise<number> {
+    let node = nodeId;
+    for (let next = this.children.get(node)?.get(position); next !== undefined; next = this.children.get(node)?.get(position)) node = next;
+    return node;
   }
 
   async firstOpenSlot(rootId: number, width: number) {
