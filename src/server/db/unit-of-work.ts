@@ -187,6 +187,13 @@ export interface TransactionOptions {
   maxWait?: number;
   /** How long the transaction may run (ms). */
   timeout?: number;
+  /**
+   * SQL only, on the plain driver: no Prisma round trip per statement (the hot paths, such
+   * as placing and paying an order, where Prisma's query engine cost more CPU than the
+   * statements). `db().orm` throws inside one on PostgreSQL; on PGlite (one connection,
+   * whose transactions Prisma's adapter serialises) it is an ordinary transaction.
+   */
+  lean?: boolean;
 }
 
 /**
@@ -198,12 +205,40 @@ export interface TransactionOptions {
  */
 export async function transaction<T>(fn: () => Promise<T>, options: TransactionOptions = {}): Promise<T> {
   if (scopes.getStore()?.db.inTransaction) return fn();
+  if (options.lean && databaseUrl()) return leanTransaction(fn);
   const afterCommit: (() => void)[] = [];
   const result = await prisma().$transaction(
     (tx) => scopes.run({ db: transactionDb(tx), afterCommit }, fn),
     { maxWait: options.maxWait ?? 30_000, timeout: options.timeout ?? 60_000 },
   );
   // Outside the scope: a callback that reads the database sees the committed state.
+  for (const cb of afterCommit) runSafely(cb);
+  return result;
+}
+
+/** A transaction on one connection of the plain driver's pool: BEGIN, fn, COMMIT (ROLLBACK on error). */
+async function leanTransaction<T>(fn: () => Promise<T>): Promise<T> {
+  const afterCommit: (() => void)[] = [];
+  const result = await defaultDriver().session(async (one) => {
+    await one.exec("BEGIN");
+    try {
+      const txDb: Db = {
+        ...driverDb(one),
+        inTransaction: true,
+        get orm(): Orm {
+          throw new Error("Prisma inside a lean transaction: write this statement as SQL (db().sql), or open an ordinary transaction.");
+        },
+        copyOut: () => null,
+        copyRows: async () => false,
+      };
+      const value = await scopes.run({ db: txDb, afterCommit }, fn);
+      await one.exec("COMMIT");
+      return value;
+    } catch (err) {
+      await one.exec("ROLLBACK").catch(() => undefined);
+      throw err;
+    }
+  });
   for (const cb of afterCommit) runSafely(cb);
   return result;
 }

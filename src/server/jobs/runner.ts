@@ -56,9 +56,11 @@ const loyaltyApplier = () => kickableLoop("loyalty applier", () => loyaltyServic
  * next), and every second for entries another instance appended or a crashed batch left.
  * The applier's advisory lock keeps one at work per database.
  */
-function volumeApplier(): () => void {
+export function startVolumeApplier(): () => void {
   const kick = kickableLoop("volume applier", () => volumeService.applyPending());
   setInterval(kick, 1_000).unref();
+  setVolumeApplier(kick);
+  kick();
   return kick;
 }
 
@@ -107,9 +109,7 @@ export function startJobRunner(database: JobDatabase): Promise<PgBoss> {
     });
     await boss.schedule(VOID_EXPIRED, "* * * * *");
 
-    const kickVolume = volumeApplier();
-    setVolumeApplier(kickVolume);
-    kickVolume();
+    startVolumeApplier();
     const kickLoyalty = loyaltyApplier();
     setLoyaltyApplier(kickLoyalty);
     for (const q of [LOYALTY_SWEEP, LOYALTY_TIERS_DAILY, LOYALTY_TIERS_MONTH_END, LOYALTY_BIRTHDAYS]) await boss.createQueue(q);

@@ -34,8 +34,16 @@ export const memberRepository = {
     return n > 0;
   },
 
-  findById(id: number): Promise<MemberRecord | null> {
-    return db().orm.member.findUnique({ where: { id }, select: memberSelect });
+  /** SQL (not the ORM): read on every order and sign-up, also inside lean transactions. */
+  async findById(id: number): Promise<MemberRecord | null> {
+    const [m] = await db().sql<MemberRecord>`
+      SELECT id, email, first_name AS "firstName", last_name AS "lastName", country, phone, referral_code AS "referralCode",
+        role::text AS role, status::text AS status, preferred_leg::text AS "preferredLeg", sponsor_id AS "sponsorId",
+        sponsor_path AS "sponsorPath", sponsor_depth AS "sponsorDepth", placement_parent_id AS "placementParentId",
+        placement_position AS "placementPosition", placement_path AS "placementPath", placement_depth AS "placementDepth",
+        joined_at AS "joinedAt", birth_date::timestamp AT TIME ZONE 'UTC' AS "birthDate", tags
+      FROM member WHERE id = ${id}`;
+    return m ?? null;
   },
 
   findManyByIds(ids: readonly number[]): Promise<MemberRecord[]> {

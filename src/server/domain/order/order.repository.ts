@@ -72,16 +72,60 @@ export interface NewOrder {
 
 const TAX_SETTING = "order.taxRates";
 
-type PaymentRow = Prisma.PaymentGetPayload<object>;
+/**
+ * An order with its lines and settled payments in one statement (the order path's reads;
+ * SQL, so they also run in lean transactions). Decimals come as text with their scale.
+ */
+const ORDER_SELECT = `SELECT o.id, o.member_id AS "memberId", o.customer_id AS "customerId", o.placed_by_id AS "placedById", o.status::text AS status,
+    o.currency, o.subtotal::text, o.tax::text, o.total::text, o.refunded_total::text AS "refundedTotal", o.pv::text, o.bv::text,
+    o.points_type AS "pointsType", o.points_redeemed AS "pointsRedeemed", o.points_value::text AS "pointsValue", o.points_returned AS "pointsReturned",
+    o.points_value_returned::text AS "pointsValueReturned", (o.total - o.points_value)::text AS "amountDue",
+    o.shipping_address AS "shippingAddress", o.warehouse_id AS "warehouseId", o.period_id AS "periodId",
+    o.placed_at AS "placedAt", o.paid_at AS "paidAt", o.shipped_at AS "shippedAt", o.delivered_at AS "deliveredAt", o.cancelled_at AS "cancelledAt",
+    o.request_hash AS "requestHash",
+    (SELECT coalesce(json_agg(json_build_object('id', l.id, 'productId', l.product_id, 'sku', l.sku, 'name', l.name, 'quantity', l.quantity,
+        'refundedQuantity', l.refunded_quantity, 'unitPrice', l.unit_price::text, 'unitPv', l.unit_pv::text, 'unitBv', l.unit_bv::text) ORDER BY l.id), '[]')
+     FROM order_line l WHERE l.order_id = o.id) AS lines,
+    (SELECT coalesce(json_agg(json_build_object('id', p.id, 'kind', p.kind, 'provider', p.provider, 'reference', coalesce(p.reference, ''),
+        'amount', p.amount::text, 'currency', p.currency, 'createdAt', p.created_at) ORDER BY p.id), '[]')
+     FROM payment p WHERE p.order_id = o.id AND p.status = 'SUCCEEDED') AS payments
+  FROM sales_order o`;
 
-function toAttempt(p: PaymentRow): PaymentAttemptRecord {
+type OrderSqlRow = Omit<OrderRecord, "payments"> & { requestHash: string; payments: (Omit<OrderRecord["payments"][number], "createdAt"> & { createdAt: string })[] };
+
+function fromSql({ requestHash: _hash, ...o }: OrderSqlRow): OrderRecord {
+  return { ...o, payments: o.payments.map((p) => ({ ...p, createdAt: new Date(p.createdAt) })) };
+}
+
+interface PaymentSqlRow {
+  id: number;
+  orderId: number;
+  kind: "CHARGE" | "REFUND";
+  status: "PENDING" | "SUCCEEDED" | "FAILED";
+  provider: string;
+  amount: string;
+  currency: string;
+  idempotencyKey: string | null;
+  plan: StoredRefundPlan | null;
+  leaseUntil: Date | null;
+}
+
+const PAYMENT_COLUMNS = `id, order_id AS "orderId", kind::text AS kind, status::text AS status, provider, amount::text, currency,
+  idempotency_key AS "idempotencyKey", plan, lease_until AS "leaseUntil"`;
+
+function toAttempt(p: PaymentSqlRow): PaymentAttemptRecord {
   const key = p.idempotencyKey ?? `payment:${p.id}`;
   return {
-    id: p.id, orderId: p.orderId, kind: p.kind, status: p.status, provider: p.provider, amount: p.amount.toFixed(2),
-    currency: p.currency, idempotencyKey: key, sequence: Number(key.split(":").at(-1)) || 0,
-    plan: (p.plan as StoredRefundPlan | null) ?? null, leaseUntil: p.leaseUntil,
+    id: p.id, orderId: p.orderId, kind: p.kind, status: p.status, provider: p.provider, amount: p.amount,
+    currency: p.currency, idempotencyKey: key, sequence: Number(key.split(":").at(-1)) || 0, plan: p.plan ?? null, leaseUntil: p.leaseUntil,
   };
 }
+
+/** Columns `update` may set, with their SQL names. */
+const UPDATABLE = {
+  status: "status", periodId: "period_id", paidAt: "paid_at", shippedAt: "shipped_at", deliveredAt: "delivered_at", cancelledAt: "cancelled_at",
+  refundedTotal: "refunded_total", pointsReturned: "points_returned", pointsValueReturned: "points_value_returned",
+} as const;
 
 export const orderRepository = {
   async personalData(memberId: number): Promise<Record<string, string>> {
@@ -108,45 +152,55 @@ export const orderRepository = {
   },
 
   async findById(id: number): Promise<OrderRecord | null> {
-    const o = await db().orm.order.findUnique({ where: { id }, include: orderInclude });
-    return o && toRecord(o);
+    const [o] = await db().query<OrderSqlRow>(`${ORDER_SELECT} WHERE o.id = $1`, [id]);
+    return o ? fromSql(o) : null;
   },
 
   async findByKey(placedById: number, idempotencyKey: string): Promise<{ order: OrderRecord; requestHash: string } | null> {
-    const o = await db().orm.order.findUnique({ where: { placedById_idempotencyKey: { placedById, idempotencyKey } }, include: orderInclude });
-    return o && { order: toRecord(o), requestHash: o.requestHash };
+    const [o] = await db().query<OrderSqlRow>(`${ORDER_SELECT} WHERE o.placed_by_id = $1 AND o.idempotency_key = $2`, [placedById, idempotencyKey]);
+    return o ? { order: fromSql(o), requestHash: o.requestHash } : null;
   },
 
-  /** The order, its row locked until the transaction ends (status and money changes take turns). */
+  /** The order, its row locked until the transaction ends (status and money changes take turns); read and locked in one statement. */
   async lock(id: number): Promise<OrderRecord | null> {
-    const locked = await db().sql<{ id: number }>`SELECT id FROM sales_order WHERE id = ${id} FOR UPDATE`;
-    if (locked.length === 0) return null;
-    return this.reload(id);
+    const [o] = await db().query<OrderSqlRow>(`${ORDER_SELECT} WHERE o.id = $1 FOR UPDATE OF o`, [id]);
+    return o ? fromSql(o) : null;
   },
 
   async reload(id: number): Promise<OrderRecord> {
-    return toRecord(await db().orm.order.findUniqueOrThrow({ where: { id }, include: orderInclude }));
+    const o = await this.findById(id);
+    if (!o) throw new Error(`order ${id} vanished`);
+    return o;
   },
 
+  /** The order and its lines in one statement. */
   async insert(o: NewOrder): Promise<number> {
-    const created = await db().orm.order.create({
-      data: {
-        memberId: o.memberId, customerId: o.customerId, placedById: o.placedById, currency: o.currency,
-        subtotal: dec(o.priced.subtotal), tax: dec(o.priced.tax), total: dec(o.priced.total),
-        pv: dec(o.priced.pv), bv: dec(o.priced.bv),
-        shippingAddress: o.shippingAddress as unknown as Prisma.InputJsonValue, shipCountry: o.shippingAddress.country,
-        warehouseId: o.warehouseId, idempotencyKey: o.idempotencyKey, requestHash: o.requestHash,
-        ...(o.points ? { pointsType: o.points.pointType, pointsRedeemed: o.points.points, pointsValue: dec(o.points.value) } : {}),
-        lines: {
-          create: o.priced.lines.map((l) => ({
-            productId: l.productId, sku: l.sku, name: l.name, quantity: l.quantity,
-            unitPrice: dec(l.unitPrice), unitPv: dec(l.unitPv), unitBv: dec(l.unitBv),
-          })),
-        },
-      },
-      select: { id: true },
-    });
-    return created.id;
+    const f = formatHundredths;
+    const lines = o.priced.lines;
+    const [row] = await db().query<{ id: number }>(
+      `WITH o AS (
+         INSERT INTO sales_order (member_id, customer_id, placed_by_id, currency, subtotal, tax, total, pv, bv, shipping_address, ship_country,
+           warehouse_id, idempotency_key, request_hash, points_type, points_redeemed, points_value, updated_at)
+         VALUES ($1, $2, $3, $4, $5::numeric, $6::numeric, $7::numeric, $8::numeric, $9::numeric, $10::jsonb, $11, $12, $13, $14, $15, $16, $17::numeric, now())
+         RETURNING id
+       ),
+       l AS (
+         INSERT INTO order_line (order_id, product_id, sku, name, quantity, unit_price, unit_pv, unit_bv)
+         SELECT o.id, x.product_id, x.sku, x.name, x.quantity, x.unit_price, x.unit_pv, x.unit_bv
+         FROM o, unnest($18::int[], $19::text[], $20::text[], $21::int[], $22::numeric[], $23::numeric[], $24::numeric[]) WITH ORDINALITY
+           AS x(product_id, sku, name, quantity, unit_price, unit_pv, unit_bv, n)
+         ORDER BY x.n
+       )
+       SELECT id FROM o`,
+      [
+        o.memberId, o.customerId, o.placedById, o.currency, f(o.priced.subtotal), f(o.priced.tax), f(o.priced.total), f(o.priced.pv), f(o.priced.bv),
+        JSON.stringify(o.shippingAddress), o.shippingAddress.country, o.warehouseId, o.idempotencyKey, o.requestHash,
+        o.points?.pointType ?? null, o.points?.points ?? 0, f(o.points?.value ?? 0),
+        lines.map((l) => l.productId), lines.map((l) => l.sku), lines.map((l) => l.name), lines.map((l) => l.quantity),
+        lines.map((l) => f(l.unitPrice)), lines.map((l) => f(l.unitPv)), lines.map((l) => f(l.unitBv)),
+      ],
+    );
+    return row!.id;
   },
 
   async update(
@@ -156,11 +210,16 @@ export const orderRepository = {
       pointsReturned?: number; pointsValueReturned?: number;
     },
   ): Promise<void> {
-    const { refundedTotal, pointsValueReturned, ...rest } = patch;
-    await db().orm.order.update({
-      where: { id },
-      data: { ...rest, ...(refundedTotal != null ? { refundedTotal: dec(refundedTotal) } : {}), ...(pointsValueReturned != null ? { pointsValueReturned: dec(pointsValueReturned) } : {}) },
-    });
+    const sets: string[] = [];
+    const params: unknown[] = [id];
+    for (const [key, value] of Object.entries(patch)) {
+      if (value === undefined) continue;
+      const column = UPDATABLE[key as keyof typeof UPDATABLE];
+      const money = key === "refundedTotal" || key === "pointsValueReturned";
+      params.push(money ? formatHundredths(value as number) : value);
+      sets.push(`${column} = $${params.length}${key === "status" ? `::"OrderStatus"` : money ? "::numeric" : ""}`);
+    }
+    await db().query(`UPDATE sales_order SET ${[...sets, "updated_at = now()"].join(", ")} WHERE id = $1`, params);
   },
 
   async addRefundedQuantities(lines: readonly { id: number; quantity: number }[]): Promise<void> {
@@ -171,12 +230,13 @@ export const orderRepository = {
 
   /** The charge or refund of this order whose provider call has not been settled, if any. */
   async pendingPayment(orderId: number): Promise<PaymentAttemptRecord | null> {
-    const p = await db().orm.payment.findFirst({ where: { orderId, status: "PENDING" } });
-    return p && toAttempt(p);
+    const [p] = await db().query<PaymentSqlRow>(`SELECT ${PAYMENT_COLUMNS} FROM payment WHERE order_id = $1 AND status = 'PENDING' LIMIT 1`, [orderId]);
+    return p ? toAttempt(p) : null;
   },
 
   async attemptCount(orderId: number, kind: "CHARGE" | "REFUND"): Promise<number> {
-    return db().orm.payment.count({ where: { orderId, kind } });
+    const [row] = await db().sql<{ n: number }>`SELECT count(*)::int AS n FROM payment WHERE order_id = ${orderId} AND kind = ${kind}::"PaymentKind"`;
+    return row!.n;
   },
 
   /** Writes an attempt PENDING, before its provider call (the partial unique index allows one per order). */
@@ -184,15 +244,16 @@ export const orderRepository = {
     orderId: number; kind: "CHARGE" | "REFUND"; provider: string; amount: number; currency: string; idempotencyKey: string;
     plan: StoredRefundPlan | null; leaseUntil: Date;
   }): Promise<PaymentAttemptRecord> {
-    const { plan, amount, ...rest } = a;
-    const p = await db().orm.payment.create({
-      data: { ...rest, amount: dec(amount), status: "PENDING", plan: plan ? (plan as unknown as Prisma.InputJsonValue) : Prisma.DbNull },
-    });
-    return toAttempt(p);
+    const [p] = await db().query<PaymentSqlRow>(
+      `INSERT INTO payment (order_id, kind, status, provider, amount, currency, idempotency_key, plan, lease_until)
+       VALUES ($1, $2::"PaymentKind", 'PENDING', $3, $4::numeric, $5, $6, $7::jsonb, $8) RETURNING ${PAYMENT_COLUMNS}`,
+      [a.orderId, a.kind, a.provider, formatHundredths(a.amount), a.currency, a.idempotencyKey, a.plan ? JSON.stringify(a.plan) : null, a.leaseUntil],
+    );
+    return toAttempt(p!);
   },
 
   async setLease(paymentId: number, until: Date): Promise<void> {
-    await db().orm.payment.update({ where: { id: paymentId }, data: { leaseUntil: until } });
+    await db().execute`UPDATE payment SET lease_until = ${until} WHERE id = ${paymentId}`;
   },
 
   /**
@@ -200,16 +261,17 @@ export const orderRepository = {
    * already (another request finished it first).
    */
   async settlePayment(paymentId: number, outcome: { status: "SUCCEEDED"; reference: string } | { status: "FAILED"; failure: string }): Promise<boolean> {
-    const { count } = await db().orm.payment.updateMany({
-      where: { id: paymentId, status: "PENDING" },
-      data: { ...outcome, settledAt: new Date(), leaseUntil: null },
-    });
+    const count = await db().execute`
+      UPDATE payment SET status = ${outcome.status}::"PaymentStatus", reference = ${"reference" in outcome ? outcome.reference : null},
+        failure = ${"failure" in outcome ? outcome.failure : null}, settled_at = now(), lease_until = NULL
+      WHERE id = ${paymentId} AND status = 'PENDING'`;
     return count === 1;
   },
 
   /** The provider's reference of the order's settled charge. */
   async chargeReference(orderId: number): Promise<string | null> {
-    const p = await db().orm.payment.findFirst({ where: { orderId, kind: "CHARGE", status: "SUCCEEDED" }, select: { reference: true } });
+    const [p] = await db().sql<{ reference: string | null }>`
+      SELECT reference FROM payment WHERE order_id = ${orderId} AND kind = 'CHARGE' AND status = 'SUCCEEDED' ORDER BY id LIMIT 1`;
     return p?.reference ?? null;
   },
 

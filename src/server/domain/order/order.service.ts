@@ -66,13 +66,12 @@ const taxSetting = cached(async (): Promise<TaxRates> => {
   return parsed.success ? parsed.data : {};
 }, 5_000, "order.taxSetting");
 
-async function announcePlaced(order: OrderRecord, customer: CustomerRecord | null): Promise<void> {
-  const member = await memberService.findById(order.memberId);
+async function announcePlaced(order: OrderRecord, member: { firstName: string; lastName: string }, customer: CustomerRecord | null): Promise<void> {
   publish(Topic.OrderPlaced, {
     id: order.id,
     status: order.status,
     memberId: order.memberId,
-    memberName: member ? `${member.firstName} ${member.lastName}` : `#${order.memberId}`,
+    memberName: `${member.firstName} ${member.lastName}`,
     customerName: customer ? `${customer.firstName} ${customer.lastName}` : null,
     country: order.shippingAddress.country,
     currency: order.currency,
@@ -97,7 +96,7 @@ async function announcePlaced(order: OrderRecord, customer: CustomerRecord | nul
 type Claim<T> = { done: T } | { attempt: PaymentAttemptRecord };
 
 /** Step 1, with the recovery of an abandoned attempt: returns what to drive, or the finished answer. */
-async function claimPayment<T>(orderId: number, claim: (locked: OrderRecord) => Promise<Claim<T>>): Promise<{ done: T } | { attempt: PaymentAttemptRecord; recovered: boolean }> {
+async function claimPayment<T>(orderId: number, claim: (locked: OrderRecord) => Promise<Claim<T>>, lean: boolean): Promise<{ done: T } | { attempt: PaymentAttemptRecord; recovered: boolean }> {
   return transaction(async () => {
     const locked = await orderRepository.lock(orderId);
     if (!locked) throw notFound("Order");
@@ -109,7 +108,7 @@ async function claimPayment<T>(orderId: number, claim: (locked: OrderRecord) => 
     }
     const result = await claim(locked);
     return "done" in result ? result : { attempt: result.attempt, recovered: false };
-  });
+  }, { lean });
 }
 
 /** Steps 2 and 3 for one attempt: the provider call, then its effects under the row lock. */
@@ -133,7 +132,7 @@ async function drivePayment(attempt: PaymentAttemptRecord): Promise<OrderRecord>
       await transaction(async () => {
         await orderRepository.lock(attempt.orderId);
         await orderRepository.settlePayment(attempt.id, { status: "FAILED", failure: (err as Error).message });
-      });
+      }, { lean: true });
       throw fieldError(attempt.kind === "CHARGE" ? "provider" : "orderId", OrderErrorCode.PAYMENT_FAILED, (err as Error).message);
     }
     // Unknown: the money may or may not have moved. Keep the attempt, free it for a retry with the same key.
@@ -141,13 +140,14 @@ async function drivePayment(attempt: PaymentAttemptRecord): Promise<OrderRecord>
     await orderRepository.setLease(attempt.id, new Date());
     throw fieldError("orderId", OrderErrorCode.PAYMENT_UNCONFIRMED, "The payment provider did not confirm; send the same request again (it will not be charged twice).");
   }
+  // A charge writes SQL only (a lean transaction); a refund also releases stock and points.
   return transaction(async () => {
     const locked = (await orderRepository.lock(attempt.orderId))!;
     if (!(await orderRepository.settlePayment(attempt.id, { status: "SUCCEEDED", reference }))) return locked;
     if (attempt.kind === "CHARGE") await applyCharge(locked, attempt, at, posting);
     else await applyRefund(locked, attempt, attempt.plan!, at, posting);
     return orderRepository.reload(attempt.orderId);
-  });
+  }, { lean: attempt.kind === "CHARGE" });
 }
 
 async function applyCharge(order: OrderRecord, attempt: PaymentAttemptRecord, paidAt: Date, posting: PostingContext): Promise<void> {
@@ -191,9 +191,9 @@ async function applyRefund(order: OrderRecord, attempt: PaymentAttemptRecord, pl
 }
 
 /** Runs a payment action: finishes an abandoned attempt first if there is one, then claims and drives its own. */
-async function moveMoney(orderId: number, claim: (locked: OrderRecord) => Promise<Claim<OrderRecord>>): Promise<OrderRecord> {
+async function moveMoney(orderId: number, claim: (locked: OrderRecord) => Promise<Claim<OrderRecord>>, lean = false): Promise<OrderRecord> {
   for (let round = 0; round < 3; round++) {
-    const claimed = await claimPayment(orderId, claim);
+    const claimed = await claimPayment(orderId, claim, lean);
     if ("done" in claimed) return claimed.done;
     const result = await drivePayment(claimed.attempt);
     if (!claimed.recovered) return result;
@@ -285,7 +285,8 @@ export const orderService = {
       } else memberId = customer.distributorId;
     }
     if (!(await accessService.isSelfOr(viewer, memberId, "orders.write"))) throw forbidden("orders for other members");
-    if (!(await memberService.findById(memberId))) errors.add("memberId", OrderErrorCode.NOT_FOUND, "No such member.");
+    const buyer = await memberService.findById(memberId);
+    if (!buyer) errors.add("memberId", OrderErrorCode.NOT_FOUND, "No such member.");
     errors.throwIfAny();
 
     const fingerprint = createHash("sha256").update(requestFingerprint(memberId, customer?.id ?? null, request)).digest("hex");
@@ -322,7 +323,7 @@ export const orderService = {
         if (short.length > 0) throw new OutOfStock(short);
         if (points) await loyaltyService.spendAtCheckout({ memberId, customerId: customer?.id ?? null, orderId, pointType: points.pointType, points: points.points }, new Date());
         return orderId;
-      });
+      }, { lean: true });
     } catch (err) {
       if (err instanceof OutOfStock) {
         throw new InputError(err.productIds.map((p) => ({
@@ -338,7 +339,7 @@ export const orderService = {
     }
     const order = (await orderRepository.findById(id))!;
     // The order stands whatever happens to the announcement.
-    await announcePlaced(order, customer).catch((err) => console.error("[orders] could not announce order", id, err));
+    await announcePlaced(order, buyer!, customer).catch((err) => console.error("[orders] could not announce order", id, err));
     return order;
   },
 
@@ -370,7 +371,7 @@ export const orderService = {
     if (provider.usableBy === "ADMIN" && !(await accessService.covers(viewer, order.memberId, "orders.write"))) throw forbidden(`payments through ${provider.name}`);
     if (isPaid(order)) return order;
     if (!nextStatus(order.status, "PAY")) refuse("PAY", order);
-    return moveMoney(orderId, (locked) => claimCharge(locked, provider));
+    return moveMoney(orderId, (locked) => claimCharge(locked, provider), true);
   },
 
   /** Reserved units leave the warehouse (orders.write). */
