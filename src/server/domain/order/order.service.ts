@@ -298,17 +298,28 @@ export const orderService = {
       }
       return found.order;
     };
-    const earlier = await sameRequest();
-    if (earlier) return earlier;
+    // A repeated key is usually found by the insert's unique index (one round trip fewer for
+    // every new order); looked up first where checks could fail for a repeat alone (points
+    // already spent), and before any input error.
+    if (request.points) {
+      const earlier = await sameRequest();
+      if (earlier) return earlier;
+    }
 
     const lineField = (productId: number) => `lines.${input.lines.findIndex((l) => l.productId === productId)}.productId`;
     const catalog = await catalogService.entries(request.lines.map((l) => l.productId));
     const rates = await taxSetting.get();
     const { order: priced, errors: priceErrors } = priceOrder(request, catalog, rates[request.shippingAddress.country] ?? 0, lineField);
-    if (!priced) throw new InputError(priceErrors);
+    if (!priced) {
+      const earlier = await sameRequest();
+      if (earlier) return earlier;
+      throw new InputError(priceErrors);
+    }
     const points = request.points ? await this.pointsAtCheckout(memberId, customer, request.points, request.currency, priced.total) : null;
     const warehouse = await catalogService.warehouseFor(request.shippingAddress.country);
     if (!warehouse) {
+      const earlier = await sameRequest();
+      if (earlier) return earlier;
       throw new InputError(request.lines.map((l) => ({ field: lineField(l.productId), code: OrderErrorCode.OUT_OF_STOCK, message: "Nothing is in stock anywhere yet." })));
     }
 

@@ -169,7 +169,7 @@ export const volumeService = {
         for (const event of byPeriod.values()) publish(Topic.VolumeChanged, event);
       });
       return entries.length;
-    });
+    }, { lean: true });
   },
 
   /**
