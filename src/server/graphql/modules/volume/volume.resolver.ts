@@ -1,11 +1,10 @@
-import { filter, map, pipe } from "@graphql-yoga/subscription";
 import { Arg, Authorized, Ctx, ID, Int, Mutation, Query, Resolver, Root, Subscription } from "type-graphql";
 import { genealogyService } from "@/server/domain/genealogy/genealogy.service";
 import { forbidden } from "@/server/domain/shared/access";
 import { volumeService } from "@/server/domain/volume/volume.service";
 import type { PeriodRecord, VolumeTotalsRecord } from "@/server/domain/volume/volume.types";
-import { eventBus } from "@/server/events/bus";
-import { Topic, type VolumeChangedEvent } from "@/server/events/topics";
+import { keyedFeed } from "@/server/events/keyed-feed";
+import { Topic } from "@/server/events/topics";
 import type { Context } from "../../context";
 import { badInput } from "../../errors";
 import { toConnection } from "../../shared/connection";
@@ -13,6 +12,9 @@ import { parseId, parseMemberId } from "../../shared/ids";
 import { payload } from "../../shared/payload";
 import { requireViewer } from "../../shared/viewer";
 import { ClosePeriodPayload, Period, PeriodConnection, VolumeSummary, VolumeUpdate } from "./volume.type";
+
+/** Each volume batch handed to the subscribers of the members it touched (not filtered by every subscriber). */
+const volumeFeed = keyedFeed(Topic.VolumeChanged, (e) => e.totals);
 
 export const toSummary = (t: VolumeTotalsRecord) => ({ ...t, leftLegVolume: t.leftLeg, rightLegVolume: t.rightLeg });
 
@@ -63,12 +65,7 @@ export class VolumeResolver {
       const viewer = requireViewer(context as Context);
       const memberId = parseMemberId(args.memberId as string | undefined, "memberId") ?? viewer.id;
       if (!(await genealogyService.mayWatchTeam(viewer, memberId))) throw forbidden("this member's volume");
-      const key = String(memberId);
-      return pipe(
-        eventBus().subscribe(Topic.VolumeChanged),
-        filter((e: VolumeChangedEvent) => key in e.totals),
-        map((e: VolumeChangedEvent) => e.totals[key]!),
-      );
+      return volumeFeed(String(memberId));
     },
   })
   volumeUpdated(
