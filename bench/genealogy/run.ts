@@ -10,6 +10,7 @@
 import { parseArgs } from "node:util";
 import pg from "pg";
 import { superAdminViewer } from "@/server/domain/shared/viewer";
+import { keptDatabase } from "../fresh-database";
 
 const { values } = parseArgs({
   options: {
@@ -20,21 +21,8 @@ const { values } = parseArgs({
 });
 const N = Number(values.members);
 const RUNS = Number(values.runs);
-const serverUrl = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || process.env.DATABASE_URL || "postgresql://postgres@127.0.0.1:5432/postgres";
 const dbName = `mlm_bench_${N}`;
-const benchUrl = new URL(serverUrl);
-benchUrl.pathname = `/${dbName}`;
-
-async function ensureDatabase(): Promise<void> {
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  const exists = (await admin.query("SELECT 1 FROM pg_database WHERE datname = $1", [dbName])).rowCount === 1;
-  if (exists && values.rebuild) await admin.query(`DROP DATABASE ${dbName} WITH (FORCE)`);
-  if (!exists || values.rebuild) await admin.query(`CREATE DATABASE ${dbName}`);
-  await admin.end();
-}
-
-await ensureDatabase();
+const benchUrl = new URL((await keptDatabase(dbName, values.rebuild)).url);
 process.env.DATABASE_URL = benchUrl.toString();
 process.env.DB_POOL_SIZE = "4";
 const { pgDriver } = await import("../../src/server/db/driver");

@@ -42,9 +42,8 @@ const { values } = parseArgs({
 const N = Number(values.members);
 const CHAIN = Number(values.chain);
 const SECONDS = Number(values.seconds);
-const serverUrl = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || process.env.DATABASE_URL || "postgresql://postgres@127.0.0.1:5432/postgres";
 const dbName = `mlm_orders_${N}_${CHAIN}`;
-const benchUrl = new URL(serverUrl);
+const benchUrl = new URL(process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || process.env.DATABASE_URL || "postgresql://postgres@127.0.0.1:5432/postgres");
 benchUrl.pathname = `/${dbName}`;
 const redisUrl = process.env.REDIS_URL || "redis://127.0.0.1:6379";
 const MAX_POOL = 40;
@@ -193,14 +192,8 @@ async function rawFloor(productId: number, buyers: number[], clients: number, ki
 // ---------------------------------------------------------------- the orchestrator
 
 async function orchestrate(): Promise<void> {
-  {
-    const admin = new pg.Client({ connectionString: serverUrl });
-    await admin.connect();
-    const exists = (await admin.query("SELECT 1 FROM pg_database WHERE datname = $1", [dbName])).rowCount === 1;
-    if (exists && values.rebuild) await admin.query(`DROP DATABASE ${dbName} WITH (FORCE)`);
-    if (!exists || values.rebuild) await admin.query(`CREATE DATABASE ${dbName}`);
-    await admin.end();
-  }
+  const { keptDatabase } = await import("../fresh-database");
+  await keptDatabase(dbName, values.rebuild);
   process.env.DB_POOL_SIZE = "4";
   const { pgDriver } = await import("@/server/db/driver");
   const { migrate } = await import("@/server/db/migrate");

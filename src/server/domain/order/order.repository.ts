@@ -97,18 +97,8 @@ function fromSql({ requestHash: _hash, ...o }: OrderSqlRow): OrderRecord {
   return { ...o, payments: o.payments.map((p) => ({ ...p, createdAt: new Date(p.createdAt) })) };
 }
 
-interface PaymentSqlRow {
-  id: number;
-  orderId: number;
-  kind: "CHARGE" | "REFUND";
-  status: "PENDING" | "SUCCEEDED" | "FAILED";
-  provider: string;
-  amount: string;
-  currency: string;
-  idempotencyKey: string | null;
-  plan: StoredRefundPlan | null;
-  leaseUntil: Date | null;
-}
+/** A payment row as read: older attempts may have no key. */
+type PaymentSqlRow = Omit<PaymentAttemptRecord, "idempotencyKey" | "sequence"> & { idempotencyKey: string | null };
 
 const PAYMENT_COLUMNS = `id, order_id AS "orderId", kind::text AS kind, status::text AS status, provider, amount::text, currency,
   idempotency_key AS "idempotencyKey", plan, lease_until AS "leaseUntil"`;

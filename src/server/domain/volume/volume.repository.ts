@@ -8,15 +8,8 @@ const VOLUME_SETTING = "volume.config";
 /** Held by the one applier at work on this database, per transaction. */
 const APPLIER_LOCK = 720_501;
 
-export interface NewVolumeEntry {
-  periodId: number;
-  memberId: number;
-  orderId: number | null;
-  pv: string;
-  bv: string;
-  reason: string;
-  idempotencyKey: string;
-}
+/** An entry to append (its id comes from the ledger). */
+export type NewVolumeEntry = Omit<AppliedEntry, "id">;
 
 interface TotalsRow {
   member_id: number;
