@@ -32,17 +32,16 @@ function subtreeBounds(root: TreePosition) {
   return { path: root.path, upper: subtreeUpperBound(root.path), key, upperKey: subtreeUpperBound(key), at: root.depth + 1, id: root.id };
 }
 
+type BranchOptions = { where?: string; shallowAfter?: string; deepAfter?: string };
+
 /**
- * The members of `m` at level `lvl` below a root, as two branches (UNION ALL): above KEY a
+ * The members of `m` at level `lvl` below a root, in two halves: above KEY a
  * range of (depth, path) between $p0 and $p1; from KEY down a range of (depth, key, id)
  * from $p2 (exclusive pair `deepAfter` when given) below $p3, narrowed (for a root at
  * level KEY or below, whose key is an ancestor's; the OR stops early for the others, so
  * their long paths are not read) to paths whose element $p4 is the root $p5.
- * `shallowAfter` replaces the lower path bound.
+ * `shallowAfter` replaces the lower path bound. (The FROM … WHERE of each half.)
  */
-type BranchOptions = { where?: string; shallowAfter?: string; deepAfter?: string };
-
-/** The FROM … WHERE of each half (see levelBranches). */
 function branchSources(c: { path: string; depth: string }, lvl: string, p: readonly string[], opts: BranchOptions): [string, string] {
   const where = opts.where ? `AND ${opts.where}` : "";
   return [
@@ -56,6 +55,7 @@ function branchSources(c: { path: string; depth: string }, lvl: string, p: reado
   ];
 }
 
+/** Rows of both halves as one UNION ALL (each half ordered and limited on its own index when `limit` is given). */
 function levelBranches(
   c: { path: string; depth: string },
   lvl: string,
