@@ -13,7 +13,6 @@ const orderInclude = {
 } satisfies Prisma.OrderInclude;
 type OrderRow = Prisma.OrderGetPayload<{ include: typeof orderInclude }>;
 
-const dec = (n: number) => new Prisma.Decimal(formatHundredths(n));
 
 function toRecord(o: OrderRow): OrderRecord {
   return {
