@@ -13,6 +13,8 @@ export interface SqlDriver {
   run<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<RunResult<T>>;
   /** Runs a script of several statements (no parameters). */
   exec(sql: string): Promise<void>;
+  /** Runs several statements (no parameters) in one round trip: each one's rows and column types. */
+  script(sql: string): Promise<RunResult<unknown>[]>;
   /** Runs fn on one connection (session-level locks, multi-statement transactions). */
   session<T>(fn: (db: SqlDriver) => Promise<T>): Promise<T>;
   /**
@@ -91,6 +93,9 @@ export function pgliteDriver(db: PGlite): SqlDriver {
     async exec(sql) {
       await db.exec(sql);
     },
+    async script(sql) {
+      return (await db.exec(sql)).map((r) => ({ rows: r.rows, fields: r.fields, rowCount: r.affectedRows ?? 0 }));
+    },
     session(fn) {
       return fn(this);
     },
@@ -109,6 +114,10 @@ export function pgDriver(pool: pg.Pool | pg.PoolClient): SqlDriver {
     },
     async exec(sql) {
       await pool.query(sql);
+    },
+    async script(sql) {
+      const r = (await pool.query(sql)) as pg.QueryResult | pg.QueryResult[];
+      return (Array.isArray(r) ? r : [r]).map((x) => ({ rows: x.rows, fields: x.fields, rowCount: x.rowCount ?? 0 }));
     },
     async copyIn(sql, lines) {
       const client = pool instanceof pg.Pool ? await pool.connect() : pool;

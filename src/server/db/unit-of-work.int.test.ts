@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { db } from "./unit-of-work";
+import { db, queryRead, sqlRead, transaction } from "./unit-of-work";
 
 // COPY in and out, and the fallbacks where COPY is not offered (PGlite): the same values
 // come back whichever way they travel, awkward characters included.
@@ -17,5 +17,34 @@ describe("bulk rows", () => {
     if (streamed) for await (const r of streamed) rows.push(r);
     else for (const r of await db().query<Record<string, string | null>>(query)) rows.push(Object.values(r));
     expect(rows).toEqual(AWKWARD.map((v, i) => [String(i + 1), v, i === 1 ? null : "x"]));
+  });
+});
+
+describe("reads together", () => {
+  // Values of every kind a repository binds: each read answers in one script exactly what
+  // it answers alone as a parameterised statement.
+  const at = new Date("2026-03-04T05:06:07.089Z");
+  const reads = () => [
+    sqlRead<{ v: string; n: number }>`SELECT ${"it's a \\ 'quote' $1"}::text AS v, ${41}::int + 1 AS n`,
+    sqlRead<{ t: Date; later: boolean }>`SELECT ${at}::timestamptz AS t, ${at} < now() AS later`,
+    queryRead<{ x: number }, number[]>("SELECT x FROM unnest($1::int[]) AS x WHERE x <> $2 ORDER BY x", [[3, 1, 2], 2], (rows) => rows.map((r) => r.x)),
+    sqlRead<{ missing: string | null; flag: boolean; arr: string[] }>`SELECT ${null}::text AS missing, ${true}::boolean AS flag, ${["a,b", 'c"d', "e\\f"]}::text[] AS arr`,
+    sqlRead<{ id: number }>`SELECT 1 AS id WHERE false`,
+  ] as const;
+
+  it("answers each read as if it ran alone, outside and inside a transaction", async () => {
+    const alone = [];
+    for (const r of reads()) alone.push(r.map((await db().query(r.text, r.params)) as never[]));
+    expect(alone[0]).toEqual([{ v: "it's a \\ 'quote' $1", n: 42 }]);
+    expect(alone[2]).toEqual([1, 3]);
+    const together = await db().all(reads());
+    expect(together).toEqual(alone);
+    expect(together[1][0]!.t.getTime()).toBe(at.getTime());
+    expect(await transaction(() => db().all(reads()))).toEqual(alone);
+  });
+
+  it("refuses an uncast numeric column, and fails whole when one read fails", async () => {
+    await expect(db().all([sqlRead`SELECT 1 AS a`, sqlRead`SELECT 2.5::numeric AS n`])).rejects.toThrow(/uncast/);
+    await expect(db().all([sqlRead`SELECT 1 AS a`, sqlRead`SELECT * FROM no_such_table`])).rejects.toThrow(/no_such_table/);
   });
 });

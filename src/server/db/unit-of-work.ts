@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { StringDecoder } from "node:string_decoder";
+import pg from "pg";
 import { Prisma, prisma } from "./client";
 import { databaseUrl, defaultDriver, type SqlDriver } from "./driver";
 
@@ -37,7 +38,60 @@ export interface Db {
    * elsewhere (the caller reads with `query`).
    */
   copyOut(query: string): AsyncIterable<(string | null)[]> | null;
+  /**
+   * Runs independent reads together: outside a transaction in one round trip (one
+   * script of several statements); inside one, one after the other. Each read's
+   * result in order.
+   */
+  all<const R extends readonly Read<unknown>[]>(reads: R): Promise<{ -readonly [K in keyof R]: R[K] extends Read<infer T> ? T : never }>;
   readonly inTransaction: boolean;
+}
+
+/**
+ * A read a repository prepares without running it: its statement and how its rows become
+ * the record it returns. A service runs several with `db().all` in one round trip (a
+ * screen that needs six answers pays one wait, not six).
+ */
+export interface Read<T> {
+  readonly text: string;
+  readonly params: readonly unknown[];
+  readonly map: (rows: never[]) => T;
+}
+
+/** A read written as a tagged template (values bound like `db().sql`); its rows as they come. */
+export function sqlRead<Row>(strings: TemplateStringsArray, ...values: unknown[]): Read<Row[]> {
+  const s = Prisma.sql(strings, ...values);
+  return { text: s.text, params: s.values, map: (rows) => rows as Row[] };
+}
+
+/** A read with $1… parameters (text built from trusted fragments), mapped by `map`. */
+export function queryRead<Row, T = Row[]>(text: string, params: readonly unknown[], map?: (rows: Row[]) => T): Read<T> {
+  return { text, params, map: (rows) => (map ? map(rows as Row[]) : (rows as unknown as T)) };
+}
+
+/** The same read with its result mapped further. */
+export function mapRead<A, B>(read: Read<A>, fn: (a: A) => B): Read<B> {
+  return { text: read.text, params: read.params, map: (rows) => fn(read.map(rows)) };
+}
+
+// pg's own conversion of a parameter to the text it sends (not in its type declarations).
+const { prepareValue } = (pg as unknown as { utils: { prepareValue(v: unknown): unknown } }).utils;
+
+/**
+ * A statement with its parameters written in as literals, for a script of several
+ * statements (the simple protocol takes no parameters). Each value is the text the driver
+ * would have sent (pg's own prepareValue) as a quoted, escaped, untyped literal, which
+ * PostgreSQL types from its context exactly as it types an untyped parameter.
+ */
+function inline(text: string, params: readonly unknown[]): string {
+  return text.replace(/\$(\d+)/g, (_, n: string) => {
+    const v = params[Number(n) - 1];
+    if (v === undefined && Number(n) > params.length) throw new Error(`statement uses $${n} but has ${params.length} parameters`);
+    const prepared = prepareValue(v);
+    if (prepared == null) return "NULL";
+    if (typeof prepared !== "string") throw new Error(`parameter $${n} cannot be written as a literal`);
+    return pg.escapeLiteral(prepared);
+  });
 }
 
 /** A COPY text-format value back to its text (\N is null; backslash escapes undone). */
@@ -119,6 +173,17 @@ function driverDb(driver: SqlDriver): Db {
     copyOut(query) {
       return driver.copyOut ? copyTextRows(driver.copyOut(`COPY (${query}) TO STDOUT`)) : null;
     },
+    async all(reads) {
+      if (reads.length === 0) return [] as never;
+      if (reads.length === 1) return [reads[0]!.map((await query(reads[0]!.text, reads[0]!.params)) as never[])] as never;
+      const results = await driver.script(reads.map((r) => inline(r.text, r.params)).join(";\n"));
+      if (results.length !== reads.length) throw new Error(`a script of ${reads.length} reads answered ${results.length} results`);
+      return reads.map((r, i) => {
+        const uncast = results[i]!.fields.find((f) => INEXACT_TYPE_IDS.has(f.dataTypeID));
+        if (uncast) throw new UncastColumn(uncast.name, r.text);
+        return r.map(results[i]!.rows as never[]);
+      }) as never;
+    },
     async copyRows(table, columns, rows, then) {
       if (!driver.copyIn) return false;
       // One connection for the whole: COPY and the statement after it commit together.
@@ -169,6 +234,11 @@ function transactionDb(tx: Orm): Db {
     },
     copyOut() {
       return null;
+    },
+    async all(reads) {
+      const out: unknown[] = [];
+      for (const r of reads) out.push(r.map((await query(r.text, r.params)) as never[]));
+      return out as never;
     },
   };
 }
