@@ -1,6 +1,6 @@
 import { decode } from "next-auth/jwt";
 import { sessionService } from "@/server/domain/access/session.service";
-import { memberService } from "@/server/domain/member/member.service";
+import type { MemberRecord } from "@/server/domain/member/member.types";
 import type { Viewer } from "@/server/domain/shared/viewer";
 import { authSecret, sessionCookieNames } from "./auth-config";
 
@@ -20,11 +20,11 @@ function readCookie(header: string | null | undefined, name: string): string | u
 }
 
 /**
- * The viewer behind a next-auth session cookie: the cookie must name a live session
- * (not signed out from another device, not ended by a password reset) of an active
- * member, re-checked against the database on every request.
+ * The viewer behind a next-auth session cookie, with the member's record: the cookie must
+ * name a live session (not signed out from another device, not ended by a password reset)
+ * of an active member, re-checked against the database on every request (one round trip).
  */
-export async function viewerFromCookieHeader(cookieHeader: string | null | undefined, ip?: string | null): Promise<Viewer | null> {
+export async function sessionFromCookieHeader(cookieHeader: string | null | undefined, ip?: string | null): Promise<{ viewer: Viewer; member: MemberRecord } | null> {
   for (const name of sessionCookieNames()) {
     const token = readCookie(cookieHeader, name);
     if (!token) continue;
@@ -37,9 +37,13 @@ export async function viewerFromCookieHeader(cookieHeader: string | null | undef
     } catch {
       return null;
     }
-    if (!Number.isInteger(id) || id <= 0 || !(await sessionService.isLive(sid, id))) return null;
-    const viewer = await memberService.currentViewer(id, ip);
-    return viewer && { ...viewer, sessionId: sid };
+    if (!Number.isInteger(id) || id <= 0) return null;
+    return sessionService.viewer(sid, id, ip);
   }
   return null;
+}
+
+/** The viewer behind a next-auth session cookie (see sessionFromCookieHeader). */
+export async function viewerFromCookieHeader(cookieHeader: string | null | undefined, ip?: string | null): Promise<Viewer | null> {
+  return (await sessionFromCookieHeader(cookieHeader, ip))?.viewer ?? null;
 }

@@ -69,6 +69,12 @@ export function queryRead<Row, T = Row[]>(text: string, params: readonly unknown
   return { text, params, map: (rows) => (map ? map(rows as Row[]) : (rows as unknown as T)) };
 }
 
+/** Runs one read on the current unit of work. */
+export async function runRead<T>(read: Read<T>): Promise<T> {
+  const [result] = await db().all([read] as const);
+  return result as T;
+}
+
 /** The same read with its result mapped further. */
 export function mapRead<A, B>(read: Read<A>, fn: (a: A) => B): Read<B> {
   return { text: read.text, params: read.params, map: (rows) => fn(read.map(rows)) };

@@ -1,13 +1,16 @@
 import { GraphQLError } from "graphql";
 import { accessService } from "@/server/domain/access/access.service";
+import type { MemberRecord } from "@/server/domain/member/member.types";
 import type { Viewer } from "@/server/domain/shared/viewer";
-import { viewerFromCookieHeader } from "@/server/auth/session-cookie";
+import { sessionFromCookieHeader } from "@/server/auth/session-cookie";
 import { consume, RateLimited } from "@/server/auth/rate-limit";
 import { createLoaders, type Loaders } from "./loaders";
 
 export interface Context {
   viewer: Viewer | null;
   loaders: Loaders;
+  /** The signed-in member's record, read with the session (null for an API key or when signed out). */
+  self: MemberRecord | null;
   /** The caller's address (rate limits). */
   ip: string | null;
 }
@@ -24,9 +27,10 @@ export const invalidApiKey = () =>
 
 /**
  * Who is calling: an API key (Authorization: Bearer …, which then must be valid: a bad
- * key is refused, never treated as signed out) or else the session cookie.
+ * key is refused, never treated as signed out) or else the session cookie, whose member
+ * record comes with it.
  */
-export async function viewerFromRequest(req: { authorization?: string | null; cookie?: string | null; ip?: string | null }): Promise<Viewer | null> {
+export async function callerFromRequest(req: { authorization?: string | null; cookie?: string | null; ip?: string | null }): Promise<{ viewer: Viewer | null; self: MemberRecord | null }> {
   const token = bearerToken(req.authorization);
   if (token != null) {
     const viewer = token ? await accessService.viewerForApiKey(token, req.ip) : null;
@@ -39,11 +43,18 @@ export async function viewerFromRequest(req: { authorization?: string | null; co
       }
       throw err;
     }
-    return viewer;
+    return { viewer, self: null };
   }
-  return viewerFromCookieHeader(req.cookie, req.ip);
+  const session = await sessionFromCookieHeader(req.cookie, req.ip);
+  return { viewer: session?.viewer ?? null, self: session?.member ?? null };
 }
 
-export function createContext(viewer: Viewer | null, ip: string | null = null): Context {
-  return { viewer, loaders: createLoaders(), ip };
+export async function viewerFromRequest(req: { authorization?: string | null; cookie?: string | null; ip?: string | null }): Promise<Viewer | null> {
+  return (await callerFromRequest(req)).viewer;
+}
+
+export function createContext(viewer: Viewer | null, ip: string | null = null, self: MemberRecord | null = null): Context {
+  const loaders = createLoaders();
+  if (self) loaders.member.prime(self.id, self);
+  return { viewer, loaders, ip, self: self && viewer?.id === self.id ? self : null };
 }

@@ -1,7 +1,7 @@
 import { startServerAndCreateNextHandler } from "@as-integrations/next";
 import { NextRequest } from "next/server";
 import { clientIp } from "@/server/auth/client-ip";
-import { createContext, viewerFromRequest, type Context } from "@/server/graphql/context";
+import { callerFromRequest, createContext, type Context } from "@/server/graphql/context";
 import { getApolloServer } from "@/server/graphql/server";
 
 export const dynamic = "force-dynamic";
@@ -10,7 +10,8 @@ const handler = getApolloServer().then((server) =>
   startServerAndCreateNextHandler<NextRequest, Context>(server, {
     context: async (req) => {
       const ip = clientIp(req.headers);
-      return createContext(await viewerFromRequest({ authorization: req.headers.get("authorization"), cookie: req.headers.get("cookie"), ip }), ip);
+      const caller = await callerFromRequest({ authorization: req.headers.get("authorization"), cookie: req.headers.get("cookie"), ip });
+      return createContext(caller.viewer, ip, caller.self);
     },
   }),
 );

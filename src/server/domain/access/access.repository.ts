@@ -1,5 +1,5 @@
 import { jsonRows } from "@/server/db/json-rows";
-import { db } from "@/server/db/unit-of-work";
+import { db, mapRead, runRead, sqlRead, type Read } from "@/server/db/unit-of-work";
 import type { ScopeTarget } from "@/server/domain/shared/access";
 import type { ApiKeyRecord, AssignmentRecord, MemberSelection, RoleRecord, SelectionPreview, SessionRecord } from "./access.types";
 
@@ -59,7 +59,11 @@ export const accessRepository = {
   },
 
   heldRoles(memberId: number): Promise<HeldRole[]> {
-    return db().sql<HeldRole>`
+    return runRead(accessRepository.heldRolesRead(memberId));
+  },
+
+  heldRolesRead(memberId: number): Read<HeldRole[]> {
+    return sqlRead<HeldRole>`
       SELECT r.key, r.built_in AS "builtIn", r.permissions, a.countries, a.team_of AS "teamOf"
       FROM role_assignment a JOIN access_role r ON r.id = a.role_id WHERE a.member_id = ${memberId}`;
   },
@@ -199,10 +203,16 @@ export const accessRepository = {
 
   // two-factor sign-in
 
-  async twoFactor(memberId: number): Promise<{ secret: string; enabledAt: Date | null; lastStep: number | null } | null> {
-    const [row] = await db().sql<{ secret: string; enabledAt: Date | null; lastStep: number | null }>`
-      SELECT secret, enabled_at AS "enabledAt", last_step::float8 AS "lastStep" FROM two_factor WHERE member_id = ${memberId}`;
-    return row ?? null;
+  twoFactor(memberId: number): Promise<{ secret: string; enabledAt: Date | null; lastStep: number | null } | null> {
+    return runRead(accessRepository.twoFactorRead(memberId));
+  },
+
+  twoFactorRead(memberId: number): Read<{ secret: string; enabledAt: Date | null; lastStep: number | null } | null> {
+    return mapRead(
+      sqlRead<{ secret: string; enabledAt: Date | null; lastStep: number | null }>`
+        SELECT secret, enabled_at AS "enabledAt", last_step::float8 AS "lastStep" FROM two_factor WHERE member_id = ${memberId}`,
+      ([row]) => row ?? null,
+    );
   },
 
   async savePendingTwoFactor(memberId: number, secret: string): Promise<void> {
@@ -250,8 +260,9 @@ export const accessRepository = {
   },
 
   /** Whether the session is live (not signed out, used within `days` days); notes the use, at most once a minute. */
-  async touchSession(id: string, memberId: number, days: number): Promise<boolean> {
-    const [row] = await db().sql<{ live: boolean }>`
+  /** Whether the session is live (and notes its use, at most once a minute). */
+  touchSessionRead(id: string, memberId: number, days: number): Read<boolean> {
+    return mapRead(sqlRead<{ live: boolean }>`
       WITH s AS (
         SELECT id, last_seen_at FROM auth_session
         WHERE id = ${id} AND member_id = ${memberId} AND revoked_at IS NULL
@@ -260,8 +271,7 @@ export const accessRepository = {
         UPDATE auth_session a SET last_seen_at = now() FROM s
         WHERE a.id = s.id AND s.last_seen_at < now() - interval '1 minute'
       )
-      SELECT count(*) > 0 AS live FROM s`;
-    return !!row?.live;
+      SELECT count(*) > 0 AS live FROM s`, ([row]) => !!row?.live);
   },
 
   sessions(memberId: number, days: number): Promise<SessionRecord[]> {

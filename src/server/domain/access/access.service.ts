@@ -33,6 +33,14 @@ function withOwnTeam(r: Omit<RoleRecord, "ownTeam">): RoleRecord {
 
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
 
+/** The viewer of a member holding `grants`, which count only with two-factor sign-in on where staff need it. */
+function viewerOf(member: { id: number; role: RoleName }, grants: Grant[], twoFactorOn: boolean, ip?: string | null): Viewer {
+  if (grants.length > 0 && staffNeedTwoFactor() && !twoFactorOn) {
+    return { id: member.id, role: member.role, grants: [], ip: ip ?? null, twoFactorRequired: true };
+  }
+  return { id: member.id, role: member.role, grants, ip: ip ?? null };
+}
+
 /** Whether back-office roles need two-factor sign-in: REQUIRE_STAFF_2FA=1/0, by default in production. */
 export function staffNeedTwoFactor(): boolean {
   const flag = process.env.REQUIRE_STAFF_2FA;
@@ -86,10 +94,20 @@ export const accessService = {
    */
   async viewer(member: { id: number; role: RoleName }, ip?: string | null): Promise<Viewer> {
     const grants = await accessService.grants(member.id);
-    if (grants.length > 0 && staffNeedTwoFactor() && !(await accessRepository.twoFactor(member.id))?.enabledAt) {
-      return { id: member.id, role: member.role, grants: [], ip: ip ?? null, twoFactorRequired: true };
-    }
-    return { id: member.id, role: member.role, grants, ip: ip ?? null };
+    const twoFactorOn = grants.length > 0 && staffNeedTwoFactor() ? !!(await accessRepository.twoFactor(member.id))?.enabledAt : true;
+    return viewerOf(member, grants, twoFactorOn, ip);
+  },
+
+  /**
+   * What makes a member's viewer, as reads to run with others in one round trip: the
+   * roles they hold and their two-factor state. `viewerFrom` turns the answers into the viewer.
+   */
+  viewerReads(memberId: number) {
+    return [accessRepository.heldRolesRead(memberId), accessRepository.twoFactorRead(memberId)] as const;
+  },
+
+  viewerFrom(member: { id: number; role: RoleName }, held: readonly HeldRole[], twoFactor: { enabledAt: Date | null } | null, ip?: string | null): Viewer {
+    return viewerOf(member, grantsFrom(member.id, held), !!twoFactor?.enabledAt, ip);
   },
 
   /**

@@ -1,7 +1,9 @@
 import { randomBytes } from "node:crypto";
 import Bowser from "bowser";
-import { transaction } from "@/server/db/unit-of-work";
+import { db, transaction } from "@/server/db/unit-of-work";
 import { auditService } from "@/server/domain/audit/audit.service";
+import { memberService } from "@/server/domain/member/member.service";
+import type { MemberRecord } from "@/server/domain/member/member.types";
 import { notFound, requireMember } from "@/server/domain/shared/access";
 import type { Viewer } from "@/server/domain/shared/viewer";
 import { accessRepository as repo } from "./access.repository";
@@ -37,9 +39,21 @@ export const sessionService = {
     return id;
   },
 
-  /** Whether the cookie's session still holds (and notes that it was used). */
-  isLive(id: string | null | undefined, memberId: number): Promise<boolean> {
-    return id ? repo.touchSession(id, memberId, SESSION_DAYS) : Promise.resolve(false);
+  /**
+   * The viewer behind a session cookie's (session, member), with the member's record:
+   * null unless the session is live (not signed out, not ended by a password reset, used
+   * within SESSION_DAYS) and the member active. One round trip: the session, the member,
+   * their roles and two-factor state are read together.
+   */
+  async viewer(id: string | null | undefined, memberId: number, ip?: string | null): Promise<{ viewer: Viewer; member: MemberRecord } | null> {
+    if (!id) return null;
+    const [live, member, held, twoFactor] = await db().all([
+      repo.touchSessionRead(id, memberId, SESSION_DAYS),
+      memberService.findByIdRead(memberId),
+      ...accessService.viewerReads(memberId),
+    ] as const);
+    if (!live || !member || member.status !== "ACTIVE") return null;
+    return { viewer: { ...accessService.viewerFrom(member, held, twoFactor, ip), sessionId: id }, member };
   },
 
   /** Sign-out from this browser. */

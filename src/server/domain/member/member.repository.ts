@@ -1,6 +1,6 @@
 import { jsonRows } from "@/server/db/json-rows";
 import type { Prisma } from "@/server/db/client";
-import { db } from "@/server/db/unit-of-work";
+import { db, mapRead, runRead, sqlRead, type Read } from "@/server/db/unit-of-work";
 import type { ListScope } from "@/server/domain/shared/access";
 import { toPage, type Page } from "@/server/domain/shared/page";
 import type { RoleName } from "@/server/domain/shared/viewer";
@@ -35,15 +35,21 @@ export const memberRepository = {
   },
 
   /** SQL (not the ORM): read on every order and sign-up, also inside lean transactions. */
-  async findById(id: number): Promise<MemberRecord | null> {
-    const [m] = await db().sql<MemberRecord>`
-      SELECT id, email, first_name AS "firstName", last_name AS "lastName", country, phone, referral_code AS "referralCode",
-        role::text AS role, status::text AS status, preferred_leg::text AS "preferredLeg", sponsor_id AS "sponsorId",
-        sponsor_path AS "sponsorPath", sponsor_depth AS "sponsorDepth", placement_parent_id AS "placementParentId",
-        placement_position AS "placementPosition", placement_path AS "placementPath", placement_depth AS "placementDepth",
-        joined_at AS "joinedAt", birth_date::timestamp AT TIME ZONE 'UTC' AS "birthDate", tags
-      FROM member WHERE id = ${id}`;
-    return m ?? null;
+  findById(id: number): Promise<MemberRecord | null> {
+    return runRead(memberRepository.findByIdRead(id));
+  },
+
+  findByIdRead(id: number): Read<MemberRecord | null> {
+    return mapRead(
+      sqlRead<MemberRecord>`
+        SELECT id, email, first_name AS "firstName", last_name AS "lastName", country, phone, referral_code AS "referralCode",
+          role::text AS role, status::text AS status, preferred_leg::text AS "preferredLeg", sponsor_id AS "sponsorId",
+          sponsor_path AS "sponsorPath", sponsor_depth AS "sponsorDepth", placement_parent_id AS "placementParentId",
+          placement_position AS "placementPosition", placement_path AS "placementPath", placement_depth AS "placementDepth",
+          joined_at AS "joinedAt", birth_date::timestamp AT TIME ZONE 'UTC' AS "birthDate", tags
+        FROM member WHERE id = ${id}`,
+      ([m]) => m ?? null,
+    );
   },
 
   findManyByIds(ids: readonly number[]): Promise<MemberRecord[]> {

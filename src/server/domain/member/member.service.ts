@@ -42,9 +42,9 @@ export const memberService = {
   },
 
   /** The viewer as the database knows them now (roles or status may have changed since login). */
-  async currentViewer(id: number, ip?: string | null): Promise<Viewer | null> {
-    const m = await memberRepository.findById(id);
-    return m && m.status === "ACTIVE" ? accessService.viewer(m, ip) : null;
+  /** The member by id, as a read to run with others in one round trip. */
+  findByIdRead(id: number) {
+    return memberRepository.findByIdRead(id);
   },
 
   /** A member the viewer may see, with how much of it they may see. */

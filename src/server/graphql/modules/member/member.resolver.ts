@@ -14,7 +14,8 @@ import { Member, MemberConnection, ProfileChange, SetMemberTagsPayload, UpdatePr
 export class MemberResolver {
   @Query(() => Member, { nullable: true, description: "The signed-in member; null when signed out." })
   async me(@Ctx() ctx: Context): Promise<MemberRecord | null> {
-    return ctx.viewer ? memberService.findById(ctx.viewer.id) : null;
+    if (!ctx.viewer) return null;
+    return ctx.self ?? memberService.findById(ctx.viewer.id);
   }
 
   @Query(() => Member, { description: "Yourself, your downline and your upline (admins: anyone)." })
