@@ -4,12 +4,18 @@ import { canSome, isStaff } from "@/server/domain/shared/access";
 import type { Permission } from "@/server/domain/shared/permissions";
 import type { Viewer } from "@/server/domain/shared/viewer";
 import { clientIp } from "./client-ip";
-import { viewerFromCookieHeader } from "./session-cookie";
+import type { MemberRecord } from "@/server/domain/member/member.types";
+import { sessionFromCookieHeader } from "./session-cookie";
+
+/** The signed-in viewer for a page with their member record, re-checked against the database, or null. */
+async function currentSession(): Promise<{ viewer: Viewer; member: MemberRecord } | null> {
+  const h = await headers();
+  return sessionFromCookieHeader(h.get("cookie"), clientIp(h));
+}
 
 /** The signed-in viewer for a page, re-checked against the database, or null. */
 export async function currentViewer(): Promise<Viewer | null> {
-  const h = await headers();
-  return viewerFromCookieHeader(h.get("cookie"), clientIp(h));
+  return (await currentSession())?.viewer ?? null;
 }
 
 /** The back office's sections and the permission (any of) that opens each. */
@@ -66,13 +72,19 @@ export function homeOf(viewer: Viewer): string {
  * services narrow it down to the members it covers).
  */
 export async function requirePageViewer(needs?: "STAFF" | Permission | readonly Permission[]): Promise<Viewer> {
-  const viewer = await currentViewer();
-  if (!viewer) redirect("/login");
+  return (await requirePageSession(needs)).viewer;
+}
+
+/** requirePageViewer with the viewer's member record (read with the session). */
+export async function requirePageSession(needs?: "STAFF" | Permission | readonly Permission[]): Promise<{ viewer: Viewer; member: MemberRecord }> {
+  const session = await currentSession();
+  if (!session) redirect("/login");
+  const { viewer } = session;
   if (needs && viewer.twoFactorRequired) redirect("/profile/security?required=1");
   if (needs === "STAFF" && !isStaff(viewer)) redirect("/dashboard");
   if (needs && needs !== "STAFF") {
     const list = typeof needs === "string" ? [needs] : needs;
     if (!list.some((p) => canSome(viewer, p))) redirect(homeOf(viewer));
   }
-  return viewer;
+  return session;
 }

@@ -7,11 +7,9 @@ import { VolumeCharts } from "@/components/dashboard/volume-charts";
 import { OrderStatusBadge } from "@/components/orders/order-status-badge";
 import { formatDate, formatMoney, formatVolume, fullName } from "@/lib/format";
 import { dailySeries, weeklySeries } from "@/lib/volume-series";
-import { requirePageViewer } from "@/server/auth/session";
+import { requirePageSession } from "@/server/auth/session";
 import { analyticsService } from "@/server/domain/analytics/analytics.service";
 import { genealogyService } from "@/server/domain/genealogy/genealogy.service";
-import { memberService } from "@/server/domain/member/member.service";
-import { orderService } from "@/server/domain/order/order.service";
 
 export const metadata = { title: "Dashboard" };
 
@@ -21,25 +19,26 @@ const numbers = (t: { pv: string; gv: string; leftLeg: string; rightLeg: string;
 const NOTHING = { pv: "0", gv: "0", leftLeg: "0", rightLeg: "0" };
 
 export default async function DashboardPage() {
-  const viewer = await requirePageViewer();
+  const { viewer, member } = await requirePageSession();
   const now = new Date();
-  const [me, stats, volume, placement, orders] = await Promise.all([
-    memberService.findById(viewer.id),
-    genealogyService.teamStats(viewer, viewer.id, "SPONSOR"),
-    analyticsService.memberDashboard(viewer, viewer.id, now),
+  // Everything below in one round trip (the member came with the session).
+  const [volume, placement] = await Promise.all([
+    analyticsService.dashboard(viewer, viewer.id, { now, self: member }),
     genealogyService.placementConfig(),
-    orderService.list(viewer, {}, 5, null),
   ]);
+  const me = volume.member;
+  const stats = volume.team!;
+  const orders = volume.recentOrders ?? [];
   const period = volume.current;
   const chartData = {
-    daily: dailySeries(volume.byDay, period, volume.previous, now),
-    weekly: weeklySeries(volume.byDay, now),
-    monthly: volume.history.map((h) => ({ period: h.startsAt.toISOString().slice(0, 7), PV: Number(h.pv), GV: Number(h.gv) })),
+    daily: dailySeries(volume.daily!, period, volume.previous, now),
+    weekly: weeklySeries(volume.daily!, now),
+    monthly: volume.history!.map((h) => ({ period: h.startsAt.toISOString().slice(0, 7), PV: Number(h.pv), GV: Number(h.gv) })),
   };
   return (
     <div className="space-y-6">
       <div>
-        <h1 className="text-2xl font-semibold">Hello, {me!.firstName}</h1>
+        <h1 className="text-2xl font-semibold">Hello, {me.firstName}</h1>
         <p className="text-sm text-gray-500">
           Period {formatDate(period.startsAt)} – {formatDate(new Date(period.endsAt.getTime() - 1))}. Volume and team numbers update live.
         </p>
@@ -47,7 +46,7 @@ export default async function DashboardPage() {
       <LiveVolume
         memberId={String(viewer.id)}
         periodId={String(period.id)}
-        initial={numbers(volume.thisPeriod)}
+        initial={numbers(volume.volume!)}
         previous={numbers(volume.lastPeriodSoFar ?? NOTHING)}
         binary={placement.type === "BINARY"}
       />
@@ -56,12 +55,12 @@ export default async function DashboardPage() {
         <Card>
           <Title>Top legs</Title>
           <Text>Your personally sponsored members by group volume this period.</Text>
-          <ContributionList rows={volume.topLegs.map((r) => ({ id: r.id, name: fullName(r), value: r.gv }))} testId="top-legs" />
+          <ContributionList rows={volume.topLegs!.map((r) => ({ id: r.id, name: fullName(r), value: r.gv }))} testId="top-legs" />
         </Card>
         <Card>
           <Title>Top recruits</Title>
           <Text>Your personally sponsored members by their own volume this period.</Text>
-          <ContributionList rows={volume.topRecruits.map((r) => ({ id: r.id, name: fullName(r), value: r.pv }))} testId="top-recruits" />
+          <ContributionList rows={volume.topRecruits!.map((r) => ({ id: r.id, name: fullName(r), value: r.pv }))} testId="top-recruits" />
         </Card>
       </div>
       <LiveTeamStats
@@ -72,11 +71,11 @@ export default async function DashboardPage() {
           <Title>Recent orders</Title>
           <Link href="/orders" className="text-sm text-blue-700 hover:underline">All orders and shop</Link>
         </div>
-        {orders.rows.length === 0 ? (
+        {orders.length === 0 ? (
           <Text className="mt-2">No orders yet.</Text>
         ) : (
           <ul className="mt-2 divide-y divide-gray-100 text-sm">
-            {orders.rows.map((o) => (
+            {orders.map((o) => (
               <li key={o.id} className="flex flex-wrap items-center justify-between gap-2 py-2">
                 <span>#{o.id} · {formatDate(o.placedAt)}</span>
                 <span className="text-gray-500">{formatVolume(o.pv)} PV</span>
@@ -90,7 +89,7 @@ export default async function DashboardPage() {
       <Card>
         <Title>Your referral link</Title>
         <Text className="mb-3">Share it: everyone who joins through it lands in your team.</Text>
-        <ReferralLink code={me!.referralCode} />
+        <ReferralLink code={me.referralCode} />
       </Card>
     </div>
   );

@@ -1,4 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { runRead } from "@/server/db/unit-of-work";
+import { genealogyService } from "@/server/domain/genealogy/genealogy.service";
 import { orderService } from "@/server/domain/order/order.service";
 import type { Viewer } from "@/server/domain/shared/viewer";
 import { volumeService } from "@/server/domain/volume/volume.service";
@@ -25,20 +27,51 @@ describe("member dashboard", () => {
     // Look from the next period: this one is then "the last period".
     const thisPeriod = await volumeService.currentPeriod();
     const nextStart = thisPeriod.endsAt;
-    const early = await analyticsService.memberDashboard(viewerOf(root), root.id, new Date(nextStart.getTime() + 1));
+    const early = await analyticsService.dashboard(viewerOf(root), root.id, { now: new Date(nextStart.getTime() + 1) });
     expect(early.previous!.id).toBe(thisPeriod.id);
     // One millisecond into the next period compares with one millisecond into this one: nothing yet.
     expect(early.lastPeriodSoFar).toEqual({ pv: "0", gv: "0", leftLeg: "0", rightLeg: "0" });
 
     // Read straight from the ledger: up to a moment after the order, the sale and its refund count.
     const { analyticsRepository } = await import("./analytics.repository");
-    const soFar = await analyticsRepository.volumeSoFar(root, thisPeriod.id, new Date(Date.now() + 1000));
+    const soFar = await runRead(analyticsRepository.volumeSoFarRead(root, thisPeriod.id, new Date(Date.now() + 1000)));
     // 60 PV sold and 30 refunded, in the buyer's leg below the root.
     expect([Number(soFar.gv), Number(soFar.pv), Number(soFar.leftLeg) + Number(soFar.rightLeg)]).toEqual([30, 0, 30]);
-    expect(await analyticsRepository.volumeSoFar(root, thisPeriod.id, order.placedAt)).toEqual({ pv: "0", gv: "0", leftLeg: "0", rightLeg: "0" });
+    expect(await runRead(analyticsRepository.volumeSoFarRead(root, thisPeriod.id, order.placedAt))).toEqual({ pv: "0", gv: "0", leftLeg: "0", rightLeg: "0" });
 
     // Refunds are counted apart per day, never as negative volume.
-    const today = (await analyticsService.memberDashboard(viewerOf(root), root.id)).byDay.at(-1)!;
+    const today = (await analyticsService.dashboard(viewerOf(root), root.id)).daily!.at(-1)!;
     expect([Number(today.added), Number(today.refunded)]).toEqual([60, 30]);
+  });
+
+  it("reads the parts asked for in one go, each as its own service answers it, and shows orders only to whom may see them", async () => {
+    const root = await createRoot();
+    const lea = await placeUnder(root);
+    const max = await placeUnder(lea);
+    const product = await createProduct(admin, { pv: "25.00" });
+    const order = await orderService.place(viewerOf(max), { lines: [{ productId: product.id, quantity: 1 }], currency: "USD", shippingAddress: ADDRESS, idempotencyKey: orderKeyFor() });
+    await orderService.markPaid(admin, order.id);
+    await volumeService.applyPending();
+
+    const mine = await analyticsService.dashboard(viewerOf(lea), null);
+    expect(mine.member.id).toBe(lea.id);
+    expect(mine.volume).toEqual(await volumeService.summary(viewerOf(lea), null, null));
+    expect(Number(mine.volume!.gv)).toBe(25);
+    expect(mine.team).toEqual(await genealogyService.teamStats(viewerOf(lea), null, "SPONSOR"));
+    expect(mine.team).toMatchObject({ teamSize: 1, directs: 1 });
+    expect(mine.topLegs!.map((d) => [d.id, d.gv])).toEqual([[max.id, "25.00"]]);
+    expect(mine.recentOrders).toEqual([]); // Lea bought nothing herself
+
+    // Max's own dashboard has his order; his upline sees his numbers but not his orders.
+    expect((await analyticsService.dashboard(viewerOf(max), null)).recentOrders!.map((o) => o.id)).toEqual([order.id]);
+    const asUpline = await analyticsService.dashboard(viewerOf(lea), max.id);
+    expect([asUpline.member.id, asUpline.volume!.pv, asUpline.recentOrders]).toEqual([max.id, "25.00", null]);
+    expect((await analyticsService.dashboard(admin, max.id)).recentOrders!.map((o) => o.id)).toEqual([order.id]);
+    await expect(analyticsService.dashboard(viewerOf(max), lea.id)).rejects.toMatchObject({ code: "FORBIDDEN" });
+
+    // Only what is asked for is read; `self` (read with the session) stands in for the member.
+    const some = await analyticsService.dashboard(viewerOf(lea), null, { parts: new Set(["volume"]), self: lea });
+    expect(some.volume).toEqual(mine.volume);
+    expect([some.team, some.topLegs, some.recentOrders, some.daily]).toEqual([undefined, undefined, undefined, undefined]);
   });
 });

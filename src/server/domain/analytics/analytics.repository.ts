@@ -1,4 +1,4 @@
-import { db } from "@/server/db/unit-of-work";
+import { db, mapRead, queryRead, sqlRead, type Read } from "@/server/db/unit-of-work";
 import type {
   CompanyVolume, CountryVolume, DayVolume, DirectContribution, MemberPv, PeriodVolumePoint, SalesTotal, TeamTrend, TopProduct,
   VolumeSoFar,
@@ -6,13 +6,14 @@ import type {
 
 // Report queries read across the tables other domains write (members, volumes, orders):
 // analytics is a read model and changes nothing. Set-based SQL, one statement a report.
+// The dashboard's parts are reads (`…Read`), run together in one round trip.
 
 const WEEK_MS = 7 * 24 * 3600 * 1000;
 
 export const analyticsRepository = {
   /** The member's totals in the last `limit` periods of a kind that have started, oldest first. */
-  periodHistory(memberId: number, kind: string, limit: number, now: Date): Promise<PeriodVolumePoint[]> {
-    return db().sql<PeriodVolumePoint>`
+  periodHistoryRead(memberId: number, kind: string, limit: number, now: Date): Read<PeriodVolumePoint[]> {
+    return sqlRead<PeriodVolumePoint>`
       SELECT p.starts_at AS "startsAt", coalesce(v.pv, 0)::text AS pv, coalesce(v.gv, 0)::text AS gv
       FROM (SELECT * FROM period WHERE kind = ${kind}::"PeriodKind" AND starts_at <= ${now} ORDER BY starts_at DESC LIMIT ${limit}) p
       LEFT JOIN member_volume v ON v.period_id = p.id AND v.member_id = ${memberId}
@@ -24,8 +25,8 @@ export const analyticsRepository = {
    * descendant has the member at position depth + 1 of its path), with refunds apart.
    * Scans the ledger by date, so the cost follows the orders in the window, not the team size.
    */
-  groupVolumeByDay(memberId: number, depth: number, from: Date, to: Date): Promise<DayVolume[]> {
-    return db().sql<DayVolume>`
+  groupVolumeByDayRead(memberId: number, depth: number, from: Date, to: Date): Read<DayVolume[]> {
+    return sqlRead<DayVolume>`
       SELECT (date_trunc('day', e.created_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC') AS day,
         coalesce(sum(e.pv) FILTER (WHERE e.pv > 0), 0)::text AS added,
         coalesce(-sum(e.pv) FILTER (WHERE e.pv < 0), 0)::text AS refunded,
@@ -39,8 +40,8 @@ export const analyticsRepository = {
    * What the member's PV, GV and leg volume in a period had reached by `before`, from the
    * ledger: entries of that period made before then (refunds made later are not in yet).
    */
-  async volumeSoFar(member: { id: number; sponsorDepth: number; placementDepth: number }, periodId: number, before: Date): Promise<VolumeSoFar> {
-    const [row] = await db().sql<VolumeSoFar>`
+  volumeSoFarRead(member: { id: number; sponsorDepth: number; placementDepth: number }, periodId: number, before: Date): Read<VolumeSoFar> {
+    return mapRead(sqlRead<VolumeSoFar>`
       SELECT
         coalesce(sum(e.pv) FILTER (WHERE e.member_id = ${member.id}), 0)::text AS pv,
         coalesce(sum(e.pv) FILTER (WHERE m.sponsor_path[${member.sponsorDepth} + 1] = ${member.id}), 0)::text AS gv,
@@ -49,13 +50,13 @@ export const analyticsRepository = {
       FROM volume_entry e JOIN member m ON m.id = e.member_id
       LEFT JOIN member c ON c.id = m.placement_path[${member.placementDepth} + 2]
       WHERE e.period_id = ${periodId} AND e.created_at < ${before}
-        AND (m.sponsor_path[${member.sponsorDepth} + 1] = ${member.id} OR m.placement_path[${member.placementDepth} + 1] = ${member.id})`;
-    return row!;
+        AND (m.sponsor_path[${member.sponsorDepth} + 1] = ${member.id} OR m.placement_path[${member.placementDepth} + 1] = ${member.id})`,
+    ([row]) => row!);
   },
 
   /** Personally sponsored members with their totals in a period, best first. */
-  directsWithVolume(memberId: number, periodId: number, orderBy: "gv" | "pv", limit: number): Promise<DirectContribution[]> {
-    return db().query<DirectContribution>(
+  directsWithVolumeRead(memberId: number, periodId: number, orderBy: "gv" | "pv", limit: number): Read<DirectContribution[]> {
+    return queryRead<DirectContribution>(
       `SELECT m.id, m.first_name AS "firstName", m.last_name AS "lastName", m.country, m.joined_at AS "joinedAt",
          coalesce(v.pv, 0)::text AS pv, coalesce(v.gv, 0)::text AS gv
        FROM member m LEFT JOIN member_volume v ON v.member_id = m.id AND v.period_id = $2

@@ -1,3 +1,8 @@
+import type { TeamStatsRecord } from "@/server/domain/genealogy/genealogy.types";
+import type { MemberRecord } from "@/server/domain/member/member.types";
+import type { OrderRecord } from "@/server/domain/order/order.types";
+import type { PeriodRecord, VolumeTotalsRecord } from "@/server/domain/volume/volume.types";
+
 // Report rows as the analytics domain hands them out: camelCase, decimals as strings.
 
 /** A member's PV and GV in one period. */
@@ -82,4 +87,30 @@ export interface TopProduct {
   name: string;
   units: number;
   pv: string;
+}
+
+/** What a distributor's dashboard can show; a caller asks for the parts it shows. */
+export const DASHBOARD_PARTS = ["volume", "lastPeriodSoFar", "history", "daily", "topLegs", "topRecruits", "team", "recentOrders"] as const;
+export type DashboardPart = (typeof DASHBOARD_PARTS)[number];
+
+/** A distributor's dashboard: the parts asked for (the others are left out). */
+export interface DashboardRecord {
+  member: MemberRecord;
+  current: PeriodRecord;
+  previous: PeriodRecord | null;
+  /** This period's totals so far. */
+  volume?: VolumeTotalsRecord;
+  /** Where the previous period stood after as long as this one has run (null when there was none). */
+  lastPeriodSoFar?: VolumeSoFar | null;
+  /** Totals in the last 12 periods, oldest first. */
+  history?: PeriodVolumePoint[];
+  /** Team PV per UTC day over both periods and at least 12 weeks, refunds apart. */
+  daily?: DayVolume[];
+  /** Personally sponsored members by group volume this period, best 5. */
+  topLegs?: DirectContribution[];
+  /** Personally sponsored members by their own volume this period, best 5. */
+  topRecruits?: DirectContribution[];
+  team?: TeamStatsRecord;
+  /** The latest 5 orders; null for a viewer who may not see the member's orders. */
+  recentOrders?: OrderRecord[] | null;
 }

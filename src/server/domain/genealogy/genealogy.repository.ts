@@ -1,5 +1,5 @@
 import type { Prisma } from "@/server/db/client";
-import { db } from "@/server/db/unit-of-work";
+import { db, queryRead, runRead, type Read } from "@/server/db/unit-of-work";
 import type { MemberRecord } from "@/server/domain/member/member.types";
 import type { RoleName } from "@/server/domain/shared/viewer";
 import type { PlacementTreeView, Slot } from "./placement.rules";
@@ -98,21 +98,23 @@ async function lastLevel(tree: TreeName, root: TreePosition, levels: number | nu
   return levels == null ? deepestLevel(tree) : root.depth + levels;
 }
 
-async function levelCounts(tree: TreeName, root: TreePosition, levels: number | null, since: Date): Promise<LevelCount[]> {
+/**
+ * Members per level below root (and how many joined since `since`), `levels` deep or to
+ * the deepest level there is (read in the same statement).
+ */
+function levelCountsRead(tree: TreeName, root: TreePosition, levels: number | null, since: Date): Read<LevelCount[]> {
   const c = COLUMNS[tree];
-  const to = await lastLevel(tree, root, levels);
-  if (to <= root.depth) return [];
   // One index range scan per level over (depth, path) INCLUDE (joined_at): index-only
   // (from level KEY down, over (depth, key, id) with the root's path element checked).
-  const rows = await db().query<{ depth: number; count: number; fresh: number }>(
+  return queryRead<{ depth: number; count: number; fresh: number }, LevelCount[]>(
     `SELECT lvl AS depth, t.count, t.fresh
-     FROM generate_series($1::int, $2::int) AS lvl
+     FROM generate_series($1::int, coalesce($2::int, (${deepestSql(c.depth)}))) AS lvl
      CROSS JOIN LATERAL (${levelAggregates(c, "lvl", ["$4", "$5", "$6", "$7", "$8", "$9"], [["count(*)::int", "count"], ["(count(*) FILTER (WHERE m.joined_at >= $3))::int", "fresh"]])}) t
      WHERE t.count > 0
      ORDER BY lvl`,
-    [root.depth + 1, to, since, ...boundValues(subtreeBounds(root))],
+    [root.depth + 1, levels == null ? null : root.depth + levels, since, ...boundValues(subtreeBounds(root))],
+    (rows) => rows.map((r) => ({ level: r.depth - root.depth, count: r.count, newSince: r.fresh })),
   );
-  return rows.map((r) => ({ level: r.depth - root.depth, count: r.count, newSince: r.fresh }));
 }
 
 function sqlPlacementView(): PlacementTreeView {
@@ -208,13 +210,12 @@ export const genealogyRepository = {
     });
   },
 
-  levelCounts,
-
-  async directCount(tree: TreeName, id: number): Promise<number> {
-    const column = tree === "SPONSOR" ? "sponsor_id" : "placement_parent_id";
-    const [row] = await db().query<{ n: number }>(`SELECT count(*)::int AS n FROM member WHERE ${column} = $1`, [id]);
-    return row!.n;
+  levelCounts(tree: TreeName, root: TreePosition, levels: number | null, since: Date): Promise<LevelCount[]> {
+    return runRead(levelCountsRead(tree, root, levels, since));
   },
+
+  levelCountsRead,
+
 
   /**
    * One page of the downline in breadth-first order: (depth, path). `through` is the last

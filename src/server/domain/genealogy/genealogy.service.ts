@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { hashPassword } from "@/server/auth/password";
-import { isUniqueViolation, transaction } from "@/server/db/unit-of-work";
+import { isUniqueViolation, mapRead, queryRead, runRead, transaction, type Read } from "@/server/db/unit-of-work";
 import { loyaltyService } from "@/server/domain/loyalty/loyalty.service";
 import type { MemberRecord } from "@/server/domain/member/member.types";
 import {
@@ -17,7 +17,7 @@ import { emailTaken, normalizeRegistration, referralCodeFromBytes, sponsorNotFou
 import { GenealogyErrorCode } from "./genealogy.errors";
 import { genealogyRepository, type NewMemberRow } from "./genealogy.repository";
 import { decodeCursor, encodeCursor } from "./genealogy.rules";
-import type { DownlineEdge, LevelCount, TreeName, TreePosition } from "./genealogy.types";
+import type { DownlineEdge, LevelCount, TeamStatsRecord, TreeName, TreePosition } from "./genealogy.types";
 import {
   DEFAULT_PLACEMENT, placementConfigSchema, placementWidth, planPlacement, type PlacementConfig,
 } from "./placement.rules";
@@ -197,23 +197,25 @@ export const genealogyService = {
   },
 
   async teamStats(viewer: Viewer, memberId: number | null | undefined, tree: TreeName, now = new Date()) {
-    const target = await teamRoot(viewer, memberId);
+    return runRead(genealogyService.teamStatsRead(await teamRoot(viewer, memberId), tree, now));
+  },
+
+  /**
+   * A member's team in a tree (size, per-level counts, who joined this week) as one read,
+   * for a member the caller has already been allowed to see. Directs are level 1.
+   */
+  teamStatsRead(target: MemberRecord, tree: TreeName, now = new Date()): Read<TeamStatsRecord> {
     const root = positionOf(target, tree);
-    const since = new Date(now.getTime() - WEEK_MS);
-    const [levels, directs] = root
-      ? await Promise.all([
-          genealogyRepository.levelCounts(tree, root, null, since),
-          genealogyRepository.directCount(tree, target.id),
-        ])
-      : [[], 0];
-    return {
+    const stats = (levels: LevelCount[]): TeamStatsRecord => ({
       memberId: target.id,
       tree,
       teamSize: levels.reduce((s, l) => s + l.count, 0),
-      directs,
+      directs: levels.find((l) => l.level === 1)?.count ?? 0,
       newThisWeek: levels.reduce((s, l) => s + l.newSince, 0),
       levels,
-    };
+    });
+    if (!root) return queryRead("SELECT 1 WHERE false", [], () => stats([]));
+    return mapRead(genealogyRepository.levelCountsRead(tree, root, null, new Date(now.getTime() - WEEK_MS)), stats);
   },
 
   /** The member whose team the viewer asks about (FORBIDDEN when the viewer may not see it, NOT_FOUND when there is none). */

@@ -15,6 +15,16 @@ export interface LevelCount {
   newSince: number;
 }
 
+/** A member's team in one tree. */
+export interface TeamStatsRecord {
+  memberId: number;
+  tree: TreeName;
+  teamSize: number;
+  directs: number;
+  newThisWeek: number;
+  levels: LevelCount[];
+}
+
 /** One member of a downline page, with its level below the root and its cursor. */
 export interface DownlineEdge {
   depth: number;

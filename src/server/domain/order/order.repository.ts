@@ -1,7 +1,7 @@
 import { jsonRows } from "@/server/db/json-rows";
 import { formatHundredths } from "@/lib/money";
 import { Prisma } from "@/server/db/client";
-import { db } from "@/server/db/unit-of-work";
+import { db, queryRead, type Read } from "@/server/db/unit-of-work";
 import { toPage, type Page } from "@/server/domain/shared/page";
 import type { OrderStatusName, PricedOrder, ShippingAddress } from "./order.rules";
 import type { OrderFilter, OrderRecord, PaymentAttemptRecord, StoredRefundPlan } from "./order.types";
@@ -262,6 +262,15 @@ export const orderRepository = {
     const [p] = await db().sql<{ reference: string | null }>`
       SELECT reference FROM payment WHERE order_id = ${orderId} AND kind = 'CHARGE' AND status = 'SUCCEEDED' ORDER BY id LIMIT 1`;
     return p?.reference ?? null;
+  },
+
+  /** A member's latest orders, newest first (their dashboard), as a read. */
+  recentRead(memberId: number, limit: number): Read<OrderRecord[]> {
+    return queryRead<OrderSqlRow, OrderRecord[]>(
+      `${ORDER_SELECT} WHERE o.member_id = $1 ORDER BY o.placed_at DESC, o.id DESC LIMIT $2`,
+      [memberId, limit],
+      (rows) => rows.map(fromSql),
+    );
   },
 
   /** Newest first, keyset on id. */

@@ -461,6 +461,14 @@ export const orderService = {
   },
 
   /** Newest first; holders of orders.read see the orders of the members it covers, distributors their own and their customers'. */
+  /**
+   * The member's latest orders as a read to run with others: their own, or with
+   * orders.read covering them (null for anyone else, who may not see them).
+   */
+  async recentRead(viewer: Viewer, memberId: number, limit: number) {
+    return (await accessService.isSelfOr(viewer, memberId, "orders.read")) ? orderRepository.recentRead(memberId, pageSize(limit)) : null;
+  },
+
   list(viewer: Viewer, filter: OrderFilter, first: number, beforeId: number | null) {
     const scopes = listScopes(viewer, "orders.read");
     const f = scopes === "ALL" ? { ...filter, scopes: null } : scopes.length > 0 ? { ...filter, scopes } : { ...filter, scopes: null, memberId: viewer.id };

@@ -1,5 +1,5 @@
 import { jsonRows } from "@/server/db/json-rows";
-import { db } from "@/server/db/unit-of-work";
+import { db, queryRead, type Read, runRead } from "@/server/db/unit-of-work";
 import type { PeriodKindName } from "./volume.rules";
 import { toPage, type Page } from "@/server/domain/shared/page";
 import type { AppliedEntry, PeriodRecord, VolumeMismatch, VolumeTotalsRecord } from "./volume.types";
@@ -203,13 +203,17 @@ export const volumeRepository = {
     return row!;
   },
 
-  async totals(memberId: number, periodId: number): Promise<VolumeTotalsRecord | null> {
-    const [row] = await db().query<TotalsRow>(
+  totals(memberId: number, periodId: number): Promise<VolumeTotalsRecord | null> {
+    return runRead(volumeRepository.totalsRead(memberId, periodId));
+  },
+
+  totalsRead(memberId: number, periodId: number): Read<VolumeTotalsRecord | null> {
+    return queryRead<TotalsRow, VolumeTotalsRecord | null>(
       `SELECT member_id, pv::text, bv::text, gv::text, left_leg::text, right_leg::text, revision::int
        FROM member_volume WHERE period_id = $1 AND member_id = $2`,
       [periodId, memberId],
+      ([row]) => (row ? toTotals(periodId)(row) : null),
     );
-    return row ? toTotals(periodId)(row) : null;
   },
 
   /** Totals of many members in one period (members without volume are left out). */

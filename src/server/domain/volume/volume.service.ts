@@ -1,5 +1,5 @@
 import { formatHundredths } from "@/lib/money";
-import { afterCommit, transaction } from "@/server/db/unit-of-work";
+import { afterCommit, mapRead, type Read, transaction } from "@/server/db/unit-of-work";
 import { genealogyService } from "@/server/domain/genealogy/genealogy.service";
 import { forbidden, notFound, requirePermission } from "@/server/domain/shared/access";
 import { cached } from "@/server/domain/shared/cached";
@@ -47,6 +47,8 @@ const kickApplier = () => applierStore.__mlmVolumeApplier?.();
 // Period rows are created once and their bounds never change; the status may, so this
 // only serves lookups by date (posting), never status checks.
 const periodIds = new Map<string, { period: PeriodRecord; until: number }>();
+// The period before another, looked up by its start (a few seconds, like periodIds; null too).
+const previousPeriods = new Map<string, { period: PeriodRecord | null; until: number }>();
 
 export const volumeService = {
   /** The member's volume per period, for their data download. */
@@ -76,7 +78,13 @@ export const volumeService = {
 
   /** The period before `period`, if it exists. */
   async previousPeriod(period: PeriodRecord): Promise<PeriodRecord | null> {
-    return volumeRepository.periodByStart(period.kind, previousPeriodStart(period.startsAt, period.kind));
+    const startsAt = previousPeriodStart(period.startsAt, period.kind);
+    const key = `${period.kind}:${startsAt.toISOString()}`;
+    const hit = previousPeriods.get(key);
+    if (hit && hit.until > Date.now()) return hit.period;
+    const previous = await volumeRepository.periodByStart(period.kind, startsAt);
+    previousPeriods.set(key, { period: previous, until: Date.now() + 5_000 });
+    return previous;
   },
 
   findPeriod(id: number) {
@@ -202,6 +210,11 @@ export const volumeService = {
     const period = periodId != null ? await volumeRepository.findPeriod(periodId) : await this.currentPeriod();
     if (!period) throw notFound("Period");
     return (await volumeRepository.totals(id, period.id)) ?? zeroTotals(id, period.id);
+  },
+
+  /** A member's totals in a period (zero when it has none) as a read to run with others; the caller has checked access. */
+  totalsRead(memberId: number, periodId: number): Read<VolumeTotalsRecord> {
+    return mapRead(volumeRepository.totalsRead(memberId, periodId), (t) => t ?? zeroTotals(memberId, periodId));
   },
 
   async totalsOf(memberIds: readonly number[], periodId: number): Promise<Map<number, VolumeTotalsRecord>> {
