@@ -141,6 +141,7 @@ export const RULES: Record<string, Rule> = {
   "Query.downline": team,
   "Query.upline": team,
   "Query.teamStats": team,
+  "Query.dashboard": team,
   "Query.me": publicField, // null when signed out
   "Query.member": { kind: "visible" },
   "Query.members": any("members.read"),

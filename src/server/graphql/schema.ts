@@ -8,6 +8,7 @@ import { AccessResolver } from "./modules/access/access.resolver";
 import { CompensationResolver } from "./modules/compensation/compensation.resolver";
 import { CatalogResolver } from "./modules/catalog/catalog.resolver";
 import { CustomerResolver } from "./modules/customer/customer.resolver";
+import { DashboardResolver } from "./modules/analytics/dashboard.resolver";
 import { LoyaltyResolver } from "./modules/loyalty/loyalty.resolver";
 import { CommunicationResolver } from "./modules/communication/communication.resolver";
 import { GenealogyResolver } from "./modules/genealogy/genealogy.resolver";
@@ -23,7 +24,7 @@ let schema: Promise<GraphQLSchema> | undefined;
 /** Built once per module graph (never shared across graphs: each has its own graphql). */
 export function getSchema(): Promise<GraphQLSchema> {
   schema ??= buildSchema({
-    resolvers: [AccessResolver, MemberResolver, GenealogyResolver, CatalogResolver, CustomerResolver, OrderResolver, VolumeResolver, WalletResolver, CompensationResolver, LoyaltyResolver, WebhookResolver, CommunicationResolver, PrivacyResolver],
+    resolvers: [AccessResolver, MemberResolver, GenealogyResolver, CatalogResolver, CustomerResolver, OrderResolver, VolumeResolver, WalletResolver, CompensationResolver, LoyaltyResolver, WebhookResolver, CommunicationResolver, PrivacyResolver, DashboardResolver],
     authChecker,
     globalMiddlewares: [RejectNul],
     pubSub: eventBus(),

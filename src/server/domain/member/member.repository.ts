@@ -1,10 +1,17 @@
 import { jsonRows } from "@/server/db/json-rows";
 import type { Prisma } from "@/server/db/client";
-import { db, mapRead, runRead, sqlRead, type Read } from "@/server/db/unit-of-work";
+import { db, queryRead, runRead, type Read } from "@/server/db/unit-of-work";
 import type { ListScope } from "@/server/domain/shared/access";
 import { toPage, type Page } from "@/server/domain/shared/page";
 import type { RoleName } from "@/server/domain/shared/viewer";
 import type { MemberListFilter, MemberRecord, MemberStatusName, ProfileChangeRecord } from "./member.types";
+
+/** A MemberRecord's columns, for SQL reads. */
+const MEMBER_COLUMNS = `id, email, first_name AS "firstName", last_name AS "lastName", country, phone, referral_code AS "referralCode",
+  role::text AS role, status::text AS status, preferred_leg::text AS "preferredLeg", sponsor_id AS "sponsorId",
+  sponsor_path AS "sponsorPath", sponsor_depth AS "sponsorDepth", placement_parent_id AS "placementParentId",
+  placement_position AS "placementPosition", placement_path AS "placementPath", placement_depth AS "placementDepth",
+  joined_at AS "joinedAt", birth_date::timestamp AT TIME ZONE 'UTC' AS "birthDate", tags`;
 
 const memberSelect = {
   id: true, email: true, firstName: true, lastName: true, country: true, phone: true,
@@ -40,20 +47,12 @@ export const memberRepository = {
   },
 
   findByIdRead(id: number): Read<MemberRecord | null> {
-    return mapRead(
-      sqlRead<MemberRecord>`
-        SELECT id, email, first_name AS "firstName", last_name AS "lastName", country, phone, referral_code AS "referralCode",
-          role::text AS role, status::text AS status, preferred_leg::text AS "preferredLeg", sponsor_id AS "sponsorId",
-          sponsor_path AS "sponsorPath", sponsor_depth AS "sponsorDepth", placement_parent_id AS "placementParentId",
-          placement_position AS "placementPosition", placement_path AS "placementPath", placement_depth AS "placementDepth",
-          joined_at AS "joinedAt", birth_date::timestamp AT TIME ZONE 'UTC' AS "birthDate", tags
-        FROM member WHERE id = ${id}`,
-      ([m]) => m ?? null,
-    );
+    return queryRead<MemberRecord, MemberRecord | null>(`SELECT ${MEMBER_COLUMNS} FROM member WHERE id = $1`, [id], ([m]) => m ?? null);
   },
 
+  /** SQL too: the member loader reads a page's sponsors and uplines through it. */
   findManyByIds(ids: readonly number[]): Promise<MemberRecord[]> {
-    return db().orm.member.findMany({ where: { id: { in: [...ids] } }, select: memberSelect });
+    return db().query<MemberRecord>(`SELECT ${MEMBER_COLUMNS} FROM member WHERE id = ANY($1::int[])`, [[...ids]]);
   },
 
   findCredentials(email: string): Promise<{ id: number; role: RoleName; status: MemberStatusName; passwordHash: string } | null> {
