@@ -219,12 +219,12 @@ export const genealogyRepository = {
 
   /**
    * One page of the downline in breadth-first order: (depth, path). `through` is the last
-   * level worth reading (from the level counts: where the page must be full), so a long
-   * thin leg is not read to its end for one page.
+   * level worth reading (from the level counts: where the page must be full, or the last
+   * level there is), so a long thin leg is not read to its end for one page.
    */
   async downlinePage(tree: TreeName, root: TreePosition, levels: number | null, after: DownlineCursor | null, limit: number, through?: number) {
     const c = COLUMNS[tree];
-    const to = Math.min(through ?? Infinity, await lastLevel(tree, root, levels));
+    const to = through ?? (await lastLevel(tree, root, levels));
     const from = after ? after.depth : root.depth + 1;
     if (to < from) return [];
     // Per level, an index-only range scan that stops after `limit` paths (the first level

@@ -37,6 +37,14 @@ function positionOf(m: MemberRecord, tree: TreeName): TreePosition | null {
 }
 
 /** Loads the member whose team the viewer asks about, checking the viewer may see it. */
+/**
+ * The viewer's own record when they ask about themselves and the caller has it (read with
+ * their session): no need to read it again.
+ */
+function ownRecord(viewer: Viewer, memberId: number | null | undefined, self: MemberRecord | null | undefined): MemberRecord | null {
+  return self && viewer.apiKeyId == null && self.id === viewer.id && (memberId ?? viewer.id) === self.id ? self : null;
+}
+
 async function teamRoot(viewer: Viewer, memberId: number | null | undefined): Promise<MemberRecord> {
   const target = await loadMember(memberId ?? viewer.id);
   if (!mayViewTeamOf(viewer, target)) throw forbidden("this member's team");
@@ -160,11 +168,12 @@ export const genealogyService = {
   async downline(
     viewer: Viewer,
     args: { memberId?: number | null; tree: TreeName; maxDepth?: number | null; first?: number | null; after?: string | null },
+    self?: MemberRecord | null,
   ): Promise<Page<DownlineEdge>> {
     if (args.maxDepth != null && args.maxDepth < 1) throw fieldError("maxDepth", GenealogyErrorCode.INVALID, "maxDepth must be at least 1.");
     const first = args.first ?? 50;
     if (first < 1 || first > MAX_PAGE_SIZE) throw fieldError("first", GenealogyErrorCode.INVALID, `first must be between 1 and ${MAX_PAGE_SIZE}.`);
-    const target = await teamRoot(viewer, args.memberId);
+    const target = ownRecord(viewer, args.memberId, self) ?? (await teamRoot(viewer, args.memberId));
     const root = positionOf(target, args.tree);
     if (!root) return { totalCount: 0, rows: [], hasNextPage: false };
     let after = null;
@@ -174,7 +183,8 @@ export const genealogyService = {
     }
     // Counts first: they say down to which level the page can reach.
     const levels = await genealogyRepository.levelCounts(args.tree, root, args.maxDepth ?? null, new Date());
-    const rows = await genealogyRepository.downlinePage(args.tree, root, args.maxDepth ?? null, after, first + 1, pageReach(levels, root.depth, after?.depth ?? root.depth + 1, first + 1));
+    const reach = Math.min(pageReach(levels, root.depth, after?.depth ?? root.depth + 1, first + 1), root.depth + (levels.at(-1)?.level ?? 0));
+    const rows = await genealogyRepository.downlinePage(args.tree, root, args.maxDepth ?? null, after, first + 1, reach);
     // Edges carry their own cursors: a downline is paged by (depth, path), not by id.
     const edges = rows.map((r) => ({
       depth: r.depth - root.depth,
@@ -218,9 +228,13 @@ export const genealogyService = {
     return mapRead(genealogyRepository.levelCountsRead(tree, root, null, new Date(now.getTime() - WEEK_MS)), stats);
   },
 
-  /** The member whose team the viewer asks about (FORBIDDEN when the viewer may not see it, NOT_FOUND when there is none). */
-  memberForTeam(viewer: Viewer, memberId: number): Promise<MemberRecord> {
-    return teamRoot(viewer, memberId);
+  /**
+   * The member whose team the viewer asks about (FORBIDDEN when the viewer may not see it,
+   * NOT_FOUND when there is none); `self`, the viewer's own record read with their
+   * session, answers for themselves without reading it again.
+   */
+  async memberForTeam(viewer: Viewer, memberId: number, self?: MemberRecord | null): Promise<MemberRecord> {
+    return ownRecord(viewer, memberId, self) ?? teamRoot(viewer, memberId);
   },
 
   /** Whether `viewer` may follow the team (and volume) of `memberId`. A database failure is an error, not a "no". */

@@ -1,14 +1,13 @@
 import { encode } from "next-auth/jwt";
-import pg from "pg";
-import { beforeAll, describe, expect, it, vi } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { authSecret } from "@/server/auth/auth-config";
-import { databaseUrl, sharedPglite } from "@/server/db/driver";
 import { sessionService } from "@/server/domain/access/session.service";
 import { orderService } from "@/server/domain/order/order.service";
 import type { Viewer } from "@/server/domain/shared/viewer";
 import { volumeService } from "@/server/domain/volume/volume.service";
 import { callerFromRequest, createContext } from "@/server/graphql/context";
 import { getApolloServer } from "@/server/graphql/server";
+import { statements } from "@/test/statements";
 import { ADDRESS, createAdmin, createProduct, createRoot, defaultWarehouse, orderKeyFor, placeUnder, usePlacement, viewerOf } from "@/test/factories";
 
 const DASHBOARD = `query Dashboard {
@@ -32,22 +31,8 @@ beforeAll(async () => {
   await defaultWarehouse();
 });
 
-/** Counts the statements sent to the database while fn runs (PostgreSQL's client, or PGlite). */
-async function statements<T>(fn: () => Promise<T>): Promise<{ result: T; count: number }> {
-  const spies = databaseUrl()
-    ? [vi.spyOn(pg.Client.prototype, "query")]
-    : [vi.spyOn(sharedPglite(), "query"), vi.spyOn(sharedPglite(), "exec")];
-  try {
-    const result = await fn();
-    if (process.env.SHOW_SQL) for (const s of spies) for (const c of s.mock.calls) console.log(String(c[0]).slice(0, 160).replace(/\s+/g, " "));
-    return { result, count: spies.reduce((n, s) => n + s.mock.calls.length, 0) };
-  } finally {
-    for (const s of spies) s.mockRestore();
-  }
-}
-
 describe("dashboard query", () => {
-  it("answers a signed-in distributor's dashboard in two round trips: the session, then every part together", async () => {
+  it("answers a signed-in distributor's dashboard in two round trips (the session, then every part together), a downline page in three", async () => {
     const root = await createRoot();
     const lea = await placeUnder(root);
     const max = await placeUnder(lea);
@@ -85,5 +70,15 @@ describe("dashboard query", () => {
       return server.executeOperation({ query: `{ dashboard { member { firstName } volume { gv } team { teamSize } recentOrders { id } } }` }, { contextValue: createContext(caller.viewer, null, caller.self) });
     });
     expect(lean.count).toBe(2);
+
+    // A downline page with each member's sponsor: the session, the level counts and the
+    // page (the sponsors of a page come in one load; Max's is Lea, known from the session).
+    const downline = await statements(async () => {
+      const caller = await callerFromRequest({ cookie });
+      return server.executeOperation({ query: `{ downline(first: 50) { totalCount edges { node { id sponsor { id firstName } } } } }` }, { contextValue: createContext(caller.viewer, null, caller.self) });
+    });
+    const page = downline.result.body.kind === "single" ? downline.result.body.singleResult.data!.downline : null;
+    expect(page).toEqual({ totalCount: 1, edges: [{ node: { id: String(max.id), sponsor: { id: String(lea.id), firstName: lea.firstName } } }] });
+    expect(downline.count).toBe(3);
   });
 });

@@ -38,7 +38,7 @@ export class GenealogyResolver {
       maxDepth,
       first,
       after,
-    });
+    }, ctx.self);
     return connectionOfEdges(page);
   }
 
