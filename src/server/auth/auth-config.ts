@@ -1,10 +1,14 @@
 import type { NextAuthOptions } from "next-auth";
-import CredentialsProvider from "next-auth/providers/credentials";
+import CredentialsModule from "next-auth/providers/credentials";
 import { normalizeEmail } from "@/server/domain/shared/contact.rules";
 import { SESSION_DAYS, sessionService } from "@/server/domain/access/session.service";
 import { twoFactorService } from "@/server/domain/access/two-factor.service";
 import { authenticate } from "./credentials";
 import { blockedFor, consume, LIMITS, RateLimited, reset, waitOf } from "./rate-limit";
+
+// next-auth's providers are CommonJS: a bundler hands over the function, plain Node (tsx:
+// scripts, benchmarks) the module object with it as `default`.
+const CredentialsProvider = (CredentialsModule as unknown as { default?: typeof CredentialsModule }).default ?? CredentialsModule;
 
 /** NEXTAUTH_SECRET; server.ts provides one for local runs when none is configured. */
 export function authSecret(): string {

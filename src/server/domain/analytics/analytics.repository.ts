@@ -21,36 +21,44 @@ export const analyticsRepository = {
   },
 
   /**
-   * PV entered per UTC day in [from, to) by the member and its whole sponsor downline (a
-   * descendant has the member at position depth + 1 of its path), with refunds apart.
-   * Scans the ledger by date, so the cost follows the orders in the window, not the team size.
+   * PV entered per UTC day from `from`'s day to `to` by the member and its whole sponsor
+   * downline, with refunds apart: the member's per-day rollup (kept by the volume applier),
+   * so the cost follows the days shown, not the company's orders.
    */
-  groupVolumeByDayRead(memberId: number, depth: number, from: Date, to: Date): Read<DayVolume[]> {
+  groupVolumeByDayRead(memberId: number, from: Date, to: Date): Read<DayVolume[]> {
     return sqlRead<DayVolume>`
-      SELECT (date_trunc('day', e.created_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC') AS day,
-        coalesce(sum(e.pv) FILTER (WHERE e.pv > 0), 0)::text AS added,
-        coalesce(-sum(e.pv) FILTER (WHERE e.pv < 0), 0)::text AS refunded,
-        coalesce(sum(e.pv) FILTER (WHERE e.member_id = ${memberId} AND e.pv > 0), 0)::text AS own
-      FROM volume_entry e JOIN member m ON m.id = e.member_id
-      WHERE e.created_at >= ${from} AND e.created_at < ${to} AND m.sponsor_path[${depth} + 1] = ${memberId}
-      GROUP BY 1 ORDER BY 1`;
+      SELECT day::timestamp AT TIME ZONE 'UTC' AS day, sum(gv_added)::text AS added, sum(gv_refunded)::text AS refunded, sum(own_added)::text AS own
+      FROM member_volume_day
+      WHERE member_id = ${memberId} AND day >= (${from}::timestamptz AT TIME ZONE 'UTC')::date AND day <= (${to}::timestamptz AT TIME ZONE 'UTC')::date
+      GROUP BY day ORDER BY day`;
   },
 
   /**
-   * What the member's PV, GV and leg volume in a period had reached by `before`, from the
-   * ledger: entries of that period made before then (refunds made later are not in yet).
+   * What the member's PV, GV and leg volume in a period had reached by `before`: the whole
+   * days before it from the member's per-day rollup, and the part of `before`'s own day from
+   * the ledger (that day's entries only).
    */
   volumeSoFarRead(member: { id: number; sponsorDepth: number; placementDepth: number }, periodId: number, before: Date): Read<VolumeSoFar> {
     return mapRead(sqlRead<VolumeSoFar>`
-      SELECT
-        coalesce(sum(e.pv) FILTER (WHERE e.member_id = ${member.id}), 0)::text AS pv,
-        coalesce(sum(e.pv) FILTER (WHERE m.sponsor_path[${member.sponsorDepth} + 1] = ${member.id}), 0)::text AS gv,
-        coalesce(sum(e.pv) FILTER (WHERE m.placement_path[${member.placementDepth} + 1] = ${member.id} AND c.placement_position = 0), 0)::text AS "leftLeg",
-        coalesce(sum(e.pv) FILTER (WHERE m.placement_path[${member.placementDepth} + 1] = ${member.id} AND c.placement_position = 1), 0)::text AS "rightLeg"
-      FROM volume_entry e JOIN member m ON m.id = e.member_id
-      LEFT JOIN member c ON c.id = m.placement_path[${member.placementDepth} + 2]
-      WHERE e.period_id = ${periodId} AND e.created_at < ${before}
-        AND (m.sponsor_path[${member.sponsorDepth} + 1] = ${member.id} OR m.placement_path[${member.placementDepth} + 1] = ${member.id})`,
+      WITH days AS (
+        SELECT coalesce(sum(pv), 0) AS pv, coalesce(sum(gv), 0) AS gv, coalesce(sum(left_leg), 0) AS l, coalesce(sum(right_leg), 0) AS r
+        FROM member_volume_day
+        WHERE member_id = ${member.id} AND period_id = ${periodId} AND day < (${before}::timestamptz AT TIME ZONE 'UTC')::date
+      ),
+      today AS (
+        SELECT
+          coalesce(sum(e.pv) FILTER (WHERE e.member_id = ${member.id}), 0) AS pv,
+          coalesce(sum(e.pv) FILTER (WHERE m.sponsor_path[${member.sponsorDepth} + 1] = ${member.id}), 0) AS gv,
+          coalesce(sum(e.pv) FILTER (WHERE m.placement_path[${member.placementDepth} + 1] = ${member.id} AND c.placement_position = 0), 0) AS l,
+          coalesce(sum(e.pv) FILTER (WHERE m.placement_path[${member.placementDepth} + 1] = ${member.id} AND c.placement_position = 1), 0) AS r
+        FROM volume_entry e JOIN member m ON m.id = e.member_id
+        LEFT JOIN member c ON c.id = m.placement_path[${member.placementDepth} + 2]
+        WHERE e.created_at >= date_trunc('day', ${before}::timestamptz AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AND e.created_at < ${before}
+          AND e.period_id = ${periodId}
+          AND (m.sponsor_path[${member.sponsorDepth} + 1] = ${member.id} OR m.placement_path[${member.placementDepth} + 1] = ${member.id})
+      )
+      SELECT (days.pv + today.pv)::text AS pv, (days.gv + today.gv)::text AS gv, (days.l + today.l)::text AS "leftLeg", (days.r + today.r)::text AS "rightLeg"
+      FROM days, today`,
     ([row]) => row!);
   },
 

@@ -60,6 +60,33 @@ const EXPECTED_TOTALS = `
     ) x GROUP BY period_id, member_id
   )`;
 
+/**
+ * The per-day rollup member_volume_day as the ledger says it should be (entries not listed
+ * as pending): each member's own entries per day, paid and refunded apart, carried up the
+ * sponsor path (gv) and to the binary placement parents (legs).
+ */
+const EXPECTED_DAYS = `
+  own_day AS (
+    SELECT period_id, member_id, (created_at AT TIME ZONE 'UTC')::date AS day, sum(pv) AS pv,
+      coalesce(sum(pv) FILTER (WHERE pv > 0), 0) AS added, coalesce(-sum(pv) FILTER (WHERE pv < 0), 0) AS refunded
+    FROM volume_entry ve
+    WHERE NOT EXISTS (SELECT 1 FROM volume_pending p WHERE p.entry_id = ve.id)
+    GROUP BY 1, 2, 3
+  ),
+  expected_days AS (
+    SELECT member_id, day, period_id, sum(pv) AS pv, sum(gv) AS gv, sum(l) AS left_leg, sum(r) AS right_leg,
+      sum(gv_added) AS gv_added, sum(gv_refunded) AS gv_refunded, sum(own_added) AS own_added
+    FROM (
+      SELECT member_id, day, period_id, pv, 0::numeric AS gv, 0::numeric AS l, 0::numeric AS r, 0::numeric AS gv_added, 0::numeric AS gv_refunded, added AS own_added FROM own_day
+      UNION ALL SELECT a.id, o.day, o.period_id, 0, o.pv, 0, 0, o.added, o.refunded, 0
+        FROM own_day o JOIN member m ON m.id = o.member_id CROSS JOIN LATERAL unnest(m.sponsor_path) AS a(id)
+      UNION ALL SELECT p.placement_parent_id, o.day, o.period_id, 0, 0,
+          CASE WHEN p.placement_position = 0 THEN o.pv ELSE 0 END, CASE WHEN p.placement_position = 1 THEN o.pv ELSE 0 END, 0, 0, 0
+        FROM own_day o JOIN member m ON m.id = o.member_id JOIN member p ON p.id = ANY(m.placement_path)
+        WHERE $1::boolean AND p.placement_parent_id IS NOT NULL AND p.placement_position IN (0, 1)
+    ) x GROUP BY member_id, day, period_id
+  )`;
+
 export const volumeRepository = {
   async personalData(memberId: number): Promise<Record<string, string>> {
     return {
@@ -152,18 +179,30 @@ export const volumeRepository = {
     if (entryIds.length === 0) return [];
     const rows = await db().query<TotalsRow & { period_id: number; order_id: number | null }>(
       `WITH e AS (
-         SELECT ve.id, ve.period_id, ve.member_id, ve.order_id, ve.pv, ve.bv, m.sponsor_path, m.placement_path
+         SELECT ve.id, ve.period_id, ve.member_id, ve.order_id, ve.pv, ve.bv, (ve.created_at AT TIME ZONE 'UTC')::date AS day,
+           m.sponsor_path, m.placement_path
          FROM volume_entry ve JOIN member m ON m.id = ve.member_id WHERE ve.id = ANY($1::bigint[])
        ),
+       c AS (
+         SELECT period_id, member_id, day, pv, bv, 0::numeric AS gv, 0::numeric AS l, 0::numeric AS r, id AS entry_id FROM e
+         UNION ALL SELECT e.period_id, a.id, e.day, 0, 0, e.pv, 0, 0, e.id FROM e CROSS JOIN LATERAL unnest(e.sponsor_path) AS a(id)
+         UNION ALL SELECT e.period_id, p.placement_parent_id, e.day, 0, 0, 0,
+             CASE WHEN p.placement_position = 0 THEN e.pv ELSE 0 END, CASE WHEN p.placement_position = 1 THEN e.pv ELSE 0 END, e.id
+           FROM e JOIN member p ON p.id = ANY(e.placement_path)
+           WHERE $2::boolean AND p.placement_parent_id IS NOT NULL AND p.placement_position IN (0, 1)
+       ),
        delta AS (
-         SELECT period_id, member_id, sum(pv) AS pv, sum(bv) AS bv, sum(gv) AS gv, sum(l) AS l, sum(r) AS r, max(entry_id) AS last_entry FROM (
-           SELECT period_id, member_id, pv, bv, 0::numeric AS gv, 0::numeric AS l, 0::numeric AS r, id AS entry_id FROM e
-           UNION ALL SELECT e.period_id, a.id, 0, 0, e.pv, 0, 0, e.id FROM e CROSS JOIN LATERAL unnest(e.sponsor_path) AS a(id)
-           UNION ALL SELECT e.period_id, c.placement_parent_id, 0, 0, 0,
-               CASE WHEN c.placement_position = 0 THEN e.pv ELSE 0 END, CASE WHEN c.placement_position = 1 THEN e.pv ELSE 0 END, e.id
-             FROM e JOIN member c ON c.id = ANY(e.placement_path)
-             WHERE $2::boolean AND c.placement_parent_id IS NOT NULL AND c.placement_position IN (0, 1)
-         ) d GROUP BY period_id, member_id
+         SELECT period_id, member_id, sum(pv) AS pv, sum(bv) AS bv, sum(gv) AS gv, sum(l) AS l, sum(r) AS r, max(entry_id) AS last_entry
+         FROM c GROUP BY period_id, member_id
+       ),
+       days AS (
+         INSERT INTO member_volume_day AS d (member_id, day, period_id, pv, gv, left_leg, right_leg, gv_added, gv_refunded, own_added)
+         SELECT member_id, day, period_id, sum(pv), sum(gv), sum(l), sum(r),
+           coalesce(sum(gv) FILTER (WHERE gv > 0), 0), coalesce(-sum(gv) FILTER (WHERE gv < 0), 0), coalesce(sum(pv) FILTER (WHERE pv > 0), 0)
+         FROM c GROUP BY member_id, day, period_id ORDER BY member_id, day, period_id
+         ON CONFLICT (member_id, day, period_id) DO UPDATE SET
+           pv = d.pv + EXCLUDED.pv, gv = d.gv + EXCLUDED.gv, left_leg = d.left_leg + EXCLUDED.left_leg, right_leg = d.right_leg + EXCLUDED.right_leg,
+           gv_added = d.gv_added + EXCLUDED.gv_added, gv_refunded = d.gv_refunded + EXCLUDED.gv_refunded, own_added = d.own_added + EXCLUDED.own_added
        ),
        up AS (
          INSERT INTO member_volume AS v (period_id, member_id, pv, bv, gv, left_leg, right_leg, revision, updated_at)
@@ -247,6 +286,25 @@ export const volumeRepository = {
     );
   },
 
+  /** Where the per-day rollup differs from the ledger, day by day (empty when all is well). */
+  async dayMismatches(binaryLegs: boolean, limit = 100): Promise<(VolumeMismatch & { day: string })[]> {
+    return db().query<VolumeMismatch & { day: string }>(
+      `WITH ${EXPECTED_DAYS},
+       cmp AS (
+         SELECT coalesce(e.period_id, k.period_id) AS period_id, coalesce(e.member_id, k.member_id) AS member_id, coalesce(e.day, k.day) AS day,
+           ARRAY[coalesce(k.pv, 0), coalesce(k.gv, 0), coalesce(k.left_leg, 0), coalesce(k.right_leg, 0), coalesce(k.gv_added, 0), coalesce(k.gv_refunded, 0), coalesce(k.own_added, 0)] AS kept,
+           ARRAY[coalesce(e.pv, 0), coalesce(e.gv, 0), coalesce(e.left_leg, 0), coalesce(e.right_leg, 0), coalesce(e.gv_added, 0), coalesce(e.gv_refunded, 0), coalesce(e.own_added, 0)] AS ledger
+         FROM expected_days e FULL JOIN member_volume_day k ON k.member_id = e.member_id AND k.day = e.day AND k.period_id = e.period_id
+       )
+       SELECT period_id AS "periodId", member_id AS "memberId", day::text AS day, f.field, f.kept::text, f.ledger::text
+       FROM cmp CROSS JOIN LATERAL unnest(ARRAY['pv', 'gv', 'leftLeg', 'rightLeg', 'gvAdded', 'gvRefunded', 'ownAdded'], kept, ledger) AS f(field, kept, ledger)
+       WHERE f.kept <> f.ledger
+       ORDER BY period_id, member_id, day, f.field
+       LIMIT $2`,
+      [binaryLegs, limit],
+    );
+  },
+
   /**
    * Recomputes every kept total from the whole ledger (bulk loads; the check command's
    * repair), listed entries included. Call inside a transaction, under the applier's lock.
@@ -255,6 +313,13 @@ export const volumeRepository = {
     const tx = db();
     await tx.execute`DELETE FROM volume_pending`;
     await tx.execute`DELETE FROM member_volume`;
+    await tx.execute`DELETE FROM member_volume_day`;
+    await tx.query(
+      `WITH ${EXPECTED_DAYS}
+       INSERT INTO member_volume_day (member_id, day, period_id, pv, gv, left_leg, right_leg, gv_added, gv_refunded, own_added)
+       SELECT * FROM expected_days`,
+      [binaryLegs],
+    );
     const [row] = await tx.query<{ n: number }>(
       `WITH ${EXPECTED_TOTALS},
        ins AS (

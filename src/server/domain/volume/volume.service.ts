@@ -12,7 +12,7 @@ import { Topic, type VolumeChangedEvent } from "@/server/events/topics";
 import { VolumeErrorCode } from "./volume.errors";
 import { volumeRepository, type NewVolumeEntry } from "./volume.repository";
 import { DEFAULT_VOLUME_CONFIG, periodBounds, previousPeriodStart, volumeConfigSchema, type VolumeConfig } from "./volume.rules";
-import type { AppliedEntry, PeriodRecord, VolumeTotalsRecord } from "./volume.types";
+import type { AppliedEntry, PeriodRecord, VolumeMismatch, VolumeTotalsRecord } from "./volume.types";
 
 const zeroTotals = (memberId: number, periodId: number): VolumeTotalsRecord => ({
   memberId, periodId, pv: "0.00", bv: "0.00", gv: "0.00", leftLeg: "0.00", rightLeg: "0.00", revision: 0,
@@ -224,8 +224,12 @@ export const volumeService = {
   },
 
   /** Kept totals that differ from the ledger. */
-  async check(limit = 100) {
-    return volumeRepository.mismatches(await binaryLegs(), limit);
+  /** Kept totals, and per-day rollups (field "gv on 2026-12-01"), that differ from the ledger. */
+  async check(limit = 100): Promise<VolumeMismatch[]> {
+    const legs = await binaryLegs();
+    const totals = await volumeRepository.mismatches(legs, limit);
+    const days = await volumeRepository.dayMismatches(legs, limit);
+    return [...totals, ...days.map(({ day, ...m }) => ({ ...m, field: `${m.field} on ${day}` }))].slice(0, limit);
   },
 
   async rebuild(): Promise<number> {
