@@ -1,5 +1,5 @@
 import { ApolloServer } from "@apollo/server";
-import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { armor, LIMITS } from "./armor";
 import type { Context } from "./context";
 import { formatError } from "./errors";
@@ -24,7 +24,8 @@ export function getApolloServer(): Promise<ApolloServer<Context>> {
       validationRules: protection.validationRules,
       // A document of more tokens is refused while parsing: 400 GRAPHQL_PARSE_FAILED.
       parseOptions: { maxTokens: LIMITS.maxTokens },
-      plugins: [ApolloServerPluginLandingPageDisabled(), ...protection.plugins],
+      // No cache hints are set anywhere (answers are per viewer): without its plugin no hook runs per field.
+      plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), ...protection.plugins],
     });
     return apollo;
   });
