@@ -36,7 +36,8 @@ export const analyticsRepository = {
   /**
    * What the member's PV, GV and leg volume in a period had reached by `before`: the whole
    * days before it from the member's per-day rollup, and the part of `before`'s own day from
-   * the ledger (that day's entries only).
+   * the ledger (that day's entries only, and only if the rollup says the day had any for
+   * the member).
    */
   volumeSoFarRead(member: { id: number; sponsorDepth: number; placementDepth: number }, periodId: number, before: Date): Read<VolumeSoFar> {
     return mapRead(sqlRead<VolumeSoFar>`
@@ -56,6 +57,9 @@ export const analyticsRepository = {
         WHERE e.created_at >= date_trunc('day', ${before}::timestamptz AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AND e.created_at < ${before}
           AND e.period_id = ${periodId}
           AND (m.sponsor_path[${member.sponsorDepth} + 1] = ${member.id} OR m.placement_path[${member.placementDepth} + 1] = ${member.id})
+          -- Only when that day moved the member's numbers at all (most members' days did not).
+          AND EXISTS (SELECT 1 FROM member_volume_day d WHERE d.member_id = ${member.id} AND d.period_id = ${periodId}
+                        AND d.day = (${before}::timestamptz AT TIME ZONE 'UTC')::date)
       )
       SELECT (days.pv + today.pv)::text AS pv, (days.gv + today.gv)::text AS gv, (days.l + today.l)::text AS "leftLeg", (days.r + today.r)::text AS "rightLeg"
       FROM days, today`,
