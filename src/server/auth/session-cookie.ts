@@ -19,6 +19,29 @@ function readCookie(header: string | null | undefined, name: string): string | u
   return undefined;
 }
 
+// Decrypting a session token derives its key (HKDF) and runs AES-GCM: a few hundred
+// microseconds on every request. A token's claims never change, so the last few thousand
+// are kept until they expire; whether the session still holds is checked every time.
+const MAX_KEPT = 5_000;
+const kept = new Map<string, { id: number; sid: string | undefined; until: number; secret: string }>();
+
+async function claimsOf(token: string): Promise<{ id: number; sid: string | undefined } | null> {
+  const secret = authSecret();
+  const hit = kept.get(token);
+  if (hit && hit.until > Date.now() && hit.secret === secret) return hit; // a new secret refuses old tokens
+  try {
+    const jwt = await decode({ token, secret });
+    if (!jwt) return null;
+    const until = typeof jwt.exp === "number" ? jwt.exp * 1000 : Date.now() + 60_000;
+    const claims = { id: Number(jwt.sub), sid: typeof jwt.sid === "string" ? jwt.sid : undefined, until, secret };
+    if (kept.size >= MAX_KEPT) kept.delete(kept.keys().next().value!);
+    kept.set(token, claims);
+    return claims;
+  } catch {
+    return null;
+  }
+}
+
 /**
  * The viewer behind a next-auth session cookie, with the member's record: the cookie must
  * name a live session (not signed out from another device, not ended by a password reset)
@@ -28,15 +51,9 @@ export async function sessionFromCookieHeader(cookieHeader: string | null | unde
   for (const name of sessionCookieNames()) {
     const token = readCookie(cookieHeader, name);
     if (!token) continue;
-    let id: number;
-    let sid: string | undefined;
-    try {
-      const jwt = await decode({ token, secret: authSecret() });
-      id = Number(jwt?.sub);
-      sid = typeof jwt?.sid === "string" ? jwt.sid : undefined;
-    } catch {
-      return null;
-    }
+    const claims = await claimsOf(token);
+    if (!claims) return null;
+    const { id, sid } = claims;
     if (!Number.isInteger(id) || id <= 0) return null;
     return sessionService.viewer(sid, id, ip);
   }
