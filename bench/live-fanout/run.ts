@@ -107,15 +107,14 @@ async function server(): Promise<void> {
   const depth = paths.slice(1).reduce((s, p) => s + p.length, 0) / S;
 
   const { superAdminViewer } = await import("@/server/domain/shared/viewer");
-  const { getSchema } = await import("@/server/graphql/schema");
-  const { createLoaders } = await import("@/server/graphql/loaders");
+  const { attachGraphqlWs } = await import("@/server/graphql/ws");
   const { publish } = await import("@/server/events/bus");
   const { Topic } = await import("@/server/events/topics");
   const { WebSocketServer } = await import("ws");
-  const { useServer } = await import("graphql-ws/use/ws");
-  const schema = await getSchema();
   const gql = new WebSocketServer({ port: 0, perMessageDeflate: false });
-  useServer({ schema, context: () => ({ viewer: superAdminViewer(1), loaders: createLoaders() }) }, gql);
+  // The app's own graphql-ws set-up (limits, compiled execution, error mapping); every
+  // connection is an admin, who may watch any member (sessions are not what this measures).
+  await attachGraphqlWs(gql, async () => superAdminViewer(1));
   // The baseline: sockets by member; a batch's message for a member serialised once.
   const raw = new WebSocketServer({ port: 0, perMessageDeflate: false });
   const sockets = new Map<string, Set<import("ws").WebSocket>>();

@@ -27,7 +27,11 @@ async function closeOnAccessChange(open: Map<WebSocket, Viewer | null>): Promise
  * A bad key closes the connection (4403) before any subscription starts; a sign-out, a
  * revoked key or new permissions close it later (closeCodeFor).
  */
-export async function attachGraphqlWs(wss: WebSocketServer): Promise<void> {
+export async function attachGraphqlWs(
+  wss: WebSocketServer,
+  /** Who a connection is, in place of its API key or cookie (benchmarks: everyone the same viewer). */
+  authenticate?: () => Promise<Viewer | null>,
+): Promise<void> {
   const schema = await getSchema();
   const open = new Map<WebSocket, Viewer | null>();
   void closeOnAccessChange(open).catch((err) => console.error("[ws] access-change listener stopped", err));
@@ -38,7 +42,7 @@ export async function attachGraphqlWs(wss: WebSocketServer): Promise<void> {
         const params = (ctx.connectionParams ?? {}) as { authorization?: unknown };
         const headers = ctx.extra.request.headers;
         try {
-          const viewer = await viewerFromRequest({
+          const viewer = authenticate ? await authenticate() : await viewerFromRequest({
             authorization: typeof params.authorization === "string" ? params.authorization : null,
             cookie: headers.cookie,
             ip: typeof headers["x-mlm-client-ip"] === "string" ? headers["x-mlm-client-ip"] : null,
