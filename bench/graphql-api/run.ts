@@ -329,10 +329,8 @@ async function graphqlHandler(design: "ours" | "naive"): Promise<Handler> {
 
 /** The published schema with resolvers that each fetch what they need through the services, one by one. */
 async function naiveServer() {
-  const { ApolloServer } = await import("@apollo/server");
   const { makeExecutableSchema } = await import("@graphql-tools/schema");
-  const { armor, LIMITS } = await import("../../src/server/graphql/armor");
-  const { formatError } = await import("../../src/server/graphql/errors");
+  const { apolloServerFor } = await import("../../src/server/graphql/server");
   const { analyticsService } = await import("../../src/server/domain/analytics/analytics.service");
   const { genealogyService } = await import("../../src/server/domain/genealogy/genealogy.service");
   const { memberService } = await import("../../src/server/domain/member/member.service");
@@ -371,11 +369,7 @@ async function naiveServer() {
       },
     },
   });
-  const protection = armor();
-  return new ApolloServer<Ctx>({
-    schema, formatError, includeStacktraceInErrorResponses: false, allowBatchedHttpRequests: false, persistedQueries: false, csrfPrevention: true,
-    validationRules: protection.validationRules, parseOptions: { maxTokens: LIMITS.maxTokens }, plugins: protection.plugins,
-  });
+  return apolloServerFor(schema);
 }
 
 /** The same two answers by hand: the session, the same reads, JSON.stringify; no parsing, validation or execution. */

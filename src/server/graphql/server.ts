@@ -1,4 +1,5 @@
 import { ApolloServer } from "@apollo/server";
+import type { GraphQLSchema } from "graphql";
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { armor, LIMITS } from "./armor";
 import type { Context } from "./context";
@@ -9,25 +10,27 @@ let server: Promise<ApolloServer<Context>> | undefined;
 
 /** The Apollo server for HTTP (and for tests, through executeOperation). */
 export function getApolloServer(): Promise<ApolloServer<Context>> {
-  server ??= getSchema().then(async (schema) => {
-    const protection = armor();
-    const apollo = new ApolloServer<Context>({
-      schema,
-      formatError,
-      includeStacktraceInErrorResponses: false,
-      // The schema is published as schema.graphql; production answers no introspection.
-      introspection: process.env.NODE_ENV !== "production",
-      allowBatchedHttpRequests: false,
-      // No automatic persisted queries: nothing here uses them, and every document is parsed and limited.
-      persistedQueries: false,
-      csrfPrevention: true,
-      validationRules: protection.validationRules,
-      // A document of more tokens is refused while parsing: 400 GRAPHQL_PARSE_FAILED.
-      parseOptions: { maxTokens: LIMITS.maxTokens },
-      // No cache hints are set anywhere (answers are per viewer): without its plugin no hook runs per field.
-      plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), ...protection.plugins],
-    });
-    return apollo;
-  });
+  server ??= getSchema().then(apolloServerFor);
   return server;
+}
+
+/** An Apollo server with the app's options and limits over `schema` (benchmarks build one over another resolver set). */
+export function apolloServerFor(schema: GraphQLSchema): ApolloServer<Context> {
+  const protection = armor();
+  return new ApolloServer<Context>({
+    schema,
+    formatError,
+    includeStacktraceInErrorResponses: false,
+    // The schema is published as schema.graphql; production answers no introspection.
+    introspection: process.env.NODE_ENV !== "production",
+    allowBatchedHttpRequests: false,
+    // No automatic persisted queries: nothing here uses them, and every document is parsed and limited.
+    persistedQueries: false,
+    csrfPrevention: true,
+    validationRules: protection.validationRules,
+    // A document of more tokens is refused while parsing: 400 GRAPHQL_PARSE_FAILED.
+    parseOptions: { maxTokens: LIMITS.maxTokens },
+    // No cache hints are set anywhere (answers are per viewer): without its plugin no hook runs per field.
+    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), ...protection.plugins],
+  });
 }
