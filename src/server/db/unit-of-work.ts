@@ -87,7 +87,8 @@ const { prepareValue } = (pg as unknown as { utils: { prepareValue(v: unknown): 
  * A statement with its parameters written in as literals, for a script of several
  * statements (the simple protocol takes no parameters). Each value is the text the driver
  * would have sent (pg's own prepareValue) as a quoted, escaped, untyped literal, which
- * PostgreSQL types from its context exactly as it types an untyped parameter.
+ * PostgreSQL types from its context exactly as it types an untyped parameter. A read's
+ * text must hold `$n` only as parameters (not inside a quoted literal).
  */
 function inline(text: string, params: readonly unknown[]): string {
   return text.replace(/\$(\d+)/g, (_, n: string) => {

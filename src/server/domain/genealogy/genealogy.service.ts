@@ -36,7 +36,6 @@ function positionOf(m: MemberRecord, tree: TreeName): TreePosition | null {
   return { id: m.id, path, depth: tree === "SPONSOR" ? m.sponsorDepth : m.placementDepth };
 }
 
-/** Loads the member whose team the viewer asks about, checking the viewer may see it. */
 /**
  * The viewer's own record when they ask about themselves and the caller has it (read with
  * their session): no need to read it again.
@@ -45,6 +44,7 @@ function ownRecord(viewer: Viewer, memberId: number | null | undefined, self: Me
   return self && viewer.apiKeyId == null && self.id === viewer.id && (memberId ?? viewer.id) === self.id ? self : null;
 }
 
+/** Loads the member whose team the viewer asks about, checking the viewer may see it. */
 async function teamRoot(viewer: Viewer, memberId: number | null | undefined): Promise<MemberRecord> {
   const target = await loadMember(memberId ?? viewer.id);
   if (!mayViewTeamOf(viewer, target)) throw forbidden("this member's team");
