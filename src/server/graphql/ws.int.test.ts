@@ -7,6 +7,7 @@ import { accessService } from "@/server/domain/access/access.service";
 import { sessionService } from "@/server/domain/access/session.service";
 import type { Viewer } from "@/server/domain/shared/viewer";
 import { eventBus } from "@/server/events/bus";
+import { publish } from "@/server/events/bus";
 import { Topic, type AccessChangedEvent } from "@/server/events/topics";
 import { createAdmin, createRoot, viewerOf } from "@/test/factories";
 import { attachGraphqlWs } from "./ws";
@@ -72,5 +73,44 @@ describe("live connections when access changes", () => {
     const announced = nextAccessChange();
     await sessionService.signOut({ ...viewerOf(m), sessionId: "another" }, id);
     expect(await announced).toEqual({ sessionIds: [id] });
+  });
+});
+
+describe("subscriptions over the WebSocket (compiled execution)", () => {
+  it("hands each subscriber its own member's numbers with its own selection, and refuses what the key may not watch", async () => {
+    const key = await accessService.createApiKey(admin, { name: "Volumes", scopes: ["volumes.read"] });
+    const other = await accessService.createApiKey(admin, { name: "Orders only", scopes: ["orders.read"] });
+    const [a, b] = [await createRoot(), await createRoot()];
+    const client = (secret: string) => {
+      const c = createClient({ url, webSocketImpl: WebSocket, retryAttempts: 0, lazy: false, onNonLazyError: () => {}, connectionParams: { authorization: `Bearer ${secret}` } });
+      clients.push(c);
+      return c;
+    };
+    const seen: Record<string, unknown[]> = { a: [], b: [] };
+    const errors: unknown[] = [];
+    const watch = (c: Client, who: string, id: number, selection: string) =>
+      new Promise<void>((ready) => {
+        c.subscribe(
+          { query: `subscription($id: ID) { volumeUpdated(memberId: $id) { ${selection} } }`, variables: { id: String(id) } },
+          { next: (r) => (r.errors ? errors.push(r.errors) : seen[who]!.push(r.data!.volumeUpdated)), error: (e) => errors.push(e), complete: () => {} },
+        );
+        setTimeout(ready, 300); // subscribed on the server
+      });
+    const c = client(key.secret);
+    await Promise.all([watch(c, "a", a.id, "memberId gv revision"), watch(c, "b", b.id, "pv")]);
+    const refused = new Promise<unknown>((resolve) =>
+      client(other.secret).subscribe(
+        { query: `subscription($id: ID) { volumeUpdated(memberId: $id) { gv } }`, variables: { id: String(a.id) } },
+        { next: resolve, error: resolve, complete: () => {} }, // an access error comes as a result with errors
+      ),
+    );
+    const totals = (memberId: number, gv: string, revision: number) => ({ memberId, periodId: 1, pv: "1.00", bv: "1.00", gv, leftLeg: "0", rightLeg: "0", revision, orderId: 7 });
+    publish(Topic.VolumeChanged, { periodId: 1, orderIds: [7], totals: { [a.id]: totals(a.id, "12.50", 3) } });
+    publish(Topic.VolumeChanged, { periodId: 1, orderIds: [8], totals: { [b.id]: totals(b.id, "4.00", 1), [a.id]: totals(a.id, "13.50", 4) } });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(seen.a).toEqual([{ memberId: String(a.id), gv: "12.50", revision: 3 }, { memberId: String(a.id), gv: "13.50", revision: 4 }]);
+    expect(seen.b).toEqual([{ pv: "1.00" }]);
+    expect(errors).toEqual([]);
+    expect(JSON.stringify(await refused)).toContain("FORBIDDEN");
   });
 });
