@@ -54,7 +54,8 @@ export async function viewerFromRequest(req: { authorization?: string | null; co
 }
 
 export function createContext(viewer: Viewer | null, ip: string | null = null, self: MemberRecord | null = null): Context {
+  const own = self && viewer?.id === self.id ? self : null;
   const loaders = createLoaders();
-  if (self) loaders.member.prime(self.id, self);
-  return { viewer, loaders, ip, self: self && viewer?.id === self.id ? self : null };
+  if (own) loaders.member.prime(own.id, own);
+  return { viewer, loaders, ip, self: own };
 }

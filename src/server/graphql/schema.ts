@@ -26,7 +26,10 @@ export function getSchema(): Promise<GraphQLSchema> {
   // Plain fields (no resolver method) read the property with GraphQL's default resolver:
   // without this, type-graphql wraps every one of them in its middleware chain (RejectNul
   // only looks at arguments, and no plain field has any), a fifth of a downline page's CPU.
-  for (const t of getMetadataStorage().objectTypes) (t as { simpleResolvers?: boolean }).simpleResolvers ??= true;
+  // A type with an @Authorized or @UseMiddleware field keeps the chain for its fields.
+  const storage = getMetadataStorage();
+  const guarded = new Set<Function>([...storage.authorizedFields, ...storage.middlewares].map((m) => m.target));
+  for (const t of storage.objectTypes) if (!guarded.has(t.target)) t.simpleResolvers ??= true;
   schema ??= buildSchema({
     resolvers: [AccessResolver, MemberResolver, GenealogyResolver, CatalogResolver, CustomerResolver, OrderResolver, VolumeResolver, WalletResolver, CompensationResolver, LoyaltyResolver, WebhookResolver, CommunicationResolver, PrivacyResolver, DashboardResolver],
     authChecker,

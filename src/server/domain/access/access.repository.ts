@@ -260,7 +260,6 @@ export const accessRepository = {
   },
 
   /** Whether the session is live (not signed out, used within `days` days); notes the use, at most once a minute. */
-  /** Whether the session is live (and notes its use, at most once a minute). */
   touchSessionRead(id: string, memberId: number, days: number): Read<boolean> {
     return mapRead(sqlRead<{ live: boolean }>`
       WITH s AS (

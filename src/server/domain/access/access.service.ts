@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
-import { afterCommit, transaction } from "@/server/db/unit-of-work";
+import { afterCommit, db, transaction } from "@/server/db/unit-of-work";
 import { auditService } from "@/server/domain/audit/audit.service";
 import { can, canSome, forbidden, notFound, requirePermission } from "@/server/domain/shared/access";
 import { fieldError, InputError } from "@/server/domain/shared/input.errors";
@@ -32,14 +32,6 @@ function withOwnTeam(r: Omit<RoleRecord, "ownTeam">): RoleRecord {
 }
 
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
-
-/** The viewer of a member holding `grants`, which count only with two-factor sign-in on where staff need it. */
-function viewerOf(member: { id: number; role: RoleName }, grants: Grant[], twoFactorOn: boolean, ip?: string | null): Viewer {
-  if (grants.length > 0 && staffNeedTwoFactor() && !twoFactorOn) {
-    return { id: member.id, role: member.role, grants: [], ip: ip ?? null, twoFactorRequired: true };
-  }
-  return { id: member.id, role: member.role, grants, ip: ip ?? null };
-}
 
 /** Whether back-office roles need two-factor sign-in: REQUIRE_STAFF_2FA=1/0, by default in production. */
 export function staffNeedTwoFactor(): boolean {
@@ -93,9 +85,8 @@ export const accessService = {
    * sign-in (REQUIRE_STAFF_2FA; on in production), back-office grants count only once it is on.
    */
   async viewer(member: { id: number; role: RoleName }, ip?: string | null): Promise<Viewer> {
-    const grants = await accessService.grants(member.id);
-    const twoFactorOn = grants.length > 0 && staffNeedTwoFactor() ? !!(await accessRepository.twoFactor(member.id))?.enabledAt : true;
-    return viewerOf(member, grants, twoFactorOn, ip);
+    const [held, twoFactor] = await db().all(accessService.viewerReads(member.id));
+    return accessService.viewerFrom(member, held, twoFactor, ip);
   },
 
   /**
@@ -107,7 +98,11 @@ export const accessService = {
   },
 
   viewerFrom(member: { id: number; role: RoleName }, held: readonly HeldRole[], twoFactor: { enabledAt: Date | null } | null, ip?: string | null): Viewer {
-    return viewerOf(member, grantsFrom(member.id, held), !!twoFactor?.enabledAt, ip);
+    const grants = grantsFrom(member.id, held);
+    if (grants.length > 0 && staffNeedTwoFactor() && !twoFactor?.enabledAt) {
+      return { id: member.id, role: member.role, grants: [], ip: ip ?? null, twoFactorRequired: true };
+    }
+    return { id: member.id, role: member.role, grants, ip: ip ?? null };
   },
 
   /**

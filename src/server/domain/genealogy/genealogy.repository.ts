@@ -88,16 +88,6 @@ const PLACEMENT_LOCK = 7_311_001;
 const deepestSql = (depth: string) =>
   `SELECT coalesce(greatest((SELECT max(${depth}) FROM member WHERE ${depth} < ${KEY}), (SELECT max(${depth}) FROM member WHERE ${depth} >= ${KEY})), 0) AS d`;
 
-async function deepestLevel(tree: TreeName): Promise<number> {
-  const [row] = await db().query<{ d: number }>(deepestSql(COLUMNS[tree].depth));
-  return row!.d;
-}
-
-/** The last level to look at below root: root.depth + levels, or the deepest level there is. */
-async function lastLevel(tree: TreeName, root: TreePosition, levels: number | null): Promise<number> {
-  return levels == null ? deepestLevel(tree) : root.depth + levels;
-}
-
 /**
  * Members per level below root (and how many joined since `since`), `levels` deep or to
  * the deepest level there is (read in the same statement).
@@ -216,15 +206,14 @@ export const genealogyRepository = {
 
   levelCountsRead,
 
-
   /**
    * One page of the downline in breadth-first order: (depth, path). `through` is the last
    * level worth reading (from the level counts: where the page must be full, or the last
    * level there is), so a long thin leg is not read to its end for one page.
    */
-  async downlinePage(tree: TreeName, root: TreePosition, levels: number | null, after: DownlineCursor | null, limit: number, through?: number) {
+  async downlinePage(tree: TreeName, root: TreePosition, after: DownlineCursor | null, limit: number, through: number) {
     const c = COLUMNS[tree];
-    const to = through ?? (await lastLevel(tree, root, levels));
+    const to = through;
     const from = after ? after.depth : root.depth + 1;
     if (to < from) return [];
     // Per level, an index-only range scan that stops after `limit` paths (the first level

@@ -184,7 +184,7 @@ export const genealogyService = {
     // Counts first: they say down to which level the page can reach.
     const levels = await genealogyRepository.levelCounts(args.tree, root, args.maxDepth ?? null, new Date());
     const reach = Math.min(pageReach(levels, root.depth, after?.depth ?? root.depth + 1, first + 1), root.depth + (levels.at(-1)?.level ?? 0));
-    const rows = await genealogyRepository.downlinePage(args.tree, root, args.maxDepth ?? null, after, first + 1, reach);
+    const rows = await genealogyRepository.downlinePage(args.tree, root, after, first + 1, reach);
     // Edges carry their own cursors: a downline is paged by (depth, path), not by id.
     const edges = rows.map((r) => ({
       depth: r.depth - root.depth,

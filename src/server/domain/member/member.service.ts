@@ -41,7 +41,6 @@ export const memberService = {
     await memberRepository.update(memberId, { passwordHash });
   },
 
-  /** The viewer as the database knows them now (roles or status may have changed since login). */
   /** The member by id, as a read to run with others in one round trip. */
   findByIdRead(id: number) {
     return memberRepository.findByIdRead(id);

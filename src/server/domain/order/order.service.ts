@@ -460,7 +460,6 @@ export const orderService = {
     return isOwnOrder(viewer, order) || (await accessService.covers(viewer, order.memberId, "members.personal")) ? order.shippingAddress : null;
   },
 
-  /** Newest first; holders of orders.read see the orders of the members it covers, distributors their own and their customers'. */
   /**
    * The member's latest orders as a read to run with others: their own, or with
    * orders.read covering them (null for anyone else, who may not see them).
@@ -469,6 +468,7 @@ export const orderService = {
     return (await accessService.isSelfOr(viewer, memberId, "orders.read")) ? orderRepository.recentRead(memberId, pageSize(limit)) : null;
   },
 
+  /** Newest first; holders of orders.read see the orders of the members it covers, distributors their own and their customers'. */
   list(viewer: Viewer, filter: OrderFilter, first: number, beforeId: number | null) {
     const scopes = listScopes(viewer, "orders.read");
     const f = scopes === "ALL" ? { ...filter, scopes: null } : scopes.length > 0 ? { ...filter, scopes } : { ...filter, scopes: null, memberId: viewer.id };

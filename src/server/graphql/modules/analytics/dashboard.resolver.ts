@@ -6,11 +6,12 @@ import type { Context } from "../../context";
 import { parseMemberId } from "../../shared/ids";
 import { selectedFields } from "../../shared/selection";
 import { requireViewer } from "../../shared/viewer";
+import { toTeamStats } from "../genealogy/genealogy.resolver";
 import { toSummary } from "../volume/volume.resolver";
 import { Dashboard } from "./dashboard.type";
 
-/** The dashboard's fields that are parts of its own (member and periods come with every answer). */
-const PART_OF: Record<string, DashboardPart> = Object.fromEntries(DASHBOARD_PARTS.map((p) => [p, p]));
+/** Whether a selected field of Dashboard is a part read on request (member and periods come with every answer). */
+const isPart = (field: string): field is DashboardPart => (DASHBOARD_PARTS as readonly string[]).includes(field);
 
 @Resolver(() => Dashboard)
 export class DashboardResolver {
@@ -23,19 +24,19 @@ export class DashboardResolver {
     @Arg("memberId", () => ID, { nullable: true }) memberId?: string | null,
   ) {
     const viewer = requireViewer(ctx);
-    const parts = new Set([...selectedFields(info)].flatMap((f) => (PART_OF[f] ? [PART_OF[f]] : [])));
+    const parts = new Set([...selectedFields(info)].filter(isPart));
     const d = await analyticsService.dashboard(viewer, parseMemberId(memberId, "memberId"), { self: ctx.self, parts });
     return {
       member: d.member,
       period: d.current,
       previousPeriod: d.previous,
       volume: d.volume && toSummary(d.volume),
-      lastPeriodSoFar: d.lastPeriodSoFar && { ...d.lastPeriodSoFar, leftLegVolume: d.lastPeriodSoFar.leftLeg, rightLegVolume: d.lastPeriodSoFar.rightLeg },
+      lastPeriodSoFar: d.lastPeriodSoFar && toSummary(d.lastPeriodSoFar),
       history: d.history,
       daily: d.daily,
       topLegs: d.topLegs?.map((r) => ({ ...r, memberId: r.id })),
       topRecruits: d.topRecruits?.map((r) => ({ ...r, memberId: r.id })),
-      team: d.team && { ...d.team, levels: d.team.levels.map((l) => ({ level: l.level, count: l.count, newThisWeek: l.newSince })) },
+      team: d.team && toTeamStats(d.team),
       recentOrders: d.recentOrders,
     };
   }

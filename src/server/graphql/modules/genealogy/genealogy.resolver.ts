@@ -3,6 +3,7 @@ import { filter, pipe, map } from "@graphql-yoga/subscription";
 import { Arg, Ctx, ID, Int, Mutation, Query, Resolver, Root, Subscription } from "type-graphql";
 import { genealogyService } from "@/server/domain/genealogy/genealogy.service";
 import { relativeLevel } from "@/server/domain/genealogy/genealogy.rules";
+import type { TeamStatsRecord } from "@/server/domain/genealogy/genealogy.types";
 import { forbidden } from "@/server/domain/shared/access";
 import { eventBus } from "@/server/events/bus";
 import { Topic, type TeamChangedEvent } from "@/server/events/topics";
@@ -14,6 +15,9 @@ import { requireViewer } from "../../shared/viewer";
 import { Member, MemberConnection } from "../member/member.type";
 import { RegisterMemberInput } from "./genealogy.input";
 import { GenealogyTree, RegisterMemberPayload, TeamEvent, TeamEventKind, TeamStats } from "./genealogy.type";
+
+/** A team's numbers as the TeamStats type shows them. */
+export const toTeamStats = (stats: TeamStatsRecord) => ({ ...stats, levels: stats.levels.map((l) => ({ level: l.level, count: l.count, newThisWeek: l.newSince })) });
 
 @Resolver()
 export class GenealogyResolver {
@@ -57,8 +61,7 @@ export class GenealogyResolver {
     @Arg("memberId", () => ID, { nullable: true }) memberId?: string | null,
     @Arg("tree", () => GenealogyTree, { nullable: true, defaultValue: GenealogyTree.SPONSOR }) tree?: GenealogyTree | null,
   ) {
-    const stats = await genealogyService.teamStats(requireViewer(ctx), parseMemberId(memberId, "memberId"), tree ?? GenealogyTree.SPONSOR);
-    return { ...stats, levels: stats.levels.map((l) => ({ level: l.level, count: l.count, newThisWeek: l.newSince })) };
+    return toTeamStats(await genealogyService.teamStats(requireViewer(ctx), parseMemberId(memberId, "memberId"), tree ?? GenealogyTree.SPONSOR));
   }
 
   @Subscription(() => TeamEvent, {

@@ -16,7 +16,8 @@ import { ClosePeriodPayload, Period, PeriodConnection, VolumeSummary, VolumeUpda
 /** Each volume batch handed to the subscribers of the members it touched (not filtered by every subscriber). */
 const volumeFeed = keyedFeed(Topic.VolumeChanged, (e) => e.totals);
 
-export const toSummary = (t: VolumeTotalsRecord) => ({ ...t, leftLegVolume: t.leftLeg, rightLegVolume: t.rightLeg });
+/** Totals (or some of them) with the leg fields named as the API names them. */
+export const toSummary = <T extends { leftLeg: string; rightLeg: string }>(t: T) => ({ ...t, leftLegVolume: t.leftLeg, rightLegVolume: t.rightLeg });
 
 @Resolver()
 export class VolumeResolver {
