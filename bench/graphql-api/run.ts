@@ -337,6 +337,7 @@ async function naiveServer() {
   const { orderService } = await import("../../src/server/domain/order/order.service");
   const { volumeService } = await import("../../src/server/domain/volume/volume.service");
   const { connectionOfEdges } = await import("../../src/server/graphql/shared/connection");
+  const { toSummary } = await import("../../src/server/graphql/modules/volume/volume.resolver");
   type Ctx = import("../../src/server/graphql/context").Context;
   type Part = import("../../src/server/domain/analytics/analytics.types").DashboardPart;
   const viewerOf = (ctx: Ctx) => ctx.viewer!;
@@ -353,12 +354,11 @@ async function naiveServer() {
         member: async (d: { id: number }, _: unknown, ctx: Ctx) => (await memberService.get(viewerOf(ctx), d.id)).member,
         period: () => volumeService.currentPeriod(),
         volume: async (d: { id: number }, _: unknown, ctx: Ctx) => {
-          const t = await volumeService.summary(viewerOf(ctx), d.id, null);
-          return { ...t, leftLegVolume: t.leftLeg, rightLegVolume: t.rightLeg };
+          return toSummary(await volumeService.summary(viewerOf(ctx), d.id, null));
         },
         lastPeriodSoFar: async (d: { id: number }, _: unknown, ctx: Ctx) => {
           const s = (await part(ctx, d.id, "lastPeriodSoFar")) as { leftLeg: string; rightLeg: string } | null;
-          return s && { ...s, leftLegVolume: s.leftLeg, rightLegVolume: s.rightLeg };
+          return s && toSummary(s);
         },
         team: (d: { id: number }, _: unknown, ctx: Ctx) => genealogyService.teamStats(viewerOf(ctx), d.id, "SPONSOR"),
         topLegs: async (d: { id: number }, _: unknown, ctx: Ctx) => ((await part(ctx, d.id, "topLegs")) as { id: number }[]).map((r) => ({ ...r, memberId: r.id })),
