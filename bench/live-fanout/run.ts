@@ -4,7 +4,7 @@
  * their organisations stream in; side by side with a raw `ws` broadcast that serialises
  * each member's message once and writes it to that member's sockets.
  *
- *   npm run bench:live-fanout -- [--subscribers 10000] [--seconds 10] [--orders 5] [--rates 40,400,2000]
+ *   npm run bench:live-fanout -- [--subscribers 10000] [--seconds 10] [--orders 5] [--rates 40,400,2000] [--designs gql,raw]
  *
  * The network: `--subscribers` members, a random recursive sponsor tree (embedded PGlite,
  * in memory). A batch is what the volume applier publishes after one commit: the new
@@ -25,6 +25,7 @@ const { values } = parseArgs({
     role: { type: "string", default: "" },
     url: { type: "string", default: "" },
     design: { type: "string", default: "" },
+    designs: { type: "string", default: "gql,raw" },
   },
 });
 const S = Number(values.subscribers);
@@ -127,7 +128,7 @@ async function server(): Promise<void> {
   const port = (w: typeof gql) => (w.address() as { port: number }).port;
 
   const subscribers = async (design: "gql" | "raw") => {
-    const proc = spawn(process.execPath, ["--import", "tsx", "bench/live-fanout/run.ts", "--role", "clients", "--subscribers", String(S),
+    const proc = spawn(process.execPath, [...process.execArgv, "bench/live-fanout/run.ts", "--role", "clients", "--subscribers", String(S),
       "--design", design, "--url", `ws://127.0.0.1:${port(design === "gql" ? gql : raw)}`], { stdio: ["pipe", "pipe", "inherit"] });
     const lines = createInterface({ input: proc.stdout! })[Symbol.asyncIterator]();
     const next = async () => {
@@ -156,7 +157,8 @@ async function server(): Promise<void> {
   interface Row { design: string; rate: number; batches: number; expected: number; received: number; perSecond: number; p50: number; p99: number }
   const rows: Row[] = [];
   let seq = 0;
-  for (const design of ["graphql-ws (ours)", "raw ws broadcast"]) {
+  const designs = values.designs.split(",").map((d) => (d === "raw" ? "raw ws broadcast" : "graphql-ws (ours)"));
+  for (const design of designs) {
     const { proc, next } = await subscribers(design.startsWith("raw") ? "raw" : "gql");
     for (const rate of RATES) {
       const publishedAt = new Map<number, number>();
@@ -204,8 +206,8 @@ async function server(): Promise<void> {
   console.log("| design | batches/s | messages due | received | messages/s | vs raw | p50 | p99 |");
   console.log("|---|---:|---:|---:|---:|---:|---:|---:|");
   for (const r of [...rows].sort((a, b) => a.rate - b.rate)) {
-    const base = rows.find((b) => b.rate === r.rate && b.design.startsWith("raw"))!;
-    console.log(`| ${r.design} | ${r.rate} | ${r.expected} | ${r.received} | ${r.perSecond.toFixed(0)} | ${r.design.startsWith("raw") ? "" : `${Math.round((100 * r.perSecond) / base.perSecond)} %`} | ${r.p50.toFixed(1)} ms | ${r.p99.toFixed(1)} ms |`);
+    const base = rows.find((b) => b.rate === r.rate && b.design.startsWith("raw"));
+    console.log(`| ${r.design} | ${r.rate} | ${r.expected} | ${r.received} | ${r.perSecond.toFixed(0)} | ${r.design.startsWith("raw") || !base ? "" : `${Math.round((100 * r.perSecond) / base.perSecond)} %`} | ${r.p50.toFixed(1)} ms | ${r.p99.toFixed(1)} ms |`);
   }
   process.exit(0);
 }

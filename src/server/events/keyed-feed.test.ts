@@ -35,4 +35,23 @@ describe("keyed feed", () => {
     await a1.return?.();
     await b.return?.();
   });
+
+  it("delivers to a listener synchronously, queued values first, and nothing after return()", async () => {
+    delete process.env.REDIS_URL;
+    const feed = keyedFeed(Topic.VolumeChanged, (e: VolumeChangedEvent) => e.totals);
+    const a = feed("4");
+    publish(Topic.VolumeChanged, { periodId: 1, orderIds: [1], totals: { 4: totals(4, "1.00", 1) } });
+    await new Promise((r) => setTimeout(r, 10)); // queued: nobody listens or waits yet
+    const got: string[] = [];
+    a.listen((v) => got.push(v.gv));
+    expect(got).toEqual(["1.00"]);
+    publish(Topic.VolumeChanged, { periodId: 1, orderIds: [2], totals: { 4: totals(4, "2.00", 2), 5: totals(5, "9.00", 2) } });
+    await new Promise((r) => setTimeout(r, 10));
+    expect(got).toEqual(["1.00", "2.00"]);
+    await a.return();
+    publish(Topic.VolumeChanged, { periodId: 1, orderIds: [3], totals: { 4: totals(4, "3.00", 3) } });
+    await new Promise((r) => setTimeout(r, 10));
+    expect(got).toEqual(["1.00", "2.00"]);
+    expect(await a.next()).toEqual({ value: undefined, done: true });
+  });
 });

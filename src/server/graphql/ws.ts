@@ -8,6 +8,7 @@ import { createContext, viewerFromRequest } from "./context";
 import { formatError } from "./errors";
 import { getSchema } from "./schema";
 import { eventBus } from "@/server/events/bus";
+import { isListenable } from "@/server/events/keyed-feed";
 import { Topic } from "@/server/events/topics";
 import { closeCodeFor } from "./ws-access";
 
@@ -42,16 +43,67 @@ function mapIterator<T, U>(it: AsyncIterator<T>, fn: (value: T) => U | Promise<U
   };
 }
 
+/** Where a subscription's messages go: its socket and the id the client gave it. */
+interface Outlet {
+  socket: WebSocket;
+  id: string;
+}
+
+/** A subscriber whose socket holds more than this unsent is too slow to follow: it is closed (1013, try again later). */
+const MAX_BUFFERED = 16 * 1024 * 1024;
+
+/** A `next` message, written as graphql-ws writes it; errors leave through the same mapper as over HTTP. */
+function writeNext(out: Outlet, result: ExecutionResult): void {
+  const { socket } = out;
+  if (socket.readyState !== socket.OPEN) return;
+  if (socket.bufferedAmount > MAX_BUFFERED) {
+    socket.close(1013, "Too slow to follow the subscription");
+    return;
+  }
+  const payload = result.errors ? { ...result, errors: result.errors.map((e) => formatError(e.toJSON(), e)) } : result;
+  socket.send(`{"id":${JSON.stringify(out.id)},"type":"next","payload":${JSON.stringify(payload)}}`);
+}
+
+/** An iterator that yields nothing and ends when return() is called (then `stop` runs). */
+function idleUntilReturn(stop: () => Promise<unknown> | undefined): AsyncIterableIterator<ExecutionResult> {
+  let end!: (r: IteratorResult<ExecutionResult, undefined>) => void;
+  const ended = new Promise<IteratorResult<ExecutionResult, undefined>>((resolve) => (end = resolve));
+  return {
+    next: () => ended,
+    async return() {
+      await stop();
+      end({ value: undefined, done: true });
+      return { value: undefined, done: true };
+    },
+    async throw(err: unknown) {
+      await stop();
+      end({ value: undefined, done: true });
+      throw err;
+    },
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
+}
+
 /**
  * Each event of a subscription is executed for every one of its subscribers: with 10,000
  * screens open, GraphQL's generic execution (variables coerced and fields collected again
  * for every event) was most of the fan-out's cost. Subscriptions start as GraphQL starts
  * them (the field's subscribe with its arguments), and each event then runs the document
  * compiled once by graphql-jit (the last 500 documents kept, by text).
+ *
+ * When the field's stream can be listened to (keyedFeed's), each event is executed and
+ * written to the subscriber's socket as it arrives: graphql-ws would otherwise take it
+ * through an async iterator, its hooks and a promise per message and subscriber, which
+ * cost three times the raw socket write. graphql-ws still owns the subscription (its id,
+ * `complete` from either side, the socket's close): the iterator it is given yields nothing
+ * and stops the stream when it is returned.
  */
 function compiledSubscriptions(schema: GraphQLSchema) {
   const byText = new Map<string, CompiledQuery>();
   const byDocument = new WeakMap<DocumentNode, CompiledQuery>();
+  const outlets = new WeakMap<object, Outlet>();
   return {
     /** Compiles (or finds) the document; the errors when it cannot be compiled. */
     prepare(text: string, operationName: string | null | undefined, document: DocumentNode): readonly GraphQLError[] | null {
@@ -67,12 +119,42 @@ function compiledSubscriptions(schema: GraphQLSchema) {
       byDocument.set(document, compiled);
       return null;
     },
+    /** The socket and id a subscription's context writes to (direct writes). */
+    bind(contextValue: object, outlet: Outlet): void {
+      outlets.set(contextValue, outlet);
+    },
     async subscribe(args: ExecutionArgs): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> {
       const compiled = byDocument.get(args.document);
       if (!compiled) return subscribe(args);
       const stream = await createSourceEventStream(args);
       if (!(Symbol.asyncIterator in stream)) return stream;
-      return mapIterator(stream[Symbol.asyncIterator](), (event) => compiled.query(event, args.contextValue, args.variableValues ?? {}) as ExecutionResult | Promise<ExecutionResult>);
+      const source = stream[Symbol.asyncIterator]();
+      const variables = args.variableValues ?? {};
+      const run = (event: unknown) => compiled.query(event, args.contextValue, variables) as ExecutionResult | Promise<ExecutionResult>;
+      const outlet = outlets.get(args.contextValue as object);
+      if (!outlet || !isListenable(source)) return mapIterator(source, run);
+      // Results in event order: a result that is a promise holds back the ones after it.
+      let tail: Promise<void> | null = null;
+      source.listen((event) => {
+        let result: ExecutionResult | Promise<ExecutionResult>;
+        try {
+          result = run(event);
+        } catch (err) {
+          result = { errors: [new GraphQLError("Internal server error", { originalError: err as Error })] };
+        }
+        if (!tail && !(result instanceof Promise)) return writeNext(outlet, result);
+        const mine: Promise<void> = (tail ?? Promise.resolve())
+          .then(() => result)
+          .then(
+            (r) => writeNext(outlet, r),
+            (err: unknown) => writeNext(outlet, { errors: [new GraphQLError("Internal server error", { originalError: err as Error })] }),
+          )
+          .finally(() => {
+            if (tail === mine) tail = null;
+          });
+        tail = mine;
+      });
+      return idleUntilReturn(() => source.return?.());
     },
   };
 }
@@ -116,7 +198,7 @@ export async function attachGraphqlWs(
         }
       },
       // Parsed with the token limit and validated with the HTTP endpoint's limits (depth, aliases, cost).
-      onSubscribe: (ctx, _id, payload) => {
+      onSubscribe: (ctx, id, payload) => {
         const checked = parseAndValidate(schema, payload.query);
         if ("errors" in checked) {
           return checked.errors.map((e) => new GraphQLError(e.message, { extensions: { code: /^Syntax Error/.test(e.message) ? "GRAPHQL_PARSE_FAILED" : "GRAPHQL_VALIDATION_FAILED" } }));
@@ -125,13 +207,9 @@ export async function attachGraphqlWs(
           const failed = jit.prepare(payload.query, payload.operationName, checked.document);
           if (failed) return failed.map((e) => new GraphQLError(e.message, { extensions: { code: "GRAPHQL_VALIDATION_FAILED" } }));
         }
-        return {
-          schema,
-          document: checked.document,
-          variableValues: payload.variables,
-          operationName: payload.operationName,
-          contextValue: createContext((ctx.extra as { viewer?: Viewer | null }).viewer ?? null),
-        };
+        const contextValue = createContext((ctx.extra as { viewer?: Viewer | null }).viewer ?? null);
+        jit.bind(contextValue, { socket: ctx.extra.socket, id });
+        return { schema, document: checked.document, variableValues: payload.variables, operationName: payload.operationName, contextValue };
       },
       // Errors leave through the same mapper as over HTTP (codes, no internals).
       onError: (_ctx, _id, _payload, errors) => errors.map((e) => formatError(e.toJSON(), e)) as never,

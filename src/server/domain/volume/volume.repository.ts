@@ -216,7 +216,8 @@ export const volumeRepository = {
        SELECT up.*, e.order_id FROM up JOIN delta d USING (period_id, member_id) JOIN e ON e.id = d.last_entry`,
       [entryIds, binaryLegs],
     );
-    return rows.map((r) => ({ ...toTotals(r.period_id)(r), orderId: r.order_id }));
+    // Object.assign: a spread followed by a new property is slow on Node 20 (see toSummary).
+    return rows.map((r) => Object.assign(toTotals(r.period_id)(r), { orderId: r.order_id }));
   },
 
   /** The members each entry's volume reached (buyer, sponsors, binary placement ancestors), for webhook payloads. */

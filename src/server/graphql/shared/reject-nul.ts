@@ -17,9 +17,14 @@ export function nulAt(value: unknown, path: string): string | null {
  * edge, as bad input with its field, before any service sees it.
  */
 export const RejectNul: MiddlewareFn = ({ args }, next) => {
+  rejectNul(args);
+  return next();
+};
+
+/** Throws the bad-input error of the first argument holding a NUL character. */
+export function rejectNul(args: Record<string, unknown>): void {
   for (const key in args) {
     const field = nulAt(args[key], key);
     if (field) throw new GraphQLError(`${field} contains a NUL character.`, { extensions: { code: "BAD_USER_INPUT", field } });
   }
-  return next();
-};
+}

@@ -34,8 +34,8 @@ export class DashboardResolver {
       lastPeriodSoFar: d.lastPeriodSoFar && toSummary(d.lastPeriodSoFar),
       history: d.history,
       daily: d.daily,
-      topLegs: d.topLegs?.map((r) => ({ ...r, memberId: r.id })),
-      topRecruits: d.topRecruits?.map((r) => ({ ...r, memberId: r.id })),
+      topLegs: d.topLegs?.map((r) => Object.assign({}, r, { memberId: r.id })),
+      topRecruits: d.topRecruits?.map((r) => Object.assign({}, r, { memberId: r.id })),
       team: d.team && toTeamStats(d.team),
       recentOrders: d.recentOrders,
     };

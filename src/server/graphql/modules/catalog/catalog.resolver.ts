@@ -11,7 +11,7 @@ import {
   AdjustStockPayload, Product, ProductConnection, ProductPayload, StockAdjustment, StockLevel, Warehouse,
 } from "./catalog.type";
 
-const stockLevel = (s: StockRecord) => ({ ...s, warehouseId: String(s.warehouseId), available: s.onHand - s.reserved });
+const stockLevel = (s: StockRecord) => Object.assign({}, s, { warehouseId: String(s.warehouseId), available: s.onHand - s.reserved });
 
 @Resolver(() => Product)
 export class CatalogResolver {
