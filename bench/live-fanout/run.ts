@@ -4,7 +4,7 @@
  * their organisations stream in; side by side with a raw `ws` broadcast that serialises
  * each member's message once and writes it to that member's sockets.
  *
- *   npm run bench:live-fanout -- [--subscribers 10000] [--seconds 10] [--orders 5] [--rates 40,400,2000] [--designs gql,raw]
+ *   npm run bench:live-fanout -- [--subscribers 10000] [--seconds 10] [--orders 5] [--rates 40,400,1000,2000] [--designs gql,raw]
  *
  * The network: `--subscribers` members, a random recursive sponsor tree (embedded PGlite,
  * in memory). A batch is what the volume applier publishes after one commit: the new
@@ -21,7 +21,7 @@ const { values } = parseArgs({
     subscribers: { type: "string", default: "10000" },
     seconds: { type: "string", default: "10" },
     orders: { type: "string", default: "5" },
-    rates: { type: "string", default: "40,400,2000" },
+    rates: { type: "string", default: "40,400,1000,2000" },
     role: { type: "string", default: "" },
     url: { type: "string", default: "" },
     design: { type: "string", default: "" },

@@ -48,7 +48,7 @@ describe("keyed feed", () => {
     publish(Topic.VolumeChanged, { periodId: 1, orderIds: [2], totals: { 4: totals(4, "2.00", 2), 5: totals(5, "9.00", 2) } });
     await new Promise((r) => setTimeout(r, 10));
     expect(got).toEqual(["1.00", "2.00"]);
-    await a.return();
+    await a.return!();
     publish(Topic.VolumeChanged, { periodId: 1, orderIds: [3], totals: { 4: totals(4, "3.00", 3) } });
     await new Promise((r) => setTimeout(r, 10));
     expect(got).toEqual(["1.00", "2.00"]);

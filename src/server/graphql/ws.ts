@@ -43,10 +43,10 @@ function mapIterator<T, U>(it: AsyncIterator<T>, fn: (value: T) => U | Promise<U
   };
 }
 
-/** Where a subscription's messages go: its socket and the id the client gave it. */
+/** Where a subscription's messages go: its socket, and its `next` message up to the payload (with the id the client gave it). */
 interface Outlet {
   socket: WebSocket;
-  id: string;
+  head: string;
 }
 
 /** A subscriber whose socket holds more than this unsent is too slow to follow: it is closed (1013, try again later). */
@@ -61,7 +61,7 @@ function writeNext(out: Outlet, result: ExecutionResult): void {
     return;
   }
   const payload = result.errors ? { ...result, errors: result.errors.map((e) => formatError(e.toJSON(), e)) } : result;
-  socket.send(`{"id":${JSON.stringify(out.id)},"type":"next","payload":${JSON.stringify(payload)}}`);
+  socket.send(`${out.head}${JSON.stringify(payload)}}`);
 }
 
 /** An iterator that yields nothing and ends when return() is called (then `stop` runs). */
@@ -208,7 +208,7 @@ export async function attachGraphqlWs(
           if (failed) return failed.map((e) => new GraphQLError(e.message, { extensions: { code: "GRAPHQL_VALIDATION_FAILED" } }));
         }
         const contextValue = createContext((ctx.extra as { viewer?: Viewer | null }).viewer ?? null);
-        jit.bind(contextValue, { socket: ctx.extra.socket, id });
+        jit.bind(contextValue, { socket: ctx.extra.socket, head: `{"id":${JSON.stringify(id)},"type":"next","payload":` });
         return { schema, document: checked.document, variableValues: payload.variables, operationName: payload.operationName, contextValue };
       },
       // Errors leave through the same mapper as over HTTP (codes, no internals).
