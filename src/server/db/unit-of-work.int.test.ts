@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { db, queryRead, sqlRead, transaction } from "./unit-of-work";
 
@@ -46,5 +47,24 @@ describe("reads together", () => {
   it("refuses an uncast numeric column, and fails whole when one read fails", async () => {
     await expect(db().all([sqlRead`SELECT 1 AS a`, sqlRead`SELECT 2.5::numeric AS n`])).rejects.toThrow(/uncast/);
     await expect(db().all([sqlRead`SELECT 1 AS a`, sqlRead`SELECT * FROM no_such_table`])).rejects.toThrow(/no_such_table/);
+  });
+
+  it("runs reads prepared once per connection, and knows what a connection holds after a failed script", async () => {
+    // On PostgreSQL each read is prepared the first time a connection runs it and executed
+    // by name after; a script that fails part-way (PREPARE of a bad statement) leaves the
+    // good ones prepared, and the connection's list must say so (else: "already exists").
+    const a = () => queryRead<{ a: number }, number>("SELECT $1::int + 1 AS a", [41], (rows) => rows[0]!.a);
+    const c = () => queryRead<{ c: string }, string>("SELECT $1::text || '!' AS c", ["hi"], (rows) => rows[0]!.c);
+    for (let i = 0; i < 15; i++) {
+      await expect(db().all([a(), sqlRead`SELECT * FROM no_such_table WHERE id = ${i}`])).rejects.toThrow(/no_such_table/);
+      expect(await db().all([a(), c()])).toEqual([42, "hi!"]);
+      expect(await db().all([c(), a(), c()])).toEqual(["hi!", 42, "hi!"]);
+    }
+    // The connection that ran a script holds its statements by name (PostgreSQL; PGlite plans each time).
+    const [, held] = await db().all([
+      queryRead<{ twice: number }, number>("SELECT $1::int AS twice", [2], (rows) => rows[0]!.twice),
+      sqlRead<{ n: number }>`SELECT count(*)::int AS n FROM pg_prepared_statements WHERE name = ${`s${createHash("sha1").update("SELECT $1::int AS twice").digest("hex").slice(0, 24)}`}`,
+    ]);
+    expect(held[0]!.n).toBe(process.env.DATABASE_URL ? 1 : 0);
   });
 });

@@ -1,6 +1,5 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { StringDecoder } from "node:string_decoder";
-import pg from "pg";
 import { Prisma, prisma } from "./client";
 import { databaseUrl, defaultDriver, type SqlDriver } from "./driver";
 
@@ -78,27 +77,6 @@ export async function runRead<T>(read: Read<T>): Promise<T> {
 /** The same read with its result mapped further. */
 export function mapRead<A, B>(read: Read<A>, fn: (a: A) => B): Read<B> {
   return { text: read.text, params: read.params, map: (rows) => fn(read.map(rows)) };
-}
-
-// pg's own conversion of a parameter to the text it sends (not in its type declarations).
-const { prepareValue } = (pg as unknown as { utils: { prepareValue(v: unknown): unknown } }).utils;
-
-/**
- * A statement with its parameters written in as literals, for a script of several
- * statements (the simple protocol takes no parameters). Each value is the text the driver
- * would have sent (pg's own prepareValue) as a quoted, escaped, untyped literal, which
- * PostgreSQL types from its context exactly as it types an untyped parameter. A read's
- * text must hold `$n` only as parameters (not inside a quoted literal).
- */
-function inline(text: string, params: readonly unknown[]): string {
-  return text.replace(/\$(\d+)/g, (_, n: string) => {
-    const v = params[Number(n) - 1];
-    if (v === undefined && Number(n) > params.length) throw new Error(`statement uses $${n} but has ${params.length} parameters`);
-    const prepared = prepareValue(v);
-    if (prepared == null) return "NULL";
-    if (typeof prepared !== "string") throw new Error(`parameter $${n} cannot be written as a literal`);
-    return pg.escapeLiteral(prepared);
-  });
 }
 
 /** A COPY text-format value back to its text (\N is null; backslash escapes undone). */
@@ -183,7 +161,7 @@ function driverDb(driver: SqlDriver): Db {
     async all(reads) {
       if (reads.length === 0) return [] as never;
       if (reads.length === 1) return [reads[0]!.map((await query(reads[0]!.text, reads[0]!.params)) as never[])] as never;
-      const results = await driver.script(reads.map((r) => inline(r.text, r.params)).join(";\n"));
+      const results = await driver.script(reads);
       if (results.length !== reads.length) throw new Error(`a script of ${reads.length} reads answered ${results.length} results`);
       return reads.map((r, i) => {
         const uncast = results[i]!.fields.find((f) => INEXACT_TYPE_IDS.has(f.dataTypeID));
