@@ -1,0 +1,57 @@
+import type { ApolloServerOptionsWithGateway, BaseContext } from "@apollo/server";
+import { execute, getVariableValues, GraphQLError, type ExecutionResult, type GraphQLSchema } from "graphql";
+import { compileQuery, isCompiledQuery, type CompiledQuery } from "graphql-jit";
+
+type GatewayInterface = ApolloServerOptionsWithGateway<BaseContext>["gateway"];
+type GatewayExecutor = NonNullable<Awaited<ReturnType<GatewayInterface["load"]>>["executor"]>;
+
+/**
+ * graphql-jit's error as GraphQL's own: jit's lacks `extensions` unless the original error
+ * has some (Apollo reads extensions.code of every error). The resolver's error stays the
+ * originalError, which formatError maps (access, input, rate limits).
+ */
+function asGraphQLError(e: GraphQLError): GraphQLError {
+  const error = new GraphQLError(e.message, { path: e.path, originalError: e.originalError ?? undefined, extensions: e.extensions });
+  if (e.locations) Object.defineProperty(error, "locations", { value: e.locations, enumerable: true });
+  return error;
+}
+
+/**
+ * Executes each document compiled once by graphql-jit (the last 1,000 documents kept, by
+ * Apollo's hash of the text and the operation): GraphQL's own execution walks the
+ * document generically for every object of every answer (a downline page: fifty members,
+ * their sponsors), which cost more CPU than the rest of the request. Apollo still parses,
+ * validates (with the limits of armor.ts), runs the plugins and formats errors; only the
+ * execution is compiled. A document graphql-jit cannot compile runs on GraphQL's own.
+ */
+export function compiledExecution(schema: GraphQLSchema): GatewayInterface {
+  const compiled = new Map<string, CompiledQuery | null>();
+  const executor: GatewayExecutor = async (request) => {
+    const key = `${request.operationName ?? ""}\n${request.queryHash}`;
+    let query = compiled.get(key);
+    if (query === undefined) {
+      const result = compileQuery(schema, request.document, request.operationName ?? undefined);
+      query = isCompiledQuery(result) ? result : null;
+      if (compiled.size >= 1_000) compiled.delete(compiled.keys().next().value!);
+      compiled.set(key, query);
+    }
+    const variables = request.request.variables ?? {};
+    if (!query) return execute({ schema, document: request.document, contextValue: request.context, variableValues: variables, operationName: request.operationName });
+    // Variables are coerced by GraphQL itself (graphql-jit refuses an input field left out
+    // that has a default value, and its errors lack the node Apollo recognises a refused
+    // variable by: 400 BAD_USER_INPUT); the compiled query gets them with defaults filled in.
+    const coerced = getVariableValues(schema, request.operation.variableDefinitions ?? [], variables);
+    if (coerced.errors) return { errors: coerced.errors };
+    const result = (await query.query(undefined, request.context, coerced.coerced)) as ExecutionResult;
+    return result.errors ? { ...result, errors: result.errors.map(asGraphQLError) } : result;
+  };
+  return {
+    // Apollo asks for the schema this way: given at once, never updated.
+    onSchemaLoadOrUpdate(callback) {
+      callback({ apiSchema: schema, coreSupergraphSdl: "" });
+      return () => undefined;
+    },
+    load: async () => ({ executor }),
+    stop: async () => undefined,
+  };
+}
