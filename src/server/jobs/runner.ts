@@ -58,7 +58,7 @@ const loyaltyApplier = () => kickableLoop("loyalty applier", () => loyaltyServic
  * The applier's advisory lock keeps one at work per database.
  */
 export function startVolumeApplier(): () => void {
-  const run = kickableLoop("volume applier", () => volumeService.applyPending());
+  const run = kickableLoop("volume applier", () => volumeService.applyPending({ waitForOther: false }));
   // A commit's kick waits a few tens of milliseconds for the commits after it, so at a rush
   // a batch holds what those milliseconds brought (one upsert, one event) instead of one
   // order each.
