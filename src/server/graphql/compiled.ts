@@ -16,6 +16,9 @@ function asGraphQLError(e: GraphQLError): GraphQLError {
   return error;
 }
 
+/** A document is compiled on its tenth use (before, GraphQL's own execution runs it); the integration tests compile at once. */
+const COMPILE_AFTER = Math.max(1, Number(process.env.GRAPHQL_COMPILE_AFTER ?? 10) || 10);
+
 /**
  * Executes each document compiled once by graphql-jit (the last 1,000 documents kept, by
  * Apollo's hash of the text and the operation): GraphQL's own execution walks the
@@ -26,20 +29,31 @@ function asGraphQLError(e: GraphQLError): GraphQLError {
  */
 export function compiledExecution(schema: GraphQLSchema): GatewayInterface {
   const compiled = new Map<string, CompiledQuery | null>();
+  const uses = new Map<string, number>();
   const executor: GatewayExecutor = async (request) => {
     const key = `${request.operationName ?? ""}\n${request.queryHash}`;
     let query = compiled.get(key);
     if (query === undefined) {
-      const result = compileQuery(schema, request.document, request.operationName ?? undefined);
-      query = isCompiledQuery(result) ? result : null;
-      if (compiled.size >= 1_000) compiled.delete(compiled.keys().next().value!);
-      compiled.set(key, query);
+      // Compiling costs more than executing once: only documents in use are compiled, so a
+      // stream of one-off documents (a client exploring, or someone hostile) costs no more
+      // than GraphQL's own execution.
+      const n = (uses.get(key) ?? 0) + 1;
+      if (uses.size >= 10_000) uses.clear();
+      uses.set(key, n);
+      if (n >= COMPILE_AFTER) {
+        uses.delete(key);
+        const result = compileQuery(schema, request.document, request.operationName ?? undefined);
+        query = isCompiledQuery(result) ? result : null;
+        if (compiled.size >= 1_000) compiled.delete(compiled.keys().next().value!);
+        compiled.set(key, query);
+      }
     }
     const variables = request.request.variables ?? {};
     if (!query) return execute({ schema, document: request.document, contextValue: request.context, variableValues: variables, operationName: request.operationName });
     // Variables are coerced by GraphQL itself (graphql-jit refuses an input field left out
     // that has a default value, and its errors lack the node Apollo recognises a refused
-    // variable by: 400 BAD_USER_INPUT); the compiled query gets them with defaults filled in.
+    // variable by: 400 BAD_USER_INPUT); the compiled query gets them with defaults filled in
+    // and coerces them again, which changes nothing for this schema (compiled.test.ts).
     const coerced = getVariableValues(schema, request.operation.variableDefinitions ?? [], variables);
     if (coerced.errors) return { errors: coerced.errors };
     const result = (await query.query(undefined, request.context, coerced.coerced)) as ExecutionResult;
