@@ -52,7 +52,11 @@ interface Outlet {
 /** A subscriber whose socket holds more than this unsent is too slow to follow: it is closed (1013, try again later). */
 const MAX_BUFFERED = 16 * 1024 * 1024;
 
-/** A `next` message, written as graphql-ws writes it; errors leave through the same mapper as over HTTP. */
+/** A result with its errors mapped as over HTTP (codes, no internals). */
+const formatResult = (result: ExecutionResult): ExecutionResult =>
+  result.errors ? ({ ...result, errors: result.errors.map((e) => formatError(e.toJSON(), e)) } as never) : result;
+
+/** A `next` message, written as graphql-ws writes it. */
 function writeNext(out: Outlet, result: ExecutionResult): void {
   const { socket } = out;
   if (socket.readyState !== socket.OPEN) return;
@@ -60,8 +64,7 @@ function writeNext(out: Outlet, result: ExecutionResult): void {
     socket.close(1013, "Too slow to follow the subscription");
     return;
   }
-  const payload = result.errors ? { ...result, errors: result.errors.map((e) => formatError(e.toJSON(), e)) } : result;
-  socket.send(`${out.head}${JSON.stringify(payload)}}`);
+  socket.send(`${out.head}${JSON.stringify(formatResult(result))}}`);
 }
 
 /** An iterator that yields nothing and ends when return() is called (then `stop` runs). */
@@ -213,8 +216,7 @@ export async function attachGraphqlWs(
       },
       // Errors leave through the same mapper as over HTTP (codes, no internals).
       onError: (_ctx, _id, _payload, errors) => errors.map((e) => formatError(e.toJSON(), e)) as never,
-      onNext: (_ctx, _id, _payload, _args, result) =>
-        result.errors ? ({ ...result, errors: result.errors.map((e) => formatError(e.toJSON(), e)) } as never) : result,
+      onNext: (_ctx, _id, _payload, _args, result) => formatResult(result) as never,
     },
     wss,
   );

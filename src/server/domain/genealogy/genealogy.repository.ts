@@ -213,9 +213,8 @@ export const genealogyRepository = {
    */
   async downlinePage(tree: TreeName, root: TreePosition, after: DownlineCursor | null, limit: number, through: number) {
     const c = COLUMNS[tree];
-    const to = through;
     const from = after ? after.depth : root.depth + 1;
-    if (to < from) return [];
+    if (through < from) return [];
     // Per level, an index-only range scan that stops after `limit` paths (the first level
     // resumes after the cursor); only the rows of the page are then read from the table
     // (a member's id is the last element of its path).
@@ -237,7 +236,7 @@ export const genealogyRepository = {
        SELECT ${MEMBER_COLUMNS}, page.depth, page.path
        FROM page JOIN member ON member.id = page.member_id
        ORDER BY page.depth, page.k, page.member_id`,
-      [from, to, cursor, limit, ...boundValues(subtreeBounds(root)), after ? cursor.slice(0, KEY) : root.path.slice(0, KEY), after ? cursor.at(-1)! : 0],
+      [from, through, cursor, limit, ...boundValues(subtreeBounds(root)), after ? cursor.slice(0, KEY) : root.path.slice(0, KEY), after ? cursor.at(-1)! : 0],
     );
   },
 

@@ -1,4 +1,3 @@
-import { filter, map, pipe } from "@graphql-yoga/subscription";
 import { Arg, Authorized, Ctx, ID, Int, Mutation, Query, Resolver, Root, Subscription } from "type-graphql";
 import { LoyaltyErrorCode } from "@/server/domain/loyalty/loyalty.errors";
 import { loyaltyService } from "@/server/domain/loyalty/loyalty.service";
@@ -8,8 +7,8 @@ import { accessService } from "@/server/domain/access/access.service";
 import { can } from "@/server/domain/shared/access";
 import { fieldError } from "@/server/domain/shared/input.errors";
 import { fromMinor, toMinor } from "@/server/domain/shared/units";
-import { eventBus } from "@/server/events/bus";
-import { Topic, type LoyaltySnapshot, type PointsChangedEvent } from "@/server/events/topics";
+import { keyedFeed } from "@/server/events/keyed-feed";
+import { Topic, type LoyaltySnapshot } from "@/server/events/topics";
 import type { Context } from "../../context";
 import { badInput } from "../../errors";
 import { JSONScalar } from "../../shared/json";
@@ -29,6 +28,13 @@ const movementCursor = (raw: string | null | undefined): string | null => {
   if (!/^\d{1,18}$/.test(raw)) throw badInput("after", "after is not a points history cursor.");
   return raw;
 };
+
+/** Each points change handed to the subscribers of the members it holds (as volume batches are). */
+const pointsFeed = keyedFeed(Topic.PointsChanged, (e) => {
+  const byMember: Record<string, LoyaltySnapshot> = {};
+  for (const m of e.members) byMember[m.memberId] ??= m;
+  return byMember;
+});
 
 const toReward = (r: RewardRecord) => ({
   ...r, id: String(r.id),
@@ -283,11 +289,7 @@ export class LoyaltyResolver {
       const viewer = requireViewer(context as Context);
       const memberId = parseMemberId(args.memberId as string | undefined, "memberId") ?? viewer.id;
       await accessService.requireSelfOr(viewer, memberId, "loyalty.read", "these points");
-      return pipe(
-        eventBus().subscribe(Topic.PointsChanged),
-        filter((e: PointsChangedEvent) => e.members.some((m) => m.memberId === memberId)),
-        map((e: PointsChangedEvent) => e.members.find((m) => m.memberId === memberId)!),
-      );
+      return pointsFeed(String(memberId));
     },
   })
   pointsUpdated(@Root() root: LoyaltySnapshot, @Arg("memberId", () => ID, { nullable: true }) _memberId?: string | null) {

@@ -1,9 +1,8 @@
-import { filter, pipe, map } from "@graphql-yoga/subscription";
 import { Arg, Authorized, Ctx, ID, Int, Mutation, Query, Resolver, Root, Subscription } from "type-graphql";
 import { accessService } from "@/server/domain/access/access.service";
 import { ledgerExplorerService, walletService } from "@/server/domain/wallet/wallet.service";
-import { eventBus } from "@/server/events/bus";
-import { Topic, type LedgerAccountSnapshot, type LedgerChangedEvent } from "@/server/events/topics";
+import { keyedFeed } from "@/server/events/keyed-feed";
+import { Topic, type LedgerAccountSnapshot } from "@/server/events/topics";
 import type { Context } from "../../context";
 import { badInput } from "../../errors";
 import { idCursor, toConnection } from "../../shared/connection";
@@ -21,6 +20,16 @@ const postingCursor = (raw: string | null | undefined): string | null => {
   if (!/^\d{1,18}$/.test(raw)) throw badInput("after", "after is not a wallet line cursor.");
   return raw;
 };
+/** Each ledger change handed to the subscribers of the members whose wallets it moved (as volume batches are). */
+const walletFeed = keyedFeed(Topic.LedgerChanged, (e) => {
+  const byMember: Record<string, { memberId: number; accounts: LedgerAccountSnapshot[] }> = {};
+  for (const a of e.accounts) {
+    if (a.ownerId == null || a.kind !== "WALLET") continue;
+    (byMember[a.ownerId] ??= { memberId: a.ownerId, accounts: [] }).accounts.push(a);
+  }
+  return byMember;
+});
+
 const ids = (raw: string[], field: string) => raw.map((id, i) => parseId(id, `${field}.${i}`, "a withdrawal id")!);
 const withdrawalId = (id: string) => parseId(id, "id", "a withdrawal id")!;
 
@@ -184,12 +193,7 @@ export class WalletResolver {
       const viewer = requireViewer(context as Context);
       const memberId = parseMemberId(args.memberId as string | undefined, "memberId") ?? viewer.id;
       await accessService.requireSelfOr(viewer, memberId, "wallets.read", "this wallet");
-      const mine = (a: LedgerAccountSnapshot) => a.ownerId === memberId && a.kind === "WALLET";
-      return pipe(
-        eventBus().subscribe(Topic.LedgerChanged),
-        filter((e: LedgerChangedEvent) => e.accounts.some(mine)),
-        map((e: LedgerChangedEvent) => ({ memberId, accounts: e.accounts.filter(mine) })),
-      );
+      return walletFeed(String(memberId));
     },
   })
   walletUpdated(
