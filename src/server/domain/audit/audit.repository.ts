@@ -30,9 +30,9 @@ export const auditRepository = {
   async personalData(memberId: number): Promise<Record<string, string>> {
     return {
       auditAboutYou: await jsonRows(
-        `SELECT id::text, at, actor_id, action, target_type, target_id, before, after FROM audit_log WHERE target_type = 'member' AND target_id = $1 ORDER BY id`, [String(memberId)]),
+        `SELECT id::text, at, actor_id, action, target_type, target_id, before, after FROM audit_log a WHERE a.target_type = 'member' AND a.target_id = $1 ORDER BY a.id`, [String(memberId)]),
       auditByYou: await jsonRows(
-        `SELECT id::text, at, action, target_type, target_id, before, after, ip FROM audit_log WHERE actor_id = $1 ORDER BY id`, [memberId]),
+        `SELECT id::text, at, action, target_type, target_id, before, after, ip FROM audit_log a WHERE a.actor_id = $1 ORDER BY a.id`, [memberId]),
     };
   },
 

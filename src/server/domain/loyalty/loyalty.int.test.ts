@@ -121,6 +121,25 @@ describe("points from orders", () => {
     await checkInvariants();
   });
 
+  it("takes events in the order they were appended, also where the ids gain a digit", async () => {
+    const ada = await createRoot();
+    await loyaltyService.applyPending();
+    // The next ids run across a power of ten (998, 999, 1000, …): text order would take 1000 first.
+    const [{ max }] = (await db().sql<{ max: string }>`SELECT coalesce(max(id), 0)::text AS max FROM loyalty_event`) as [{ max: string }];
+    const pow = 10 ** Math.max(3, String(max).length);
+    await db().sql`SELECT setval('loyalty_event_id_seq', ${pow - 3})::text AS v`;
+    await db().sql`
+      INSERT INTO loyalty_event (key, member_id, type, payload, occurred_at)
+      SELECT ${key("order")} || i, ${ada.id}, 'CUSTOM', '{"name": "training_completed"}'::jsonb, now() - interval '1 minute' FROM generate_series(1, 6) i`;
+    expect(await loyaltyService.applyBatch(3)).toBe(3);
+    const rows = await db().sql<{ id: string; processed: boolean }>`
+      SELECT id::text, processed_at IS NOT NULL AS processed FROM loyalty_event WHERE member_id = ${ada.id} ORDER BY loyalty_event.id`;
+    expect(rows.map((r) => [Number(r.id), r.processed])).toEqual([
+      [pow - 2, true], [pow - 1, true], [pow, true], [pow + 1, false], [pow + 2, false], [pow + 3, false],
+    ]);
+    await loyaltyService.applyPending();
+  });
+
   it("applies a pending refund to pending points before anything is active", async () => {
     const ben = await placeUnder(await createRoot());
     const product = await createProduct(admin, { price: "10.00" });

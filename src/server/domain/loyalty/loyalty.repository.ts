@@ -194,7 +194,7 @@ export const loyaltyRepository = {
   unprocessedEvents(limit: number, until: Date): Promise<StoredEvent[]> {
     return db().sql<StoredEvent>`
       SELECT id::text, key, member_id AS "memberId", type, payload, occurred_at AS "occurredAt"
-      FROM loyalty_event WHERE processed_at IS NULL AND occurred_at <= ${until} ORDER BY id LIMIT ${limit}`;
+      FROM loyalty_event WHERE processed_at IS NULL AND occurred_at <= ${until} ORDER BY loyalty_event.id LIMIT ${limit}`;
   },
 
   async eventByKey(key: string): Promise<{ id: string; processedAt: Date | null; outcome: unknown } | null> {
@@ -474,21 +474,21 @@ export const loyaltyRepository = {
 
   /** The lots an order earned (for a refund), locked. */
   lotsOfOrder(orderId: number): Promise<LotRow[]> {
-    return db().query<LotRow>(`SELECT ${LOT_COLUMNS} FROM points_lot WHERE reference_type = 'ORDER' AND reference_id = $1 ORDER BY id FOR UPDATE`, [String(orderId)]);
+    return db().query<LotRow>(`SELECT ${LOT_COLUMNS} FROM points_lot WHERE reference_type = 'ORDER' AND reference_id = $1 ORDER BY points_lot.id FOR UPDATE`, [String(orderId)]);
   },
 
   /** A member's active lots of a type with points left, oldest first, locked. */
   openLots(memberId: number, pointType: string): Promise<LotRow[]> {
     return db().query<LotRow>(
       `SELECT ${LOT_COLUMNS} FROM points_lot WHERE member_id = $1 AND point_type = $2 AND status = 'ACTIVE' AND remaining > 0
-       ORDER BY earned_at, id FOR UPDATE`,
+       ORDER BY earned_at, points_lot.id FOR UPDATE`,
       [memberId, pointType],
     );
   },
 
   /** Pending lots whose return window has passed. */
   dueReleases(now: Date, limit: number): Promise<LotRow[]> {
-    return db().query<LotRow>(`SELECT ${LOT_COLUMNS} FROM points_lot WHERE status = 'PENDING' AND release_at <= $1 ORDER BY release_at, id LIMIT $2 FOR UPDATE`, [now.toISOString(), limit]);
+    return db().query<LotRow>(`SELECT ${LOT_COLUMNS} FROM points_lot WHERE status = 'PENDING' AND release_at <= $1 ORDER BY release_at, points_lot.id LIMIT $2 FOR UPDATE`, [now.toISOString(), limit]);
   },
 
   /** Makes a member's pending points due now (an admin releasing them early). */
@@ -512,11 +512,11 @@ export const loyaltyRepository = {
 
   /** An order's cashback still pending, locked (a refund takes its share back). */
   pendingCashbacksOfOrder(orderId: number): Promise<CashbackRow[]> {
-    return db().query<CashbackRow>(`SELECT ${CASHBACK_COLUMNS} FROM loyalty_cashback WHERE order_id = $1 AND status = 'PENDING' ORDER BY id FOR UPDATE`, [orderId]);
+    return db().query<CashbackRow>(`SELECT ${CASHBACK_COLUMNS} FROM loyalty_cashback WHERE order_id = $1 AND status = 'PENDING' ORDER BY loyalty_cashback.id FOR UPDATE`, [orderId]);
   },
 
   dueCashbacks(now: Date, limit: number): Promise<CashbackRow[]> {
-    return db().query<CashbackRow>(`SELECT ${CASHBACK_COLUMNS} FROM loyalty_cashback WHERE status = 'PENDING' AND release_at <= $1 ORDER BY release_at, id LIMIT $2 FOR UPDATE`, [now.toISOString(), limit]);
+    return db().query<CashbackRow>(`SELECT ${CASHBACK_COLUMNS} FROM loyalty_cashback WHERE status = 'PENDING' AND release_at <= $1 ORDER BY release_at, loyalty_cashback.id LIMIT $2 FOR UPDATE`, [now.toISOString(), limit]);
   },
 
   async saveCashbacks(rows: readonly CashbackRow[], paidAt: Date | null): Promise<void> {
@@ -540,7 +540,7 @@ export const loyaltyRepository = {
 
   dueExpiries(now: Date, limit: number): Promise<LotRow[]> {
     return db().query<LotRow>(
-      `SELECT ${LOT_COLUMNS} FROM points_lot WHERE status = 'ACTIVE' AND expires_at <= $1 AND remaining > 0 ORDER BY expires_at, id LIMIT $2 FOR UPDATE`,
+      `SELECT ${LOT_COLUMNS} FROM points_lot WHERE status = 'ACTIVE' AND expires_at <= $1 AND remaining > 0 ORDER BY expires_at, points_lot.id LIMIT $2 FOR UPDATE`,
       [now.toISOString(), limit],
     );
   },

@@ -23,7 +23,7 @@ export const notificationRepository = {
   async list(memberId: number, limit: number, beforeId: string | null): Promise<NotificationRecord[]> {
     const rows = await db().query<Omit<NotificationRecord, "kind"> & { kind: NotificationRecord["kind"] }>(
       `SELECT id::text, member_id AS "memberId", kind, title, body, created_at AS "createdAt", read_at AS "readAt"
-       FROM notification WHERE member_id = $1 AND ($2::bigint IS NULL OR id < $2::bigint) ORDER BY id DESC LIMIT $3`,
+       FROM notification n WHERE n.member_id = $1 AND ($2::bigint IS NULL OR n.id < $2::bigint) ORDER BY n.id DESC LIMIT $3`,
       [memberId, beforeId, limit],
     );
     return rows;
