@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { codesOf, createRoot, placeUnder, usePlacement } from "@/test/factories";
+import { ledgerRepository } from "./ledger.repository";
 import { LedgerModel } from "./ledger.rules";
 import { ledgerService } from "./ledger.service";
 import type { AccountRecord, TransactionInput } from "./ledger.types";
@@ -52,6 +53,33 @@ describe("ledger", () => {
     expect([...first, ...rest].map((p) => p.amount)).toEqual([12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1]);
     expect(first.map((p) => p.balanceAfter)).toEqual([78, 66, 55, 45, 36]);
     expect(first.totalCount).toBe(12);
+  });
+
+  it("records each leg's running balance within one batch", async () => {
+    const { wallet, source } = await walletAndSource();
+    await ledgerService.postBatch([1, 2, 3].map((n) => move(source, wallet, n)));
+    const legs = await ledgerService.postings(wallet, 10, null);
+    expect(legs.map((p) => [p.amount, p.balanceAfter])).toEqual([[3, 6], [2, 3], [1, 1]]);
+    // The company account is shared with other tests: its legs step down from its balance.
+    const company = (await ledgerService.postings(source, 3, null)).map((p) => [p.amount, p.balanceAfter]);
+    const end = (await balances(source)).get(source)!.posted;
+    expect(company).toEqual([[-3, end], [-2, end + 3], [-1, end + 5]]);
+  });
+
+  it("refuses in the database itself an unbalanced batch or an unknown account, writing nothing", async () => {
+    const { wallet, source } = await walletAndSource();
+    const before = (await balances(source)).get(source)!.posted;
+    const tx = (k: string, postings: { accountId: number; amount: number }[]) => ({ key: k, hash: k, kind: "POSTED", reason: "TEST", postings });
+    const good = key("good");
+    const unbalanced = key("unbalanced");
+    await expect(ledgerRepository.post([tx(good, [{ accountId: source, amount: -5 }, { accountId: wallet, amount: 5 }]),
+      tx(unbalanced, [{ accountId: source, amount: -5 }, { accountId: wallet, amount: 4 }])])).rejects.toThrow(`LEDGER:UNBALANCED:${unbalanced}`);
+    const unknown = key("unknown");
+    await expect(ledgerRepository.post([tx(good, [{ accountId: source, amount: -5 }, { accountId: wallet, amount: 5 }]),
+      tx(unknown, [{ accountId: source, amount: -5 }, { accountId: 2_000_000_000, amount: 5 }])])).rejects.toThrow(`LEDGER:ACCOUNT_NOT_FOUND:${unknown}`);
+    expect(await ledgerRepository.existingKeys([good, unbalanced, unknown])).toEqual(new Set());
+    const b = await balances(wallet, source);
+    expect([b.get(wallet)!.posted, b.get(source)!.posted]).toEqual([0, before]);
   });
 
   it("returns the first transaction for a repeated key and refuses the key for a different request", async () => {
