@@ -502,12 +502,13 @@ export const compensationService = {
           }
         }
         const legs = postings.filter((p) => p.amount !== 0);
-        // A negative amount in a wallet is a clawback (the wallet history says so).
+        // A negative amount in a wallet is a clawback (the wallet history says so). SQL only
+        // (lean): Prisma's engine would carry the chunk's 5,000 legs and the accounts back.
         if (legs.length > 0) await transaction(() =>
           ledgerService.post({
             kind: "POSTED", key, reason: "COMMISSION",
             memo: `for ${month} (run ${runId})`, reference: { type: "COMMISSION_RUN", id: String(runId) }, postings: legs, at: postedAt ?? null,
-          }),
+          }), { lean: true },
         );
       }
       await progress(Math.min(nets.length, i + CREDIT_CHUNK));
