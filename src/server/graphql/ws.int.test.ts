@@ -13,13 +13,15 @@ import { attachGraphqlWs } from "./ws";
 
 let admin: Viewer;
 let server: Server;
+let wss: WebSocketServer;
 let url: string;
 const clients: Client[] = [];
 
 beforeAll(async () => {
   admin = viewerOf(await createAdmin());
   server = createServer();
-  await attachGraphqlWs(new WebSocketServer({ server }));
+  wss = new WebSocketServer({ server });
+  await attachGraphqlWs(wss);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   url = `ws://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
@@ -112,4 +114,47 @@ describe("subscriptions over the WebSocket (compiled execution)", () => {
     expect(errors).toEqual([]);
     expect(JSON.stringify(await refused)).toContain("FORBIDDEN");
   });
+});
+
+describe("a subscriber too slow to follow", () => {
+  it("is closed with 1013 once 16 MiB wait unsent on its socket; a subscriber that keeps up stays open", async () => {
+    const key = await accessService.createApiKey(admin, { name: "Slow screen", scopes: ["volumes.read"] });
+    const m = await createRoot();
+    const query = `subscription($id: ID) { volumeUpdated(memberId: $id) { memberId periodId pv bv gv leftLegVolume rightLegVolume revision orderId } }`;
+    // The slow one speaks graphql-ws by hand so that its socket can stop reading.
+    const before = new Set(wss.clients);
+    const slow = new WebSocket(url, "graphql-transport-ws");
+    const closed = new Promise<number>((resolve) => slow.on("close", (code) => resolve(code)));
+    await new Promise<void>((resolve) => slow.on("open", () => resolve()));
+    const slowOnServer = [...wss.clients].find((c) => !before.has(c))!;
+    const acked = new Promise<void>((resolve) => slow.on("message", (m) => JSON.parse(String(m)).type === "connection_ack" && resolve()));
+    slow.send(JSON.stringify({ type: "connection_init", payload: { authorization: `Bearer ${key.secret}` } }));
+    await acked;
+    slow.send(JSON.stringify({ id: "1", type: "subscribe", payload: { query, variables: { id: String(m.id) } } }));
+    let fastSeen = 0;
+    const fast = createClient({ url, webSocketImpl: WebSocket, retryAttempts: 0, lazy: false, onNonLazyError: () => {}, connectionParams: { authorization: `Bearer ${key.secret}` } });
+    clients.push(fast);
+    let fastClosed = false;
+    fast.on("closed", () => (fastClosed = true));
+    const errors: unknown[] = [];
+    fast.subscribe({ query, variables: { id: String(m.id) } }, { next: (r) => (r.errors ? errors.push(r.errors) : fastSeen++), error: (e) => errors.push(e), complete: () => {} });
+    await new Promise((r) => setTimeout(r, 300)); // both subscribed on the server
+    (slow as unknown as { _socket: { pause(): void } })._socket.pause();
+
+    // About 200 bytes a message, until the server gives up on the slow one (the kernel's
+    // buffers take some megabytes first; a million messages would be 200 MB).
+    let sent = 0;
+    for (let i = 1; i <= 1_000_000 && slowOnServer.readyState === WebSocket.OPEN; i++) {
+      publish(Topic.VolumeChanged, { periodId: 1, orderIds: [i], totals: { [m.id]: { memberId: m.id, periodId: 1, pv: "1.00", bv: "1.00", gv: `${i}.00`, leftLeg: "0", rightLeg: "0", revision: i, orderId: i } } });
+      sent++;
+      if (i % 500 === 0) await new Promise((r) => setImmediate(r)); // the fast one reads meanwhile
+    }
+    expect(sent).toBeGreaterThan(16 * 1024 * 1024 / 250);
+    (slow as unknown as { _socket: { resume(): void } })._socket.resume();
+    expect(await Promise.race([closed, new Promise((r) => setTimeout(() => r("still open after 20 s"), 20_000))])).toBe(1013);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(errors).toEqual([]);
+    expect(fastSeen).toBe(sent);
+    expect(fastClosed).toBe(false);
+  }, 60_000);
 });
