@@ -43,7 +43,7 @@ export interface VolumeTotalsSnapshot {
   revision: number;
 }
 
-/** Someone joined: one event per sign-up; subscribers filter by the member's paths. */
+/** Someone joined: one event per sign-up, handed to the subscribers of the uplines in its paths. */
 export interface TeamChangedEvent {
   kind: "JOINED";
   member: PublicMemberSnapshot;

@@ -1,11 +1,10 @@
 import { consume } from "@/server/auth/rate-limit";
-import { filter, pipe, map } from "@graphql-yoga/subscription";
 import { Arg, Ctx, ID, Int, Mutation, Query, Resolver, Root, Subscription } from "type-graphql";
 import { genealogyService } from "@/server/domain/genealogy/genealogy.service";
 import { relativeLevel } from "@/server/domain/genealogy/genealogy.rules";
 import type { TeamStatsRecord } from "@/server/domain/genealogy/genealogy.types";
 import { forbidden } from "@/server/domain/shared/access";
-import { eventBus } from "@/server/events/bus";
+import { keyedFeed } from "@/server/events/keyed-feed";
 import { Topic, type TeamChangedEvent } from "@/server/events/topics";
 import type { Context } from "../../context";
 import { connectionOfEdges } from "../../shared/connection";
@@ -15,6 +14,17 @@ import { requireViewer } from "../../shared/viewer";
 import { Member, MemberConnection } from "../member/member.type";
 import { RegisterMemberInput } from "./genealogy.input";
 import { GenealogyTree, RegisterMemberPayload, TeamEvent, TeamEventKind, TeamStats } from "./genealogy.type";
+
+/**
+ * Each sign-up handed to the subscribers of its sponsor and placement uplines (not filtered
+ * by every subscriber: with 10,000 screens open, a sign-up wakes only its uplines' screens).
+ */
+const teamFeed = keyedFeed(Topic.TeamChanged, (e) => {
+  const byUpline: Record<string, { memberId: number; event: TeamChangedEvent }> = {};
+  for (const id of e.member.sponsorPath) byUpline[id] = { memberId: id, event: e };
+  for (const id of e.member.placementPath) byUpline[id] ??= { memberId: id, event: e };
+  return byUpline;
+});
 
 /** A team's numbers as the TeamStats type shows them. */
 export const toTeamStats = (stats: TeamStatsRecord) => ({ ...stats, levels: stats.levels.map((l) => ({ level: l.level, count: l.count, newThisWeek: l.newSince })) });
@@ -71,11 +81,7 @@ export class GenealogyResolver {
       const viewer = requireViewer(ctx);
       const memberId = parseMemberId(args.memberId as string | undefined, "memberId") ?? viewer.id;
       if (!(await genealogyService.mayWatchTeam(viewer, memberId))) throw forbidden("this member's team");
-      return pipe(
-        eventBus().subscribe(Topic.TeamChanged),
-        filter((e: TeamChangedEvent) => e.member.sponsorPath.includes(memberId) || e.member.placementPath.includes(memberId)),
-        map((e: TeamChangedEvent) => ({ memberId, event: e })),
-      );
+      return teamFeed(String(memberId));
     },
   })
   teamChanged(
