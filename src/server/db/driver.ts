@@ -177,12 +177,14 @@ async function onConnection<T>(pool: pg.Pool | pg.PoolClient, fn: (client: pg.Cl
  * Prepared statements, once per connection. PostgreSQL plans every statement it is sent
  * unnamed, and for the short reads of a page planning costs more than running: the nine
  * statements of a distributor's dashboard cost PostgreSQL 4.2 ms planned each time and
- * 0.6 ms prepared (pgbench, 8 clients, 2 cores: 480 against 3,370 sets a second). Each statement text gets a name
- * (a hash of the text); a connection prepares it the first time it runs it, then only
- * binds and executes, and PostgreSQL keeps a generic plan where it costs no more than the
- * plans it made for the values seen (plan_cache_mode auto). At most 1,000 statements per
- * connection (texts beyond run unnamed, as before); only SELECT, WITH, INSERT, UPDATE and
- * DELETE. DB_PREPARE=0 turns it off (a pooler in transaction mode, such as PgBouncer
+ * 0.6 ms prepared (pgbench, 8 clients, 2 cores: 480 against 3,370 sets a second). Each
+ * statement text gets a name (a hash of the text); a connection prepares it the first
+ * time it runs it, then only binds and executes, and PostgreSQL keeps a generic plan where
+ * it costs no more than the plans it made for the values seen (plan_cache_mode auto).
+ * Those plans are re-made when the tables' statistics change (autovacuum's analyze): a
+ * server without autovacuum keeps plans made for tables as they first were. At most
+ * 1,000 statements per connection (texts beyond run unnamed, as before); only SELECT,
+ * WITH, INSERT, UPDATE and DELETE. DB_PREPARE=0 turns it off (a pooler in transaction mode, such as PgBouncer
  * before 1.21, cannot keep statements for a client).
  */
 const MAX_PREPARED = 1_000;

@@ -203,7 +203,7 @@ export const volumeService = {
       if (n === "busy") {
         if (!waitForOther && ++busyTries > 1) return total;
         if (Date.now() > giveUpAt) throw new Error("the volume applier of another instance held its lock for a minute");
-        await new Promise((r) => setTimeout(r, waitForOther ? 20 : 25));
+        await new Promise((r) => setTimeout(r, 20));
       } else total += n;
     }
   },
