@@ -153,6 +153,23 @@ describe("points from orders", () => {
   });
 });
 
+describe("referral bonus", () => {
+  it("pays the sponsor again for a first order after the only one was refunded in full, in the same batch as the refund", async () => {
+    const sponsor = await placeUnder(await createRoot());
+    const cleo = await placeUnder(sponsor, { firstName: "Cleo" });
+    const product = await createProduct(admin, { price: "10.00" });
+    const first = await paidOrder(cleo, product.id, 1);
+    await loyaltyService.applyPending();
+    expect((await balances(sponsor)).REWARD).toEqual([100, 0]);
+    // The refund and the next order are applied together: the next order is a first order again.
+    await orderService.refund(admin, first.id, null);
+    await paidOrder(cleo, product.id, 1);
+    expect(await loyaltyService.applyBatch(10)).toBe(2);
+    expect((await balances(sponsor)).REWARD).toEqual([200, 0]);
+    await checkInvariants();
+  });
+});
+
 describe("paid orders counted for badges", () => {
   it("stop counting an order refunded in full, not one refunded in part", async () => {
     const m = await placeUnder(await createRoot());

@@ -218,20 +218,27 @@ export const loyaltyRepository = {
   },
 
   // ---- members ----
-  /** Enrols the members that are not yet, then locks their rows in id order (no deadlock between lockers). */
+  /** Locks the members' rows in id order (no deadlock between lockers), enrolling first those who are not yet. */
   async lockMembers(ids: readonly number[]): Promise<Map<number, MemberState>> {
     const sorted = [...new Set(ids)].sort((a, b) => a - b);
     if (sorted.length === 0) return new Map();
-    await db().query(`INSERT INTO loyalty_member (member_id) SELECT unnest($1::int[]) ON CONFLICT (member_id) DO NOTHING`, [sorted]);
-    const rows = await db().query<MemberState>(
+    const lock = (ids: number[]) => db().query<MemberState>(
       `SELECT l.member_id AS "memberId", coalesce(m.country, c.country) AS country, m.sponsor_id AS "sponsorId", coalesce(m.first_name, c.first_name) AS "firstName",
          l.tier, l.tier_since AS "tierSince",
          l.tier_floor AS "tierFloor", l.below_since AS "belowSince", l.paid_orders AS "paidOrders", l.recruits,
          l.active_months AS "activeMonths", l.last_active_month AS "lastActiveMonth", coalesce(l.ranks, '{}') AS ranks, l.rank, l.revision
        FROM loyalty_member l LEFT JOIN member m ON m.id = l.member_ref LEFT JOIN customer c ON c.id = l.customer_ref
        WHERE l.member_id = ANY($1::int[]) ORDER BY l.member_id FOR UPDATE OF l`,
-      [sorted],
+      [ids],
     );
+    const rows = await lock(sorted);
+    // Enrolled on first sight: the few not enrolled yet are inserted, then locked like the rest.
+    if (rows.length < sorted.length) {
+      const have = new Set(rows.map((r) => r.memberId));
+      const missing = sorted.filter((id) => !have.has(id));
+      await db().query(`INSERT INTO loyalty_member (member_id) SELECT unnest($1::int[]) ON CONFLICT (member_id) DO NOTHING`, [missing]);
+      rows.push(...(await lock(missing)));
+    }
     return new Map(rows.map((r) => [r.memberId, r]));
   },
 

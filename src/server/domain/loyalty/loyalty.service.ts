@@ -171,7 +171,8 @@ function grant(b: Batch, memberId: number, g: Grant, ev: StoredEvent, opts: { pe
   let points = g.points;
   if (cap) {
     const key = usageKey(memberId, g.rule, capPeriodStart(ev.occurredAt, cap.per));
-    const used = b.usage.get(key) ?? 0;
+    const used = b.usage.get(key);
+    if (used === undefined) throw new Error(`cap usage of ${key} was not read for this batch`);
     points = capped(points, cap, used);
     b.usage.set(key, used + points);
   }
@@ -458,9 +459,10 @@ async function completeMissions(b: Batch): Promise<void> {
   await insertLots(lots);
 }
 
-/** Writes new lots and, in the same transaction, a `points.earned` webhook event for each. */
+/** Writes new lots and, in the same transaction, a `points.earned` webhook event for each (when an endpoint wants them). */
 async function insertLots(lots: readonly NewLot[]): Promise<void> {
   await repo.insertLots(lots);
+  if (lots.length === 0 || !(await webhookService.wanted("points.earned"))) return; // no endpoint wants them: no payloads to build
   await webhookService.emitMany("points.earned", lots.map((l) => ({
     eventId: `points.earned:${l.key}`,
     payload: {
@@ -572,20 +574,41 @@ function progressTo(p: Program, tier: string | null, window: number): number {
   return span <= 0 ? 1 : Math.max(0, Math.min(1, (window - from) / span));
 }
 
-/** Cap usage for every (member, capped rule, period) the events may touch, read once per batch. */
+/**
+ * Cap usage for every (member, capped rule, period) the events may grant under, read once
+ * per batch: for a paid order the buyer's order rules and, on a first order, the sponsor's
+ * referral rules; for a sign-up its rules; for a custom event the rules of that event (a
+ * company grant under a rule's code, that rule).
+ * grant() refuses a capped grant whose usage was not read here.
+ */
 async function preloadUsage(b: Batch, events: StoredEvent[]): Promise<void> {
   const withCaps = b.program.earning.flatMap((r) => {
     const cap = capOf(b.program, r.code);
-    return cap ? [{ code: r.code, per: cap.per }] : [];
+    return cap ? [{ code: r.code, per: cap.per, type: r.type, event: r.type === "EVENT" ? r.event : null }] : [];
   });
   if (withCaps.length === 0) return;
   const keys = new Map<string, { memberId: number; rule: string; since: Date }>();
+  const add = (memberId: number, r: (typeof withCaps)[number], at: Date) => {
+    const since = capPeriodStart(at, r.per);
+    keys.set(usageKey(memberId, r.code, since), { memberId, rule: r.code, since });
+  };
+  // A refund takes back a paid order: the buyer's next order may be a first one again.
+  const refunding = new Set(events.filter((e) => e.type === "ORDER_REFUNDED").map((e) => e.memberId));
   for (const ev of events) {
     const m = b.members.get(ev.memberId);
-    const who = [ev.memberId, ...(ev.type === "ORDER_PAID" && m?.sponsorId != null ? [m.sponsorId] : [])];
     for (const r of withCaps) {
-      const since = capPeriodStart(ev.occurredAt, r.per);
-      for (const id of who) keys.set(usageKey(id, r.code, since), { memberId: id, rule: r.code, since });
+      if (ev.type === "ORDER_PAID") {
+        if (r.type === "REFERRAL") {
+          // Only a buyer's first paid order pays the referral: none in this batch if they had paid one before it.
+          if (m?.sponsorId != null && (m.paidOrders === 0 || refunding.has(m.memberId))) add(m.sponsorId, r, ev.occurredAt);
+        } else if (r.type === "SPEND" || r.type === "MULTIPLIER" || r.type === "PRODUCT_BONUS") add(ev.memberId, r, ev.occurredAt);
+      } else if (ev.type === "SIGNUP") {
+        if (r.type === "SIGNUP") add(ev.memberId, r, ev.occurredAt);
+      } else if (ev.type === "CUSTOM") {
+        if (r.type === "EVENT" && r.event === (ev.payload as { name?: string }).name) add(ev.memberId, r, ev.occurredAt);
+      } else if (ev.type === "GRANT") {
+        if (r.code === (ev.payload as { rule?: string }).rule) add(ev.memberId, r, ev.occurredAt);
+      }
     }
   }
   const list = [...keys.entries()];
