@@ -98,6 +98,8 @@ describe("points from orders", () => {
     ]);
     // Silver ×1.1 applies to reward points from now on.
     expect((await balances(ava)).REWARD).toEqual([12000 + 10000, 0]);
+    // She can share her tier and her first order; the Silver badge says what the tier card says.
+    expect((await loyaltyService.shareLinks(viewerOf(ava))).map((l) => l.title)).toEqual(["Silver member", "First order"]);
 
     // Refunding the second order takes back its points and the Silver it made.
     await orderService.refund(admin, second.id, null);

@@ -1230,7 +1230,12 @@ export const loyaltyService = {
     };
     const tier = tierLevel(program, facts.tier);
     if (tier) add(`tier-${tier.code}`, `${tier.name} member`);
-    for (const b of facts.badges) add(`badge-${b.badge}`, program.badges.find((x) => x.code === b.badge)?.name ?? b.badge);
+    for (const b of facts.badges) {
+      const badge = program.badges.find((x) => x.code === b.badge);
+      // A badge for reaching the tier the member holds would be the tier's card again.
+      if (tier && badge?.when.type === "TIER" && badge.when.tier === tier.code) continue;
+      add(`badge-${b.badge}`, badge?.name ?? b.badge);
+    }
     return links;
   },
 
