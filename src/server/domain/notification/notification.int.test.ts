@@ -19,4 +19,20 @@ describe("notifications", () => {
     const next = await notificationService.list(viewerOf(eve), eve.id, 4, first.rows.at(-1)!.id);
     expect(next.rows.map((n) => n.title)).toEqual(["Note 3", "Note 2", "Note 1"]);
   });
+
+  it("lists by when each happened, also when an older one was noted later (history applied late), and marks read in that order", async () => {
+    const finn = await createRoot();
+    const day = (d: number) => new Date(Date.UTC(2026, 10, d, 12));
+    // Noted in this order (ids ascending), happened on the 3rd, 5th, 1st, 4th, 2nd.
+    await notificationService.notify([3, 5, 1, 4, 2].map((d) => ({ memberId: finn.id, kind: "POINTS_EARNED" as const, title: `Day ${d}`, body: "", at: day(d) })));
+    const first = await notificationService.list(viewerOf(finn), finn.id, 3, null);
+    expect(first.rows.map((n) => n.title)).toEqual(["Day 5", "Day 4", "Day 3"]);
+    const next = await notificationService.list(viewerOf(finn), finn.id, 3, first.rows.at(-1)!.id);
+    expect(next.rows.map((n) => n.title)).toEqual(["Day 2", "Day 1"]);
+    // Read up to the 4th: the 4th and everything before it, not the 5th.
+    expect(await notificationService.markRead(viewerOf(finn), finn.id, first.rows[1]!.id)).toBe(4);
+    const after = await notificationService.list(viewerOf(finn), finn.id, 10, null);
+    expect(after.unread).toBe(1);
+    expect(after.rows.filter((n) => n.readAt == null).map((n) => n.title)).toEqual(["Day 5"]);
+  });
 });

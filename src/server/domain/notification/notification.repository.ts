@@ -20,10 +20,14 @@ export const notificationRepository = {
     );
   },
 
+  /** Newest first by when each happened (ties by id); `beforeId`: the page after that notification. */
   async list(memberId: number, limit: number, beforeId: string | null): Promise<NotificationRecord[]> {
     const rows = await db().query<Omit<NotificationRecord, "kind"> & { kind: NotificationRecord["kind"] }>(
       `SELECT id::text, member_id AS "memberId", kind, title, body, created_at AS "createdAt", read_at AS "readAt"
-       FROM notification n WHERE n.member_id = $1 AND ($2::bigint IS NULL OR n.id < $2::bigint) ORDER BY n.id DESC LIMIT $3`,
+       FROM notification n
+       WHERE n.member_id = $1
+         AND ($2::bigint IS NULL OR (n.created_at, n.id) < (SELECT b.created_at, b.id FROM notification b WHERE b.id = $2::bigint AND b.member_id = $1))
+       ORDER BY n.created_at DESC, n.id DESC LIMIT $3`,
       [memberId, beforeId, limit],
     );
     return rows;
@@ -34,7 +38,10 @@ export const notificationRepository = {
     return row!.n;
   },
 
+  /** Marks read all of the member's notifications, or `upToId` and those listed after it (older). */
   async markRead(memberId: number, upToId: string | null): Promise<number> {
-    return db().execute`UPDATE notification SET read_at = now() WHERE member_id = ${memberId} AND read_at IS NULL AND (${upToId}::bigint IS NULL OR id <= ${upToId}::bigint)`;
+    return db().execute`
+      UPDATE notification n SET read_at = now() WHERE n.member_id = ${memberId} AND n.read_at IS NULL
+        AND (${upToId}::bigint IS NULL OR (n.created_at, n.id) <= (SELECT b.created_at, b.id FROM notification b WHERE b.id = ${upToId}::bigint AND b.member_id = ${memberId}))`;
   },
 };

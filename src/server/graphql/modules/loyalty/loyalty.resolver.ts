@@ -187,7 +187,7 @@ export class LoyaltyResolver {
     return loyaltyService.grantProgress(requireViewer(ctx), grantId);
   }
 
-  @Query(() => NotificationList, { description: "A member's in-app notifications, newest first (yours when memberId is left out)." })
+  @Query(() => NotificationList, { description: "A member's in-app notifications, newest first by when each happened (yours when memberId is left out); before: the page after that notification." })
   async notifications(
     @Ctx() ctx: Context,
     @Arg("memberId", () => ID, { nullable: true }) memberId?: string | null,
@@ -200,7 +200,7 @@ export class LoyaltyResolver {
     return { unread, nodes: rows };
   }
 
-  @Mutation(() => Int, { description: "Marks notifications read (all, or up to an id); returns how many." })
+  @Mutation(() => Int, { description: "Marks notifications read (all, or the one with upToId and those listed after it); returns how many." })
   markNotificationsRead(@Ctx() ctx: Context, @Arg("upToId", () => ID, { nullable: true }) upToId?: string | null) {
     const viewer = requireViewer(ctx);
     if (upToId != null && !/^\d{1,18}$/.test(upToId)) throw badInput("upToId", "upToId is not a notification id.");
