@@ -120,6 +120,7 @@ describe("points from orders", () => {
     expect(history.rows.filter((r) => r.reason === "POINTS_REVERSED").length).toBeGreaterThanOrEqual(2);
     const notes = await notificationService.list(viewerOf(ava), ava.id, 50, null);
     expect(notes.rows.map((n) => n.kind)).toEqual(expect.arrayContaining(["POINTS_EARNED", "POINTS_ACTIVE", "TIER_CHANGED", "BADGE_EARNED"]));
+    expect(notes.rows.map((n) => n.title)).toContain("+12,600 points (pending)");
     await checkInvariants();
   });
 

@@ -286,13 +286,13 @@ function applyEvent(b: Batch, ev: StoredEvent, products: Map<number, { category:
   }
   const total = Object.values(granted).reduce((s, n) => s + n, 0);
   if (total > 0 && ev.type === "GRANT") {
-    b.notes.push({ memberId: ev.memberId, kind: "POINTS_EARNED", at: ev.occurredAt, title: `+${total} points`, body: (ev.payload as { reason: string }).reason });
+    b.notes.push({ memberId: ev.memberId, kind: "POINTS_EARNED", at: ev.occurredAt, title: `+${plural(total, "points")}`, body: (ev.payload as { reason: string }).reason });
   } else if (total > 0) {
     const own = Object.entries(granted).filter(([k]) => !k.includes("@"));
     if (own.length) {
       const pending = ev.type === "ORDER_PAID" && b.program.pendingDays > 0;
       b.notes.push({
-        memberId: ev.memberId, kind: "POINTS_EARNED", at: ev.occurredAt, title: `+${own.reduce((s, [, n]) => s + n, 0)} points${pending ? " (pending)" : ""}`,
+        memberId: ev.memberId, kind: "POINTS_EARNED", at: ev.occurredAt, title: `+${plural(own.reduce((s, [, n]) => s + n, 0), "points")}${pending ? " (pending)" : ""}`,
         body: ev.type === "ORDER_PAID"
           ? `For order #${(ev.payload as unknown as OrderPaidPayload).orderId}.${pending ? ` They become active after the ${b.program.pendingDays}-day return window.` : ""}`
           : ev.type === "SIGNUP" ? "Welcome to the programme." : `For ${(ev.payload as { name: string }).name.replace(/_/g, " ")}.`,
@@ -348,7 +348,7 @@ async function applyRefund(b: Batch, ev: StoredEvent): Promise<Record<string, un
     b.budgetBack(lot.rule, got);
   }
   const total = Object.values(taken).reduce((s, n) => s + n, 0);
-  if (total > 0) b.notes.push({ memberId: ev.memberId, kind: "POINTS_EARNED", at: ev.occurredAt, title: `−${total} points`, body: `Order #${p.orderId} was refunded: the points it earned were taken back.` });
+  if (total > 0) b.notes.push({ memberId: ev.memberId, kind: "POINTS_EARNED", at: ev.occurredAt, title: `−${plural(total, "points")}`, body: `Order #${p.orderId} was refunded: the points it earned were taken back.` });
   // Refunded in full: the order no longer counts as a paid order (the next order badge waits
   // for it; badges already earned stay, as milestones do).
   if (p.refunded >= p.total) {
