@@ -44,6 +44,8 @@ test("an admin edits the plan (an error shows at its line), previews last month 
   await ava.goto("/earnings");
   await expect(ava.getByTestId("rank-card")).toContainText("Paid as");
   await expect(ava.getByTestId("commission-months").locator("a").first()).toContainText(month);
+  // The month's total by bonus, each with its lines.
+  await expect(ava.getByTestId("month-by-bonus")).toContainText(/[A-Z][a-z ]+ \$[\d,.]+ · [\d,]+ lines?/);
   const first = ava.getByTestId("commission-lines").locator("li").filter({ hasText: /Unilevel|Binary|Retail|Fast start/ }).first();
   await first.locator("summary").click();
   await expect(first.getByTestId("line-explanation")).toContainText(`version 1, run ${runId}`);

@@ -13,6 +13,7 @@ export const metadata = { title: "Earnings" };
 const VOLUME_UPDATED = `subscription($id: ID) { volumeUpdated(memberId: $id) { revision } }`;
 const KIND_STYLE: Record<string, string> = { EARNED: "", CORRECTION: "bg-amber-100 text-amber-800", CLAWBACK: "bg-red-100 text-red-800" };
 
+const bonusName = (type: string) => type.charAt(0) + type.slice(1).replace(/_/g, " ").toLowerCase();
 const month = (d: Date) => d.toLocaleDateString("en-GB", { month: "long", year: "numeric", timeZone: "UTC" });
 const pct = (actual: string, required: string) => Math.min(100, Number(required) > 0 ? (Number(actual) / Number(required)) * 100 : 100);
 
@@ -112,7 +113,15 @@ export default async function EarningsPage({ searchParams }: { searchParams: Pro
       {lines && selected ? (
         <Card>
           <Title>{month(selected.startsAt)}: {formatMoney(fromMinor(selected.total, selected.currency), selected.currency)}</Title>
-          <Text>Tap a line to see how it was computed.</Text>
+          <ul className="mt-2 flex flex-wrap gap-2 text-sm" data-testid="month-by-bonus">
+            {selected.byBonus.map((b) => (
+              <li key={b.bonusIndex} className="rounded bg-gray-50 px-2 py-1">
+                {bonusName(b.bonusType)} <span className="tabular-nums font-medium">{formatMoney(fromMinor(b.amount, selected.currency), selected.currency)}</span>
+                <span className="text-gray-500"> · {b.lines.toLocaleString("en-US")} {b.lines === 1 ? "line" : "lines"}</span>
+              </li>
+            ))}
+          </ul>
+          <Text className="mt-2">Tap a line to see how it was computed.</Text>
           <ul className="mt-3 divide-y divide-gray-100 text-sm" data-testid="commission-lines">
             {lines.rows.map((l) => {
               const e = l.explanation;
