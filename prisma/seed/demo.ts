@@ -4,7 +4,7 @@ import { DEFAULT_PLACEMENT } from "../../src/server/domain/genealogy/placement.r
 import { volumeService } from "../../src/server/domain/volume/volume.service";
 import { seedCommerce } from "./commerce";
 import { seedPlan, seedPreviews } from "./commissions";
-import { seedLoyalty } from "./loyalty";
+import { prepareLoyalty } from "./loyalty";
 import { seedWallets } from "./wallets";
 import { generateNetwork, insertMembers } from "./network";
 import { seedAccess } from "./access";
@@ -58,9 +58,11 @@ export async function seedDemo(db: SqlDriver, now = new Date()): Promise<void> {
   await seedCommerce(db, buyers, now);
   await volumeService.rebuild();
   await seedPlan(db);
-  await seedWallets(db, network.map((m) => ({ id: m.id, firstName: m.firstName, lastName: m.lastName, country: m.country, sponsorId: m.sponsorId })), now);
+  // The loyalty programme's weeks are applied between the wallets' postings (its cashback goes to wallets), in time order.
+  const loyalty = await prepareLoyalty(db, since, now);
+  await seedWallets(db, network.map((m) => ({ id: m.id, firstName: m.firstName, lastName: m.lastName, country: m.country, sponsorId: m.sponsorId })), now, undefined, loyalty);
   await seedPreviews(db);
-  await seedLoyalty(db, since, now);
+  await loyalty.finish();
 }
 
 /** Seeds the demo company into an empty database; leaves a database with members alone. */

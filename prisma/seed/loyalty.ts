@@ -61,6 +61,16 @@ export function seasonProgram(now: Date) {
   };
 }
 
+/** A seeded loyalty history applied week by week as time advances. */
+export interface LoyaltyTimeline {
+  /** The end of the next week to apply (null once the history reaches now). */
+  nextWeek(): number | null;
+  /** Applies the weeks that end by `until` (events, then releases, cashback and expiry dated the week's end). */
+  advance(until: number): Promise<void>;
+  /** Applies the weeks left up to now, then the rewards catalog, redemptions and orders paid with points. */
+  finish(): Promise<{ events: number; redemptions: number; pointOrders: number }>;
+}
+
 /**
  * The loyalty programme with a year of history: the example programme in force since the
  * company started, every sign-up, paid order, refund and a few birthdays and trainings
@@ -68,8 +78,14 @@ export function seasonProgram(now: Date) {
  * tiers and badges are what the rules give), a rewards catalog and redemptions in every
  * fulfilment state. Version 2 adds a campaign and missions six weeks ago; the ranks the
  * committed commission runs gave reach the programme as they would have (rank badges and points).
+ *
+ * Prepared first, then applied week by week as the rest of the demo's history is written:
+ * the wallet seed advances it between its own postings, so cashback and commissions land in
+ * the ledger (and in a member's wallet history) in time order. Ranks of runs committed after
+ * the preparation reach the programme through the run itself, those committed before it
+ * from their rank rows.
  */
-export async function seedLoyalty(db: SqlDriver, since: Date, now: Date, seed = 31): Promise<{ events: number; redemptions: number; pointOrders: number }> {
+export async function prepareLoyalty(db: SqlDriver, since: Date, now: Date, seed = 31): Promise<LoyaltyTimeline> {
   const admin: Viewer = superAdminViewer(1);
   const random = rng(seed);
   await db.query(`INSERT INTO loyalty_program_version (number, document, comment, author_id, created_at) VALUES (1, $1::jsonb, 'Launch programme', 1, $2)`, [
@@ -146,39 +162,46 @@ export async function seedLoyalty(db: SqlDriver, since: Date, now: Date, seed = 
   );
   // A week at a time, so tiers, badges and notifications carry the time they happened.
   let events = 0;
-  for (let t = since.getTime() + 7 * DAY; ; t = Math.min(t + 7 * DAY, now.getTime())) {
-    const at = new Date(t);
-    events += await loyaltyService.applyPending(at);
-    while ((await loyaltyService.releaseDue(at)) > 0);
-    while ((await loyaltyService.expireDue(at)) > 0);
-    if (t === now.getTime()) break;
-  }
-  await loyaltyService.warnExpiring(now);
-
-  const rewards = [];
-  for (const r of REWARDS) rewards.push(await loyaltyService.saveReward(admin, { pointType: "REWARD", ...r, countries: "countries" in r ? [...r.countries] : [] }));
-  // Redemptions by members who can afford one, in every fulfilment state.
-  const rich = await db.query<{ id: number; country: string }>(
-    `SELECT a.owner_id AS id, m.country FROM ledger_account a JOIN member m ON m.id = a.owner_id
-     WHERE a.kind = 'POINTS' AND a.unit = 'REWARD' AND a.posted >= 2500 ORDER BY a.posted DESC, a.owner_id LIMIT 120`,
-  );
-  let redemptions = 0;
-  for (const [i, m] of rich.entries()) {
-    const reward = rewards[i % 3 === 0 ? 2 : i % 3 === 1 ? 0 : 1 + (i % 2) * 4]!;
-    try {
-      const r = await loyaltyService.redeem(admin, { rewardId: reward.id, idempotencyKey: `demo-${i}`, memberId: m.id });
-      redemptions++;
-      if (r.status === "REQUESTED") {
-        const steps = (["PACKED", "SHIPPED", "DELIVERED"] as const).slice(0, i % 4);
-        for (const s of steps) await loyaltyService.advanceRedemption(admin, r.id, s);
-      }
-    } catch {
-      // Not enough points for this reward after all: the next member tries.
+  let next: number | null = since.getTime() + 7 * DAY;
+  const advance = async (until: number) => {
+    while (next !== null && next <= until) {
+      const at = new Date(next);
+      events += await loyaltyService.applyPending(at);
+      while ((await loyaltyService.releaseDue(at)) > 0);
+      while ((await loyaltyService.expireDue(at)) > 0);
+      next = next === now.getTime() ? null : Math.min(next + 7 * DAY, now.getTime());
     }
-  }
-  const pointOrders = await ordersPaidWithPoints(db, admin);
-  await db.query(`UPDATE notification SET read_at = created_at WHERE created_at < $1`, [new Date(now.getTime() - 30 * DAY).toISOString()]);
-  return { events, redemptions, pointOrders };
+  };
+  const finish = async () => {
+    await advance(now.getTime());
+    await loyaltyService.warnExpiring(now);
+
+    const rewards = [];
+    for (const r of REWARDS) rewards.push(await loyaltyService.saveReward(admin, { pointType: "REWARD", ...r, countries: "countries" in r ? [...r.countries] : [] }));
+    // Redemptions by members who can afford one, in every fulfilment state.
+    const rich = await db.query<{ id: number; country: string }>(
+      `SELECT a.owner_id AS id, m.country FROM ledger_account a JOIN member m ON m.id = a.owner_id
+       WHERE a.kind = 'POINTS' AND a.unit = 'REWARD' AND a.posted >= 2500 ORDER BY a.posted DESC, a.owner_id LIMIT 120`,
+    );
+    let redemptions = 0;
+    for (const [i, m] of rich.entries()) {
+      const reward = rewards[i % 3 === 0 ? 2 : i % 3 === 1 ? 0 : 1 + (i % 2) * 4]!;
+      try {
+        const r = await loyaltyService.redeem(admin, { rewardId: reward.id, idempotencyKey: `demo-${i}`, memberId: m.id });
+        redemptions++;
+        if (r.status === "REQUESTED") {
+          const steps = (["PACKED", "SHIPPED", "DELIVERED"] as const).slice(0, i % 4);
+          for (const s of steps) await loyaltyService.advanceRedemption(admin, r.id, s);
+        }
+      } catch {
+        // Not enough points for this reward after all: the next member tries.
+      }
+    }
+    const pointOrders = await ordersPaidWithPoints(db, admin);
+    await db.query(`UPDATE notification SET read_at = created_at WHERE created_at < $1`, [new Date(now.getTime() - 30 * DAY).toISOString()]);
+    return { events, redemptions, pointOrders };
+  };
+  return { nextWeek: () => next, advance, finish };
 }
 
 /**

@@ -2,6 +2,7 @@ import type { SqlDriver } from "../../src/server/db/driver";
 import { ledgerService } from "../../src/server/domain/ledger/ledger.service";
 import type { TransactionInput } from "../../src/server/domain/ledger/ledger.types";
 import { commitPeriod } from "./commissions";
+import type { LoyaltyTimeline } from "./loyalty";
 import { rng } from "./network";
 
 const DAY = 24 * 3600 * 1000;
@@ -31,7 +32,7 @@ function demoIban(n: number): string {
  * goodwill adjustments. Every debit is checked against a running balance first, so the
  * ledger's overdraft guard never fires; transactions are posted in time order.
  */
-export async function seedWallets(db: SqlDriver, members: Holder[], now: Date, seed = 11): Promise<{ transactions: number }> {
+export async function seedWallets(db: SqlDriver, members: Holder[], now: Date, seed = 11, loyalty?: LoyaltyTimeline): Promise<{ transactions: number }> {
   const random = rng(seed);
   const byId = new Map(members.map((m) => [m.id, m]));
   // The demo company pays commissions in USD everywhere, so every wallet is in USD.
@@ -133,10 +134,18 @@ export async function seedWallets(db: SqlDriver, members: Holder[], now: Date, s
     return ready.length;
   };
   let count = 0;
+  /** Posts what happened up to `until`, the loyalty programme's weeks (cashback to wallets) in between, in time order. */
+  const catchUp = async (until: number) => {
+    for (let week = loyalty?.nextWeek() ?? null; week !== null && week <= until; week = loyalty!.nextWeek()) {
+      count += await flush(week);
+      await loyalty!.advance(week);
+    }
+    count += await flush(until);
+  };
   const kept = new Set<string>();
   for (const item of all) {
     if (item.kind === "commission") {
-      count += await flush(item.at.getTime());
+      await catchUp(item.at.getTime());
       const runId = await commitPeriod(db, item.periodId, item.at);
       // Wallets the run moved: their balance now, from the ledger (clawbacks may have taken some).
       const paid = await db.query<{ owner_id: number; available: string }>(
@@ -232,6 +241,6 @@ export async function seedWallets(db: SqlDriver, members: Holder[], now: Date, s
     );
     await db.query(`SELECT setval('wallet_transfer_id_seq', $1)`, [transfers.length]);
   }
-  count += await flush(Number.MAX_SAFE_INTEGER);
+  await catchUp(Number.MAX_SAFE_INTEGER);
   return { transactions: count };
 }
