@@ -1,5 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { runRead } from "@/server/db/unit-of-work";
+import { compensationService } from "@/server/domain/compensation/compensation.service";
+import { EXAMPLE_PLAN } from "@/server/domain/compensation/plan.rules";
 import { genealogyService } from "@/server/domain/genealogy/genealogy.service";
 import { orderService } from "@/server/domain/order/order.service";
 import type { Viewer } from "@/server/domain/shared/viewer";
@@ -74,5 +76,26 @@ describe("member dashboard", () => {
     const some = await analyticsService.dashboard(viewerOf(lea), null, { parts: new Set(["volume"]), self: lea });
     expect(some.volume).toEqual(mine.volume);
     expect([some.team, some.topLegs, some.recentOrders, some.daily]).toEqual([undefined, undefined, undefined, undefined]);
+  });
+});
+
+describe("company overview", () => {
+  it("looks for volume gaps below the PV levels of the plan in force, or the volume settings' without one", async () => {
+    const before = await analyticsService.companyOverview(admin);
+    // No plan yet: the settings' default levels.
+    expect(before.gaps.map((g) => [g.threshold.name, g.threshold.pv])).toEqual([["Active", 100], ["Qualified", 300]]);
+    const version = await compensationService.savePlanVersion(admin, EXAMPLE_PLAN, "Launch plan");
+    const period = await volumeService.currentPeriod();
+    await compensationService.activatePlanVersion(admin, version.id, period.id);
+    // Active at 50 PV (as Bronze asks), Silver at 100: a member at 45 PV is 5 from being active.
+    const root = await createRoot();
+    const close = await placeUnder(root);
+    const product = await createProduct(admin, { pv: "45.00" });
+    const order = await orderService.place(viewerOf(close), { lines: [{ productId: product.id, quantity: 1 }], currency: "USD", shippingAddress: ADDRESS, idempotencyKey: orderKeyFor() });
+    await orderService.markPaid(admin, order.id);
+    await volumeService.applyPending();
+    const after = await analyticsService.companyOverview(admin);
+    expect(after.gaps.map((g) => [g.threshold.name, g.threshold.pv])).toEqual([["Active · Bronze", 50], ["Silver", 100]]);
+    expect(after.gaps[0]!.rows.map((r) => r.id)).toContain(close.id);
   });
 });

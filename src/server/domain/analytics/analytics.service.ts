@@ -1,4 +1,5 @@
 import { db, type Read } from "@/server/db/unit-of-work";
+import { compensationService } from "@/server/domain/compensation/compensation.service";
 import { genealogyService } from "@/server/domain/genealogy/genealogy.service";
 import type { MemberRecord } from "@/server/domain/member/member.types";
 import { orderService } from "@/server/domain/order/order.service";
@@ -62,6 +63,8 @@ export const analyticsService = {
   async companyOverview(viewer: Viewer, now = new Date()) {
     requirePermission(viewer, "analytics.read", "company reports");
     const config = await volumeService.config();
+    // The plan in force says which PV levels matter (active, each rank's PV); the volume settings' list without one.
+    const thresholds = (await compensationService.pvLevels()) ?? config.thresholds;
     const current = await volumeService.currentPeriod(now);
     const previous = await volumeService.previousPeriod(current);
     const today = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
@@ -74,7 +77,7 @@ export const analyticsService = {
       previous ? analyticsRepository.companyVolumeSoFar(previous.id, sameElapsedMoment(current, previous, now)) : null,
       analyticsRepository.volumeByCountry(current.id),
       analyticsRepository.teamsWeekOverWeek(now, 10),
-      Promise.all(config.thresholds.map(async (t) => {
+      Promise.all(thresholds.map(async (t) => {
         const { from, below } = gapWindow(t.pv, config.gapFraction);
         return { threshold: t, from, ...(await analyticsRepository.justBelow(current.id, from, below, 8)) };
       })),

@@ -17,7 +17,7 @@ import { CompensationErrorCode } from "./compensation.errors";
 import { compensationRepository as repo, type LineRow, type PaidRow } from "./compensation.repository";
 import type { CommissionLineRecord, LineKind, PlanVersionWithDiff, RankReportRecord, RunModeName, RunRecord, RunStatusName, RunSummary } from "./compensation.types";
 import { computeRun, emptyInput, type EngineInput, type EngineResult, runHash } from "./engine.rules";
-import { parsePlan, planDiff, type Plan } from "./plan.rules";
+import { parsePlan, planDiff, pvLevels, type Plan } from "./plan.rules";
 import { advancements, explainLine, isLineCursor, rankRequirements, summarize, volumeText } from "./run.rules";
 
 /** Lines written per transaction (and progress step); ranks and carries go 5,000 a statement. */
@@ -222,6 +222,13 @@ export const compensationService = {
     const period = await volumeService.currentPeriod();
     const id = await repo.versionIdFor(period.startsAt);
     return id === null ? null : repo.version(id);
+  },
+
+  /** The PV levels the plan in force asks of members (being active, each rank's PV), lowest first; null without a plan. */
+  async pvLevels(): Promise<{ name: string; pv: number }[] | null> {
+    const version = await this.activePlan();
+    const plan = version ? parsePlan(version.document).plan : null;
+    return plan ? pvLevels(plan) : null;
   },
 
   async planVersions(viewer: Viewer): Promise<PlanVersionWithDiff[]> {

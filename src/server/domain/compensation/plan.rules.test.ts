@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { EXAMPLE_PLAN, parsePlan, planDiff } from "./plan.rules";
+import { EXAMPLE_PLAN, parsePlan, planDiff, pvLevels } from "./plan.rules";
 
 const withPatch = (patch: Record<string, unknown>) => ({ ...structuredClone(EXAMPLE_PLAN), ...patch });
 
@@ -40,5 +40,15 @@ describe("plan documents", () => {
       { path: "bonuses[0].levels[1]", before: 0.05, after: 0.06 },
       { path: "bonuses[0].levels[2]", before: 0.04, after: null },
     ]);
+  });
+});
+
+describe("the PV levels a plan asks for", () => {
+  it("lists being active and each rank's PV, lowest first, naming levels that coincide together", () => {
+    // activeMinPv 50 and Bronze's minPv 50 are one level; Silver asks 100; Member asks no PV.
+    expect(pvLevels(parsePlan(EXAMPLE_PLAN).plan!)).toEqual([{ name: "Active · Bronze", pv: 50 }, { name: "Silver", pv: 100 }]);
+    const plan = { ...parsePlan(EXAMPLE_PLAN).plan!, activeMinPv: 0, ranks: [{ name: "Gold", minPv: 300 }, { name: "Star", minPv: 40 }] };
+    // No PV to be active: no "Active" level; ranks sorted by PV, not by their place in the plan.
+    expect(pvLevels(plan)).toEqual([{ name: "Star", pv: 40 }, { name: "Gold", pv: 300 }]);
   });
 });

@@ -214,6 +214,21 @@ export function parsePlan(doc: unknown): { plan: Plan; errors: [] } | { plan: nu
   return errors.length ? { plan: null, errors } : { plan: parsed.data, errors: [] };
 }
 
+/**
+ * The personal volumes a plan asks of a member in a period, lowest first: being active
+ * (`activeMinPv`) and each rank's `minPv`; levels that coincide are named together
+ * ("Active · Bronze"). What a nudge can help a member reach.
+ */
+export function pvLevels(plan: Pick<Plan, "activeMinPv" | "ranks">): { name: string; pv: number }[] {
+  const at = new Map<number, string[]>();
+  const add = (pv: number | undefined, name: string) => {
+    if (pv != null && pv > 0) at.set(pv, [...(at.get(pv) ?? []), name]);
+  };
+  add(plan.activeMinPv, "Active");
+  for (const r of plan.ranks) add(r.minPv, r.name);
+  return [...at].sort((a, b) => a[0] - b[0]).map(([pv, names]) => ({ name: names.join(" · "), pv }));
+}
+
 /** A share as integer parts per million (0.05 → 50 000). */
 export const ppm = (share: number): number => Math.round(share * 1e6);
 

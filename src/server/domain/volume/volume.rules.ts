@@ -4,7 +4,7 @@ export type PeriodKindName = "MONTHLY" | "WEEKLY";
 
 export const volumeConfigSchema = z.object({
   periodKind: z.enum(["MONTHLY", "WEEKLY"]),
-  /** PV levels that matter to distributors (e.g. staying active); the admin's volume-gap report looks just below them. */
+  /** PV levels that matter to distributors (e.g. staying active); the admin's volume-gap report looks just below them when no compensation plan is in force (else below the plan's own levels). */
   thresholds: z.array(z.object({ name: z.string().min(1).max(40), pv: z.number().positive() })).max(20),
   /** How close below a threshold counts as a gap, as a fraction of it. */
   gapFraction: z.number().positive().max(1),
