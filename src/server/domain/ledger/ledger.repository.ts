@@ -55,20 +55,26 @@ export const ledgerRepository = {
   /** The accounts, created on first use (one per owner, kind and unit). */
   async ensureAccounts(specs: readonly AccountSpec[]): Promise<AccountRecord[]> {
     if (specs.length === 0) return [];
-    const cols = [specs.map((s) => s.ownerId), specs.map((s) => s.customerId ?? null), specs.map((s) => s.kind), specs.map((s) => s.unit), specs.map((s) => s.noNegative)];
+    const key = (a: { ownerId: number | null; customerId?: number | null; kind: string; unit: string }) => `${a.ownerId ?? 0}:${a.customerId ?? 0}:${a.kind}:${a.unit}`;
+    const select = (list: readonly AccountSpec[]) => db().query<AccountRow>(
+      `SELECT ${ACCOUNT_COLUMNS} FROM ledger_account a
+       JOIN unnest($1::int[], $2::int[], $3::text[], $4::text[]) AS s(owner_id, customer_id, kind, unit)
+         ON coalesce(a.owner_id, 0) = coalesce(s.owner_id, 0) AND coalesce(a.customer_id, 0) = coalesce(s.customer_id, 0) AND a.kind = s.kind AND a.unit = s.unit`,
+      [list.map((s) => s.ownerId), list.map((s) => s.customerId ?? null), list.map((s) => s.kind), list.map((s) => s.unit)],
+    );
+    // Most accounts exist already (a commission run's wallets, a loyalty batch's members):
+    // read them, and insert only those that do not.
+    const found = (await select(specs)).map(toAccount);
+    const have = new Set(found.map(key));
+    const missing = [...new Map(specs.filter((s) => !have.has(key(s))).map((s) => [key(s), s])).values()];
+    if (missing.length === 0) return found;
     await db().query(
       `INSERT INTO ledger_account (owner_id, customer_id, kind, unit, no_negative)
        SELECT * FROM unnest($1::int[], $2::int[], $3::text[], $4::text[], $5::boolean[])
        ON CONFLICT (coalesce(owner_id, 0), coalesce(customer_id, 0), kind, unit) DO NOTHING`,
-      cols,
+      [missing.map((s) => s.ownerId), missing.map((s) => s.customerId ?? null), missing.map((s) => s.kind), missing.map((s) => s.unit), missing.map((s) => s.noNegative)],
     );
-    const rows = await db().query<AccountRow>(
-      `SELECT ${ACCOUNT_COLUMNS} FROM ledger_account a
-       JOIN unnest($1::int[], $2::int[], $3::text[], $4::text[]) AS s(owner_id, customer_id, kind, unit)
-         ON coalesce(a.owner_id, 0) = coalesce(s.owner_id, 0) AND coalesce(a.customer_id, 0) = coalesce(s.customer_id, 0) AND a.kind = s.kind AND a.unit = s.unit`,
-      cols.slice(0, 4),
-    );
-    return rows.map(toAccount);
+    return [...found, ...(await select(missing)).map(toAccount)];
   },
 
   async findAccounts(ids: readonly number[]): Promise<AccountRecord[]> {
