@@ -486,8 +486,12 @@ export const compensationService = {
       const key = `commission:run:${runId}:chunk:${chunkNo}`;
       if ((await ledgerService.existingKeys([key])).size === 0) {
         const ids = chunk.map((c) => c.memberId);
-        const wallets = new Map((await ledgerService.accounts(ids.map((ownerId) => ({ ownerId, kind: "WALLET" as const, unit: currency })))).map((a) => [a.ownerId!, a]));
-        const debts = new Map((await ledgerService.ownedAccounts(ids, "COMMISSION_DEBT", currency)).map((a) => [a.ownerId!, a]));
+        // Wallets and debts in one read; a wallet that does not exist yet is opened.
+        const owned = (await ledgerService.ownedAccountsOfKinds(ids, ["WALLET", "COMMISSION_DEBT"])).filter((a) => a.unit === currency);
+        const wallets = new Map(owned.filter((a) => a.kind === "WALLET").map((a) => [a.ownerId!, a]));
+        const debts = new Map(owned.filter((a) => a.kind === "COMMISSION_DEBT").map((a) => [a.ownerId!, a]));
+        const noWallet = ids.filter((id) => !wallets.has(id));
+        for (const a of await ledgerService.accounts(noWallet.map((ownerId) => ({ ownerId, kind: "WALLET" as const, unit: currency })))) wallets.set(a.ownerId!, a);
         const available = (memberId: number) => Math.max(0, wallets.get(memberId)!.posted - wallets.get(memberId)!.pendingDebits);
         // Debt accounts for clawbacks the wallet cannot cover, opened together.
         const newDebtors = chunk.filter((c) => c.amount < 0 && -c.amount > available(c.memberId) && !debts.has(c.memberId));
