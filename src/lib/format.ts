@@ -10,6 +10,12 @@ export function formatCount(n: number, locale = "en-US"): string {
   return n.toLocaleString(locale);
 }
 
+/** A decimal string with its whole part grouped by thousands ("-24032.09" → "-24,032.09"), digits kept as they are. */
+export function groupDigits(decimal: string): string {
+  const m = /^(-?)(\d+)(\.\d+)?$/.exec(decimal);
+  return m ? `${m[1]}${m[2]!.replace(/\B(?=(\d{3})+(?!\d))/g, ",")}${m[3] ?? ""}` : decimal;
+}
+
 export function fullName(m: { firstName: string; lastName: string }): string {
   return `${m.firstName} ${m.lastName}`;
 }

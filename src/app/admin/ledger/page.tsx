@@ -1,5 +1,5 @@
 import { Card, Text, Title } from "@tremor/react";
-import { formatCount } from "@/lib/format";
+import { formatCount, groupDigits } from "@/lib/format";
 import { requirePageViewer } from "@/server/auth/session";
 import { ledgerExplorerService } from "@/server/domain/wallet/wallet.service";
 
@@ -35,9 +35,9 @@ export default async function LedgerPage({ searchParams }: { searchParams: Promi
               return (
                 <tr key={t.unit}>
                   <td className="py-2 pr-3">{t.unit} {ok ? <span className="text-emerald-700">✓ balanced</span> : <span className="font-semibold text-red-600">out of balance</span>}</td>
-                  <td className="pr-3 text-right tabular-nums">{t.total}</td>
-                  <td className="pr-3 text-right tabular-nums">{t.pending}</td>
-                  <td className="text-right tabular-nums">{t.postings}</td>
+                  <td className="pr-3 text-right tabular-nums">{groupDigits(t.total)}</td>
+                  <td className="pr-3 text-right tabular-nums">{groupDigits(t.pending)}</td>
+                  <td className="text-right tabular-nums">{groupDigits(t.postings)}</td>
                 </tr>
               );
             })}
@@ -65,9 +65,9 @@ export default async function LedgerPage({ searchParams }: { searchParams: Promi
                     <td className="py-2 pr-3"><a className="text-blue-700 hover:underline" href={`/admin/ledger/${a.id}`}>#{a.id} · {a.unit}</a></td>
                     <td className="pr-3">{a.ownerId ? <a className="text-blue-700 hover:underline" href={`/admin/members/${a.ownerId}`}>member {a.ownerId}</a> : a.customerId ? `customer ${a.customerId}` : "company"}</td>
                     <td className="pr-3">{a.kind.toLowerCase().replace(/_/g, " ")}</td>
-                    <td className="pr-3 text-right tabular-nums">{a.posted}</td>
-                    <td className="pr-3 text-right tabular-nums">{a.pendingDebits}</td>
-                    <td className="text-right tabular-nums">{a.pendingCredits}</td>
+                    <td className="pr-3 text-right tabular-nums">{groupDigits(a.posted)}</td>
+                    <td className="pr-3 text-right tabular-nums">{groupDigits(a.pendingDebits)}</td>
+                    <td className="text-right tabular-nums">{groupDigits(a.pendingCredits)}</td>
                   </tr>
                 ))}
               </tbody>

@@ -1,6 +1,6 @@
 import { Card, Title } from "@tremor/react";
 import { notFound } from "next/navigation";
-import { formatDateTime } from "@/lib/format";
+import { formatDateTime, groupDigits } from "@/lib/format";
 import { requirePageViewer } from "@/server/auth/session";
 import { ledgerExplorerService } from "@/server/domain/wallet/wallet.service";
 
@@ -21,7 +21,7 @@ export default async function LedgerAccountPage({ params, searchParams }: { para
         <h1 className="text-2xl font-semibold">Account #{account.id}: {account.kind.toLowerCase().replace(/_/g, " ")} · {account.unit}</h1>
         <p className="text-sm text-gray-500">
           {account.ownerId ? <>Member <a className="text-blue-700 hover:underline" href={`/admin/members/${account.ownerId}`}>{account.ownerId}</a></> : account.customerId ? `Retail customer ${account.customerId}` : "The company"} ·
-          settled {account.posted} · held {account.pendingDebits} · incoming {account.pendingCredits}{account.noNegative ? " · may not go negative" : ""}
+          settled {groupDigits(account.posted)} · held {groupDigits(account.pendingDebits)} · incoming {groupDigits(account.pendingCredits)}{account.noNegative ? " · may not go negative" : ""}
         </p>
       </div>
       <Card>
@@ -34,8 +34,8 @@ export default async function LedgerAccountPage({ params, searchParams }: { para
                 <td className="py-2 pr-3 whitespace-nowrap">{formatDateTime(l.createdAt)}</td>
                 <td className="pr-3">#{l.transactionId}{l.status !== "POSTED" ? ` (${l.status.toLowerCase()})` : ""}</td>
                 <td className="pr-3">{l.description}{l.reference ? <span className="block text-xs text-gray-500">{l.reference.type.toLowerCase()} {l.reference.id}</span> : null}</td>
-                <td className="pr-3 text-right tabular-nums">{l.amount}</td>
-                <td className="text-right tabular-nums">{l.balanceAfter ?? ""}</td>
+                <td className="pr-3 text-right tabular-nums">{groupDigits(l.amount)}</td>
+                <td className="text-right tabular-nums">{l.balanceAfter == null ? "" : groupDigits(l.balanceAfter)}</td>
               </tr>
             ))}
           </tbody>

@@ -1,0 +1,14 @@
+import { describe, expect, it } from "vitest";
+import { groupDigits } from "./format";
+
+describe("groupDigits", () => {
+  it("groups the whole part by thousands and keeps the decimals and sign as they are", () => {
+    expect(groupDigits("24032.09")).toBe("24,032.09");
+    expect(groupDigits("-1234567.5")).toBe("-1,234,567.5");
+    expect(groupDigits("999")).toBe("999");
+    expect(groupDigits("1000")).toBe("1,000");
+    expect(groupDigits("0.00")).toBe("0.00");
+    expect(groupDigits("12345678901234567890.01")).toBe("12,345,678,901,234,567,890.01"); // no float rounding
+    expect(groupDigits("n/a")).toBe("n/a");
+  });
+});
