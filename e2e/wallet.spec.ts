@@ -32,7 +32,9 @@ test("a distributor requests a withdrawal on a phone; an admin approves and pays
   const admin = await adminContext.newPage();
   admin.on("dialog", (d) => void d.accept());
   await login(admin, DEMO_ADMIN);
-  await admin.goto("/admin/withdrawals?status=REQUESTED");
+  // The queue opens on the requests waiting for a decision.
+  await admin.getByRole("link", { name: "Withdrawals" }).click();
+  await expect(admin.getByRole("link", { name: "requested", exact: true })).toHaveClass(/font-semibold/);
   await admin.getByLabel(`Select withdrawal ${id}`).check();
   await admin.getByRole("button", { name: "Approve" }).click();
   await expect(admin.getByRole("status")).toHaveText("Approved 1.");

@@ -12,7 +12,8 @@ const STATUSES: WithdrawalStatusName[] = ["REQUESTED", "APPROVED", "PAID", "REJE
 export default async function WithdrawalsPage({ searchParams }: { searchParams: Promise<{ status?: string; before?: string }> }) {
   const viewer = await requirePageViewer(["withdrawals.approve", "payouts.manage"]);
   const p = await searchParams;
-  const status = STATUSES.find((s) => s === p.status) ?? null;
+  // The queue opens on what waits for a decision; "all" lists every state.
+  const status = p.status === "ALL" ? null : (STATUSES.find((s) => s === p.status) ?? "REQUESTED");
   const before = /^\d{1,9}$/.test(p.before ?? "") ? Number(p.before) : null;
   const [queue, batches] = await Promise.all([
     walletService.withdrawals(viewer, { status }, 100, before),
@@ -27,8 +28,8 @@ export default async function WithdrawalsPage({ searchParams }: { searchParams: 
       <Card>
         <div className="mb-3 flex flex-wrap items-center gap-3 text-sm">
           <Title>Queue ({queue.totalCount})</Title>
-          <a href="/admin/withdrawals" className={status ? "text-blue-700 hover:underline" : "font-semibold"}>All</a>
           {STATUSES.map((s) => <a key={s} href={`/admin/withdrawals?status=${s}`} className={s === status ? "font-semibold" : "text-blue-700 hover:underline"}>{s.toLowerCase()}</a>)}
+          <a href="/admin/withdrawals?status=ALL" className={status ? "text-blue-700 hover:underline" : "font-semibold"}>all</a>
         </div>
         <WithdrawalQueue
           rows={queue.rows.map((w) => ({
@@ -36,7 +37,7 @@ export default async function WithdrawalsPage({ searchParams }: { searchParams: 
             iban: w.payoutIban, requestedAt: w.requestedAt.toISOString(), batchId: w.batchId,
           }))}
         />
-        {queue.hasNextPage ? <a className="mt-3 inline-block text-sm text-blue-700 hover:underline" href={`/admin/withdrawals?${status ? `status=${status}&` : ""}before=${queue.rows.at(-1)!.id}`}>Older</a> : null}
+        {queue.hasNextPage ? <a className="mt-3 inline-block text-sm text-blue-700 hover:underline" href={`/admin/withdrawals?status=${status ?? "ALL"}&before=${queue.rows.at(-1)!.id}`}>Older</a> : null}
       </Card>
       <Card>
         <Title>Payout batches</Title>
