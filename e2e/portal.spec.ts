@@ -51,6 +51,12 @@ test("an admin searches members and opens one with sponsor, downline and history
   await expect(page.getByTestId("member-name")).toHaveText("Ava Martin");
   await expect(page.getByText("Olivia Founder").first()).toBeVisible();
   await expect(page.getByText(/Downline \(two levels/)).toBeVisible();
+  // Her downline pages on past the first 25.
+  const firstRow = await page.locator("table").filter({ hasText: "Level" }).locator("tbody tr").first().innerText();
+  await page.getByTestId("downline-next").click();
+  await expect(page).toHaveURL(/after=/);
+  await expect(page.locator("table").filter({ hasText: "Level" }).locator("tbody tr").first()).not.toHaveText(firstRow);
+  await expect(page.getByRole("link", { name: "First page" })).toBeVisible();
 });
 
 test("a distributor without a role cannot open the back office; Ava, a leader, sees her own team there and nothing company-wide", async ({ page }) => {

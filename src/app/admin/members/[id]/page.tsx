@@ -13,6 +13,7 @@ import { accessService } from "@/server/domain/access/access.service";
 import { sessionService } from "@/server/domain/access/session.service";
 import { genealogyService } from "@/server/domain/genealogy/genealogy.service";
 import { memberService } from "@/server/domain/member/member.service";
+import { isInputError } from "@/server/domain/shared/input.errors";
 import type { MemberRecord } from "@/server/domain/member/member.types";
 import { walletService } from "@/server/domain/wallet/wallet.service";
 
@@ -20,9 +21,10 @@ function MemberLink({ m }: { m: MemberRecord | null | undefined }) {
   return m ? <Link className="text-blue-700 hover:underline" href={`/admin/members/${m.id}`}>{fullName(m)}</Link> : <span className="text-gray-400">—</span>;
 }
 
-export default async function MemberDetailPage({ params }: { params: Promise<{ id: string }> }) {
+export default async function MemberDetailPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<{ after?: string }> }) {
   const viewer = await requirePageViewer("members.read");
   const id = Number((await params).id);
+  const after = (await searchParams).after ?? null;
   if (!Number.isInteger(id) || id < 1) notFound();
   // Only members the viewer's members.read covers (a sub-admin for Germany: German members).
   // (Being in the viewer's own upline or downline is for the portal, not for this page.)
@@ -41,7 +43,9 @@ export default async function MemberDetailPage({ params }: { params: Promise<{ i
     member.placementParentId ? memberService.findById(member.placementParentId) : null,
     personal ? memberService.profileHistory(viewer, id) : null,
     inTree ? genealogyService.teamStats(viewer, id, "SPONSOR") : null,
-    inTree ? genealogyService.downline(viewer, { memberId: id, tree: "SPONSOR", maxDepth: 2, first: 25 }) : null,
+    // A cursor edited by hand (not one of ours) starts the list from the top.
+    inTree ? genealogyService.downline(viewer, { memberId: id, tree: "SPONSOR", maxDepth: 2, first: 25, after })
+      .catch((err: unknown) => (after && isInputError(err) ? genealogyService.downline(viewer, { memberId: id, tree: "SPONSOR", maxDepth: 2, first: 25 }) : Promise.reject(err))) : null,
     mayWallet ? walletService.balances(viewer, id) : null,
   ]);
   const sessions = personal && !erased ? (await sessionService.list(viewer, id)).length : null;
@@ -97,7 +101,7 @@ export default async function MemberDetailPage({ params }: { params: Promise<{ i
       ) : null}
       {downline ? (
         <Card className="overflow-x-auto">
-          <Title>Downline (two levels, first {downline.rows.length} of {formatCount(downline.totalCount)})</Title>
+          <Title>Downline (two levels: {formatCount(downline.totalCount)})</Title>
           <table className="mt-3 min-w-full text-left text-sm">
             <thead className="text-xs uppercase text-gray-500"><tr><th className="py-2 pr-4">Level</th><th className="pr-4">Name</th><th className="pr-4">Country</th><th>Joined</th></tr></thead>
             <tbody className="divide-y divide-gray-100">
@@ -106,6 +110,10 @@ export default async function MemberDetailPage({ params }: { params: Promise<{ i
               ))}
             </tbody>
           </table>
+          <div className="mt-3 flex gap-4 text-sm">
+            {after ? <Link className="text-blue-700 hover:underline" href={`/admin/members/${id}`}>First page</Link> : null}
+            {downline.hasNextPage ? <Link className="text-blue-700 hover:underline" href={`/admin/members/${id}?after=${encodeURIComponent(downline.rows.at(-1)!.cursor)}`} data-testid="downline-next">Next 25</Link> : null}
+          </div>
         </Card>
       ) : null}
       {(personal || mayWrite || mayErase) && !erased ? (
