@@ -24,7 +24,8 @@ function MemberLink({ m }: { m: MemberRecord | null | undefined }) {
 export default async function MemberDetailPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<{ after?: string }> }) {
   const viewer = await requirePageViewer("members.read");
   const id = Number((await params).id);
-  const after = (await searchParams).after ?? null;
+  const given = (await searchParams).after;
+  const after = typeof given === "string" && given.length <= 200 ? given : null;
   if (!Number.isInteger(id) || id < 1) notFound();
   // Only members the viewer's members.read covers (a sub-admin for Germany: German members).
   // (Being in the viewer's own upline or downline is for the portal, not for this page.)
