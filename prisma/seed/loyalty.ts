@@ -81,9 +81,8 @@ export interface LoyaltyTimeline {
  *
  * Prepared first, then applied week by week as the rest of the demo's history is written:
  * the wallet seed advances it between its own postings, so cashback and commissions land in
- * the ledger (and in a member's wallet history) in time order. Ranks of runs committed after
- * the preparation reach the programme through the run itself, those committed before it
- * from their rank rows.
+ * the ledger (and in a member's wallet history) in time order. The commission runs, all
+ * committed after the preparation, send their new ranks to the programme themselves.
  */
 export async function prepareLoyalty(db: SqlDriver, since: Date, now: Date, seed = 31): Promise<LoyaltyTimeline> {
   const admin: Viewer = superAdminViewer(1);
@@ -95,24 +94,6 @@ export async function prepareLoyalty(db: SqlDriver, since: Date, now: Date, seed
     JSON.stringify(seasonProgram(now)), new Date(now.getTime() - 42 * DAY).toISOString(),
   ]);
   loyaltyService.forgetCached();
-  // New achieved ranks of committed periods, dated at their commit (as compensation sends them).
-  const [plan] = await db.query<{ document: { ranks: { name: string }[] } }>(`SELECT document FROM comp_plan_version WHERE number = 1`);
-  const names = plan?.document.ranks.map((r) => r.name) ?? [];
-  const advances = await db.query<{ memberId: number; achieved: number; at: string }>(
-    `SELECT member_id AS "memberId", achieved, at::text FROM (
-       SELECT r.member_id, r.achieved, run.created_at AS at, lag(r.achieved) OVER (PARTITION BY r.member_id ORDER BY p.starts_at) AS prev
-       FROM member_rank r JOIN period p ON p.id = r.period_id JOIN commission_run run ON run.id = r.run_id) x
-     WHERE achieved > 0 AND achieved > coalesce(prev, 0) ORDER BY at, member_id`,
-  );
-  const rankEvents = advances.filter((a) => names[a.achieved]).map((a) => ({
-    key: `rank:${a.memberId}:${names[a.achieved]}`, memberId: a.memberId, at: new Date(a.at).toISOString(),
-    payload: JSON.stringify({ name: "rank_achieved", value: null, rank: names[a.achieved], ranks: names.slice(1, a.achieved + 1) }),
-  }));
-  await db.query(
-    `INSERT INTO loyalty_event (key, member_id, type, payload, occurred_at)
-     SELECT key, member_id, 'CUSTOM', payload, at FROM unnest($1::text[], $2::int[], $3::jsonb[], $4::timestamptz[]) AS c(key, member_id, payload, at)`,
-    [rankEvents.map((e) => e.key), rankEvents.map((e) => e.memberId), rankEvents.map((e) => e.payload), rankEvents.map((e) => e.at)],
-  );
   // Labels and tags the programme's rules and segments use: new products, VIP members and this year's convention guests.
   await db.query(`UPDATE product SET labels = '{new}' WHERE name IN ('Mushroom Cocoa', 'Calm Blend Roll-on')`);
   await db.query(`UPDATE member SET tags = CASE WHEN id % 75 = 11 THEN '{vip}'::text[] ELSE '{}' END || CASE WHEN id % 17 = 3 THEN '{convention-2026}'::text[] ELSE '{}' END WHERE role = 'DISTRIBUTOR'`);

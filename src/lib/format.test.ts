@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { groupDigits } from "./format";
+import { bonusLabel, groupDigits } from "./format";
 
 describe("groupDigits", () => {
   it("groups the whole part by thousands and keeps the decimals and sign as they are", () => {
@@ -10,5 +10,11 @@ describe("groupDigits", () => {
     expect(groupDigits("0.00")).toBe("0.00");
     expect(groupDigits("12345678901234567890.01")).toBe("12,345,678,901,234,567,890.01"); // no float rounding
     expect(groupDigits("n/a")).toBe("n/a");
+  });
+});
+
+describe("bonusLabel", () => {
+  it("reads a bonus type as a phrase", () => {
+    expect(["UNILEVEL", "FAST_START", "RANK_ADVANCEMENT"].map(bonusLabel)).toEqual(["Unilevel", "Fast start", "Rank advancement"]);
   });
 });

@@ -16,6 +16,11 @@ export function groupDigits(decimal: string): string {
   return m ? `${m[1]}${m[2]!.replace(/\B(?=(\d{3})+(?!\d))/g, ",")}${m[3] ?? ""}` : decimal;
 }
 
+/** A bonus type as people read it: "FAST_START" → "Fast start". */
+export function bonusLabel(type: string): string {
+  return type.charAt(0) + type.slice(1).replace(/_/g, " ").toLowerCase();
+}
+
 export function fullName(m: { firstName: string; lastName: string }): string {
   return `${m.firstName} ${m.lastName}`;
 }

@@ -184,8 +184,8 @@ async function onConnection<T>(pool: pg.Pool | pg.PoolClient, fn: (client: pg.Cl
  * Those plans are re-made when the tables' statistics change (autovacuum's analyze): a
  * server without autovacuum keeps plans made for tables as they first were. At most
  * 1,000 statements per connection (texts beyond run unnamed, as before); only SELECT,
- * WITH, INSERT, UPDATE and DELETE. DB_PREPARE=0 turns it off (a pooler in transaction mode, such as PgBouncer
- * before 1.21, cannot keep statements for a client).
+ * WITH, INSERT, UPDATE and DELETE. DB_PREPARE=0 turns it off (a pooler in transaction
+ * mode, such as PgBouncer before 1.21, cannot keep statements for a client).
  */
 const MAX_PREPARED = 1_000;
 const MAX_NAMED_TEXTS = 20_000;

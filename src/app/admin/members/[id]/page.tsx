@@ -39,14 +39,14 @@ export default async function MemberDetailPage({ params, searchParams }: { param
   ]);
   const erased = member.status === "ERASED";
   const inTree = member.sponsorPath.length > 0;
+  const downlinePage = (cursor: string | null) => genealogyService.downline(viewer, { memberId: id, tree: "SPONSOR", maxDepth: 2, first: 25, after: cursor });
   const [sponsor, parent, history, stats, downline, balances] = await Promise.all([
     member.sponsorId ? memberService.findById(member.sponsorId) : null,
     member.placementParentId ? memberService.findById(member.placementParentId) : null,
     personal ? memberService.profileHistory(viewer, id) : null,
     inTree ? genealogyService.teamStats(viewer, id, "SPONSOR") : null,
     // A cursor edited by hand (not one of ours) starts the list from the top.
-    inTree ? genealogyService.downline(viewer, { memberId: id, tree: "SPONSOR", maxDepth: 2, first: 25, after })
-      .catch((err: unknown) => (after && isInputError(err) ? genealogyService.downline(viewer, { memberId: id, tree: "SPONSOR", maxDepth: 2, first: 25 }) : Promise.reject(err))) : null,
+    inTree ? downlinePage(after).catch((err: unknown) => (after && isInputError(err) ? downlinePage(null) : Promise.reject(err))) : null,
     mayWallet ? walletService.balances(viewer, id) : null,
   ]);
   const sessions = personal && !erased ? (await sessionService.list(viewer, id)).length : null;

@@ -4,7 +4,7 @@ import { Progress } from "@/components/compensation/progress";
 import { notFound } from "next/navigation";
 import { RefreshOn } from "@/components/compensation/refresh-on";
 import { RetryRun, StartRun } from "@/components/compensation/run-actions";
-import { formatCount, formatDateTime, formatMoney, groupDigits } from "@/lib/format";
+import { bonusLabel, formatCount, formatDateTime, formatMoney, formatVolume } from "@/lib/format";
 import { requirePageViewer } from "@/server/auth/session";
 import { compensationService } from "@/server/domain/compensation/compensation.service";
 import { isAccessError } from "@/server/domain/shared/access";
@@ -55,12 +55,12 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
           <div className="grid gap-4 sm:grid-cols-3">
             <Card><Text>{run.mode === "COMMIT" ? "Paid" : "Would pay"}</Text><p className="text-2xl font-semibold tabular-nums" data-testid="run-total">{money(run.totalPaid ?? 0)}</p></Card>
             <Card><Text>Earners · lines</Text><p className="text-2xl font-semibold tabular-nums">{formatCount(s.earners)} · {formatCount(run.lineCount ?? 0)}</p></Card>
-            <Card><Text>Company volume · cap</Text><p className="text-2xl font-semibold tabular-nums">{groupDigits(String(s.companyVolume))} BV</p><Text>{s.capFactor ? `cap applied: × ${s.capFactor}` : "cap not reached"}{s.clawback ? ` · clawback ${money(s.clawback)}` : ""}</Text></Card>
+            <Card><Text>Company volume · cap</Text><p className="text-2xl font-semibold tabular-nums">{formatVolume(s.companyVolume)} BV</p><Text>{s.capFactor ? `cap applied: × ${s.capFactor}` : "cap not reached"}{s.clawback ? ` · clawback ${money(s.clawback)}` : ""}</Text></Card>
           </div>
           <div className="grid gap-4 lg:grid-cols-2">
             <Card>
               <Title>By bonus</Title>
-              <MoneyBarChart data={s.byBonus.map((b) => ({ bonus: b.bonusType.replace(/_/g, " ").toLowerCase(), Amount: Number(fromMinor(b.amount, run.currency)) }))} index="bonus" categories={["Amount"]} currency={run.currency} layout="vertical" />
+              <MoneyBarChart data={s.byBonus.map((b) => ({ bonus: bonusLabel(b.bonusType), Amount: Number(fromMinor(b.amount, run.currency)) }))} index="bonus" categories={["Amount"]} currency={run.currency} layout="vertical" />
             </Card>
             <Card>
               <Title>Top earners</Title>
