@@ -12,7 +12,7 @@
  * Redis). After every run the applier catches up and `volume:check` must be clean; the
  * last run kills one of two instances with SIGKILL halfway (its applier possibly mid-batch).
  *
- *   npm run bench:order-volume -- [--members 1000000] [--chain 200] [--seconds 15]
+ *   npm run bench:order-volume -- [--members 1000000] [--chain 200] [--seconds 15] [--designs floor,applier,in-transaction]
  *
  * The network: a sponsor chain of `--chain` members from the root, then everyone else
  * recruited uniformly at random below the end of the chain (unilevel placement = sponsor
@@ -22,9 +22,11 @@
  * DATABASE_URL's server. Redis: REDIS_URL or redis://127.0.0.1:6379.
  */
 import { spawn, type ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
 import pg from "pg";
+import { startAutovacuum } from "../autovacuum";
 
 const { values } = parseArgs({
   options: {
@@ -32,6 +34,7 @@ const { values } = parseArgs({
     chain: { type: "string", default: "200" },
     seconds: { type: "string", default: "15" },
     rebuild: { type: "boolean", default: false },
+    designs: { type: "string", default: "floor,applier,in-transaction" },
     // child processes
     role: { type: "string", default: "" },
     clients: { type: "string", default: "4" },
@@ -46,7 +49,10 @@ const dbName = `mlm_orders_${N}_${CHAIN}`;
 const benchUrl = new URL(process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || process.env.DATABASE_URL || "postgresql://postgres@127.0.0.1:5432/postgres");
 benchUrl.pathname = `/${dbName}`;
 const redisUrl = process.env.REDIS_URL || "redis://127.0.0.1:6379";
-const MAX_POOL = 40;
+// Connections per pool as the app is deployed (DB_POOL_SIZE, default 10): clients beyond it
+// queue inside the instance, not in PostgreSQL, whose two cores gain nothing from more
+// concurrent transactions than they can run.
+const POOL = Number(process.env.BENCH_POOL ?? process.env.DB_POOL_SIZE ?? 10);
 const PV = 10; // the bench product's PV: every order adds this to the watched member's GV
 const now = () => performance.timeOrigin + performance.now(); // comparable across processes
 
@@ -62,9 +68,7 @@ else await orchestrate();
 
 /** One app instance (or the raw floor): warms up, says "ready", runs from "go <stopAt>" to stopAt, reports, applies until "exit". */
 async function child(role: string, clients: number): Promise<void> {
-  // Each pool (transactions, plain reads) at most 40 connections: PostgreSQL's default
-  // max_connections is 100; 64 clients then queue for a connection inside the app.
-  process.env.DB_POOL_SIZE = String(Math.min(clients + 3, MAX_POOL));
+  process.env.DB_POOL_SIZE = String(POOL);
   const send = (o: object) => process.stdout.write(`${JSON.stringify(o)}\n`);
   const { superAdminViewer } = await import("@/server/domain/shared/viewer");
   const { orderService } = await import("@/server/domain/order/order.service");
@@ -141,7 +145,7 @@ async function child(role: string, clients: number): Promise<void> {
  * client, in the same three transactions. No ORM, no reads back, no checks.
  */
 async function rawFloor(productId: number, buyers: number[], clients: number, kick: () => void, tag: string): Promise<() => Promise<number>> {
-  const pool = new pg.Pool({ connectionString: benchUrl.toString(), max: Math.min(clients, MAX_POOL) });
+  const pool = new pg.Pool({ connectionString: benchUrl.toString(), max: Math.min(clients, POOL) });
   const { volumeService } = await import("@/server/domain/volume/volume.service");
   const period = await volumeService.currentPeriod();
   const [{ warehouse_id: warehouseId }] = (await pool.query(`SELECT warehouse_id FROM stock WHERE product_id = $1`, [productId])).rows;
@@ -240,7 +244,7 @@ async function orchestrate(): Promise<void> {
     client.on("connected", () => setTimeout(resolve, 300));
   });
 
-  const env = { ...process.env, BENCH_BUYERS: buyers.join(","), BENCH_PRODUCT: String(product.id) };
+  const env = { ...process.env, BENCH_POOL: String(POOL), BENCH_BUYERS: buyers.join(","), BENCH_PRODUCT: String(product.id) };
   const spawnChild = (role: string, clients: number, sync = false) => {
     const proc = spawn(process.execPath, ["--import", "tsx", "bench/order-volume/run.ts", "--members", String(N), "--chain", String(CHAIN), "--role", role, "--clients", String(clients), ...(sync ? ["--sync"] : [])], { env, stdio: ["pipe", "pipe", "inherit"] });
     const reports: object[] = [];
@@ -270,7 +274,13 @@ async function orchestrate(): Promise<void> {
   const gvOf = async () => Number((await db.query<{ gv: string }>(`SELECT coalesce((SELECT gv FROM member_volume WHERE member_id = $1 AND period_id = $2), 0)::text AS gv`, [watched, (await volumeService.currentPeriod()).id]))[0]!.gv);
   const exited = (proc: ChildProcess) => new Promise((r) => (proc.exitCode !== null || proc.signalCode !== null ? r(null) : proc.once("exit", r)));
 
-  interface Row { label: string; design: string; instances: number; clients: number; orders: number; perSecond: number; cpuMs: number | null; p50: number | null; p99: number | null; lost: number | null; check: string }
+  // How busy the machine's cores were (all processes, PostgreSQL's too) during a run.
+  const cpuTimes = () => {
+    const [, ...f] = readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/);
+    const t = f.map(Number);
+    return { idle: t[3]! + t[4]!, total: t.reduce((a, b) => a + b, 0) };
+  };
+  interface Row { label: string; design: string; instances: number; clients: number; orders: number; perSecond: number; busy: number; cpuMs: number | null; p50: number | null; p99: number | null; lost: number | null; check: string }
   const rows: Row[] = [];
 
   async function run(design: "applier" | "in-transaction" | "raw SQL floor", instances: number, clients: number, kill = false): Promise<Row> {
@@ -281,11 +291,14 @@ async function orchestrate(): Promise<void> {
     const gv0 = await gvOf();
     const from = messages.length;
     const startAt = now();
+    const cpu0 = cpuTimes();
     const stopAt = startAt + SECONDS * 1000;
     for (const c of children) c.proc.stdin!.write(`go ${stopAt}\n`);
     if (kill) setTimeout(() => children[0]!.proc.kill("SIGKILL"), (SECONDS * 1000) / 2);
     const reports = await Promise.all(children.map((c, i) => (kill && i === 0 ? exited(c.proc).then(() => null) : (c.next() as Promise<ChildReport>))));
     const elapsed = (now() - startAt) / 1000;
+    const cpu1 = cpuTimes();
+    const busy = 1 - (cpu1.idle - cpu0.idle) / Math.max(1, cpu1.total - cpu0.total);
     for (const [i, c] of children.entries()) if (!(kill && i === 0)) c.proc.stdin!.write("exit\n");
     await Promise.all(children.map((c) => exited(c.proc)));
     await volumeService.applyPending(); // what a killed instance left listed
@@ -324,7 +337,7 @@ async function orchestrate(): Promise<void> {
     }
     const row: Row = {
       label: `${design}${kill ? ", one instance killed (SIGKILL) halfway" : ""}`, design, instances, clients,
-      orders: kill ? total : reported, perSecond: (kill ? total : reported) / elapsed, cpuMs: kill ? null : cpu / Math.max(1, reported),
+      orders: kill ? total : reported, perSecond: (kill ? total : reported) / elapsed, busy, cpuMs: kill ? null : cpu / Math.max(1, reported),
       p50, p99, lost, check: mismatches.length === 0 ? "clean" : `${mismatches.length}+ mismatches`,
     };
     console.log(`  ${row.label}, ${instances} × ${clients} clients: ${row.orders} orders, ${row.perSecond.toFixed(1)}/s, check ${row.check}`);
@@ -332,25 +345,31 @@ async function orchestrate(): Promise<void> {
     return row;
   }
 
-  console.log(`${N.toLocaleString("en-US")} members, buyers' upline depth ${depth.toFixed(0)} on average (≥ ${CHAIN}); ${SECONDS} s per run`);
+  // Autovacuum's work alongside every run (bench/autovacuum.ts): the applier rewrites the
+  // ancestors' totals a few dozen times a second, and without it each run would wade
+  // through the dead rows of the runs before it.
+  const autovacuum = await startAutovacuum(pgDriver(new pg.Pool({ connectionString: benchUrl.toString(), max: 1 })));
+  console.log(`${N.toLocaleString("en-US")} members, buyers' upline depth ${depth.toFixed(0)} on average (≥ ${CHAIN}); ${SECONDS} s per run${autovacuum.active ? "; autovacuum is off on this server: the bench vacuums and analyzes alongside, as autovacuum would" : ""}`);
+  const designs = new Set(values.designs.split(","));
   for (const clients of [4, 16, 64]) {
-    await run("raw SQL floor", 1, clients);
-    await run("applier", 1, clients);
-    await run("in-transaction", 1, clients);
+    if (designs.has("floor")) await run("raw SQL floor", 1, clients);
+    if (designs.has("applier")) await run("applier", 1, clients);
+    if (designs.has("in-transaction")) await run("in-transaction", 1, clients);
   }
-  await run("applier", 2, 16);
-  await run("in-transaction", 2, 16);
-  await run("applier", 2, 16, true);
+  if (designs.has("applier")) await run("applier", 2, 16);
+  if (designs.has("in-transaction")) await run("in-transaction", 2, 16);
+  if (designs.has("applier")) await run("applier", 2, 16, true);
 
   const fmt = (x: number | null, unit = "") => (x === null || Number.isNaN(x) ? "–" : `${x.toFixed(1)}${unit}`);
   console.log(`\n${N.toLocaleString("en-US")} members, buyers' upline depth ${depth.toFixed(0)} on average; ${SECONDS} s per run; app instances are processes; events via Redis to one graphql-ws subscriber of member ${watched}`);
-  console.log("| design | instances × clients | orders | orders/s | vs raw floor | app CPU per order | volumeUpdated p50 | p99 | orders never shown | volume:check |");
-  console.log("|---|---|---:|---:|---:|---:|---:|---:|---:|---|");
+  console.log("| design | instances × clients | orders | orders/s | vs raw floor | cores busy | app CPU per order | volumeUpdated p50 | p99 | orders never shown | volume:check |");
+  console.log("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|");
   for (const r of rows) {
     const floor = rows.find((f) => f.design === "raw SQL floor" && f.clients === r.clients && f.instances === 1);
     const ratio = floor && r.design !== "raw SQL floor" && r.instances === 1 ? `${Math.round((100 * r.perSecond) / floor.perSecond)} %` : "";
-    console.log(`| ${r.label} | ${r.instances} × ${r.clients} | ${r.orders} | ${r.perSecond.toFixed(1)} | ${ratio} | ${fmt(r.cpuMs, " ms")} | ${fmt(r.p50, " ms")} | ${fmt(r.p99, " ms")} | ${r.lost ?? "–"} | ${r.check} |`);
+    console.log(`| ${r.label} | ${r.instances} × ${r.clients} | ${r.orders} | ${r.perSecond.toFixed(1)} | ${ratio} | ${Math.round(100 * r.busy)} % | ${fmt(r.cpuMs, " ms")} | ${fmt(r.p50, " ms")} | ${fmt(r.p99, " ms")} | ${r.lost ?? "–"} | ${r.check} |`);
   }
+  await autovacuum.stop();
   await client.dispose();
   wss.close();
   process.exit(0);

@@ -14,6 +14,7 @@
  */
 import { parseArgs } from "node:util";
 import pg from "pg";
+import { startAutovacuum } from "../autovacuum";
 import { freshDatabase } from "../fresh-database";
 
 const { values } = parseArgs({
@@ -92,37 +93,9 @@ void (async () => {
 })();
 
 // ---- the applier ------------------------------------------------------------------------
-// This machine's PostgreSQL runs without autovacuum (a CI setting). In production autovacuum
-// clears the dead row versions the applier leaves and refreshes the planner's statistics
-// as the tables grow (a session's cached plans are re-planned then). Without it every
-// look-up wades through dead rows and plans made for empty tables scan whole ones. So the
-// bench does autovacuum's work itself, table by table, when autovacuum's default
-// thresholds say so, on its own connection alongside the applier as autovacuum's workers
-// would (checked every second, more often than autovacuum's one-minute nap), within the
-// measured time.
-const [{ autovacuum }] = (await db.query<{ autovacuum: string }>(`SELECT current_setting('autovacuum') AS autovacuum`)) as [{ autovacuum: string }];
-const vacuums = autovacuum !== "on";
-if (vacuums) console.log(`  autovacuum is off on this server: the bench vacuums and analyzes alongside, as autovacuum would`);
-let vacuumMs = 0;
-async function autovacuumDue(): Promise<void> {
-  const due = await db.query<{ name: string; vacuum: boolean; analyze: boolean }>(
-    `SELECT s.relname AS name,
-       s.n_dead_tup > 50 + 0.2 * greatest(c.reltuples, 0) OR s.n_ins_since_vacuum > 1000 + 0.2 * greatest(c.reltuples, 0) AS vacuum,
-       s.n_mod_since_analyze > 50 + 0.1 * greatest(c.reltuples, 0) AS analyze
-     FROM pg_stat_user_tables s JOIN pg_class c ON c.oid = s.relid`);
-  for (const t of due) {
-    if (t.vacuum || t.analyze) await db.exec(`${t.vacuum ? "VACUUM" : ""}${t.vacuum && t.analyze ? " (ANALYZE)" : t.analyze ? "ANALYZE" : ""} "${t.name}"`);
-  }
-}
-let applying = true;
-const vacuumer = (async () => {
-  while (vacuums && applying) {
-    await new Promise((r) => setTimeout(r, 1000));
-    const v = performance.now();
-    await autovacuumDue();
-    vacuumMs += performance.now() - v;
-  }
-})();
+// Autovacuum's work alongside, within the measured time (bench/autovacuum.ts).
+const autovacuum = await startAutovacuum(db);
+if (autovacuum.active) console.log(`  autovacuum is off on this server: the bench vacuums and analyzes alongside, as autovacuum would`);
 const t0 = performance.now();
 let done = 0;
 let last = t0;
@@ -136,8 +109,7 @@ for (;;) {
   }
 }
 const batchedMs = performance.now() - t0;
-applying = false;
-await vacuumer;
+await autovacuum.stop();
 const batchedRate = EVENTS / (batchedMs / 1000);
 
 // ---- the baseline: one transaction per event, every rule and the tier evaluated for it ----
@@ -164,7 +136,7 @@ const trial = (await ledgerService.trialBalance()).filter((t) => t.posted !== 0 
 const [tiers] = await db.query<{ silver: number; gold: number }>(`SELECT count(*) FILTER (WHERE tier = 'SILVER')::int AS silver, count(*) FILTER (WHERE tier = 'GOLD')::int AS gold FROM loyalty_member`);
 console.log(`
 points accrual, ${MEMBERS.toLocaleString()} members (PostgreSQL)
-  batched applier: ${EVENTS.toLocaleString()} events in ${secs(batchedMs)}: ${Math.round(batchedRate).toLocaleString()} events/s${vacuumMs > 0 ? ` (vacuum and analyze alongside: ${secs(vacuumMs)})` : ""}
+  batched applier: ${EVENTS.toLocaleString()} events in ${secs(batchedMs)}: ${Math.round(batchedRate).toLocaleString()} events/s${autovacuum.ms > 0 ? ` (vacuum and analyze alongside: ${secs(autovacuum.ms)})` : ""}
   naive baseline:  ${naive.toLocaleString()} events in ${secs(naiveMs)}: ${Math.round(naiveRate).toLocaleString()} events/s
   speed-up: ${(batchedRate / naiveRate).toFixed(1)}× (target ≥ 25×)
   published: ${published.toLocaleString()} member snapshots; tiers: ${tiers!.silver.toLocaleString()} Silver, ${tiers!.gold.toLocaleString()} Gold

@@ -58,18 +58,18 @@ const loyaltyApplier = () => kickableLoop("loyalty applier", () => loyaltyServic
  * The applier's advisory lock keeps one at work per database.
  */
 export function startVolumeApplier(): () => void {
-  const run = kickableLoop("volume applier", () => volumeService.applyPending({ waitForOther: false }));
   // A commit's kick waits a few tens of milliseconds for the commits after it, so at a rush
   // a batch holds what those milliseconds brought (one upsert, one event) instead of one
-  // order each.
+  // order each; the oldest entry must have waited as long, whichever instance applies it.
   const every = Number(process.env.VOLUME_APPLY_EVERY_MS ?? 25);
   let timer: NodeJS.Timeout | null = null;
-  const kick = () => {
+  const run = kickableLoop("volume applier", () => volumeService.applyPending({ waitForOther: false, minAgeMs: every, early: kick }));
+  function kick() {
     timer ??= setTimeout(() => {
       timer = null;
       run();
     }, every);
-  };
+  }
   setInterval(run, 1_000).unref();
   setVolumeApplier(kick);
   run();

@@ -51,6 +51,13 @@ describe("orders move volume", () => {
     expect((await volumeService.lag()).entries).toBe(1);
     expect((await volumeService.summary(admin, root.id, paid.periodId)).gv).toBe(before[0]!.gv);
     expect(await volumeService.check()).toEqual([]);
+    // The background applier takes a batch only once its oldest entry has waited its span.
+    let early = 0;
+    expect(await volumeService.applyPending({ waitForOther: false, minAgeMs: 60_000, early: () => early++ })).toBe(0);
+    expect([early, (await volumeService.lag()).entries]).toEqual([1, 1]);
+    await new Promise((r) => setTimeout(r, 5));
+    expect(await volumeService.applyPending({ waitForOther: false, minAgeMs: 1 })).toBe(1);
+    expect((await volumeService.lag()).entries).toBe(0);
     const after = await Promise.all([root, a, b, c].map((m) => totals(m.id)));
     expect(hundredths(after[3]!.pv) - hundredths(before[3]!.pv)).toBe(5100);
     expect(hundredths(after[3]!.bv) - hundredths(before[3]!.bv)).toBe(4000);

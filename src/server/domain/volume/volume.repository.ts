@@ -159,11 +159,25 @@ export const volumeRepository = {
     await db().sql`SELECT true AS ok FROM pg_advisory_xact_lock(${APPLIER_LOCK})`;
   },
 
-  /** Takes up to `limit` listed entries off the list, oldest first (the applier, under its lock). */
-  takePending(limit: number): Promise<AppliedEntry[]> {
+  /** Whether any entry is listed for the applier. */
+  async anyPending(): Promise<boolean> {
+    const [row] = await db().sql<{ any: boolean }>`SELECT EXISTS (SELECT 1 FROM volume_pending) AS any`;
+    return row!.any;
+  },
+
+  /**
+   * Takes up to `limit` listed entries off the list, oldest first (the applier, under its
+   * lock). With `minAgeMs`, takes none unless the oldest listed entry was appended at least
+   * that long ago: batches then gather that much of a rush whichever instance applies them.
+   */
+  takePending(limit: number, minAgeMs = 0): Promise<AppliedEntry[]> {
     return db().sql<AppliedEntry>`
       WITH taken AS (
-        DELETE FROM volume_pending WHERE entry_id IN (SELECT entry_id FROM volume_pending ORDER BY entry_id LIMIT ${limit}) RETURNING entry_id
+        DELETE FROM volume_pending WHERE entry_id IN (SELECT entry_id FROM volume_pending ORDER BY entry_id LIMIT ${limit})
+          AND (${minAgeMs}::int = 0 OR (
+            SELECT e.created_at FROM volume_pending p JOIN volume_entry e ON e.id = p.entry_id ORDER BY p.entry_id LIMIT 1
+          ) <= clock_timestamp() - ${minAgeMs}::int * interval '1 millisecond')
+        RETURNING entry_id
       )
       SELECT e.id::text, e.period_id AS "periodId", e.member_id AS "memberId", e.order_id AS "orderId", e.pv::text, e.bv::text, e.reason, e.idempotency_key AS "idempotencyKey"
       FROM volume_entry e JOIN taken t ON t.entry_id = e.id ORDER BY e.id`;

@@ -155,14 +155,15 @@ export const volumeService = {
    * writes their `volume.changed` webhook events, all in one transaction; once it commits,
    * publishes one `volumeUpdated` event per period. A crash anywhere rolls the whole batch
    * back (the entries stay listed): nothing is counted twice or lost. Returns how many
-   * entries, or "busy" when another applier holds the lock.
+   * entries, "busy" when another applier holds the lock, or "early" when entries are
+   * listed but the oldest has not waited `minAgeMs` yet.
    */
-  async applyBatch(limit = APPLY_BATCH): Promise<number | "busy"> {
+  async applyBatch(limit = APPLY_BATCH, minAgeMs = 0): Promise<number | "busy" | "early"> {
     const legs = await binaryLegs();
     return transaction(async () => {
       if (!(await volumeRepository.tryApplierLock())) return "busy";
-      const entries = await volumeRepository.takePending(limit);
-      if (entries.length === 0) return 0;
+      const entries = await volumeRepository.takePending(limit, minAgeMs);
+      if (entries.length === 0) return minAgeMs > 0 && (await volumeRepository.anyPending()) ? "early" : 0;
       const ids = entries.map((e) => e.id);
       const totals = await volumeRepository.apply(ids, legs);
       await emitWebhooks(entries, totals, legs);
@@ -192,14 +193,26 @@ export const volumeService = {
    * appliers of two instances take turns, batch after batch, each batch too small: the
    * ancestors' totals were written twice as often and two instances placed half the orders
    * of one.
+   *
+   * `minAgeMs` (the background applier): the first batch is taken only once the oldest
+   * listed entry has waited that long. Each instance kicks its applier that long after its
+   * own commits, so without it two instances' appliers alternated, each batch holding half
+   * of what one instance's would (every ancestor's total written twice as often); with it a
+   * batch gathers the same span of the rush whichever instance takes it, and an instance
+   * whose kick comes early calls `early` (the background applier kicks itself again a
+   * moment later) and returns.
    */
-  async applyPending({ limit = APPLY_BATCH, waitForOther = true }: { limit?: number; waitForOther?: boolean } = {}): Promise<number> {
+  async applyPending({ limit = APPLY_BATCH, waitForOther = true, minAgeMs = 0, early }: { limit?: number; waitForOther?: boolean; minAgeMs?: number; early?: () => void } = {}): Promise<number> {
     let total = 0;
     let busyTries = 0;
     const giveUpAt = Date.now() + 60_000;
     for (;;) {
-      const n = await this.applyBatch(limit);
+      const n = await this.applyBatch(limit, total === 0 ? minAgeMs : 0);
       if (n === 0) return total;
+      if (n === "early") {
+        early?.();
+        return total;
+      }
       if (n === "busy") {
         if (!waitForOther && ++busyTries > 1) return total;
         if (Date.now() > giveUpAt) throw new Error("the volume applier of another instance held its lock for a minute");
