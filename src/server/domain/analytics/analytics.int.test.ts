@@ -33,14 +33,24 @@ describe("member dashboard", () => {
     const early = await analyticsService.dashboard(viewerOf(root), root.id, { now: new Date(nextStart.getTime() + 1) });
     expect(early.previous!.id).toBe(thisPeriod.id);
     // One millisecond into the next period compares with one millisecond into this one: nothing yet.
-    expect(early.lastPeriodSoFar).toEqual({ pv: "0", gv: "0", leftLeg: "0", rightLeg: "0" });
+    expect(early.lastPeriodSoFar).toEqual({ pv: "0.00", gv: "0.00", leftLeg: "0.00", rightLeg: "0.00" });
 
-    // Read straight from the ledger: up to a moment after the order, the sale and its refund count.
+    // From the per-day rollup: the whole days before the moment, and its own day pro rata.
+    // 60 PV sold and 30 refunded today, in the buyer's leg below the root.
     const { analyticsRepository } = await import("./analytics.repository");
-    const soFar = await runRead(analyticsRepository.volumeSoFarRead(root, thisPeriod.id, new Date(Date.now() + 1000)));
-    // 60 PV sold and 30 refunded, in the buyer's leg below the root.
-    expect([Number(soFar.gv), Number(soFar.pv), Number(soFar.leftLeg) + Number(soFar.rightLeg)]).toEqual([30, 0, 30]);
-    expect(await runRead(analyticsRepository.volumeSoFarRead(root, thisPeriod.id, order.placedAt))).toEqual({ pv: "0", gv: "0", leftLeg: "0", rightLeg: "0" });
+    const soFar = (at: Date) => runRead(analyticsRepository.volumeSoFarRead(root, thisPeriod.id, at)).then((v) => [v.gv, v.pv, v.leftLeg, v.rightLeg].map(Number));
+    const midnight = new Date(order.placedAt);
+    midnight.setUTCHours(0, 0, 0, 0);
+    const hours = (h: number) => new Date(midnight.getTime() + h * 3_600_000);
+    const legs = ([gv, pv, l, r]: number[]) => [gv, pv, l! + r!];
+    expect(legs(await soFar(hours(0)))).toEqual([0, 0, 0]);
+    expect(legs(await soFar(hours(6)))).toEqual([7.5, 0, 7.5]);
+    expect(legs(await soFar(hours(16)))).toEqual([20, 0, 20]);
+    expect(legs(await soFar(hours(24)))).toEqual([30, 0, 30]); // the next day: the whole day
+    expect(legs(await soFar(hours(48)))).toEqual([30, 0, 30]);
+    // To the cent, half up: 30 × 14.4 s / 86,400 s is 0.005.
+    expect((await soFar(new Date(midnight.getTime() + 14_400)))[0]).toBe(0.01);
+    expect((await soFar(new Date(midnight.getTime() + 14_399)))[0]).toBe(0);
 
     // Refunds are counted apart per day, never as negative volume.
     const today = (await analyticsService.dashboard(viewerOf(root), root.id)).daily!.at(-1)!;

@@ -46,7 +46,7 @@ export class Dashboard {
   @Field(() => Period, { description: "The open period." }) period!: unknown;
   @Field(() => Period, { nullable: true, description: "The period before it, if there was one." }) previousPeriod!: unknown;
   @Field(() => VolumeSummary, { description: "This period's totals so far." }) volume!: unknown;
-  @Field(() => VolumeSoFar, { nullable: true, description: "Where the previous period stood after as long as this one has run: compare with this, not with the whole previous period." })
+  @Field(() => VolumeSoFar, { nullable: true, description: "Where the previous period stood after as long as this one has run (its whole days before that moment, and that moment's day pro rata to the hour, from the per-day totals): compare with this, not with the whole previous period." })
   lastPeriodSoFar!: unknown;
   @Field(() => [PeriodVolume], { description: "Totals in the last 12 periods, oldest first." }) history!: unknown;
   @Field(() => [DayVolume], { description: "Team PV per UTC day over this and the previous period and at least 12 weeks, refunds apart." }) daily!: unknown;
