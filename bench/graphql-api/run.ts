@@ -174,6 +174,9 @@ async function prepare(url: string): Promise<void> {
     }
   }
   writeFileSync(IDENTITIES, JSON.stringify(identities));
+  // Each run deletes and inserts the sessions: without autovacuum (this machine) their
+  // look-ups would wade through every earlier run's dead rows.
+  await db.exec("VACUUM ANALYZE auth_session");
   await pool.end();
 }
 
