@@ -10,7 +10,7 @@
  * - ceiling: a hand-written HTTP handler that answers the same two documents with the
  *   same reads (raw pg underneath) and JSON.stringify, no GraphQL at all.
  *
- *   npm run bench:graphql-api -- [--members 100000] [--clients 4,16,64] [--seconds 8] [--rebuild]
+ *   npm run bench:graphql-api -- [--members 100000] [--clients 4,16,64] [--seconds 8] [--designs naive,ours,ceiling] [--rebuild]
  *
  * Uses BENCH_DATABASE_URL (or TEST_DATABASE_URL / DATABASE_URL) as the server to create the
  * database `mlm_api_<members>` in (built once, kept). Every design's answer to the same
@@ -36,6 +36,7 @@ const { values } = parseArgs({
     design: { type: "string", default: "" },
     doc: { type: "string", default: "" },
     port: { type: "string", default: "0" },
+    designs: { type: "string", default: "naive,ours,ceiling" },
   },
 });
 const N = Number(values.members);
@@ -79,12 +80,20 @@ async function main(): Promise<void> {
   await prepare(kept.url);
 
   const rows: { doc: Doc; clients: number; rps: Record<Design, number>; p99: Record<Design, number>; trips: Record<Design, number> }[] = [];
-  for (const design of DESIGNS) {
-    const port = 4310 + DESIGNS.indexOf(design);
-    const srv = await startServer(design, port);
-    for (const doc of Object.keys(DOCS) as Doc[]) {
-      await checkSame(doc, design, port);
-      for (const clients of CLIENTS) {
+  // Every design's server runs from the start (an idle one costs nothing), and each cell
+  // runs the designs one after the other, so that they are compared at the same moment of
+  // the run rather than minutes apart.
+  const designs = values.designs.split(",").filter((d): d is Design => (DESIGNS as readonly string[]).includes(d));
+  const servers = new Map<Design, Awaited<ReturnType<typeof startServer>>>();
+  for (const design of designs) servers.set(design, await startServer(design, 4310 + DESIGNS.indexOf(design)));
+  for (const doc of Object.keys(DOCS) as Doc[]) {
+    for (const design of designs) await checkSame(doc, design, 4310 + DESIGNS.indexOf(design));
+  }
+  for (const doc of Object.keys(DOCS) as Doc[]) {
+    for (const clients of CLIENTS) {
+      for (const design of designs) {
+        const srv = servers.get(design)!;
+        const port = 4310 + DESIGNS.indexOf(design);
         await srv.ask("reset");
         const r = (await runLoad(doc, port, clients)) as { requests: number; errors: number; seconds: number; p50: number; p99: number };
         const s = (await srv.ask("stats")) as { statements: number; requests: number };
@@ -97,15 +106,17 @@ async function main(): Promise<void> {
         console.log(`  ${design} ${doc} ×${clients}: ${row.rps[design].toFixed(0)} req/s, p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, ${row.trips[design].toFixed(2)} statements/request`);
       }
     }
-    srv.proc.kill();
   }
+  // Closing stdin ends a server (and lets --cpu-prof write its profile).
+  await Promise.all([...servers.values()].map((srv) => new Promise((r) => { srv.proc.once("exit", r); srv.proc.stdin!.end(); })));
 
   console.log(`\nGraphQL API on ${N.toLocaleString("en-US")} members, PostgreSQL, ${SECONDS} s per cell (requests/s; p99 ms; SQL statements per request):\n`);
   console.log("| query | clients | naive | ours | ceiling | ours ÷ naive | ours ÷ ceiling | p99 naive / ours / ceiling | statements naive / ours / ceiling |");
   console.log("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+  const n = (x: number | undefined, digits = 0) => (x === undefined || !Number.isFinite(x) ? "–" : x.toFixed(digits));
   for (const r of rows) {
     console.log(
-      `| ${r.doc} | ${r.clients} | ${r.rps.naive.toFixed(0)} | ${r.rps.ours.toFixed(0)} | ${r.rps.ceiling.toFixed(0)} | ${(r.rps.ours / r.rps.naive).toFixed(1)}× | ${((100 * r.rps.ours) / r.rps.ceiling).toFixed(0)} % | ${r.p99.naive.toFixed(0)} / ${r.p99.ours.toFixed(0)} / ${r.p99.ceiling.toFixed(0)} | ${r.trips.naive.toFixed(1)} / ${r.trips.ours.toFixed(1)} / ${r.trips.ceiling.toFixed(1)} |`,
+      `| ${r.doc} | ${r.clients} | ${n(r.rps.naive)} | ${n(r.rps.ours)} | ${n(r.rps.ceiling)} | ${n(r.rps.ours / r.rps.naive, 1)}${r.rps.naive && r.rps.ours ? "×" : ""} | ${n((100 * r.rps.ours) / r.rps.ceiling)}${r.rps.ceiling && r.rps.ours ? " %" : ""} | ${n(r.p99.naive)} / ${n(r.p99.ours)} / ${n(r.p99.ceiling)} | ${n(r.trips.naive, 1)} / ${n(r.trips.ours, 1)} / ${n(r.trips.ceiling, 1)} |`,
     );
   }
   process.exit(0);
@@ -182,7 +193,9 @@ async function prepare(url: string): Promise<void> {
 
 /** A server process of one design; `ask` sends a line and waits for its JSON answer. */
 async function startServer(design: Design, port: number) {
-  const proc: ChildProcess = spawn(process.execPath, ["--import", "tsx", "bench/graphql-api/run.ts", "--members", String(N), "--role", "server", "--design", design, "--port", String(port)], {
+  // BENCH_CPU_PROF=<dir>: each server writes a V8 CPU profile there when the bench ends.
+  const profile = process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const proc: ChildProcess = spawn(process.execPath, [...profile, "--import", "tsx", "bench/graphql-api/run.ts", "--members", String(N), "--role", "server", "--design", design, "--port", String(port)], {
     env: { ...process.env, NODE_ENV: "production", DB_POOL_SIZE: "10" },
     stdio: ["pipe", "pipe", "inherit"],
   });
