@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { bonusLabel, groupDigits } from "./format";
+import { bonusLabel, groupDigits, plural } from "./format";
 
 describe("groupDigits", () => {
   it("groups the whole part by thousands and keeps the decimals and sign as they are", () => {
@@ -16,5 +16,12 @@ describe("groupDigits", () => {
 describe("bonusLabel", () => {
   it("reads a bonus type as a phrase", () => {
     expect(["UNILEVEL", "FAST_START", "RANK_ADVANCEMENT"].map(bonusLabel)).toEqual(["Unilevel", "Fast start", "Rank advancement"]);
+  });
+});
+
+describe("plural", () => {
+  it("names one thing in the singular and every other count in the plural, grouped", () => {
+    expect([plural(1, "item"), plural(0, "item"), plural(2, "item"), plural(1204, "line")]).toEqual(["1 item", "0 items", "2 items", "1,204 lines"]);
+    expect(plural(3, "entry", "entries")).toBe("3 entries");
   });
 });

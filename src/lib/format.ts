@@ -16,6 +16,11 @@ export function groupDigits(decimal: string): string {
   return m ? `${m[1]}${m[2]!.replace(/\B(?=(\d{3})+(?!\d))/g, ",")}${m[3] ?? ""}` : decimal;
 }
 
+/** A count with its noun: "1 item", "1,204 items" (`many` for irregular plurals). */
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n.toLocaleString("en-US")} ${n === 1 ? one : many}`;
+}
+
 /** A bonus type as people read it: "FAST_START" → "Fast start". */
 export function bonusLabel(type: string): string {
   return type.charAt(0) + type.slice(1).replace(/_/g, " ").toLowerCase();

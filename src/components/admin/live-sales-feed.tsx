@@ -1,7 +1,7 @@
 "use client";
 import { Card, Text, Title } from "@tremor/react";
 import { useEffect, useState } from "react";
-import { formatDateTime, formatMoney, formatVolume } from "@/lib/format";
+import { formatDateTime, formatMoney, formatVolume, plural } from "@/lib/format";
 import { subscriptionClient } from "@/lib/graphql-client";
 
 export interface Sale {
@@ -42,13 +42,16 @@ export function LiveSalesFeed({ initial }: { initial: Sale[] }) {
       <Text>New orders appear here as they are placed.</Text>
       <ul className="mt-3 divide-y divide-gray-100 text-sm" data-testid="live-orders">
         {sales.map((s) => (
-          <li key={s.id} className={`flex flex-wrap items-center justify-between gap-2 py-2 ${fresh.has(s.id) ? "bg-emerald-50" : ""}`}>
-            <span>
-              <a href={`/admin/orders/${s.id}`} className="font-medium text-blue-700 hover:underline">#{s.id}</a>{" "}
-              {s.memberName}{s.customerName ? ` for ${s.customerName}` : ""} <span className="text-gray-400">({s.country})</span>
-            </span>
-            <span className="text-xs text-gray-500">{formatDateTime(s.placedAt)} · {s.itemCount} items · {formatVolume(s.pv)} PV</span>
-            <span className="tabular-nums">{formatMoney(s.total, s.currency)}</span>
+          <li key={s.id} className={`py-2 ${fresh.has(s.id) ? "bg-emerald-50" : ""}`}>
+            {/* Who and how much on the first line, the details below: the amount stays at the right edge at any width. */}
+            <div className="flex items-baseline justify-between gap-3">
+              <span className="min-w-0 truncate">
+                <a href={`/admin/orders/${s.id}`} className="font-medium text-blue-700 hover:underline">#{s.id}</a>{" "}
+                {s.memberName}{s.customerName ? ` for ${s.customerName}` : ""} <span className="text-gray-400">({s.country})</span>
+              </span>
+              <span className="shrink-0 tabular-nums">{formatMoney(s.total, s.currency)}</span>
+            </div>
+            <div className="text-xs text-gray-500">{formatDateTime(s.placedAt)} · {plural(s.itemCount, "item")} · {formatVolume(s.pv)} PV</div>
           </li>
         ))}
       </ul>

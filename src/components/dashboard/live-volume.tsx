@@ -70,7 +70,8 @@ export function LiveVolume({ memberId, periodId, initial, previous, binary }: {
               <BadgeDelta deltaType={d.direction} size="xs">{d.text}</BadgeDelta>
             </div>
             <Metric data-testid={`volume-${c.id}`} className="tremor-Metric transition-colors">{formatVolume(c.value)}</Metric>
-            <Text className="mt-1 text-xs">{formatVolume(c.before)} at this point last period</Text>
+            {/* Pro rata to the hour, so whole points: "5,711" rather than "5,711.28". */}
+            <Text className="mt-1 text-xs">{formatVolume(Math.round(Number(c.before)))} at this point last period</Text>
           </Card>
         );
       })}

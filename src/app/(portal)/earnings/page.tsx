@@ -1,7 +1,7 @@
 import { Card, Text, Title } from "@tremor/react";
 import { Progress } from "@/components/compensation/progress";
 import { RefreshOn } from "@/components/compensation/refresh-on";
-import { bonusLabel, formatDate, formatMoney } from "@/lib/format";
+import { bonusLabel, formatDate, formatMoney, plural } from "@/lib/format";
 import { requirePageViewer } from "@/server/auth/session";
 import { compensationService } from "@/server/domain/compensation/compensation.service";
 import { lineCursor } from "@/server/domain/compensation/run.rules";
@@ -116,7 +116,7 @@ export default async function EarningsPage({ searchParams }: { searchParams: Pro
             {selected.byBonus.map((b) => (
               <li key={b.bonusIndex} className="rounded bg-gray-50 px-2 py-1">
                 {bonusLabel(b.bonusType)} <span className="tabular-nums font-medium">{formatMoney(fromMinor(b.amount, selected.currency), selected.currency)}</span>
-                <span className="text-gray-500"> · {b.lines.toLocaleString("en-US")} {b.lines === 1 ? "line" : "lines"}</span>
+                <span className="text-gray-500"> · {plural(b.lines, "line")}</span>
               </li>
             ))}
           </ul>

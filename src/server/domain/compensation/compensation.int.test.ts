@@ -13,6 +13,7 @@ import { loyaltyService } from "@/server/domain/loyalty/loyalty.service";
 import { EXAMPLE_PROGRAM } from "@/server/domain/loyalty/program.rules";
 import { webhookService } from "@/server/domain/webhook/webhook.service";
 import { compensationService } from "./compensation.service";
+import { lineCursor } from "./run.rules";
 
 // One network through a company's months: R sponsors A, A sponsors B. The plan pays
 // unilevel 10 % at level 1 and 5 % at level 2 of BV; a member is active from 50 PV.
@@ -127,6 +128,11 @@ describe("plans and commission runs", () => {
     );
     const line = lines.rows.find((l) => l.bonusType === "UNILEVEL")!;
     expect(line.explanation).toMatchObject({ basis: "200.00", basisKind: "VOLUME", rate: "10 %", planVersion: 1, compressionPath: [] });
+    // A member's period reads in the plan's order of bonuses, the nearest level first, page after page.
+    const first = await compensationService.commissions(viewerOf(R), { periodId: january.id }, 2, null);
+    const rest = await compensationService.commissions(viewerOf(R), { periodId: january.id }, 2, lineCursor(first.rows.at(-1)!));
+    expect([...first.rows, ...rest.rows].map((l) => [l.bonusType, l.level, l.sourceMemberId])).toEqual([["UNILEVEL", 1, A.id], ["UNILEVEL", 2, B.id], ["RANK_ADVANCEMENT", 1, null]]);
+    expect([first.hasNextPage, rest.hasNextPage]).toEqual([true, false]);
     await expect(compensationService.commissions(viewerOf(B), { memberId: A.id }, 10, null)).rejects.toMatchObject({ code: "FORBIDDEN" });
     // A period without a member: a distributor gets their own lines, an admin everyone's.
     expect((await compensationService.commissions(viewerOf(A), { periodId: january.id }, 10, null)).rows.map((l) => l.memberId)).toEqual([A.id, A.id]);

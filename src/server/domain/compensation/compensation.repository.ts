@@ -352,7 +352,10 @@ export const compensationRepository = {
     );
   },
 
-  /** Committed lines, newest period first. */
+  /**
+   * Committed lines: newest period first, then by run and member, and within a member's
+   * period in the plan's order of bonuses, by level (the nearest first), then by source.
+   */
   async lines(
     filter: { memberId?: number | null; periodId?: number | null; runId?: number | null },
     first: number,
@@ -371,9 +374,9 @@ export const compensationRepository = {
        FROM commission_line l JOIN commission_run r ON r.id = l.run_id JOIN period p ON p.id = l.period_id
        JOIN comp_plan_version v ON v.id = r.plan_version_id JOIN member m ON m.id = l.member_id LEFT JOIN member s ON s.id = l.source_member_id
        ${where}
-         AND ($4::timestamptz IS NULL OR (p.starts_at, l.run_id, l.member_id, l.bonus_index, l.source_member_id, l.level) <
-              ($4::timestamptz, $5::int, $6::int, $7::int, $8::int, $9::int))
-       ORDER BY p.starts_at DESC, l.run_id DESC, l.member_id DESC, l.bonus_index DESC, l.source_member_id DESC, l.level DESC LIMIT $10`,
+         AND ($4::timestamptz IS NULL OR (p.starts_at, l.run_id, l.member_id, -l.bonus_index, -l.level, -l.source_member_id) <
+              ($4::timestamptz, $5::int, $6::int, -$7::int, -$9::int, -$8::int))
+       ORDER BY p.starts_at DESC, l.run_id DESC, l.member_id DESC, -l.bonus_index DESC, -l.level DESC, -l.source_member_id DESC LIMIT $10`,
       [filter.memberId ?? null, filter.periodId ?? null, filter.runId ?? null, c?.[0] ?? null, c ? Number(c[1]) : null, c ? Number(c[2]) : null, c ? Number(c[3]) : null, c ? Number(c[4]) : null, c ? Number(c[5]) : null, first + 1],
     );
     const total = await db().query<{ n: number }>(

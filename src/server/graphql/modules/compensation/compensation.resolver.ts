@@ -161,7 +161,7 @@ export class CompensationResolver {
     return toConnection({ ...page, rows: page.rows.map(toRun) }, (r) => r.id);
   }
 
-  @Query(() => CommissionLineConnection, { description: "Committed commission lines, newest period first, each explained. Yours by default; admins may ask for anyone's, a period's or a run's." })
+  @Query(() => CommissionLineConnection, { description: "Committed commission lines, newest period first (a member's period in the plan's order of bonuses, the nearest level first), each explained. Yours by default; admins may ask for anyone's, a period's or a run's." })
   async commissions(
     @Ctx() ctx: Context,
     @Arg("memberId", () => ID, { nullable: true }) memberId?: string | null,
