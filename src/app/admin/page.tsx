@@ -23,14 +23,12 @@ export default async function AdminOverviewPage() {
       <div className="grid grid-cols-1 gap-4 sm:grid-cols-2 lg:grid-cols-4">
         <Card decoration="top" decorationColor="blue">
           <Text>Sales today</Text>
-          <div data-testid="sales-today">
-            {overview.salesToday.length === 0 ? <Metric>—</Metric> : overview.salesToday.map((s) => <Metric key={s.currency}>{formatMoney(s.total, s.currency)}</Metric>)}
-          </div>
+          <div data-testid="sales-today"><CurrencyTotals sales={overview.salesToday} /></div>
           <Text className="mt-1 text-xs">{overview.salesToday.reduce((n, s) => n + s.orders, 0)} paid orders</Text>
         </Card>
         <Card decoration="top" decorationColor="blue">
           <Text>Sales this period</Text>
-          {overview.salesPeriod.map((s) => <p key={s.currency} className="text-lg font-semibold tabular-nums">{formatMoney(s.total, s.currency)}</p>)}
+          <CurrencyTotals sales={overview.salesPeriod} />
           <Text className="mt-1 text-xs">{overview.salesPeriod.reduce((n, s) => n + s.orders, 0)} paid orders</Text>
         </Card>
         <Card decoration="top" decorationColor="emerald">
@@ -106,5 +104,17 @@ export default async function AdminOverviewPage() {
         </div>
       </Card>
     </div>
+  );
+}
+
+/** Sales in several currencies: the largest as the card's figure, the others below it, alike in every card. */
+function CurrencyTotals({ sales }: { sales: readonly { currency: string; total: string }[] }) {
+  if (sales.length === 0) return <Metric>—</Metric>;
+  const [main, ...others] = sales;
+  return (
+    <>
+      <Metric className="tabular-nums">{formatMoney(main!.total, main!.currency)}</Metric>
+      {others.map((s) => <p key={s.currency} className="text-lg font-semibold tabular-nums text-gray-700">{formatMoney(s.total, s.currency)}</p>)}
+    </>
   );
 }
