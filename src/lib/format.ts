@@ -21,10 +21,13 @@ export function plural(n: number, one: string, many = `${one}s`): string {
   return `${n.toLocaleString("en-US")} ${n === 1 ? one : many}`;
 }
 
-/** A bonus type as people read it: "FAST_START" → "Fast start". */
-export function bonusLabel(type: string): string {
-  return type.charAt(0) + type.slice(1).replace(/_/g, " ").toLowerCase();
+/** A code as people read it at the start of a sentence: "FAST_START" → "Fast start". */
+export function codeLabel(code: string): string {
+  return code.charAt(0) + code.slice(1).replace(/_/g, " ").toLowerCase();
 }
+
+/** A bonus type as people read it: "FAST_START" → "Fast start". */
+export const bonusLabel = codeLabel;
 
 export function fullName(m: { firstName: string; lastName: string }): string {
   return `${m.firstName} ${m.lastName}`;

@@ -3,7 +3,7 @@ import { FulfilmentButtons, PointsActions, RewardForm } from "@/components/admin
 import { CampaignForm, SegmentForm } from "@/components/admin/program-part-forms";
 import { PointsChart } from "@/components/loyalty/points-chart";
 import { DocumentEditor } from "@/components/ui/document-editor";
-import { formatCount, formatDateTime } from "@/lib/format";
+import { codeLabel, formatCount, formatDateTime } from "@/lib/format";
 import { requirePageViewer } from "@/server/auth/session";
 import { loyaltyService } from "@/server/domain/loyalty/loyalty.service";
 import { EXAMPLE_PROGRAM } from "@/server/domain/loyalty/program.rules";
@@ -41,7 +41,7 @@ export default async function AdminLoyaltyPage() {
       <div className="grid grid-cols-1 gap-4 sm:grid-cols-2 lg:grid-cols-4" data-testid="loyalty-report">
         {report.points.map((r) => (
           <Card key={r.pointType}>
-            <Text>{r.pointType.toLowerCase()} points outstanding (liability)</Text>
+            <Text>{codeLabel(r.pointType)} points outstanding (liability)</Text>
             <Metric>{formatCount(r.outstanding)}</Metric>
             <Text className="mt-1 text-xs">
               issued {formatCount(r.issued - r.reversed)} · pending {formatCount(r.pending)} · redeemed {formatCount(r.redeemed)} · expired {formatCount(r.expired)} · redemption rate {(r.redemptionRate * 100).toFixed(1)} %
