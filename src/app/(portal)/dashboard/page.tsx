@@ -55,12 +55,12 @@ export default async function DashboardPage() {
         <Card>
           <Title>Top legs</Title>
           <Text>Your personally sponsored members by group volume this period.</Text>
-          <ContributionList rows={volume.topLegs!.map((r) => ({ id: r.id, name: fullName(r), value: r.gv }))} testId="top-legs" />
+          <ContributionList rows={volume.topLegs!.map((r) => ({ id: r.id, name: fullName(r), value: r.gv }))} testId="top-legs" empty="No volume in your team yet this period." />
         </Card>
         <Card>
           <Title>Top recruits</Title>
           <Text>Your personally sponsored members by their own volume this period.</Text>
-          <ContributionList rows={volume.topRecruits!.map((r) => ({ id: r.id, name: fullName(r), value: r.pv }))} testId="top-recruits" />
+          <ContributionList rows={volume.topRecruits!.map((r) => ({ id: r.id, name: fullName(r), value: r.pv }))} testId="top-recruits" empty="None of your recruits has ordered yet this period." />
         </Card>
       </div>
       <LiveTeamStats
@@ -95,8 +95,10 @@ export default async function DashboardPage() {
   );
 }
 
-function ContributionList({ rows, testId }: { rows: { id: number; name: string; value: string }[]; testId: string }) {
-  if (rows.length === 0) return <Text className="mt-2">Nobody yet.</Text>;
+/** Members with some volume this period, largest first; members at zero are left out (a list of zeros says nothing). */
+function ContributionList({ rows: all, testId, empty }: { rows: { id: number; name: string; value: string }[]; testId: string; empty: string }) {
+  const rows = all.filter((r) => Number(r.value) > 0);
+  if (rows.length === 0) return <Text className="mt-2" data-testid={testId}>{empty}</Text>;
   const max = Math.max(...rows.map((r) => Number(r.value)), 1);
   return (
     <ul className="mt-3 space-y-2 text-sm" data-testid={testId}>
