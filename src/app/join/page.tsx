@@ -1,3 +1,4 @@
+import Link from "next/link";
 import { JoinForm } from "@/components/member/join-form";
 import { COUNTRY_CODES, countryName } from "@/lib/countries";
 import { fullName } from "@/lib/format";
@@ -16,6 +17,9 @@ export default async function JoinPage({ searchParams }: { searchParams: Promise
       <h1 className="mb-2 text-2xl font-semibold">Join the team</h1>
       <p className="mb-6 text-sm text-gray-600">Create your distributor account. You get your own referral link right away.</p>
       <JoinForm sponsorCode={code} sponsorName={sponsor ? fullName(sponsor) : null} countries={countries} />
+      <p className="mt-6 text-sm text-gray-600">
+        Already a member? <Link className="text-blue-700 underline" href="/login">Sign in</Link>.
+      </p>
     </main>
   );
 }
