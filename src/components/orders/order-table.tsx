@@ -24,7 +24,7 @@ export function OrderTable({ rows, partyLabel, testId }: { rows: OrderTableRow[]
     <div className="mt-3 overflow-x-auto">
       <table className="w-full text-left text-sm" data-testid={testId}>
         <thead className="text-xs uppercase text-gray-500">
-          <tr><th className="py-2 pr-3">Order</th><th className="pr-3">Placed</th><th className="pr-3">{partyLabel}</th><th className="pr-3 text-right">Total</th><th className="pr-3 text-right">PV</th><th>Status</th></tr>
+          <tr><th className="py-2 pr-3">Order</th><th className="hidden pr-3 sm:table-cell">Placed</th><th className="hidden pr-3 sm:table-cell">{partyLabel}</th><th className="pr-3 text-right">Total</th><th className="hidden pr-3 text-right sm:table-cell">PV</th><th>Status</th></tr>
         </thead>
         <tbody className="divide-y divide-gray-100">
           {rows.map((o) => (
@@ -32,14 +32,16 @@ export function OrderTable({ rows, partyLabel, testId }: { rows: OrderTableRow[]
               <td className="py-2 pr-3">
                 {o.href ? <Link className="text-blue-700 hover:underline" href={o.href}>#{o.id}</Link> : `#${o.id}`}
                 {o.detail ? <span className="block text-xs text-gray-500">{o.detail}</span> : null}
+                {/* On a phone the date, the party and PV go under the order, leaving total and status in view. */}
+                <span className="block text-xs text-gray-500 sm:hidden">{o.placed} · {o.party} · {formatVolume(o.pv)} PV</span>
               </td>
-              <td className="pr-3 whitespace-nowrap">{o.placed}</td>
-              <td className="pr-3">{o.party}</td>
-              <td className="pr-3 text-right tabular-nums">
+              <td className="hidden pr-3 whitespace-nowrap sm:table-cell">{o.placed}</td>
+              <td className="hidden pr-3 sm:table-cell">{o.party}</td>
+              <td className="pr-3 text-right tabular-nums whitespace-nowrap">
                 {formatMoney(o.total, o.currency)}
-                {o.points ? <span className="block text-xs text-gray-500">{o.points.toLocaleString("en-US")} points used</span> : null}
+                {o.points ? <span className="block whitespace-normal text-xs text-gray-500">{o.points.toLocaleString("en-US")} points used</span> : null}
               </td>
-              <td className="pr-3 text-right tabular-nums">{formatVolume(o.pv)}</td>
+              <td className="hidden pr-3 text-right tabular-nums sm:table-cell">{formatVolume(o.pv)}</td>
               <td><OrderStatusBadge status={o.status} /></td>
             </tr>
           ))}
