@@ -69,6 +69,12 @@ test("a distributor without a role cannot open the back office; Ava, a leader, s
   await login(page, DEMO_MEMBER);
   await page.locator("header nav").getByRole("link", { name: "Admin" }).click();
   await expect(page).toHaveURL(/\/admin\/orders/);
+  // Her team's orders are in the back office; her own order page lists only hers and her customers'.
+  const teamOrders = Number((await page.getByTestId("order-count").innerText()).replace(/[^\d]/g, ""));
+  await page.goto("/orders");
+  const own = Number(/\((\d[\d,]*)\)/.exec(await page.getByText("Your orders and your customers' orders").innerText())![1]!.replace(/,/g, ""));
+  expect(own).toBeGreaterThan(0);
+  expect(own).toBeLessThan(teamOrders);
   await page.goto("/admin/members");
   const inTeam = Number((await page.getByTestId("member-count").innerText()).replace(/[^\d]/g, ""));
   expect(inTeam).toBeGreaterThan(100);

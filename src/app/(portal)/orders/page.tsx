@@ -26,7 +26,8 @@ export default async function OrdersPage({ searchParams }: { searchParams: Promi
     memberService.findById(viewer.id),
     catalogService.list(viewer, { active: true }, 200, null),
     customerService.list(viewer, viewer.id),
-    orderService.list(viewer, {}, 25, beforeId),
+    // Their own and their customers' orders only, also for a leader or staff member who may read a team's (those are in the back office).
+    orderService.list(viewer, { memberId: viewer.id }, 25, beforeId),
   ]);
   const customerName = new Map(customers.map((c) => [c.id, fullName(c)]));
   // Retail customers earn points on their own orders (enrolled by their first paid one).
