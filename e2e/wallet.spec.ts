@@ -51,6 +51,10 @@ test("a distributor requests a withdrawal on a phone; an admin approves and pays
   await expect(ava.getByTestId(`withdrawal-status-${id}`)).toHaveText("paid", { timeout: 5_000 });
   await expect(ava.getByTestId("wallet-history")).toContainText(`Withdrawal #${id} paid out (fee 1.50)`);
   await expect.poll(async () => money(await available.innerText())).toBeCloseTo(before - 101.5, 2);
+  // The admin's own wallet page lists the admin's withdrawals, not everyone's they may read.
+  await admin.goto("/wallet");
+  await expect(admin.getByRole("heading", { name: "Wallet", level: 1 })).toBeVisible();
+  await expect(admin.getByTestId(`withdrawal-status-${id}`)).toHaveCount(0);
   await adminContext.close();
   await memberContext.close();
 });

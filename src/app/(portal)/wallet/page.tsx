@@ -22,7 +22,7 @@ export default async function WalletPage({ searchParams }: { searchParams: Promi
   const [balances, payoutMethod, withdrawals, config, upline, directs] = await Promise.all([
     walletService.balances(viewer, viewer.id),
     walletService.payoutMethod(viewer, viewer.id),
-    walletService.withdrawals(viewer, {}, 10, null),
+    walletService.withdrawals(viewer, { memberId: viewer.id }, 10, null), // their own, also for staff who may read everyone's
     walletService.config(),
     me.sponsorPath.length > 1 ? genealogyService.upline(viewer, viewer.id, "SPONSOR") : Promise.resolve([]),
     me.sponsorPath.length > 0 ? genealogyService.downline(viewer, { memberId: viewer.id, tree: "SPONSOR", maxDepth: 1, first: 200 }) : null,
