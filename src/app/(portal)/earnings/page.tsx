@@ -6,6 +6,7 @@ import { requirePageViewer } from "@/server/auth/session";
 import { compensationService } from "@/server/domain/compensation/compensation.service";
 import { lineCursor } from "@/server/domain/compensation/run.rules";
 import { isInputError } from "@/server/domain/shared/input.errors";
+import { pageFrom } from "@/server/domain/shared/page";
 import { fromMinor } from "@/server/domain/shared/units";
 
 export const metadata = { title: "Earnings" };
@@ -27,9 +28,8 @@ export default async function EarningsPage({ searchParams }: { searchParams: Pro
   ]);
   const periodId = /^\d{1,9}$/.test(p.period ?? "") ? Number(p.period) : totals[0]?.periodId ?? null;
   const after = p.after && /^[\dTZ:.\-|]+$/.test(p.after) ? p.after : null;
-  // A cursor that is not one (edited by hand) starts the list from the top.
   const page = (cursor: string | null) => compensationService.commissions(viewer, { memberId: viewer.id, periodId }, 50, cursor);
-  const lines = periodId ? await page(after).catch((err: unknown) => (after && isInputError(err) ? page(null) : Promise.reject(err))) : null;
+  const lines = periodId ? await pageFrom(page, after) : null;
   const selected = totals.find((t) => t.periodId === periodId);
   return (
     <div className="space-y-6">

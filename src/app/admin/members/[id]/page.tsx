@@ -13,7 +13,7 @@ import { accessService } from "@/server/domain/access/access.service";
 import { sessionService } from "@/server/domain/access/session.service";
 import { genealogyService } from "@/server/domain/genealogy/genealogy.service";
 import { memberService } from "@/server/domain/member/member.service";
-import { isInputError } from "@/server/domain/shared/input.errors";
+import { pageFrom } from "@/server/domain/shared/page";
 import type { MemberRecord } from "@/server/domain/member/member.types";
 import { walletService } from "@/server/domain/wallet/wallet.service";
 
@@ -45,8 +45,7 @@ export default async function MemberDetailPage({ params, searchParams }: { param
     member.placementParentId ? memberService.findById(member.placementParentId) : null,
     personal ? memberService.profileHistory(viewer, id) : null,
     inTree ? genealogyService.teamStats(viewer, id, "SPONSOR") : null,
-    // A cursor edited by hand (not one of ours) starts the list from the top.
-    inTree ? downlinePage(after).catch((err: unknown) => (after && isInputError(err) ? downlinePage(null) : Promise.reject(err))) : null,
+    inTree ? pageFrom(downlinePage, after) : null,
     mayWallet ? walletService.balances(viewer, id) : null,
   ]);
   const sessions = personal && !erased ? (await sessionService.list(viewer, id)).length : null;
