@@ -87,15 +87,14 @@ async function main(): Promise<void> {
   const servers = new Map<Design, Awaited<ReturnType<typeof startServer>>>();
   for (const design of designs) servers.set(design, await startServer(design, 4310 + DESIGNS.indexOf(design)));
   for (const doc of Object.keys(DOCS) as Doc[]) {
-    for (const design of designs) await checkSame(doc, design, 4310 + DESIGNS.indexOf(design));
+    for (const design of designs) await checkSame(doc, design, servers.get(design)!.port);
   }
   for (const doc of Object.keys(DOCS) as Doc[]) {
     for (const clients of CLIENTS) {
       for (const design of designs) {
         const srv = servers.get(design)!;
-        const port = 4310 + DESIGNS.indexOf(design);
         await srv.ask("reset");
-        const r = (await runLoad(doc, port, clients)) as { requests: number; errors: number; seconds: number; p50: number; p99: number };
+        const r = (await runLoad(doc, srv.port, clients)) as { requests: number; errors: number; seconds: number; p50: number; p99: number };
         const s = (await srv.ask("stats")) as { statements: number; requests: number };
         if (r.errors > 0) throw new Error(`${design} answered ${r.errors} ${doc} requests with errors`);
         let row = rows.find((x) => x.doc === doc && x.clients === clients);
@@ -206,7 +205,7 @@ async function startServer(design: Design, port: number) {
   });
   const next = () => new Promise<object>((resolve) => waiters.push(resolve));
   await next(); // ready
-  return { proc, ask: (line: string) => { const answer = next(); proc.stdin!.write(`${line}\n`); return answer; } };
+  return { proc, port, ask: (line: string) => { const answer = next(); proc.stdin!.write(`${line}\n`); return answer; } };
 }
 
 async function runLoad(doc: Doc, port: number, clients: number): Promise<object> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { bonusLabel, groupDigits, plural } from "./format";
+import { codeLabel, groupDigits, plural } from "./format";
 
 describe("groupDigits", () => {
   it("groups the whole part by thousands and keeps the decimals and sign as they are", () => {
@@ -13,9 +13,9 @@ describe("groupDigits", () => {
   });
 });
 
-describe("bonusLabel", () => {
+describe("codeLabel", () => {
   it("reads a bonus type as a phrase", () => {
-    expect(["UNILEVEL", "FAST_START", "RANK_ADVANCEMENT"].map(bonusLabel)).toEqual(["Unilevel", "Fast start", "Rank advancement"]);
+    expect(["UNILEVEL", "FAST_START", "RANK_ADVANCEMENT"].map(codeLabel)).toEqual(["Unilevel", "Fast start", "Rank advancement"]);
   });
 });
 

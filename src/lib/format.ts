@@ -21,13 +21,10 @@ export function plural(n: number, one: string, many = `${one}s`): string {
   return `${n.toLocaleString("en-US")} ${n === 1 ? one : many}`;
 }
 
-/** A code as people read it at the start of a sentence: "FAST_START" → "Fast start". */
+/** A code (a bonus type, a point type) as people read it at the start of a label: "FAST_START" → "Fast start". */
 export function codeLabel(code: string): string {
   return code.charAt(0) + code.slice(1).replace(/_/g, " ").toLowerCase();
 }
-
-/** A bonus type as people read it: "FAST_START" → "Fast start". */
-export const bonusLabel = codeLabel;
 
 export function fullName(m: { firstName: string; lastName: string }): string {
   return `${m.firstName} ${m.lastName}`;

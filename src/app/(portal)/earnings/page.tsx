@@ -1,7 +1,7 @@
 import { Card, Text, Title } from "@tremor/react";
 import { Progress } from "@/components/compensation/progress";
 import { RefreshOn } from "@/components/compensation/refresh-on";
-import { bonusLabel, formatDate, formatMoney, plural } from "@/lib/format";
+import { codeLabel, formatDate, formatMoney, plural } from "@/lib/format";
 import { requirePageViewer } from "@/server/auth/session";
 import { compensationService } from "@/server/domain/compensation/compensation.service";
 import { lineCursor } from "@/server/domain/compensation/run.rules";
@@ -88,7 +88,7 @@ export default async function EarningsPage({ searchParams }: { searchParams: Pro
               ) : null}
               <ul className="mt-3 divide-y divide-gray-100 text-sm">
                 {estimate.byBonus.map((b) => (
-                  <li key={b.bonusIndex} className="flex justify-between py-1"><span>{bonusLabel(b.bonusType).toLowerCase()}</span><span className="tabular-nums">{formatMoney(fromMinor(b.amount, estimate.currency), estimate.currency)}</span></li>
+                  <li key={b.bonusIndex} className="flex justify-between py-1"><span>{codeLabel(b.bonusType).toLowerCase()}</span><span className="tabular-nums">{formatMoney(fromMinor(b.amount, estimate.currency), estimate.currency)}</span></li>
                 ))}
               </ul>
             </>
@@ -115,7 +115,7 @@ export default async function EarningsPage({ searchParams }: { searchParams: Pro
           <ul className="mt-2 flex flex-wrap gap-2 text-sm" data-testid="month-by-bonus">
             {selected.byBonus.map((b) => (
               <li key={b.bonusIndex} className="rounded bg-gray-50 px-2 py-1">
-                {bonusLabel(b.bonusType)} <span className="tabular-nums font-medium">{formatMoney(fromMinor(b.amount, selected.currency), selected.currency)}</span>
+                {codeLabel(b.bonusType)} <span className="tabular-nums font-medium">{formatMoney(fromMinor(b.amount, selected.currency), selected.currency)}</span>
                 <span className="text-gray-500"> · {plural(b.lines, "line")}</span>
               </li>
             ))}
@@ -135,7 +135,7 @@ export default async function EarningsPage({ searchParams }: { searchParams: Pro
                       <span className={`tabular-nums ${l.amount < 0 ? "text-red-700" : "text-emerald-700"}`}>{formatMoney(fromMinor(l.amount, l.currency), l.currency)}</span>
                     </summary>
                     <dl className="mt-2 grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 rounded bg-gray-50 p-3 text-xs" data-testid="line-explanation">
-                      <dt className="text-gray-500">Bonus</dt><dd>{bonusLabel(l.bonusType).toLowerCase()}{l.level ? `, ${l.bonusType === "BOARD" ? "stage" : "level"} ${l.level}` : ""}</dd>
+                      <dt className="text-gray-500">Bonus</dt><dd>{codeLabel(l.bonusType).toLowerCase()}{l.level ? `, ${l.bonusType === "BOARD" ? "stage" : "level"} ${l.level}` : ""}</dd>
                       {l.sourceName ? <><dt className="text-gray-500">From</dt><dd>{l.sourceName} (#{l.sourceMemberId})</dd></> : null}
                       {e.rate !== "0 %" ? <><dt className="text-gray-500">{e.basisKind === "MONEY" ? "Their bonus" : "Volume"}</dt><dd className="tabular-nums">{e.basisKind === "MONEY" ? formatMoney(e.basis, l.currency) : `${e.basis} BV`} × {e.rate}</dd></> : null}
                       {e.compressionPath.length > 0 ? <><dt className="text-gray-500">Compression</dt><dd>skipped {e.compressionPath.length} inactive member{e.compressionPath.length > 1 ? "s" : ""} (#{e.compressionPath.join(", #")})</dd></> : null}

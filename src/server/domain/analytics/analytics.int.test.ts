@@ -38,7 +38,7 @@ describe("member dashboard", () => {
     // From the per-day rollup: the whole days before the moment, and its own day pro rata.
     // 60 PV sold and 30 refunded today, in the buyer's leg below the root.
     const { analyticsRepository } = await import("./analytics.repository");
-    const soFar = (at: Date) => runRead(analyticsRepository.volumeSoFarRead(root, thisPeriod.id, at)).then((v) => [v.gv, v.pv, v.leftLeg, v.rightLeg].map(Number));
+    const soFar = (at: Date) => runRead(analyticsRepository.volumeSoFarRead(root.id, thisPeriod.id, at)).then((v) => [v.gv, v.pv, v.leftLeg, v.rightLeg].map(Number));
     const midnight = new Date(order.placedAt);
     midnight.setUTCHours(0, 0, 0, 0);
     const hours = (h: number) => new Date(midnight.getTime() + h * 3_600_000);

@@ -40,13 +40,13 @@ export const analyticsRepository = {
    * the cent. Summing that part of the day from the ledger instead meant scanning every
    * entry the whole company made that day (100,000 at a month-end) on every dashboard.
    */
-  volumeSoFarRead(member: { id: number }, periodId: number, before: Date): Read<VolumeSoFar> {
+  volumeSoFarRead(memberId: number, periodId: number, before: Date): Read<VolumeSoFar> {
     return mapRead(sqlRead<VolumeSoFar>`
       WITH d AS (SELECT (${before}::timestamptz AT TIME ZONE 'UTC') AS t),
       parts AS (
         SELECT day < d.t::date AS whole, sum(pv) AS pv, sum(gv) AS gv, sum(left_leg) AS l, sum(right_leg) AS r
         FROM member_volume_day, d
-        WHERE member_id = ${member.id} AND period_id = ${periodId} AND day <= d.t::date
+        WHERE member_id = ${memberId} AND period_id = ${periodId} AND day <= d.t::date
         GROUP BY 1
       ),
       f AS (SELECT extract(epoch FROM d.t - date_trunc('day', d.t)) AS s FROM d)

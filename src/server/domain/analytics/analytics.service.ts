@@ -43,7 +43,7 @@ export const analyticsService = {
       if (r) plan.push([part, r]);
     };
     add("volume", () => volumeService.totalsRead(id, current.id));
-    add("lastPeriodSoFar", () => previous && analyticsRepository.volumeSoFarRead(member, previous.id, sameElapsedMoment(current, previous, now)));
+    add("lastPeriodSoFar", () => previous && analyticsRepository.volumeSoFarRead(member.id, previous.id, sameElapsedMoment(current, previous, now)));
     add("history", () => analyticsRepository.periodHistoryRead(id, current.kind, 12, now));
     add("daily", () => analyticsRepository.groupVolumeByDayRead(id, dailyFrom < weeksFrom ? dailyFrom : weeksFrom, now));
     add("topLegs", () => analyticsRepository.directsWithVolumeRead(id, current.id, "gv", 5));

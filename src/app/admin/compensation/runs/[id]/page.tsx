@@ -4,7 +4,7 @@ import { Progress } from "@/components/compensation/progress";
 import { notFound } from "next/navigation";
 import { RefreshOn } from "@/components/compensation/refresh-on";
 import { RetryRun, StartRun } from "@/components/compensation/run-actions";
-import { bonusLabel, formatCount, formatDateTime, formatMoney, formatVolume } from "@/lib/format";
+import { codeLabel, formatCount, formatDateTime, formatMoney, formatVolume } from "@/lib/format";
 import { requirePageViewer } from "@/server/auth/session";
 import { compensationService } from "@/server/domain/compensation/compensation.service";
 import { isAccessError } from "@/server/domain/shared/access";
@@ -60,7 +60,7 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
           <div className="grid gap-4 lg:grid-cols-2">
             <Card>
               <Title>By bonus</Title>
-              <MoneyBarChart data={s.byBonus.map((b) => ({ bonus: bonusLabel(b.bonusType), Amount: Number(fromMinor(b.amount, run.currency)) }))} index="bonus" categories={["Amount"]} currency={run.currency} layout="vertical" />
+              <MoneyBarChart data={s.byBonus.map((b) => ({ bonus: codeLabel(b.bonusType), Amount: Number(fromMinor(b.amount, run.currency)) }))} index="bonus" categories={["Amount"]} currency={run.currency} layout="vertical" />
             </Card>
             <Card>
               <Title>Top earners</Title>
