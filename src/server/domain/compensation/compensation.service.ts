@@ -18,7 +18,7 @@ import { compensationRepository as repo, type LineRow, type PaidRow } from "./co
 import type { CommissionLineRecord, LineKind, PlanVersionWithDiff, RankReportRecord, RunModeName, RunRecord, RunStatusName, RunSummary } from "./compensation.types";
 import { computeRun, emptyInput, type EngineInput, type EngineResult, runHash } from "./engine.rules";
 import { parsePlan, planDiff, pvLevels, type Plan } from "./plan.rules";
-import { advancements, explainLine, isLineCursor, rankRequirements, summarize, volumeText } from "./run.rules";
+import { advancements, concatRows, engineRows, explainLine, isLineCursor, type LineRows, netsOf, rankRequirements, rowList, summarize, volumeText } from "./run.rules";
 
 /** Lines written per transaction (and progress step); ranks and carries go 5,000 a statement. */
 const lineChunk = () => Number(process.env.COMMISSION_LINE_CHUNK ?? 100_000);
@@ -128,43 +128,19 @@ async function loadInput(period: PeriodRecord, plan: Plan, cutoff: number): Prom
   return { input, names, index };
 }
 
-/** The engine's lines as rows to write (kind EARNED, for `periodId`). */
-function rowsOf(plan: Plan, periodId: number, loaded: Loaded, result: EngineResult): LineRow[] {
-  const { lines } = result;
-  const ids = loaded.input.ids;
-  const rows: LineRow[] = new Array(lines.count);
-  // In key order (earner, then bonus, source and level as the engine made them): written
-  // that way, every index of commission_line grows at its end instead of everywhere.
-  const byMember = new Int32Array(ids.length + 1);
-  for (let k = 0; k < lines.count; k++) byMember[lines.member.data[k]! + 1]!++;
-  for (let i = 0; i < ids.length; i++) byMember[i + 1]! += byMember[i]!;
-  const order = new Int32Array(lines.count);
-  for (let k = 0; k < lines.count; k++) order[byMember[lines.member.data[k]!]!++] = k;
-  for (let j = 0; j < lines.count; j++) {
-    const k = order[j]!;
-    const b = lines.bonus.data[k]!;
-    const s = lines.source.data[k]!;
-    rows[j] = {
-      periodId, memberId: ids[lines.member.data[k]!]!, bonusIndex: b, sourceMemberId: s < 0 ? 0 : ids[s]!, level: lines.level.data[k]!,
-      bonusType: plan.bonuses[b]!.type, kind: "EARNED", basis: lines.basis.data[k]!, ratePpm: lines.rate.data[k]!,
-      uncapped: lines.uncapped.data[k]!, amount: lines.amount.data[k]!, rankIndex: lines.rank.data[k]!,
-      path: lines.pathLength.data[k]! > 0 ? lines.path(k).map((i) => ids[i]!) : [], detail: lines.details.get(k) ?? null,
-    };
-  }
-  return rows;
-}
-
 const lineKey = (l: { memberId: number; bonusIndex: number; sourceMemberId: number; level: number }) => `${l.memberId}:${l.bonusIndex}:${l.sourceMemberId}:${l.level}`;
 
 /** What is still owed (or overpaid) for a period: computed minus paid, per key, as lines of `kind`. */
-function differences(periodId: number, computed: LineRow[], paid: PaidRow[], kind: LineKind, bonusTypes: string[]): LineRow[] {
+function differences(periodId: number, computed: LineRows, paid: PaidRow[], kind: LineKind, bonusTypes: string[]): LineRow[] {
   const paidBy = new Map(paid.map((p) => [lineKey(p), p]));
   const out: LineRow[] = [];
-  for (const line of computed) {
-    const key = lineKey(line);
-    const before = paidBy.get(key)?.amount ?? 0;
-    paidBy.delete(key);
-    if (line.amount !== before) out.push({ ...line, kind, amount: line.amount - before, uncapped: line.uncapped - before });
+  for (let from = 0; from < computed.length; from += ROW_CHUNK) {
+    for (const line of computed.slice(from, from + ROW_CHUNK)) {
+      const key = lineKey(line);
+      const before = paidBy.get(key)?.amount ?? 0;
+      paidBy.delete(key);
+      if (line.amount !== before) out.push({ ...line, kind, amount: line.amount - before, uncapped: line.uncapped - before });
+    }
   }
   // Paid before, computed no more (the source's order was refunded in full, say).
   for (const p of paidBy.values()) {
@@ -175,12 +151,6 @@ function differences(periodId: number, computed: LineRow[], paid: PaidRow[], kin
 }
 
 /** Each earner's net amount of the rows (zeros left out), by member id. */
-function netsOf(rows: readonly LineRow[]): { memberId: number; amount: number }[] {
-  const net = new Map<number, number>();
-  for (const r of rows) net.set(r.memberId, (net.get(r.memberId) ?? 0) + r.amount);
-  return [...net].filter(([, amount]) => amount !== 0).sort((a, b) => a[0] - b[0]).map(([memberId, amount]) => ({ memberId, amount }));
-}
-
 /** The binary carry and the ranks a period's first commit leaves for the next periods. */
 async function keepCarriesAndRanks(runId: number, periodId: number, ids: Int32Array, result: EngineResult): Promise<void> {
   const carries: { memberId: number; left: number; right: number; unqualified: number }[] = [];
@@ -361,7 +331,7 @@ export const compensationService = {
       const result = computeRun(plan, loaded.input);
       lap("computing");
       const hash = runHash(loaded.input.ids, result.lines);
-      const computed = rowsOf(plan, period.id, loaded, result);
+      const computed = engineRows(plan, period.id, loaded.input.ids, result);
       lap("hashing and ordering lines");
 
       if (run.mode === "PREVIEW") {
@@ -376,8 +346,10 @@ export const compensationService = {
 
       // What this run pays for its period: all of it, or the difference after an earlier commit.
       const before = (await repo.committedRunIds(period.id)).filter((id) => id !== runId);
-      const rows = before.length === 0 ? computed : differences(period.id, computed, await repo.paid(period.id, runId), "CORRECTION", plan.bonuses.map((b) => b.type));
-      rows.push(...clawbacks);
+      const rows = concatRows(
+        before.length === 0 ? computed : rowList(differences(period.id, computed, await repo.paid(period.id, runId), "CORRECTION", plan.bonuses.map((b) => b.type))),
+        clawbacks,
+      );
       const clawback = clawbacks.reduce((s, d) => s + d.amount, 0);
 
       // Lines and credits are written side by side (on PostgreSQL, each on its own
@@ -459,7 +431,7 @@ export const compensationService = {
       const earlierPlan = await planOf(versionId);
       const again = await loadInput(earlier, earlierPlan, cutoff);
       const recomputedRun = computeRun(earlierPlan, again.input);
-      const recomputed = rowsOf(earlierPlan, earlier.id, again, recomputedRun);
+      const recomputed = engineRows(earlierPlan, earlier.id, again.input.ids, recomputedRun);
       // Ranks reached on refunded volume are no longer achieved (their bonus is clawed back with the rest).
       const ranks = Array.from(again.input.ids, (memberId, i) => ({ memberId, paidAs: recomputedRun.paidAs[i]!, achieved: recomputedRun.achieved[i]! }));
       for (let i = 0; i < ranks.length; i += ROW_CHUNK) await repo.upsertRanks(runId, earlier.id, ranks.slice(i, i + ROW_CHUNK));
@@ -528,11 +500,11 @@ export const compensationService = {
   },
 
   /** A simulation against what was paid for the period. */
-  async compare(plan: Plan, period: PeriodRecord, loaded: Loaded, result: EngineResult, simulated: LineRow[]): Promise<NonNullable<RunSummary["comparison"]>> {
+  async compare(plan: Plan, period: PeriodRecord, loaded: Loaded, result: EngineResult, simulated: LineRows): Promise<NonNullable<RunSummary["comparison"]>> {
     const paidRows = await repo.paid(period.id, 0);
     const sales = await repo.sales(period.id, plan.currency);
     const bySim = new Map<number, number>();
-    for (const l of simulated) bySim.set(l.memberId, (bySim.get(l.memberId) ?? 0) + l.amount);
+    simulated.amounts((memberId, _b, amount) => bySim.set(memberId, (bySim.get(memberId) ?? 0) + amount));
     const byPaid = new Map<number, number>();
     for (const l of paidRows) byPaid.set(l.memberId, (byPaid.get(l.memberId) ?? 0) + l.amount);
     const ids = [...new Set([...bySim.keys(), ...byPaid.keys()])];

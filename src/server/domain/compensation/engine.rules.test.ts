@@ -1,5 +1,6 @@
+import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { type BinaryDetail, breadthFirst, computeRun, emptyInput, type EngineInput, type EngineResult, mulDiv, runHash } from "./engine.rules";
+import { type BinaryDetail, breadthFirst, computeRun, emptyInput, type EngineInput, type EngineResult, Lines, mulDiv, runHash } from "./engine.rules";
 import { parsePlan, type Plan } from "./plan.rules";
 
 // Small hand-computed networks. Volumes in the rows are in volume units, money in dollars;
@@ -319,6 +320,15 @@ describe("rounding and the payout cap", () => {
     expect(r.uncappedTotal).toBe(500_00);
     expect(r.capFactor).toEqual({ numerator: 110_00, denominator: 500_00 });
     expect(r.total).toBe(110_00);
+    // The line keeps what it earned before the cap beside what it pays: 500.00 × 110/500 = 110.00.
+    expect([r.lines.uncapped.data[0], r.lines.amount.data[0]]).toEqual([500_00, 110_00]);
+  });
+
+  it("without a cap that bites, a line's uncapped amount is its amount", () => {
+    const input = network([{ id: 1, pv: 100 }, { id: 2, sponsor: 1, pv: 1000 }]);
+    const r = computeRun(plan({ payoutCap: { shareOfVolume: 0.5 }, bonuses: [{ type: "UNILEVEL", levels: [0.05] }] }), input);
+    expect(r.capFactor).toBeNull();
+    expect([r.lines.uncapped.data[0], r.lines.amount.data[0]]).toEqual([50_00, 50_00]);
   });
 });
 
@@ -342,5 +352,17 @@ describe("arithmetic and order", () => {
     expect(runHash(input.ids, computeRun(p, input).lines)).toBe(runHash(input.ids, a.lines));
     input.bv[1] = 1001_00;
     expect(runHash(input.ids, computeRun(p, input).lines)).not.toBe(runHash(input.ids, a.lines));
+  });
+
+  it("the hash is sha256 of the text 'earner,bonus,source,level,amount' per line, whatever the numbers", () => {
+    const ids = Int32Array.from([7, 12_345_678, 90]);
+    const lines = new Lines(2); // grows past its first columns
+    lines.add(0, 0, 1, 1, 100, 50_000, 1234, 0);
+    lines.add(1, 2, -1, 0, 0, 0, 0, -1); // no source: 0
+    lines.add(2, 1, 0, 3, 5, 1, 9_007_199_254_740_991, 2);
+    lines.add(0, 10, 2, 12, 1, 1, -5, 0); // a correction below zero
+    lines.add(1, 0, 0, 1, 1, 1, 2.5, 0); // not an integer: as JavaScript prints it
+    const text = "7,0,12345678,1,1234\n12345678,2,0,0,0\n90,1,7,3,9007199254740991\n7,10,90,12,-5\n12345678,0,7,1,2.5\n";
+    expect(runHash(ids, lines)).toBe(createHash("sha256").update(text).digest("hex"));
   });
 });

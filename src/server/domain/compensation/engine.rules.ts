@@ -64,12 +64,15 @@ class Column<T extends Int32Array | Float64Array> {
   length = 0;
   constructor(public data: T) {}
   push(v: number): void {
-    if (this.length === this.data.length) {
-      const next = new (this.data.constructor as new (n: number) => T)(Math.max(1024, this.data.length * 2));
-      next.set(this.data);
-      this.data = next;
-    }
+    if (this.length === this.data.length) this.reserve(this.length + 1);
     this.data[this.length++] = v;
+  }
+  /** Room for at least `n` values (doubling). */
+  reserve(n: number): void {
+    if (n <= this.data.length) return;
+    const next = new (this.data.constructor as new (n: number) => T)(Math.max(1024, n, this.data.length * 2));
+    next.set(this.data.subarray(0, this.length));
+    this.data = next;
   }
   view(): T {
     return this.data.subarray(0, this.length) as T;
@@ -100,42 +103,140 @@ export interface BoardDetail {
   movedTo: number | null;
 }
 
+/**
+ * Why lines paid what they paid, by line: a binary line's figures in columns (a run has one
+ * per qualified member: objects in a Map cost more to make and to collect than the whole
+ * unilevel walk), a board line's as an object (a few per board).
+ */
+export class LineDetails {
+  /** By line number: 1 + index in the binary columns, −1 − index in boards, 0 none. */
+  private readonly at = new Column(new Int32Array(1024));
+  private count = 0;
+  private readonly binary = {
+    left: new Column(new Float64Array(1024)), right: new Column(new Float64Array(1024)),
+    carryInLeft: new Column(new Float64Array(1024)), carryInRight: new Column(new Float64Array(1024)),
+    matched: new Column(new Float64Array(1024)), cycles: new Column(new Float64Array(1024)),
+    carryOutLeft: new Column(new Float64Array(1024)), carryOutRight: new Column(new Float64Array(1024)),
+    capped: new Column(new Int32Array(1024)),
+  };
+  private readonly boards: BoardDetail[] = [];
+
+  get size(): number {
+    return this.count;
+  }
+
+  private mark(line: number, j: number): void {
+    this.at.reserve(line + 1);
+    if (this.at.data[line] === 0) this.count++;
+    this.at.data[line] = j;
+    this.at.length = Math.max(this.at.length, line + 1);
+  }
+
+  setBinary(line: number, d: BinaryDetail): void {
+    const c = this.binary;
+    this.mark(line, c.left.length + 1);
+    c.left.push(d.left);
+    c.right.push(d.right);
+    c.carryInLeft.push(d.carryInLeft);
+    c.carryInRight.push(d.carryInRight);
+    c.matched.push(d.matched);
+    c.cycles.push(d.cycles ?? NaN);
+    c.carryOutLeft.push(d.carryOutLeft);
+    c.carryOutRight.push(d.carryOutRight);
+    c.capped.push(d.capped ? 1 : 0);
+  }
+
+  setBoard(line: number, d: BoardDetail): void {
+    this.mark(line, -this.boards.length - 1);
+    this.boards.push(d);
+  }
+
+  get(line: number): BinaryDetail | BoardDetail | undefined {
+    const at = line < this.at.length ? this.at.data[line]! : 0;
+    if (at === 0) return undefined;
+    if (at < 0) return this.boards[-at - 1];
+    const j = at - 1;
+    const c = this.binary;
+    const cycles = c.cycles.data[j]!;
+    return {
+      left: c.left.data[j]!, right: c.right.data[j]!, carryInLeft: c.carryInLeft.data[j]!, carryInRight: c.carryInRight.data[j]!,
+      matched: c.matched.data[j]!, cycles: Number.isNaN(cycles) ? null : cycles, carryOutLeft: c.carryOutLeft.data[j]!,
+      carryOutRight: c.carryOutRight.data[j]!, capped: c.capped.data[j] === 1,
+    };
+  }
+}
+
 /** The lines of a run, one column per field (a million lines fit in a few dozen MB). */
 export class Lines {
-  readonly member = new Column(new Int32Array(1024));
-  readonly bonus = new Column(new Int32Array(1024));
-  readonly source = new Column(new Int32Array(1024));
-  readonly level = new Column(new Int32Array(1024));
+  /** `capacity`: room for that many lines before the columns first grow (a run makes a few per member). */
+  constructor(private readonly capacity = 1024) {}
+
+  readonly member = new Column(new Int32Array(this.capacity));
+  readonly bonus = new Column(new Int32Array(this.capacity));
+  readonly source = new Column(new Int32Array(this.capacity));
+  readonly level = new Column(new Int32Array(this.capacity));
   /** The volume (hundredths) or, for MATCHING, the money (minor units) the line is a share of. */
-  readonly basis = new Column(new Float64Array(1024));
-  readonly rate = new Column(new Int32Array(1024));
-  readonly uncapped = new Column(new Float64Array(1024));
-  readonly amount = new Column(new Float64Array(1024));
+  readonly basis = new Column(new Float64Array(this.capacity));
+  readonly rate = new Column(new Int32Array(this.capacity));
+  readonly amount = new Column(new Float64Array(this.capacity));
+  /** The amount before the payout cap: the amount column itself unless the cap bit (capAmounts). */
+  get uncapped(): Column<Float64Array> {
+    return this.beforeCap ?? this.amount;
+  }
+  private beforeCap: Column<Float64Array> | null = null;
   /** The paid-as rank of the earner. */
-  readonly rank = new Column(new Int32Array(1024));
+  readonly rank = new Column(new Int32Array(this.capacity));
   /** The compression path: inactive members skipped between source and earner. */
-  readonly pathStart = new Column(new Int32Array(1024));
-  readonly pathLength = new Column(new Int32Array(1024));
+  readonly pathStart = new Column(new Int32Array(this.capacity));
+  readonly pathLength = new Column(new Int32Array(this.capacity));
   readonly paths = new Column(new Int32Array(1024));
-  readonly details = new Map<number, BinaryDetail | BoardDetail>();
+  readonly details = new LineDetails();
 
   get count(): number {
     return this.member.length;
   }
 
   add(member: number, bonus: number, source: number, level: number, basis: number, rate: number, amount: number, rank: number, pathStart = 0, pathLength = 0): number {
-    this.member.push(member);
-    this.bonus.push(bonus);
-    this.source.push(source);
-    this.level.push(level);
-    this.basis.push(basis);
-    this.rate.push(rate);
-    this.uncapped.push(amount);
-    this.amount.push(amount);
-    this.rank.push(rank);
-    this.pathStart.push(pathStart);
-    this.pathLength.push(pathLength);
-    return this.member.length - 1;
+    // Every column grows together; each store below then sees one kind of array (a shared
+    // push() for Int32 and Float64 columns was a fifth of the engine's time).
+    const k = this.member.length;
+    if (k === this.member.data.length) for (const c of [this.member, this.bonus, this.source, this.level, this.basis, this.rate, this.amount, this.rank, this.pathStart, this.pathLength]) c.reserve(k + 1);
+    this.member.data[k] = member;
+    this.bonus.data[k] = bonus;
+    this.source.data[k] = source;
+    this.level.data[k] = level;
+    this.basis.data[k] = basis;
+    this.rate.data[k] = rate;
+    this.amount.data[k] = amount;
+    this.rank.data[k] = rank;
+    this.pathStart.data[k] = pathStart;
+    this.pathLength.data[k] = pathLength;
+    const n = k + 1;
+    this.member.length = n;
+    this.bonus.length = n;
+    this.source.length = n;
+    this.level.length = n;
+    this.basis.length = n;
+    this.rate.length = n;
+    this.amount.length = n;
+    this.rank.length = n;
+    this.pathStart.length = n;
+    this.pathLength.length = n;
+    return k;
+  }
+
+  /** Keeps the amounts as they are as the uncapped ones, then scales every amount by cap / total (rounding down); returns the new total. */
+  capAmounts(cap: number, total: number): number {
+    const before = new Column(this.amount.data.slice(0, this.amount.length));
+    before.length = this.amount.length;
+    this.beforeCap = before;
+    const amounts = this.amount.data;
+    let capped = 0;
+    for (let k = 0; k < this.amount.length; k++) {
+      amounts[k] = mulDiv(amounts[k]!, cap, total, "DOWN");
+      capped += amounts[k]!;
+    }
+    return capped;
   }
 
   path(k: number): number[] {
@@ -248,7 +349,7 @@ export function computeRun(plan: Plan, input: EngineInput): EngineResult {
   const sponsorOrder = breadthFirst(input.sponsor);
   const ranks = computeRanks(plan, input, active, sponsorOrder);
   const ctx: Context = {
-    plan, input, n, vol, active, paidAs: ranks.paidAs, lines: new Lines(),
+    plan, input, n, vol, active, paidAs: ranks.paidAs, lines: new Lines(Math.max(1024, 2 * n)),
     // hundredths of volume × share → minor units: × 10^scale / 100 / 1e6
     minorPerHundredth: { mul: 10 ** scale, div: 100 * 1e6 },
     sponsorOrder,
@@ -275,12 +376,7 @@ export function computeRun(plan: Plan, input: EngineInput): EngineResult {
     const cap = mulDiv(companyVolume, ppm(plan.payoutCap.shareOfVolume) * ctx.minorPerHundredth.mul, ctx.minorPerHundredth.div, "DOWN");
     if (uncappedTotal > cap) {
       capFactor = { numerator: cap, denominator: uncappedTotal };
-      total = 0;
-      const amounts = ctx.lines.amount.data;
-      for (let k = 0; k < ctx.lines.count; k++) {
-        amounts[k] = mulDiv(amounts[k]!, cap, uncappedTotal, "DOWN");
-        total += amounts[k]!;
-      }
+      total = ctx.lines.capAmounts(cap, uncappedTotal);
     }
   }
 
@@ -320,6 +416,11 @@ function computeRanks(plan: Plan, input: EngineInput, active: Uint8Array, order:
   const capSlot = new Map(capRanks.map((r, k) => [r, k]));
   const L = legRanks.length;
   const C = capRanks.length;
+  // Per rank, looked up once here rather than in the loop over members: the slot of its
+  // leg cap (-1 none), and the leg-count slot and count its legsWithRank asks for (-1 none).
+  const capSlotOf = plan.ranks.map((_, r) => capSlot.get(r) ?? -1);
+  const legSlotOf = plan.ranks.map((r) => (r.legsWithRank ? legSlot.get(rankIndex.get(r.legsWithRank.rank)!)! : -1));
+  const legsNeeded = plan.ranks.map((r) => r.legsWithRank?.count ?? 0);
 
   const gv = new Float64Array(n);
   const activeDirects = new Int32Array(n);
@@ -336,12 +437,11 @@ function computeRanks(plan: Plan, input: EngineInput, active: Uint8Array, order:
     for (let r = R - 1; r >= 0; r--) {
       if (minPv[r]! >= 0 && input.pv[i]! < minPv[r]!) continue;
       if (minGv[r]! >= 0) {
-        const q = legCap[r]! >= 0 ? input.pv[i]! + capped[i * C + capSlot.get(r)!]! : gv[i]!;
+        const q = legCap[r]! >= 0 ? input.pv[i]! + capped[i * C + capSlotOf[r]!]! : gv[i]!;
         if (q < minGv[r]!) continue;
       }
       if (minDirects[r]! >= 0 && activeDirects[i]! < minDirects[r]!) continue;
-      const lw = plan.ranks[r]!.legsWithRank;
-      if (lw && legCount[i * L + legSlot.get(rankIndex.get(lw.rank)!)!]! < lw.count) continue;
+      if (legSlotOf[r]! >= 0 && legCount[i * L + legSlotOf[r]!]! < legsNeeded[r]!) continue;
       rank = r;
       break;
     }
@@ -468,7 +568,7 @@ function payBonus(
         if (capped) amount = cap;
         if (amount > 0) {
           const k = lines.add(i, b, -1, 0, matched, share, amount, paidAs[i]!);
-          lines.details.set(k, {
+          lines.details.setBinary(k, {
             left: left[i]!, right: right[i]!, carryInLeft: input.carryLeft[i]!, carryInRight: input.carryRight[i]!,
             matched, cycles, carryOutLeft: carry.left[i]!, carryOutRight: carry.right[i]!, capped,
           });
@@ -648,7 +748,7 @@ function payBoards(ctx: Context, bonus: Extract<Bonus, { type: "BOARD" }>, b: nu
       const next = stage + 1 < stages ? stage + 1 : bonus.reenter ? 0 : -1;
       if (pays && amounts[stage]! > 0) {
         const line = lines.add(top, b, joiner, stage + 1, 0, 0, amounts[stage]!, paidAs[top]!);
-        lines.details.set(line, { stage: stage + 1, board: id + 1, seats, movedTo: next < 0 ? null : next + 1 });
+        lines.details.setBoard(line, { stage: stage + 1, board: id + 1, seats, movedTo: next < 0 ? null : next + 1 });
       }
       for (let c = 1; c <= w; c++) {
         const part = new Int32Array(seats);
@@ -677,19 +777,37 @@ function recruitLegs(ctx: Context): Uint8Array {
   return sides;
 }
 
-/** sha256 over every line (earner, bonus, source, level, amount) in order. */
+/** sha256 over every line (earner, bonus, source, level, amount) in order, as the text "e,b,s,l,a\n" per line. */
 export function runHash(ids: Int32Array, lines: Lines): string {
   const hash = createHash("sha256");
-  const chunk: string[] = [];
-  for (let k = 0; k < lines.count; k++) {
-    const s = lines.source.data[k]!;
-    chunk.push(`${ids[lines.member.data[k]!]},${lines.bonus.data[k]},${s < 0 ? 0 : ids[s]},${lines.level.data[k]},${lines.amount.data[k]}\n`);
-    if (chunk.length === 10_000) {
-      hash.update(chunk.join(""));
-      chunk.length = 0;
+  // The text is written byte by byte into one buffer (a string per line cost more than the
+  // engine's run): digits of non-negative integers directly, anything else as String() does.
+  const buf = Buffer.allocUnsafe(1 << 20);
+  let at = 0;
+  const write = (v: number, end: number) => {
+    if (Number.isSafeInteger(v) && v >= 0) {
+      let digits = 1;
+      for (let x = v; x >= 10; x = Math.floor(x / 10)) digits++;
+      for (let p = at + digits - 1, x = v; p >= at; p--, x = Math.floor(x / 10)) buf[p] = 48 + (x % 10);
+      at += digits;
+    } else {
+      at += buf.write(String(v), at, "latin1");
     }
+    buf[at++] = end;
+  };
+  for (let k = 0; k < lines.count; k++) {
+    if (at > buf.length - 256) {
+      hash.update(buf.subarray(0, at));
+      at = 0;
+    }
+    const s = lines.source.data[k]!;
+    write(ids[lines.member.data[k]!]!, 44);
+    write(lines.bonus.data[k]!, 44);
+    write(s < 0 ? 0 : ids[s]!, 44);
+    write(lines.level.data[k]!, 44);
+    write(lines.amount.data[k]!, 10);
   }
-  hash.update(chunk.join(""));
+  hash.update(buf.subarray(0, at));
   return hash.digest("hex");
 }
 

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
+import type { LineRow } from "./compensation.repository";
+import { computeRun, emptyInput } from "./engine.rules";
 import { parsePlan } from "./plan.rules";
-import { advancements, isLineCursor, lineCursor } from "./run.rules";
+import { advancements, concatRows, engineRows, isLineCursor, lineCursor, netsOf, rowList } from "./run.rules";
 
 describe("commission line cursors", () => {
   it("accepts what lineCursor makes and nothing else", () => {
@@ -28,5 +30,37 @@ describe("rank advancements", () => {
     if (!parsed.plan) throw new Error(JSON.stringify(parsed.errors));
     const got = advancements(parsed.plan, Int32Array.of(42), Int32Array.of(before as number), Int32Array.of(achieved as number));
     expect(got).toEqual((expected as { rank: string; from: string | null; ranks: string[] }[]).map((e) => ({ memberId: 42, ...e })));
+  });
+});
+
+describe("line rows, made a chunk at a time", () => {
+  // 1 sponsors 2 and 3; 3 sponsors 4. Unilevel 10 %, 5 %: lines are made source by source
+  // (2 → 1; 3 → 1; 4 → 3, 1) and written earner by earner.
+  const parsed = parsePlan({ currency: "USD", volume: "PV", activeMinPv: 0, ranks: [{ name: "Member" }], bonuses: [{ type: "UNILEVEL", levels: [0.1, 0.05] }] });
+  const input = emptyInput(4);
+  [[1, -1, 100], [2, 0, 200], [3, 0, 300], [4, 2, 400]].forEach(([id, sponsor, pv], i) => {
+    input.ids[i] = id!;
+    input.sponsor[i] = sponsor!;
+    input.pv[i] = input.bv[i] = pv! * 100;
+  });
+  const rows = engineRows(parsed.plan!, 9, input.ids, computeRun(parsed.plan!, input));
+  const key = (r: LineRow) => `${r.memberId}<-${r.sourceMemberId} L${r.level}: ${r.amount}`;
+
+  it("are in earner order, whichever slices are asked for", () => {
+    // 1 earns 10 % of 200 and of 300, 5 % of 400; 3 earns 10 % of 400 (in cents).
+    const all = ["1<-2 L1: 2000", "1<-3 L1: 3000", "1<-4 L2: 2000", "3<-4 L1: 4000"];
+    expect(rows.length).toBe(4);
+    expect(rows.slice(0, 4).map(key)).toEqual(all);
+    expect([...rows.slice(0, 3), ...rows.slice(3, 10)].map(key)).toEqual(all);
+    expect(rows.slice(1, 2)[0]).toMatchObject({ periodId: 9, bonusType: "UNILEVEL", kind: "EARNED", ratePpm: 100_000, basis: 300_00 });
+  });
+
+  it("add up without being made, also with rows appended", () => {
+    const extra: LineRow = { ...rows.slice(3, 4)[0]!, memberId: 2, amount: -500 };
+    const both = concatRows(rows, [extra]);
+    expect(both.length).toBe(5);
+    expect(both.slice(3, 5).map(key)).toEqual(["3<-4 L1: 4000", "2<-4 L1: -500"]);
+    expect(netsOf(both)).toEqual([{ memberId: 1, amount: 7000 }, { memberId: 2, amount: -500 }, { memberId: 3, amount: 4000 }]);
+    expect(netsOf(rowList([extra, { ...extra, amount: 500 }]))).toEqual([]); // nets of zero are left out
   });
 });

@@ -22,18 +22,101 @@ export const volumeText = (h: number): string => (h / 100).toFixed(2);
 
 const rateText = (ppm: number): string => `${(ppm / 10_000).toFixed(4).replace(/\.?0+$/, "")} %`;
 
+/**
+ * The lines a run writes, in order, made into rows a chunk at a time. A run over a million
+ * members has millions of lines: rows of all of them at once held gigabytes and took longer
+ * to make and to collect than the engine took to compute them.
+ */
+export interface LineRows {
+  readonly length: number;
+  /** Rows `from` to `to` (exclusive), made now. */
+  slice(from: number, to: number): LineRow[];
+  /** Each line's earner (member id), bonus and amount, in order, without making rows. */
+  amounts(fn: (memberId: number, bonusIndex: number, amount: number) => void): void;
+}
+
+/** Rows already made (corrections, clawbacks) as LineRows. */
+export function rowList(rows: readonly LineRow[]): LineRows {
+  return {
+    length: rows.length,
+    slice: (from, to) => rows.slice(from, to),
+    amounts: (fn) => {
+      for (const r of rows) fn(r.memberId, r.bonusIndex, r.amount);
+    },
+  };
+}
+
+/** `a`, then `b`. */
+export function concatRows(a: LineRows, b: readonly LineRow[]): LineRows {
+  if (b.length === 0) return a;
+  return {
+    length: a.length + b.length,
+    slice: (from, to) => [...a.slice(Math.min(from, a.length), Math.min(to, a.length)), ...b.slice(Math.max(0, from - a.length), Math.max(0, to - a.length))],
+    amounts: (fn) => {
+      a.amounts(fn);
+      for (const r of b) fn(r.memberId, r.bonusIndex, r.amount);
+    },
+  };
+}
+
+/**
+ * The engine's lines as rows of kind EARNED for `periodId`, in key order (earner, then bonus,
+ * source and level as the engine made them): written that way, every index of
+ * commission_line grows at its end instead of everywhere.
+ */
+export function engineRows(plan: Plan, periodId: number, ids: Int32Array, result: EngineResult): LineRows {
+  const { lines } = result;
+  const n = lines.count;
+  const byMember = new Int32Array(ids.length + 1);
+  for (let k = 0; k < n; k++) byMember[lines.member.data[k]! + 1]!++;
+  for (let i = 0; i < ids.length; i++) byMember[i + 1]! += byMember[i]!;
+  const order = new Int32Array(n);
+  for (let k = 0; k < n; k++) order[byMember[lines.member.data[k]!]!++] = k;
+  const types = plan.bonuses.map((b) => b.type);
+  return {
+    length: n,
+    slice(from, to) {
+      const rows: LineRow[] = [];
+      for (let j = from; j < Math.min(to, n); j++) {
+        const k = order[j]!;
+        const s = lines.source.data[k]!;
+        rows.push({
+          periodId, memberId: ids[lines.member.data[k]!]!, bonusIndex: lines.bonus.data[k]!, sourceMemberId: s < 0 ? 0 : ids[s]!, level: lines.level.data[k]!,
+          bonusType: types[lines.bonus.data[k]!]!, kind: "EARNED", basis: lines.basis.data[k]!, ratePpm: lines.rate.data[k]!,
+          uncapped: lines.uncapped.data[k]!, amount: lines.amount.data[k]!, rankIndex: lines.rank.data[k]!,
+          path: lines.pathLength.data[k]! > 0 ? lines.path(k).map((i) => ids[i]!) : [], detail: lines.details.get(k) ?? null,
+        });
+      }
+      return rows;
+    },
+    amounts(fn) {
+      for (let j = 0; j < n; j++) {
+        const k = order[j]!;
+        fn(ids[lines.member.data[k]!]!, lines.bonus.data[k]!, lines.amount.data[k]!);
+      }
+    },
+  };
+}
+
+/** Each earner's net of the lines (not zero), by member id. */
+export function netsOf(rows: LineRows): { memberId: number; amount: number }[] {
+  const net = new Map<number, number>();
+  rows.amounts((memberId, _b, amount) => net.set(memberId, (net.get(memberId) ?? 0) + amount));
+  return [...net].filter(([, amount]) => amount !== 0).sort((a, b) => a[0] - b[0]).map(([memberId, amount]) => ({ memberId, amount }));
+}
+
 /** Totals by bonus and rank, and the biggest earners, of computed lines. */
-export function summarize(plan: Plan, loaded: { input: EngineInput; names: string[]; index: Map<number, number> }, result: EngineResult, rows: LineRow[]): RunSummary {
+export function summarize(plan: Plan, loaded: { input: EngineInput; names: string[]; index: Map<number, number> }, result: EngineResult, rows: LineRows): RunSummary {
   const byBonus = plan.bonuses.map((b, bonusIndex) => ({ bonusIndex, bonusType: b.type, amount: 0, lines: 0 }));
   const byMember = new Map<number, number>();
-  for (const l of rows) {
-    const b = byBonus[l.bonusIndex];
+  rows.amounts((memberId, bonusIndex, amount) => {
+    const b = byBonus[bonusIndex];
     if (b) {
-      b.amount += l.amount;
+      b.amount += amount;
       b.lines++;
     }
-    byMember.set(l.memberId, (byMember.get(l.memberId) ?? 0) + l.amount);
-  }
+    byMember.set(memberId, (byMember.get(memberId) ?? 0) + amount);
+  });
   const rankTotals = plan.ranks.map((r) => ({ rank: r.name, members: 0, total: 0, average: 0 }));
   for (let i = 0; i < loaded.input.ids.length; i++) {
     const r = result.paidAs[i]!;
