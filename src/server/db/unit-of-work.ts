@@ -103,8 +103,10 @@ async function* copyTextRows(chunks: AsyncIterable<Buffer>): AsyncIterable<(stri
 /** A value in COPY's text format. */
 function copyText(v: string | number | null): string {
   if (v === null) return "\\N";
-  return typeof v === "number" ? String(v) : v.replace(/\\/g, "\\\\").replace(/\t/g, "\\t").replace(/\n/g, "\\n").replace(/\r/g, "\\r");
+  if (typeof v === "number") return String(v);
+  return COPY_SPECIAL.test(v) ? v.replace(/\\/g, "\\\\").replace(/\t/g, "\\t").replace(/\n/g, "\\n").replace(/\r/g, "\\r") : v;
 }
+const COPY_SPECIAL = /[\\\t\n\r]/;
 
 interface Scope {
   db: Db;
@@ -179,7 +181,10 @@ function driverDb(driver: SqlDriver): Db {
             let chunk = "";
             let n = 0;
             for (const row of rows) {
-              chunk += `${row.map(copyText).join("\t")}\n`;
+              // Read at once: a caller may hand the same array refilled for every row.
+              let line = copyText(row[0] ?? null);
+              for (let i = 1; i < row.length; i++) line += `\t${copyText(row[i] ?? null)}`;
+              chunk += `${line}\n`;
               if (++n % 5_000 === 0) {
                 yield chunk;
                 chunk = "";

@@ -300,22 +300,29 @@ export const compensationRepository = {
   /**
    * Writes chunk number `chunk` of a run's lines and records it (lines_written = chunk + 1):
    * by COPY in one transaction where the database offers it (PostgreSQL), else 5,000 lines
-   * a statement, a line written before (a rerun after a crash) left as it is.
+   * a statement, a line written before (a rerun after a crash) left as it is. `lines` may
+   * hand one row object refilled for each line: each is read before the next is taken.
    */
-  async writeLineChunk(runId: number, chunk: number, lines: readonly LineRow[]): Promise<void> {
+  async writeLineChunk(runId: number, chunk: number, lines: Iterable<Readonly<LineRow>>): Promise<void> {
     const record = { sql: "UPDATE commission_run SET lines_written = $1 WHERE id = $2", params: [chunk + 1, runId] };
+    const values: (string | number | null)[] = [];
     const copied = await db().copyRows(
       "commission_line",
       ["run_id", "period_id", "member_id", "bonus_index", "source_member_id", "level", "bonus_type", "kind", "basis", "rate_ppm", "uncapped", "amount", "rank_index", "path", "detail"],
-      lines.map((l) => [
-        runId, l.periodId, l.memberId, l.bonusIndex, l.sourceMemberId, l.level, l.bonusType, l.kind, l.basis, l.ratePpm, l.uncapped, l.amount, l.rankIndex,
-        `{${l.path.join(",")}}`, l.detail ? JSON.stringify(l.detail) : null,
-      ]),
+      (function* () {
+        for (const l of lines) {
+          values.length = 0;
+          values.push(runId, l.periodId, l.memberId, l.bonusIndex, l.sourceMemberId, l.level, l.bonusType, l.kind, l.basis, l.ratePpm, l.uncapped, l.amount, l.rankIndex,
+            l.path.length ? `{${l.path.join(",")}}` : "{}", l.detail ? JSON.stringify(l.detail) : null);
+          yield values;
+        }
+      })(),
       record,
     );
     if (copied) return;
-    for (let i = 0; i < lines.length; i += 5_000) {
-      const chunk = lines.slice(i, i + 5_000);
+    const all = Array.from(lines, (l) => ({ ...l }));
+    for (let i = 0; i < all.length; i += 5_000) {
+      const chunk = all.slice(i, i + 5_000);
       const col = <K extends keyof LineRow>(k: K) => chunk.map((l) => l[k]);
       await db().query(
         `INSERT INTO commission_line (run_id, period_id, member_id, bonus_index, source_member_id, level, bonus_type, kind, basis, rate_ppm, uncapped, amount, rank_index, path, detail)

@@ -368,7 +368,7 @@ export const compensationService = {
       const writeLines = async () => {
         await report("writing lines");
         for (let c = run.linesWritten; c * size < rows.length; c++) {
-          await repo.writeLineChunk(runId, c, rows.slice(c * size, (c + 1) * size));
+          await repo.writeLineChunk(runId, c, rows.each(c * size, (c + 1) * size));
           work.linesDone = Math.min(rows.length, (c + 1) * size);
           await report("writing lines");
         }

@@ -53,6 +53,9 @@ describe("line rows, made a chunk at a time", () => {
     expect(rows.slice(0, 4).map(key)).toEqual(all);
     expect([...rows.slice(0, 3), ...rows.slice(3, 10)].map(key)).toEqual(all);
     expect(rows.slice(1, 2)[0]).toMatchObject({ periodId: 9, bonusType: "UNILEVEL", kind: "EARNED", ratePpm: 100_000, basis: 300_00 });
+    // One by one (one object refilled): the same rows, read as they come.
+    expect(Array.from(rows.each(1, 4), (r) => ({ ...r }))).toEqual(rows.slice(1, 4));
+    expect(Array.from(concatRows(rows, [rows.slice(0, 1)[0]!]).each(3, 5), key)).toEqual(["3<-4 L1: 4000", "1<-2 L1: 2000"]);
   });
 
   it("add up without being made, also with rows appended", () => {

@@ -31,6 +31,8 @@ export interface LineRows {
   readonly length: number;
   /** Rows `from` to `to` (exclusive), made now. */
   slice(from: number, to: number): LineRow[];
+  /** The same rows one by one, possibly as one object refilled for each: read a row before taking the next. */
+  each(from: number, to: number): Iterable<Readonly<LineRow>>;
   /** Each line's earner (member id), bonus and amount, in order, without making rows. */
   amounts(fn: (memberId: number, bonusIndex: number, amount: number) => void): void;
 }
@@ -40,6 +42,7 @@ export function rowList(rows: readonly LineRow[]): LineRows {
   return {
     length: rows.length,
     slice: (from, to) => rows.slice(from, to),
+    each: (from, to) => rows.slice(from, to),
     amounts: (fn) => {
       for (const r of rows) fn(r.memberId, r.bonusIndex, r.amount);
     },
@@ -52,6 +55,10 @@ export function concatRows(a: LineRows, b: readonly LineRow[]): LineRows {
   return {
     length: a.length + b.length,
     slice: (from, to) => [...a.slice(Math.min(from, a.length), Math.min(to, a.length)), ...b.slice(Math.max(0, from - a.length), Math.max(0, to - a.length))],
+    *each(from, to) {
+      yield* a.each(Math.min(from, a.length), Math.min(to, a.length));
+      yield* b.slice(Math.max(0, from - a.length), Math.max(0, to - a.length));
+    },
     amounts: (fn) => {
       a.amounts(fn);
       for (const r of b) fn(r.memberId, r.bonusIndex, r.amount);
@@ -73,21 +80,36 @@ export function engineRows(plan: Plan, periodId: number, ids: Int32Array, result
   const order = new Int32Array(n);
   for (let k = 0; k < n; k++) order[byMember[lines.member.data[k]!]!++] = k;
   const types = plan.bonuses.map((b) => b.type);
+  const fill = (row: LineRow, j: number): LineRow => {
+    const k = order[j]!;
+    const s = lines.source.data[k]!;
+    row.memberId = ids[lines.member.data[k]!]!;
+    row.bonusIndex = lines.bonus.data[k]!;
+    row.sourceMemberId = s < 0 ? 0 : ids[s]!;
+    row.level = lines.level.data[k]!;
+    row.bonusType = types[row.bonusIndex]!;
+    row.basis = lines.basis.data[k]!;
+    row.ratePpm = lines.rate.data[k]!;
+    row.uncapped = lines.uncapped.data[k]!;
+    row.amount = lines.amount.data[k]!;
+    row.rankIndex = lines.rank.data[k]!;
+    row.path = lines.pathLength.data[k]! > 0 ? lines.path(k).map((i) => ids[i]!) : [];
+    row.detail = lines.details.get(k) ?? null;
+    return row;
+  };
+  const blank = (): LineRow => ({
+    periodId, memberId: 0, bonusIndex: 0, sourceMemberId: 0, level: 0, bonusType: "", kind: "EARNED", basis: 0, ratePpm: 0, uncapped: 0, amount: 0, rankIndex: 0, path: [], detail: null,
+  });
   return {
     length: n,
     slice(from, to) {
       const rows: LineRow[] = [];
-      for (let j = from; j < Math.min(to, n); j++) {
-        const k = order[j]!;
-        const s = lines.source.data[k]!;
-        rows.push({
-          periodId, memberId: ids[lines.member.data[k]!]!, bonusIndex: lines.bonus.data[k]!, sourceMemberId: s < 0 ? 0 : ids[s]!, level: lines.level.data[k]!,
-          bonusType: types[lines.bonus.data[k]!]!, kind: "EARNED", basis: lines.basis.data[k]!, ratePpm: lines.rate.data[k]!,
-          uncapped: lines.uncapped.data[k]!, amount: lines.amount.data[k]!, rankIndex: lines.rank.data[k]!,
-          path: lines.pathLength.data[k]! > 0 ? lines.path(k).map((i) => ids[i]!) : [], detail: lines.details.get(k) ?? null,
-        });
-      }
+      for (let j = from; j < Math.min(to, n); j++) rows.push(fill(blank(), j));
       return rows;
+    },
+    *each(from, to) {
+      const row = blank();
+      for (let j = from; j < Math.min(to, n); j++) yield fill(row, j);
     },
     amounts(fn) {
       for (let j = 0; j < n; j++) {
