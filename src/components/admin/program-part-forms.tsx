@@ -2,6 +2,7 @@
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { Problems } from "@/components/ui/mutation";
+import { codeLabel } from "@/lib/format";
 import { graphql } from "@/lib/graphql-client";
 
 // Segments and campaigns (earning rules) edited one at a time: each save is a new programme
@@ -195,7 +196,7 @@ export function CampaignForm({ rules, tiers, segments, pointTypes }: { rules: It
       <div className="grid gap-2 sm:grid-cols-2">
         <CodeAndName title="Campaign" item={r} codeExample="XMAS_X2" namePlaceholder="Name members see" />
         <label className="text-xs text-gray-600">Campaign type<select className="field mt-0.5" value={type} onChange={(e) => setType(e.target.value)} aria-label="Campaign type" disabled={!!r}>
-          {TYPES.map((t) => <option key={t} value={t}>{t.toLowerCase().replace("_", " ")}</option>)}
+          {TYPES.map((t) => <option key={t} value={t}>{codeLabel(t)}</option>)}
         </select></label>
         {cashback ? <p className="self-end text-xs text-gray-500">Cashback is paid in the order&apos;s currency to the member&apos;s wallet after the return window.</p> : (
           <label className="text-xs text-gray-600">Campaign point type<select className="field mt-0.5" name="pointType" defaultValue={str(r?.pointType)} aria-label="Campaign point type">

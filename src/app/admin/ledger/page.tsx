@@ -1,5 +1,5 @@
 import { Card, Text, Title } from "@tremor/react";
-import { formatCount, groupDigits } from "@/lib/format";
+import { codeLabel, formatCount, groupDigits } from "@/lib/format";
 import { requirePageViewer } from "@/server/auth/session";
 import { ledgerExplorerService } from "@/server/domain/wallet/wallet.service";
 
@@ -49,7 +49,7 @@ export default async function LedgerPage({ searchParams }: { searchParams: Promi
         <form className="mt-3 flex flex-wrap items-end gap-2 text-sm" method="get">
           <select name="kind" defaultValue={filter.kind ?? ""} className="field max-w-[14rem]" aria-label="Kind">
             <option value="">All kinds</option>
-            {KINDS.map((k) => <option key={k} value={k}>{k.toLowerCase().replace(/_/g, " ")}</option>)}
+            {KINDS.map((k) => <option key={k} value={k}>{codeLabel(k)}</option>)}
           </select>
           <input name="unit" defaultValue={filter.unit ?? ""} placeholder="Unit (USD, POINTS)" className="field max-w-[10rem]" aria-label="Unit" />
           <input name="owner" defaultValue={filter.ownerId ?? ""} placeholder="Member number" className="field max-w-[10rem]" aria-label="Owner" />
@@ -64,7 +64,7 @@ export default async function LedgerPage({ searchParams }: { searchParams: Promi
                   <tr key={a.id}>
                     <td className="py-2 pr-3"><a className="text-blue-700 hover:underline" href={`/admin/ledger/${a.id}`}>#{a.id} · {a.unit}</a></td>
                     <td className="pr-3">{a.ownerId ? <a className="text-blue-700 hover:underline" href={`/admin/members/${a.ownerId}`}>member {a.ownerId}</a> : a.customerId ? `customer ${a.customerId}` : "company"}</td>
-                    <td className="pr-3">{a.kind.toLowerCase().replace(/_/g, " ")}</td>
+                    <td className="pr-3">{codeLabel(a.kind)}</td>
                     <td className="pr-3 text-right tabular-nums">{groupDigits(a.posted)}</td>
                     <td className="pr-3 text-right tabular-nums">{groupDigits(a.pendingDebits)}</td>
                     <td className="text-right tabular-nums">{groupDigits(a.pendingCredits)}</td>

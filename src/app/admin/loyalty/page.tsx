@@ -91,7 +91,7 @@ export default async function AdminLoyaltyPage() {
               <tbody className="divide-y divide-gray-100">
                 {campaigns.map((c) => (
                   <tr key={c.code}>
-                    <td className="py-2 pr-3">{c.name}<span className="block text-xs text-gray-500">{c.type.toLowerCase().replace("_", " ")}{c.pointType ? ` · ${c.pointType.toLowerCase()}` : ""}</span></td>
+                    <td className="py-2 pr-3">{c.name}<span className="block text-xs text-gray-500">{codeLabel(c.type)}{c.pointType ? ` · ${c.pointType.toLowerCase()}` : ""}</span></td>
                     <td className="pr-3 text-xs">
                       {[c.from || c.until ? `${c.from ?? "…"} – ${c.until ?? "…"}` : null, c.days.length ? `on ${c.days.join(", ")}` : null, c.segment ? segments.find((s) => s.code === c.segment)?.name ?? c.segment : null, c.countries.length ? c.countries.join(" ") : null].filter(Boolean).join(" · ") || "always"}
                     </td>

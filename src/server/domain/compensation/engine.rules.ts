@@ -168,29 +168,43 @@ export class LineDetails {
 
 /** The lines of a run, one column per field (a million lines fit in a few dozen MB). */
 export class Lines {
-  /** `capacity`: room for that many lines before the columns first grow (a run makes a few per member). */
-  constructor(private readonly capacity = 1024) {}
-
-  readonly member = new Column(new Int32Array(this.capacity));
-  readonly bonus = new Column(new Int32Array(this.capacity));
-  readonly source = new Column(new Int32Array(this.capacity));
-  readonly level = new Column(new Int32Array(this.capacity));
+  readonly member: Column<Int32Array>;
+  readonly bonus: Column<Int32Array>;
+  readonly source: Column<Int32Array>;
+  readonly level: Column<Int32Array>;
   /** The volume (hundredths) or, for MATCHING, the money (minor units) the line is a share of. */
-  readonly basis = new Column(new Float64Array(this.capacity));
-  readonly rate = new Column(new Int32Array(this.capacity));
-  readonly amount = new Column(new Float64Array(this.capacity));
+  readonly basis: Column<Float64Array>;
+  readonly rate: Column<Int32Array>;
+  readonly amount: Column<Float64Array>;
+  /** The paid-as rank of the earner. */
+  readonly rank: Column<Int32Array>;
+  /** The compression path: inactive members skipped between source and earner. */
+  readonly pathStart: Column<Int32Array>;
+  readonly pathLength: Column<Int32Array>;
+  readonly paths = new Column(new Int32Array(1024));
+  readonly details = new LineDetails();
+
+  /** `capacity`: room for that many lines before the columns first grow (a run makes a few per member). */
+  constructor(capacity = 1024) {
+    const ints = () => new Column(new Int32Array(capacity));
+    const floats = () => new Column(new Float64Array(capacity));
+    this.member = ints();
+    this.bonus = ints();
+    this.source = ints();
+    this.level = ints();
+    this.basis = floats();
+    this.rate = ints();
+    this.amount = floats();
+    this.rank = ints();
+    this.pathStart = ints();
+    this.pathLength = ints();
+  }
+
   /** The amount before the payout cap: the amount column itself unless the cap bit (capAmounts). */
   get uncapped(): Column<Float64Array> {
     return this.beforeCap ?? this.amount;
   }
   private beforeCap: Column<Float64Array> | null = null;
-  /** The paid-as rank of the earner. */
-  readonly rank = new Column(new Int32Array(this.capacity));
-  /** The compression path: inactive members skipped between source and earner. */
-  readonly pathStart = new Column(new Int32Array(this.capacity));
-  readonly pathLength = new Column(new Int32Array(this.capacity));
-  readonly paths = new Column(new Int32Array(1024));
-  readonly details = new LineDetails();
 
   get count(): number {
     return this.member.length;

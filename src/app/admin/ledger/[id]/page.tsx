@@ -1,6 +1,6 @@
 import { Card, Title } from "@tremor/react";
 import { notFound } from "next/navigation";
-import { formatDateTime, groupDigits } from "@/lib/format";
+import { codeLabel, formatDateTime, groupDigits } from "@/lib/format";
 import { requirePageViewer } from "@/server/auth/session";
 import { ledgerExplorerService } from "@/server/domain/wallet/wallet.service";
 
@@ -18,7 +18,7 @@ export default async function LedgerAccountPage({ params, searchParams }: { para
     <div className="space-y-6">
       <div>
         <a href="/admin/ledger" className="text-sm text-blue-700 hover:underline">← Ledger</a>
-        <h1 className="text-2xl font-semibold">Account #{account.id}: {account.kind.toLowerCase().replace(/_/g, " ")} · {account.unit}</h1>
+        <h1 className="text-2xl font-semibold">Account #{account.id}: {codeLabel(account.kind)} · {account.unit}</h1>
         <p className="text-sm text-gray-500">
           {account.ownerId ? <>Member <a className="text-blue-700 hover:underline" href={`/admin/members/${account.ownerId}`}>{account.ownerId}</a></> : account.customerId ? `Retail customer ${account.customerId}` : "The company"} ·
           settled {groupDigits(account.posted)} · held {groupDigits(account.pendingDebits)} · incoming {groupDigits(account.pendingCredits)}{account.noNegative ? " · may not go negative" : ""}
