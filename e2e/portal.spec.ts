@@ -83,3 +83,16 @@ test("a distributor without a role cannot open the back office; Ava, a leader, s
   await page.goto("/admin/ledger");
   await expect(page).toHaveURL(/\/admin\/orders/);
 });
+
+test("an admin finds members' points accounts in the ledger, owners by name", async ({ page }) => {
+  await login(page, DEMO_ADMIN);
+  await page.goto("/admin/ledger");
+  // Every kind of account can be chosen (points too), and owners show by name.
+  await page.getByLabel("Kind").selectOption({ label: "Points" });
+  await page.getByRole("button", { name: "Filter" }).click();
+  await expect(page).toHaveURL(/kind=POINTS(&|$)/);
+  const rows = page.getByTestId("ledger-accounts").locator("tbody tr");
+  await expect(rows.first()).toContainText("Points");
+  await expect(rows.first().locator("td").nth(1)).not.toHaveText(/^member \d+$/);
+  await expect(rows.first().locator("td").nth(1)).toHaveText(/^[A-Z][a-z]+ [A-Z]/);
+});

@@ -1,11 +1,12 @@
 import { Card, Text, Title } from "@tremor/react";
 import { codeLabel, formatCount, groupDigits } from "@/lib/format";
 import { requirePageViewer } from "@/server/auth/session";
+import { ACCOUNT_KINDS } from "@/server/domain/ledger/ledger.types";
 import { ledgerExplorerService } from "@/server/domain/wallet/wallet.service";
 
 export const metadata = { title: "Ledger" };
 
-const KINDS = ["WALLET", "COMMISSIONS_EXPENSE", "PAYOUTS_CLEARING", "FEES_INCOME", "ADJUSTMENTS", "POINTS_LIABILITY", "POINTS_EXPENSE"];
+const KINDS: readonly string[] = ACCOUNT_KINDS;
 
 export default async function LedgerPage({ searchParams }: { searchParams: Promise<{ kind?: string; unit?: string; owner?: string; after?: string }> }) {
   const viewer = await requirePageViewer("wallets.read");
@@ -51,7 +52,7 @@ export default async function LedgerPage({ searchParams }: { searchParams: Promi
             <option value="">All kinds</option>
             {KINDS.map((k) => <option key={k} value={k}>{codeLabel(k)}</option>)}
           </select>
-          <input name="unit" defaultValue={filter.unit ?? ""} placeholder="Unit (USD, POINTS)" className="field max-w-[10rem]" aria-label="Unit" />
+          <input name="unit" defaultValue={filter.unit ?? ""} placeholder="Unit (USD, REWARD)" className="field max-w-[10rem]" aria-label="Unit" />
           <input name="owner" defaultValue={filter.ownerId ?? ""} placeholder="Member number" className="field max-w-[10rem]" aria-label="Owner" />
           <button className="btn">Filter</button>
         </form>
@@ -63,7 +64,7 @@ export default async function LedgerPage({ searchParams }: { searchParams: Promi
                 {accounts.rows.map((a) => (
                   <tr key={a.id}>
                     <td className="py-2 pr-3"><a className="text-blue-700 hover:underline" href={`/admin/ledger/${a.id}`}>#{a.id} · {a.unit}</a></td>
-                    <td className="pr-3">{a.ownerId ? <a className="text-blue-700 hover:underline" href={`/admin/members/${a.ownerId}`}>member {a.ownerId}</a> : a.customerId ? `customer ${a.customerId}` : "company"}</td>
+                    <td className="pr-3">{a.ownerId ? <a className="text-blue-700 hover:underline" href={`/admin/members/${a.ownerId}`}>{a.ownerName ?? `member ${a.ownerId}`}</a> : a.customerId ? `customer ${a.customerId}` : "company"}</td>
                     <td className="pr-3">{codeLabel(a.kind)}</td>
                     <td className="pr-3 text-right tabular-nums">{groupDigits(a.posted)}</td>
                     <td className="pr-3 text-right tabular-nums">{groupDigits(a.pendingDebits)}</td>

@@ -397,10 +397,13 @@ export const ledgerExplorerService = {
   async accounts(viewer: Viewer, filter: { ownerId?: number | null; kind?: string | null; unit?: string | null }, first: number, afterId: number | null) {
     requirePermission(viewer, "wallets.read", "the ledger");
     const page = await ledgerService.listAccounts(filter, pageSize(first), afterId);
+    // Owners by name: an account number and a member number tell an admin little.
+    const owners = new Map((await memberService.findManyByIds([...new Set(page.rows.flatMap((a) => (a.ownerId ? [a.ownerId] : [])))])).map((m) => [m.id, `${m.firstName} ${m.lastName}`]));
     return {
       ...page,
       rows: page.rows.map((a) => ({
-        ...a, posted: fromMinor(a.posted, a.unit), pendingDebits: fromMinor(a.pendingDebits, a.unit), pendingCredits: fromMinor(a.pendingCredits, a.unit),
+        ...a, ownerName: a.ownerId ? owners.get(a.ownerId) ?? null : null,
+        posted: fromMinor(a.posted, a.unit), pendingDebits: fromMinor(a.pendingDebits, a.unit), pendingCredits: fromMinor(a.pendingCredits, a.unit),
       })),
     };
   },
