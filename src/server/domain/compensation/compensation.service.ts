@@ -150,7 +150,6 @@ function differences(periodId: number, computed: LineRows, paid: PaidRow[], kind
   return out;
 }
 
-/** Each earner's net amount of the rows (zeros left out), by member id. */
 /** The binary carry and the ranks a period's first commit leaves for the next periods. */
 async function keepCarriesAndRanks(runId: number, periodId: number, ids: Int32Array, result: EngineResult): Promise<void> {
   const carries: { memberId: number; left: number; right: number; unqualified: number }[] = [];
