@@ -21,6 +21,16 @@ async function unitsOf(ids: readonly number[]): Promise<Map<number, string>> {
   if (missing.length > 0) for (const a of await ledgerRepository.findAccounts(missing)) unitsById.set(a.id, a.unit);
   return unitsById;
 }
+/**
+ * Accounts read or made through this service teach it their units (an account's unit never
+ * changes): a commission credit reads its 5,000 wallets and then posts to them, and asked for
+ * their units again. An id of a row a rollback took back is never given out again, and
+ * ledger_post() refuses an account that does not exist whatever this map says.
+ */
+function learn(accounts: AccountRecord[]): AccountRecord[] {
+  for (const a of accounts) unitsById.set(a.id, a.unit);
+  return accounts;
+}
 /** The key `accountIds` answers by: owner (member or retail customer), kind and unit. */
 export const accountKey = (s: { ownerId: number | null; customerId?: number | null; kind: string; unit: string }) => `${s.ownerId ?? 0}:${s.customerId ?? 0}:${s.kind}:${s.unit}`;
 
@@ -54,7 +64,7 @@ export const ledgerService = {
 
   /** The accounts, created on first use. */
   async accounts(specs: readonly Omit<AccountSpec, "noNegative">[]): Promise<AccountRecord[]> {
-    return ledgerRepository.ensureAccounts(specs.map((s) => ({ ...s, noNegative: NO_NEGATIVE.has(s.kind) })));
+    return learn(await ledgerRepository.ensureAccounts(specs.map((s) => ({ ...s, noNegative: NO_NEGATIVE.has(s.kind) }))));
   },
 
   /**
@@ -91,27 +101,27 @@ export const ledgerService = {
     return id;
   },
 
-  findAccounts(ids: readonly number[]) {
-    return ledgerRepository.findAccounts(ids);
+  async findAccounts(ids: readonly number[]) {
+    return learn(await ledgerRepository.findAccounts(ids));
   },
 
-  accountsOf(ownerId: number | null, kind: AccountKind) {
-    return ledgerRepository.accountsOf(ownerId, kind);
+  async accountsOf(ownerId: number | null, kind: AccountKind) {
+    return learn(await ledgerRepository.accountsOf(ownerId, kind));
   },
 
   /** Retail customers' accounts of these kinds (their loyalty points); none are created. */
-  customerAccounts(customerIds: readonly number[], kinds: readonly AccountKind[]) {
-    return ledgerRepository.customerAccounts(customerIds, kinds);
+  async customerAccounts(customerIds: readonly number[], kinds: readonly AccountKind[]) {
+    return learn(await ledgerRepository.customerAccounts(customerIds, kinds));
   },
 
   /** Existing accounts of a kind and unit owned by these members (none are created). */
-  ownedAccounts(ownerIds: readonly number[], kind: AccountKind, unit: string) {
-    return ledgerRepository.ownedAccounts(ownerIds, kind, unit);
+  async ownedAccounts(ownerIds: readonly number[], kind: AccountKind, unit: string) {
+    return learn(await ledgerRepository.ownedAccounts(ownerIds, kind, unit));
   },
 
   /** Existing accounts of these kinds owned by these members, in any unit (none are created). */
-  ownedAccountsOfKinds(ownerIds: readonly number[], kinds: readonly AccountKind[]) {
-    return ledgerRepository.ownedAccountsOfKinds(ownerIds, kinds);
+  async ownedAccountsOfKinds(ownerIds: readonly number[], kinds: readonly AccountKind[]) {
+    return learn(await ledgerRepository.ownedAccountsOfKinds(ownerIds, kinds));
   },
 
   /** Which of these idempotency keys were posted already (to resume a long series of batches). */
