@@ -345,6 +345,16 @@ describe("arithmetic and order", () => {
     expect(() => breadthFirst(Int32Array.from([1, 0]))).toThrow(/cycle/);
   });
 
+  it("breadthFirst gives each position its parent's position", () => {
+    // Two roots (5 and 1); 1 has children 0 and 4, 0 has 2 and 3, 5 has 6.
+    const parent = Int32Array.from([1, -1, 0, 0, 1, -1, 5]);
+    const at = new Int32Array(parent.length);
+    const order = breadthFirst(parent, at);
+    expect(Array.from(order)).toEqual([1, 5, 0, 4, 6, 2, 3]);
+    expect(Array.from(at)).toEqual([-1, -1, 0, 0, 1, 2, 2]);
+    for (let k = 0; k < order.length; k++) expect(at[k] === -1 ? -1 : order[at[k]!]).toBe(parent[order[k]!]);
+  });
+
   it("the hash covers every amount", () => {
     const input = network([{ id: 1, pv: 100 }, { id: 2, sponsor: 1, pv: 1000 }]);
     const p = plan({ bonuses: [{ type: "UNILEVEL", levels: [0.05] }] });
