@@ -551,6 +551,24 @@ function uplines(ctx: Context): Int32Array {
   return (ctx.uplines = up);
 }
 
+const WARM = 16;
+
+/**
+ * Reads the first `steps` uplines of sources [from, to) side by side, so that their cache
+ * misses overlap (each source's walk is a chain of dependent reads at random places); the
+ * walks that follow, one source at a time as their lines must come out, then read from cache.
+ */
+function warmUplines(up: Int32Array, from: number, to: number, steps: number, cursor: Int32Array): void {
+  const g = to - from;
+  for (let c = 0; c < g; c++) cursor[c] = up[2 * (from + c)]!;
+  for (let step = 1; step < steps; step++) {
+    for (let c = 0; c < g; c++) {
+      const a = cursor[c]!;
+      if (a >= 0) cursor[c] = up[2 * a]!;
+    }
+  }
+}
+
 function volumeLine(ctx: Context, earner: number, b: number, source: number, level: number, basis: number, share: number, pathStart = 0, pathLength = 0, rank = ctx.paidAs[earner]!): void {
   const amount = mulDiv(basis, share * ctx.minorPerHundredth.mul, ctx.minorPerHundredth.div, ctx.plan.rounding);
   if (amount > 0) ctx.lines.add(earner, b, source, level, basis, share, amount, rank, pathStart, pathLength);
@@ -573,7 +591,9 @@ function payBonus(
       const rankFor = new Int32Array(depth).fill(-1);
       bonus.levelRanks?.forEach((name, i) => i < depth && name !== null && (rankFor[i] = plan.ranks.findIndex((r) => r.name === name)));
       const up = uplines(ctx);
+      const cursor = new Int32Array(WARM);
       for (let s = 0; s < n; s++) {
+        if (s % WARM === 0) warmUplines(up, s, Math.min(n, s + WARM), depth + 1, cursor);
         const v = vol[s]!;
         if (v <= 0 || (!active[s] && !bonus.inactiveVolumePays)) continue;
         const pathStart = lines.paths.length;
