@@ -156,6 +156,25 @@ describe("plans and commission runs", () => {
     expect(hooks.find((d) => d.eventId.endsWith(`:${A.id}:Leader`))!.payload).toEqual({ memberId: A.id, rank: "Leader", previousRank: null, periodId: january.id, runId: run.id });
   });
 
+  it("simulates a draft plan over a paid month against what was paid, its biggest winners by name", async () => {
+    const draft = await compensationService.savePlanVersion(admin, { ...PLAN, bonuses: [{ type: "UNILEVEL", levels: [0.2, 0.05], compression: true }, PLAN.bonuses[1]] }, "Richer level 1");
+    const sim = (await compensationService.executeRun((await compensationService.startRun(admin, january.id, "PREVIEW", draft.id)).id))!;
+    // Paid in January: R 45.00, A 45.00 (above). The draft: A 20 % of B's 200 = 40.00 + 25.00
+    // rank advancement = 65.00; R 20 % of A's 100 = 20.00 + 5 % of B's 200 = 10.00 + 25.00 = 55.00.
+    // Sales 400.00 (R 100, A 100, B 200): paid 90.00 is 22.5 %, simulated 120.00 is 30 %.
+    expect(sim.summary!.comparison).toEqual({
+      paid: 9000, simulated: 12000, sales: "400.00", paidRatio: 0.225, simulatedRatio: 0.3,
+      byRank: [{ rank: "Member", paidAverage: 0, simulatedAverage: 0 }, { rank: "Leader", paidAverage: 4500, simulatedAverage: 6000 }],
+      winners: [
+        { memberId: A.id, name: `${A.firstName} ${A.lastName}`, paid: 4500, simulated: 6500 },
+        { memberId: R.id, name: `${R.firstName} ${R.lastName}`, paid: 4500, simulated: 5500 },
+      ],
+      losers: [],
+    });
+    // Nothing paid or written by a simulation.
+    expect([await wallet(R), await wallet(A)]).toEqual(["45.00", "45.00"]);
+  });
+
   it("refuses to commit an open period and a second commit while one is queued", async () => {
     const current = await volumeService.currentPeriod();
     expect(await codesOf(compensationService.startRun(admin, current.id, "COMMIT"))).toEqual(["periodId:PERIOD_OPEN"]);

@@ -51,11 +51,16 @@ async function planOf(versionId: number): Promise<Plan> {
   return plan;
 }
 
-/** A period's network and volumes as engine input, with member names by index. */
+/** A period's network and volumes as engine input, with each member's index by id. */
 interface Loaded {
   input: EngineInput;
-  names: string[];
   index: Map<number, number>;
+}
+
+/** The rows with their members' names (the placeholder `#id` stays for a member without one). */
+async function named<T extends { memberId: number; name: string }>(rows: T[]): Promise<T[]> {
+  const names = await repo.namesOf(rows.map((r) => r.memberId));
+  return rows.map((r) => ({ ...r, name: names.get(r.memberId) ?? r.name }));
 }
 
 const hundredths = (decimal: string) => Math.round(Number(decimal) * 100);
@@ -69,14 +74,12 @@ async function loadInput(period: PeriodRecord, plan: Plan, cutoff: number): Prom
   const parents: number[] = [];
   const positions: number[] = [];
   const joined: number[] = [];
-  const names: string[] = [];
   await repo.members(period.endsAt, (r) => {
     ids.push(Number(r[0]));
     sponsors.push(r[1] === null ? 0 : Number(r[1]));
     parents.push(r[2] === null ? 0 : Number(r[2]));
     positions.push(r[3] === null ? 0 : Number(r[3]));
     joined.push(Number(r[4]));
-    names.push(r[5] ?? "");
   });
   const n = ids.length;
   const input = emptyInput(n);
@@ -125,7 +128,7 @@ async function loadInput(period: PeriodRecord, plan: Plan, cutoff: number): Prom
     const i = index.get(a.memberId);
     if (i !== undefined) input.achievedBefore[i] = Math.min(a.achieved, plan.ranks.length - 1);
   }
-  return { input, names, index };
+  return { input, index };
 }
 
 const lineKey = (l: { memberId: number; bonusIndex: number; sourceMemberId: number; level: number }) => `${l.memberId}:${l.bonusIndex}:${l.sourceMemberId}:${l.level}`;
@@ -335,6 +338,7 @@ export const compensationService = {
 
       if (run.mode === "PREVIEW") {
         const summary = summarize(plan, loaded, result, computed);
+        summary.topEarners = await named(summary.topEarners);
         if (run.simulation) summary.comparison = await this.compare(plan, period, loaded, result, computed);
         lap("summary");
         summary.timings = timings;
@@ -392,6 +396,7 @@ export const compensationService = {
       lap(parallel ? "writing lines and crediting wallets" : "writing lines, then crediting wallets");
       timings.push({ stage: "  of which lines", ms: linesMs }, { stage: "  of which credits", ms: creditsMs });
       const summary = summarize(plan, loaded, result, computed);
+      summary.topEarners = await named(summary.topEarners);
       summary.clawback = clawback;
       lap("summary");
       summary.timings = timings;
@@ -507,7 +512,7 @@ export const compensationService = {
     const byPaid = new Map<number, number>();
     for (const l of paidRows) byPaid.set(l.memberId, (byPaid.get(l.memberId) ?? 0) + l.amount);
     const ids = [...new Set([...bySim.keys(), ...byPaid.keys()])];
-    const diffs = ids.map((id) => ({ memberId: id, name: loaded.names[loaded.index.get(id) ?? -1] ?? `#${id}`, paid: byPaid.get(id) ?? 0, simulated: bySim.get(id) ?? 0 }));
+    const diffs = ids.map((id) => ({ memberId: id, name: `#${id}`, paid: byPaid.get(id) ?? 0, simulated: bySim.get(id) ?? 0 }));
     const paid = [...byPaid.values()].reduce((s, v) => s + v, 0);
     const sim = [...bySim.values()].reduce((s, v) => s + v, 0);
     const salesMinor = Math.round(Number(sales) * 100);
@@ -532,8 +537,8 @@ export const compensationService = {
       paidRatio: salesMinor > 0 ? paid / salesMinor : null,
       simulatedRatio: salesMinor > 0 ? sim / salesMinor : null,
       byRank,
-      winners: sorted.slice(0, 5).filter((d) => d.simulated > d.paid),
-      losers: sorted.reverse().slice(0, 5).filter((d) => d.simulated < d.paid),
+      winners: await named(sorted.slice(0, 5).filter((d) => d.simulated > d.paid)),
+      losers: await named(sorted.reverse().slice(0, 5).filter((d) => d.simulated < d.paid)),
     };
   },
 
@@ -624,7 +629,8 @@ export const compensationService = {
     const committed = await repo.memberRank(period.id, id);
     const paidAs = committed?.paidAs ?? result.paidAs[i]!;
     const achieved = Math.max(committed?.achieved ?? -1, result.achieved[i]!);
-    return { memberId: id, periodId: period.id, ...rankRequirements(plan, loaded, result, i, paidAs, achieved) };
+    const report = rankRequirements(plan, loaded, result, i, paidAs, achieved);
+    return { memberId: id, periodId: period.id, ...report, legs: await named(report.legs) };
   },
 };
 

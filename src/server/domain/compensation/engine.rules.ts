@@ -589,7 +589,7 @@ function payBonus(
       const shares = bonus.levels.map(ppm);
       const depth = shares.length;
       const rankFor = new Int32Array(depth).fill(-1);
-      bonus.levelRanks?.forEach((name, i) => i < depth && name !== null && (rankFor[i] = plan.ranks.findIndex((r) => r.name === name)));
+      for (const [i, name] of (bonus.levelRanks ?? []).entries()) if (i < depth && name !== null) rankFor[i] = plan.ranks.findIndex((r) => r.name === name);
       const up = uplines(ctx);
       const cursor = new Int32Array(WARM);
       for (let s = 0; s < n; s++) {

@@ -128,7 +128,8 @@ export function netsOf(rows: LineRows): { memberId: number; amount: number }[] {
 }
 
 /** Totals by bonus and rank, and the biggest earners, of computed lines. */
-export function summarize(plan: Plan, loaded: { input: EngineInput; names: string[]; index: Map<number, number> }, result: EngineResult, rows: LineRows): RunSummary {
+/** Top earners are named `#id` here: the caller looks up the names of those ten. */
+export function summarize(plan: Plan, loaded: { input: EngineInput }, result: EngineResult, rows: LineRows): RunSummary {
   const byBonus = plan.bonuses.map((b, bonusIndex) => ({ bonusIndex, bonusType: b.type, amount: 0, lines: 0 }));
   const byMember = new Map<number, number>();
   rows.amounts((memberId, bonusIndex, amount) => {
@@ -154,7 +155,7 @@ export function summarize(plan: Plan, loaded: { input: EngineInput; names: strin
     capFactor: result.capFactor ? (result.capFactor.numerator / result.capFactor.denominator).toFixed(6) : null,
     byBonus,
     byRank: rankTotals,
-    topEarners: top.map(([memberId, amount]) => ({ memberId, name: loaded.names[loaded.index.get(memberId)!] ?? `#${memberId}`, amount })),
+    topEarners: top.map(([memberId, amount]) => ({ memberId, name: `#${memberId}`, amount })),
     earners: byMember.size,
     clawback: 0,
   };
@@ -199,10 +200,10 @@ export function explainLine(
   };
 }
 
-/** Requirements of the next rank (or of the top rank once reached), rule by rule. */
+/** Requirements of the next rank (or of the top rank once reached), rule by rule; legs named `#id` (the caller names them). */
 export function rankRequirements(
   plan: Plan,
-  loaded: { input: EngineInput; names: string[] },
+  loaded: { input: EngineInput },
   result: EngineResult,
   i: number,
   paidAs: number,
@@ -235,7 +236,7 @@ export function rankRequirements(
   for (let c = 0; c < input.sponsor.length; c++) {
     if (input.sponsor[c] !== i) continue;
     const gv = result.gv[c]!;
-    legs.push({ memberId: input.ids[c]!, name: loaded.names[c]!, gv: volumeText(gv), counted: volumeText(legCap === null ? gv : Math.min(gv, legCap)) });
+    legs.push({ memberId: input.ids[c]!, name: `#${input.ids[c]!}`, gv: volumeText(gv), counted: volumeText(legCap === null ? gv : Math.min(gv, legCap)) });
   }
   legs.sort((a, b) => Number(b.gv) - Number(a.gv) || a.memberId - b.memberId);
   return {

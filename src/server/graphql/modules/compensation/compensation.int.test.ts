@@ -13,8 +13,8 @@ import { asMember } from "@/test/graphql";
 const SAVE = `mutation($input: SavePlanVersionInput!) { savePlanVersion(input: $input) { version { id number changes { path } } errors { field code message } } }`;
 const ACTIVATE = `mutation($id: ID!, $from: ID!) { activatePlanVersion(id: $id, fromPeriodId: $from) { version { id activeFrom } errors { field code } } }`;
 const START = `mutation($period: ID!, $mode: RunMode!) { startCommissionRun(periodId: $period, mode: $mode) { run { id status } errors { field code } } }`;
-const RUN = `query($id: ID!) { commissionRun(id: $id) { status progress totalPaid lineCount hash summary { byBonus { bonusType amount } topEarners { name amount } } } }`;
-const RANK = `query($id: ID) { rankReport(memberId: $id) { paidAsRank { name } achievedRank { name } nextRank { name } qualifyingVolume requirements { rule required actual met } } }`;
+const RUN = `query($id: ID!) { commissionRun(id: $id) { status progress totalPaid lineCount hash summary { byBonus { bonusType amount } topEarners { memberId name amount } } } }`;
+const RANK = `query($id: ID) { rankReport(memberId: $id) { paidAsRank { name } achievedRank { name } nextRank { name } qualifyingVolume requirements { rule required actual met } legs { memberId name } } }`;
 const ESTIMATE = `query { estimatedEarnings { total currency byBonus { bonusType amount } } }`;
 const PROGRESS = parse(`subscription($id: ID!) { commissionRunProgress(runId: $id) { runId status progress stage } }`);
 
@@ -71,6 +71,8 @@ describe("compensation API", () => {
     expect(run).toMatchObject({ status: "COMPLETED", progress: 1, totalPaid: "36.00", lineCount: 3 });
     expect(run.hash).toMatch(/^[0-9a-f]{64}$/);
     expect(run.summary.byBonus).toEqual([{ bonusType: "UNILEVEL", amount: "20.00" }, { bonusType: "BINARY", amount: "16.00" }]);
+    // Names are looked up for the earners shown only (the run does not load a million).
+    expect(run.summary.topEarners).toEqual([{ memberId: String(root.id), name: `${root.firstName} ${root.lastName}`, amount: "36.00" }]);
 
     const estimate = (await asMember(viewerOf(root), ESTIMATE)).data!.estimatedEarnings;
     expect(estimate).toMatchObject({ total: "36.00", currency: "USD" });
@@ -83,6 +85,9 @@ describe("compensation API", () => {
       { rule: "Group volume (GV)", required: "1000.00", actual: "600.00", met: false },
       { rule: "Active personally sponsored members", required: "2", actual: "2", met: true },
     ]);
+    expect(card.legs.map((l: { memberId: string; name: string }) => [l.memberId, l.name]).sort()).toEqual(
+      [left, right].map((m) => [String(m.id), `${m.firstName} ${m.lastName}`]).sort(),
+    );
     const other = await asMember(viewerOf(left), RANK, { id: String(right.id) });
     expect(other.errors![0]!.extensions!.code).toBe("FORBIDDEN");
   });
