@@ -15,7 +15,7 @@ describe("bulk rows", () => {
     const rows: (string | null)[][] = [];
     const streamed = db().copyOut(query);
     expect(streamed !== null).toBe(process.env.TEST_DB === "postgres");
-    if (streamed) for await (const r of streamed) rows.push(r);
+    if (streamed) for await (const batch of streamed) rows.push(...batch);
     else for (const r of await db().query<Record<string, string | null>>(query)) rows.push(Object.values(r));
     expect(rows).toEqual(AWKWARD.map((v, i) => [String(i + 1), v, i === 1 ? null : "x"]));
   });

@@ -33,10 +33,11 @@ export interface Db {
   /**
    * The rows of `query` (no parameters: inline only trusted values such as numbers and
    * dates) streamed by COPY in text format, every value text or null: for reading a
-   * million rows without a million objects. PostgreSQL outside a transaction; null
-   * elsewhere (the caller reads with `query`).
+   * million rows without a million objects. The rows come in batches (those of each
+   * chunk the database sent): a promise per row cost more than reading it. PostgreSQL
+   * outside a transaction; null elsewhere (the caller reads with `query`).
    */
-  copyOut(query: string): AsyncIterable<(string | null)[]> | null;
+  copyOut(query: string): AsyncIterable<(string | null)[][]> | null;
   /**
    * Runs independent reads together: outside a transaction in one round trip (one
    * script of several statements); inside one, one after the other. Each read's
@@ -86,8 +87,8 @@ function fromCopyText(v: string): string | null {
   return v.replace(/\\(.)/g, (_, c: string) => (c === "t" ? "\t" : c === "n" ? "\n" : c === "r" ? "\r" : c === "b" ? "\b" : c === "f" ? "\f" : c === "v" ? "\v" : c));
 }
 
-/** Rows of COPY text-format chunks: lines split at newlines (a chunk may end mid-line), values at tabs. */
-async function* copyTextRows(chunks: AsyncIterable<Buffer>): AsyncIterable<(string | null)[]> {
+/** Rows of COPY text-format chunks, a batch per chunk: lines split at newlines (a chunk may end mid-line), values at tabs. */
+async function* copyTextRows(chunks: AsyncIterable<Buffer>): AsyncIterable<(string | null)[][]> {
   let rest = "";
   const utf8 = new StringDecoder("utf8"); // a character may straddle two chunks
   for await (const chunk of chunks) {
@@ -95,9 +96,9 @@ async function* copyTextRows(chunks: AsyncIterable<Buffer>): AsyncIterable<(stri
     const end = text.lastIndexOf("\n");
     rest = text.slice(end + 1);
     if (end < 0) continue;
-    for (const line of text.slice(0, end).split("\n")) yield line.split("\t").map(fromCopyText);
+    yield text.slice(0, end).split("\n").map((line) => line.split("\t").map(fromCopyText));
   }
-  if (rest) yield rest.split("\t").map(fromCopyText);
+  if (rest) yield [rest.split("\t").map(fromCopyText)];
 }
 
 /** A value in COPY's text format. */

@@ -79,7 +79,7 @@ const timestamp = (d: Date): string => `'${d.toISOString()}'::timestamptz`;
 async function eachRow(sql: string, each: (row: (string | null)[]) => void): Promise<void> {
   const streamed = db().copyOut(sql);
   if (streamed) {
-    for await (const row of streamed) each(row);
+    for await (const rows of streamed) for (const row of rows) each(row);
     return;
   }
   for (const row of await db().query<Record<string, string | null>>(sql)) each(Object.values(row));
@@ -220,16 +220,22 @@ export const compensationRepository = {
    */
   volumes(periodId: number, endsAt: Date, cutoff: number, each: (row: (string | null)[]) => void): Promise<void> {
     const [p, c] = [Math.trunc(periodId), Math.trunc(cutoff)];
+    // The kept totals (one row a member) streamed as they are, joined to the few members
+    // whose refunds moved between periods: grouping a million totals with them spilled to
+    // disk and sorted (1.9 s of a 1,000,000-member run's loading).
     return eachRow(
-      `SELECT member_id::text AS member, sum(pv)::text AS pv, sum(bv)::text AS bv FROM (
-        SELECT member_id, pv, bv FROM member_volume WHERE period_id = ${p}
-        UNION ALL
-        SELECT e.member_id, -e.pv, -e.bv FROM volume_entry e JOIN sales_order o ON o.id = e.order_id
-        WHERE e.period_id = ${p} AND e.reason <> 'ORDER_PAID' AND o.period_id <> ${p}
-        UNION ALL
-        SELECT e.member_id, e.pv, e.bv FROM volume_entry e JOIN sales_order o ON o.id = e.order_id
-        WHERE e.created_at >= ${timestamp(endsAt)} AND e.reason <> 'ORDER_PAID' AND e.id <= ${c} AND e.period_id <> ${p} AND o.period_id = ${p}
-      ) v GROUP BY member_id`,
+      `WITH moved AS (
+        SELECT member_id, sum(pv) AS pv, sum(bv) AS bv FROM (
+          SELECT e.member_id, -e.pv AS pv, -e.bv AS bv FROM volume_entry e JOIN sales_order o ON o.id = e.order_id
+          WHERE e.period_id = ${p} AND e.reason <> 'ORDER_PAID' AND o.period_id <> ${p}
+          UNION ALL
+          SELECT e.member_id, e.pv, e.bv FROM volume_entry e JOIN sales_order o ON o.id = e.order_id
+          WHERE e.created_at >= ${timestamp(endsAt)} AND e.reason <> 'ORDER_PAID' AND e.id <= ${c} AND e.period_id <> ${p} AND o.period_id = ${p}
+        ) r GROUP BY member_id
+      )
+      SELECT coalesce(v.member_id, m.member_id)::text AS member, (coalesce(v.pv, 0) + coalesce(m.pv, 0))::text AS pv,
+             (coalesce(v.bv, 0) + coalesce(m.bv, 0))::text AS bv
+      FROM (SELECT member_id, pv, bv FROM member_volume WHERE period_id = ${p}) v FULL JOIN moved m ON m.member_id = v.member_id`,
       each,
     );
   },

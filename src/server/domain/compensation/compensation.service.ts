@@ -18,7 +18,7 @@ import { compensationRepository as repo, type LineRow, type PaidRow } from "./co
 import type { CommissionLineRecord, LineKind, PlanVersionWithDiff, RankReportRecord, RunModeName, RunRecord, RunStatusName, RunSummary } from "./compensation.types";
 import { computeRun, emptyInput, type EngineInput, type EngineResult, runHash } from "./engine.rules";
 import { parsePlan, planDiff, pvLevels, type Plan } from "./plan.rules";
-import { advancements, concatRows, engineRows, explainLine, isLineCursor, type LineRows, netsOf, rankRequirements, rowList, summarize, volumeText } from "./run.rules";
+import { advancements, concatRows, engineRows, explainLine, idIndex, isLineCursor, type LineRows, netsOf, rankRequirements, rowList, summarize, volumeText } from "./run.rules";
 
 /** Lines written per transaction (and progress step); ranks and carries go 5,000 a statement. */
 const lineChunk = () => Number(process.env.COMMISSION_LINE_CHUNK ?? 100_000);
@@ -51,10 +51,10 @@ async function planOf(versionId: number): Promise<Plan> {
   return plan;
 }
 
-/** A period's network and volumes as engine input, with each member's index by id. */
+/** A period's network and volumes as engine input, with each member's index by id (-1 for none). */
 interface Loaded {
   input: EngineInput;
-  index: Map<number, number>;
+  indexOf: (memberId: number) => number;
 }
 
 /** The rows with their members' names (the placeholder `#id` stays for a member without one). */
@@ -83,27 +83,24 @@ async function loadInput(period: PeriodRecord, plan: Plan, cutoff: number): Prom
   });
   const n = ids.length;
   const input = emptyInput(n);
-  const index = new Map<number, number>();
+  for (let i = 0; i < n; i++) input.ids[i] = ids[i]!;
+  const indexOf = idIndex(input.ids);
   for (let i = 0; i < n; i++) {
-    input.ids[i] = ids[i]!;
-    index.set(ids[i]!, i);
-  }
-  for (let i = 0; i < n; i++) {
-    input.sponsor[i] = sponsors[i] ? index.get(sponsors[i]!) ?? -1 : -1;
-    input.parent[i] = parents[i] ? index.get(parents[i]!) ?? -1 : -1;
+    input.sponsor[i] = sponsors[i] ? indexOf(sponsors[i]!) : -1;
+    input.parent[i] = parents[i] ? indexOf(parents[i]!) : -1;
     input.position[i] = positions[i]!;
   }
   await repo.volumes(period.id, period.endsAt, cutoff, (r) => {
-    const i = index.get(Number(r[0]));
-    if (i === undefined) return;
+    const i = indexOf(Number(r[0]));
+    if (i < 0) return;
     input.pv[i] = hundredths(r[1]!);
     input.bv[i] = hundredths(r[2]!);
   });
   const fastStart = plan.bonuses.find((b) => b.type === "FAST_START");
   if (fastStart || plan.bonuses.some((b) => b.type === "RETAIL")) {
     for (const v of await repo.orderVolumes(period.id, cutoff, plan.volume, fastStart?.days ?? 0)) {
-      const i = index.get(v.memberId);
-      if (i === undefined) continue;
+      const i = indexOf(v.memberId);
+      if (i < 0) continue;
       input.retail[i] = hundredths(v.retail);
       input.fastStart[i] = fastStart ? hundredths(v.fastStart) : 0;
     }
@@ -111,8 +108,8 @@ async function loadInput(period: PeriodRecord, plan: Plan, cutoff: number): Prom
   const previous = await volumeService.previousPeriod(period);
   if (previous && plan.bonuses.some((b) => b.type === "BINARY")) {
     for (const c of await repo.carries(previous.id)) {
-      const i = index.get(c.memberId);
-      if (i === undefined) continue;
+      const i = indexOf(c.memberId);
+      if (i < 0) continue;
       input.carryLeft[i] = Number(c.left);
       input.carryRight[i] = Number(c.right);
       input.unqualifiedPeriods[i] = c.unqualified;
@@ -125,10 +122,10 @@ async function loadInput(period: PeriodRecord, plan: Plan, cutoff: number): Prom
     input.joinedBefore = joined.filter((t) => t < start).length;
   }
   for (const a of await repo.achievedBefore(period.startsAt)) {
-    const i = index.get(a.memberId);
-    if (i !== undefined) input.achievedBefore[i] = Math.min(a.achieved, plan.ranks.length - 1);
+    const i = indexOf(a.memberId);
+    if (i >= 0) input.achievedBefore[i] = Math.min(a.achieved, plan.ranks.length - 1);
   }
-  return { input, index };
+  return { input, indexOf };
 }
 
 const lineKey = (l: { memberId: number; bonusIndex: number; sourceMemberId: number; level: number }) => `${l.memberId}:${l.bonusIndex}:${l.sourceMemberId}:${l.level}`;
@@ -597,9 +594,9 @@ export const compensationService = {
     const period = periodId != null ? await volumeService.findPeriod(periodId) : await volumeService.currentPeriod();
     if (!period) throw notFound("Period");
     const { plan, loaded, result } = await this.preview(period);
-    const i = loaded.index.get(id);
+    const i = loaded.indexOf(id);
     const byBonus = plan.bonuses.map((b, bonusIndex) => ({ bonusIndex, bonusType: b.type, amount: 0, lines: 0 }));
-    if (i !== undefined) {
+    if (i >= 0) {
       const { lines } = result;
       for (let k = 0; k < lines.count; k++) {
         if (lines.member.data[k] !== i) continue;
@@ -608,7 +605,7 @@ export const compensationService = {
       }
     }
     return {
-      active: i !== undefined && result.active[i] === 1, pv: volumeText(i === undefined ? 0 : loaded.input.pv[i]!), activeMinPv: plan.activeMinPv.toFixed(2),
+      active: i >= 0 && result.active[i] === 1, pv: volumeText(i < 0 ? 0 : loaded.input.pv[i]!), activeMinPv: plan.activeMinPv.toFixed(2),
       periodId: period.id, currency: plan.currency, total: byBonus.reduce((s, b) => s + b.amount, 0),
       byBonus: byBonus.filter((b) => b.lines > 0), capFactor: result.capFactor ? `${(result.capFactor.numerator / result.capFactor.denominator).toFixed(4)}` : null,
     };
@@ -624,8 +621,8 @@ export const compensationService = {
     const period = periodId != null ? await volumeService.findPeriod(periodId) : await volumeService.currentPeriod();
     if (!period) throw notFound("Period");
     const { plan, loaded, result } = await this.preview(period);
-    const i = loaded.index.get(id);
-    if (i === undefined) throw notFound("Member in this period");
+    const i = loaded.indexOf(id);
+    if (i < 0) throw notFound("Member in this period");
     const committed = await repo.memberRank(period.id, id);
     const paidAs = committed?.paidAs ?? result.paidAs[i]!;
     const achieved = Math.max(committed?.achieved ?? -1, result.achieved[i]!);

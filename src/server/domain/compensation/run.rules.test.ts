@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { LineRow } from "./compensation.repository";
 import { computeRun, emptyInput } from "./engine.rules";
 import { parsePlan } from "./plan.rules";
-import { advancements, concatRows, engineRows, isLineCursor, lineCursor, netsOf, rowList } from "./run.rules";
+import { advancements, concatRows, engineRows, idIndex, isLineCursor, lineCursor, netsOf, rowList } from "./run.rules";
 
 describe("commission line cursors", () => {
   it("accepts what lineCursor makes and nothing else", () => {
@@ -65,5 +65,17 @@ describe("line rows, made a chunk at a time", () => {
     expect(both.slice(3, 5).map(key)).toEqual(["3<-4 L1: 4000", "2<-4 L1: -500"]);
     expect(netsOf(both)).toEqual([{ memberId: 1, amount: 7000 }, { memberId: 2, amount: -500 }, { memberId: 3, amount: 4000 }]);
     expect(netsOf(rowList([extra, { ...extra, amount: 500 }]))).toEqual([]); // nets of zero are left out
+  });
+});
+
+describe("idIndex", () => {
+  it("finds each id's index, dense or sparse, and -1 for anything else", () => {
+    const dense = idIndex(Int32Array.from([3, 4, 7, 9]));
+    expect([3, 4, 7, 9, 5, 0, 10, 2.5, -1].map(dense)).toEqual([0, 1, 2, 3, -1, -1, -1, -1, -1]);
+    // Ids far apart (more than four slots a member): a binary search, same answers.
+    const sparse = idIndex(Int32Array.from([5, 90_000, 1_000_000, 2_000_000_000]));
+    expect([5, 90_000, 1_000_000, 2_000_000_000, 6, 1_999_999_999, 0].map(sparse)).toEqual([0, 1, 2, 3, -1, -1, -1]);
+    expect(idIndex(new Int32Array(0))(1)).toBe(-1);
+    expect(() => idIndex(Int32Array.from([2, 1]))).toThrow(/ascending/);
   });
 });

@@ -17,6 +17,36 @@ export function isLineCursor(after: string): boolean {
   return ids.length === 5 && /^\d{4}-\d{2}-\d{2}T[\d:.]+Z$/.test(at ?? "") && Number.isFinite(time) && ids.every((n) => /^\d{1,9}$/.test(n));
 }
 
+/**
+ * Member id → index into `ids` (-1 for none). Ids ascending (as a run loads them): a table
+ * by id when ids are dense enough (at most 4 slots a member), else a binary search. A Map
+ * of a million entries cost more to build than every lookup a run makes.
+ */
+export function idIndex(ids: Int32Array): (id: number) => number {
+  const n = ids.length;
+  for (let i = 1; i < n; i++) if (ids[i]! <= ids[i - 1]!) throw new Error("Member ids must be ascending.");
+  if (n === 0) return () => -1;
+  const max = ids[n - 1]!;
+  if (ids[0]! >= 0 && max <= 4 * n + 1024) {
+    const slot = new Int32Array(max + 1).fill(-1);
+    for (let i = 0; i < n; i++) slot[ids[i]!] = i;
+    return (id) => (Number.isInteger(id) && id >= 0 && id <= max ? slot[id]! : -1);
+  }
+  return search;
+  function search(id: number): number {
+    let lo = 0;
+    let hi = n - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const v = ids[mid]!;
+      if (v === id) return mid;
+      if (v < id) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return -1;
+  }
+}
+
 /** Hundredths → "1234.50". */
 export const volumeText = (h: number): string => (h / 100).toFixed(2);
 
