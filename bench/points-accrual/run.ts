@@ -5,7 +5,7 @@
  * a naive baseline in the same run (one transaction per event, every rule and the tier
  * evaluated again for it: the applier with batches of one).
  *
- *   npm run bench:points-accrual -- [--members 100000] [--events 1000000] [--baseline 2000]
+ *   npm run bench:points-accrual -- [--members 100000] [--events 1000000] [--baseline 2000] [--batch 500]
  *
  * A fresh database `mlm_bench_points` (dropped and recreated each run) on
  * BENCH_DATABASE_URL / TEST_DATABASE_URL / DATABASE_URL's server. Afterwards: every event
@@ -22,11 +22,13 @@ const { values } = parseArgs({
     members: { type: "string", default: "100000" },
     events: { type: "string", default: "1000000" },
     baseline: { type: "string", default: "2000" },
+    batch: { type: "string", default: "500" },
   },
 });
 const MEMBERS = Number(values.members);
 const EVENTS = Number(values.events);
 const BASELINE = Number(values.baseline);
+const BATCH = Number(values.batch);
 const benchUrl = new URL(await freshDatabase("mlm_bench_points"));
 
 const { pgDriver } = await import("../../src/server/db/driver");
@@ -100,7 +102,7 @@ const t0 = performance.now();
 let done = 0;
 let last = t0;
 for (;;) {
-  const n = await loyaltyService.applyBatch(500, new Date());
+  const n = await loyaltyService.applyBatch(BATCH, new Date());
   if (n === 0) break;
   done += n;
   if (performance.now() - last > 10_000) {
@@ -136,7 +138,7 @@ const trial = (await ledgerService.trialBalance()).filter((t) => t.posted !== 0 
 const [tiers] = await db.query<{ silver: number; gold: number }>(`SELECT count(*) FILTER (WHERE tier = 'SILVER')::int AS silver, count(*) FILTER (WHERE tier = 'GOLD')::int AS gold FROM loyalty_member`);
 console.log(`
 points accrual, ${MEMBERS.toLocaleString()} members (PostgreSQL)
-  batched applier: ${EVENTS.toLocaleString()} events in ${secs(batchedMs)}: ${Math.round(batchedRate).toLocaleString()} events/s${autovacuum.ms > 0 ? ` (vacuum and analyze alongside: ${secs(autovacuum.ms)})` : ""}
+  batched applier (batches of ${BATCH}): ${EVENTS.toLocaleString()} events in ${secs(batchedMs)}: ${Math.round(batchedRate).toLocaleString()} events/s${autovacuum.ms > 0 ? ` (vacuum and analyze alongside: ${secs(autovacuum.ms)})` : ""}
   naive baseline:  ${naive.toLocaleString()} events in ${secs(naiveMs)}: ${Math.round(naiveRate).toLocaleString()} events/s
   speed-up: ${(batchedRate / naiveRate).toFixed(1)}× (target ≥ 25×)
   published: ${published.toLocaleString()} member snapshots; tiers: ${tiers!.silver.toLocaleString()} Silver, ${tiers!.gold.toLocaleString()} Gold
