@@ -25,6 +25,27 @@ test.describe("on a 390px phone", () => {
     await expect(firstLevel.first()).toHaveAttribute("aria-expanded", "true");
     await expect(tree.getByText(/directly below/).first()).toBeVisible();
   });
+
+  test("every page of the portal and the back office fits the screen (wide tables scroll in place)", async ({ page, browser, baseURL }) => {
+    const wider = async (page: import("@playwright/test").Page, paths: string[]) => {
+      const out: string[] = [];
+      for (const path of paths) {
+        await page.goto(path);
+        await page.waitForLoadState("networkidle");
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        if (overflow > 0) out.push(`${path} by ${overflow}px`);
+      }
+      return out;
+    };
+    await login(page, DEMO_MEMBER);
+    expect(await wider(page, ["/dashboard", "/genealogy", "/orders", "/earnings", "/wallet", "/loyalty", "/profile", "/profile/security"])).toEqual([]);
+    const admin = await (await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, baseURL })).newPage();
+    await login(admin, DEMO_ADMIN);
+    expect(await wider(admin, [
+      "/admin", "/admin/members", "/admin/members/2", "/admin/orders", "/admin/compensation", "/admin/ledger", "/admin/ledger/3",
+      "/admin/loyalty", "/admin/withdrawals", "/admin/roles", "/admin/audit", "/admin/api-keys", "/admin/webhooks", "/admin/outbox", "/admin/products",
+    ])).toEqual([]);
+  });
 });
 
 test("a member edits the profile and sees the change in the history", async ({ page }) => {

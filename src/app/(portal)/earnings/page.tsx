@@ -52,9 +52,9 @@ export default async function EarningsPage({ searchParams }: { searchParams: Pro
               <ul className="mt-2 space-y-3" data-testid="rank-requirements">
                 {card.requirements.map((r) => (
                   <li key={r.rule}>
-                    <div className="flex justify-between text-sm">
+                    <div className="flex justify-between gap-3 text-sm">
                       <span>{r.met ? "✓" : "○"} {r.rule}</span>
-                      <span className="tabular-nums">{r.actual} / {r.required}</span>
+                      <span className="shrink-0 whitespace-nowrap tabular-nums">{r.actual} / {r.required}</span>
                     </div>
                     <Progress value={pct(r.actual, r.required)} met={r.met} />
                   </li>

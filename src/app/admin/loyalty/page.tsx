@@ -63,44 +63,48 @@ export default async function AdminLoyaltyPage() {
         <PointsChart data={monthly.map((m) => ({ month: m.month, "Paid orders": m.orders, "Points earned": m.earned, "Points redeemed": m.redeemed }))} />
       </Card>
 
-      <div className="grid gap-4 lg:grid-cols-2">
+      <div className="grid grid-cols-1 gap-4 lg:grid-cols-2">
         <Card>
           <Title>Segments</Title>
           <Text className="text-xs">Members who match the conditions now; they update themselves.</Text>
           {segments.length === 0 ? <Text className="mt-2">No segments in the programme.</Text> : (
-            <table className="mt-3 w-full text-left text-sm" data-testid="segments">
-              <thead className="text-xs uppercase text-gray-500"><tr><th className="py-2 pr-3">Segment</th><th className="pr-3">Who</th><th className="pr-3 text-right">Members</th></tr></thead>
-              <tbody className="divide-y divide-gray-100">
-                {segments.map((s) => (
-                  <tr key={s.code}>
-                    <td className="py-2 pr-3">{s.name}{s.usedBy.length ? <span className="block text-xs text-gray-500">used by {s.usedBy.join(", ")}</span> : null}</td>
-                    <td className="pr-3 text-xs">{s.conditions}</td>
-                    <td className="pr-3 text-right tabular-nums">{formatCount(s.members)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <div className="mt-3 overflow-x-auto">
+              <table className="w-full text-left text-sm" data-testid="segments">
+                <thead className="text-xs uppercase text-gray-500"><tr><th className="py-2 pr-3">Segment</th><th className="pr-3">Who</th><th className="pr-3 text-right">Members</th></tr></thead>
+                <tbody className="divide-y divide-gray-100">
+                  {segments.map((s) => (
+                    <tr key={s.code}>
+                      <td className="py-2 pr-3">{s.name}{s.usedBy.length ? <span className="block text-xs text-gray-500">used by {s.usedBy.join(", ")}</span> : null}</td>
+                      <td className="pr-3 text-xs">{s.conditions}</td>
+                      <td className="pr-3 text-right tabular-nums">{formatCount(s.members)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
           )}
         </Card>
         <Card>
           <Title>Campaigns</Title>
           <Text className="text-xs">Earning rules with dates or days, a segment, countries or a budget{program?.calendar?.dates === "LOCAL" ? "; dates are each member's local days" : "; dates are UTC days"}.</Text>
           {campaigns.length === 0 ? <Text className="mt-2">No campaigns in the programme.</Text> : (
-            <table className="mt-3 w-full text-left text-sm" data-testid="campaigns">
-              <thead className="text-xs uppercase text-gray-500"><tr><th className="py-2 pr-3">Campaign</th><th className="pr-3">When, who</th><th className="pr-3 text-right">Budget used</th><th className="pr-3">Status</th></tr></thead>
-              <tbody className="divide-y divide-gray-100">
-                {campaigns.map((c) => (
-                  <tr key={c.code}>
-                    <td className="py-2 pr-3">{c.name}<span className="block text-xs text-gray-500">{codeLabel(c.type)}{c.pointType ? ` · ${c.pointType.toLowerCase()}` : ""}</span></td>
-                    <td className="pr-3 text-xs">
-                      {[c.from || c.until ? `${c.from ?? "…"} – ${c.until ?? "…"}` : null, c.days.length ? `on ${c.days.join(", ")}` : null, c.segment ? segments.find((s) => s.code === c.segment)?.name ?? c.segment : null, c.countries.length ? c.countries.join(" ") : null].filter(Boolean).join(" · ") || "always"}
-                    </td>
-                    <td className="pr-3 text-right tabular-nums">{c.budget != null ? `${formatCount(c.used)} / ${formatCount(c.budget)}` : "no budget"}</td>
-                    <td className="pr-3 text-xs">{c.status.toLowerCase()}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <div className="mt-3 overflow-x-auto">
+              <table className="w-full text-left text-sm" data-testid="campaigns">
+                <thead className="text-xs uppercase text-gray-500"><tr><th className="py-2 pr-3">Campaign</th><th className="pr-3">When, who</th><th className="pr-3 text-right">Budget used</th><th className="pr-3">Status</th></tr></thead>
+                <tbody className="divide-y divide-gray-100">
+                  {campaigns.map((c) => (
+                    <tr key={c.code}>
+                      <td className="py-2 pr-3">{c.name}<span className="block text-xs text-gray-500">{codeLabel(c.type)}{c.pointType ? ` · ${c.pointType.toLowerCase()}` : ""}</span></td>
+                      <td className="pr-3 text-xs">
+                        {[c.from || c.until ? `${c.from ?? "…"} – ${c.until ?? "…"}` : null, c.days.length ? `on ${c.days.join(", ")}` : null, c.segment ? segments.find((s) => s.code === c.segment)?.name ?? c.segment : null, c.countries.length ? c.countries.join(" ") : null].filter(Boolean).join(" · ") || "always"}
+                      </td>
+                      <td className="pr-3 text-right tabular-nums">{c.budget != null ? `${formatCount(c.used)} / ${formatCount(c.budget)}` : "no budget"}</td>
+                      <td className="pr-3 text-xs">{c.status.toLowerCase()}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
           )}
         </Card>
       </div>
@@ -117,20 +121,22 @@ export default async function AdminLoyaltyPage() {
       <Card>
         <Title>Missions</Title>
         {missions.length === 0 ? <Text className="mt-2">No missions in the programme: add them under &quot;missions&quot; below.</Text> : (
-          <table className="mt-3 w-full text-left text-sm" data-testid="missions">
-            <thead className="text-xs uppercase text-gray-500"><tr><th className="py-2 pr-3">Mission</th><th className="pr-3">When, who</th><th className="pr-3 text-right">Completed</th><th className="pr-3 text-right">Points granted</th><th className="pr-3">Last</th></tr></thead>
-            <tbody className="divide-y divide-gray-100">
-              {missions.map((m) => (
-                <tr key={m.code}>
-                  <td className="py-2 pr-3">{m.name}</td>
-                  <td className="pr-3 text-xs">{[m.from || m.until ? `${m.from ?? "…"} – ${m.until ?? "…"}` : "always", m.segment ? segments.find((s) => s.code === m.segment)?.name ?? m.segment : "everyone"].join(" · ")}</td>
-                  <td className="pr-3 text-right tabular-nums">{formatCount(m.completions)}</td>
-                  <td className="pr-3 text-right tabular-nums">{formatCount(m.pointsGranted)}</td>
-                  <td className="pr-3 text-xs">{m.lastCompletedAt ? formatDateTime(m.lastCompletedAt) : "—"}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <div className="mt-3 overflow-x-auto">
+            <table className="w-full text-left text-sm" data-testid="missions">
+              <thead className="text-xs uppercase text-gray-500"><tr><th className="py-2 pr-3">Mission</th><th className="pr-3">When, who</th><th className="pr-3 text-right">Completed</th><th className="pr-3 text-right">Points granted</th><th className="pr-3">Last</th></tr></thead>
+              <tbody className="divide-y divide-gray-100">
+                {missions.map((m) => (
+                  <tr key={m.code}>
+                    <td className="py-2 pr-3">{m.name}</td>
+                    <td className="pr-3 text-xs">{[m.from || m.until ? `${m.from ?? "…"} – ${m.until ?? "…"}` : "always", m.segment ? segments.find((s) => s.code === m.segment)?.name ?? m.segment : "everyone"].join(" · ")}</td>
+                    <td className="pr-3 text-right tabular-nums">{formatCount(m.completions)}</td>
+                    <td className="pr-3 text-right tabular-nums">{formatCount(m.pointsGranted)}</td>
+                    <td className="pr-3 text-xs">{m.lastCompletedAt ? formatDateTime(m.lastCompletedAt) : "—"}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         )}
       </Card>
 

@@ -42,24 +42,26 @@ export default async function WithdrawalsPage({ searchParams }: { searchParams: 
       <Card>
         <Title>Payout batches</Title>
         {batches.rows.length === 0 ? <Text className="mt-2">No batches yet.</Text> : (
-          <table className="mt-3 w-full text-left text-sm" data-testid="payout-batches">
-            <thead className="text-xs uppercase text-gray-500"><tr><th className="py-2 pr-3">Batch</th><th className="pr-3">Created</th><th className="pr-3">Withdrawals</th><th className="pr-3">Total</th><th className="pr-3">Status</th><th></th></tr></thead>
-            <tbody className="divide-y divide-gray-100">
-              {batches.rows.map((b) => (
-                <tr key={b.id}>
-                  <td className="py-2 pr-3">#{b.id}</td>
-                  <td className="pr-3 whitespace-nowrap">{formatDateTime(b.createdAt)}</td>
-                  <td className="pr-3">{b.withdrawals}</td>
-                  <td className="pr-3 tabular-nums">{b.totals.map((t) => formatMoney(t.amount, t.currency)).join(", ")}</td>
-                  <td className="pr-3">{b.status === "PAID" ? `paid ${formatDateTime(b.paidAt!)}` : "open"}</td>
-                  <td className="space-x-2 whitespace-nowrap">
-                    <a className="text-blue-700 hover:underline" href={`/api/exports/payout-batches/${b.id}`}>CSV</a>
-                    {b.status === "OPEN" ? <MarkBatchPaid id={b.id} /> : null}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <div className="mt-3 overflow-x-auto">
+            <table className="w-full text-left text-sm" data-testid="payout-batches">
+              <thead className="text-xs uppercase text-gray-500"><tr><th className="py-2 pr-3">Batch</th><th className="pr-3">Created</th><th className="pr-3">Withdrawals</th><th className="pr-3">Total</th><th className="pr-3">Status</th><th></th></tr></thead>
+              <tbody className="divide-y divide-gray-100">
+                {batches.rows.map((b) => (
+                  <tr key={b.id}>
+                    <td className="py-2 pr-3">#{b.id}</td>
+                    <td className="pr-3 whitespace-nowrap">{formatDateTime(b.createdAt)}</td>
+                    <td className="pr-3">{b.withdrawals}</td>
+                    <td className="pr-3 tabular-nums">{b.totals.map((t) => formatMoney(t.amount, t.currency)).join(", ")}</td>
+                    <td className="pr-3">{b.status === "PAID" ? `paid ${formatDateTime(b.paidAt!)}` : "open"}</td>
+                    <td className="space-x-2 whitespace-nowrap">
+                      <a className="text-blue-700 hover:underline" href={`/api/exports/payout-batches/${b.id}`}>CSV</a>
+                      {b.status === "OPEN" ? <MarkBatchPaid id={b.id} /> : null}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         )}
       </Card>
     </div>

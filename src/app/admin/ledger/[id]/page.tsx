@@ -26,20 +26,22 @@ export default async function LedgerAccountPage({ params, searchParams }: { para
       </div>
       <Card>
         <Title>Postings ({lines.totalCount})</Title>
-        <table className="mt-3 w-full text-left text-sm" data-testid="ledger-postings">
-          <thead className="text-xs uppercase text-gray-500"><tr><th className="py-2 pr-3">When</th><th className="pr-3">Transaction</th><th className="pr-3">Why</th><th className="pr-3 text-right">Amount</th><th className="text-right">Balance after</th></tr></thead>
-          <tbody className="divide-y divide-gray-100">
-            {lines.rows.map((l) => (
-              <tr key={l.id}>
-                <td className="py-2 pr-3 whitespace-nowrap">{formatDateTime(l.createdAt)}</td>
-                <td className="pr-3">#{l.transactionId}{l.status !== "POSTED" ? ` (${l.status.toLowerCase()})` : ""}</td>
-                <td className="pr-3">{l.description}{l.reference ? <span className="block text-xs text-gray-500">{l.reference.type.toLowerCase()} {l.reference.id}</span> : null}</td>
-                <td className="pr-3 text-right tabular-nums">{groupDigits(l.amount)}</td>
-                <td className="text-right tabular-nums">{l.balanceAfter == null ? "" : groupDigits(l.balanceAfter)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <div className="mt-3 overflow-x-auto">
+          <table className="w-full text-left text-sm" data-testid="ledger-postings">
+            <thead className="text-xs uppercase text-gray-500"><tr><th className="py-2 pr-3">When</th><th className="pr-3">Transaction</th><th className="pr-3">Why</th><th className="pr-3 text-right">Amount</th><th className="text-right">Balance after</th></tr></thead>
+            <tbody className="divide-y divide-gray-100">
+              {lines.rows.map((l) => (
+                <tr key={l.id}>
+                  <td className="py-2 pr-3 whitespace-nowrap">{formatDateTime(l.createdAt)}</td>
+                  <td className="pr-3">#{l.transactionId}{l.status !== "POSTED" ? ` (${l.status.toLowerCase()})` : ""}</td>
+                  <td className="pr-3">{l.description}{l.reference ? <span className="block text-xs text-gray-500">{l.reference.type.toLowerCase()} {l.reference.id}</span> : null}</td>
+                  <td className="pr-3 text-right tabular-nums">{groupDigits(l.amount)}</td>
+                  <td className="text-right tabular-nums">{l.balanceAfter == null ? "" : groupDigits(l.balanceAfter)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
         {lines.hasNextPage ? <a className="mt-3 inline-block text-sm text-blue-700 hover:underline" href={`/admin/ledger/${account.id}?after=${lines.rows.at(-1)!.id}`}>Older</a> : null}
       </Card>
     </div>
