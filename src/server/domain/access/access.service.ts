@@ -113,8 +113,17 @@ export const accessService = {
     return (viewer.id === memberId && viewer.apiKeyId == null) || accessService.covers(viewer, memberId, permission);
   },
 
+  /**
+   * The viewer is the member, or holds `permission` covering them. Staff who may ask about
+   * a member who does not exist learn so (NOT_FOUND: a mistyped id should not read as an
+   * empty wallet or no commissions); anyone else is FORBIDDEN either way.
+   */
   async requireSelfOr(viewer: Viewer, memberId: number, permission: Permission, what: string): Promise<void> {
-    if (!(await accessService.isSelfOr(viewer, memberId, permission))) throw forbidden(what);
+    if (viewer.id === memberId && viewer.apiKeyId == null) return;
+    if (!canSome(viewer, permission)) throw forbidden(what);
+    const target = await accessRepository.scopeTarget(memberId);
+    if (!target) throw notFound("Member");
+    if (!can(viewer, permission, target)) throw forbidden(what);
   },
 
   /** Whether the viewer holds `permission` covering the member (being them does not count). */

@@ -222,5 +222,11 @@ describe("plans and commission runs", () => {
     expect(report.requirements.map((r) => r.rule)).toEqual(["Personal volume (PV)", "Group volume (GV)"]);
     await expect(compensationService.rankReport(viewerOf(B), A.id)).rejects.toMatchObject({ code: "FORBIDDEN" });
     expect((await compensationService.rankReport(viewerOf(R), A.id)).memberId).toBe(A.id);
+    // A member id that does not exist: NOT_FOUND for staff (not an empty answer), FORBIDDEN for a distributor.
+    const missing = 2_000_000_000;
+    await expect(compensationService.rankReport(admin, missing)).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(compensationService.estimatedEarnings(admin, missing)).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(compensationService.commissions(admin, { memberId: missing }, 10, null)).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(compensationService.estimatedEarnings(viewerOf(B), missing)).rejects.toMatchObject({ code: "FORBIDDEN" });
   });
 });

@@ -3,7 +3,7 @@ import { genealogyService } from "@/server/domain/genealogy/genealogy.service";
 import { ledgerService } from "@/server/domain/ledger/ledger.service";
 import { accessService } from "@/server/domain/access/access.service";
 import { auditService } from "@/server/domain/audit/audit.service";
-import { can, forbidden, notFound, requirePermission } from "@/server/domain/shared/access";
+import { can, notFound, requirePermission } from "@/server/domain/shared/access";
 import { fieldError, InputError } from "@/server/domain/shared/input.errors";
 import { pageSize } from "@/server/domain/shared/page";
 import type { Viewer } from "@/server/domain/shared/viewer";
@@ -617,7 +617,8 @@ export const compensationService = {
    */
   async rankReport(viewer: Viewer, memberId: number | null | undefined, periodId?: number | null): Promise<RankReportRecord> {
     const id = memberId ?? viewer.id;
-    if (!(await genealogyService.mayWatchTeam(viewer, id))) throw forbidden("this member's rank");
+    // NOT_FOUND for a member who does not exist, FORBIDDEN for one outside the viewer's team.
+    await genealogyService.memberForTeam(viewer, id);
     const period = periodId != null ? await volumeService.findPeriod(periodId) : await volumeService.currentPeriod();
     if (!period) throw notFound("Period");
     const { plan, loaded, result } = await this.preview(period);
