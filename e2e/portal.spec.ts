@@ -117,3 +117,12 @@ test("an admin finds members' points accounts in the ledger, owners by name", as
   await expect(rows.first().locator("td").nth(1)).not.toHaveText(/^member \d+$/);
   await expect(rows.first().locator("td").nth(1)).toHaveText(/^[A-Z][a-z]+ [A-Z]/);
 });
+
+test("an address that names nothing shows a page that says so and leads home", async ({ page }) => {
+  await login(page, DEMO_ADMIN);
+  const response = await page.goto("/admin/members/999999");
+  expect(response?.status()).toBe(404);
+  await expect(page.getByRole("heading", { name: "Not found" })).toBeVisible();
+  await page.getByRole("link", { name: "Go to your home page" }).click();
+  await expect(page).toHaveURL(/\/admin/);
+});
