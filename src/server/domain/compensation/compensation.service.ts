@@ -575,6 +575,9 @@ export const compensationService = {
   async preview(period: PeriodRecord) {
     const hit = previews.get(period.id);
     if (hit && Date.now() - hit.at < PREVIEW_TTL_MS) return hit.value;
+    // Expired previews leave memory (one of a million members holds hundreds of megabytes),
+    // not only when their period is asked for again.
+    for (const [id, p] of previews) if (Date.now() - p.at >= PREVIEW_TTL_MS) previews.delete(id);
     const value = (async () => {
       const versionId = await repo.versionIdFor(period.startsAt);
       if (versionId === null) throw fieldError("periodId", CompensationErrorCode.NO_ACTIVE_PLAN, "No plan version is active for this period.");

@@ -11,15 +11,35 @@ import { isResolution, type AccountKind, type AccountRecord, type PostResult, ty
 /** Accounts that may never go negative: members' wallets and points (the company's own accounts may). */
 const NO_NEGATIVE: ReadonlySet<AccountKind> = new Set(["WALLET", "POINTS", "POINTS_PENDING"]);
 
-// Account ids and units never change once created: keep them per process.
+// Account ids and units never change once created: keep the most recent per process (a
+// company has several accounts a member: remembering all of them held hundreds of
+// megabytes at a million members, which every garbage collection then walked).
+const MAX_REMEMBERED = 100_000;
 const accountIds = new Map<string, number>();
 const unitsById = new Map<number, string>();
 
-/** The unit of each account (read once per process); unknown ids are left out. */
+/** Keeps `key` in a cache of at most MAX_REMEMBERED entries (the oldest go first). */
+function remember<K, V>(cache: Map<K, V>, key: K, value: V): void {
+  if (!cache.has(key) && cache.size >= MAX_REMEMBERED) cache.delete(cache.keys().next().value!);
+  cache.set(key, value);
+}
+
+/** The unit of each account (read once, then while this process remembers it); unknown ids are left out. */
 async function unitsOf(ids: readonly number[]): Promise<Map<number, string>> {
-  const missing = ids.filter((id) => !unitsById.has(id));
-  if (missing.length > 0) for (const a of await ledgerRepository.findAccounts(missing)) unitsById.set(a.id, a.unit);
-  return unitsById;
+  const out = new Map<number, string>();
+  const missing: number[] = [];
+  for (const id of ids) {
+    const unit = unitsById.get(id);
+    if (unit === undefined) missing.push(id);
+    else out.set(id, unit);
+  }
+  if (missing.length > 0) {
+    for (const a of await ledgerRepository.findAccounts(missing)) {
+      out.set(a.id, a.unit);
+      remember(unitsById, a.id, a.unit);
+    }
+  }
+  return out;
 }
 /**
  * Accounts read or made through this service teach it their units (an account's unit never
@@ -28,7 +48,7 @@ async function unitsOf(ids: readonly number[]): Promise<Map<number, string>> {
  * ledger_post() refuses an account that does not exist whatever this map says.
  */
 function learn(accounts: AccountRecord[]): AccountRecord[] {
-  for (const a of accounts) unitsById.set(a.id, a.unit);
+  for (const a of accounts) remember(unitsById, a.id, a.unit);
   return accounts;
 }
 /** The key `accountIds` answers by: owner (member or retail customer), kind and unit. */
@@ -84,7 +104,7 @@ export const ledgerService = {
       const found = await this.accounts(missing);
       for (const a of found) out.set(accountKey(a), a.id);
       afterCommit(() => {
-        for (const a of found) accountIds.set(accountKey(a), a.id);
+        for (const a of found) remember(accountIds, accountKey(a), a.id);
       });
     }
     return out;
@@ -96,7 +116,7 @@ export const ledgerService = {
     let id = accountIds.get(key);
     if (id == null) {
       id = (await this.accounts([{ ownerId, kind, unit }]))[0]!.id;
-      accountIds.set(key, id);
+      remember(accountIds, key, id);
     }
     return id;
   },
