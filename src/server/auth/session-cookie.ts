@@ -1,6 +1,7 @@
 import { decode } from "next-auth/jwt";
 import { sessionService } from "@/server/domain/access/session.service";
 import type { MemberRecord } from "@/server/domain/member/member.types";
+import { BoundedCache } from "@/server/domain/shared/bounded-cache";
 import type { Viewer } from "@/server/domain/shared/viewer";
 import { authSecret, sessionCookieNames } from "./auth-config";
 
@@ -22,8 +23,7 @@ function readCookie(header: string | null | undefined, name: string): string | u
 // Decrypting a session token derives its key (HKDF) and runs AES-GCM: a few hundred
 // microseconds on every request. A token's claims never change, so the last few thousand
 // are kept until they expire; whether the session still holds is checked every time.
-const MAX_KEPT = 5_000;
-const kept = new Map<string, { id: number; sid: string | undefined; until: number; secret: string }>();
+const kept = new BoundedCache<string, { id: number; sid: string | undefined; until: number; secret: string }>(5_000);
 
 async function claimsOf(token: string): Promise<{ id: number; sid: string | undefined } | null> {
   const secret = authSecret();
@@ -34,7 +34,6 @@ async function claimsOf(token: string): Promise<{ id: number; sid: string | unde
     if (!jwt) return null;
     const until = typeof jwt.exp === "number" ? jwt.exp * 1000 : Date.now() + 60_000;
     const claims = { id: Number(jwt.sub), sid: typeof jwt.sid === "string" ? jwt.sid : undefined, until, secret };
-    if (kept.size >= MAX_KEPT) kept.delete(kept.keys().next().value!);
     kept.set(token, claims);
     return claims;
   } catch {

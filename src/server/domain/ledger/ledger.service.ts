@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { afterCommit } from "@/server/db/unit-of-work";
+import { BoundedCache } from "@/server/domain/shared/bounded-cache";
 import { InputError, fieldError } from "@/server/domain/shared/input.errors";
 import { publish } from "@/server/events/bus";
 import { Topic } from "@/server/events/topics";
@@ -11,18 +12,10 @@ import { isResolution, type AccountKind, type AccountRecord, type PostResult, ty
 /** Accounts that may never go negative: members' wallets and points (the company's own accounts may). */
 const NO_NEGATIVE: ReadonlySet<AccountKind> = new Set(["WALLET", "POINTS", "POINTS_PENDING"]);
 
-// Account ids and units never change once created: keep the most recent per process (a
-// company has several accounts a member: remembering all of them held hundreds of
-// megabytes at a million members, which every garbage collection then walked).
-const MAX_REMEMBERED = 100_000;
-const accountIds = new Map<string, number>();
-const unitsById = new Map<number, string>();
-
-/** Keeps `key` in a cache of at most MAX_REMEMBERED entries (the oldest go first). */
-function remember<K, V>(cache: Map<K, V>, key: K, value: V): void {
-  if (!cache.has(key) && cache.size >= MAX_REMEMBERED) cache.delete(cache.keys().next().value!);
-  cache.set(key, value);
-}
+// Account ids and units never change once created: the most recent are kept per process
+// (kept without a bound, they grew with every account the process ever touched).
+const accountIds = new BoundedCache<string, number>(200_000);
+const unitsById = new BoundedCache<number, string>(200_000);
 
 /** The unit of each account (read once, then while this process remembers it); unknown ids are left out. */
 async function unitsOf(ids: readonly number[]): Promise<Map<number, string>> {
@@ -36,7 +29,7 @@ async function unitsOf(ids: readonly number[]): Promise<Map<number, string>> {
   if (missing.length > 0) {
     for (const a of await ledgerRepository.findAccounts(missing)) {
       out.set(a.id, a.unit);
-      remember(unitsById, a.id, a.unit);
+      unitsById.set(a.id, a.unit);
     }
   }
   return out;
@@ -48,7 +41,7 @@ async function unitsOf(ids: readonly number[]): Promise<Map<number, string>> {
  * ledger_post() refuses an account that does not exist whatever this map says.
  */
 function learn(accounts: AccountRecord[]): AccountRecord[] {
-  for (const a of accounts) remember(unitsById, a.id, a.unit);
+  for (const a of accounts) unitsById.set(a.id, a.unit);
   return accounts;
 }
 /** The key `accountIds` answers by: owner (member or retail customer), kind and unit. */
@@ -104,7 +97,7 @@ export const ledgerService = {
       const found = await this.accounts(missing);
       for (const a of found) out.set(accountKey(a), a.id);
       afterCommit(() => {
-        for (const a of found) remember(accountIds, accountKey(a), a.id);
+        for (const a of found) accountIds.set(accountKey(a), a.id);
       });
     }
     return out;
@@ -116,7 +109,7 @@ export const ledgerService = {
     let id = accountIds.get(key);
     if (id == null) {
       id = (await this.accounts([{ ownerId, kind, unit }]))[0]!.id;
-      remember(accountIds, key, id);
+      accountIds.set(key, id);
     }
     return id;
   },
