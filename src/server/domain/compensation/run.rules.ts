@@ -157,8 +157,7 @@ export function netsOf(rows: LineRows): { memberId: number; amount: number }[] {
   return [...net].filter(([, amount]) => amount !== 0).sort((a, b) => a[0] - b[0]).map(([memberId, amount]) => ({ memberId, amount }));
 }
 
-/** Totals by bonus and rank, and the biggest earners, of computed lines. */
-/** Top earners are named `#id` here: the caller looks up the names of those ten. */
+/** Totals by bonus and rank, and the biggest earners, of computed lines (named `#id` here: the caller looks up those ten names). */
 export function summarize(plan: Plan, loaded: { input: EngineInput }, result: EngineResult, rows: LineRows): RunSummary {
   const byBonus = plan.bonuses.map((b, bonusIndex) => ({ bonusIndex, bonusType: b.type, amount: 0, lines: 0 }));
   const byMember = new Map<number, number>();
