@@ -1,6 +1,7 @@
 import type { ApolloServerOptionsWithGateway, BaseContext } from "@apollo/server";
 import { execute, getVariableValues, GraphQLError, type ExecutionResult, type GraphQLSchema } from "graphql";
 import { compileQuery, isCompiledQuery, type CompiledQuery } from "graphql-jit";
+import { BoundedCache } from "@/server/domain/shared/bounded-cache";
 
 type GatewayInterface = ApolloServerOptionsWithGateway<BaseContext>["gateway"];
 type GatewayExecutor = NonNullable<Awaited<ReturnType<GatewayInterface["load"]>>["executor"]>;
@@ -28,7 +29,7 @@ const COMPILE_AFTER = Math.max(1, Number(process.env.GRAPHQL_COMPILE_AFTER ?? 10
  * execution is compiled. A document graphql-jit cannot compile runs on GraphQL's own.
  */
 export function compiledExecution(schema: GraphQLSchema): GatewayInterface {
-  const compiled = new Map<string, CompiledQuery | null>();
+  const compiled = new BoundedCache<string, CompiledQuery | null>(1_000);
   const uses = new Map<string, number>();
   const executor: GatewayExecutor = async (request) => {
     const key = `${request.operationName ?? ""}\n${request.queryHash}`;
@@ -44,7 +45,6 @@ export function compiledExecution(schema: GraphQLSchema): GatewayInterface {
         uses.delete(key);
         const result = compileQuery(schema, request.document, request.operationName ?? undefined);
         query = isCompiledQuery(result) ? result : null;
-        if (compiled.size >= 1_000) compiled.delete(compiled.keys().next().value!);
         compiled.set(key, query);
       }
     }

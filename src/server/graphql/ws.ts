@@ -1,5 +1,6 @@
 import { useServer } from "graphql-ws/use/ws";
 import type { WebSocket, WebSocketServer } from "ws";
+import { BoundedCache } from "@/server/domain/shared/bounded-cache";
 import type { Viewer } from "@/server/domain/shared/viewer";
 import { createSourceEventStream, GraphQLError, subscribe, type DocumentNode, type ExecutionArgs, type ExecutionResult, type GraphQLSchema } from "graphql";
 import { compileQuery, isCompiledQuery, type CompiledQuery } from "graphql-jit";
@@ -104,7 +105,7 @@ function idleUntilReturn(stop: () => Promise<unknown> | undefined): AsyncIterabl
  * and stops the stream when it is returned.
  */
 function compiledSubscriptions(schema: GraphQLSchema) {
-  const byText = new Map<string, CompiledQuery>();
+  const byText = new BoundedCache<string, CompiledQuery>(500);
   const byDocument = new WeakMap<DocumentNode, CompiledQuery>();
   const outlets = new WeakMap<object, Outlet>();
   return {
@@ -116,7 +117,6 @@ function compiledSubscriptions(schema: GraphQLSchema) {
         const result = compileQuery(schema, document, operationName ?? undefined);
         if (!isCompiledQuery(result)) return (result.errors ?? []).map((e) => new GraphQLError(e.message));
         compiled = result;
-        if (byText.size >= 500) byText.delete(byText.keys().next().value!);
         byText.set(key, compiled);
       }
       byDocument.set(document, compiled);

@@ -193,7 +193,7 @@ export const compensationRepository = {
   /**
    * Members who had joined by the period's end, by id: id, sponsor id, placement parent id,
    * placement position and joined at (ms since 1970), each as text (null for none). No
-   * names: a run shows a handful (namesOf), and a million strings held through the engine's
+   * names: a run shows a handful (read through the member service), and a million strings held through the engine's
    * run made every collection it triggered mark them (the compute step took twice as long).
    */
   members(endsAt: Date, each: (row: (string | null)[]) => void): Promise<void> {
@@ -203,13 +203,6 @@ export const compensationRepository = {
        FROM member m WHERE joined_at < ${timestamp(endsAt)} ORDER BY m.id`, // m.id: the number, not the text column "id"
       each,
     );
-  },
-
-  /** Members' names ("first last") by id. */
-  async namesOf(ids: readonly number[]): Promise<Map<number, string>> {
-    if (ids.length === 0) return new Map();
-    const rows = await db().query<{ id: number; name: string }>(`SELECT id, first_name || ' ' || last_name AS name FROM member WHERE id = ANY ($1::int[])`, [[...new Set(ids)]]);
-    return new Map(rows.map((r) => [r.id, r.name]));
   },
 
   /**

@@ -1,6 +1,7 @@
 import { afterCommit, hasConnectionPool, isUniqueViolation, transaction } from "@/server/db/unit-of-work";
 import { genealogyService } from "@/server/domain/genealogy/genealogy.service";
 import { ledgerService } from "@/server/domain/ledger/ledger.service";
+import { memberService } from "@/server/domain/member/member.service";
 import { accessService } from "@/server/domain/access/access.service";
 import { auditService } from "@/server/domain/audit/audit.service";
 import { can, notFound, requirePermission } from "@/server/domain/shared/access";
@@ -59,7 +60,8 @@ interface Loaded {
 
 /** The rows with their members' names (the placeholder `#id` stays for a member without one). */
 async function named<T extends { memberId: number; name: string }>(rows: T[]): Promise<T[]> {
-  const names = await repo.namesOf(rows.map((r) => r.memberId));
+  const members = await memberService.findManyByIds([...new Set(rows.map((r) => r.memberId))]);
+  const names = new Map(members.map((m) => [m.id, `${m.firstName} ${m.lastName}`]));
   return rows.map((r) => ({ ...r, name: names.get(r.memberId) ?? r.name }));
 }
 
