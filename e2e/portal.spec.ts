@@ -45,6 +45,7 @@ test.describe("on a 390px phone", () => {
       "/admin", "/admin/members", "/admin/members/2", "/admin/orders", "/admin/compensation", "/admin/ledger", "/admin/ledger/3",
       "/admin/loyalty", "/admin/withdrawals", "/admin/roles", "/admin/audit", "/admin/api-keys", "/admin/webhooks", "/admin/outbox", "/admin/products",
     ])).toEqual([]);
+    await admin.context().close();
   });
 });
 
