@@ -45,10 +45,14 @@ function kickableLoop(name: string, work: () => Promise<unknown>): () => void {
 }
 
 /**
- * Applies appended loyalty events as soon as a transaction that appended some commits.
- * The applier's advisory lock keeps instances from applying the same events twice.
+ * Applies appended loyalty events as soon as a transaction that appended some commits: one
+ * loop per shard of the members, side by side (each on its own connection on PostgreSQL).
+ * A shard's advisory lock keeps instances from applying the same events twice.
  */
-const loyaltyApplier = () => kickableLoop("loyalty applier", () => loyaltyService.applyPending());
+const loyaltyApplier = () => {
+  const loops = Array.from({ length: loyaltyService.applierShards }, (_, k) => kickableLoop(`loyalty applier ${k}`, () => loyaltyService.applyPending(undefined, k)));
+  return () => loops.forEach((kick) => kick());
+};
 
 /**
  * Folds appended volume entries into the totals: woken a few tens of milliseconds after a

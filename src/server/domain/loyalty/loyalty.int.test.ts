@@ -11,6 +11,7 @@ import { orderService } from "@/server/domain/order/order.service";
 import type { Viewer } from "@/server/domain/shared/viewer";
 import { ADDRESS, codesOf, createAdmin, createProduct, createRoot, orderKeyFor, placeUnder, usePlacement, viewerOf } from "@/test/factories";
 import { loyaltyService } from "./loyalty.service";
+import { shardOf } from "./loyalty.repository";
 import { EXAMPLE_PROGRAM } from "./program.rules";
 
 let admin: Viewer;
@@ -167,7 +168,11 @@ describe("referral bonus", () => {
     // The refund and the next order are applied together: the next order is a first order again.
     await orderService.refund(admin, first.id, null);
     await paidOrder(cleo, product.id, 1);
-    expect(await loyaltyService.applyBatch(10)).toBe(2);
+    expect(await loyaltyService.applyBatch(10, new Date(), shardOf(cleo.id))).toBe(2);
+    // The sponsor's part is an event of the sponsor's, applied with the sponsor's shard.
+    const [sponsored] = await db().sql<{ n: number }>`SELECT count(*)::int AS n FROM loyalty_event WHERE member_id = ${sponsor.id} AND type = 'SPONSORED' AND processed_at IS NULL`;
+    expect(sponsored!.n).toBe(1);
+    await loyaltyService.applyPending();
     expect((await balances(sponsor)).REWARD).toEqual([200, 0]);
     await checkInvariants();
   });

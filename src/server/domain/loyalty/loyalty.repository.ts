@@ -97,8 +97,16 @@ const REDEMPTION_COLUMNS = `d.id, d.reward_id AS "rewardId", r.name AS "rewardNa
   m.first_name || ' ' || m.last_name AS "memberName", d.point_type AS "pointType", d.points, d.status, d.voucher_code AS "voucherCode",
   d.created_at AS "createdAt", d.updated_at AS "updatedAt"`;
 
-/** Serialises the programme's writers (applier, releases, expiry, tier reviews) across instances, per transaction. */
+/** Serialises the programme's writers (applier, releases, expiry, tier reviews) across instances, per transaction and shard. */
 const APPLIER_LOCK = 720_431;
+/**
+ * The applier's shards: a holder's events are applied by the shard of their id, one applier
+ * per shard at a time, so two appliers never take the same holder's events and the shards
+ * run side by side. A constant: every instance must agree on it (an instance counting
+ * shards otherwise would take other shards' events; markProcessed refuses those anyway).
+ */
+export const APPLIER_SHARDS = 2;
+export const shardOf = (holder: number): number => ((holder % APPLIER_SHARDS) + APPLIER_SHARDS) % APPLIER_SHARDS;
 /** Held while a programme version is read and the next one written (two saves never lose each other's change). */
 const PROGRAM_LOCK = 720_432;
 
@@ -181,20 +189,24 @@ export const loyaltyRepository = {
     await db().sql`SELECT true AS ok FROM pg_advisory_xact_lock(${PROGRAM_LOCK})`;
   },
 
-  async tryApplierLock(): Promise<boolean> {
-    const [row] = await db().sql<{ ok: boolean }>`SELECT pg_try_advisory_xact_lock(${APPLIER_LOCK}) AS ok`;
+  /** This shard's applier lock, if no one holds it (another applier is at the shard's events). */
+  async tryApplierLock(shard: number): Promise<boolean> {
+    const [row] = await db().sql<{ ok: boolean }>`SELECT pg_try_advisory_xact_lock(${APPLIER_LOCK}::int, ${shard}::int) AS ok`;
     return row!.ok;
   },
 
+  /** Every shard's applier lock, in shard order: the programme's other writers wait for the appliers. */
   async waitApplierLock(): Promise<void> {
-    await db().sql`SELECT true AS ok FROM pg_advisory_xact_lock(${APPLIER_LOCK})`;
+    for (let k = 0; k < APPLIER_SHARDS; k++) await db().sql`SELECT true AS ok FROM pg_advisory_xact_lock(${APPLIER_LOCK}::int, ${k}::int)`;
   },
 
-  /** Events not yet applied that happened by `until` (a later one waits for its time), in the order appended. */
-  unprocessedEvents(limit: number, until: Date): Promise<StoredEvent[]> {
+  /** A shard's events not yet applied that happened by `until` (a later one waits for its time), in the order appended. */
+  unprocessedEvents(limit: number, until: Date, shard: number): Promise<StoredEvent[]> {
     return db().sql<StoredEvent>`
       SELECT id::text, key, member_id AS "memberId", type, payload, occurred_at AS "occurredAt"
-      FROM loyalty_event WHERE processed_at IS NULL AND occurred_at <= ${until} ORDER BY loyalty_event.id LIMIT ${limit}`;
+      FROM loyalty_event WHERE processed_at IS NULL AND occurred_at <= ${until}
+        AND (member_id % ${APPLIER_SHARDS}::int + ${APPLIER_SHARDS}::int) % ${APPLIER_SHARDS}::int = ${shard}::int
+      ORDER BY loyalty_event.id LIMIT ${limit}`;
   },
 
   async eventByKey(key: string): Promise<{ id: string; processedAt: Date | null; outcome: unknown } | null> {
@@ -208,13 +220,16 @@ export const loyaltyRepository = {
     return row!.n;
   },
 
+  /**
+   * Marks events applied, with what applying them did. Refuses (throws, so the batch rolls
+   * back) if any of them was applied meanwhile: an event is applied once, whoever took it.
+   */
   async markProcessed(ids: readonly string[], outcomes: readonly unknown[], at: Date): Promise<void> {
     if (ids.length === 0) return;
-    await db().query(
-      `UPDATE loyalty_event e SET processed_at = $3, outcome = o.outcome
-       FROM unnest($1::bigint[], $2::jsonb[]) AS o(id, outcome) WHERE e.id = o.id`,
-      [ids, outcomes.map((o) => JSON.stringify(o)), at.toISOString()],
-    );
+    const rowCount = await db().execute`
+      UPDATE loyalty_event e SET processed_at = ${at.toISOString()}::timestamptz, outcome = o.outcome
+      FROM unnest(${ids}::bigint[], ${outcomes.map((o) => JSON.stringify(o))}::jsonb[]) AS o(id, outcome) WHERE e.id = o.id AND e.processed_at IS NULL`;
+    if (rowCount !== ids.length) throw new Error(`loyalty applier: ${ids.length - rowCount} of ${ids.length} events were applied by another applier meanwhile`);
   },
 
   // ---- members ----
@@ -379,22 +394,31 @@ export const loyaltyRepository = {
   },
 
   /** Points each budgeted rule has granted so far (0 when it never granted). */
-  async budgetsUsed(rules: readonly string[]): Promise<Map<string, number>> {
+  /**
+   * What budgeted rules have granted. `lock`: their rows stay locked to the end of the
+   * transaction (no one else grants under them meanwhile); without it the grants are
+   * checked when they are added (addBudgetsUsed).
+   */
+  async budgetsUsed(rules: readonly string[], lock: boolean): Promise<Map<string, number>> {
     const out = new Map(rules.map((r) => [r, 0]));
     if (rules.length === 0) return out;
-    const rows = await db().query<{ rule: string; used: number }>(`SELECT rule, used::int FROM loyalty_budget WHERE rule = ANY($1::text[]) FOR UPDATE`, [[...rules]]);
+    const rows = await db().query<{ rule: string; used: number }>(`SELECT rule, used::int FROM loyalty_budget WHERE rule = ANY($1::text[])${lock ? " FOR UPDATE" : ""}`, [[...rules]]);
     for (const r of rows) out.set(r.rule, r.used);
     return out;
   },
 
-  async addBudgetsUsed(added: ReadonlyMap<string, number>): Promise<void> {
-    const list = [...added].filter(([, n]) => n !== 0);
-    if (list.length === 0) return;
-    await db().query(
+  /** Adds what a batch granted under budgeted rules; returns the rules whose total is now above `budgets`. */
+  async addBudgetsUsed(added: ReadonlyMap<string, number>, budgets: ReadonlyMap<string, number>): Promise<string[]> {
+    // In rule order: appliers adding to the same rules lock their rows in the same order.
+    const list = [...added].filter(([, n]) => n !== 0).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    if (list.length === 0) return [];
+    const rows = await db().query<{ rule: string; used: number }>(
       `INSERT INTO loyalty_budget (rule, used) SELECT * FROM unnest($1::text[], $2::bigint[])
-       ON CONFLICT (rule) DO UPDATE SET used = loyalty_budget.used + excluded.used`,
+       ON CONFLICT (rule) DO UPDATE SET used = loyalty_budget.used + excluded.used
+       RETURNING rule, used::float8 AS used`,
       [list.map(([r]) => r), list.map(([, n]) => n)],
     );
+    return rows.filter((r) => added.get(r.rule)! > 0 && budgets.has(r.rule) && r.used > budgets.get(r.rule)!).map((r) => r.rule);
   },
 
   /**

@@ -19,13 +19,13 @@ import { webhookService } from "@/server/domain/webhook/webhook.service";
 import { publish } from "@/server/events/bus";
 import { Topic, type LoyaltySnapshot } from "@/server/events/topics";
 import { LoyaltyErrorCode } from "./loyalty.errors";
-import { loyaltyRepository as repo, type CashbackRow, type LotRow, type MemberState, type NewCashback, type NewLot, type StoredEvent } from "./loyalty.repository";
+import { APPLIER_SHARDS, loyaltyRepository as repo, type CashbackRow, type LotRow, type MemberState, type NewCashback, type NewLot, type StoredEvent } from "./loyalty.repository";
 import {
   budgetOf, capOf, capped, capPeriodStart, cashbackGrants, checkoutQuote, checkoutTerms, type CheckoutTerms, nextRedemptionStatuses, evaluateTier, eventGrants, expiryOf, fixedGrants, missionComplete, missionProgress,
   missionsInPlay, missionWindow, newBadges, nextTier, orderGrants, releaseOf, segmentsInUse, takeOldestFirst, tierLevel, tierWindowStart,
   withinBudget, type EarnContext, type Grant, type TierCause,
 } from "./loyalty.rules";
-import { customerHolder, isCustomerHolder, ledgerOwner } from "./loyalty.types";
+import { customerHolder, isCustomerHolder, ledgerOwner, type SponsoredPayload } from "./loyalty.types";
 import type {
   CampaignRecord, LoyaltyAccount, ShareCard, ShareLink, LoyaltyEventInput, LoyaltyReport, MissionRecord, MissionReportRecord, NewLoyaltyEvent, SegmentRecord, OrderPaidPayload, OrderRefundedPayload, PointsBalance,
   ProgramVersionRecord, RedemptionRecord, RedemptionStatus, RewardFilter, RewardKind, RewardRecord,
@@ -127,6 +127,10 @@ class Batch {
   /** Budgeted rules: what they granted before this batch plus in it, and what this batch added. */
   readonly budgetUsed = new Map<string, number>();
   readonly budgetAdded = new Map<string, number>();
+  /** Whether the budgets' rows were locked when read (else the grants are checked as they are added). */
+  budgetsLocked = true;
+  /** Events this batch appends for other holders (what a first order or a sign-up does for the sponsor). */
+  readonly derived: NewLoyaltyEvent[] = [];
   /** When each member last did something in this batch (mission completions are dated by it). */
   readonly lastAt = new Map<number, Date>();
   /** The order of each member's last event in this batch, when it was a paid order (what it unlocks is shown with it). */
@@ -162,6 +166,15 @@ class Batch {
     this.touched.add(lot.memberId);
   }
 }
+
+/** A batch granted beyond a budget another applier spent meanwhile (thrown to roll it back). */
+class BudgetRace extends Error {
+  constructor(readonly rules: string[]) {
+    super(`loyalty budget spent meanwhile: ${rules.join(", ")}`);
+  }
+}
+
+const budgetsOf = (p: Program): Map<string, number> => new Map(p.earning.flatMap((r) => (r.budget != null ? [[r.code, r.budget] as [string, number]] : [])));
 
 const usageKey = (memberId: number, rule: string, since: Date) => `${memberId}:${rule}:${since.toISOString()}`;
 
@@ -210,12 +223,53 @@ function grant(b: Batch, memberId: number, g: Grant, ev: StoredEvent, opts: { pe
 }
 
 /** Applies one event (not a refund) to the batch; returns what it did, for the event's outcome. */
+function applyShardBatch(program: Program | null, limit: number, now: Date, shard: number, lockBudgets: boolean): Promise<number> {
+  return transaction(async () => {
+    if (!(await repo.tryApplierLock(shard))) return 0;
+    let events = await repo.unprocessedEvents(limit, now, shard);
+    if (events.length === 0) return 0;
+    if (!program) {
+      await repo.markProcessed(events.map((e) => e.id), events.map(() => ({ skipped: "no loyalty programme" })), now);
+      return events.length;
+    }
+    // A refund reads the lots its order earned from the database: the batch ends before a
+    // refund of an order paid (or refunded) earlier in the same batch.
+    const orders = new Set<number>();
+    const cut = events.findIndex((e) => {
+      const orderId = (e.payload as { orderId?: number }).orderId;
+      if (e.type === "ORDER_REFUNDED" && orders.has(orderId!)) return true;
+      if (orderId != null) orders.add(orderId);
+      return false;
+    });
+    if (cut > 0) events = events.slice(0, cut);
+    // The shard's own holders only (a sponsor's part is an event of the sponsor's).
+    const members = await repo.lockMembers([...new Set(events.map((e) => e.memberId))]);
+    const b = new Batch(program, now, members);
+    await preloadUsage(b, events);
+    const segments = segmentsInUse(program);
+    if (segments.length) b.segments = await repo.segmentMembers(program.segments.filter((s) => segments.includes(s.code)), [...members.keys()], now);
+    const budgeted = program.earning.filter((r) => r.budget != null).map((r) => r.code);
+    b.budgetsLocked = lockBudgets;
+    for (const [rule, used] of await repo.budgetsUsed(budgeted, lockBudgets)) b.budgetUsed.set(rule, used);
+    const productIds = events.flatMap((e) => (e.type === "ORDER_PAID" ? (e.payload as unknown as OrderPaidPayload).lines.map((l) => l.productId) : []));
+    const products = await repo.products(productIds);
+    const outcomes: unknown[] = [];
+    for (const ev of events) outcomes.push(ev.type === "ORDER_REFUNDED" ? await applyRefund(b, ev) : applyEvent(b, ev, products));
+    // Processed first: missions count the batch's own orders and events.
+    await repo.markProcessed(events.map((e) => e.id), outcomes, now);
+    await repo.appendEvents(b.derived);
+    if (b.derived.length) afterCommit(() => kickApplier());
+    await writeBatch(b, { missions: true });
+    return events.length;
+  }, LEAN);
+}
+
 function applyEvent(b: Batch, ev: StoredEvent, products: Map<number, { category: string; labels: string[] }>): Record<string, unknown> {
   const m = b.member(ev.memberId);
   const ctx = b.ctx(m, ev.occurredAt);
   b.lastAt.set(m.memberId, ev.occurredAt);
   if (ev.type === "ORDER_PAID") b.lastOrder.set(m.memberId, (ev.payload as unknown as OrderPaidPayload).orderId);
-  else b.lastOrder.delete(m.memberId);
+  else if (ev.type !== "SPONSORED") b.lastOrder.delete(m.memberId);
   const granted: Record<string, number> = {};
   const cashback: Record<string, string> = {};
   const add = (memberId: number, grants: Grant[], opts: { pending: boolean; referenceType: string; referenceId: string }) => {
@@ -247,21 +301,22 @@ function applyEvent(b: Batch, ev: StoredEvent, products: Map<number, { category:
         m.lastActiveMonth = month;
       }
       b.touched.add(m.memberId);
-      if (m.paidOrders === 1 && m.sponsorId != null && b.members.has(m.sponsorId)) {
-        const sponsor = b.member(m.sponsorId);
-        b.lastAt.set(sponsor.memberId, ev.occurredAt);
-        add(sponsor.memberId, fixedGrants(b.program, "REFERRAL", b.ctx(sponsor, ev.occurredAt), `${m.firstName}'s first order (#${p.orderId})`),
-          { pending: false, referenceType: "MEMBER", referenceId: String(m.memberId) });
-      }
+      if (m.paidOrders === 1) sponsored(b, ev, m, { of: "FIRST_ORDER", memberId: m.memberId, firstName: m.firstName, orderId: p.orderId });
       break;
     }
     case "SIGNUP": {
       add(ev.memberId, fixedGrants(b.program, "SIGNUP", ctx, "welcome to the programme"), { pending: false, referenceType: "MEMBER", referenceId: String(ev.memberId) });
-      if (m.sponsorId != null && b.members.has(m.sponsorId)) {
-        b.member(m.sponsorId).recruits += 1;
-        b.touched.add(m.sponsorId);
-        b.lastAt.set(m.sponsorId, ev.occurredAt);
+      sponsored(b, ev, m, { of: "SIGNUP", memberId: m.memberId, firstName: m.firstName, orderId: null });
+      break;
+    }
+    case "SPONSORED": {
+      const p = ev.payload as unknown as SponsoredPayload;
+      if (p.of === "FIRST_ORDER") {
+        add(ev.memberId, fixedGrants(b.program, "REFERRAL", ctx, `${p.firstName}'s first order (#${p.orderId})`), { pending: false, referenceType: "MEMBER", referenceId: String(p.memberId) });
+      } else {
+        m.recruits += 1;
       }
+      b.touched.add(m.memberId);
       break;
     }
     case "CUSTOM": {
@@ -295,11 +350,24 @@ function applyEvent(b: Batch, ev: StoredEvent, products: Map<number, { category:
         memberId: ev.memberId, kind: "POINTS_EARNED", at: ev.occurredAt, title: `+${plural(own.reduce((s, [, n]) => s + n, 0), "points")}${pending ? " (pending)" : ""}`,
         body: ev.type === "ORDER_PAID"
           ? `For order #${(ev.payload as unknown as OrderPaidPayload).orderId}.${pending ? ` They become active after the ${b.program.pendingDays}-day return window.` : ""}`
-          : ev.type === "SIGNUP" ? "Welcome to the programme." : `For ${(ev.payload as { name: string }).name.replace(/_/g, " ")}.`,
+          : ev.type === "SIGNUP" ? "Welcome to the programme."
+          : ev.type === "SPONSORED" ? `For ${(ev.payload as unknown as SponsoredPayload).firstName}'s first order (#${(ev.payload as unknown as SponsoredPayload).orderId}).`
+          : `For ${(ev.payload as { name: string }).name.replace(/_/g, " ")}.`,
       });
     }
   }
   return Object.keys(cashback).length ? { granted, cashback } : { granted };
+}
+
+/**
+ * What a member's first order or sign-up does for their sponsor, as an event of the
+ * sponsor's: applied by the sponsor's shard, so a batch only ever locks and writes its own
+ * holders (the shards never wait for each other's members). Keyed by the event that caused
+ * it: appended once.
+ */
+function sponsored(b: Batch, ev: StoredEvent, m: MemberState, payload: SponsoredPayload): void {
+  if (m.sponsorId == null || isCustomerHolder(m.memberId)) return;
+  b.derived.push({ key: `${ev.key}:sponsor`, memberId: m.sponsorId, occurredAt: ev.occurredAt, event: { type: "SPONSORED", payload } });
 }
 
 /** Takes back what a refunded order earned: pending points first, then active ones (the order's own, then the oldest). */
@@ -455,7 +523,7 @@ async function completeMissions(b: Batch): Promise<void> {
     }
   }
   await repo.insertCompletions(completions);
-  await postLegs(txs);
+  b.txs.push(...txs);
   await insertLots(lots);
 }
 
@@ -521,16 +589,18 @@ function payCashbacks(b: Batch, due: readonly CashbackRow[]): void {
 
 /** Writes a batch: ledger first (one statement), then lots, missions, then tiers and badges; snapshots to publish after commit. */
 async function writeBatch(b: Batch, opts: { missions?: boolean } = {}): Promise<void> {
-  await postLegs(b.txs);
   await insertLots(b.newLots);
   await repo.saveLots([...b.dirty.values()]);
   await repo.insertCashbacks(b.cashbacks);
   await repo.saveCashbacks([...b.cashbacksChanged.values()], b.now);
-  await repo.addBudgetsUsed(b.budgetAdded);
+  const over = await repo.addBudgetsUsed(b.budgetAdded, budgetsOf(b.program));
+  // Read unlocked, a budget may have been spent meanwhile by another shard: the batch starts again, locking it.
+  if (over.length) throw b.budgetsLocked ? new Error(`loyalty budget overspent: ${over.join(", ")}`) : new BudgetRace(over);
   if (opts.missions) await completeMissions(b);
   const { awards, earned } = await settleMembers(b);
   // Retail customers have no login: no in-app notes, no live pushes (their distributor reads their points).
   await notificationService.notify(b.notes.filter((n) => !isCustomerHolder(n.memberId)));
+  await postLegs(b.txs);
   const members = [...b.touched].filter((id) => !isCustomerHolder(id));
   if (members.length === 0) return;
   const snapshots = await snapshotsOf(b.program, members, b.members, awards, earned);
@@ -576,8 +646,8 @@ function progressTo(p: Program, tier: string | null, window: number): number {
 
 /**
  * Cap usage for every (member, capped rule, period) the events may grant under, read once
- * per batch: for a paid order the buyer's order rules and, on a first order, the sponsor's
- * referral rules; for a sign-up its rules; for a custom event the rules of that event (a
+ * per batch: for a paid order the buyer's order rules; for a sponsor's referred first order
+ * the referral rules; for a sign-up its rules; for a custom event the rules of that event (a
  * company grant under a rule's code, that rule).
  * grant() refuses a capped grant whose usage was not read here.
  */
@@ -592,16 +662,12 @@ async function preloadUsage(b: Batch, events: StoredEvent[]): Promise<void> {
     const since = capPeriodStart(at, r.per);
     keys.set(usageKey(memberId, r.code, since), { memberId, rule: r.code, since });
   };
-  // A refund takes back a paid order: the buyer's next order may be a first one again.
-  const refunding = new Set(events.filter((e) => e.type === "ORDER_REFUNDED").map((e) => e.memberId));
   for (const ev of events) {
-    const m = b.members.get(ev.memberId);
     for (const r of withCaps) {
       if (ev.type === "ORDER_PAID") {
-        if (r.type === "REFERRAL") {
-          // Only a buyer's first paid order pays the referral: none in this batch if they had paid one before it.
-          if (m?.sponsorId != null && (m.paidOrders === 0 || refunding.has(m.memberId))) add(m.sponsorId, r, ev.occurredAt);
-        } else if (r.type === "SPEND" || r.type === "MULTIPLIER" || r.type === "PRODUCT_BONUS") add(ev.memberId, r, ev.occurredAt);
+        if (r.type === "SPEND" || r.type === "MULTIPLIER" || r.type === "PRODUCT_BONUS") add(ev.memberId, r, ev.occurredAt);
+      } else if (ev.type === "SPONSORED") {
+        if (r.type === "REFERRAL" && (ev.payload as unknown as SponsoredPayload).of === "FIRST_ORDER") add(ev.memberId, r, ev.occurredAt);
       } else if (ev.type === "SIGNUP") {
         if (r.type === "SIGNUP") add(ev.memberId, r, ev.occurredAt);
       } else if (ev.type === "CUSTOM") {
@@ -931,56 +997,51 @@ export const loyaltyService = {
 
   // ---- the applier ----
 
-  /** Applies one batch of appended events; 0 when there was nothing to do (or another applier is at it). */
-  async applyBatch(limit = BATCH, now = new Date()): Promise<number> {
-    const program = await this.program();
-    return transaction(async () => {
-      if (!(await repo.tryApplierLock())) return 0;
-      let events = await repo.unprocessedEvents(limit, now);
-      if (events.length === 0) return 0;
-      if (!program) {
-        await repo.markProcessed(events.map((e) => e.id), events.map(() => ({ skipped: "no loyalty programme" })), now);
-        return events.length;
+  /** How many appliers may run side by side (each takes the events of its share of the members). */
+  applierShards: APPLIER_SHARDS,
+
+  /**
+   * Applies one batch of a shard's appended events (no shard: the first shard that has
+   * some); 0 when there was nothing to do (or another applier is at it).
+   */
+  async applyBatch(limit = BATCH, now = new Date(), shard?: number): Promise<number> {
+    if (shard === undefined) {
+      for (let k = 0; k < APPLIER_SHARDS; k++) {
+        const n = await this.applyBatch(limit, now, k);
+        if (n > 0) return n;
       }
-      // A refund reads the lots its order earned from the database: the batch ends before a
-      // refund of an order paid (or refunded) earlier in the same batch.
-      const orders = new Set<number>();
-      const cut = events.findIndex((e) => {
-        const orderId = (e.payload as { orderId?: number }).orderId;
-        if (e.type === "ORDER_REFUNDED" && orders.has(orderId!)) return true;
-        if (orderId != null) orders.add(orderId);
-        return false;
-      });
-      if (cut > 0) events = events.slice(0, cut);
-      const ids = new Set<number>();
-      for (const e of events) ids.add(e.memberId);
-      const members = await repo.lockMembers([...ids]);
-      const sponsors = [...members.values()].map((m) => m.sponsorId).filter((id): id is number => id != null && !members.has(id));
-      if (sponsors.length) for (const [id, s] of await repo.lockMembers(sponsors)) members.set(id, s);
-      const b = new Batch(program, now, members);
-      await preloadUsage(b, events);
-      const segments = segmentsInUse(program);
-      if (segments.length) b.segments = await repo.segmentMembers(program.segments.filter((s) => segments.includes(s.code)), [...members.keys()], now);
-      const budgeted = program.earning.filter((r) => r.budget != null).map((r) => r.code);
-      for (const [rule, used] of await repo.budgetsUsed(budgeted)) b.budgetUsed.set(rule, used);
-      const productIds = events.flatMap((e) => (e.type === "ORDER_PAID" ? (e.payload as unknown as OrderPaidPayload).lines.map((l) => l.productId) : []));
-      const products = await repo.products(productIds);
-      const outcomes: unknown[] = [];
-      for (const ev of events) outcomes.push(ev.type === "ORDER_REFUNDED" ? await applyRefund(b, ev) : applyEvent(b, ev, products));
-      // Processed first: missions count the batch's own orders and events.
-      await repo.markProcessed(events.map((e) => e.id), outcomes, now);
-      await writeBatch(b, { missions: true });
-      return events.length;
-    }, LEAN);
+      return 0;
+    }
+    const program = await this.program();
+    // Budgets are read unlocked (the shards' batches run side by side) and checked as a batch
+    // adds to them; a batch that would overspend one is applied again with them locked.
+    try {
+      return await applyShardBatch(program, limit, now, shard, false);
+    } catch (err) {
+      if (!(err instanceof BudgetRace)) throw err;
+      return applyShardBatch(program, limit, now, shard, true);
+    }
   },
 
-  /** Applies everything appended so far, batch after batch; returns how many events. */
-  async applyPending(now?: Date): Promise<number> {
+  /**
+   * Applies everything appended so far, batch after batch, of one shard or of all (shard
+   * after shard, until none has anything left: a batch may append events for other shards);
+   * returns how many events.
+   */
+  async applyPending(now?: Date, shard?: number): Promise<number> {
     let total = 0;
     for (;;) {
-      const n = await this.applyBatch(BATCH, now ?? new Date());
-      if (n === 0) return total;
-      total += n;
+      let round = 0;
+      for (let k = 0; k < APPLIER_SHARDS; k++) {
+        if (shard !== undefined && k !== shard) continue;
+        for (;;) {
+          const n = await this.applyBatch(BATCH, now ?? new Date(), k);
+          if (n === 0) break;
+          round += n;
+        }
+      }
+      total += round;
+      if (round === 0 || shard !== undefined) return total;
     }
   },
 
@@ -1278,7 +1339,7 @@ export const loyaltyService = {
     requirePermission(viewer, "loyalty.read", "loyalty campaigns");
     const program = await this.program();
     const rules = (program?.earning ?? []).filter((r) => r.type === "CASHBACK" || r.from || r.until || r.days || r.segment || r.countries || r.budget != null);
-    const used = await repo.budgetsUsed(rules.filter((r) => r.budget != null).map((r) => r.code));
+    const used = await repo.budgetsUsed(rules.filter((r) => r.budget != null).map((r) => r.code), false);
     // Status by UTC day (with a LOCAL calendar a campaign starts a few hours earlier or later by country).
     const day = now.toISOString().slice(0, 10);
     return rules.map((r) => {

@@ -19,7 +19,21 @@ export type LoyaltyEventInput =
   | { type: "ORDER_REFUNDED"; payload: OrderRefundedPayload }
   | { type: "SIGNUP"; payload: Record<string, never> }
   | { type: "CUSTOM"; payload: { name: string; value: number | null; rank?: string; ranks?: string[] } }
-  | { type: "GRANT"; payload: { pointType: string; points: number; reason: string; rule: string } };
+  | { type: "GRANT"; payload: { pointType: string; points: number; reason: string; rule: string } }
+  | { type: "SPONSORED"; payload: SponsoredPayload };
+
+/**
+ * Appended by the applier for a member's sponsor when the member signs up (a recruit) or
+ * pays their first order (the referral bonus): the sponsor's part is applied with the
+ * sponsor's own events.
+ */
+export interface SponsoredPayload {
+  of: "SIGNUP" | "FIRST_ORDER";
+  /** The member sponsored. */
+  memberId: number;
+  firstName: string;
+  orderId: number | null;
+}
 
 export interface OrderPaidPayload {
   orderId: number;
