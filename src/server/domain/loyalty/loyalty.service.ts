@@ -222,7 +222,11 @@ function grant(b: Batch, memberId: number, g: Grant, ev: StoredEvent, opts: { pe
   return points;
 }
 
-/** Applies one event (not a refund) to the batch; returns what it did, for the event's outcome. */
+/**
+ * One batch of a shard's events in one transaction: its members locked, the events applied
+ * in the order appended, everything written together; the events it appends for sponsors
+ * are kicked to the applier after the commit.
+ */
 function applyShardBatch(program: Program | null, limit: number, now: Date, shard: number, lockBudgets: boolean): Promise<number> {
   return transaction(async () => {
     if (!(await repo.tryApplierLock(shard))) return 0;
@@ -264,6 +268,7 @@ function applyShardBatch(program: Program | null, limit: number, now: Date, shar
   }, LEAN);
 }
 
+/** Applies one event (not a refund) to the batch; returns what it did, for the event's outcome. */
 function applyEvent(b: Batch, ev: StoredEvent, products: Map<number, { category: string; labels: string[] }>): Record<string, unknown> {
   const m = b.member(ev.memberId);
   const ctx = b.ctx(m, ev.occurredAt);
