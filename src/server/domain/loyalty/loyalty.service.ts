@@ -792,7 +792,8 @@ async function historyOf(accounts: readonly { id: number; revision: number }[], 
 /**
  * The loyalty programme: points in the ledger (one unit per point type), earned by rules
  * from events appended where they happen (an order paid, a sign-up, an API event) and
- * applied in batches by one applier; tiers, badges, rewards and redemptions.
+ * applied in batches by one applier per shard of the members (the shards side by side);
+ * tiers, badges, rewards and redemptions.
  */
 export const loyaltyService = {
   /** The member's points, badges and redemptions, for their data download. */
