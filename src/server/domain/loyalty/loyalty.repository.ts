@@ -393,11 +393,10 @@ export const loyaltyRepository = {
     return row!.n;
   },
 
-  /** Points each budgeted rule has granted so far (0 when it never granted). */
   /**
-   * What budgeted rules have granted. `lock`: their rows stay locked to the end of the
-   * transaction (no one else grants under them meanwhile); without it the grants are
-   * checked when they are added (addBudgetsUsed).
+   * Points each budgeted rule has granted so far (0 when it never granted). `lock`: their
+   * rows stay locked to the end of the transaction (no one else grants under them
+   * meanwhile); without it the grants are checked when they are added (addBudgetsUsed).
    */
   async budgetsUsed(rules: readonly string[], lock: boolean): Promise<Map<string, number>> {
     const out = new Map(rules.map((r) => [r, 0]));

@@ -592,7 +592,11 @@ function payCashbacks(b: Batch, due: readonly CashbackRow[]): void {
   }
 }
 
-/** Writes a batch: ledger first (one statement), then lots, missions, then tiers and badges; snapshots to publish after commit. */
+/**
+ * Writes a batch: lots, budgets, missions, tiers and badges, notes, then the ledger (one
+ * statement, last: the company's points accounts it moves stay locked only until the
+ * commit, which the other shard's batch waits for); snapshots to publish after commit.
+ */
 async function writeBatch(b: Batch, opts: { missions?: boolean } = {}): Promise<void> {
   await insertLots(b.newLots);
   await repo.saveLots([...b.dirty.values()]);
