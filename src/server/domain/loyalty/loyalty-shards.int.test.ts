@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/server/db/unit-of-work";
 import { ledgerService } from "@/server/domain/ledger/ledger.service";
 import type { MemberRecord } from "@/server/domain/member/member.types";
+import { notificationService } from "@/server/domain/notification/notification.service";
 import { orderService } from "@/server/domain/order/order.service";
 import type { Viewer } from "@/server/domain/shared/viewer";
 import { ADDRESS, createAdmin, createProduct, createRoot, orderKeyFor, placeUnder, usePlacement, viewerOf } from "@/test/factories";
@@ -67,6 +68,10 @@ describe("the applier's shards", () => {
     expect(sponsored).toEqual([{ of: "FIRST_ORDER", n: 12 }, { of: "SIGNUP", n: 12 }]);
     const account = await loyaltyService.account(viewerOf(sponsor), sponsor.id);
     expect(account.balances.find((b) => b.pointType === "REWARD")!.balance).toBe(1000);
+    // The sponsor is told what each referral bonus was for (ten granted, two capped to nothing).
+    const notes = await notificationService.list(viewerOf(sponsor), sponsor.id, 50, null);
+    const referrals = notes.rows.filter((n) => n.kind === "POINTS_EARNED" && /first order \(#\d+\)\.$/.test(n.body));
+    expect(referrals.map((n) => n.title)).toEqual(Array(10).fill("+100 points"));
     expect(await ledgerService.check()).toEqual([]);
   });
 
