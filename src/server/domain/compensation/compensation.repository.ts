@@ -193,8 +193,9 @@ export const compensationRepository = {
   /**
    * Members who had joined by the period's end, by id: id, sponsor id, placement parent id,
    * placement position and joined at (ms since 1970), each as text (null for none). No
-   * names: a run shows a handful (read through the member service), and a million strings held through the engine's
-   * run made every collection it triggered mark them (the compute step took twice as long).
+   * names: a run shows a handful (read through the member service), and a million strings
+   * held through the engine's run made every collection it triggered mark them (the compute
+   * step took twice as long).
    */
   members(endsAt: Date, each: (row: (string | null)[]) => void): Promise<void> {
     return eachRow(

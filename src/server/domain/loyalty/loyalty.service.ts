@@ -167,6 +167,8 @@ class Batch {
   }
 }
 
+const ALL_SHARDS = Array.from({ length: APPLIER_SHARDS }, (_, k) => k);
+
 /** A batch granted beyond a budget another applier spent meanwhile (thrown to roll it back). */
 class BudgetRace extends Error {
   constructor(readonly rules: string[]) {
@@ -315,7 +317,7 @@ function applyEvent(b: Batch, ev: StoredEvent, products: Map<number, { category:
       break;
     }
     case "SPONSORED": {
-      const p = ev.payload as unknown as SponsoredPayload;
+      const p = sponsoredOf(ev);
       if (p.of === "FIRST_ORDER") {
         add(ev.memberId, fixedGrants(b.program, "REFERRAL", ctx, `${p.firstName}'s first order (#${p.orderId})`), { pending: false, referenceType: "MEMBER", referenceId: String(p.memberId) });
       } else {
@@ -356,7 +358,7 @@ function applyEvent(b: Batch, ev: StoredEvent, products: Map<number, { category:
         body: ev.type === "ORDER_PAID"
           ? `For order #${(ev.payload as unknown as OrderPaidPayload).orderId}.${pending ? ` They become active after the ${b.program.pendingDays}-day return window.` : ""}`
           : ev.type === "SIGNUP" ? "Welcome to the programme."
-          : ev.type === "SPONSORED" ? `For ${(ev.payload as unknown as SponsoredPayload).firstName}'s first order (#${(ev.payload as unknown as SponsoredPayload).orderId}).`
+          : ev.type === "SPONSORED" ? `For ${sponsoredOf(ev).firstName}'s first order (#${sponsoredOf(ev).orderId}).`
           : `For ${(ev.payload as { name: string }).name.replace(/_/g, " ")}.`,
       });
     }
@@ -370,6 +372,8 @@ function applyEvent(b: Batch, ev: StoredEvent, products: Map<number, { category:
  * holders (the shards never wait for each other's members). Keyed by the event that caused
  * it: appended once.
  */
+const sponsoredOf = (ev: StoredEvent): SponsoredPayload => ev.payload as unknown as SponsoredPayload;
+
 function sponsored(b: Batch, ev: StoredEvent, m: MemberState, payload: SponsoredPayload): void {
   if (m.sponsorId == null || isCustomerHolder(m.memberId)) return;
   b.derived.push({ key: `${ev.key}:sponsor`, memberId: m.sponsorId, occurredAt: ev.occurredAt, event: { type: "SPONSORED", payload } });
@@ -676,7 +680,7 @@ async function preloadUsage(b: Batch, events: StoredEvent[]): Promise<void> {
       if (ev.type === "ORDER_PAID") {
         if (r.type === "SPEND" || r.type === "MULTIPLIER" || r.type === "PRODUCT_BONUS") add(ev.memberId, r, ev.occurredAt);
       } else if (ev.type === "SPONSORED") {
-        if (r.type === "REFERRAL" && (ev.payload as unknown as SponsoredPayload).of === "FIRST_ORDER") add(ev.memberId, r, ev.occurredAt);
+        if (r.type === "REFERRAL" && sponsoredOf(ev).of === "FIRST_ORDER") add(ev.memberId, r, ev.occurredAt);
       } else if (ev.type === "SIGNUP") {
         if (r.type === "SIGNUP") add(ev.memberId, r, ev.occurredAt);
       } else if (ev.type === "CUSTOM") {
@@ -1016,7 +1020,7 @@ export const loyaltyService = {
    */
   async applyBatch(limit = BATCH, now = new Date(), shard?: number): Promise<number> {
     if (shard === undefined) {
-      for (let k = 0; k < APPLIER_SHARDS; k++) {
+      for (const k of ALL_SHARDS) {
         const n = await this.applyBatch(limit, now, k);
         if (n > 0) return n;
       }
@@ -1042,8 +1046,7 @@ export const loyaltyService = {
     let total = 0;
     for (;;) {
       let round = 0;
-      for (let k = 0; k < APPLIER_SHARDS; k++) {
-        if (shard !== undefined && k !== shard) continue;
+      for (const k of shard === undefined ? ALL_SHARDS : [shard]) {
         for (;;) {
           const n = await this.applyBatch(BATCH, now ?? new Date(), k);
           if (n === 0) break;
