@@ -66,6 +66,31 @@ describe("ledger", () => {
     expect(company).toEqual([[-3, end], [-2, end + 3], [-1, end + 5]]);
   });
 
+
+  it("keeps a leg's own memo, reference and time (one transaction moving many holders' parts), and the transaction's for the others", async () => {
+    const [a, b] = [await walletAndSource(), await walletAndSource()];
+    const earlier = new Date("2026-03-04T05:06:07.000Z");
+    const tx: TransactionInput = {
+      kind: "POSTED", key: key("parts"), reason: "TEST", memo: "Two parts", at: new Date("2026-03-05T00:00:00.000Z"),
+      postings: [
+        { accountId: a.source, amount: -30 },
+        { accountId: a.wallet, amount: 10, memo: "For order #7", reference: { type: "ORDER", id: "7" }, at: earlier },
+        { accountId: b.wallet, amount: 20 },
+      ],
+    };
+    await ledgerService.post(tx);
+    const [own] = await ledgerService.postings(a.wallet, 1, null);
+    expect([own!.memo, own!.reference, own!.createdAt.toISOString()]).toEqual(["For order #7", { type: "ORDER", id: "7" }, earlier.toISOString()]);
+    const [plain] = await ledgerService.postings(b.wallet, 1, null);
+    expect([plain!.memo, plain!.reference, plain!.createdAt.toISOString()]).toEqual([null, null, "2026-03-05T00:00:00.000Z"]);
+    // As a transaction's, a leg's reference belongs to the request and its memo does not.
+    expect((await ledgerService.post({ ...tx, postings: tx.postings.map((p, i) => (i === 1 ? { ...p, memo: "Order 7" } : p)) })).transactions[0]!.created).toBe(false);
+    const changed = { ...tx, postings: tx.postings.map((p, i) => (i === 1 ? { ...p, reference: { type: "ORDER", id: "8" } } : p)) };
+    expect(await codesOf(ledgerService.post(changed))).toEqual(["key:IDEMPOTENCY_KEY_REUSED"]);
+    expect(await codesOf(ledgerService.post({ ...tx, key: key("long"), postings: tx.postings.map((p, i) => (i === 1 ? { ...p, memo: "x".repeat(501) } : p)) })))
+      .toEqual(["postings.1.memo:TOO_LONG"]);
+    expect((await balances(a.wallet, b.wallet)).get(a.wallet)!.posted).toBe(10);
+  });
   it("refuses in the database itself an unbalanced batch or an unknown account, writing nothing", async () => {
     const { wallet, source } = await walletAndSource();
     const before = (await balances(source)).get(source)!.posted;

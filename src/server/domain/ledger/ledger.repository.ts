@@ -46,7 +46,8 @@ export const ledgerRepository = {
     return {
       accounts: await jsonRows(`SELECT a.* FROM ledger_account a WHERE a.owner_id = $1 ORDER BY a.id`, [memberId]),
       postings: await jsonRows(
-        `SELECT p.id, p.account_id, p.unit, p.amount, p.balance_after, t.id AS transaction_id, t.kind, t.reason, t.reference_type, t.reference_id, t.memo, t.created_at
+        `SELECT p.id, p.account_id, p.unit, p.amount, p.balance_after, t.id AS transaction_id, t.kind, t.reason,
+           coalesce(p.reference_type, t.reference_type) AS reference_type, coalesce(p.reference_id, t.reference_id) AS reference_id, coalesce(p.memo, t.memo) AS memo, p.created_at
          FROM ledger_account a JOIN ledger_posting p ON p.account_id = a.id JOIN ledger_transaction t ON t.id = p.transaction_id
          WHERE a.owner_id = $1 ORDER BY p.id`, [memberId]),
     };
@@ -168,15 +169,19 @@ export const ledgerRepository = {
 
   /** An account's legs, newest first, keyset on id. */
   async postings(accountId: number, limit: number, beforeId: string | null): Promise<PostingRecord[]> {
-    const rows = await db().query<Omit<PostingRecord, "amount" | "balanceAfter"> & { amount: string; balanceAfter: string | null }>(
+    type Row = Omit<PostingRecord, "amount" | "balanceAfter" | "reference"> & { amount: string; balanceAfter: string | null; referenceType: string | null; referenceId: string | null };
+    const rows = await db().query<Row>(
       // Qualified: an unqualified "id" in ORDER BY would sort the text alias ("9" after "10").
       `SELECT q.id::text, q.transaction_id::text AS "transactionId", q.account_id AS "accountId", q.unit, q.amount::text,
-         q.balance_after::text AS "balanceAfter", q.created_at AS "createdAt"
+         q.balance_after::text AS "balanceAfter", q.created_at AS "createdAt", q.memo, q.reference_type AS "referenceType", q.reference_id AS "referenceId"
        FROM ledger_posting q WHERE q.account_id = $1 AND ($2::bigint IS NULL OR q.id < $2::bigint)
        ORDER BY q.id DESC LIMIT $3`,
       [accountId, beforeId, limit],
     );
-    return rows.map((r) => ({ ...r, amount: Number(r.amount), balanceAfter: r.balanceAfter == null ? null : Number(r.balanceAfter) }));
+    return rows.map(({ referenceType, referenceId, ...r }) => ({
+      ...r, amount: Number(r.amount), balanceAfter: r.balanceAfter == null ? null : Number(r.balanceAfter),
+      reference: referenceType && referenceId ? { type: referenceType, id: referenceId } : null,
+    }));
   },
 
   async postingCount(accountId: number): Promise<number> {

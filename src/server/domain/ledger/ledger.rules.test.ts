@@ -33,6 +33,17 @@ describe("canonicalRequest", () => {
   });
 });
 
+describe("canonicalRequest of legs with their own memo and reference", () => {
+  it("counts a leg's reference, not its memo or time, and hashes a leg without them as before", () => {
+    const a = tx([{ accountId: 1, amount: -5 }, { accountId: 2, amount: 5 }]);
+    expect(canonicalRequest(a)).toBe(JSON.stringify(["POSTED", "k1", "TEST", null, null, [[1, -5], [2, 5]], null]));
+    const own = tx([{ accountId: 1, amount: -5 }, { accountId: 2, amount: 5, memo: "For order #7", reference: { type: "ORDER", id: "7" }, at: new Date(0) }]);
+    expect(canonicalRequest({ ...own, postings: [own.postings[0]!, { ...own.postings[1]!, memo: "other", at: new Date(1) }] })).toBe(canonicalRequest(own));
+    expect(canonicalRequest({ ...own, postings: [own.postings[0]!, { ...own.postings[1]!, reference: { type: "ORDER", id: "8" } }] })).not.toBe(canonicalRequest(own));
+    expect(canonicalRequest(own)).not.toBe(canonicalRequest(a));
+  });
+});
+
 describe("LedgerModel", () => {
   it("holds, posts and voids like the ledger", () => {
     const m = new LedgerModel();

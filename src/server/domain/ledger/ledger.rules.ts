@@ -21,6 +21,7 @@ export function checkTransaction(tx: NewTransaction, unitOf: (accountId: number)
     if (!Number.isSafeInteger(p.amount) || p.amount === 0) {
       errors.push({ field: `postings.${i}.amount`, code: LedgerErrorCode.INVALID, message: "A whole, non-zero number of minor units." });
     } else if (unit) sums.set(unit, (sums.get(unit) ?? 0) + p.amount);
+    if (p.memo != null && p.memo.length > 500) errors.push({ field: `postings.${i}.memo`, code: LedgerErrorCode.TOO_LONG, message: "At most 500 characters." });
   });
   for (const [unit, sum] of sums) {
     if (sum !== 0) errors.push({ field: "postings", code: LedgerErrorCode.UNBALANCED, message: `The legs in ${unit} sum to ${fromMinor(sum, unit)}, not 0.` });
@@ -34,7 +35,8 @@ export function canonicalRequest(tx: TransactionInput): string {
   return JSON.stringify(
     isResolution(tx)
       ? [...common, tx.pendingKey]
-      : [...common, tx.postings.map((p) => [p.accountId, p.amount]), tx.timeoutAt?.toISOString() ?? null],
+      // As for the transaction, a leg's reference counts and its memo and time do not (a leg without one hashes as before legs had them).
+      : [...common, tx.postings.map((p) => (p.reference ? [p.accountId, p.amount, p.reference.type, p.reference.id] : [p.accountId, p.amount])), tx.timeoutAt?.toISOString() ?? null],
   );
 }
 

@@ -7,7 +7,7 @@ import { Topic } from "@/server/events/topics";
 import { LedgerErrorCode } from "./ledger.errors";
 import { ledgerRepository, type AccountSpec } from "./ledger.repository";
 import { canonicalRequest, checkTransaction } from "./ledger.rules";
-import { isResolution, type AccountKind, type AccountRecord, type PostResult, type TransactionInput } from "./ledger.types";
+import { isResolution, type AccountKind, type AccountRecord, type PostingInput, type PostResult, type TransactionInput } from "./ledger.types";
 
 /** Accounts that may never go negative: members' wallets and points (the company's own accounts may). */
 const NO_NEGATIVE: ReadonlySet<AccountKind> = new Set(["WALLET", "POINTS", "POINTS_PENDING"]);
@@ -40,6 +40,11 @@ async function unitsOf(ids: readonly number[]): Promise<Map<number, string>> {
  * their units again. An id of a row a rollback took back is never given out again, and
  * ledger_post() refuses an account that does not exist whatever this map says.
  */
+/** A leg as ledger_post() reads it (its own memo, reference and time only when given). */
+const postingJson = (p: PostingInput) => (p.memo != null || p.reference != null || p.at != null
+  ? { accountId: p.accountId, amount: p.amount, memo: p.memo ?? null, referenceType: p.reference?.type ?? null, referenceId: p.reference?.id ?? null, at: p.at?.toISOString() ?? null }
+  : { accountId: p.accountId, amount: p.amount });
+
 function learn(accounts: AccountRecord[]): AccountRecord[] {
   for (const a of accounts) unitsById.set(a.id, a.unit);
   return accounts;
@@ -192,7 +197,7 @@ export const ledgerService = {
       at: t.at?.toISOString() ?? null,
       ...(isResolution(t)
         ? { pendingKey: t.pendingKey, postings: [] }
-        : { postings: t.postings, timeoutAt: t.kind === "PENDING" ? t.timeoutAt?.toISOString() ?? null : null }),
+        : { postings: t.postings.map(postingJson), timeoutAt: t.kind === "PENDING" ? t.timeoutAt?.toISOString() ?? null : null }),
     }));
     let result: PostResult;
     try {

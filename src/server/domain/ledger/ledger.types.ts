@@ -41,10 +41,17 @@ export interface AccountRecord {
   revision: number;
 }
 
-/** One leg: a signed amount in the account's minor units (credit +, debit −). */
+/**
+ * One leg: a signed amount in the account's minor units (credit +, debit −). A transaction
+ * that moves many holders' parts at once (a batch of point grants) may give a leg its own
+ * memo, reference and time; a leg without them shows its transaction's.
+ */
 export interface PostingInput {
   accountId: number;
   amount: number;
+  memo?: string | null;
+  reference?: LedgerReference | null;
+  at?: Date | null;
 }
 
 /** Where a transaction comes from (an order, a commission run line, a withdrawal, …). */
@@ -111,6 +118,9 @@ export interface PostingRecord {
   amount: number;
   balanceAfter: number | null;
   createdAt: Date;
+  /** The leg's own memo and reference (null: its transaction's apply). */
+  memo: string | null;
+  reference: LedgerReference | null;
 }
 
 /** A kept balance that differs from what the postings say. */

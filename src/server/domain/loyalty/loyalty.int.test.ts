@@ -144,6 +144,35 @@ describe("points from orders", () => {
     await loyaltyService.applyPending();
   });
 
+
+  it("posts a batch's grants as one ledger transaction whose legs tell each member what their points were for and when", async () => {
+    const ada = await createRoot();
+    let bo = await createRoot();
+    while (shardOf(bo.id) !== shardOf(ada.id)) bo = await createRoot();
+    await loyaltyService.applyPending();
+    const when = (days: number) => new Date(Date.now() - days * DAY);
+    for (const [m, days] of [[ada, 3], [bo, 2], [ada, 1]] as const) {
+      await db().sql`INSERT INTO loyalty_event (key, member_id, type, payload, occurred_at)
+        VALUES (${key("train")}, ${m.id}, 'CUSTOM', '{"name": "training_completed"}'::jsonb, ${when(days).toISOString()}::timestamptz)`;
+    }
+    expect(await loyaltyService.applyBatch(10, new Date(), shardOf(ada.id))).toBe(3);
+    const legs = await db().sql<{ tx: string; owner: number | null; kind: string; amount: number; memo: string | null }>`
+      SELECT p.transaction_id::text AS tx, a.owner_id AS owner, a.kind, p.amount::int AS amount, p.memo FROM ledger_posting p JOIN ledger_account a ON a.id = p.account_id
+      WHERE p.transaction_id = (SELECT q.transaction_id FROM ledger_posting q JOIN ledger_account b ON b.id = q.account_id WHERE b.owner_id = ${bo.id} AND b.kind = 'POINTS')
+      ORDER BY p.id`;
+    // 25 reward points a training: three member legs and the company's one.
+    expect(legs.map((l) => [l.owner, l.kind, l.amount])).toEqual([
+      [ada.id, "POINTS", 25], [bo.id, "POINTS", 25], [ada.id, "POINTS", 25], [null, "POINTS_EXPENSE", -75],
+    ]);
+    const [lot] = await db().sql<{ description: string }>`SELECT description FROM points_lot WHERE member_id = ${bo.id}`;
+    expect(legs[1]!.memo).toBe(lot!.description);
+    const history = await loyaltyService.history(viewerOf(ada), ada.id, 10, null);
+    expect(history.rows.map((r) => [r.reason, r.amount, r.description, r.at.toISOString().slice(0, 10)])).toEqual([
+      ["POINTS_EARNED", 25, lot!.description, when(1).toISOString().slice(0, 10)],
+      ["POINTS_EARNED", 25, lot!.description, when(3).toISOString().slice(0, 10)],
+    ]);
+    await checkInvariants();
+  });
   it("applies a pending refund to pending points before anything is active", async () => {
     const ben = await placeUnder(await createRoot());
     const product = await createProduct(admin, { price: "10.00" });

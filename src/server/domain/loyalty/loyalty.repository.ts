@@ -629,7 +629,8 @@ export const loyaltyRepository = {
     if (accountIds.length === 0) return Promise.resolve([]);
     return db().query<PointsMovement>(
       `SELECT p.id::text, p.unit AS "pointType", p.amount::int AS amount, CASE WHEN a.kind = 'POINTS_PENDING' THEN 'PENDING' ELSE 'ACTIVE' END AS bucket,
-         t.reason, coalesce(t.memo, '') AS description, t.reference_type AS "referenceType", t.reference_id AS "referenceId", t.created_at AS at
+         t.reason, coalesce(p.memo, t.memo, '') AS description, coalesce(p.reference_type, t.reference_type) AS "referenceType",
+         coalesce(p.reference_id, t.reference_id) AS "referenceId", p.created_at AS at
        FROM ledger_posting p JOIN ledger_transaction t ON t.id = p.transaction_id JOIN ledger_account a ON a.id = p.account_id
        WHERE p.account_id = ANY($1::int[]) AND ($2::bigint IS NULL OR p.id < $2::bigint)
          -- A release moves points from pending to active: the member sees the active side.

@@ -440,9 +440,10 @@ function lineOf(p: LedgerPosting, tx: LedgerTx, context: { counterparty: string 
     balanceAfter: p.balanceAfter == null ? null : fromMinor(p.balanceAfter, p.unit),
     // A hold that was voided, or replaced by the settled line of its payout, is VOIDED.
     status: tx.kind !== "PENDING" ? "POSTED" : tx.resolution ? "VOIDED" : "PENDING",
-    reason: tx.reason, reference: tx.reference, createdAt: p.createdAt,
+    // A leg of a transaction that moves many holders' parts says what its own part was for.
+    reason: tx.reason, reference: p.reference ?? tx.reference, createdAt: p.createdAt,
     description: describeLine({
-      reason: tx.reason, amount: p.amount, memo: tx.memo, reference: tx.reference, counterparty: context.counterparty,
+      reason: tx.reason, amount: p.amount, memo: p.memo ?? tx.memo, reference: p.reference ?? tx.reference, counterparty: context.counterparty,
       fee: context.fee == null ? null : fromMinor(context.fee, p.unit),
     }),
   };
