@@ -144,10 +144,12 @@ function grantsTx(b: Batch): PendingTx | null {
     }
   }
   for (const [unit, amount] of company) legs.push({ holder: null, kind: "POINTS_EXPENSE", unit, amount });
-  const members = new Set(parts.flatMap((p) => p.legs.map((l) => l.holder)));
+  const holders = new Set(parts.flatMap((p) => p.legs.map((l) => l.holder))).size;
+  // One grant (an API event, a quiet moment): the transaction says what it is, as the leg does.
+  const one = parts.length === 1 ? parts[0]! : null;
   return {
-    key: `${parts[0]!.key}:batch`, reason: "POINTS_EARNED", reference: null, at: parts.at(-1)!.at,
-    memo: `Points earned: ${plural(parts.length, parts.length === 1 ? "grant" : "grants")} to ${plural(members.size, members.size === 1 ? "holder" : "holders")}`, legs,
+    key: `${parts[0]!.key}:batch`, reason: "POINTS_EARNED", reference: one?.reference ?? null, at: parts.at(-1)!.at, legs,
+    memo: one?.memo ?? `Points earned: ${plural(parts.length, "grants")} to ${plural(holders, holders === 1 ? "member" : "members")}`,
   };
 }
 
