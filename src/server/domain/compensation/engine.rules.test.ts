@@ -375,4 +375,11 @@ describe("arithmetic and order", () => {
     const text = "7,0,12345678,1,1234\n12345678,2,0,0,0\n90,1,7,3,9007199254740991\n7,10,90,12,-5\n12345678,0,7,1,2.5\n";
     expect(runHash(ids, lines)).toBe(createHash("sha256").update(text).digest("hex"));
   });
+
+  it("keeps bonus, level and rank as the plan's largest allow them (20 bonuses, 50 levels, 30 ranks; −1 no rank)", () => {
+    const lines = new Lines(1);
+    lines.add(0, 19, 1, 50, 1, 1, 1, 29);
+    lines.add(1, 0, -1, 0, 0, 0, 0, -1);
+    expect([lines.bonus.data[0], lines.level.data[0], lines.rank.data[0], lines.rank.data[1], lines.source.data[1]]).toEqual([19, 50, 29, -1, -1]);
+  });
 });
