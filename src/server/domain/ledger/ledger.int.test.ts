@@ -66,7 +66,6 @@ describe("ledger", () => {
     expect(company).toEqual([[-3, end], [-2, end + 3], [-1, end + 5]]);
   });
 
-
   it("keeps a leg's own memo, reference and time (one transaction moving many holders' parts), and the transaction's for the others", async () => {
     const [a, b] = [await walletAndSource(), await walletAndSource()];
     const earlier = new Date("2026-03-04T05:06:07.000Z");
@@ -91,6 +90,7 @@ describe("ledger", () => {
       .toEqual(["postings.1.memo:TOO_LONG"]);
     expect((await balances(a.wallet, b.wallet)).get(a.wallet)!.posted).toBe(10);
   });
+
   it("refuses in the database itself an unbalanced batch or an unknown account, writing nothing", async () => {
     const { wallet, source } = await walletAndSource();
     const before = (await balances(source)).get(source)!.posted;

@@ -34,17 +34,18 @@ async function unitsOf(ids: readonly number[]): Promise<Map<number, string>> {
   }
   return out;
 }
+
+/** A leg as ledger_post() reads it (its own memo, reference and time only when given). */
+const postingJson = (p: PostingInput) => (p.memo != null || p.reference != null || p.at != null
+  ? { accountId: p.accountId, amount: p.amount, memo: p.memo ?? null, referenceType: p.reference?.type ?? null, referenceId: p.reference?.id ?? null, at: p.at?.toISOString() ?? null }
+  : { accountId: p.accountId, amount: p.amount });
+
 /**
  * Accounts read or made through this service teach it their units (an account's unit never
  * changes): a commission credit reads its 5,000 wallets and then posts to them, and asked for
  * their units again. An id of a row a rollback took back is never given out again, and
  * ledger_post() refuses an account that does not exist whatever this map says.
  */
-/** A leg as ledger_post() reads it (its own memo, reference and time only when given). */
-const postingJson = (p: PostingInput) => (p.memo != null || p.reference != null || p.at != null
-  ? { accountId: p.accountId, amount: p.amount, memo: p.memo ?? null, referenceType: p.reference?.type ?? null, referenceId: p.reference?.id ?? null, at: p.at?.toISOString() ?? null }
-  : { accountId: p.accountId, amount: p.amount });
-
 function learn(accounts: AccountRecord[]): AccountRecord[] {
   for (const a of accounts) unitsById.set(a.id, a.unit);
   return accounts;
