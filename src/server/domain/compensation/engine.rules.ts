@@ -375,6 +375,7 @@ export function computeRun(plan: Plan, input: EngineInput): EngineResult {
   const sponsorOrder = breadthFirst(input.sponsor, sponsorAt);
   const ranks = computeRanks(plan, input, active, sponsorOrder, sponsorAt);
   const ctx: Context = {
+    // Room for four lines a member (a hybrid plan makes a few): room never written takes no memory, and growing copies every column.
     plan, input, n, vol, active, paidAs: ranks.paidAs, lines: new Lines(Math.max(1024, 4 * n)),
     // hundredths of volume × share → minor units: × 10^scale / 100 / 1e6
     minorPerHundredth: { mul: 10 ** scale, div: 100 * 1e6 },

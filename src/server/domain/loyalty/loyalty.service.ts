@@ -405,14 +405,15 @@ function applyEvent(b: Batch, ev: StoredEvent, products: Map<number, { category:
   return Object.keys(cashback).length ? { granted, cashback } : { granted };
 }
 
+/** A SPONSORED event's payload. */
+const sponsoredOf = (ev: StoredEvent): SponsoredPayload => ev.payload as unknown as SponsoredPayload;
+
 /**
  * What a member's first order or sign-up does for their sponsor, as an event of the
  * sponsor's: applied by the sponsor's shard, so a batch only ever locks and writes its own
  * holders (the shards never wait for each other's members). Keyed by the event that caused
  * it: appended once.
  */
-const sponsoredOf = (ev: StoredEvent): SponsoredPayload => ev.payload as unknown as SponsoredPayload;
-
 function sponsored(b: Batch, ev: StoredEvent, m: MemberState, payload: SponsoredPayload): void {
   if (m.sponsorId == null || isCustomerHolder(m.memberId)) return;
   b.derived.push({ key: `${ev.key}:sponsor`, memberId: m.sponsorId, occurredAt: ev.occurredAt, event: { type: "SPONSORED", payload } });
