@@ -22,10 +22,11 @@ export interface SqlDriver {
   /** Runs fn on one connection (session-level locks, multi-statement transactions). */
   session<T>(fn: (db: SqlDriver) => Promise<T>): Promise<T>;
   /**
-   * Streams rows (COPY text format lines, each ending in a newline) into `table`'s columns
-   * on one connection: PostgreSQL only (null on PGlite, which has no COPY FROM STDIN).
+   * Streams rows (COPY text format: lines, each ending in a newline, in chunks that may cut
+   * a line anywhere) into `table`'s columns on one connection: PostgreSQL only (null on
+   * PGlite, which has no COPY FROM STDIN).
    */
-  copyIn?(sql: string, lines: Iterable<string>): Promise<void>;
+  copyIn?(sql: string, chunks: Iterable<string | Uint8Array>): Promise<void>;
   /** Streams `COPY (query) TO STDOUT` in text format, chunk by chunk, on one connection: PostgreSQL only. */
   copyOut?(sql: string): AsyncIterable<Buffer>;
 }
@@ -128,10 +129,10 @@ export function pgDriver(pool: pg.Pool | pg.PoolClient): SqlDriver {
     script(statements) {
       return onConnection(pool, (c) => preparedScript(c, statements));
     },
-    async copyIn(sql, lines) {
+    async copyIn(sql, chunks) {
       const client = pool instanceof pg.Pool ? await pool.connect() : pool;
       try {
-        await pipeline(Readable.from(lines), client.query(copyFrom(sql)));
+        await pipeline(Readable.from(chunks), client.query(copyFrom(sql)));
       } finally {
         if (pool instanceof pg.Pool) (client as pg.PoolClient).release();
       }

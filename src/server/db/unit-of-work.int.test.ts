@@ -19,6 +19,25 @@ describe("bulk rows", () => {
     else for (const r of await db().query<Record<string, string | null>>(query)) rows.push(Object.values(r));
     expect(rows).toEqual(AWKWARD.map((v, i) => [String(i + 1), v, i === 1 ? null : "x"]));
   });
+
+  it("writes rows in by COPY with what follows in the same transaction, or says it cannot", async () => {
+    await db().query(`DROP TABLE IF EXISTS copy_probe, copy_probe_done`);
+    await db().query(`CREATE TABLE copy_probe (k serial, n bigint, v text, path int[], detail jsonb)`);
+    await db().query(`CREATE TABLE copy_probe_done (n int)`);
+    const rows = Array.from({ length: 30_000 }, (_, i) => ({ n: i % 2 ? -(2 ** 40) - i : i, v: i < AWKWARD.length ? AWKWARD[i]! : `row ${i}`, path: i % 3 ? [i, -1] : [], detail: i % 5 ? null : { i, s: "a\tb" } }));
+    const copied = await db().copyRows("copy_probe", ["n", "v", "path", "detail"], rows, (r, out) => out.int(r.n).text(r.v).intArray(r.path).json(r.detail),
+      { sql: "INSERT INTO copy_probe_done VALUES ($1)", params: [rows.length] });
+    expect(copied).toBe(process.env.TEST_DB === "postgres");
+    if (!copied) return;
+    const back = await db().query<{ n: string; v: string; path: number[]; detail: unknown }>(`SELECT n::text, v, path, detail FROM copy_probe ORDER BY k`);
+    expect(back.map((r) => ({ n: Number(r.n), v: r.v, path: r.path, detail: r.detail }))).toEqual(rows);
+    expect(await db().query(`SELECT n FROM copy_probe_done`)).toEqual([{ n: 30_000 }]);
+    // A failing row (text where a number belongs) writes nothing, and not what follows either.
+    await expect(db().copyRows("copy_probe", ["n"], [1, 2], (r, out) => out.text(r === 2 ? "two" : "1"), { sql: "INSERT INTO copy_probe_done VALUES (0)", params: [] }))
+      .rejects.toThrow(/invalid input syntax/);
+    expect((await db().query<{ c: number }>(`SELECT count(*)::int AS c FROM copy_probe`))[0]!.c).toBe(30_000);
+    expect(await db().query(`SELECT n FROM copy_probe_done`)).toEqual([{ n: 30_000 }]);
+  });
 });
 
 describe("reads together", () => {

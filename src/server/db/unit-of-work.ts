@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { StringDecoder } from "node:string_decoder";
 import { Prisma, prisma } from "./client";
+import { CopyTextWriter, type CopyRow } from "./copy-text";
 import { databaseUrl, defaultDriver, type SqlDriver } from "./driver";
 
 /** Prisma's models on one connection (the client itself, or an open transaction). */
@@ -27,9 +28,10 @@ export interface Db {
    * Writes many rows by COPY and then runs `then` (a statement recording that they are
    * written), both in one transaction of its own: all or nothing. PostgreSQL only; false
    * where COPY is not available (PGlite, or inside a transaction): the caller inserts otherwise.
-   * Values are numbers, strings or null; arrays and JSON go as their text.
+   * `write` puts each row's values, in the columns' order, straight into the stream
+   * (copy-text.ts): no string is made per value or row.
    */
-  copyRows(table: string, columns: readonly string[], rows: Iterable<readonly (string | number | null)[]>, then: { sql: string; params: unknown[] }): Promise<boolean>;
+  copyRows<T>(table: string, columns: readonly string[], rows: Iterable<T>, write: (row: T, out: CopyRow) => void, then: { sql: string; params: unknown[] }): Promise<boolean>;
   /**
    * The rows of `query` (no parameters: inline only trusted values such as numbers and
    * dates) streamed by COPY in text format, every value text or null: for reading a
@@ -101,13 +103,6 @@ async function* copyTextRows(chunks: AsyncIterable<Buffer>): AsyncIterable<(stri
   if (rest) yield [rest.split("\t").map(fromCopyText)];
 }
 
-/** A value in COPY's text format. */
-function copyText(v: string | number | null): string {
-  if (v === null) return "\\N";
-  if (typeof v === "number") return String(v);
-  return COPY_SPECIAL.test(v) ? v.replace(/\\/g, "\\\\").replace(/\t/g, "\\t").replace(/\n/g, "\\n").replace(/\r/g, "\\r") : v;
-}
-const COPY_SPECIAL = /[\\\t\n\r]/;
 
 interface Scope {
   db: Db;
@@ -172,26 +167,21 @@ function driverDb(driver: SqlDriver): Db {
         return r.map(results[i]!.rows as never[]);
       }) as never;
     },
-    async copyRows(table, columns, rows, then) {
+    async copyRows(table, columns, rows, write, then) {
       if (!driver.copyIn) return false;
       // One connection for the whole: COPY and the statement after it commit together.
       return driver.session(async (one) => {
         await one.exec("BEGIN");
         try {
           await one.copyIn!(`COPY ${table} (${columns.join(", ")}) FROM STDIN`, (function* () {
-            let chunk = "";
-            let n = 0;
+            const out = new CopyTextWriter();
             for (const row of rows) {
-              // Read at once: a caller may hand the same array refilled for every row.
-              let line = copyText(row[0] ?? null);
-              for (let i = 1; i < row.length; i++) line += `\t${copyText(row[i] ?? null)}`;
-              chunk += `${line}\n`;
-              if (++n % 5_000 === 0) {
-                yield chunk;
-                chunk = "";
-              }
+              // Written at once: a caller may hand the same object refilled for every row.
+              write(row, out);
+              out.endRow();
+              if (out.ready) yield* out.take();
             }
-            if (chunk) yield chunk;
+            yield* out.finish();
           })());
           await one.run(then.sql, then.params);
           await one.exec("COMMIT");

@@ -314,18 +314,12 @@ export const compensationRepository = {
    */
   async writeLineChunk(runId: number, chunk: number, lines: Iterable<Readonly<LineRow>>): Promise<void> {
     const record = { sql: "UPDATE commission_run SET lines_written = $1 WHERE id = $2", params: [chunk + 1, runId] };
-    const values: (string | number | null)[] = [];
     const copied = await db().copyRows(
       "commission_line",
       ["run_id", "period_id", "member_id", "bonus_index", "source_member_id", "level", "bonus_type", "kind", "basis", "rate_ppm", "uncapped", "amount", "rank_index", "path", "detail"],
-      (function* () {
-        for (const l of lines) {
-          values.length = 0;
-          values.push(runId, l.periodId, l.memberId, l.bonusIndex, l.sourceMemberId, l.level, l.bonusType, l.kind, l.basis, l.ratePpm, l.uncapped, l.amount, l.rankIndex,
-            l.path.length ? `{${l.path.join(",")}}` : "{}", l.detail ? JSON.stringify(l.detail) : null);
-          yield values;
-        }
-      })(),
+      lines,
+      (l, out) => out.int(runId).int(l.periodId).int(l.memberId).int(l.bonusIndex).int(l.sourceMemberId).int(l.level).text(l.bonusType).text(l.kind)
+        .int(l.basis).int(l.ratePpm).int(l.uncapped).int(l.amount).int(l.rankIndex).intArray(l.path).json(l.detail),
       record,
     );
     if (copied) return;
