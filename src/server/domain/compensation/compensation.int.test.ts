@@ -216,6 +216,28 @@ describe("plans and commission runs", () => {
     expect(await ledgerService.check()).toEqual([]);
   });
 
+  it("keeps ranks only above the first, and pays the first rank's advancement once, to members new since the last commit", async () => {
+    // From April a welcome 1.00 for reaching Member. R, A and B were in March's run (R as
+    // Leader: a row; A and B as Member: none), so they have it already; C joins in April.
+    const welcome = await compensationService.savePlanVersion(admin, { ...PLAN, bonuses: [PLAN.bonuses[0], { type: "RANK_ADVANCEMENT", amounts: { Member: 1, Leader: 25 } }] }, "Welcome");
+    await compensationService.activatePlanVersion(admin, welcome.id, (await volumeRepository.ensurePeriod("MONTHLY", month(3).start, month(3).end)).id);
+    const C = await placeUnder(B);
+    const april = await pastMonth(3, []);
+    const advancement = async (run: { id: number }) =>
+      (await compensationService.commissions(admin, { runId: run.id }, 50, null)).rows.filter((l) => l.bonusType === "RANK_ADVANCEMENT").map((l) => [l.memberId, l.amount]);
+    expect(await advancement(await commit(april))).toEqual([[C.id, 100]]);
+    expect(await advancement(await commit(await pastMonth(4, [])))).toEqual([]);
+
+    // Rows: March's Leader (R), and R's achieved Leader after it; the rest held Member.
+    const rows = await db().sql<{ periodId: number; memberId: number; paidAs: number; achieved: number }>`
+      SELECT period_id AS "periodId", member_id AS "memberId", paid_as::int AS "paidAs", achieved::int AS achieved
+      FROM member_rank WHERE member_id = ANY(${[R.id, A.id, B.id, C.id]}::int[])
+        AND period_id IN (SELECT id FROM period WHERE starts_at >= ${month(2).start}) ORDER BY period_id, member_id`;
+    expect(rows.map((r) => [r.memberId, r.paidAs, r.achieved])).toEqual([[R.id, 1, 1], [R.id, 0, 1], [R.id, 0, 1]]);
+    // A committed period without a row for C reads as the first rank.
+    expect(await compensationService.rankReport(admin, C.id, april.id)).toMatchObject({ paidAsRank: "Member", achievedRank: "Member", nextRank: "Leader" });
+  });
+
   it("shows a rank report card rule by rule, to the member and their upline only", async () => {
     const report = await compensationService.rankReport(viewerOf(A), A.id);
     expect(report.nextRank).toBe("Leader");

@@ -254,16 +254,30 @@ export const compensationRepository = {
       WHERE run_id = (SELECT id FROM commission_run WHERE period_id = ${periodId} AND mode = 'COMMIT' AND status = 'COMPLETED' ORDER BY id LIMIT 1)`;
   },
 
-  /** The highest rank each member achieved in committed periods before `startsAt`. */
-  async achievedBefore(startsAt: Date): Promise<{ memberId: number; achieved: number }[]> {
-    return db().sql`
-      SELECT r.member_id AS "memberId", max(r.achieved)::int AS achieved FROM member_rank r JOIN period p ON p.id = r.period_id
-      WHERE p.starts_at < ${startsAt} GROUP BY r.member_id`;
+  /**
+   * The ranks the latest committed period before `startsAt` left: its end (every member who
+   * joined before it was in its run) and the rows it has (members whose ranks were not both
+   * the first; see `replaceRanks`). Achieved ranks only grow from period to period, so that
+   * period's are each member's highest so far; reading it alone keeps a company's tenth year
+   * as quick to load as its first.
+   */
+  async ranksBefore(startsAt: Date): Promise<{ endsAt: Date | null; rows: { memberId: number; achieved: number }[] }> {
+    const [last] = await db().sql<{ id: number; endsAt: Date }>`
+      SELECT p.id, p.ends_at AS "endsAt" FROM period p
+      WHERE p.starts_at < ${startsAt} AND EXISTS (SELECT 1 FROM commission_run r WHERE r.period_id = p.id AND r.mode = 'COMMIT' AND r.status = 'COMPLETED')
+      ORDER BY p.starts_at DESC LIMIT 1`;
+    if (!last) return { endsAt: null, rows: [] };
+    const rows = await db().sql<{ memberId: number; achieved: number }>`
+      SELECT member_id AS "memberId", achieved::int AS achieved FROM member_rank WHERE period_id = ${last.id}`;
+    return { endsAt: last.endsAt, rows };
   },
 
+  /** A member's ranks in a committed period (the first rank for both when it has no row); null when the period is not committed. */
   async memberRank(periodId: number, memberId: number): Promise<{ paidAs: number; achieved: number } | null> {
     const rows = await db().sql<{ paidAs: number; achieved: number }>`
-      SELECT paid_as AS "paidAs", achieved FROM member_rank WHERE period_id = ${periodId} AND member_id = ${memberId}`;
+      SELECT coalesce(r.paid_as, 0)::int AS "paidAs", coalesce(r.achieved, 0)::int AS achieved
+      FROM (SELECT 1 FROM commission_run WHERE period_id = ${periodId} AND mode = 'COMMIT' AND status = 'COMPLETED' LIMIT 1) c
+        LEFT JOIN member_rank r ON r.period_id = ${periodId} AND r.member_id = ${memberId}`;
     return rows[0] ?? null;
   },
 
@@ -352,14 +366,23 @@ export const compensationRepository = {
     );
   },
 
-  async upsertRanks(runId: number, periodId: number, rows: { memberId: number; paidAs: number; achieved: number }[]): Promise<void> {
-    if (rows.length === 0) return;
-    await db().query(
-      `INSERT INTO member_rank (period_id, member_id, paid_as, achieved, run_id)
-       SELECT $1, m, p, a, $2 FROM unnest($3::int[], $4::int[], $5::int[]) AS t(m, p, a)
-       ON CONFLICT (period_id, member_id) DO UPDATE SET paid_as = excluded.paid_as, achieved = excluded.achieved, run_id = excluded.run_id`,
-      [periodId, runId, rows.map((r) => r.memberId), rows.map((r) => r.paidAs), rows.map((r) => r.achieved)],
-    );
+  /**
+   * The ranks of a committed period, all at once: rows only for members whose paid-as or
+   * achieved rank is not the first (index 0); a member of the period's run without a row
+   * held the first rank, paid as and achieved. In a company of a million most members hold
+   * it, and a row each was a million rows every period. Rows of an earlier attempt (a
+   * failed run, ranks recomputed after refunds) go first.
+   */
+  async replaceRanks(runId: number, periodId: number, rows: readonly { memberId: number; paidAs: number; achieved: number }[]): Promise<void> {
+    await db().query(`DELETE FROM member_rank WHERE period_id = $1`, [periodId]);
+    for (let i = 0; i < rows.length; i += 5_000) {
+      const chunk = rows.slice(i, i + 5_000);
+      await db().query(
+        `INSERT INTO member_rank (period_id, member_id, paid_as, achieved, run_id)
+         SELECT $1, m, p, a, $2 FROM unnest($3::int[], $4::int[], $5::int[]) AS t(m, p, a)`,
+        [periodId, runId, chunk.map((r) => r.memberId), chunk.map((r) => r.paidAs), chunk.map((r) => r.achieved)],
+      );
+    }
   },
 
   /**

@@ -123,7 +123,14 @@ async function loadInput(period: PeriodRecord, plan: Plan, cutoff: number): Prom
     const start = period.startsAt.getTime();
     input.joinedBefore = joined.filter((t) => t < start).length;
   }
-  for (const a of await repo.achievedBefore(period.startsAt)) {
+  // Achieved before: the first rank for members of the latest committed period's run, what
+  // its rows say for the others of it, nothing (-1) for members who joined since.
+  const before = await repo.ranksBefore(period.startsAt);
+  if (before.endsAt) {
+    const end = before.endsAt.getTime();
+    for (let i = 0; i < n; i++) if (joined[i]! < end) input.achievedBefore[i] = 0;
+  }
+  for (const a of before.rows) {
     const i = indexOf(a.memberId);
     if (i >= 0) input.achievedBefore[i] = Math.min(a.achieved, plan.ranks.length - 1);
   }
@@ -155,16 +162,23 @@ function differences(periodId: number, computed: LineRows, paid: PaidRow[], kind
 /** The binary carry and the ranks a period's first commit leaves for the next periods. */
 async function keepCarriesAndRanks(runId: number, periodId: number, ids: Int32Array, result: EngineResult): Promise<void> {
   const carries: { memberId: number; left: number; right: number; unqualified: number }[] = [];
-  const ranks: { memberId: number; paidAs: number; achieved: number }[] = [];
   for (let i = 0; i < ids.length; i++) {
     const memberId = ids[i]!;
     if (result.carryLeft[i] || result.carryRight[i] || result.unqualifiedPeriods[i]) {
       carries.push({ memberId, left: result.carryLeft[i]!, right: result.carryRight[i]!, unqualified: result.unqualifiedPeriods[i]! });
     }
-    if (result.achieved[i]! >= 0) ranks.push({ memberId, paidAs: result.paidAs[i]!, achieved: result.achieved[i]! });
   }
   for (let i = 0; i < carries.length; i += ROW_CHUNK) await repo.insertCarries(runId, carries.slice(i, i + ROW_CHUNK));
-  for (let i = 0; i < ranks.length; i += ROW_CHUNK) await repo.upsertRanks(runId, periodId, ranks.slice(i, i + ROW_CHUNK));
+  await keepRanks(runId, periodId, ids, result);
+}
+
+/** A committed period's ranks (rows for members not of the first rank), replacing any an earlier attempt left. */
+async function keepRanks(runId: number, periodId: number, ids: Int32Array, result: EngineResult): Promise<void> {
+  const ranks: { memberId: number; paidAs: number; achieved: number }[] = [];
+  for (let i = 0; i < ids.length; i++) {
+    if (result.paidAs[i] !== 0 || result.achieved[i] !== 0) ranks.push({ memberId: ids[i]!, paidAs: result.paidAs[i]!, achieved: result.achieved[i]! });
+  }
+  await transaction(() => repo.replaceRanks(runId, periodId, ranks));
 }
 
 async function announce(runId: number, status: RunStatusName, progress: number, stage: string): Promise<void> {
@@ -361,6 +375,7 @@ export const compensationService = {
       const nets = netsOf(rows);
       let linesMs = 0;
       let creditsMs = 0;
+      let ranksMs = 0;
       const size = lineChunk();
       const work = { lines: rows.length, credits: nets.length, linesDone: run.linesWritten * size, creditsDone: 0 };
       const parallel = hasConnectionPool();
@@ -374,14 +389,20 @@ export const compensationService = {
           work.linesDone = Math.min(rows.length, (c + 1) * size);
           await report("writing lines");
         }
-        if (before.length === 0) await keepCarriesAndRanks(runId, period.id, loaded.input.ids, result);
         linesMs = Math.round(performance.now() - mark);
       };
-      const credit = () => this.credit(runId, plan.currency, period, nets, options.postedAt, (done) => {
-        work.creditsDone = done;
-        if (done === nets.length) creditsMs = Math.round(performance.now() - mark);
-        return report("crediting wallets");
-      });
+      // The carries and ranks go beside the lines too, after the credits: the line COPY is the
+      // longest piece, and the two sides end about together.
+      const credit = async () => {
+        const credited = await this.credit(runId, plan.currency, period, nets, options.postedAt, (done) => {
+          work.creditsDone = done;
+          if (done === nets.length) creditsMs = Math.round(performance.now() - mark);
+          return report("crediting wallets");
+        });
+        if (before.length === 0) await keepCarriesAndRanks(runId, period.id, loaded.input.ids, result);
+        ranksMs = Math.round(performance.now() - mark);
+        return credited;
+      };
       let total: number;
       if (parallel) {
         const [written, credited] = await Promise.allSettled([writeLines(), credit()]);
@@ -393,7 +414,7 @@ export const compensationService = {
         total = await credit();
       }
       lap(parallel ? "writing lines and crediting wallets" : "writing lines, then crediting wallets");
-      timings.push({ stage: "  of which lines", ms: linesMs }, { stage: "  of which credits", ms: creditsMs });
+      timings.push({ stage: "  of which lines", ms: linesMs }, { stage: "  of which credits", ms: creditsMs }, { stage: "  of which credits, carries and ranks", ms: ranksMs });
       const summary = summarize(plan, loaded, result, computed);
       summary.topEarners = await named(summary.topEarners);
       summary.clawback = clawback;
@@ -436,8 +457,7 @@ export const compensationService = {
       const recomputedRun = computeRun(earlierPlan, again.input);
       const recomputed = engineRows(earlierPlan, earlier.id, again.input.ids, recomputedRun);
       // Ranks reached on refunded volume are no longer achieved (their bonus is clawed back with the rest).
-      const ranks = Array.from(again.input.ids, (memberId, i) => ({ memberId, paidAs: recomputedRun.paidAs[i]!, achieved: recomputedRun.achieved[i]! }));
-      for (let i = 0; i < ranks.length; i += ROW_CHUNK) await repo.upsertRanks(runId, earlier.id, ranks.slice(i, i + ROW_CHUNK));
+      await keepRanks(runId, earlier.id, again.input.ids, recomputedRun);
       out.push(...differences(earlier.id, recomputed, await repo.paid(earlier.id, runId), "CLAWBACK", earlierPlan.bonuses.map((b) => b.type)));
     }
     return out;
