@@ -391,30 +391,34 @@ export const compensationService = {
         }
         linesMs = Math.round(performance.now() - mark);
       };
-      // The carries and ranks go beside the lines too, after the credits: the line COPY is the
-      // longest piece, and the two sides end about together.
-      const credit = async () => {
-        const credited = await this.credit(runId, plan.currency, period, nets, options.postedAt, (done) => {
-          work.creditsDone = done;
-          if (done === nets.length) creditsMs = Math.round(performance.now() - mark);
-          return report("crediting wallets");
-        });
+      const credit = () => this.credit(runId, plan.currency, period, nets, options.postedAt, (done) => {
+        work.creditsDone = done;
+        if (done === nets.length) creditsMs = Math.round(performance.now() - mark);
+        return report("crediting wallets");
+      });
+      // The carries and ranks go on whichever side ends first, so that both end about together.
+      let kept: Promise<void> | null = null;
+      const keep = () => (kept ??= (async () => {
         if (before.length === 0) await keepCarriesAndRanks(runId, period.id, loaded.input.ids, result);
         ranksMs = Math.round(performance.now() - mark);
-        return credited;
+      })());
+      const then = async <T>(work: () => Promise<T>): Promise<T> => {
+        const value = await work();
+        await keep();
+        return value;
       };
       let total: number;
       if (parallel) {
-        const [written, credited] = await Promise.allSettled([writeLines(), credit()]);
+        const [written, credited] = await Promise.allSettled([then(writeLines), then(credit)]);
         if (written.status === "rejected") throw written.reason;
         if (credited.status === "rejected") throw credited.reason;
         total = credited.value;
       } else {
         await writeLines();
-        total = await credit();
+        total = await then(credit);
       }
       lap(parallel ? "writing lines and crediting wallets" : "writing lines, then crediting wallets");
-      timings.push({ stage: "  of which lines", ms: linesMs }, { stage: "  of which credits", ms: creditsMs }, { stage: "  of which credits, carries and ranks", ms: ranksMs });
+      timings.push({ stage: "  of which lines", ms: linesMs }, { stage: "  of which credits", ms: creditsMs }, { stage: "  carries and ranks done", ms: ranksMs });
       const summary = summarize(plan, loaded, result, computed);
       summary.topEarners = await named(summary.topEarners);
       summary.clawback = clawback;
