@@ -376,6 +376,22 @@ describe("arithmetic and order", () => {
     expect(runHash(ids, lines)).toBe(createHash("sha256").update(text).digest("hex"));
   });
 
+  it("keeps every line's columns, path and details as they grow past the room made first", () => {
+    const lines = new Lines(4); // room for 4 lines and path steps, 1 binary detail
+    for (let k = 0; k < 40; k++) {
+      const start = lines.paths.length;
+      for (let j = 0; j < k % 3; j++) lines.paths.push(1000 + k * 10 + j);
+      lines.add(k, k % 5, k + 1, 1 + (k % 3), k * 100, 50_000, k * 7, 2, start, k % 3);
+      if (k % 2 === 0) lines.details.setBinary(k, { left: k, right: 2 * k, carryInLeft: 0, carryInRight: 0, matched: k, cycles: null, carryOutLeft: 0, carryOutRight: k, capped: k > 30 });
+    }
+    expect(lines.count).toBe(40);
+    expect(lines.amount.view().length).toBe(40);
+    expect([lines.member.data[39], lines.bonus.data[39], lines.source.data[39], lines.amount.data[39]]).toEqual([39, 4, 40, 273]);
+    expect([lines.path(38), lines.path(39), lines.path(37)]).toEqual([[1380, 1381], [], [1370]]);
+    expect(lines.details.get(38)).toEqual({ left: 38, right: 76, carryInLeft: 0, carryInRight: 0, matched: 38, cycles: null, carryOutLeft: 0, carryOutRight: 38, capped: true });
+    expect([lines.details.get(37), lines.details.size]).toEqual([undefined, 20]);
+  });
+
   it("keeps bonus, level and rank as the plan's largest allow them (20 bonuses, 50 levels, 30 ranks; −1 no rank)", () => {
     const lines = new Lines(1);
     lines.add(0, 19, 1, 50, 1, 1, 1, 29);

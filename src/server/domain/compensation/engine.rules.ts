@@ -110,16 +110,20 @@ export interface BoardDetail {
  */
 export class LineDetails {
   /** By line number: 1 + index in the binary columns, −1 − index in boards, 0 none. */
-  private readonly at = new Column(new Int32Array(1024));
+  private readonly at: Column<Int32Array>;
   private count = 0;
-  private readonly binary = {
-    left: new Column(new Float64Array(1024)), right: new Column(new Float64Array(1024)),
-    carryInLeft: new Column(new Float64Array(1024)), carryInRight: new Column(new Float64Array(1024)),
-    matched: new Column(new Float64Array(1024)), cycles: new Column(new Float64Array(1024)),
-    carryOutLeft: new Column(new Float64Array(1024)), carryOutRight: new Column(new Float64Array(1024)),
-    capped: new Column(new Int32Array(1024)),
-  };
+  private readonly binary: Record<"left" | "right" | "carryInLeft" | "carryInRight" | "matched" | "cycles" | "carryOutLeft" | "carryOutRight", Column<Float64Array>> & { capped: Column<Int32Array> };
   private readonly boards: BoardDetail[] = [];
+
+  /** Room for line numbers up to `lines` and for `binary` binary details before growing. */
+  constructor(lines = 1024, binary = 1024) {
+    const floats = () => new Column(new Float64Array(binary));
+    this.at = new Column(new Int32Array(lines));
+    this.binary = {
+      left: floats(), right: floats(), carryInLeft: floats(), carryInRight: floats(), matched: floats(), cycles: floats(),
+      carryOutLeft: floats(), carryOutRight: floats(), capped: new Column(new Int32Array(binary)),
+    };
+  }
 
   get size(): number {
     return this.count;
@@ -166,30 +170,46 @@ export class LineDetails {
   }
 }
 
+/** A column of a run's lines: its values, as many as the lines. */
+class LineColumn<T extends Int8Array | Int32Array | Float64Array> {
+  constructor(public data: T, private readonly lines: { readonly count: number }) {}
+  get length(): number {
+    return this.lines.count;
+  }
+  view(): T {
+    return this.data.subarray(0, this.length) as T;
+  }
+}
+
 /** The lines of a run, one column per field (a million lines fit in a few dozen MB). */
 export class Lines {
-  readonly member: Column<Int32Array>;
+  readonly member: LineColumn<Int32Array>;
   /** Small numbers in bytes (a plan has at most 20 bonuses, 30 ranks and 50 levels): a fifth less to write per line. */
-  readonly bonus: Column<Int8Array>;
-  readonly source: Column<Int32Array>;
-  readonly level: Column<Int8Array>;
+  readonly bonus: LineColumn<Int8Array>;
+  readonly source: LineColumn<Int32Array>;
+  readonly level: LineColumn<Int8Array>;
   /** The volume (hundredths) or, for MATCHING, the money (minor units) the line is a share of. */
-  readonly basis: Column<Float64Array>;
-  readonly rate: Column<Int32Array>;
-  readonly amount: Column<Float64Array>;
+  readonly basis: LineColumn<Float64Array>;
+  readonly rate: LineColumn<Int32Array>;
+  readonly amount: LineColumn<Float64Array>;
   /** The paid-as rank of the earner. */
-  readonly rank: Column<Int8Array>;
+  readonly rank: LineColumn<Int8Array>;
   /** The compression path: inactive members skipped between source and earner. */
-  readonly pathStart: Column<Int32Array>;
-  readonly pathLength: Column<Int32Array>;
-  readonly paths = new Column(new Int32Array(1024));
-  readonly details = new LineDetails();
+  readonly pathStart: LineColumn<Int32Array>;
+  readonly pathLength: LineColumn<Int32Array>;
+  readonly paths: Column<Int32Array>;
+  readonly details: LineDetails;
+  private n = 0;
 
-  /** `capacity`: room for that many lines before the columns first grow (a run makes a few per member). */
+  /**
+   * `capacity`: room for that many lines before the columns first grow (a run makes a few
+   * per member), for as many compression path steps, and for details of a quarter of them.
+   * Room never written takes no memory; growing copies every column.
+   */
   constructor(capacity = 1024) {
-    const ints = () => new Column(new Int32Array(capacity));
-    const bytes = () => new Column(new Int8Array(capacity));
-    const floats = () => new Column(new Float64Array(capacity));
+    const ints = () => new LineColumn(new Int32Array(capacity), this);
+    const bytes = () => new LineColumn(new Int8Array(capacity), this);
+    const floats = () => new LineColumn(new Float64Array(capacity), this);
     this.member = ints();
     this.bonus = bytes();
     this.source = ints();
@@ -200,23 +220,27 @@ export class Lines {
     this.rank = bytes();
     this.pathStart = ints();
     this.pathLength = ints();
+    this.paths = new Column(new Int32Array(capacity));
+    // A binary line per member at most: a quarter of the room of a run's lines (four a member).
+    this.details = new LineDetails(capacity, Math.ceil(capacity / 4));
   }
 
   /** The amount before the payout cap: the amount column itself unless the cap bit (capAmounts). */
-  get uncapped(): Column<Float64Array> {
+  get uncapped(): LineColumn<Float64Array> {
     return this.beforeCap ?? this.amount;
   }
-  private beforeCap: Column<Float64Array> | null = null;
+  private beforeCap: LineColumn<Float64Array> | null = null;
 
   get count(): number {
-    return this.member.length;
+    return this.n;
   }
 
   add(member: number, bonus: number, source: number, level: number, basis: number, rate: number, amount: number, rank: number, pathStart = 0, pathLength = 0): number {
-    // Every column grows together; each store below then sees one kind of array (a shared
-    // push() for Int32 and Float64 columns was a fifth of the engine's time).
-    const k = this.member.length;
-    if (k === this.member.data.length) for (const c of [this.member, this.bonus, this.source, this.level, this.basis, this.rate, this.amount, this.rank, this.pathStart, this.pathLength]) c.reserve(k + 1);
+    // Every column grows together and shares one count; each store below then sees one
+    // kind of array (a shared push() for Int32 and Float64 columns was a fifth of the
+    // engine's time, and a length per column written per line a tenth of what was left).
+    const k = this.n;
+    if (k === this.member.data.length) this.grow(k + 1);
     this.member.data[k] = member;
     this.bonus.data[k] = bonus;
     this.source.data[k] = source;
@@ -227,28 +251,24 @@ export class Lines {
     this.rank.data[k] = rank;
     this.pathStart.data[k] = pathStart;
     this.pathLength.data[k] = pathLength;
-    const n = k + 1;
-    this.member.length = n;
-    this.bonus.length = n;
-    this.source.length = n;
-    this.level.length = n;
-    this.basis.length = n;
-    this.rate.length = n;
-    this.amount.length = n;
-    this.rank.length = n;
-    this.pathStart.length = n;
-    this.pathLength.length = n;
+    this.n = k + 1;
     return k;
+  }
+
+  private grow(n: number): void {
+    for (const c of [this.member, this.bonus, this.source, this.level, this.basis, this.rate, this.amount, this.rank, this.pathStart, this.pathLength] as LineColumn<Int8Array | Int32Array | Float64Array>[]) {
+      const next = new (c.data.constructor as new (n: number) => typeof c.data)(Math.max(1024, n, c.data.length * 2));
+      next.set(c.data.subarray(0, this.n));
+      c.data = next;
+    }
   }
 
   /** Keeps the amounts as they are as the uncapped ones, then scales every amount by cap / total (rounding down); returns the new total. */
   capAmounts(cap: number, total: number): number {
-    const before = new Column(this.amount.data.slice(0, this.amount.length));
-    before.length = this.amount.length;
-    this.beforeCap = before;
+    this.beforeCap = new LineColumn(this.amount.data.slice(0, this.n), this);
     const amounts = this.amount.data;
     let capped = 0;
-    for (let k = 0; k < this.amount.length; k++) {
+    for (let k = 0; k < this.n; k++) {
       amounts[k] = mulDiv(amounts[k]!, cap, total, "DOWN");
       capped += amounts[k]!;
     }
