@@ -26,12 +26,12 @@ export interface Db {
   execute(strings: TemplateStringsArray, ...values: unknown[]): Promise<number>;
   /**
    * Writes many rows by COPY and then runs `then` (a statement recording that they are
-   * written), both in one transaction of its own: all or nothing. PostgreSQL only; false
+   * written, or null), both in one transaction of its own: all or nothing. PostgreSQL only; false
    * where COPY is not available (PGlite, or inside a transaction): the caller inserts otherwise.
    * `write` puts each row's values, in the columns' order, straight into the stream
    * (copy-text.ts): no string is made per value or row.
    */
-  copyRows<T>(table: string, columns: readonly string[], rows: Iterable<T>, write: (row: T, out: CopyRow) => void, then: { sql: string; params: unknown[] }): Promise<boolean>;
+  copyRows<T>(table: string, columns: readonly string[], rows: Iterable<T>, write: (row: T, out: CopyRow) => void, then: { sql: string; params: unknown[] } | null): Promise<boolean>;
   /**
    * The rows of `query` (no parameters: inline only trusted values such as numbers and
    * dates) streamed by COPY in text format, every value text or null: for reading a
@@ -183,7 +183,7 @@ function driverDb(driver: SqlDriver): Db {
             }
             yield* out.finish();
           })());
-          await one.run(then.sql, then.params);
+          if (then) await one.run(then.sql, then.params);
           await one.exec("COMMIT");
           return true;
         } catch (err) {

@@ -357,13 +357,24 @@ export const compensationRepository = {
     await db().query(record.sql, record.params);
   },
 
-  async insertCarries(runId: number, rows: { memberId: number; left: number; right: number; unqualified: number }[]): Promise<void> {
+  /**
+   * The binary carries a run leaves (members with something to carry), all at once: by COPY
+   * where the database offers it, after any an earlier attempt of the run left.
+   */
+  async replaceCarries(runId: number, rows: readonly { memberId: number; left: number; right: number; unqualified: number }[]): Promise<void> {
+    await db().query(`DELETE FROM commission_carry WHERE run_id = $1`, [runId]);
     if (rows.length === 0) return;
-    await db().query(
-      `INSERT INTO commission_carry (run_id, member_id, "left", "right", unqualified)
-       SELECT $1, * FROM unnest($2::int[], $3::bigint[], $4::bigint[], $5::int[]) ON CONFLICT DO NOTHING`,
-      [runId, rows.map((r) => r.memberId), rows.map((r) => String(r.left)), rows.map((r) => String(r.right)), rows.map((r) => r.unqualified)],
-    );
+    const copied = await db().copyRows("commission_carry", ["run_id", "member_id", `"left"`, `"right"`, "unqualified"], rows,
+      (r, out) => out.int(runId).int(r.memberId).int(r.left).int(r.right).int(r.unqualified), null);
+    if (copied) return;
+    for (let i = 0; i < rows.length; i += 5_000) {
+      const chunk = rows.slice(i, i + 5_000);
+      await db().query(
+        `INSERT INTO commission_carry (run_id, member_id, "left", "right", unqualified)
+         SELECT $1, * FROM unnest($2::int[], $3::bigint[], $4::bigint[], $5::int[])`,
+        [runId, chunk.map((r) => r.memberId), chunk.map((r) => String(r.left)), chunk.map((r) => String(r.right)), chunk.map((r) => r.unqualified)],
+      );
+    }
   },
 
   /**

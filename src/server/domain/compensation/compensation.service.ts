@@ -1,6 +1,7 @@
 import { afterCommit, hasConnectionPool, isUniqueViolation, transaction } from "@/server/db/unit-of-work";
 import { genealogyService } from "@/server/domain/genealogy/genealogy.service";
 import { ledgerService } from "@/server/domain/ledger/ledger.service";
+import type { AccountRecord } from "@/server/domain/ledger/ledger.types";
 import { memberService } from "@/server/domain/member/member.service";
 import { accessService } from "@/server/domain/access/access.service";
 import { auditService } from "@/server/domain/audit/audit.service";
@@ -21,8 +22,9 @@ import { computeRun, emptyInput, type EngineInput, type EngineResult, runHash } 
 import { parsePlan, planDiff, pvLevels, type Plan } from "./plan.rules";
 import { advancements, concatRows, engineRows, explainLine, idIndex, isLineCursor, type LineRows, netsOf, rankRequirements, rowList, summarize, volumeText } from "./run.rules";
 
-/** Lines written per transaction (and progress step); ranks and carries go 5,000 a statement. */
+/** Lines written per transaction (and progress step). */
 const lineChunk = () => Number(process.env.COMMISSION_LINE_CHUNK ?? 100_000);
+/** Rows compared at a time when a correction or clawback looks for what changed. */
 const ROW_CHUNK = 5_000;
 const CREDIT_CHUNK = 5_000;
 /** A running run whose heartbeat is older than this may be taken over (its worker died). */
@@ -168,7 +170,7 @@ async function keepCarriesAndRanks(runId: number, periodId: number, ids: Int32Ar
       carries.push({ memberId, left: result.carryLeft[i]!, right: result.carryRight[i]!, unqualified: result.unqualifiedPeriods[i]! });
     }
   }
-  for (let i = 0; i < carries.length; i += ROW_CHUNK) await repo.insertCarries(runId, carries.slice(i, i + ROW_CHUNK));
+  await repo.replaceCarries(runId, carries);
   await keepRanks(runId, periodId, ids, result);
 }
 
@@ -345,11 +347,11 @@ export const compensationService = {
       await step(runId, 0.25, "computing");
       const result = computeRun(plan, loaded.input);
       lap("computing");
-      const hash = runHash(loaded.input.ids, result.lines);
       const computed = engineRows(plan, period.id, loaded.input.ids, result);
-      lap("hashing and ordering lines");
 
       if (run.mode === "PREVIEW") {
+        const hash = runHash(loaded.input.ids, result.lines);
+        lap("hashing and ordering lines");
         const summary = summarize(plan, loaded, result, computed);
         summary.topEarners = await named(summary.topEarners);
         if (run.simulation) summary.comparison = await this.compare(plan, period, loaded, result, computed);
@@ -376,6 +378,7 @@ export const compensationService = {
       let linesMs = 0;
       let creditsMs = 0;
       let ranksMs = 0;
+      let summaryMs = 0;
       const size = lineChunk();
       const work = { lines: rows.length, credits: nets.length, linesDone: run.linesWritten * size, creditsDone: 0 };
       const parallel = hasConnectionPool();
@@ -396,11 +399,18 @@ export const compensationService = {
         if (done === nets.length) creditsMs = Math.round(performance.now() - mark);
         return report("crediting wallets");
       });
-      // The carries and ranks go on whichever side ends first, so that both end about together.
-      let kept: Promise<void> | null = null;
+      // The carries and ranks, then the run's hash and summary (the node process's own work),
+      // go on whichever side ends first: the other side's database work hides them.
+      let kept: Promise<{ hash: string; summary: RunSummary }> | null = null;
       const keep = () => (kept ??= (async () => {
         if (before.length === 0) await keepCarriesAndRanks(runId, period.id, loaded.input.ids, result);
         ranksMs = Math.round(performance.now() - mark);
+        const hash = runHash(loaded.input.ids, result.lines);
+        const summary = summarize(plan, loaded, result, computed);
+        summary.topEarners = await named(summary.topEarners);
+        summary.clawback = clawback;
+        summaryMs = Math.round(performance.now() - mark);
+        return { hash, summary };
       })());
       const then = async <T>(work: () => Promise<T>): Promise<T> => {
         const value = await work();
@@ -418,11 +428,11 @@ export const compensationService = {
         total = await then(credit);
       }
       lap(parallel ? "writing lines and crediting wallets" : "writing lines, then crediting wallets");
-      timings.push({ stage: "  of which lines", ms: linesMs }, { stage: "  of which credits", ms: creditsMs }, { stage: "  carries and ranks done", ms: ranksMs });
-      const summary = summarize(plan, loaded, result, computed);
-      summary.topEarners = await named(summary.topEarners);
-      summary.clawback = clawback;
-      lap("summary");
+      timings.push(
+        { stage: "  of which lines", ms: linesMs }, { stage: "  of which credits", ms: creditsMs },
+        { stage: "  carries and ranks done", ms: ranksMs }, { stage: "  hash and summary done", ms: summaryMs },
+      );
+      const { hash, summary } = await keep();
       summary.timings = timings;
       await transaction(async () => {
         await repo.finish(runId, { status: "COMPLETED", totalPaid: total, lineCount: rows.length, hash, summary });
@@ -477,18 +487,29 @@ export const compensationService = {
     const month = period.startsAt.toLocaleDateString("en-GB", { month: "short", year: "numeric", timeZone: "UTC" });
     let total = 0;
     await progress(0);
+    // Every earner's wallet and debt, and the batches posted already, each in one read (a read
+    // per batch was a tenth of the credits' time). Balances matter only to a clawback (what
+    // the wallet can give) and to a debt (what is owed): those are read again just before
+    // their batch is posted.
+    const keyOf = (chunkNo: number) => `commission:run:${runId}:chunk:${chunkNo}`;
+    const posted = await ledgerService.existingKeys(Array.from({ length: Math.ceil(nets.length / CREDIT_CHUNK) }, (_, c) => keyOf(c)));
+    const wallets = new Map<number, AccountRecord>();
+    const debts = new Map<number, AccountRecord>();
+    const learn = (accounts: readonly AccountRecord[]) => {
+      for (const a of accounts) if (a.unit === currency) (a.kind === "WALLET" ? wallets : debts).set(a.ownerId!, a);
+    };
+    learn(await ledgerService.ownedAccountsOfKinds(nets.map((c) => c.memberId), ["WALLET", "COMMISSION_DEBT"]));
     // One ledger transaction per chunk of earners (the company's expense against each wallet),
     // keyed by run and chunk: members are in id order, so a rerun makes the same chunks.
     for (let i = 0, chunkNo = 0; i < nets.length; i += CREDIT_CHUNK, chunkNo++) {
       const chunk = nets.slice(i, i + CREDIT_CHUNK);
       chunk.forEach((c) => (total += c.amount));
-      const key = `commission:run:${runId}:chunk:${chunkNo}`;
-      if ((await ledgerService.existingKeys([key])).size === 0) {
+      const key = keyOf(chunkNo);
+      if (!posted.has(key)) {
         const ids = chunk.map((c) => c.memberId);
-        // Wallets and debts in one read; a wallet that does not exist yet is opened.
-        const owned = (await ledgerService.ownedAccountsOfKinds(ids, ["WALLET", "COMMISSION_DEBT"])).filter((a) => a.unit === currency);
-        const wallets = new Map(owned.filter((a) => a.kind === "WALLET").map((a) => [a.ownerId!, a]));
-        const debts = new Map(owned.filter((a) => a.kind === "COMMISSION_DEBT").map((a) => [a.ownerId!, a]));
+        const fresh = chunk.filter((c) => c.amount < 0 || debts.has(c.memberId)).map((c) => c.memberId);
+        if (fresh.length > 0) learn(await ledgerService.ownedAccountsOfKinds(fresh, ["WALLET", "COMMISSION_DEBT"]));
+        // A wallet that does not exist yet is opened.
         const noWallet = ids.filter((id) => !wallets.has(id));
         for (const a of await ledgerService.accounts(noWallet.map((ownerId) => ({ ownerId, kind: "WALLET" as const, unit: currency })))) wallets.set(a.ownerId!, a);
         const available = (memberId: number) => Math.max(0, wallets.get(memberId)!.posted - wallets.get(memberId)!.pendingDebits);
