@@ -26,8 +26,9 @@ export interface Db {
   execute(strings: TemplateStringsArray, ...values: unknown[]): Promise<number>;
   /**
    * Writes many rows by COPY and then runs `then` (a statement recording that they are
-   * written, or null), both in one transaction of its own: all or nothing. PostgreSQL only; false
-   * where COPY is not available (PGlite, or inside a transaction): the caller inserts otherwise.
+   * written, or null), both in one transaction of its own: all or nothing. PostgreSQL
+   * only; false where COPY is not available (PGlite, or inside a transaction): the caller
+   * inserts otherwise.
    * `write` puts each row's values, in the columns' order, straight into the stream
    * (copy-text.ts): no string is made per value or row.
    */
@@ -102,7 +103,6 @@ async function* copyTextRows(chunks: AsyncIterable<Buffer>): AsyncIterable<(stri
   }
   if (rest) yield [rest.split("\t").map(fromCopyText)];
 }
-
 
 interface Scope {
   db: Db;
