@@ -59,23 +59,27 @@ export interface EngineInput {
   joinedBefore: number;
 }
 
+type Numbers = Int8Array | Int32Array | Float64Array;
+
+/** `data` with room for at least `n` values (doubling), its first `length` kept. */
+function grown<T extends Numbers>(data: T, n: number, length: number): T {
+  if (n <= data.length) return data;
+  const next = new (data.constructor as new (n: number) => T)(Math.max(1024, n, data.length * 2));
+  next.set(data.subarray(0, length));
+  return next;
+}
+
 /** A growable column of numbers. */
-class Column<T extends Int8Array | Int32Array | Float64Array> {
+class Column<T extends Int32Array | Float64Array> {
   length = 0;
   constructor(public data: T) {}
   push(v: number): void {
     if (this.length === this.data.length) this.reserve(this.length + 1);
     this.data[this.length++] = v;
   }
-  /** Room for at least `n` values (doubling). */
+  /** Room for at least `n` values. */
   reserve(n: number): void {
-    if (n <= this.data.length) return;
-    const next = new (this.data.constructor as new (n: number) => T)(Math.max(1024, n, this.data.length * 2));
-    next.set(this.data.subarray(0, this.length));
-    this.data = next;
-  }
-  view(): T {
-    return this.data.subarray(0, this.length) as T;
+    this.data = grown(this.data, n, this.length);
   }
 }
 
@@ -171,7 +175,7 @@ export class LineDetails {
 }
 
 /** A column of a run's lines: its values, as many as the lines. */
-class LineColumn<T extends Int8Array | Int32Array | Float64Array> {
+class LineColumn<T extends Numbers> {
   constructor(public data: T, private readonly lines: { readonly count: number }) {}
   get length(): number {
     return this.lines.count;
@@ -256,10 +260,8 @@ export class Lines {
   }
 
   private grow(n: number): void {
-    for (const c of [this.member, this.bonus, this.source, this.level, this.basis, this.rate, this.amount, this.rank, this.pathStart, this.pathLength] as LineColumn<Int8Array | Int32Array | Float64Array>[]) {
-      const next = new (c.data.constructor as new (n: number) => typeof c.data)(Math.max(1024, n, c.data.length * 2));
-      next.set(c.data.subarray(0, this.n));
-      c.data = next;
+    for (const c of [this.member, this.bonus, this.source, this.level, this.basis, this.rate, this.amount, this.rank, this.pathStart, this.pathLength] as LineColumn<Numbers>[]) {
+      c.data = grown(c.data, n, this.n);
     }
   }
 
