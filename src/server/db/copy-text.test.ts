@@ -19,6 +19,18 @@ describe("COPY text rows written into buffers", () => {
     );
   });
 
+  it("writes integers on both sides of 2^31 and escapes before and after non-ASCII text", () => {
+    const w = new CopyTextWriter();
+    for (const v of [9, 10, 99, 100, 2 ** 31 - 1, 2 ** 31, -(2 ** 31), -(2 ** 31) - 5, 2 ** 40 + 7]) w.int(v);
+    w.endRow();
+    w.text("a\tü\nb\\").intArray(Int32Array.of(7, -2147483648, 0)).intArray([2 ** 40, 0.5]);
+    w.endRow();
+    expect(text(w.finish())).toBe(
+      "9\t10\t99\t100\t2147483647\t2147483648\t-2147483648\t-2147483653\t1099511627783\n" +
+      "a\\tü\\nb\\\\\t{7,-2147483648,0}\t{1099511627776,0.5}\n",
+    );
+  });
+
   it("fills buffers of 64 KiB, lets a row straddle two, and never rewrites one taken", () => {
     const w = new CopyTextWriter();
     const taken: Buffer[] = [];

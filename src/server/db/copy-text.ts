@@ -11,7 +11,7 @@ export interface CopyRow {
   /** A text value, escaped as COPY needs; null is NULL. */
   text(v: string | null): CopyRow;
   /** An integer array (`{1,2,3}`). */
-  intArray(v: readonly number[]): CopyRow;
+  intArray(v: ArrayLike<number>): CopyRow;
   /** A value as JSON text; null is NULL. */
   json(v: unknown): CopyRow;
 }
@@ -21,6 +21,13 @@ const TAB = 9;
 const NEWLINE = 10;
 const MINUS = 45;
 const ZERO = 48;
+const BACKSLASH = 92;
+const RETURN = 13;
+const LETTER_T = 116;
+const LETTER_N = 110;
+const LETTER_R = 114;
+const COMMA = 44;
+const CLOSE_BRACE = 125;
 const SPECIAL = /[\\\t\n\r]/;
 
 /** A value in COPY's text format (backslash, tab, newline and carriage return escaped). */
@@ -47,32 +54,49 @@ export class CopyTextWriter implements CopyRow {
   int(v: number): CopyRow {
     if (!Number.isSafeInteger(v)) return this.raw(String(v));
     this.separate(21);
-    const buf = this.buf;
-    let p = this.pos;
-    if (v < 0) {
-      buf[p++] = MINUS;
-      v = -v;
-    }
-    let digits = 1;
-    for (let t = v; t >= 10; t = Math.floor(t / 10)) digits++;
-    for (let q = p + digits - 1; q >= p; q--) {
-      buf[q] = ZERO + (v % 10);
-      v = Math.floor(v / 10);
-    }
-    this.pos = p + digits;
+    this.digits(v);
     return this;
   }
 
   text(v: string | null): CopyRow {
     if (v === null) return this.raw("\\N");
-    return this.raw(copyEscape(v));
+    // Escaped while copied: ASCII byte by byte, the rest (rare) through copyEscape.
+    this.separate(v.length * 2);
+    const buf = this.buf;
+    let p = this.pos;
+    for (let i = 0; i < v.length; i++) {
+      const c = v.charCodeAt(i);
+      if (c >= 0x80) {
+        this.pos = p;
+        const rest = copyEscape(v.slice(i));
+        this.room(rest.length * 3);
+        this.pos += this.buf.write(rest, this.pos, "utf8");
+        return this;
+      }
+      if (c === BACKSLASH || c === TAB || c === NEWLINE || c === RETURN) {
+        buf[p++] = BACKSLASH;
+        buf[p++] = c === BACKSLASH ? BACKSLASH : c === TAB ? LETTER_T : c === NEWLINE ? LETTER_N : LETTER_R;
+      } else {
+        buf[p++] = c;
+      }
+    }
+    this.pos = p;
+    return this;
   }
 
-  intArray(v: readonly number[]): CopyRow {
+  intArray(v: ArrayLike<number>): CopyRow {
     if (v.length === 0) return this.raw("{}");
-    let s = "{";
-    for (let i = 0; i < v.length; i++) s += i === 0 ? String(v[i]) : `,${v[i]}`;
-    return this.raw(`${s}}`);
+    this.raw("{");
+    for (let i = 0; i < v.length; i++) {
+      if (i > 0) {
+        this.room(1);
+        this.buf[this.pos++] = COMMA;
+      }
+      this.digits(v[i]!);
+    }
+    this.room(1);
+    this.buf[this.pos++] = CLOSE_BRACE;
+    return this;
   }
 
   json(v: unknown): CopyRow {
@@ -98,6 +122,41 @@ export class CopyTextWriter implements CopyRow {
     this.buf = Buffer.allocUnsafe(CHUNK);
     this.pos = 0;
     return this.take();
+  }
+
+  /** A safe integer's digits (any other number as its text), with room made for them. */
+  private digits(v: number): void {
+    if (!Number.isSafeInteger(v)) {
+      const t = String(v);
+      this.room(t.length);
+      for (let i = 0; i < t.length; i++) this.buf[this.pos++] = t.charCodeAt(i);
+      return;
+    }
+    this.room(21);
+    const buf = this.buf;
+    let p = this.pos;
+    if (v < 0) {
+      buf[p++] = MINUS;
+      v = -v;
+    }
+    let digits = 1;
+    if (v < 2 ** 31) {
+      // Nearly every value: 32-bit arithmetic, a fraction of the time of dividing doubles.
+      let u = v | 0;
+      for (let t = u; t >= 10; t = (t / 10) | 0) digits++;
+      for (let q = p + digits - 1; q >= p; q--) {
+        const next = (u / 10) | 0;
+        buf[q] = ZERO + u - next * 10;
+        u = next;
+      }
+    } else {
+      for (let t = v; t >= 10; t = Math.floor(t / 10)) digits++;
+      for (let q = p + digits - 1; q >= p; q--) {
+        buf[q] = ZERO + (v % 10);
+        v = Math.floor(v / 10);
+      }
+    }
+    this.pos = p + digits;
   }
 
   /** Already escaped text. ASCII is copied byte by byte (a native call costs more for short values). */

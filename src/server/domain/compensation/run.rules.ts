@@ -123,7 +123,13 @@ export function engineRows(plan: Plan, periodId: number, ids: Int32Array, result
     row.uncapped = lines.uncapped.data[k]!;
     row.amount = lines.amount.data[k]!;
     row.rankIndex = lines.rank.data[k]!;
-    row.path = lines.pathLength.data[k]! > 0 ? lines.path(k).map((i) => ids[i]!) : [];
+    const pathLength = lines.pathLength.data[k]!;
+    if (pathLength === 0) row.path = NO_PATH;
+    else {
+      const at = lines.pathStart.data[k]!;
+      row.path = new Array<number>(pathLength);
+      for (let p = 0; p < pathLength; p++) row.path[p] = ids[lines.paths.data[at + p]!]!;
+    }
     row.detail = lines.details.get(k) ?? null;
     return row;
   };
@@ -149,6 +155,9 @@ export function engineRows(plan: Plan, periodId: number, ids: Int32Array, result
     },
   };
 }
+
+/** The path of a line without one, shared (most lines: an array each was a tenth of writing them). */
+const NO_PATH = Object.freeze([]) as unknown as number[];
 
 /** Each earner's net of the lines (not zero), by member id. */
 export function netsOf(rows: LineRows): { memberId: number; amount: number }[] {
