@@ -487,10 +487,11 @@ export const compensationService = {
     const month = period.startsAt.toLocaleDateString("en-GB", { month: "short", year: "numeric", timeZone: "UTC" });
     let total = 0;
     await progress(0);
-    // Every earner's wallet and debt, and the batches posted already, each in one read (a read
-    // per batch was a tenth of the credits' time). Balances matter only to a clawback (what
-    // the wallet can give) and to a debt (what is owed): those are read again just before
-    // their batch is posted.
+    // The batches posted already in one read; the earners' wallets and debts in one read per
+    // ten batches (a read per batch was a tenth of the credits' time; all at once, more
+    // accounts than the ledger remembers the units of, so that every batch asked for them
+    // again). Balances matter only to a clawback (what the wallet can give) and to a debt
+    // (what is owed): those are read again just before their batch is posted.
     const keyOf = (chunkNo: number) => `commission:run:${runId}:chunk:${chunkNo}`;
     const posted = await ledgerService.existingKeys(Array.from({ length: Math.ceil(nets.length / CREDIT_CHUNK) }, (_, c) => keyOf(c)));
     const wallets = new Map<number, AccountRecord>();
@@ -498,13 +499,19 @@ export const compensationService = {
     const learn = (accounts: readonly AccountRecord[]) => {
       for (const a of accounts) if (a.unit === currency) (a.kind === "WALLET" ? wallets : debts).set(a.ownerId!, a);
     };
-    learn(await ledgerService.ownedAccountsOfKinds(nets.map((c) => c.memberId), ["WALLET", "COMMISSION_DEBT"]));
+    const window = CREDIT_CHUNK * 10;
     // One ledger transaction per chunk of earners (the company's expense against each wallet),
     // keyed by run and chunk: members are in id order, so a rerun makes the same chunks.
     for (let i = 0, chunkNo = 0; i < nets.length; i += CREDIT_CHUNK, chunkNo++) {
       const chunk = nets.slice(i, i + CREDIT_CHUNK);
       chunk.forEach((c) => (total += c.amount));
       const key = keyOf(chunkNo);
+      if (i % window === 0) {
+        wallets.clear();
+        debts.clear();
+        const ahead = nets.slice(i, i + window).filter((_, j) => !posted.has(keyOf(chunkNo + Math.floor(j / CREDIT_CHUNK))));
+        if (ahead.length > 0) learn(await ledgerService.ownedAccountsOfKinds(ahead.map((c) => c.memberId), ["WALLET", "COMMISSION_DEBT"]));
+      }
       if (!posted.has(key)) {
         const ids = chunk.map((c) => c.memberId);
         const fresh = chunk.filter((c) => c.amount < 0 || debts.has(c.memberId)).map((c) => c.memberId);
