@@ -914,7 +914,17 @@ export function runHash(ids: Int32Array, lines: Lines): string {
   const buf = Buffer.allocUnsafe(1 << 20);
   let at = 0;
   const write = (v: number, end: number) => {
-    if (Number.isSafeInteger(v) && v >= 0) {
+    if (v >= 0 && v < 2 ** 31 && v === Math.floor(v)) {
+      // Nearly every value: 32-bit arithmetic (dividing doubles took twice as long).
+      let digits = 1;
+      for (let x = v | 0; x >= 10; x = (x / 10) | 0) digits++;
+      for (let p = at + digits - 1, x = v | 0; p >= at; p--) {
+        const next = (x / 10) | 0;
+        buf[p] = 48 + x - next * 10;
+        x = next;
+      }
+      at += digits;
+    } else if (Number.isSafeInteger(v) && v >= 0) {
       let digits = 1;
       for (let x = v; x >= 10; x = Math.floor(x / 10)) digits++;
       for (let p = at + digits - 1, x = v; p >= at; p--, x = Math.floor(x / 10)) buf[p] = 48 + (x % 10);

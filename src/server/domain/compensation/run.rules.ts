@@ -63,7 +63,7 @@ export interface LineRows {
   slice(from: number, to: number): LineRow[];
   /** The same rows one by one, possibly as one object refilled for each: read a row before taking the next. */
   each(from: number, to: number): Iterable<Readonly<LineRow>>;
-  /** Each line's earner (member id), bonus and amount, in order, without making rows. */
+  /** Each line's earner (member id), bonus and amount, in no particular order, without making rows. */
   amounts(fn: (memberId: number, bonusIndex: number, amount: number) => void): void;
 }
 
@@ -148,10 +148,8 @@ export function engineRows(plan: Plan, periodId: number, ids: Int32Array, result
       for (let j = from; j < Math.min(to, n); j++) yield fill(row, j);
     },
     amounts(fn) {
-      for (let j = 0; j < n; j++) {
-        const k = order[j]!;
-        fn(ids[lines.member.data[k]!]!, lines.bonus.data[k]!, lines.amount.data[k]!);
-      }
+      // In the engine's order: its columns one after the other (sums need no order).
+      for (let k = 0; k < n; k++) fn(ids[lines.member.data[k]!]!, lines.bonus.data[k]!, lines.amount.data[k]!);
     },
   };
 }
