@@ -72,19 +72,37 @@ const hundredths = (decimal: string) => Math.round(Number(decimal) * 100);
 async function loadInput(period: PeriodRecord, plan: Plan, cutoff: number): Promise<Loaded> {
   // The kept totals are read below: every entry appended so far is folded in first.
   await volumeService.applyPending();
-  // Columns first (ids ascending), then indexes: sponsors and parents may join later in id order.
+  // Members, their totals, carries and ranks are read side by side (each on its own
+  // connection where there is a pool): the database reads one while this process parses
+  // another. Columns first (ids ascending), then indexes: sponsors and parents may join
+  // later in id order.
   const ids: number[] = [];
   const sponsors: number[] = [];
   const parents: number[] = [];
   const positions: number[] = [];
   const joined: number[] = [];
-  await repo.members(period.endsAt, (r) => {
-    ids.push(Number(r[0]));
-    sponsors.push(r[1] === null ? 0 : Number(r[1]));
-    parents.push(r[2] === null ? 0 : Number(r[2]));
-    positions.push(r[3] === null ? 0 : Number(r[3]));
-    joined.push(Number(r[4]));
-  });
+  const totals = { ids: [] as number[], pv: [] as number[], bv: [] as number[] };
+  const fastStart = plan.bonuses.find((b) => b.type === "FAST_START");
+  const binary = plan.bonuses.some((b) => b.type === "BINARY");
+  const [, , orderVolumes, carries, before] = await Promise.all([
+    repo.members(period.endsAt, (r) => {
+      ids.push(Number(r[0]));
+      sponsors.push(r[1] === null ? 0 : Number(r[1]));
+      parents.push(r[2] === null ? 0 : Number(r[2]));
+      positions.push(r[3] === null ? 0 : Number(r[3]));
+      joined.push(Number(r[4]));
+    }),
+    repo.volumes(period.id, period.endsAt, cutoff, (r) => {
+      totals.ids.push(Number(r[0]));
+      totals.pv.push(hundredths(r[1]!));
+      totals.bv.push(hundredths(r[2]!));
+    }),
+    fastStart || plan.bonuses.some((b) => b.type === "RETAIL") ? repo.orderVolumes(period.id, cutoff, plan.volume, fastStart?.days ?? 0) : [],
+    binary ? volumeService.previousPeriod(period).then((previous) => (previous ? repo.carries(previous.id) : [])) : [],
+    // Achieved before: the first rank for members of the latest committed period's run, what
+    // its rows say for the others of it, nothing (-1) for members who joined since.
+    repo.ranksBefore(period.startsAt),
+  ]);
   const n = ids.length;
   const input = emptyInput(n);
   for (let i = 0; i < n; i++) input.ids[i] = ids[i]!;
@@ -94,30 +112,24 @@ async function loadInput(period: PeriodRecord, plan: Plan, cutoff: number): Prom
     input.parent[i] = parents[i] ? indexOf(parents[i]!) : -1;
     input.position[i] = positions[i]!;
   }
-  await repo.volumes(period.id, period.endsAt, cutoff, (r) => {
-    const i = indexOf(Number(r[0]));
-    if (i < 0) return;
-    input.pv[i] = hundredths(r[1]!);
-    input.bv[i] = hundredths(r[2]!);
-  });
-  const fastStart = plan.bonuses.find((b) => b.type === "FAST_START");
-  if (fastStart || plan.bonuses.some((b) => b.type === "RETAIL")) {
-    for (const v of await repo.orderVolumes(period.id, cutoff, plan.volume, fastStart?.days ?? 0)) {
-      const i = indexOf(v.memberId);
-      if (i < 0) continue;
-      input.retail[i] = hundredths(v.retail);
-      input.fastStart[i] = fastStart ? hundredths(v.fastStart) : 0;
-    }
+  for (let t = 0; t < totals.ids.length; t++) {
+    const i = indexOf(totals.ids[t]!);
+    if (i < 0) continue;
+    input.pv[i] = totals.pv[t]!;
+    input.bv[i] = totals.bv[t]!;
   }
-  const previous = await volumeService.previousPeriod(period);
-  if (previous && plan.bonuses.some((b) => b.type === "BINARY")) {
-    for (const c of await repo.carries(previous.id)) {
-      const i = indexOf(c.memberId);
-      if (i < 0) continue;
-      input.carryLeft[i] = Number(c.left);
-      input.carryRight[i] = Number(c.right);
-      input.unqualifiedPeriods[i] = c.unqualified;
-    }
+  for (const v of orderVolumes) {
+    const i = indexOf(v.memberId);
+    if (i < 0) continue;
+    input.retail[i] = hundredths(v.retail);
+    input.fastStart[i] = fastStart ? hundredths(v.fastStart) : 0;
+  }
+  for (const c of carries) {
+    const i = indexOf(c.memberId);
+    if (i < 0) continue;
+    input.carryLeft[i] = Number(c.left);
+    input.carryRight[i] = Number(c.right);
+    input.unqualifiedPeriods[i] = c.unqualified;
   }
   if (plan.bonuses.some((b) => b.type === "BOARD")) {
     // Boards are replayed in join order (time, then id).
@@ -125,9 +137,6 @@ async function loadInput(period: PeriodRecord, plan: Plan, cutoff: number): Prom
     const start = period.startsAt.getTime();
     input.joinedBefore = joined.filter((t) => t < start).length;
   }
-  // Achieved before: the first rank for members of the latest committed period's run, what
-  // its rows say for the others of it, nothing (-1) for members who joined since.
-  const before = await repo.ranksBefore(period.startsAt);
   if (before.endsAt) {
     const end = before.endsAt.getTime();
     for (let i = 0; i < n; i++) if (joined[i]! < end) input.achievedBefore[i] = 0;

@@ -33,9 +33,14 @@ async function balances(...ids: number[]): Promise<Map<number, AccountRecord>> {
 
 describe("ledger", () => {
   it("moves money in balanced transactions and keeps balances equal to the postings", async () => {
-    const { wallet, source } = await walletAndSource();
+    const { member, wallet, source } = await walletAndSource();
     const result = await ledgerService.post(move(source, wallet, 12_345));
     expect(result.transactions).toEqual([expect.objectContaining({ created: true })]);
+    // The changed accounts as they are now (they feed live balance updates).
+    expect(result.accounts.find((a) => a.id === wallet)).toEqual({
+      id: wallet, ownerId: member.id, customerId: null, kind: "WALLET", unit: "USD", noNegative: true, posted: 12_345, pendingDebits: 0, pendingCredits: 0, revision: 1,
+    });
+    expect(result.accounts.find((a) => a.id === source)).toMatchObject({ ownerId: null, kind: "ADJUSTMENTS", noNegative: false });
     const b = await balances(wallet, source);
     expect(b.get(wallet)!.posted).toBe(12_345);
     expect(b.get(source)!.posted).toBe(-12_345);

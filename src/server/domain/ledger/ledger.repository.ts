@@ -19,6 +19,20 @@ const toAccount = (r: AccountRow): AccountRecord => ({
   ...r, posted: Number(r.posted), pendingDebits: Number(r.pendingDebits), pendingCredits: Number(r.pendingCredits),
 });
 
+/** The accounts ledger_post() changed, one array per field (see its migration). */
+interface AccountColumns {
+  id: number[];
+  ownerId: (number | null)[];
+  customerId: (number | null)[];
+  kind: AccountRecord["kind"][];
+  unit: string[];
+  noNegative: boolean[];
+  posted: number[];
+  pendingDebits: number[];
+  pendingCredits: number[];
+  revision: number[];
+}
+
 const TRANSACTION_COLUMNS = `t.id::text, t.idempotency_key AS key, t.kind::text, t.pending_id::text AS "pendingId", t.reason,
   t.reference_type AS "referenceType", t.reference_id AS "referenceId", t.actor_id AS "actorId", t.memo,
   t.timeout_at AS "timeoutAt", t.created_at AS "createdAt"`;
@@ -125,8 +139,16 @@ export const ledgerRepository = {
 
   /** Posts a batch through ledger_post() (migration SQL): one statement, all or nothing. */
   async post(batch: readonly object[]): Promise<PostResult> {
-    const [row] = await db().query<{ result: PostResult }>(`SELECT ledger_post($1::jsonb) AS result`, [JSON.stringify(batch)]);
-    return row!.result;
+    const [row] = await db().query<{ result: { transactions: PostResult["transactions"]; accounts: AccountColumns } }>(
+      `SELECT ledger_post($1::jsonb) AS result`, [JSON.stringify(batch)]);
+    const { transactions, accounts: a } = row!.result;
+    return {
+      transactions,
+      accounts: a.id.map((id, i) => ({
+        id, ownerId: a.ownerId[i]!, customerId: a.customerId[i]!, kind: a.kind[i]!, unit: a.unit[i]!, noNegative: a.noNegative[i]!,
+        posted: a.posted[i]!, pendingDebits: a.pendingDebits[i]!, pendingCredits: a.pendingCredits[i]!, revision: a.revision[i]!,
+      })),
+    };
   },
 
   /** Transactions by id, each with how its pending hold was resolved (null: not pending, or not yet). */
