@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CopyTextWriter } from "./copy-text";
+import { CopyNumberReader, CopyTextWriter } from "./copy-text";
 
 const text = (buffers: Buffer[]) => Buffer.concat(buffers).toString("utf8");
 
@@ -53,5 +53,34 @@ describe("COPY text rows written into buffers", () => {
     w.int(1).text(long).int(2);
     w.endRow();
     expect(text(w.finish())).toBe(`1\t${long}\t2\n`);
+  });
+});
+
+describe("COPY text rows of numbers read from bytes", () => {
+  const read = (chunks: string[], columns: number) => {
+    const rows: number[][] = [];
+    const reader = new CopyNumberReader(columns, (row) => rows.push([...row]));
+    for (const c of chunks) reader.read(Buffer.from(c));
+    reader.end();
+    return rows;
+  };
+
+  it("reads integers, decimals and nulls, rows split anywhere across chunks", () => {
+    const text = "1\t-2.50\t\\N\n2147483648\t0.001\t-0\n-9007199254740991\t12\t3\n";
+    const expected = [[1, -2.5, NaN], [2147483648, 0.001, -0], [-9007199254740991, 12, 3]];
+    expect(read([text], 3)).toEqual(expected);
+    for (let cut = 1; cut < text.length; cut++) expect(read([text.slice(0, cut), text.slice(cut)], 3)).toEqual(expected);
+    expect(read(["7\t8"], 2)).toEqual([[7, 8]]); // the last row without its newline
+    expect(read([], 2)).toEqual([]);
+  });
+
+  it("refuses what is not a number, and rows of another width", () => {
+    expect(() => read(["1\tabc\n"], 2)).toThrow(/should be a number/);
+    expect(() => read(["1e5\n"], 1)).toThrow(/should be a number/);
+    expect(() => read(["1.2.3\n"], 1)).toThrow(/should be a number/);
+    expect(() => read(["\\N5\n"], 1)).toThrow(/should be a number/);
+    expect(() => read(["1\t\n"], 2)).toThrow(/empty value/);
+    expect(() => read(["1\t2\n"], 1)).toThrow(/more than 1/);
+    expect(() => read(["1\n"], 2)).toThrow(/1 values, not 2/);
   });
 });

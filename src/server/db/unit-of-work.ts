@@ -1,7 +1,6 @@
 import { AsyncLocalStorage } from "node:async_hooks";
-import { StringDecoder } from "node:string_decoder";
 import { Prisma, prisma } from "./client";
-import { CopyTextWriter, type CopyRow } from "./copy-text";
+import { CopyNumberReader, CopyTextWriter, type CopyRow } from "./copy-text";
 import { databaseUrl, defaultDriver, type SqlDriver } from "./driver";
 
 /** Prisma's models on one connection (the client itself, or an open transaction). */
@@ -35,12 +34,14 @@ export interface Db {
   copyRows<T>(table: string, columns: readonly string[], rows: Iterable<T>, write: (row: T, out: CopyRow) => void, then: { sql: string; params: unknown[] } | null): Promise<boolean>;
   /**
    * The rows of `query` (no parameters: inline only trusted values such as numbers and
-   * dates) streamed by COPY in text format, every value text or null: for reading a
-   * million rows without a million objects. The rows come in batches (those of each
-   * chunk the database sent): a promise per row cost more than reading it. PostgreSQL
-   * outside a transaction; null elsewhere (the caller reads with `query`).
+   * dates), every value a number or null, streamed by COPY and read straight from its
+   * bytes into one row of numbers (NaN for null) handed to `each`: the same array for
+   * every row, so read it before the next. A million rows without a string per value
+   * (strings per value cost a run's loading more than the database took to send them).
+   * PostgreSQL outside a transaction; false elsewhere, before reading anything (the caller
+   * reads with `query`).
    */
-  copyOut(query: string): AsyncIterable<(string | null)[][]> | null;
+  copyOutNumbers(query: string, columns: number, each: (row: Float64Array) => void): Promise<boolean>;
   /**
    * Runs independent reads together: outside a transaction in one round trip (one
    * script of several statements); inside one, one after the other. Each read's
@@ -81,27 +82,6 @@ export async function runRead<T>(read: Read<T>): Promise<T> {
 /** The same read with its result mapped further. */
 export function mapRead<A, B>(read: Read<A>, fn: (a: A) => B): Read<B> {
   return { text: read.text, params: read.params, map: (rows) => fn(read.map(rows)) };
-}
-
-/** A COPY text-format value back to its text (\N is null; backslash escapes undone). */
-function fromCopyText(v: string): string | null {
-  if (v === "\\N") return null;
-  if (!v.includes("\\")) return v;
-  return v.replace(/\\(.)/g, (_, c: string) => (c === "t" ? "\t" : c === "n" ? "\n" : c === "r" ? "\r" : c === "b" ? "\b" : c === "f" ? "\f" : c === "v" ? "\v" : c));
-}
-
-/** Rows of COPY text-format chunks, a batch per chunk: lines split at newlines (a chunk may end mid-line), values at tabs. */
-async function* copyTextRows(chunks: AsyncIterable<Buffer>): AsyncIterable<(string | null)[][]> {
-  let rest = "";
-  const utf8 = new StringDecoder("utf8"); // a character may straddle two chunks
-  for await (const chunk of chunks) {
-    const text = rest + utf8.write(chunk);
-    const end = text.lastIndexOf("\n");
-    rest = text.slice(end + 1);
-    if (end < 0) continue;
-    yield text.slice(0, end).split("\n").map((line) => line.split("\t").map(fromCopyText));
-  }
-  if (rest) yield [rest.split("\t").map(fromCopyText)];
 }
 
 interface Scope {
@@ -153,8 +133,12 @@ function driverDb(driver: SqlDriver): Db {
       const s = Prisma.sql(strings, ...values);
       return (await driver.run(s.text, s.values)).rowCount;
     },
-    copyOut(query) {
-      return driver.copyOut ? copyTextRows(driver.copyOut(`COPY (${query}) TO STDOUT`)) : null;
+    async copyOutNumbers(query, columns, each) {
+      if (!driver.copyOut) return false;
+      const reader = new CopyNumberReader(columns, each);
+      for await (const chunk of driver.copyOut(`COPY (${query}) TO STDOUT`)) reader.read(chunk);
+      reader.end();
+      return true;
     },
     async all(reads) {
       if (reads.length === 0) return [] as never;
@@ -213,8 +197,8 @@ function transactionDb(tx: Orm): Db {
     async copyRows() {
       return false;
     },
-    copyOut() {
-      return null;
+    async copyOutNumbers() {
+      return false;
     },
     async all(reads) {
       const out: unknown[] = [];
@@ -279,7 +263,7 @@ async function leanTransaction<T>(fn: () => Promise<T>): Promise<T> {
         get orm(): Orm {
           throw new Error("Prisma inside a lean transaction: write this statement as SQL (db().sql), or open an ordinary transaction.");
         },
-        copyOut: () => null,
+        copyOutNumbers: async () => false,
         copyRows: async () => false,
       };
       const value = await scopes.run({ db: txDb, afterCommit }, fn);

@@ -72,17 +72,18 @@ const toRun = (r: RunRow): RunRecord => ({ ...r, totalPaid: r.totalPaid === null
 const timestamp = (d: Date): string => `'${d.toISOString()}'::timestamptz`;
 
 /**
- * Each row of a parameterless query whose columns are all text, each with its own name
- * (the query path reads them by position from an object): streamed by COPY where the
- * database offers it (a million rows without a million objects), else read by query.
+ * Each row of a parameterless query whose columns are all numbers (as text, each with its
+ * own name: the query path reads them by position from an object), as numbers (NaN for
+ * null) in one array reused for every row: streamed by COPY where the database offers it (a
+ * million rows without a million objects), else read by query.
  */
-async function eachRow(sql: string, each: (row: (string | null)[]) => void): Promise<void> {
-  const streamed = db().copyOut(sql);
-  if (streamed) {
-    for await (const rows of streamed) for (const row of rows) each(row);
-    return;
+async function eachNumberRow(sql: string, columns: number, each: (row: Float64Array) => void): Promise<void> {
+  if (await db().copyOutNumbers(sql, columns, each)) return;
+  const row = new Float64Array(columns);
+  for (const r of await db().query<Record<string, string | null>>(sql)) {
+    Object.values(r).forEach((v, i) => (row[i] = v === null ? NaN : Number(v)));
+    each(row);
   }
-  for (const row of await db().query<Record<string, string | null>>(sql)) each(Object.values(row));
 }
 
 export const compensationRepository = {
@@ -197,27 +198,29 @@ export const compensationRepository = {
    * held through the engine's run made every collection it triggered mark them (the compute
    * step took twice as long).
    */
-  members(endsAt: Date, each: (row: (string | null)[]) => void): Promise<void> {
-    return eachRow(
+  /** Members who joined before `endsAt`, in id order: id, sponsor, placement parent, position (NaN: none), joined (epoch ms). */
+  members(endsAt: Date, each: (row: Float64Array) => void): Promise<void> {
+    return eachNumberRow(
       `SELECT id::text AS id, sponsor_id::text AS sponsor, placement_parent_id::text AS parent, placement_position::text AS position,
               (extract(epoch FROM joined_at) * 1000)::bigint::text AS joined
        FROM member m WHERE joined_at < ${timestamp(endsAt)} ORDER BY m.id`, // m.id: the number, not the text column "id"
+      5,
       each,
     );
   },
 
   /**
-   * A period's commission volume per member (member id, PV, BV as text): the volume of the
+   * A period's commission volume per member (member id, PV, BV): the volume of the
    * orders credited to it, net of their refunds up to the cut-off wherever those landed (a
    * refund after the period closed lands in a later one), without other periods' refunds
    * that landed here.
    */
-  volumes(periodId: number, endsAt: Date, cutoff: number, each: (row: (string | null)[]) => void): Promise<void> {
+  volumes(periodId: number, endsAt: Date, cutoff: number, each: (row: Float64Array) => void): Promise<void> {
     const [p, c] = [Math.trunc(periodId), Math.trunc(cutoff)];
     // The kept totals (one row a member) streamed as they are, joined to the few members
     // whose refunds moved between periods: grouping a million totals with them spilled to
     // disk and sorted (1.9 s of a 1,000,000-member run's loading).
-    return eachRow(
+    return eachNumberRow(
       `WITH moved AS (
         SELECT member_id, sum(pv) AS pv, sum(bv) AS bv FROM (
           SELECT e.member_id, -e.pv AS pv, -e.bv AS bv FROM volume_entry e JOIN sales_order o ON o.id = e.order_id
@@ -230,6 +233,7 @@ export const compensationRepository = {
       SELECT coalesce(v.member_id, m.member_id)::text AS member, (coalesce(v.pv, 0) + coalesce(m.pv, 0))::text AS pv,
              (coalesce(v.bv, 0) + coalesce(m.bv, 0))::text AS bv
       FROM (SELECT member_id, pv, bv FROM member_volume WHERE period_id = ${p}) v FULL JOIN moved m ON m.member_id = v.member_id`,
+      3,
       each,
     );
   },

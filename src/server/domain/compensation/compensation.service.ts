@@ -86,16 +86,16 @@ async function loadInput(period: PeriodRecord, plan: Plan, cutoff: number): Prom
   const binary = plan.bonuses.some((b) => b.type === "BINARY");
   const [, , orderVolumes, carries, before] = await Promise.all([
     repo.members(period.endsAt, (r) => {
-      ids.push(Number(r[0]));
-      sponsors.push(r[1] === null ? 0 : Number(r[1]));
-      parents.push(r[2] === null ? 0 : Number(r[2]));
-      positions.push(r[3] === null ? 0 : Number(r[3]));
-      joined.push(Number(r[4]));
+      ids.push(r[0]!);
+      sponsors.push(Number.isNaN(r[1]) ? 0 : r[1]!);
+      parents.push(Number.isNaN(r[2]) ? 0 : r[2]!);
+      positions.push(Number.isNaN(r[3]) ? 0 : r[3]!);
+      joined.push(r[4]!);
     }),
     repo.volumes(period.id, period.endsAt, cutoff, (r) => {
-      totals.ids.push(Number(r[0]));
-      totals.pv.push(hundredths(r[1]!));
-      totals.bv.push(hundredths(r[2]!));
+      totals.ids.push(r[0]!);
+      totals.pv.push(Math.round(r[1]! * 100));
+      totals.bv.push(Math.round(r[2]! * 100));
     }),
     fastStart || plan.bonuses.some((b) => b.type === "RETAIL") ? repo.orderVolumes(period.id, cutoff, plan.volume, fastStart?.days ?? 0) : [],
     binary ? volumeService.previousPeriod(period).then((previous) => (previous ? repo.carries(previous.id) : [])) : [],
