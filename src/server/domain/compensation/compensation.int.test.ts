@@ -251,4 +251,24 @@ describe("plans and commission runs", () => {
     await expect(compensationService.commissions(admin, { memberId: missing }, 10, null)).rejects.toMatchObject({ code: "NOT_FOUND" });
     await expect(compensationService.estimatedEarnings(viewerOf(B), missing)).rejects.toMatchObject({ code: "FORBIDDEN" });
   });
+
+  it("carries a binary leg's unmatched volume from one committed month into the next", async () => {
+    // X's left leg L and right leg Y (binary placement, weaker leg first). May: L 300 BV,
+    // Y 100 → matched 100, paid 10 % = 10.00, left carries 200. June: Y 200 → matched
+    // min(0 + 200 carried, 200) = 200, paid 20.00 (without the carry read back: nothing).
+    await usePlacement({ type: "BINARY", spillover: "WEAKER_LEG" });
+    const X = await createRoot();
+    const L = await placeUnder(X);
+    const Y = await placeUnder(X);
+    expect([L.placementPosition, Y.placementPosition]).toEqual([0, 1]);
+    const binary = await compensationService.savePlanVersion(admin, { ...PLAN, ranks: [{ name: "Member" }], bonuses: [{ type: "BINARY", rate: 0.1, maxCarry: 20_000 }] }, "Binary");
+    await compensationService.activatePlanVersion(admin, binary.id, (await volumeRepository.ensurePeriod("MONTHLY", month(6).start, month(6).end)).id);
+    const paid = async (run: { id: number }) =>
+      (await compensationService.commissions(admin, { runId: run.id, memberId: X.id }, 10, null)).rows.map((l) => [l.bonusType, l.amount]);
+    const may = await pastMonth(6, [(await buy(X, 1)).id, (await buy(L, 3)).id, (await buy(Y, 1)).id]);
+    expect(await paid(await commit(may))).toEqual([["BINARY", 1000]]);
+    const june = await pastMonth(7, [(await buy(X, 1)).id, (await buy(Y, 2)).id]);
+    expect(await paid(await commit(june))).toEqual([["BINARY", 2000]]);
+    await usePlacement({ type: "UNILEVEL" });
+  });
 });

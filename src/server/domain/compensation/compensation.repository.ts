@@ -252,10 +252,14 @@ export const compensationRepository = {
   },
 
   /** Binary carry out of the first completed commit run of a period. */
-  async carries(periodId: number): Promise<{ memberId: number; left: string; right: string; unqualified: number }[]> {
-    return db().sql`
-      SELECT member_id AS "memberId", "left"::text, "right"::text, unqualified FROM commission_carry
-      WHERE run_id = (SELECT id FROM commission_run WHERE period_id = ${periodId} AND mode = 'COMMIT' AND status = 'COMPLETED' ORDER BY id LIMIT 1)`;
+  /** The binary carries a committed period left: member id, left, right, unqualified periods. */
+  carries(periodId: number, each: (row: Float64Array) => void): Promise<void> {
+    return eachNumberRow(
+      `SELECT member_id::text AS member, "left"::text AS l, "right"::text AS r, unqualified::text AS u FROM commission_carry
+       WHERE run_id = (SELECT id FROM commission_run WHERE period_id = ${Math.trunc(periodId)} AND mode = 'COMMIT' AND status = 'COMPLETED' ORDER BY id LIMIT 1)`,
+      4,
+      each,
+    );
   },
 
   /**

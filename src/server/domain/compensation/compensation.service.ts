@@ -84,7 +84,8 @@ async function loadInput(period: PeriodRecord, plan: Plan, cutoff: number): Prom
   const totals = { ids: [] as number[], pv: [] as number[], bv: [] as number[] };
   const fastStart = plan.bonuses.find((b) => b.type === "FAST_START");
   const binary = plan.bonuses.some((b) => b.type === "BINARY");
-  const [, , orderVolumes, carries, before] = await Promise.all([
+  const carries: number[] = []; // member id, left, right, unqualified periods, and the next
+  const [, , orderVolumes, , before] = await Promise.all([
     repo.members(period.endsAt, (r) => {
       ids.push(r[0]!);
       sponsors.push(Number.isNaN(r[1]) ? 0 : r[1]!);
@@ -98,7 +99,7 @@ async function loadInput(period: PeriodRecord, plan: Plan, cutoff: number): Prom
       totals.bv.push(Math.round(r[2]! * 100));
     }),
     fastStart || plan.bonuses.some((b) => b.type === "RETAIL") ? repo.orderVolumes(period.id, cutoff, plan.volume, fastStart?.days ?? 0) : [],
-    binary ? volumeService.previousPeriod(period).then((previous) => (previous ? repo.carries(previous.id) : [])) : [],
+    binary ? volumeService.previousPeriod(period).then((previous) => previous && repo.carries(previous.id, (r) => carries.push(r[0]!, r[1]!, r[2]!, r[3]!))) : null,
     // Achieved before: the first rank for members of the latest committed period's run, what
     // its rows say for the others of it, nothing (-1) for members who joined since.
     repo.ranksBefore(period.startsAt),
@@ -124,12 +125,12 @@ async function loadInput(period: PeriodRecord, plan: Plan, cutoff: number): Prom
     input.retail[i] = hundredths(v.retail);
     input.fastStart[i] = fastStart ? hundredths(v.fastStart) : 0;
   }
-  for (const c of carries) {
-    const i = indexOf(c.memberId);
+  for (let c = 0; c < carries.length; c += 4) {
+    const i = indexOf(carries[c]!);
     if (i < 0) continue;
-    input.carryLeft[i] = Number(c.left);
-    input.carryRight[i] = Number(c.right);
-    input.unqualifiedPeriods[i] = c.unqualified;
+    input.carryLeft[i] = carries[c + 1]!;
+    input.carryRight[i] = carries[c + 2]!;
+    input.unqualifiedPeriods[i] = carries[c + 3]!;
   }
   if (plan.bonuses.some((b) => b.type === "BOARD")) {
     // Boards are replayed in join order (time, then id).
