@@ -1,10 +1,36 @@
--- ledger_post() as before, with two costs of large batches left out (a commission run
--- credits a million-member company's earners 5,000 wallets a batch):
+-- A posting's transaction is checked once per statement instead of once per row: the
+-- foreign key's check per row was an eighth of a 5,000-leg batch's time (the same
+-- transaction looked up 5,000 times). ledger_transaction is append-only (no UPDATE or
+-- DELETE: ledger_append_only), so a reference checked when the posting is written stays
+-- good; TRUNCATE of it is refused as well now (the key refused it before). The account
+-- reference keeps its foreign key (accounts are updated, and a member's deletion cascades).
+ALTER TABLE "ledger_posting" DROP CONSTRAINT "ledger_posting_transaction_id_fkey";
+
+CREATE FUNCTION "ledger_posting_transactions_exist"() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  missing bigint;
+BEGIN
+  SELECT n.transaction_id INTO missing FROM (SELECT DISTINCT transaction_id FROM new_postings) n
+  WHERE NOT EXISTS (SELECT 1 FROM ledger_transaction t WHERE t.id = n.transaction_id) LIMIT 1;
+  IF FOUND THEN
+    RAISE EXCEPTION 'insert on table "ledger_posting" refers to ledger_transaction % that does not exist', missing
+      USING ERRCODE = 'foreign_key_violation';
+  END IF;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER "ledger_posting_transaction_exists" AFTER INSERT ON "ledger_posting"
+  REFERENCING NEW TABLE AS new_postings FOR EACH STATEMENT EXECUTE FUNCTION "ledger_posting_transactions_exist"();
+CREATE TRIGGER "ledger_transaction_no_truncate" BEFORE TRUNCATE ON "ledger_transaction"
+  FOR EACH STATEMENT EXECUTE FUNCTION "ledger_append_only"();
+
+-- ledger_post() as before, with costs of large batches left out (a commission run credits
+-- a million-member company's earners 5,000 wallets a batch):
 -- * the changed accounts come back as one array per field ({ "id": [..], "ownerId": [..],
 --   "customerId": [..], "kind": [..], "unit": [..], "noNegative": [..], "posted": [..],
 --   "pendingDebits": [..], "pendingCredits": [..], "revision": [..] }), not an object each;
 -- * a leg's balance_after is the account's balance after the batch when no account has two
---   settled legs in it, without the window over later legs.
+--   settled legs in it, without the window over later legs;
+-- * whether every account exists is counted, not joined.
 
 CREATE OR REPLACE FUNCTION "ledger_post"("batch" jsonb) RETURNS json LANGUAGE plpgsql AS $$
 DECLARE
@@ -23,6 +49,7 @@ DECLARE
   has_pending boolean;
   -- Some account has more than one settled leg in the batch.
   repeated boolean;
+  wanted int[];
 BEGIN
   WITH input AS (
     SELECT e.seq, e.tx FROM jsonb_array_elements(batch) WITH ORDINALITY AS e(tx, seq)
@@ -76,14 +103,20 @@ BEGIN
 
   -- The accounts the legs move, locked in id order (concurrent batches never deadlock on
   -- them), by their primary key.
+  wanted := ARRAY(SELECT DISTINCT l.account_id FROM unnest(legs) l);
   SELECT array_agg(a.id), array_agg(a.unit) INTO acc_ids, acc_units FROM (
-    SELECT id, unit FROM ledger_account WHERE id = ANY (ARRAY(SELECT DISTINCT l.account_id FROM unnest(legs) l)) ORDER BY id FOR UPDATE
+    SELECT id, unit FROM ledger_account WHERE id = ANY (wanted) ORDER BY id FOR UPDATE
   ) a;
 
-  SELECT (SELECT t.idempotency_key FROM ledger_transaction t WHERE t.id = x.tx_id) INTO bad FROM (
-    SELECT l.tx_id FROM unnest(legs) l LEFT JOIN unnest(acc_ids) a(id) ON a.id = l.account_id WHERE a.id IS NULL LIMIT 1
-  ) x;
-  IF bad IS NOT NULL THEN RAISE EXCEPTION 'LEDGER:ACCOUNT_NOT_FOUND:%', bad; END IF;
+  -- Every account was found when as many were found as asked for; only when not, which
+  -- leg's is missing (an anti-join here, planned as a nested loop for a batch of 20,000
+  -- legs, took seconds).
+  IF coalesce(array_length(acc_ids, 1), 0) <> coalesce(array_length(wanted, 1), 0) THEN
+    SELECT (SELECT t.idempotency_key FROM ledger_transaction t WHERE t.id = x.tx_id) INTO bad FROM (
+      SELECT l.tx_id FROM unnest(legs) l WHERE l.account_id IS NULL OR l.account_id NOT IN (SELECT unnest(acc_ids)) LIMIT 1
+    ) x;
+    RAISE EXCEPTION 'LEDGER:ACCOUNT_NOT_FOUND:%', bad;
+  END IF;
   SELECT (SELECT t.idempotency_key FROM ledger_transaction t WHERE t.id = u.tx_id) INTO bad FROM (
     SELECT l.tx_id FROM unnest(legs) l JOIN unnest(acc_ids, acc_units) a(id, unit) ON a.id = l.account_id
     WHERE l.hold >= 0 GROUP BY l.tx_id, a.unit HAVING sum(l.amount) <> 0 LIMIT 1

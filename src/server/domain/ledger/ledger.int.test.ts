@@ -1,4 +1,5 @@
 import fc from "fast-check";
+import { db, transaction } from "@/server/db/unit-of-work";
 import { beforeAll, describe, expect, it } from "vitest";
 import { codesOf, createRoot, placeUnder, usePlacement } from "@/test/factories";
 import { ledgerRepository } from "./ledger.repository";
@@ -110,6 +111,22 @@ describe("ledger", () => {
     expect(await ledgerRepository.existingKeys([good, unbalanced, unknown])).toEqual(new Set());
     const b = await balances(wallet, source);
     expect([b.get(wallet)!.posted, b.get(source)!.posted]).toEqual([0, before]);
+  });
+
+  it("refuses a posting to a transaction that does not exist (checked per statement, not by a key) and any removal of transactions", async () => {
+    const { wallet, source } = await walletAndSource();
+    const [posted] = (await ledgerService.post(move(source, wallet, 7))).transactions;
+    const insert = (transactionIds: string[]) => transaction(async () => {
+      await db().query(`INSERT INTO ledger_posting (transaction_id, account_id, unit, amount) SELECT t, $2, 'USD', 1 FROM unnest($1::bigint[]) AS t`, [transactionIds, wallet]);
+      throw new Error("rolled back");
+    });
+    // Rows of one statement, one of them tied to nothing: the statement fails whole.
+    await expect(insert([posted!.id, "9000000000"])).rejects.toThrow(/ledger_transaction 9000000000 that does not exist/);
+    await expect(insert([posted!.id, posted!.id])).rejects.toThrow("rolled back");
+    for (const sql of ["TRUNCATE ledger_transaction CASCADE", `DELETE FROM ledger_transaction WHERE id = ${Number(posted!.id)}`, `UPDATE ledger_transaction SET id = id + 1000000 WHERE id = ${Number(posted!.id)}`]) {
+      await expect(transaction(() => db().query(sql))).rejects.toThrow(/append-only/);
+    }
+    expect(await ledgerService.check()).toEqual([]);
   });
 
   it("returns the first transaction for a repeated key and refuses the key for a different request", async () => {
