@@ -20,7 +20,7 @@ import { compensationRepository as repo, type LineRow, type PaidRow } from "./co
 import type { CommissionLineRecord, LineKind, PlanVersionWithDiff, RankReportRecord, RunModeName, RunRecord, RunStatusName, RunSummary } from "./compensation.types";
 import { computeRun, emptyInput, type EngineInput, type EngineResult, runHash } from "./engine.rules";
 import { parsePlan, planDiff, pvLevels, type Plan } from "./plan.rules";
-import { advancements, concatRows, engineRows, explainLine, idIndex, isLineCursor, type LineRows, netsOf, rankRequirements, rowList, summarize, volumeText } from "./run.rules";
+import { advancements, concatRows, engineRows, explainLine, idIndex, isLineCursor, type LineRows, rankRequirements, rowList, summarize, volumeText } from "./run.rules";
 
 /** Lines written per transaction (and progress step). */
 const lineChunk = () => Number(process.env.COMMISSION_LINE_CHUNK ?? 100_000);
@@ -384,7 +384,7 @@ export const compensationService = {
       // connection): the credits are the lines' nets per earner, known before a line is
       // written. Both resume after a crash: line chunks and credit chunks are cut at the
       // same places every time (the rows are deterministic) and each is recorded by key.
-      const nets = netsOf(rows);
+      const nets = rows.nets();
       let linesMs = 0;
       let creditsMs = 0;
       let ranksMs = 0;

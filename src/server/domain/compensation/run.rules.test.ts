@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { LineRow } from "./compensation.repository";
 import { computeRun, emptyInput } from "./engine.rules";
 import { parsePlan } from "./plan.rules";
-import { advancements, concatRows, engineRows, idIndex, isLineCursor, lineCursor, netsOf, rowList } from "./run.rules";
+import { advancements, concatRows, engineRows, idIndex, isLineCursor, lineCursor, rowList } from "./run.rules";
 
 describe("commission line cursors", () => {
   it("accepts what lineCursor makes and nothing else", () => {
@@ -63,8 +63,9 @@ describe("line rows, made a chunk at a time", () => {
     const both = concatRows(rows, [extra]);
     expect(both.length).toBe(5);
     expect(both.slice(3, 5).map(key)).toEqual(["3<-4 L1: 4000", "2<-4 L1: -500"]);
-    expect(netsOf(both)).toEqual([{ memberId: 1, amount: 7000 }, { memberId: 2, amount: -500 }, { memberId: 3, amount: 4000 }]);
-    expect(netsOf(rowList([extra, { ...extra, amount: 500 }]))).toEqual([]); // nets of zero are left out
+    expect(rows.nets()).toEqual([{ memberId: 1, amount: 7000 }, { memberId: 3, amount: 4000 }]);
+    expect(both.nets()).toEqual([{ memberId: 1, amount: 7000 }, { memberId: 2, amount: -500 }, { memberId: 3, amount: 4000 }]);
+    expect(rowList([extra, { ...extra, amount: 500 }]).nets()).toEqual([]); // nets of zero are left out
   });
 });
 

@@ -65,6 +65,15 @@ export interface LineRows {
   each(from: number, to: number): Iterable<Readonly<LineRow>>;
   /** Each line's earner (member id), bonus and amount, in no particular order, without making rows. */
   amounts(fn: (memberId: number, bonusIndex: number, amount: number) => void): void;
+  /** Each earner's net of the lines (not zero), by member id ascending. */
+  nets(): { memberId: number; amount: number }[];
+}
+
+/** Nets of (member id, amount) pairs, by member id ascending, zeros left out. */
+function netsBy(each: (add: (memberId: number, amount: number) => void) => void): { memberId: number; amount: number }[] {
+  const net = new Map<number, number>();
+  each((memberId, amount) => net.set(memberId, (net.get(memberId) ?? 0) + amount));
+  return [...net].filter(([, amount]) => amount !== 0).sort((a, b) => a[0] - b[0]).map(([memberId, amount]) => ({ memberId, amount }));
 }
 
 /** Rows already made (corrections, clawbacks) as LineRows. */
@@ -76,6 +85,7 @@ export function rowList(rows: readonly LineRow[]): LineRows {
     amounts: (fn) => {
       for (const r of rows) fn(r.memberId, r.bonusIndex, r.amount);
     },
+    nets: () => netsBy((add) => rows.forEach((r) => add(r.memberId, r.amount))),
   };
 }
 
@@ -93,6 +103,10 @@ export function concatRows(a: LineRows, b: readonly LineRow[]): LineRows {
       a.amounts(fn);
       for (const r of b) fn(r.memberId, r.bonusIndex, r.amount);
     },
+    nets: () => netsBy((add) => {
+      for (const n of a.nets()) add(n.memberId, n.amount);
+      for (const r of b) add(r.memberId, r.amount);
+    }),
   };
 }
 
@@ -151,18 +165,24 @@ export function engineRows(plan: Plan, periodId: number, ids: Int32Array, result
       // In the engine's order: its columns one after the other (sums need no order).
       for (let k = 0; k < n; k++) fn(ids[lines.member.data[k]!]!, lines.bonus.data[k]!, lines.amount.data[k]!);
     },
+    nets() {
+      // Summed by member index (a map by id for millions of lines took longer than writing them).
+      const sums = new Float64Array(ids.length);
+      for (let k = 0; k < n; k++) sums[lines.member.data[k]!]! += lines.amount.data[k]!;
+      const out: { memberId: number; amount: number }[] = [];
+      let ascending = true;
+      for (let i = 0; i < ids.length; i++) {
+        if (sums[i] === 0) continue;
+        if (out.length > 0 && ids[i]! < out[out.length - 1]!.memberId) ascending = false;
+        out.push({ memberId: ids[i]!, amount: sums[i]! });
+      }
+      return ascending ? out : out.sort((x, y) => x.memberId - y.memberId);
+    },
   };
 }
 
 /** The path of a line without one, shared (most lines: an array each was a tenth of writing them). */
 const NO_PATH = Object.freeze([]) as unknown as number[];
-
-/** Each earner's net of the lines (not zero), by member id. */
-export function netsOf(rows: LineRows): { memberId: number; amount: number }[] {
-  const net = new Map<number, number>();
-  rows.amounts((memberId, _b, amount) => net.set(memberId, (net.get(memberId) ?? 0) + amount));
-  return [...net].filter(([, amount]) => amount !== 0).sort((a, b) => a[0] - b[0]).map(([memberId, amount]) => ({ memberId, amount }));
-}
 
 /** Totals by bonus and rank, and the biggest earners, of computed lines (named `#id` here: the caller looks up those ten names). */
 export function summarize(plan: Plan, loaded: { input: EngineInput }, result: EngineResult, rows: LineRows): RunSummary {
