@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { LineRow } from "./compensation.repository";
-import { computeRun, emptyInput } from "./engine.rules";
+import { computeRun, emptyInput, type EngineResult } from "./engine.rules";
 import { parsePlan } from "./plan.rules";
-import { advancements, concatRows, engineRows, idIndex, isLineCursor, lineCursor, rowList } from "./run.rules";
+import { advancements, concatRows, engineRows, idIndex, isLineCursor, lineCursor, rowList, summarize } from "./run.rules";
 
 describe("commission line cursors", () => {
   it("accepts what lineCursor makes and nothing else", () => {
@@ -80,3 +80,45 @@ describe("idIndex", () => {
     expect(() => idIndex(Int32Array.from([2, 1]))).toThrow(/ascending/);
   });
 });
+
+describe("run summary", () => {
+  // 30 members, ids 10, 20, … 300 (or the same ids shuffled); member k earns (k * 7) % 13
+  // dollars in two lines (ties), member 300 earns +5 and -5 (not an earner). Ranks: k % 3.
+  const parsed = parsePlan({
+    currency: "USD", volume: "BV", activeMinPv: 50, rounding: "HALF_UP",
+    ranks: [{ name: "Member" }, { name: "Bronze", minPv: 50 }, { name: "Silver", minPv: 100 }],
+    bonuses: [{ type: "UNILEVEL", levels: [0.05] }, { type: "BINARY", rate: 0.1 }],
+  });
+  const ids = Array.from({ length: 30 }, (_, k) => 10 * (k + 1));
+  const line = (memberId: number, bonusIndex: number, amount: number): LineRow => ({
+    periodId: 1, memberId, bonusIndex, sourceMemberId: 0, level: 1, bonusType: "UNILEVEL", kind: "EARNED", basis: 0, ratePpm: 0, uncapped: amount, amount, rankIndex: 0, path: [], detail: null,
+  });
+  const rows = rowList([
+    ...ids.slice(0, 29).flatMap((id, k) => [line(id, 0, ((k * 7) % 13) * 60), line(id, 1, ((k * 7) % 13) * 40)]),
+    line(300, 0, 500), line(300, 1, -500),
+  ]);
+  const expected = () => {
+    const totals = ids.slice(0, 29).map((id, k) => ({ memberId: id, amount: ((k * 7) % 13) * 100 })).filter((t) => t.amount !== 0);
+    const top = [...totals].sort((a, b) => b.amount - a.amount || a.memberId - b.memberId).slice(0, 10);
+    const byRank = [0, 1, 2].map((r) => {
+      const members = ids.filter((_, k) => k % 3 === r);
+      const total = members.reduce((sum, id) => sum + (totals.find((t) => t.memberId === id)?.amount ?? 0), 0);
+      return { members: members.length, total };
+    });
+    return { top, byRank, earners: totals.length };
+  };
+
+  it.each([["ids ascending", ids], ["ids in another order", [...ids].reverse()]])("totals by bonus and rank and the ten biggest earners, %s", (_name, order) => {
+    const input = emptyInput(order.length);
+    order.forEach((id, i) => (input.ids[i] = id));
+    const paidAs = Int32Array.from(order, (id) => (id / 10 - 1) % 3);
+    const summary = summarize(parsed.plan!, { input }, { paidAs, companyVolume: 0, uncappedTotal: 0, capFactor: null } as unknown as EngineResult, rows);
+    const want = expected();
+    expect(summary.topEarners.map(({ memberId, amount }) => ({ memberId, amount }))).toEqual(want.top);
+    expect(summary.byRank.map(({ members, total }) => ({ members, total }))).toEqual(want.byRank);
+    expect(summary.earners).toBe(want.earners);
+    const dollars = ids.slice(0, 29).reduce((sum, _id, k) => sum + ((k * 7) % 13), 0);
+    expect(summary.byBonus.map((b) => [b.amount, b.lines])).toEqual([[dollars * 60 + 500, 30], [dollars * 40 - 500, 30]]);
+  });
+});
+

@@ -187,32 +187,54 @@ const NO_PATH = Object.freeze([]) as unknown as number[];
 /** Totals by bonus and rank, and the biggest earners, of computed lines (named `#id` here: the caller looks up those ten names). */
 export function summarize(plan: Plan, loaded: { input: EngineInput }, result: EngineResult, rows: LineRows): RunSummary {
   const byBonus = plan.bonuses.map((b, bonusIndex) => ({ bonusIndex, bonusType: b.type, amount: 0, lines: 0 }));
-  const byMember = new Map<number, number>();
-  rows.amounts((memberId, bonusIndex, amount) => {
+  rows.amounts((_memberId, bonusIndex, amount) => {
     const b = byBonus[bonusIndex];
     if (b) {
       b.amount += amount;
       b.lines++;
     }
-    byMember.set(memberId, (byMember.get(memberId) ?? 0) + amount);
   });
+  // Each earner's total, by member id ascending (members whose lines came to nothing are
+  // not earners); a map of them, or a sort of all of them for the top ten, took longer than
+  // the rest of the summary.
+  const totals = rows.nets();
+  const { ids } = loaded.input;
+  let ascending = true;
+  for (let i = 1; i < ids.length && ascending; i++) ascending = ids[i - 1]! < ids[i]!;
+  const byId = ascending ? null : new Map(totals.map((t) => [t.memberId, t.amount]));
   const rankTotals = plan.ranks.map((r) => ({ rank: r.name, members: 0, total: 0, average: 0 }));
-  for (let i = 0; i < loaded.input.ids.length; i++) {
+  for (let i = 0, j = 0; i < ids.length; i++) {
+    let amount = 0;
+    if (byId) amount = byId.get(ids[i]!) ?? 0;
+    else {
+      while (j < totals.length && totals[j]!.memberId < ids[i]!) j++;
+      if (j < totals.length && totals[j]!.memberId === ids[i]) amount = totals[j]!.amount;
+    }
     const r = result.paidAs[i]!;
     if (r < 0) continue;
     rankTotals[r]!.members++;
-    rankTotals[r]!.total += byMember.get(loaded.input.ids[i]!) ?? 0;
+    rankTotals[r]!.total += amount;
   }
   for (const r of rankTotals) r.average = r.members ? Math.round(r.total / r.members) : 0;
-  const top = [...byMember.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, 10);
+  // The ten biggest (ties by id), kept in order as the totals pass.
+  const top: { memberId: number; amount: number }[] = [];
+  const before = (a: { memberId: number; amount: number }, b: { memberId: number; amount: number }) => a.amount > b.amount || (a.amount === b.amount && a.memberId < b.memberId);
+  for (const t of totals) {
+    if (top.length === 10 && !before(t, top[9]!)) continue;
+    let at = Math.min(top.length, 9);
+    if (top.length < 10) top.push(t);
+    else top[9] = t;
+    for (; at > 0 && before(t, top[at - 1]!); at--) top[at] = top[at - 1]!;
+    top[at] = t;
+  }
   return {
     companyVolume: volumeText(result.companyVolume),
     uncappedTotal: result.uncappedTotal,
     capFactor: result.capFactor ? (result.capFactor.numerator / result.capFactor.denominator).toFixed(6) : null,
     byBonus,
     byRank: rankTotals,
-    topEarners: top.map(([memberId, amount]) => ({ memberId, name: `#${memberId}`, amount })),
-    earners: byMember.size,
+    topEarners: top.map(({ memberId, amount }) => ({ memberId, name: `#${memberId}`, amount })),
+    earners: totals.length,
     clawback: 0,
   };
 }
