@@ -18,7 +18,7 @@ import { Topic } from "@/server/events/topics";
 import { CompensationErrorCode } from "./compensation.errors";
 import { compensationRepository as repo, type LineRow, type PaidRow } from "./compensation.repository";
 import type { CommissionLineRecord, LineKind, PlanVersionWithDiff, RankReportRecord, RunModeName, RunRecord, RunStatusName, RunSummary } from "./compensation.types";
-import { computeRun, emptyInput, type EngineInput, type EngineResult, runHash } from "./engine.rules";
+import { computeRun, emptyInput, type EngineInput, type EngineResult, runHash, runHasher } from "./engine.rules";
 import { parsePlan, planDiff, pvLevels, type Plan } from "./plan.rules";
 import { advancements, concatRows, engineRows, explainLine, idIndex, isLineCursor, type LineRows, rankRequirements, rowList, summarize, volumeText } from "./run.rules";
 
@@ -27,6 +27,8 @@ const lineChunk = () => Number(process.env.COMMISSION_LINE_CHUNK ?? 100_000);
 /** Rows compared at a time when a correction or clawback looks for what changed. */
 const ROW_CHUNK = 5_000;
 const CREDIT_CHUNK = 5_000;
+/** Lines hashed at a time between writes (a few milliseconds' work). */
+const HASH_SLICE = 100_000;
 /** A running run whose heartbeat is older than this may be taken over (its worker died). */
 const leaseMs = () => Number(process.env.COMMISSION_RUN_LEASE_MS ?? 60_000);
 
@@ -409,13 +411,19 @@ export const compensationService = {
         if (done === nets.length) creditsMs = Math.round(performance.now() - mark);
         return report("crediting wallets");
       });
-      // The carries and ranks, then the run's hash and summary (the node process's own work),
-      // go on whichever side ends first: the other side's database work hides them.
+      // The run's hash is made a slice at a time while both sides write (this process mostly
+      // waits for the database then); the carries and ranks, then the summary, go on
+      // whichever side ends first: the other side's database work hides them.
+      const hashing = (async () => {
+        const hasher = runHasher(loaded.input.ids, result.lines);
+        while (!hasher.step(HASH_SLICE)) await new Promise((resolve) => setImmediate(resolve));
+        return hasher.digest();
+      })();
       let kept: Promise<{ hash: string; summary: RunSummary }> | null = null;
       const keep = () => (kept ??= (async () => {
         if (before.length === 0) await keepCarriesAndRanks(runId, period.id, loaded.input.ids, result);
         ranksMs = Math.round(performance.now() - mark);
-        const hash = runHash(loaded.input.ids, result.lines);
+        const hash = await hashing;
         const summary = summarize(plan, loaded, result, computed);
         summary.topEarners = await named(summary.topEarners);
         summary.clawback = clawback;

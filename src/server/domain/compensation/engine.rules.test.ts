@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { type BinaryDetail, breadthFirst, computeRun, emptyInput, type EngineInput, type EngineResult, Lines, mulDiv, runHash } from "./engine.rules";
+import { type BinaryDetail, breadthFirst, computeRun, emptyInput, type EngineInput, type EngineResult, Lines, mulDiv, runHash, runHasher } from "./engine.rules";
 import { parsePlan, type Plan } from "./plan.rules";
 
 // Small hand-computed networks. Volumes in the rows are in volume units, money in dollars;
@@ -374,6 +374,13 @@ describe("arithmetic and order", () => {
     lines.add(1, 0, 0, 1, 1, 1, 2.5, 0); // not an integer: as JavaScript prints it
     const text = "7,0,12345678,1,1234\n12345678,2,0,0,0\n90,1,7,3,9007199254740991\n7,10,90,12,-5\n12345678,0,7,1,2.5\n";
     expect(runHash(ids, lines)).toBe(createHash("sha256").update(text).digest("hex"));
+    // A slice at a time (a commit hashes between writes): the same hash, whatever the slices.
+    for (const slice of [1, 2, 3, 5, 100]) {
+      const hasher = runHasher(ids, lines);
+      let steps = 1;
+      while (!hasher.step(slice)) steps++;
+      expect([hasher.digest(), steps]).toEqual([runHash(ids, lines), Math.max(1, Math.ceil(5 / slice))]);
+    }
   });
 
   it("keeps every line's columns, path and details as they grow past the room made first", () => {

@@ -908,11 +908,22 @@ function recruitLegs(ctx: Context): Uint8Array {
 
 /** sha256 over every line (earner, bonus, source, level, amount) in order, as the text "e,b,s,l,a\n" per line. */
 export function runHash(ids: Int32Array, lines: Lines): string {
+  const hasher = runHasher(ids, lines);
+  while (!hasher.step(Infinity));
+  return hasher.digest();
+}
+
+/**
+ * runHash a slice at a time: `step(n)` hashes the next n lines and says whether all are
+ * done, so a caller can hash between other work (a commit hashes while the database writes).
+ */
+export function runHasher(ids: Int32Array, lines: Lines): { step(n: number): boolean; digest(): string } {
   const hash = createHash("sha256");
   // The text is written byte by byte into one buffer (a string per line cost more than the
   // engine's run): digits of non-negative integers directly, anything else as String() does.
   const buf = Buffer.allocUnsafe(1 << 20);
   let at = 0;
+  let k = 0;
   const write = (v: number, end: number) => {
     if (v >= 0 && v < 2 ** 31 && v === Math.floor(v)) {
       // Nearly every value: 32-bit arithmetic (dividing doubles took twice as long).
@@ -934,20 +945,29 @@ export function runHash(ids: Int32Array, lines: Lines): string {
     }
     buf[at++] = end;
   };
-  for (let k = 0; k < lines.count; k++) {
-    if (at > buf.length - 256) {
+  return {
+    step(n) {
+      const end = Math.min(lines.count, k + n);
+      for (; k < end; k++) {
+        if (at > buf.length - 256) {
+          hash.update(buf.subarray(0, at));
+          at = 0;
+        }
+        const s = lines.source.data[k]!;
+        write(ids[lines.member.data[k]!]!, 44);
+        write(lines.bonus.data[k]!, 44);
+        write(s < 0 ? 0 : ids[s]!, 44);
+        write(lines.level.data[k]!, 44);
+        write(lines.amount.data[k]!, 10);
+      }
+      return k === lines.count;
+    },
+    digest() {
       hash.update(buf.subarray(0, at));
       at = 0;
-    }
-    const s = lines.source.data[k]!;
-    write(ids[lines.member.data[k]!]!, 44);
-    write(lines.bonus.data[k]!, 44);
-    write(s < 0 ? 0 : ids[s]!, 44);
-    write(lines.level.data[k]!, 44);
-    write(lines.amount.data[k]!, 10);
-  }
-  hash.update(buf.subarray(0, at));
-  return hash.digest("hex");
+      return hash.digest("hex");
+    },
+  };
 }
 
 /** An empty input for n members (every array zero, no sponsors, no parents). */
