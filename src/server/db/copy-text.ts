@@ -159,21 +159,10 @@ export class CopyTextWriter implements CopyRow {
     this.pos = p + digits;
   }
 
-  /** Already escaped text. ASCII is copied byte by byte (a native call costs more for short values). */
+  /** ASCII text that needs no escaping (`\\N`, `{}`, a number's text), byte by byte. */
   private raw(s: string): CopyRow {
-    this.separate(s.length * 3);
-    const buf = this.buf;
-    let p = this.pos;
-    for (let i = 0; i < s.length; i++) {
-      const c = s.charCodeAt(i);
-      if (c >= 0x80) {
-        this.pos = p;
-        this.pos += buf.write(s.slice(i), p, "utf8");
-        return this;
-      }
-      buf[p++] = c;
-    }
-    this.pos = p;
+    this.separate(s.length);
+    for (let i = 0; i < s.length; i++) this.buf[this.pos++] = s.charCodeAt(i);
     return this;
   }
 
