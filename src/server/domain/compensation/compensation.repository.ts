@@ -193,12 +193,11 @@ export const compensationRepository = {
 
   /**
    * Members who had joined by the period's end, by id: id, sponsor id, placement parent id,
-   * placement position and joined at (ms since 1970), each as text (null for none). No
-   * names: a run shows a handful (read through the member service), and a million strings
-   * held through the engine's run made every collection it triggered mark them (the compute
-   * step took twice as long).
+   * placement position and joined at (ms since 1970), as numbers (NaN for none). No names:
+   * a run shows a handful (read through the member service), and a million strings held
+   * through the engine's run made every collection it triggered mark them (the compute step
+   * took twice as long).
    */
-  /** Members who joined before `endsAt`, in id order: id, sponsor, placement parent, position (NaN: none), joined (epoch ms). */
   members(endsAt: Date, each: (row: Float64Array) => void): Promise<void> {
     return eachNumberRow(
       `SELECT id::text AS id, sponsor_id::text AS sponsor, placement_parent_id::text AS parent, placement_position::text AS position,
@@ -251,8 +250,7 @@ export const compensationRepository = {
     );
   },
 
-  /** Binary carry out of the first completed commit run of a period. */
-  /** The binary carries a committed period left: member id, left, right, unqualified periods. */
+  /** Binary carry out of the first completed commit run of a period: member id, left, right, unqualified periods. */
   carries(periodId: number, each: (row: Float64Array) => void): Promise<void> {
     return eachNumberRow(
       `SELECT member_id::text AS member, "left"::text AS l, "right"::text AS r, unqualified::text AS u FROM commission_carry

@@ -86,7 +86,7 @@ async function loadInput(period: PeriodRecord, plan: Plan, cutoff: number): Prom
   const totals = { ids: [] as number[], pv: [] as number[], bv: [] as number[] };
   const fastStart = plan.bonuses.find((b) => b.type === "FAST_START");
   const binary = plan.bonuses.some((b) => b.type === "BINARY");
-  const carries: number[] = []; // member id, left, right, unqualified periods, and the next
+  const carries: number[] = []; // four numbers a member: id, left, right, unqualified periods
   const [, , orderVolumes, , before] = await Promise.all([
     repo.members(period.endsAt, (r) => {
       ids.push(r[0]!);
