@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { writeDigits } from "@/lib/decimal-digits";
 import { unitScale } from "@/server/domain/shared/units";
 import { type Bonus, boardSeats, type Plan, ppm, type Rounding } from "./plan.rules";
 
@@ -925,24 +926,8 @@ export function runHasher(ids: Int32Array, lines: Lines): { step(n: number): boo
   let at = 0;
   let k = 0;
   const write = (v: number, end: number) => {
-    if (v >= 0 && v < 2 ** 31 && v === Math.floor(v)) {
-      // Nearly every value: 32-bit arithmetic (dividing doubles took twice as long).
-      let digits = 1;
-      for (let x = v | 0; x >= 10; x = (x / 10) | 0) digits++;
-      for (let p = at + digits - 1, x = v | 0; p >= at; p--) {
-        const next = (x / 10) | 0;
-        buf[p] = 48 + x - next * 10;
-        x = next;
-      }
-      at += digits;
-    } else if (Number.isSafeInteger(v) && v >= 0) {
-      let digits = 1;
-      for (let x = v; x >= 10; x = Math.floor(x / 10)) digits++;
-      for (let p = at + digits - 1, x = v; p >= at; p--, x = Math.floor(x / 10)) buf[p] = 48 + (x % 10);
-      at += digits;
-    } else {
-      at += buf.write(String(v), at, "latin1");
-    }
+    if (Number.isSafeInteger(v) && v >= 0) at = writeDigits(buf, at, v);
+    else at += buf.write(String(v), at, "latin1");
     buf[at++] = end;
   };
   return {
