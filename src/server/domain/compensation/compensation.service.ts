@@ -674,9 +674,9 @@ export const compensationService = {
     if (i >= 0) {
       const { lines } = result;
       for (let k = 0; k < lines.count; k++) {
-        if (lines.member.data[k] !== i) continue;
-        byBonus[lines.bonus.data[k]!]!.amount += lines.amount.data[k]!;
-        byBonus[lines.bonus.data[k]!]!.lines++;
+        if (lines.member[k] !== i) continue;
+        byBonus[lines.bonus[k]!]!.amount += lines.amount[k]!;
+        byBonus[lines.bonus[k]!]!.lines++;
       }
     }
     return {

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { type BinaryDetail, breadthFirst, computeRun, emptyInput, type EngineInput, type EngineResult, Lines, mulDiv, runHash, runHasher } from "./engine.rules";
+import { type BinaryDetail, breadthFirst, computeRun, emptyInput, type EngineInput, type EngineResult, lineRates, Lines, mulDiv, runHash, runHasher } from "./engine.rules";
 import { parsePlan, type Plan } from "./plan.rules";
 
 // Small hand-computed networks. Volumes in the rows are in volume units, money in dollars;
@@ -49,8 +49,8 @@ function plan(doc: Record<string, unknown>): Plan {
 function lines(input: EngineInput, result: EngineResult): string[] {
   const l = result.lines;
   return Array.from({ length: l.count }, (_, k) => {
-    const s = l.source.data[k]!;
-    return `${input.ids[l.member.data[k]!]}<-${s < 0 ? 0 : input.ids[s]} L${l.level.data[k]}: ${(l.amount.data[k]! / 100).toFixed(2)}`;
+    const s = l.source[k]!;
+    return `${input.ids[l.member[k]!]}<-${s < 0 ? 0 : input.ids[s]} L${l.level[k]}: ${(l.amount[k]! / 100).toFixed(2)}`;
   });
 }
 
@@ -304,13 +304,13 @@ describe("rounding and the payout cap", () => {
   ])("%s rounds 5 %% of 10.70 to %s", (rounding, dollars) => {
     const input = network([{ id: 1, pv: 100 }, { id: 2, sponsor: 1, pv: 10.7 }]);
     const r = computeRun(plan({ rounding, activeMinPv: 0, bonuses: [{ type: "UNILEVEL", levels: [0.05] }] }), input);
-    expect((r.lines.amount.data[0]! / 100).toFixed(2)).toBe(dollars);
+    expect((r.lines.amount[0]! / 100).toFixed(2)).toBe(dollars);
   });
 
   it("HALF_EVEN keeps an even cent down: 5 % of 10.50 = 0.525 → 0.52", () => {
     const input = network([{ id: 1, pv: 100 }, { id: 2, sponsor: 1, pv: 10.5 }]);
     const r = computeRun(plan({ rounding: "HALF_EVEN", activeMinPv: 0, bonuses: [{ type: "UNILEVEL", levels: [0.05] }] }), input);
-    expect(r.lines.amount.data[0]).toBe(52);
+    expect(r.lines.amount[0]).toBe(52);
   });
 
   it("the cap scales every line by one factor, rounding down", () => {
@@ -321,14 +321,14 @@ describe("rounding and the payout cap", () => {
     expect(r.capFactor).toEqual({ numerator: 110_00, denominator: 500_00 });
     expect(r.total).toBe(110_00);
     // The line keeps what it earned before the cap beside what it pays: 500.00 × 110/500 = 110.00.
-    expect([r.lines.uncapped.data[0], r.lines.amount.data[0]]).toEqual([500_00, 110_00]);
+    expect([r.lines.uncapped[0], r.lines.amount[0]]).toEqual([500_00, 110_00]);
   });
 
   it("without a cap that bites, a line's uncapped amount is its amount", () => {
     const input = network([{ id: 1, pv: 100 }, { id: 2, sponsor: 1, pv: 1000 }]);
     const r = computeRun(plan({ payoutCap: { shareOfVolume: 0.5 }, bonuses: [{ type: "UNILEVEL", levels: [0.05] }] }), input);
     expect(r.capFactor).toBeNull();
-    expect([r.lines.uncapped.data[0], r.lines.amount.data[0]]).toEqual([50_00, 50_00]);
+    expect([r.lines.uncapped[0], r.lines.amount[0]]).toEqual([50_00, 50_00]);
   });
 });
 
@@ -367,11 +367,11 @@ describe("arithmetic and order", () => {
   it("the hash is sha256 of the text 'earner,bonus,source,level,amount' per line, whatever the numbers", () => {
     const ids = Int32Array.from([7, 12_345_678, 90]);
     const lines = new Lines(2); // grows past its first columns
-    lines.add(0, 0, 1, 1, 100, 50_000, 1234, 0);
-    lines.add(1, 2, -1, 0, 0, 0, 0, -1); // no source: 0
-    lines.add(2, 1, 0, 3, 5, 1, 9_007_199_254_740_991, 2);
-    lines.add(0, 10, 2, 12, 1, 1, -5, 0); // a correction below zero
-    lines.add(1, 0, 0, 1, 1, 1, 2.5, 0); // not an integer: as JavaScript prints it
+    lines.add(0, 0, 1, 1, 100, 1234);
+    lines.add(1, 2, -1, 0, 0, 0); // no source: 0
+    lines.add(2, 1, 0, 3, 5, 9_007_199_254_740_991);
+    lines.add(0, 10, 2, 12, 1, -5); // a correction below zero
+    lines.add(1, 0, 0, 1, 1, 2.5); // not an integer: as JavaScript prints it
     const text = "7,0,12345678,1,1234\n12345678,2,0,0,0\n90,1,7,3,9007199254740991\n7,10,90,12,-5\n12345678,0,7,1,2.5\n";
     expect(runHash(ids, lines)).toBe(createHash("sha256").update(text).digest("hex"));
     // A slice at a time (a commit hashes between writes): the same hash, whatever the slices.
@@ -388,21 +388,55 @@ describe("arithmetic and order", () => {
     for (let k = 0; k < 40; k++) {
       const start = lines.paths.length;
       for (let j = 0; j < k % 3; j++) lines.paths.push(1000 + k * 10 + j);
-      lines.add(k, k % 5, k + 1, 1 + (k % 3), k * 100, 50_000, k * 7, 2, start, k % 3);
-      if (k % 2 === 0) lines.details.setBinary(k, { left: k, right: 2 * k, carryInLeft: 0, carryInRight: 0, matched: k, cycles: null, carryOutLeft: 0, carryOutRight: k, capped: k > 30 });
+      lines.add(k, k % 5, k + 1, 1 + (k % 3), k * 100, k * 7, start, k % 3);
+      if (k % 2 === 0) lines.details.setBinary(k, k, 2 * k, 0, 0, k, NaN, 0, k, k > 30 ? 1 : 0);
     }
     expect(lines.count).toBe(40);
-    expect(lines.amount.view().length).toBe(40);
-    expect([lines.member.data[39], lines.bonus.data[39], lines.source.data[39], lines.amount.data[39]]).toEqual([39, 4, 40, 273]);
+    expect([lines.member[39], lines.bonus[39], lines.source[39], lines.amount[39]]).toEqual([39, 4, 40, 273]);
     expect([lines.path(38), lines.path(39), lines.path(37)]).toEqual([[1380, 1381], [], [1370]]);
     expect(lines.details.get(38)).toEqual({ left: 38, right: 76, carryInLeft: 0, carryInRight: 0, matched: 38, cycles: null, carryOutLeft: 0, carryOutRight: 38, capped: true });
     expect([lines.details.get(37), lines.details.size]).toEqual([undefined, 20]);
   });
 
-  it("keeps bonus, level and rank as the plan's largest allow them (20 bonuses, 50 levels, 30 ranks; −1 no rank)", () => {
+  it("finds each line's detail among runs of lines with details (a bonus's lines each have one)", () => {
+    const lines = new Lines(4);
+    const binary = (k: number) => lines.details.setBinary(k, k, 0, 0, 0, k, k % 2 ? 3 : NaN, 0, 0, 0);
+    // Lines 0-1 none, 2-5 binary, 6-7 boards, 8 none, 9-10 binary, 11 board, 12 binary.
+    for (let k = 0; k < 13; k++) lines.add(k, 0, -1, 0, 0, 1);
+    for (const k of [2, 3, 4, 5]) binary(k);
+    for (const k of [6, 7]) lines.details.setBoard(k, { stage: k - 5, board: k, seats: 3, movedTo: null });
+    for (const k of [9, 10]) binary(k);
+    lines.details.setBoard(11, { stage: 1, board: 11, seats: 3, movedTo: 2 });
+    binary(12);
+    const found = Array.from({ length: 14 }, (_, k) => {
+      const d = lines.details.get(k);
+      return d === undefined ? "-" : "matched" in d ? `b${d.matched}${d.cycles === null ? "" : `x${d.cycles}`}` : `s${d.stage}/${d.board}`;
+    });
+    expect(found).toEqual(["-", "-", "b2", "b3x3", "b4", "b5x3", "s1/6", "s2/7", "-", "b9x3", "b10", "s1/11", "b12", "-"]);
+    expect(lines.details.size).toBe(10);
+    expect(() => binary(12)).toThrow(/out of order/);
+  });
+
+  it("gives a line's rate from its bonus and level (lines do not keep it)", () => {
+    const p = plan({
+      ranks: [{ name: "Member" }, { name: "Gold" }],
+      bonuses: [
+        { type: "UNILEVEL", levels: [0.05, 0.04] }, { type: "BINARY", rate: 0.1 }, { type: "BINARY", cycle: { left: 200, right: 200, amount: 20 } },
+        { type: "MATCHING", generations: [0.2], of: "BINARY" }, { type: "RETAIL", rate: 0.25 }, { type: "POOL", share: 0.03, shares: { Gold: 1 } },
+        { type: "RANK_ADVANCEMENT", amounts: { Gold: 100 } },
+      ],
+    });
+    const rate = lineRates(p);
+    // [bonus, level]: unilevel levels 1-2 (3 has none), binary by rate (level 0), in cycles (none),
+    // matching generation 1, retail, the pool at either rank (its level), rank advancement (none).
+    const asked = [[0, 1], [0, 2], [0, 3], [1, 0], [2, 0], [3, 1], [4, 0], [5, 0], [5, 1], [6, 1], [9, 1]] as const;
+    expect(asked.map(([b, l]) => rate(b, l))).toEqual([50_000, 40_000, 0, 100_000, 0, 200_000, 250_000, 30_000, 30_000, 0, 0]);
+  });
+
+  it("keeps bonus and level as the plan's largest allow them (20 bonuses, 50 levels)", () => {
     const lines = new Lines(1);
-    lines.add(0, 19, 1, 50, 1, 1, 1, 29);
-    lines.add(1, 0, -1, 0, 0, 0, 0, -1);
-    expect([lines.bonus.data[0], lines.level.data[0], lines.rank.data[0], lines.rank.data[1], lines.source.data[1]]).toEqual([19, 50, 29, -1, -1]);
+    lines.add(0, 19, 1, 50, 1, 1);
+    lines.add(1, 0, -1, 0, 0, 0);
+    expect([lines.bonus[0], lines.level[0], lines.bonus[1], lines.source[1]]).toEqual([19, 50, 0, -1]);
   });
 });

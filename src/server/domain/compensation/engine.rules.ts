@@ -110,20 +110,22 @@ export interface BoardDetail {
 
 /**
  * Why lines paid what they paid, by line: a binary line's figures in columns (a run has one
- * per qualified member: objects in a Map cost more to make and to collect than the whole
- * unilevel walk), a board line's as an object (a few per board).
+ * per qualified member: objects cost more to make and to collect than the whole unilevel
+ * walk), a board line's as an object (a few per board). Lines with details come in runs
+ * (a bonus's lines, one after another, each with its detail): a run of lines maps to a run
+ * of details, so no array as long as all the lines is needed to find a line's.
  */
 export class LineDetails {
-  /** By line number: 1 + index in the binary columns, −1 − index in boards, 0 none. */
-  private readonly at: Column<Int32Array>;
-  private count = 0;
+  /** Runs of lines with details, in line order: lines [from[r], from[r] + length[r]) have the details first[r], first[r] + 1, … (binary: index in the columns; board: −1 − index in boards). */
+  private readonly from: number[] = [];
+  private readonly length: number[] = [];
+  private readonly first: number[] = [];
   private readonly binary: Record<"left" | "right" | "carryInLeft" | "carryInRight" | "matched" | "cycles" | "carryOutLeft" | "carryOutRight", Column<Float64Array>> & { capped: Column<Int32Array> };
   private readonly boards: BoardDetail[] = [];
 
-  /** Room for line numbers up to `lines` and for `binary` binary details before growing. */
-  constructor(lines = 1024, binary = 1024) {
+  /** Room for `binary` binary details before growing. */
+  constructor(binary = 1024) {
     const floats = () => new Column(new Float64Array(binary));
-    this.at = new Column(new Int32Array(lines));
     this.binary = {
       left: floats(), right: floats(), carryInLeft: floats(), carryInRight: floats(), matched: floats(), cycles: floats(),
       carryOutLeft: floats(), carryOutRight: floats(), capped: new Column(new Int32Array(binary)),
@@ -131,28 +133,31 @@ export class LineDetails {
   }
 
   get size(): number {
-    return this.count;
+    return this.binary.left.length + this.boards.length;
   }
 
+  /** Line `line` has the detail `j` (details are set in line order, each line once). */
   private mark(line: number, j: number): void {
-    this.at.reserve(line + 1);
-    if (this.at.data[line] === 0) this.count++;
-    this.at.data[line] = j;
-    this.at.length = Math.max(this.at.length, line + 1);
+    const r = this.from.length - 1;
+    if (r >= 0 && line <= this.from[r]! + this.length[r]! - 1) throw new Error(`Line ${line}'s detail set out of order.`);
+    const sign = Math.sign(j);
+    if (r >= 0 && line === this.from[r]! + this.length[r]! && Math.sign(this.first[r]!) === sign && j === this.first[r]! + sign * this.length[r]!) this.length[r]!++;
+    else this.from.push(line), this.length.push(1), this.first.push(j);
   }
 
-  setBinary(line: number, d: BinaryDetail): void {
+  /** A binary line's detail, as numbers (no object per line); `cycles` NaN for none, `capped` 0 or 1. */
+  setBinary(line: number, left: number, right: number, carryInLeft: number, carryInRight: number, matched: number, cycles: number, carryOutLeft: number, carryOutRight: number, capped: number): void {
     const c = this.binary;
     this.mark(line, c.left.length + 1);
-    c.left.push(d.left);
-    c.right.push(d.right);
-    c.carryInLeft.push(d.carryInLeft);
-    c.carryInRight.push(d.carryInRight);
-    c.matched.push(d.matched);
-    c.cycles.push(d.cycles ?? NaN);
-    c.carryOutLeft.push(d.carryOutLeft);
-    c.carryOutRight.push(d.carryOutRight);
-    c.capped.push(d.capped ? 1 : 0);
+    c.left.push(left);
+    c.right.push(right);
+    c.carryInLeft.push(carryInLeft);
+    c.carryInRight.push(carryInRight);
+    c.matched.push(matched);
+    c.cycles.push(cycles);
+    c.carryOutLeft.push(carryOutLeft);
+    c.carryOutRight.push(carryOutRight);
+    c.capped.push(capped);
   }
 
   setBoard(line: number, d: BoardDetail): void {
@@ -161,8 +166,16 @@ export class LineDetails {
   }
 
   get(line: number): BinaryDetail | BoardDetail | undefined {
-    const at = line < this.at.length ? this.at.data[line]! : 0;
-    if (at === 0) return undefined;
+    // The last run starting at or before the line (binary search: runs are few, a bonus's each).
+    let lo = 0;
+    let hi = this.from.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.from[mid]! <= line) lo = mid;
+      else hi = mid - 1;
+    }
+    if (hi < 0 || line < this.from[lo]! || line >= this.from[lo]! + this.length[lo]!) return undefined;
+    const at = this.first[lo]! + Math.sign(this.first[lo]!) * (line - this.from[lo]!);
     if (at < 0) return this.boards[-at - 1];
     const j = at - 1;
     const c = this.binary;
@@ -175,101 +188,116 @@ export class LineDetails {
   }
 }
 
-/** A column of a run's lines: its values, as many as the lines. */
-class LineColumn<T extends Numbers> {
-  constructor(public data: T, private readonly lines: { readonly count: number }) {}
-  get length(): number {
-    return this.lines.count;
-  }
-  view(): T {
-    return this.data.subarray(0, this.length) as T;
-  }
+/** The arrays of a run's lines, one per field: line k's fields are at [k]. */
+export interface LineColumns {
+  member: Int32Array;
+  /** Small numbers in bytes (a plan has at most 20 bonuses and 50 levels; a rank advancement's level is a rank, at most 30). */
+  bonus: Int8Array;
+  /** -1 for none. */
+  source: Int32Array;
+  level: Int8Array;
+  /** The volume (hundredths) or, for MATCHING, the money (minor units) the line is a share of. */
+  basis: Float64Array;
+  amount: Float64Array;
+  /** The compression path (inactive members skipped between source and earner): paths[pathStart, pathStart + pathLength). */
+  pathStart: Int32Array;
+  pathLength: Int32Array;
 }
 
-/** The lines of a run, one column per field (a million lines fit in a few dozen MB). */
-export class Lines {
-  readonly member: LineColumn<Int32Array>;
-  /** Small numbers in bytes (a plan has at most 20 bonuses, 30 ranks and 50 levels): a fifth less to write per line. */
-  readonly bonus: LineColumn<Int8Array>;
-  readonly source: LineColumn<Int32Array>;
-  readonly level: LineColumn<Int8Array>;
-  /** The volume (hundredths) or, for MATCHING, the money (minor units) the line is a share of. */
-  readonly basis: LineColumn<Float64Array>;
-  readonly rate: LineColumn<Int32Array>;
-  readonly amount: LineColumn<Float64Array>;
-  /** The paid-as rank of the earner. */
-  readonly rank: LineColumn<Int8Array>;
-  /** The compression path: inactive members skipped between source and earner. */
-  readonly pathStart: LineColumn<Int32Array>;
-  readonly pathLength: LineColumn<Int32Array>;
+/**
+ * The lines of a run, one column per field (a million lines fit in a few dozen MB). A line's
+ * rate and the earner's rank are not kept: they follow from the plan (lineRates) and the
+ * run's paid-as ranks.
+ */
+export class Lines implements LineColumns {
+  // Each array is longer than count (room made ahead) and replaced when it grows: read lines 0 … count − 1.
+  member: Int32Array;
+  bonus: Int8Array;
+  source: Int32Array;
+  level: Int8Array;
+  basis: Float64Array;
+  amount: Float64Array;
+  pathStart: Int32Array;
+  pathLength: Int32Array;
   readonly paths: Column<Int32Array>;
   readonly details: LineDetails;
   private n = 0;
 
   /**
    * `capacity`: room for that many lines before the columns first grow (a run makes a few
-   * per member), for as many compression path steps, and for details of a quarter of them.
-   * Room never written takes no memory; growing copies every column.
+   * per member), for as many compression path steps, and for binary details of a sixteenth
+   * of them. Growing copies every column.
    */
   constructor(capacity = 1024) {
-    const ints = () => new LineColumn(new Int32Array(capacity), this);
-    const bytes = () => new LineColumn(new Int8Array(capacity), this);
-    const floats = () => new LineColumn(new Float64Array(capacity), this);
-    this.member = ints();
-    this.bonus = bytes();
-    this.source = ints();
-    this.level = bytes();
-    this.basis = floats();
-    this.rate = ints();
-    this.amount = floats();
-    this.rank = bytes();
-    this.pathStart = ints();
-    this.pathLength = ints();
+    this.member = new Int32Array(capacity);
+    this.bonus = new Int8Array(capacity);
+    this.source = new Int32Array(capacity);
+    this.level = new Int8Array(capacity);
+    this.basis = new Float64Array(capacity);
+    this.amount = new Float64Array(capacity);
+    this.pathStart = new Int32Array(capacity);
+    this.pathLength = new Int32Array(capacity);
     this.paths = new Column(new Int32Array(capacity));
-    // A binary line per member at most: a quarter of the room of a run's lines (four a member).
-    this.details = new LineDetails(capacity, Math.ceil(capacity / 4));
+    this.details = new LineDetails(Math.ceil(capacity / 16));
   }
 
   /** The amount before the payout cap: the amount column itself unless the cap bit (capAmounts). */
-  get uncapped(): LineColumn<Float64Array> {
+  get uncapped(): Float64Array {
     return this.beforeCap ?? this.amount;
   }
-  private beforeCap: LineColumn<Float64Array> | null = null;
+  private beforeCap: Float64Array | null = null;
 
   get count(): number {
     return this.n;
   }
 
-  add(member: number, bonus: number, source: number, level: number, basis: number, rate: number, amount: number, rank: number, pathStart = 0, pathLength = 0): number {
+  add(member: number, bonus: number, source: number, level: number, basis: number, amount: number, pathStart = 0, pathLength = 0): number {
     // Every column grows together and shares one count; each store below then sees one
     // kind of array (a shared push() for Int32 and Float64 columns was a fifth of the
     // engine's time, and a length per column written per line a tenth of what was left).
     const k = this.n;
-    if (k === this.member.data.length) this.grow(k + 1);
-    this.member.data[k] = member;
-    this.bonus.data[k] = bonus;
-    this.source.data[k] = source;
-    this.level.data[k] = level;
-    this.basis.data[k] = basis;
-    this.rate.data[k] = rate;
-    this.amount.data[k] = amount;
-    this.rank.data[k] = rank;
-    this.pathStart.data[k] = pathStart;
-    this.pathLength.data[k] = pathLength;
+    if (k === this.member.length) this.grow(k + 1);
+    this.member[k] = member;
+    this.bonus[k] = bonus;
+    this.source[k] = source;
+    this.level[k] = level;
+    this.basis[k] = basis;
+    this.amount[k] = amount;
+    this.pathStart[k] = pathStart;
+    this.pathLength[k] = pathLength;
     this.n = k + 1;
     return k;
   }
 
+  /**
+   * For a loop that writes millions of lines: the first `count` lines are made (the loop
+   * wrote them into the columns), and there is room for `extra` more; returns the columns
+   * to write them into. The loop keeps the columns in a local and calls this again when it
+   * would pass their length (they are new arrays then) and when it ends: loading the arrays
+   * from `this` for every line was a fifth of the unilevel walk.
+   */
+  room(count: number, extra: number): LineColumns {
+    this.n = count;
+    if (count + extra > this.member.length) this.grow(count + extra);
+    return this;
+  }
+
   private grow(n: number): void {
-    for (const c of [this.member, this.bonus, this.source, this.level, this.basis, this.rate, this.amount, this.rank, this.pathStart, this.pathLength] as LineColumn<Numbers>[]) {
-      c.data = grown(c.data, n, this.n);
-    }
+    const k = this.n;
+    this.member = grown(this.member, n, k);
+    this.bonus = grown(this.bonus, n, k);
+    this.source = grown(this.source, n, k);
+    this.level = grown(this.level, n, k);
+    this.basis = grown(this.basis, n, k);
+    this.amount = grown(this.amount, n, k);
+    this.pathStart = grown(this.pathStart, n, k);
+    this.pathLength = grown(this.pathLength, n, k);
   }
 
   /** Keeps the amounts as they are as the uncapped ones, then scales every amount by cap / total (rounding down); returns the new total. */
   capAmounts(cap: number, total: number): number {
-    this.beforeCap = new LineColumn(this.amount.data.slice(0, this.n), this);
-    const amounts = this.amount.data;
+    this.beforeCap = this.amount.slice(0, this.n);
+    const amounts = this.amount;
     let capped = 0;
     for (let k = 0; k < this.n; k++) {
       amounts[k] = mulDiv(amounts[k]!, cap, total, "DOWN");
@@ -279,8 +307,8 @@ export class Lines {
   }
 
   path(k: number): number[] {
-    const s = this.pathStart.data[k]!;
-    return Array.from(this.paths.data.subarray(s, s + this.pathLength.data[k]!));
+    const s = this.pathStart[k]!;
+    return Array.from(this.paths.data.subarray(s, s + this.pathLength[k]!));
   }
 }
 
@@ -304,6 +332,37 @@ export interface EngineResult {
   rankVolume(i: number, rank: number): number;
   /** First-level legs holding a member paid as at least `rank`. */
   legsWithRank(i: number, rank: number): number;
+}
+
+/**
+ * The rate (parts per million) a line of bonus `b` at `level` paid: the engine does not keep
+ * it per line (three million copies of three numbers), it follows from the plan. 0 for
+ * amounts that are not a share (binary cycles, rank advancement, boards).
+ */
+export function lineRates(plan: Plan): (bonus: number, level: number) => number {
+  const byBonus = plan.bonuses.map((bonus): number[] => {
+    switch (bonus.type) {
+      case "UNILEVEL":
+      case "FAST_START":
+      case "MATRIX":
+        // levels[i] pays level i + 1.
+        return [0, ...bonus.levels.map(ppm)];
+      case "MATCHING":
+      case "GENERATION":
+        return [0, ...bonus.generations.map(ppm)];
+      case "BINARY":
+        return [bonus.rate === undefined ? 0 : ppm(bonus.rate)];
+      case "RETAIL":
+        return [ppm(bonus.rate)];
+      case "POOL":
+        // A pool line's level is the earner's rank; every one is a share of the same pool.
+        return plan.ranks.map(() => ppm(bonus.share));
+      case "RANK_ADVANCEMENT":
+      case "BOARD":
+        return [];
+    }
+  });
+  return (bonus, level) => byBonus[bonus]?.[level] ?? 0;
 }
 
 // ---- arithmetic ---------------------------------------------------------------------
@@ -417,12 +476,12 @@ export function computeRun(plan: Plan, input: EngineInput): EngineResult {
     payBonus(ctx, bonus, b, companyVolume, carry, earnedByBonus, scale);
     if (!matched.has(b)) return;
     const earned = new Float64Array(n);
-    for (let k = from; k < ctx.lines.count; k++) earned[ctx.lines.member.data[k]!]! += ctx.lines.amount.data[k]!;
+    for (let k = from; k < ctx.lines.count; k++) earned[ctx.lines.member[k]!]! += ctx.lines.amount[k]!;
     earnedByBonus.set(b, earned);
   });
 
   let uncappedTotal = 0;
-  for (let k = 0; k < ctx.lines.count; k++) uncappedTotal += ctx.lines.amount.data[k]!;
+  for (let k = 0; k < ctx.lines.count; k++) uncappedTotal += ctx.lines.amount[k]!;
   let total = uncappedTotal;
   let capFactor: EngineResult["capFactor"] = null;
   if (plan.payoutCap) {
@@ -595,9 +654,9 @@ function warmUplines(up: Int32Array, from: number, to: number, steps: number, cu
   }
 }
 
-function volumeLine(ctx: Context, earner: number, b: number, source: number, level: number, basis: number, share: number, pathStart = 0, pathLength = 0, rank = ctx.paidAs[earner]!): void {
+function volumeLine(ctx: Context, earner: number, b: number, source: number, level: number, basis: number, share: number): void {
   const amount = mulDiv(basis, share * ctx.minorPerHundredth.mul, ctx.minorPerHundredth.div, ctx.plan.rounding);
-  if (amount > 0) ctx.lines.add(earner, b, source, level, basis, share, amount, rank, pathStart, pathLength);
+  if (amount > 0) ctx.lines.add(earner, b, source, level, basis, amount);
 }
 
 function payBonus(
@@ -618,16 +677,33 @@ function payBonus(
       for (const [i, name] of (bonus.levelRanks ?? []).entries()) if (i < depth && name !== null) rankFor[i] = plan.ranks.findIndex((r) => r.name === name);
       const up = uplines(ctx);
       const cursor = new Int32Array(WARM);
+      // Three million lines at a million members: written straight into the columns (Lines.room).
+      const mul = shares.map((share) => share * ctx.minorPerHundredth.mul);
+      const { div } = ctx.minorPerHundredth;
+      let k = lines.count;
+      let c = lines.room(k, depth);
       for (let s = 0; s < n; s++) {
         if (s % WARM === 0) warmUplines(up, s, Math.min(n, s + WARM), depth + 1, cursor);
         const v = vol[s]!;
         if (v <= 0 || (!active[s] && !bonus.inactiveVolumePays)) continue;
+        if (k + depth > c.member.length) c = lines.room(k, depth);
         const pathStart = lines.paths.length;
         let level = 1;
         for (let a = up[2 * s]!; a >= 0 && level <= depth; a = up[2 * a]!) {
           const rank = up[2 * a + 1]!;
           if (rank > UNRANKED) {
-            if (rankFor[level - 1]! <= rank) volumeLine(ctx, a, b, s, level, v, shares[level - 1]!, pathStart, lines.paths.length - pathStart, rank);
+            const amount = rankFor[level - 1]! <= rank ? mulDiv(v, mul[level - 1]!, div, plan.rounding) : 0;
+            if (amount > 0) {
+              c.member[k] = a;
+              c.bonus[k] = b;
+              c.source[k] = s;
+              c.level[k] = level;
+              c.basis[k] = v;
+              c.amount[k] = amount;
+              c.pathStart[k] = pathStart;
+              c.pathLength[k] = lines.paths.length - pathStart;
+              k++;
+            }
             level++;
           } else if (bonus.compression) {
             lines.paths.push(a);
@@ -636,6 +712,7 @@ function payBonus(
           }
         }
       }
+      lines.room(k, 0);
       return;
     }
     case "BINARY": {
@@ -695,11 +772,8 @@ function payBonus(
         const capped = amount > cap;
         if (capped) amount = cap;
         if (amount > 0) {
-          const k = lines.add(i, b, -1, 0, matched, share, amount, paidAs[i]!);
-          lines.details.setBinary(k, {
-            left: left[i]!, right: right[i]!, carryInLeft: input.carryLeft[i]!, carryInRight: input.carryRight[i]!,
-            matched, cycles, carryOutLeft: carry.left[i]!, carryOutRight: carry.right[i]!, capped,
-          });
+          const k = lines.add(i, b, -1, 0, matched, amount);
+          lines.details.setBinary(k, left[i]!, right[i]!, input.carryLeft[i]!, input.carryRight[i]!, matched, cycles ?? NaN, carry.left[i]!, carry.right[i]!, capped ? 1 : 0);
         }
       }
       return;
@@ -720,7 +794,7 @@ function payBonus(
           const rank = up[2 * a + 1]!;
           if (rank === UNRANKED) continue;
           const amount = mulDiv(e, shares[g - 1]!, 1e6, plan.rounding);
-          if (amount > 0) lines.add(a, b, s, g, e, shares[g - 1]!, amount, rank);
+          if (amount > 0) lines.add(a, b, s, g, e, amount);
         }
       }
       return;
@@ -793,7 +867,7 @@ function payBonus(
       const amounts = plan.ranks.map((r) => minor(bonus.amounts[r.name] ?? 0));
       for (let i = 0; i < n; i++) {
         for (let r = input.achievedBefore[i]! + 1; r <= paidAs[i]!; r++) {
-          if (amounts[r]! > 0) lines.add(i, b, -1, r, 0, 0, amounts[r]!, paidAs[i]!);
+          if (amounts[r]! > 0) lines.add(i, b, -1, r, 0, amounts[r]!);
         }
       }
       return;
@@ -815,7 +889,7 @@ function payBonus(
         const held = paidAs[i]! >= 0 ? sharesOf[paidAs[i]!]! : 0;
         if (held === 0) continue;
         const amount = mulDiv(pool, held, totalShares, "DOWN");
-        if (amount > 0) lines.add(i, b, -1, paidAs[i]!, companyVolume, ppm(bonus.share), amount, paidAs[i]!);
+        if (amount > 0) lines.add(i, b, -1, paidAs[i]!, companyVolume, amount);
       }
       return;
     }
@@ -877,7 +951,7 @@ function payBoards(ctx: Context, bonus: Extract<Bonus, { type: "BOARD" }>, b: nu
       seatedOn[stage]![top] = -1;
       const next = stage + 1 < stages ? stage + 1 : bonus.reenter ? 0 : -1;
       if (pays && amounts[stage]! > 0) {
-        const line = lines.add(top, b, joiner, stage + 1, 0, 0, amounts[stage]!, paidAs[top]!);
+        const line = lines.add(top, b, joiner, stage + 1, 0, amounts[stage]!);
         lines.details.setBoard(line, { stage: stage + 1, board: id + 1, seats, movedTo: next < 0 ? null : next + 1 });
       }
       for (let c = 1; c <= w; c++) {
@@ -938,12 +1012,12 @@ export function runHasher(ids: Int32Array, lines: Lines): { step(n: number): boo
           hash.update(buf.subarray(0, at));
           at = 0;
         }
-        const s = lines.source.data[k]!;
-        write(ids[lines.member.data[k]!]!, 44);
-        write(lines.bonus.data[k]!, 44);
+        const s = lines.source[k]!;
+        write(ids[lines.member[k]!]!, 44);
+        write(lines.bonus[k]!, 44);
         write(s < 0 ? 0 : ids[s]!, 44);
-        write(lines.level.data[k]!, 44);
-        write(lines.amount.data[k]!, 10);
+        write(lines.level[k]!, 44);
+        write(lines.amount[k]!, 10);
       }
       return k === lines.count;
     },

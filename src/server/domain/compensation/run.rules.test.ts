@@ -58,6 +58,21 @@ describe("line rows, made a chunk at a time", () => {
     expect(Array.from(concatRows(rows, [rows.slice(0, 1)[0]!]).each(3, 5), key)).toEqual(["3<-4 L1: 4000", "1<-2 L1: 2000"]);
   });
 
+  it("carry the rate of their bonus at their level and the earner's paid-as rank, which the lines do not keep", () => {
+    // 1 → 4 is level 2 (5 %); 3 → 4 level 1 (10 %). Everyone is paid as Member (rank 0).
+    expect(rows.slice(0, 4).map((r) => [r.level, r.ratePpm, r.rankIndex])).toEqual([[1, 100_000, 0], [1, 100_000, 0], [2, 50_000, 0], [1, 100_000, 0]]);
+    const ranked = parsePlan({
+      currency: "USD", volume: "PV", activeMinPv: 0, ranks: [{ name: "Member" }, { name: "Bronze", minGv: 500 }],
+      bonuses: [{ type: "UNILEVEL", levels: [0.1, 0.05] }, { type: "RANK_ADVANCEMENT", amounts: { Bronze: 10 } }, { type: "POOL", share: 0.02, shares: { Bronze: 1 } }],
+    }).plan!;
+    // GV: 1 has 100 + 200 + 300 + 400 = 1000 (Bronze), 3 has 700 (Bronze), 2 and 4 are Members.
+    const got = engineRows(ranked, 9, input.ids, computeRun(ranked, input)).slice(0, 20).map((r) => `${r.memberId} ${r.bonusType} L${r.level} ${r.ratePpm} r${r.rankIndex}`);
+    expect(got).toEqual([
+      "1 UNILEVEL L1 100000 r1", "1 UNILEVEL L1 100000 r1", "1 UNILEVEL L2 50000 r1", "1 RANK_ADVANCEMENT L1 0 r1", "1 POOL L1 20000 r1",
+      "3 UNILEVEL L1 100000 r1", "3 RANK_ADVANCEMENT L1 0 r1", "3 POOL L1 20000 r1",
+    ]);
+  });
+
   it("add up without being made, also with rows appended", () => {
     const extra: LineRow = { ...rows.slice(3, 4)[0]!, memberId: 2, amount: -500 };
     const both = concatRows(rows, [extra]);

@@ -1,6 +1,6 @@
 import type { LineRaw, LineRow } from "./compensation.repository";
 import type { CommissionLineRecord, LineExplanation, RankReportRecord, RunSummary } from "./compensation.types";
-import type { BinaryDetail, BoardDetail, EngineInput, EngineResult } from "./engine.rules";
+import { type BinaryDetail, type BoardDetail, type EngineInput, type EngineResult, lineRates } from "./engine.rules";
 import type { Plan } from "./plan.rules";
 
 // Pure helpers around a run: its summary, a line's explanation and the rank report card.
@@ -119,28 +119,29 @@ export function engineRows(plan: Plan, periodId: number, ids: Int32Array, result
   const { lines } = result;
   const n = lines.count;
   const byMember = new Int32Array(ids.length + 1);
-  for (let k = 0; k < n; k++) byMember[lines.member.data[k]! + 1]!++;
+  for (let k = 0; k < n; k++) byMember[lines.member[k]! + 1]!++;
   for (let i = 0; i < ids.length; i++) byMember[i + 1]! += byMember[i]!;
   const order = new Int32Array(n);
-  for (let k = 0; k < n; k++) order[byMember[lines.member.data[k]!]!++] = k;
+  for (let k = 0; k < n; k++) order[byMember[lines.member[k]!]!++] = k;
   const types = plan.bonuses.map((b) => b.type);
+  const rate = lineRates(plan);
   const fill = (row: LineRow, j: number): LineRow => {
     const k = order[j]!;
-    const s = lines.source.data[k]!;
-    row.memberId = ids[lines.member.data[k]!]!;
-    row.bonusIndex = lines.bonus.data[k]!;
+    const s = lines.source[k]!;
+    row.memberId = ids[lines.member[k]!]!;
+    row.bonusIndex = lines.bonus[k]!;
     row.sourceMemberId = s < 0 ? 0 : ids[s]!;
-    row.level = lines.level.data[k]!;
+    row.level = lines.level[k]!;
     row.bonusType = types[row.bonusIndex]!;
-    row.basis = lines.basis.data[k]!;
-    row.ratePpm = lines.rate.data[k]!;
-    row.uncapped = lines.uncapped.data[k]!;
-    row.amount = lines.amount.data[k]!;
-    row.rankIndex = lines.rank.data[k]!;
-    const pathLength = lines.pathLength.data[k]!;
+    row.basis = lines.basis[k]!;
+    row.ratePpm = rate(row.bonusIndex, row.level);
+    row.uncapped = lines.uncapped[k]!;
+    row.amount = lines.amount[k]!;
+    row.rankIndex = result.paidAs[lines.member[k]!]!;
+    const pathLength = lines.pathLength[k]!;
     if (pathLength === 0) row.path = NO_PATH;
     else {
-      const at = lines.pathStart.data[k]!;
+      const at = lines.pathStart[k]!;
       row.path = new Array<number>(pathLength);
       for (let p = 0; p < pathLength; p++) row.path[p] = ids[lines.paths.data[at + p]!]!;
     }
@@ -163,12 +164,12 @@ export function engineRows(plan: Plan, periodId: number, ids: Int32Array, result
     },
     amounts(fn) {
       // In the engine's order: its columns one after the other (sums need no order).
-      for (let k = 0; k < n; k++) fn(ids[lines.member.data[k]!]!, lines.bonus.data[k]!, lines.amount.data[k]!);
+      for (let k = 0; k < n; k++) fn(ids[lines.member[k]!]!, lines.bonus[k]!, lines.amount[k]!);
     },
     nets() {
       // Summed by member index (a map by id for millions of lines took longer than writing them).
       const sums = new Float64Array(ids.length);
-      for (let k = 0; k < n; k++) sums[lines.member.data[k]!]! += lines.amount.data[k]!;
+      for (let k = 0; k < n; k++) sums[lines.member[k]!]! += lines.amount[k]!;
       const out: { memberId: number; amount: number }[] = [];
       let ascending = true;
       for (let i = 0; i < ids.length; i++) {
