@@ -67,14 +67,21 @@ describe("engine properties", () => {
           expect(result.active[lines.member[k]!]).toBe(1);
           paid.set(`${lines.member[k]}<-${lines.source[k]}`, lines.level[k]!);
         }
-        // Walking up from every source with volume, the first three active uplines are paid at levels 1, 2, 3.
+        // Walking up from every source with volume, the first three active uplines are paid at
+        // levels 1, 2, 3, each line's path being the inactive members passed on the way.
+        const pathOf = new Map<string, readonly number[]>();
+        for (let k = 0; k < lines.count; k++) pathOf.set(`${lines.member[k]}<-${lines.source[k]}`, lines.path(k));
         for (let s = 0; s < input.ids.length; s++) {
           if (input.bv[s]! <= 0) continue;
           let level = 1;
+          const passed: number[] = [];
           for (let a = input.sponsor[s]!; a >= 0 && level <= 3; a = input.sponsor[a]!) {
-            if (!result.active[a]) continue;
+            if (!result.active[a]) {
+              passed.push(a);
+              continue;
+            }
             const amount = Math.round((input.bv[s]! * [5, 4, 3][level - 1]!) / 100);
-            if (amount > 0) expect(paid.get(`${a}<-${s}`)).toBe(level);
+            if (amount > 0) expect([paid.get(`${a}<-${s}`), pathOf.get(`${a}<-${s}`)]).toEqual([level, passed]);
             level++;
           }
         }

@@ -383,19 +383,31 @@ describe("arithmetic and order", () => {
     }
   });
 
-  it("keeps every line's columns, path and details as they grow past the room made first", () => {
-    const lines = new Lines(4); // room for 4 lines and path steps, 1 binary detail
+  it("keeps every line's columns and details as they grow past the room made first", () => {
+    const lines = new Lines(4); // room for 4 lines, 1 binary detail
     for (let k = 0; k < 40; k++) {
-      const start = lines.paths.length;
-      for (let j = 0; j < k % 3; j++) lines.paths.push(1000 + k * 10 + j);
-      lines.add(k, k % 5, k + 1, 1 + (k % 3), k * 100, k * 7, start, k % 3);
+      lines.add(k, k % 5, k + 1, 1 + (k % 3), k * 100, k * 7);
       if (k % 2 === 0) lines.details.setBinary(k, k, 2 * k, 0, 0, k, NaN, 0, k, k > 30 ? 1 : 0);
     }
     expect(lines.count).toBe(40);
-    expect([lines.member[39], lines.bonus[39], lines.source[39], lines.amount[39]]).toEqual([39, 4, 40, 273]);
-    expect([lines.path(38), lines.path(39), lines.path(37)]).toEqual([[1380, 1381], [], [1370]]);
+    expect([lines.member[39], lines.bonus[39], lines.source[39], lines.level[39], lines.basis[39], lines.amount[39]]).toEqual([39, 4, 40, 1, 3900, 273]);
     expect(lines.details.get(38)).toEqual({ left: 38, right: 76, carryInLeft: 0, carryInRight: 0, matched: 38, cycles: null, carryOutLeft: 0, carryOutRight: 38, capped: true });
     expect([lines.details.get(37), lines.details.size]).toEqual([undefined, 20]);
+  });
+
+  it("finds a compressed line's path up the sponsor tree: the inactive members between source and earner", () => {
+    // 0 ← 1 (inactive) ← 2 ← 3 (inactive) ← 4 (inactive) ← 5: sponsor of i is i − 1.
+    const sponsor = Int32Array.from([-1, 0, 1, 2, 3, 4]);
+    const active = Uint8Array.from([1, 0, 1, 0, 0, 1]);
+    const lines = new Lines(2);
+    lines.compressedPaths(1, sponsor, active);
+    lines.add(2, 1, 5, 1, 0, 1); // 5 → 2 skips 4, 3
+    lines.add(0, 1, 5, 2, 0, 1); // 5 → 0 skips 4, 3 and 1 (2 is level 1)
+    lines.add(2, 1, 3, 1, 0, 1); // 3 → 2: none between
+    lines.add(0, 0, 5, 2, 0, 1); // another bonus: no path
+    expect([0, 1, 2, 3].map((k) => lines.path(k))).toEqual([[4, 3], [4, 3, 1], [], []]);
+    lines.add(5, 1, 2, 1, 0, 1); // an earner below the source is no line of this bonus
+    expect(() => lines.path(4)).toThrow(/not above/);
   });
 
   it("finds each line's detail among runs of lines with details (a bonus's lines each have one)", () => {

@@ -199,15 +199,14 @@ export interface LineColumns {
   /** The volume (hundredths) or, for MATCHING, the money (minor units) the line is a share of. */
   basis: Float64Array;
   amount: Float64Array;
-  /** The compression path (inactive members skipped between source and earner): paths[pathStart, pathStart + pathLength). */
-  pathStart: Int32Array;
-  pathLength: Int32Array;
 }
 
+const NO_PATH: readonly number[] = Object.freeze([]);
+
 /**
- * The lines of a run, one column per field (a million lines fit in a few dozen MB). A line's
- * rate and the earner's rank are not kept: they follow from the plan (lineRates) and the
- * run's paid-as ranks.
+ * The lines of a run, one column per field (a million lines fit in a few dozen MB). What
+ * follows from the rest is not kept per line: the rate from the plan (lineRates), the
+ * earner's rank from the run's paid-as ranks, a compression path from the sponsor tree (path).
  */
 export class Lines implements LineColumns {
   // Each array is longer than count (room made ahead) and replaced when it grows: read lines 0 … count − 1.
@@ -217,16 +216,14 @@ export class Lines implements LineColumns {
   level: Int8Array;
   basis: Float64Array;
   amount: Float64Array;
-  pathStart: Int32Array;
-  pathLength: Int32Array;
-  readonly paths: Column<Int32Array>;
   readonly details: LineDetails;
   private n = 0;
+  /** By bonus: the sponsor tree and who is active, when its lines skip inactive members (compression). */
+  private readonly compressed: ({ sponsor: Int32Array; active: Uint8Array } | undefined)[] = [];
 
   /**
    * `capacity`: room for that many lines before the columns first grow (a run makes a few
-   * per member), for as many compression path steps, and for binary details of a sixteenth
-   * of them. Growing copies every column.
+   * per member), and for binary details of a sixteenth of them. Growing copies every column.
    */
   constructor(capacity = 1024) {
     this.member = new Int32Array(capacity);
@@ -235,9 +232,6 @@ export class Lines implements LineColumns {
     this.level = new Int8Array(capacity);
     this.basis = new Float64Array(capacity);
     this.amount = new Float64Array(capacity);
-    this.pathStart = new Int32Array(capacity);
-    this.pathLength = new Int32Array(capacity);
-    this.paths = new Column(new Int32Array(capacity));
     this.details = new LineDetails(Math.ceil(capacity / 16));
   }
 
@@ -251,7 +245,7 @@ export class Lines implements LineColumns {
     return this.n;
   }
 
-  add(member: number, bonus: number, source: number, level: number, basis: number, amount: number, pathStart = 0, pathLength = 0): number {
+  add(member: number, bonus: number, source: number, level: number, basis: number, amount: number): number {
     // Every column grows together and shares one count; each store below then sees one
     // kind of array (a shared push() for Int32 and Float64 columns was a fifth of the
     // engine's time, and a length per column written per line a tenth of what was left).
@@ -263,8 +257,6 @@ export class Lines implements LineColumns {
     this.level[k] = level;
     this.basis[k] = basis;
     this.amount[k] = amount;
-    this.pathStart[k] = pathStart;
-    this.pathLength[k] = pathLength;
     this.n = k + 1;
     return k;
   }
@@ -290,8 +282,6 @@ export class Lines implements LineColumns {
     this.level = grown(this.level, n, k);
     this.basis = grown(this.basis, n, k);
     this.amount = grown(this.amount, n, k);
-    this.pathStart = grown(this.pathStart, n, k);
-    this.pathLength = grown(this.pathLength, n, k);
   }
 
   /** Keeps the amounts as they are as the uncapped ones, then scales every amount by cap / total (rounding down); returns the new total. */
@@ -306,9 +296,26 @@ export class Lines implements LineColumns {
     return capped;
   }
 
-  path(k: number): number[] {
-    const s = this.pathStart[k]!;
-    return Array.from(this.paths.data.subarray(s, s + this.pathLength[k]!));
+  /** Lines of bonus `b` are paid up the sponsor tree skipping inactive members: their path() lists the ones skipped. */
+  compressedPaths(b: number, sponsor: Int32Array, active: Uint8Array): void {
+    this.compressed[b] = { sponsor, active };
+  }
+
+  /**
+   * Line k's compression path: the inactive members skipped between its source and its
+   * earner, source side first (member indexes). Found when asked (for the lines written, a
+   * few steps up the tree each) rather than kept: the walk that pays them no longer passes them.
+   */
+  path(k: number): readonly number[] {
+    const tree = this.compressed[this.bonus[k]!];
+    if (!tree) return NO_PATH;
+    const earner = this.member[k]!;
+    let path: number[] | null = null;
+    for (let a = tree.sponsor[this.source[k]!]!; a !== earner; a = tree.sponsor[a]!) {
+      if (a < 0) throw new Error(`Line ${k}'s earner is not above its source.`);
+      if (!tree.active[a]) (path ??= []).push(a);
+    }
+    return path ?? NO_PATH;
   }
 }
 
@@ -433,8 +440,11 @@ interface Context {
   lines: Lines;
   minorPerHundredth: { mul: number; div: number };
   sponsorOrder: Int32Array;
+  /** For each breadth-first position of the sponsor tree, its sponsor's position (-1 for a root). */
+  sponsorAt: Int32Array;
   placementOrder: Int32Array;
   uplines?: Int32Array;
+  activeUplines?: Int32Array;
 }
 
 const hundredths = (v: number | undefined): number => Math.round((v ?? 0) * 100);
@@ -462,6 +472,7 @@ export function computeRun(plan: Plan, input: EngineInput): EngineResult {
     // hundredths of volume × share → minor units: × 10^scale / 100 / 1e6
     minorPerHundredth: { mul: 10 ** scale, div: 100 * 1e6 },
     sponsorOrder,
+    sponsorAt,
     placementOrder: plan.bonuses.some((b) => b.type === "BINARY" || b.type === "MATRIX") ? breadthFirst(input.parent) : new Int32Array(0),
   };
   const carry = {
@@ -636,6 +647,33 @@ function uplines(ctx: Context): Int32Array {
   return (ctx.uplines = up);
 }
 
+/**
+ * uplines() of the sponsor tree compressed to its active members: per member m, [the nearest
+ * active member above m, m's paid-as rank if active else UNRANKED]. A compressed walk then
+ * takes one step per level (inactive members took a third of the steps). Made once a run,
+ * top down in breadth-first positions, where each sponsor's nearest active upline is known
+ * before its recruits' and is read near the last one read.
+ */
+function activeUplines(ctx: Context): Int32Array {
+  if (ctx.activeUplines) return ctx.activeUplines;
+  const { n, active, paidAs, sponsorOrder: order, sponsorAt: upAt } = ctx;
+  const nearestAt = new Int32Array(n);
+  const up = new Int32Array(2 * n);
+  for (let k = 0; k < n; k++) {
+    const p = upAt[k]!;
+    const i = order[k]!;
+    let a = -1;
+    if (p >= 0) {
+      const s = order[p]!;
+      a = active[s] ? s : nearestAt[p]!;
+    }
+    nearestAt[k] = a;
+    up[2 * i] = a;
+    up[2 * i + 1] = active[i] ? paidAs[i]! : UNRANKED;
+  }
+  return (ctx.activeUplines = up);
+}
+
 const WARM = 16;
 
 /**
@@ -669,13 +707,15 @@ function payBonus(
   switch (bonus.type) {
     case "UNILEVEL": {
       // levels[i] of each source's volume for the earner at level i + 1. With compression an
-      // inactive upline is skipped (recorded in the line's path) and uses no level; without,
+      // inactive upline is skipped (the line's path: Lines.path) and uses no level; without,
       // it uses its level and earns nothing. levelRanks[i] is the rank level i + 1 needs.
       const shares = bonus.levels.map(ppm);
       const depth = shares.length;
       const rankFor = new Int32Array(depth).fill(-1);
       for (const [i, name] of (bonus.levelRanks ?? []).entries()) if (i < depth && name !== null) rankFor[i] = plan.ranks.findIndex((r) => r.name === name);
-      const up = uplines(ctx);
+      // With compression every step is an active member: each step is a level.
+      const up = bonus.compression ? activeUplines(ctx) : uplines(ctx);
+      if (bonus.compression) lines.compressedPaths(b, input.sponsor, active);
       const cursor = new Int32Array(WARM);
       // Three million lines at a million members: written straight into the columns (Lines.room).
       const mul = shares.map((share) => share * ctx.minorPerHundredth.mul);
@@ -683,32 +723,22 @@ function payBonus(
       let k = lines.count;
       let c = lines.room(k, depth);
       for (let s = 0; s < n; s++) {
-        if (s % WARM === 0) warmUplines(up, s, Math.min(n, s + WARM), depth + 1, cursor);
+        if (s % WARM === 0) warmUplines(up, s, Math.min(n, s + WARM), depth, cursor);
         const v = vol[s]!;
         if (v <= 0 || (!active[s] && !bonus.inactiveVolumePays)) continue;
         if (k + depth > c.member.length) c = lines.room(k, depth);
-        const pathStart = lines.paths.length;
-        let level = 1;
-        for (let a = up[2 * s]!; a >= 0 && level <= depth; a = up[2 * a]!) {
+        for (let a = up[2 * s]!, level = 1; a >= 0 && level <= depth; a = up[2 * a]!, level++) {
           const rank = up[2 * a + 1]!;
-          if (rank > UNRANKED) {
-            const amount = rankFor[level - 1]! <= rank ? mulDiv(v, mul[level - 1]!, div, plan.rounding) : 0;
-            if (amount > 0) {
-              c.member[k] = a;
-              c.bonus[k] = b;
-              c.source[k] = s;
-              c.level[k] = level;
-              c.basis[k] = v;
-              c.amount[k] = amount;
-              c.pathStart[k] = pathStart;
-              c.pathLength[k] = lines.paths.length - pathStart;
-              k++;
-            }
-            level++;
-          } else if (bonus.compression) {
-            lines.paths.push(a);
-          } else {
-            level++;
+          if (rank === UNRANKED || rankFor[level - 1]! > rank) continue;
+          const amount = mulDiv(v, mul[level - 1]!, div, plan.rounding);
+          if (amount > 0) {
+            c.member[k] = a;
+            c.bonus[k] = b;
+            c.source[k] = s;
+            c.level[k] = level;
+            c.basis[k] = v;
+            c.amount[k] = amount;
+            k++;
           }
         }
       }

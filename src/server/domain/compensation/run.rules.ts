@@ -138,13 +138,8 @@ export function engineRows(plan: Plan, periodId: number, ids: Int32Array, result
     row.uncapped = lines.uncapped[k]!;
     row.amount = lines.amount[k]!;
     row.rankIndex = result.paidAs[lines.member[k]!]!;
-    const pathLength = lines.pathLength[k]!;
-    if (pathLength === 0) row.path = NO_PATH;
-    else {
-      const at = lines.pathStart[k]!;
-      row.path = new Array<number>(pathLength);
-      for (let p = 0; p < pathLength; p++) row.path[p] = ids[lines.paths.data[at + p]!]!;
-    }
+    const path = lines.path(k);
+    row.path = path.length === 0 ? NO_PATH : path.map((i) => ids[i]!);
     row.detail = lines.details.get(k) ?? null;
     return row;
   };
