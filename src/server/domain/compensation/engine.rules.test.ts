@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { type BinaryDetail, breadthFirst, computeRun, emptyInput, type EngineInput, type EngineResult, lineRates, Lines, mulDiv, runHash, runHasher } from "./engine.rules";
+import { breadthFirst, computeRun, emptyInput, type EngineInput, type EngineResult, lineRates, Lines, mulDiv, runHash, runHasher } from "./engine.rules";
 import { parsePlan, type Plan } from "./plan.rules";
 
 // Small hand-computed networks. Volumes in the rows are in volume units, money in dollars;
@@ -164,7 +164,7 @@ describe("BINARY", () => {
     const r = computeRun(plan({ bonuses: [{ type: "BINARY", rate: 0.1 }] }), input);
     expect(lines(input, r)[0]).toBe("1<-0 L0: 40.00"); // 10 % of 400
     expect([r.carryLeft[0], r.carryRight[0]]).toEqual([0, 100_00]); // 500 − 400
-    expect(r.lines.details.get(0)).toMatchObject({ left: 300_00, right: 500_00, carryInLeft: 100_00, matched: 400_00 });
+    expect(r.lines.detail(0)).toMatchObject({ left: 300_00, right: 500_00, carryInLeft: 100_00, matched: 400_00 });
   });
 
   it("rate: capPerPeriod and maxCarry", () => {
@@ -172,7 +172,9 @@ describe("BINARY", () => {
     const r = computeRun(plan({ bonuses: [{ type: "BINARY", rate: 0.1, capPerPeriod: 30, maxCarry: 50 }] }), input);
     expect(lines(input, r)[0]).toBe("1<-0 L0: 30.00"); // 40 capped at 30
     expect(r.carryRight[0]).toBe(50_00); // 100 capped at 50
-    expect((r.lines.details.get(0) as BinaryDetail).capped).toBe(true);
+    expect(r.lines.detail(0)).toEqual({
+      left: 300_00, right: 500_00, carryInLeft: 100_00, carryInRight: 0, matched: 400_00, cycles: null, carryOutLeft: 0, carryOutRight: 50_00, capped: true,
+    });
   });
 
   it("cycle: whole cycles of 200 | 200 pay 20 each; both legs keep their remainders", () => {
@@ -180,6 +182,9 @@ describe("BINARY", () => {
     const r = computeRun(plan({ bonuses: [{ type: "BINARY", cycle: { left: 200, right: 200, amount: 20 } }] }), input);
     expect(lines(input, r)[0]).toBe("1<-0 L0: 40.00");
     expect([r.carryLeft[0], r.carryRight[0]]).toEqual([50_00, 500_00]); // 450 − 400, 900 − 400
+    expect(r.lines.detail(0)).toEqual({
+      left: 300_00, right: 500_00, carryInLeft: 150_00, carryInRight: 400_00, matched: 400_00, cycles: 2, carryOutLeft: 50_00, carryOutRight: 500_00, capped: false,
+    });
   });
 
   it("an inactive member is not paid and carries both legs; after N such periods the carry is flushed", () => {
@@ -281,10 +286,10 @@ describe("the other bonuses", () => {
     //   full → 1 earns 50 (stage 2, source 7) and, after the last stage, re-enters stage 1.
     expect(lines(input, computeRun(p, input))).toEqual(["2<-5 L1: 10.00", "3<-7 L1: 10.00", "1<-7 L2: 50.00"]);
     const r = computeRun(p, input);
-    expect(r.lines.details.get(2)).toEqual({ stage: 2, board: 4, seats: 3, movedTo: 1 });
+    expect(r.lines.detail(2)).toEqual({ stage: 2, board: 4, seats: 3, movedTo: 1 });
     // Without re-entry 1 leaves the boards after stage 2.
     const leave = computeRun(plan({ bonuses: [{ type: "BOARD", depth: 2, stages: [{ amount: 10 }, { amount: 50 }], reenter: false }] }), input);
-    expect(leave.lines.details.get(2)).toMatchObject({ movedTo: null });
+    expect(leave.lines.detail(2)).toMatchObject({ movedTo: null });
   });
 
   it("BOARD: a member without a sponsor on the stage takes the oldest board's first free seat", () => {
@@ -383,16 +388,19 @@ describe("arithmetic and order", () => {
     }
   });
 
-  it("keeps every line's columns and details as they grow past the room made first", () => {
-    const lines = new Lines(4); // room for 4 lines, 1 binary detail
-    for (let k = 0; k < 40; k++) {
-      lines.add(k, k % 5, k + 1, 1 + (k % 3), k * 100, k * 7);
-      if (k % 2 === 0) lines.details.setBinary(k, k, 2 * k, 0, 0, k, NaN, 0, k, k > 30 ? 1 : 0);
-    }
+  it("keeps every line's columns as they grow past the room made first", () => {
+    const lines = new Lines(4); // room for 4 lines
+    for (let k = 0; k < 40; k++) lines.add(k, k % 5, k + 1, 1 + (k % 3), k * 100, k * 7);
     expect(lines.count).toBe(40);
     expect([lines.member[39], lines.bonus[39], lines.source[39], lines.level[39], lines.basis[39], lines.amount[39]]).toEqual([39, 4, 40, 1, 3900, 273]);
-    expect(lines.details.get(38)).toEqual({ left: 38, right: 76, carryInLeft: 0, carryInRight: 0, matched: 38, cycles: null, carryOutLeft: 0, carryOutRight: 38, capped: true });
-    expect([lines.details.get(37), lines.details.size]).toEqual([undefined, 20]);
+    expect([lines.member[3], lines.amount[3]]).toEqual([3, 21]);
+  });
+
+  it("explains a line by its bonus's explanation, when the bonus has one", () => {
+    const lines = new Lines(2);
+    lines.explainBy(1, (k) => ({ stage: k, board: 7, seats: 3, movedTo: null }));
+    for (const b of [0, 1, 2, 1]) lines.add(0, b, -1, 0, 0, 1);
+    expect([0, 1, 2, 3].map((k) => lines.detail(k))).toEqual([undefined, { stage: 1, board: 7, seats: 3, movedTo: null }, undefined, { stage: 3, board: 7, seats: 3, movedTo: null }]);
   });
 
   it("finds a compressed line's path up the sponsor tree: the inactive members between source and earner", () => {
@@ -408,25 +416,6 @@ describe("arithmetic and order", () => {
     expect([0, 1, 2, 3].map((k) => lines.path(k))).toEqual([[4, 3], [4, 3, 1], [], []]);
     lines.add(5, 1, 2, 1, 0, 1); // an earner below the source is no line of this bonus
     expect(() => lines.path(4)).toThrow(/not above/);
-  });
-
-  it("finds each line's detail among runs of lines with details (a bonus's lines each have one)", () => {
-    const lines = new Lines(4);
-    const binary = (k: number) => lines.details.setBinary(k, k, 0, 0, 0, k, k % 2 ? 3 : NaN, 0, 0, 0);
-    // Lines 0-1 none, 2-5 binary, 6-7 boards, 8 none, 9-10 binary, 11 board, 12 binary.
-    for (let k = 0; k < 13; k++) lines.add(k, 0, -1, 0, 0, 1);
-    for (const k of [2, 3, 4, 5]) binary(k);
-    for (const k of [6, 7]) lines.details.setBoard(k, { stage: k - 5, board: k, seats: 3, movedTo: null });
-    for (const k of [9, 10]) binary(k);
-    lines.details.setBoard(11, { stage: 1, board: 11, seats: 3, movedTo: 2 });
-    binary(12);
-    const found = Array.from({ length: 14 }, (_, k) => {
-      const d = lines.details.get(k);
-      return d === undefined ? "-" : "matched" in d ? `b${d.matched}${d.cycles === null ? "" : `x${d.cycles}`}` : `s${d.stage}/${d.board}`;
-    });
-    expect(found).toEqual(["-", "-", "b2", "b3x3", "b4", "b5x3", "s1/6", "s2/7", "-", "b9x3", "b10", "s1/11", "b12", "-"]);
-    expect(lines.details.size).toBe(10);
-    expect(() => binary(12)).toThrow(/out of order/);
   });
 
   it("gives a line's rate from its bonus and level (lines do not keep it)", () => {

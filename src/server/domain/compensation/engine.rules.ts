@@ -70,20 +70,6 @@ function grown<T extends Numbers>(data: T, n: number, length: number): T {
   return next;
 }
 
-/** A growable column of numbers. */
-class Column<T extends Int32Array | Float64Array> {
-  length = 0;
-  constructor(public data: T) {}
-  push(v: number): void {
-    if (this.length === this.data.length) this.reserve(this.length + 1);
-    this.data[this.length++] = v;
-  }
-  /** Room for at least `n` values. */
-  reserve(n: number): void {
-    this.data = grown(this.data, n, this.length);
-  }
-}
-
 /** Why a binary line paid what it paid. */
 export interface BinaryDetail {
   left: number;
@@ -106,86 +92,6 @@ export interface BoardDetail {
   seats: number;
   /** The stage the top moved to (1 after the last stage when they re-enter), null when they left. */
   movedTo: number | null;
-}
-
-/**
- * Why lines paid what they paid, by line: a binary line's figures in columns (a run has one
- * per qualified member: objects cost more to make and to collect than the whole unilevel
- * walk), a board line's as an object (a few per board). Lines with details come in runs
- * (a bonus's lines, one after another, each with its detail): a run of lines maps to a run
- * of details, so no array as long as all the lines is needed to find a line's.
- */
-export class LineDetails {
-  /** Runs of lines with details, in line order: lines [from[r], from[r] + length[r]) have the details first[r], first[r] + 1, … (binary: index in the columns; board: −1 − index in boards). */
-  private readonly from: number[] = [];
-  private readonly length: number[] = [];
-  private readonly first: number[] = [];
-  private readonly binary: Record<"left" | "right" | "carryInLeft" | "carryInRight" | "matched" | "cycles" | "carryOutLeft" | "carryOutRight", Column<Float64Array>> & { capped: Column<Int32Array> };
-  private readonly boards: BoardDetail[] = [];
-
-  /** Room for `binary` binary details before growing. */
-  constructor(binary = 1024) {
-    const floats = () => new Column(new Float64Array(binary));
-    this.binary = {
-      left: floats(), right: floats(), carryInLeft: floats(), carryInRight: floats(), matched: floats(), cycles: floats(),
-      carryOutLeft: floats(), carryOutRight: floats(), capped: new Column(new Int32Array(binary)),
-    };
-  }
-
-  get size(): number {
-    return this.binary.left.length + this.boards.length;
-  }
-
-  /** Line `line` has the detail `j` (details are set in line order, each line once). */
-  private mark(line: number, j: number): void {
-    const r = this.from.length - 1;
-    if (r >= 0 && line <= this.from[r]! + this.length[r]! - 1) throw new Error(`Line ${line}'s detail set out of order.`);
-    const sign = Math.sign(j);
-    if (r >= 0 && line === this.from[r]! + this.length[r]! && Math.sign(this.first[r]!) === sign && j === this.first[r]! + sign * this.length[r]!) this.length[r]!++;
-    else this.from.push(line), this.length.push(1), this.first.push(j);
-  }
-
-  /** A binary line's detail, as numbers (no object per line); `cycles` NaN for none, `capped` 0 or 1. */
-  setBinary(line: number, left: number, right: number, carryInLeft: number, carryInRight: number, matched: number, cycles: number, carryOutLeft: number, carryOutRight: number, capped: number): void {
-    const c = this.binary;
-    this.mark(line, c.left.length + 1);
-    c.left.push(left);
-    c.right.push(right);
-    c.carryInLeft.push(carryInLeft);
-    c.carryInRight.push(carryInRight);
-    c.matched.push(matched);
-    c.cycles.push(cycles);
-    c.carryOutLeft.push(carryOutLeft);
-    c.carryOutRight.push(carryOutRight);
-    c.capped.push(capped);
-  }
-
-  setBoard(line: number, d: BoardDetail): void {
-    this.mark(line, -this.boards.length - 1);
-    this.boards.push(d);
-  }
-
-  get(line: number): BinaryDetail | BoardDetail | undefined {
-    // The last run starting at or before the line (binary search: runs are few, a bonus's each).
-    let lo = 0;
-    let hi = this.from.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (this.from[mid]! <= line) lo = mid;
-      else hi = mid - 1;
-    }
-    if (hi < 0 || line < this.from[lo]! || line >= this.from[lo]! + this.length[lo]!) return undefined;
-    const at = this.first[lo]! + Math.sign(this.first[lo]!) * (line - this.from[lo]!);
-    if (at < 0) return this.boards[-at - 1];
-    const j = at - 1;
-    const c = this.binary;
-    const cycles = c.cycles.data[j]!;
-    return {
-      left: c.left.data[j]!, right: c.right.data[j]!, carryInLeft: c.carryInLeft.data[j]!, carryInRight: c.carryInRight.data[j]!,
-      matched: c.matched.data[j]!, cycles: Number.isNaN(cycles) ? null : cycles, carryOutLeft: c.carryOutLeft.data[j]!,
-      carryOutRight: c.carryOutRight.data[j]!, capped: c.capped.data[j] === 1,
-    };
-  }
 }
 
 /** The arrays of a run's lines, one per field: line k's fields are at [k]. */
@@ -216,15 +122,13 @@ export class Lines implements LineColumns {
   level: Int8Array;
   basis: Float64Array;
   amount: Float64Array;
-  readonly details: LineDetails;
   private n = 0;
+  /** By bonus: what explains one of its lines beyond its columns (binary legs, boards), when there is more. */
+  private readonly explain: (((k: number) => BinaryDetail | BoardDetail | undefined) | undefined)[] = [];
   /** By bonus: the sponsor tree and who is active, when its lines skip inactive members (compression). */
   private readonly compressed: ({ sponsor: Int32Array; active: Uint8Array } | undefined)[] = [];
 
-  /**
-   * `capacity`: room for that many lines before the columns first grow (a run makes a few
-   * per member), and for binary details of a sixteenth of them. Growing copies every column.
-   */
+  /** `capacity`: room for that many lines before the columns first grow (a run makes a few per member). Growing copies every column. */
   constructor(capacity = 1024) {
     this.member = new Int32Array(capacity);
     this.bonus = new Int8Array(capacity);
@@ -232,7 +136,6 @@ export class Lines implements LineColumns {
     this.level = new Int8Array(capacity);
     this.basis = new Float64Array(capacity);
     this.amount = new Float64Array(capacity);
-    this.details = new LineDetails(Math.ceil(capacity / 16));
   }
 
   /** The amount before the payout cap: the amount column itself unless the cap bit (capAmounts). */
@@ -294,6 +197,16 @@ export class Lines implements LineColumns {
       capped += amounts[k]!;
     }
     return capped;
+  }
+
+  /** Lines of bonus `b` are explained further by `detail` (given the line). */
+  explainBy(b: number, detail: (k: number) => BinaryDetail | BoardDetail | undefined): void {
+    this.explain[b] = detail;
+  }
+
+  /** Why line k paid what it paid beyond its columns: a binary line's legs and carries, a board's stage; undefined for other lines. */
+  detail(k: number): BinaryDetail | BoardDetail | undefined {
+    return this.explain[this.bonus[k]!]?.(k);
   }
 
   /** Lines of bonus `b` are paid up the sponsor tree skipping inactive members: their path() lists the ones skipped. */
@@ -766,6 +679,30 @@ function payBonus(
       const maxCarry = bonus.maxCarry === undefined ? Infinity : hundredths(bonus.maxCarry);
       const cap = bonus.capPerPeriod === undefined ? Infinity : minor(bonus.capPerPeriod);
       const share = bonus.rate === undefined ? 0 : ppm(bonus.rate);
+      const cl = bonus.cycle ? hundredths(bonus.cycle.left) : 0;
+      const cr = bonus.cycle ? hundredths(bonus.cycle.right) : 0;
+      const perCycle = bonus.cycle ? minor(bonus.cycle.amount) : 0;
+      // A qualified member with legs L and R (carry in included): into `out`, [amount before
+      // the cap, matched volume, cycles (NaN when paid by rate), what each leg has left]. The
+      // loop and a line's explanation both use it (numbers into an array: no object per member).
+      const settle = (L: number, R: number, out: Float64Array): void => {
+        if (bonus.cycle) {
+          const cycles = Math.floor(Math.min(L / cl, R / cr));
+          out[0] = cycles * perCycle;
+          out[1] = cycles * Math.min(cl, cr);
+          out[2] = cycles;
+          out[3] = L - cycles * cl;
+          out[4] = R - cycles * cr;
+        } else {
+          const matched = Math.min(L, R);
+          out[0] = mulDiv(matched, share * ctx.minorPerHundredth.mul, ctx.minorPerHundredth.div, plan.rounding);
+          out[1] = matched;
+          out[2] = NaN;
+          out[3] = L - matched;
+          out[4] = R - matched;
+        }
+      };
+      const out = new Float64Array(5);
       for (let i = 0; i < n; i++) {
         const L = left[i]! + input.carryLeft[i]!;
         const R = right[i]! + input.carryRight[i]!;
@@ -778,34 +715,23 @@ function payBonus(
           carry.unqualified[i] = flushed ? 0 : streak;
           continue;
         }
-        let amount: number;
-        let matched: number;
-        let cycles: number | null = null;
-        let outL: number;
-        let outR: number;
-        if (bonus.cycle) {
-          const cl = hundredths(bonus.cycle.left);
-          const cr = hundredths(bonus.cycle.right);
-          cycles = Math.floor(Math.min(L / cl, R / cr));
-          matched = cycles * Math.min(cl, cr);
-          amount = cycles * minor(bonus.cycle.amount);
-          outL = L - cycles * cl;
-          outR = R - cycles * cr;
-        } else {
-          matched = Math.min(L, R);
-          amount = mulDiv(matched, share * ctx.minorPerHundredth.mul, ctx.minorPerHundredth.div, plan.rounding);
-          outL = L - matched;
-          outR = R - matched;
-        }
-        carry.left[i] = Math.min(outL, maxCarry);
-        carry.right[i] = Math.min(outR, maxCarry);
-        const capped = amount > cap;
-        if (capped) amount = cap;
-        if (amount > 0) {
-          const k = lines.add(i, b, -1, 0, matched, amount);
-          lines.details.setBinary(k, left[i]!, right[i]!, input.carryLeft[i]!, input.carryRight[i]!, matched, cycles ?? NaN, carry.left[i]!, carry.right[i]!, capped ? 1 : 0);
-        }
+        settle(L, R, out);
+        carry.left[i] = Math.min(out[3]!, maxCarry);
+        carry.right[i] = Math.min(out[4]!, maxCarry);
+        const amount = Math.min(out[0]!, cap);
+        if (amount > 0) lines.add(i, b, -1, 0, out[1]!, amount);
       }
+      // A line's legs and carries, worked out again when asked (a third of a million lines
+      // here: keeping nine figures each cost more than the bonus's own loop).
+      lines.explainBy(b, (k) => {
+        const i = lines.member[k]!;
+        const o = new Float64Array(5);
+        settle(left[i]! + input.carryLeft[i]!, right[i]! + input.carryRight[i]!, o);
+        return {
+          left: left[i]!, right: right[i]!, carryInLeft: input.carryLeft[i]!, carryInRight: input.carryRight[i]!, matched: o[1]!,
+          cycles: Number.isNaN(o[2]) ? null : o[2]!, carryOutLeft: Math.min(o[3]!, maxCarry), carryOutRight: Math.min(o[4]!, maxCarry), capped: o[0]! > cap,
+        };
+      });
       return;
     }
     case "MATCHING": {
@@ -948,6 +874,8 @@ function payBoards(ctx: Context, bonus: Extract<Bonus, { type: "BOARD" }>, b: nu
     byStage[stage]!.push(id);
     for (let k = 0; k < count; k++) seatedOn[stage]![members[k]!] = id;
   };
+  const details = new Map<number, BoardDetail>();
+  lines.explainBy(b, (k) => details.get(k));
   const queue: number[] = [];
   for (let k = 0; k < n; k++) {
     const pays = k >= input.joinedBefore;
@@ -982,7 +910,7 @@ function payBoards(ctx: Context, bonus: Extract<Bonus, { type: "BOARD" }>, b: nu
       const next = stage + 1 < stages ? stage + 1 : bonus.reenter ? 0 : -1;
       if (pays && amounts[stage]! > 0) {
         const line = lines.add(top, b, joiner, stage + 1, 0, amounts[stage]!);
-        lines.details.setBoard(line, { stage: stage + 1, board: id + 1, seats, movedTo: next < 0 ? null : next + 1 });
+        details.set(line, { stage: stage + 1, board: id + 1, seats, movedTo: next < 0 ? null : next + 1 });
       }
       for (let c = 1; c <= w; c++) {
         const part = new Int32Array(seats);

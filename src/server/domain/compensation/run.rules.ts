@@ -140,7 +140,7 @@ export function engineRows(plan: Plan, periodId: number, ids: Int32Array, result
     row.rankIndex = result.paidAs[lines.member[k]!]!;
     const path = lines.path(k);
     row.path = path.length === 0 ? NO_PATH : path.map((i) => ids[i]!);
-    row.detail = lines.details.get(k) ?? null;
+    row.detail = lines.detail(k) ?? null;
     return row;
   };
   const blank = (): LineRow => ({
