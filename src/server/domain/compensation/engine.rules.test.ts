@@ -81,7 +81,8 @@ describe("ranks", () => {
   ])("with D at %d PV, A qualifies %d and is paid as %s", (d, qv, name) => {
     const r = computeRun(p, tree(d));
     expect(r.rankVolume(0, 2)).toBe(qv * 100);
-    expect(r.gv[0]).toBe((100 + 4160 + 1160 + d) * 100);
+    expect(r.gv(0)).toBe((100 + 4160 + 1160 + d) * 100);
+    expect([r.activeDirects(0), r.activeDirects(1), r.activeDirects(3)]).toEqual([3, 3, 0]); // B, C, D; B1-B3; none
     expect(RANKS[r.paidAs[0]!]!.name).toBe(name);
     expect([r.paidAs[1], r.paidAs[2]]).toEqual([1, 1]); // B and C are Bronze
     expect(r.paidAs[4]).toBe(0); // B1: Member (no rules)
@@ -148,6 +149,17 @@ describe("UNILEVEL", () => {
     const input = chain();
     const r = computeRun(plan({ ranks: RANKS, bonuses: [{ type: "UNILEVEL", levels, compression: true, levelRanks: [null, null, "Silver"] }] }), input);
     expect(only5(input, r)).toEqual(["4<-5 L1: 50.00", "2<-5 L2: 50.00"]);
+  });
+});
+
+describe("volume below zero (refunds beyond a member's orders)", () => {
+  it("counts as zero for commissions and company volume, and the input is left as it was", () => {
+    // 1 ← 2 (BV −300) and 1 ← 3 (BV 500); 2 and 3 are 1's legs. Unilevel 10 %: 1 earns 50 from 3, nothing from 2.
+    const input = network([{ id: 1, pv: 100 }, { id: 2, sponsor: 1, parent: 1, pos: 0, pv: 60, bv: -300 }, { id: 3, sponsor: 1, parent: 1, pos: 1, pv: 60, bv: 500 }]);
+    const r = computeRun(plan({ bonuses: [{ type: "UNILEVEL", levels: [0.1] }, { type: "BINARY", rate: 0.1 }] }), input);
+    // Binary: legs 0 (not −300) and 500: nothing matched, the right leg carries 500.
+    expect(lines(input, r)).toEqual(["1<-3 L1: 50.00"]);
+    expect([r.companyVolume, r.carryLeft[0], r.carryRight[0], input.bv[1]]).toEqual([100_00 + 500_00, 0, 500_00, -300_00]);
   });
 });
 

@@ -237,8 +237,10 @@ export interface EngineResult {
   paidAs: Int32Array;
   achieved: Int32Array;
   active: Uint8Array;
-  gv: Float64Array;
-  activeDirects: Int32Array;
+  /** Member i's GV. */
+  gv(i: number): number;
+  /** Member i's active personally sponsored members. */
+  activeDirects(i: number): number;
   carryLeft: Float64Array;
   carryRight: Float64Array;
   unqualifiedPeriods: Int32Array;
@@ -316,26 +318,28 @@ function roundUp(twiceRemainder: number, d: number, q: number, mode: Rounding): 
  */
 export function breadthFirst(parent: Int32Array, parentAt?: Int32Array): Int32Array {
   const n = parent.length;
-  const childCount = new Int32Array(n + 1);
-  for (let i = 0; i < n; i++) childCount[parent[i]! + 1]!++;
+  // The children of each node, one after the other (roots first, as the children of -1):
+  // counted at start[p + 2], summed so that start[p + 1] is where p's children begin, then
+  // placed moving start[p + 1] on, after which p's children are children[start[p], start[p + 1])
+  // (the roots children[0, start[0])). One array of offsets instead of three (counts, offsets,
+  // cursors): a run allocates less.
   const start = new Int32Array(n + 2);
-  for (let i = 0; i <= n; i++) start[i + 1] = start[i]! + childCount[i]!;
-  const fill = start.slice();
+  for (let i = 0; i < n; i++) start[parent[i]! + 2]!++;
+  for (let i = 2; i <= n + 1; i++) start[i]! += start[i - 1]!;
   const children = new Int32Array(n);
-  for (let i = 0; i < n; i++) children[fill[parent[i]! + 1]!++] = i;
-  // children[start[0]..start[1]) are the roots; then each node's children follow.
+  for (let i = 0; i < n; i++) children[start[parent[i]! + 1]!++] = i;
   const order = new Int32Array(n);
   let head = 0;
   let tail = 0;
-  for (let k = start[0]!; k < start[1]!; k++) {
+  for (let k = 0; k < start[0]!; k++) {
     if (parentAt) parentAt[tail] = -1;
     order[tail++] = children[k]!;
   }
   while (head < tail) {
     const at = head++;
     const i = order[at]!;
-    if (parentAt) for (let k = start[i + 1]!; k < start[i + 2]!; k++) parentAt[tail] = at, order[tail++] = children[k]!;
-    else for (let k = start[i + 1]!; k < start[i + 2]!; k++) order[tail++] = children[k]!;
+    if (parentAt) for (let k = start[i]!; k < start[i + 1]!; k++) parentAt[tail] = at, order[tail++] = children[k]!;
+    else for (let k = start[i]!; k < start[i + 1]!; k++) order[tail++] = children[k]!;
   }
   if (tail !== n) throw new Error("The tree has a cycle.");
   return order;
@@ -365,15 +369,16 @@ const hundredths = (v: number | undefined): number => Math.round((v ?? 0) * 100)
 export function computeRun(plan: Plan, input: EngineInput): EngineResult {
   const n = input.ids.length;
   const scale = unitScale(plan.currency);
+  // Commission volume: the plan's, below zero counted as zero (a copy only when some is).
   const volSource = plan.volume === "PV" ? input.pv : input.bv;
-  const vol = new Float64Array(n);
+  let vol = volSource;
   const active = new Uint8Array(n);
   const minActive = hundredths(plan.activeMinPv);
   let companyVolume = 0;
   for (let i = 0; i < n; i++) {
-    const v = Math.max(0, volSource[i]!);
-    vol[i] = v;
-    companyVolume += v;
+    const v = volSource[i]!;
+    if (v < 0 && vol === volSource) vol = Float64Array.from(volSource, (x) => Math.max(0, x));
+    companyVolume += Math.max(0, v);
     active[i] = input.pv[i]! >= minActive && input.pv[i]! > 0 ? 1 : 0;
   }
   const sponsorAt = new Int32Array(n);
@@ -507,16 +512,10 @@ function computeRanks(plan: Plan, input: EngineInput, active: Uint8Array, order:
     for (let s = 0; s < C; s++) capped[p * C + s]! += Math.min(gvk, legCap[capRanks[s]!]!);
   }
 
-  const gv = new Float64Array(n);
-  const activeDirects = new Int32Array(n);
+  // Paid-as ranks back by member; GV and active directs stay in positions (read for a rank report now and then).
   const paidAs = new Int32Array(n);
   const achieved = new Int32Array(n);
-  for (let k = 0; k < n; k++) {
-    const i = order[k]!;
-    gv[i] = gvAt[k]!;
-    activeDirects[i] = directsAt[k]!;
-    paidAs[i] = paidAsAt[k]!;
-  }
+  for (let k = 0; k < n; k++) paidAs[order[k]!] = paidAsAt[k]!;
   for (let i = 0; i < n; i++) achieved[i] = Math.max(paidAs[i]!, input.achievedBefore[i]!);
   // Members' positions, for the rank report's look-ups (made on the first).
   let pos: Int32Array | null = null;
@@ -529,10 +528,12 @@ function computeRanks(plan: Plan, input: EngineInput, active: Uint8Array, order:
   };
 
   return {
-    paidAs, achieved, gv, activeDirects,
+    paidAs, achieved,
+    gv: (i: number): number => gvAt[at(i)]!,
+    activeDirects: (i: number): number => directsAt[at(i)]!,
     rankVolume(i: number, r: number): number {
       const s = capSlot.get(r);
-      return s === undefined ? gv[i]! : input.pv[i]! + capped[at(i) * C + s]!;
+      return s === undefined ? gvAt[at(i)]! : input.pv[i]! + capped[at(i) * C + s]!;
     },
     legsWithRank(i: number, r: number): number {
       const s = legSlot.get(r);
@@ -741,14 +742,12 @@ function payBonus(
       const earned = earnedByBonus.get(of);
       if (!earned) return;
       const shares = bonus.generations.map(ppm);
-      const up = uplines(ctx);
       for (let s = 0; s < n; s++) {
         const e = earned[s]!;
         if (e <= 0) continue;
         let g = 1;
-        for (let a = up[2 * s]!; a >= 0 && g <= shares.length; a = up[2 * a]!, g++) {
-          const rank = up[2 * a + 1]!;
-          if (rank === UNRANKED) continue;
+        for (let a = input.sponsor[s]!; a >= 0 && g <= shares.length; a = input.sponsor[a]!, g++) {
+          if (!active[a]) continue;
           const amount = mulDiv(e, shares[g - 1]!, 1e6, plan.rounding);
           if (amount > 0) lines.add(a, b, s, g, e, amount);
         }

@@ -299,7 +299,7 @@ export function rankRequirements(
     });
   }
   if (rank.minActiveDirects !== undefined) {
-    requirements.push({ rule: "Active personally sponsored members", required: String(rank.minActiveDirects), actual: String(result.activeDirects[i]), met: result.activeDirects[i]! >= rank.minActiveDirects });
+    requirements.push({ rule: "Active personally sponsored members", required: String(rank.minActiveDirects), actual: String(result.activeDirects(i)), met: result.activeDirects(i) >= rank.minActiveDirects });
   }
   if (rank.legsWithRank) {
     const r = plan.ranks.findIndex((x) => x.name === rank.legsWithRank!.rank);
@@ -309,7 +309,7 @@ export function rankRequirements(
   const legs: RankReportRecord["legs"] = [];
   for (let c = 0; c < input.sponsor.length; c++) {
     if (input.sponsor[c] !== i) continue;
-    const gv = result.gv[c]!;
+    const gv = result.gv(c);
     legs.push({ memberId: input.ids[c]!, name: `#${input.ids[c]!}`, gv: volumeText(gv), counted: volumeText(legCap === null ? gv : Math.min(gv, legCap)) });
   }
   legs.sort((a, b) => Number(b.gv) - Number(a.gv) || a.memberId - b.memberId);
