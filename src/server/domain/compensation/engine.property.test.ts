@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { computeRun, emptyInput, type EngineInput, runHash } from "./engine.rules";
+import { computeRun, emptyInput, type EngineInput, lineRates, mulDiv, runHash } from "./engine.rules";
 import { EXAMPLE_PLAN, parsePlan, type Plan } from "./plan.rules";
 
 // Random networks: member i's sponsor and placement parent are earlier members, PV 0..300.
@@ -51,6 +51,28 @@ describe("engine properties", () => {
         }
         expect(sum).toBe(result.total);
         expect(result.total).toBeLessThanOrEqual(cap);
+      }),
+    );
+  });
+
+  it("every line is its rate of its basis, as its bonus gives them back (lines keep neither)", () => {
+    // Shares of volume (hundredths × ppm → cents: ÷ 1e6) and of money (matching: cents × ppm ÷ 1e6), rounded half up.
+    const shares = plan({
+      ...EXAMPLE_PLAN, payoutCap: undefined,
+      bonuses: [
+        { type: "UNILEVEL", levels: [0.05, 0.04, 0.03], compression: true }, { type: "BINARY", rate: 0.1 }, { type: "MATCHING", generations: [0.1, 0.05] },
+        { type: "MATRIX", width: 2, depth: 3, levels: [0.02, 0.02, 0.01] }, { type: "GENERATION", rank: "Bronze", generations: [0.03, 0.02] },
+      ],
+    });
+    const rate = lineRates(shares);
+    fc.assert(
+      fc.property(networkArb, (r) => {
+        const { lines } = computeRun(shares, build(r));
+        for (let k = 0; k < lines.count; k++) {
+          const b = lines.bonus[k]!;
+          const product = lines.basis(k) * rate(b, lines.level[k]!);
+          expect([b, lines.amount[k]]).toEqual([b, mulDiv(product, 1, 1e6, "HALF_UP")]);
+        }
       }),
     );
   });

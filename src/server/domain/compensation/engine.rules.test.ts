@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { breadthFirst, computeRun, emptyInput, type EngineInput, type EngineResult, lineRates, Lines, mulDiv, runHash, runHasher } from "./engine.rules";
+import { type BoardDetail, breadthFirst, computeRun, emptyInput, type EngineInput, type EngineResult, lineRates, Lines, mulDiv, runHash, runHasher } from "./engine.rules";
 import { parsePlan, type Plan } from "./plan.rules";
 
 // Small hand-computed networks. Volumes in the rows are in volume units, money in dollars;
@@ -128,6 +128,23 @@ describe("UNILEVEL", () => {
     const k = lines(input, r).indexOf("2<-5 L2: 50.00");
     expect(r.lines.path(k).map((i) => input.ids[i])).toEqual([3]);
     void a;
+  });
+
+  it("a compressed line's path lists the inactive members skipped on the way up, source side first", () => {
+    // 1 ← 2 (inactive) ← 3 ← 4 (inactive) ← 5 (inactive) ← 6 (source, BV 1000); levels 5 %, 5 %.
+    const input = network([
+      { id: 1, pv: 100 }, { id: 2, sponsor: 1, pv: 10 }, { id: 3, sponsor: 2, pv: 100 }, { id: 4, sponsor: 3, pv: 0 }, { id: 5, sponsor: 4, pv: 0 },
+      { id: 6, sponsor: 5, pv: 100, bv: 1000 },
+    ]);
+    const r = computeRun(plan({ bonuses: [{ type: "UNILEVEL", levels: [0.05, 0.05], compression: true }] }), input);
+    const all = lines(input, r);
+    const at = (line: string) => all.indexOf(line);
+    // 3 is level 1 past 5 and 4; 1 is level 2 past those and 2. Basis: 6's 1000.
+    expect([at("3<-6 L1: 50.00"), at("1<-6 L2: 50.00")].map((k) => [r.lines.path(k).map((i) => input.ids[i]), r.lines.basis(k)])).toEqual([
+      [[5, 4], 1000_00], [[5, 4, 2], 1000_00],
+    ]);
+    // 1's line from 3 passes only 2.
+    expect(r.lines.path(at("1<-3 L1: 5.00")).map((i) => input.ids[i])).toEqual([2]);
   });
 
   it("without compression B uses level 2 and earns nothing; R is beyond level 3", () => {
@@ -384,11 +401,11 @@ describe("arithmetic and order", () => {
   it("the hash is sha256 of the text 'earner,bonus,source,level,amount' per line, whatever the numbers", () => {
     const ids = Int32Array.from([7, 12_345_678, 90]);
     const lines = new Lines(2); // grows past its first columns
-    lines.add(0, 0, 1, 1, 100, 1234);
-    lines.add(1, 2, -1, 0, 0, 0); // no source: 0
-    lines.add(2, 1, 0, 3, 5, 9_007_199_254_740_991);
-    lines.add(0, 10, 2, 12, 1, -5); // a correction below zero
-    lines.add(1, 0, 0, 1, 1, 2.5); // not an integer: as JavaScript prints it
+    lines.add(0, 0, 1, 1, 1234);
+    lines.add(1, 2, -1, 0, 0); // no source: 0
+    lines.add(2, 1, 0, 3, 9_007_199_254_740_991);
+    lines.add(0, 10, 2, 12, -5); // a correction below zero
+    lines.add(1, 0, 0, 1, 2.5); // not an integer: as JavaScript prints it
     const text = "7,0,12345678,1,1234\n12345678,2,0,0,0\n90,1,7,3,9007199254740991\n7,10,90,12,-5\n12345678,0,7,1,2.5\n";
     expect(runHash(ids, lines)).toBe(createHash("sha256").update(text).digest("hex"));
     // A slice at a time (a commit hashes between writes): the same hash, whatever the slices.
@@ -402,32 +419,20 @@ describe("arithmetic and order", () => {
 
   it("keeps every line's columns as they grow past the room made first", () => {
     const lines = new Lines(4); // room for 4 lines
-    for (let k = 0; k < 40; k++) lines.add(k, k % 5, k + 1, 1 + (k % 3), k * 100, k * 7);
+    for (let k = 0; k < 40; k++) lines.add(k, k % 5, k + 1, 1 + (k % 3), k * 7);
     expect(lines.count).toBe(40);
-    expect([lines.member[39], lines.bonus[39], lines.source[39], lines.level[39], lines.basis[39], lines.amount[39]]).toEqual([39, 4, 40, 1, 3900, 273]);
+    expect([lines.member[39], lines.bonus[39], lines.source[39], lines.level[39], lines.amount[39]]).toEqual([39, 4, 40, 1, 273]);
     expect([lines.member[3], lines.amount[3]]).toEqual([3, 21]);
   });
 
-  it("explains a line by its bonus's explanation, when the bonus has one", () => {
+  it("asks a line's bonus for its basis, details and path; a bonus that says nothing gives 0, none and an empty path", () => {
     const lines = new Lines(2);
-    lines.explainBy(1, (k) => ({ stage: k, board: 7, seats: 3, movedTo: null }));
-    for (const b of [0, 1, 2, 1]) lines.add(0, b, -1, 0, 0, 1);
-    expect([0, 1, 2, 3].map((k) => lines.detail(k))).toEqual([undefined, { stage: 1, board: 7, seats: 3, movedTo: null }, undefined, { stage: 3, board: 7, seats: 3, movedTo: null }]);
-  });
-
-  it("finds a compressed line's path up the sponsor tree: the inactive members between source and earner", () => {
-    // 0 ← 1 (inactive) ← 2 ← 3 (inactive) ← 4 (inactive) ← 5: sponsor of i is i − 1.
-    const sponsor = Int32Array.from([-1, 0, 1, 2, 3, 4]);
-    const active = Uint8Array.from([1, 0, 1, 0, 0, 1]);
-    const lines = new Lines(2);
-    lines.compressedPaths(1, sponsor, active);
-    lines.add(2, 1, 5, 1, 0, 1); // 5 → 2 skips 4, 3
-    lines.add(0, 1, 5, 2, 0, 1); // 5 → 0 skips 4, 3 and 1 (2 is level 1)
-    lines.add(2, 1, 3, 1, 0, 1); // 3 → 2: none between
-    lines.add(0, 0, 5, 2, 0, 1); // another bonus: no path
-    expect([0, 1, 2, 3].map((k) => lines.path(k))).toEqual([[4, 3], [4, 3, 1], [], []]);
-    lines.add(5, 1, 2, 1, 0, 1); // an earner below the source is no line of this bonus
-    expect(() => lines.path(4)).toThrow(/not above/);
+    lines.explainBy(1, { basis: (k) => 100 * k, detail: (k) => ({ stage: k, board: 7, seats: 3, movedTo: null }), path: (k) => [k, k + 1] });
+    lines.explainBy(2, { basis: () => 5 });
+    for (const b of [0, 1, 2, 1]) lines.add(0, b, -1, 0, 1);
+    expect([0, 1, 2, 3].map((k) => [lines.basis(k), (lines.detail(k) as BoardDetail | undefined)?.board ?? null, lines.path(k)])).toEqual([
+      [0, null, []], [100, 7, [1, 2]], [5, null, []], [300, 7, [3, 4]],
+    ]);
   });
 
   it("gives a line's rate from its bonus and level (lines do not keep it)", () => {
@@ -448,8 +453,8 @@ describe("arithmetic and order", () => {
 
   it("keeps bonus and level as the plan's largest allow them (20 bonuses, 50 levels)", () => {
     const lines = new Lines(1);
-    lines.add(0, 19, 1, 50, 1, 1);
-    lines.add(1, 0, -1, 0, 0, 0);
+    lines.add(0, 19, 1, 50, 1);
+    lines.add(1, 0, -1, 0, 0);
     expect([lines.bonus[0], lines.level[0], lines.bonus[1], lines.source[1]]).toEqual([19, 50, 0, -1]);
   });
 });

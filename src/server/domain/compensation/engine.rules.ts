@@ -102,17 +102,31 @@ export interface LineColumns {
   /** -1 for none. */
   source: Int32Array;
   level: Int8Array;
-  /** The volume (hundredths) or, for MATCHING, the money (minor units) the line is a share of. */
-  basis: Float64Array;
   amount: Float64Array;
+}
+
+/**
+ * What a bonus's lines follow from, for what a line does not keep: the bonus that made the
+ * lines works it out again when asked (the lines written, a commission's page) from the
+ * arrays it paid them from.
+ */
+export interface LineExplainer {
+  /** The volume (hundredths) or, for MATCHING, the money (minor units) line k is a share of. */
+  basis(k: number): number;
+  /** Why line k paid what it paid beyond its fields: a binary line's legs and carries, a board's stage. */
+  detail?(k: number): BinaryDetail | BoardDetail | undefined;
+  /** Line k's compression path: the inactive members skipped between its source and its earner, source side first (indexes). */
+  path?(k: number): readonly number[];
 }
 
 const NO_PATH: readonly number[] = Object.freeze([]);
 
 /**
- * The lines of a run, one column per field (a million lines fit in a few dozen MB). What
- * follows from the rest is not kept per line: the rate from the plan (lineRates), the
- * earner's rank from the run's paid-as ranks, a compression path from the sponsor tree (path).
+ * The lines of a run, one column per field (a million lines fit in a few dozen MB): earner,
+ * bonus, source, level and amount. The rest follows from those and is not kept per line
+ * (each was a column of millions of numbers to fill and to collect): the rate from the plan
+ * (lineRates), the earner's rank from the run's paid-as ranks, the basis, details and
+ * compression path from the bonus (LineExplainer).
  */
 export class Lines implements LineColumns {
   // Each array is longer than count (room made ahead) and replaced when it grows: read lines 0 … count − 1.
@@ -120,13 +134,10 @@ export class Lines implements LineColumns {
   bonus: Int8Array;
   source: Int32Array;
   level: Int8Array;
-  basis: Float64Array;
   amount: Float64Array;
   private n = 0;
-  /** By bonus: what explains one of its lines beyond its columns (binary legs, boards), when there is more. */
-  private readonly explain: (((k: number) => BinaryDetail | BoardDetail | undefined) | undefined)[] = [];
-  /** By bonus: the sponsor tree and who is active, when its lines skip inactive members (compression). */
-  private readonly compressed: ({ sponsor: Int32Array; active: Uint8Array } | undefined)[] = [];
+  /** By bonus index. */
+  private readonly explainers: (LineExplainer | undefined)[] = [];
 
   /** `capacity`: room for that many lines before the columns first grow (a run makes a few per member). Growing copies every column. */
   constructor(capacity = 1024) {
@@ -134,7 +145,6 @@ export class Lines implements LineColumns {
     this.bonus = new Int8Array(capacity);
     this.source = new Int32Array(capacity);
     this.level = new Int8Array(capacity);
-    this.basis = new Float64Array(capacity);
     this.amount = new Float64Array(capacity);
   }
 
@@ -148,7 +158,7 @@ export class Lines implements LineColumns {
     return this.n;
   }
 
-  add(member: number, bonus: number, source: number, level: number, basis: number, amount: number): number {
+  add(member: number, bonus: number, source: number, level: number, amount: number): number {
     // Every column grows together and shares one count; each store below then sees one
     // kind of array (a shared push() for Int32 and Float64 columns was a fifth of the
     // engine's time, and a length per column written per line a tenth of what was left).
@@ -158,7 +168,6 @@ export class Lines implements LineColumns {
     this.bonus[k] = bonus;
     this.source[k] = source;
     this.level[k] = level;
-    this.basis[k] = basis;
     this.amount[k] = amount;
     this.n = k + 1;
     return k;
@@ -183,7 +192,6 @@ export class Lines implements LineColumns {
     this.bonus = grown(this.bonus, n, k);
     this.source = grown(this.source, n, k);
     this.level = grown(this.level, n, k);
-    this.basis = grown(this.basis, n, k);
     this.amount = grown(this.amount, n, k);
   }
 
@@ -199,37 +207,39 @@ export class Lines implements LineColumns {
     return capped;
   }
 
-  /** Lines of bonus `b` are explained further by `detail` (given the line). */
-  explainBy(b: number, detail: (k: number) => BinaryDetail | BoardDetail | undefined): void {
-    this.explain[b] = detail;
+  /** Bonus b's lines are explained by `explainer`. */
+  explainBy(b: number, explainer: LineExplainer): void {
+    this.explainers[b] = explainer;
   }
 
-  /** Why line k paid what it paid beyond its columns: a binary line's legs and carries, a board's stage; undefined for other lines. */
+  /** What line k is a share of (0 when its bonus does not say). */
+  basis(k: number): number {
+    return this.explainers[this.bonus[k]!]?.basis(k) ?? 0;
+  }
+
+  /** Why line k paid what it paid beyond its fields: a binary line's legs and carries, a board's stage; undefined for other lines. */
   detail(k: number): BinaryDetail | BoardDetail | undefined {
-    return this.explain[this.bonus[k]!]?.(k);
+    return this.explainers[this.bonus[k]!]?.detail?.(k);
   }
 
-  /** Lines of bonus `b` are paid up the sponsor tree skipping inactive members: their path() lists the ones skipped. */
-  compressedPaths(b: number, sponsor: Int32Array, active: Uint8Array): void {
-    this.compressed[b] = { sponsor, active };
-  }
-
-  /**
-   * Line k's compression path: the inactive members skipped between its source and its
-   * earner, source side first (member indexes). Found when asked (for the lines written, a
-   * few steps up the tree each) rather than kept: the walk that pays them no longer passes them.
-   */
+  /** Line k's compression path (member indexes, source side first); empty unless its bonus skips inactive members. */
   path(k: number): readonly number[] {
-    const tree = this.compressed[this.bonus[k]!];
-    if (!tree) return NO_PATH;
-    const earner = this.member[k]!;
-    let path: number[] | null = null;
-    for (let a = tree.sponsor[this.source[k]!]!; a !== earner; a = tree.sponsor[a]!) {
-      if (a < 0) throw new Error(`Line ${k}'s earner is not above its source.`);
-      if (!tree.active[a]) (path ??= []).push(a);
-    }
-    return path ?? NO_PATH;
+    return this.explainers[this.bonus[k]!]?.path?.(k) ?? NO_PATH;
   }
+}
+
+/**
+ * The inactive members on the sponsor line strictly between `source` and its upline
+ * `earner`, source side first: a compressed line's path, found a few steps up the tree
+ * (the walk that pays the lines steps from active member to active member).
+ */
+function inactiveBetween(sponsor: Int32Array, active: Uint8Array, source: number, earner: number): readonly number[] {
+  let path: number[] | null = null;
+  for (let a = sponsor[source]!; a !== earner; a = sponsor[a]!) {
+    if (a < 0) throw new Error(`${earner} is not above ${source}.`);
+    if (!active[a]) (path ??= []).push(a);
+  }
+  return path ?? NO_PATH;
 }
 
 export interface EngineResult {
@@ -608,7 +618,7 @@ function warmUplines(up: Int32Array, from: number, to: number, steps: number, cu
 
 function volumeLine(ctx: Context, earner: number, b: number, source: number, level: number, basis: number, share: number): void {
   const amount = mulDiv(basis, share * ctx.minorPerHundredth.mul, ctx.minorPerHundredth.div, ctx.plan.rounding);
-  if (amount > 0) ctx.lines.add(earner, b, source, level, basis, amount);
+  if (amount > 0) ctx.lines.add(earner, b, source, level, amount);
 }
 
 function payBonus(
@@ -629,7 +639,10 @@ function payBonus(
       for (const [i, name] of (bonus.levelRanks ?? []).entries()) if (i < depth && name !== null) rankFor[i] = plan.ranks.findIndex((r) => r.name === name);
       // With compression every step is an active member: each step is a level.
       const up = bonus.compression ? activeUplines(ctx) : uplines(ctx);
-      if (bonus.compression) lines.compressedPaths(b, input.sponsor, active);
+      lines.explainBy(b, {
+        basis: (k) => vol[lines.source[k]!]!,
+        path: bonus.compression ? (k) => inactiveBetween(input.sponsor, active, lines.source[k]!, lines.member[k]!) : undefined,
+      });
       const cursor = new Int32Array(WARM);
       // Three million lines at a million members: written straight into the columns (Lines.room).
       const mul = shares.map((share) => share * ctx.minorPerHundredth.mul);
@@ -650,7 +663,6 @@ function payBonus(
             c.bonus[k] = b;
             c.source[k] = s;
             c.level[k] = level;
-            c.basis[k] = v;
             c.amount[k] = amount;
             k++;
           }
@@ -720,18 +732,26 @@ function payBonus(
         carry.left[i] = Math.min(out[3]!, maxCarry);
         carry.right[i] = Math.min(out[4]!, maxCarry);
         const amount = Math.min(out[0]!, cap);
-        if (amount > 0) lines.add(i, b, -1, 0, out[1]!, amount);
+        if (amount > 0) lines.add(i, b, -1, 0, amount);
       }
       // A line's legs and carries, worked out again when asked (a third of a million lines
       // here: keeping nine figures each cost more than the bonus's own loop).
-      lines.explainBy(b, (k) => {
+      const again = (k: number): Float64Array => {
         const i = lines.member[k]!;
         const o = new Float64Array(5);
         settle(left[i]! + input.carryLeft[i]!, right[i]! + input.carryRight[i]!, o);
-        return {
-          left: left[i]!, right: right[i]!, carryInLeft: input.carryLeft[i]!, carryInRight: input.carryRight[i]!, matched: o[1]!,
-          cycles: Number.isNaN(o[2]) ? null : o[2]!, carryOutLeft: Math.min(o[3]!, maxCarry), carryOutRight: Math.min(o[4]!, maxCarry), capped: o[0]! > cap,
-        };
+        return o;
+      };
+      lines.explainBy(b, {
+        basis: (k) => again(k)[1]!,
+        detail(k) {
+          const i = lines.member[k]!;
+          const o = again(k);
+          return {
+            left: left[i]!, right: right[i]!, carryInLeft: input.carryLeft[i]!, carryInRight: input.carryRight[i]!, matched: o[1]!,
+            cycles: Number.isNaN(o[2]) ? null : o[2]!, carryOutLeft: Math.min(o[3]!, maxCarry), carryOutRight: Math.min(o[4]!, maxCarry), capped: o[0]! > cap,
+          };
+        },
       });
       return;
     }
@@ -741,6 +761,7 @@ function payBonus(
       const of = plan.bonuses.findIndex((o) => o.type === bonus.of);
       const earned = earnedByBonus.get(of);
       if (!earned) return;
+      lines.explainBy(b, { basis: (k) => earned[lines.source[k]!]! });
       const shares = bonus.generations.map(ppm);
       for (let s = 0; s < n; s++) {
         const e = earned[s]!;
@@ -749,19 +770,21 @@ function payBonus(
         for (let a = input.sponsor[s]!; a >= 0 && g <= shares.length; a = input.sponsor[a]!, g++) {
           if (!active[a]) continue;
           const amount = mulDiv(e, shares[g - 1]!, 1e6, plan.rounding);
-          if (amount > 0) lines.add(a, b, s, g, e, amount);
+          if (amount > 0) lines.add(a, b, s, g, amount);
         }
       }
       return;
     }
     case "RETAIL": {
       const share = ppm(bonus.rate);
+      lines.explainBy(b, { basis: (k) => input.retail[lines.member[k]!]! });
       for (let i = 0; i < n; i++) if (input.retail[i]! > 0) volumeLine(ctx, i, b, -1, 0, input.retail[i]!, share);
       return;
     }
     case "FAST_START": {
       // levels[i] of a recruit's early volume for the active sponsor at level i + 1.
       const shares = bonus.levels.map(ppm);
+      lines.explainBy(b, { basis: (k) => input.fastStart[lines.source[k]!]! });
       for (let s = 0; s < n; s++) {
         const v = input.fastStart[s]!;
         if (v <= 0) continue;
@@ -776,6 +799,7 @@ function payBonus(
       // A width × depth forced matrix on the placement tree: a member placed beyond the
       // width is outside it (and so is everyone under them, for this earner's matrix).
       const shares = bonus.levels.map(ppm);
+      lines.explainBy(b, { basis: (k) => vol[lines.source[k]!]! });
       for (let s = 0; s < n; s++) {
         const v = vol[s]!;
         if (v <= 0) continue;
@@ -796,6 +820,7 @@ function payBonus(
       const min = plan.ranks.findIndex((r) => r.name === bonus.rank);
       const shares = bonus.generations.map(ppm);
       const group = new Float64Array(n);
+      lines.explainBy(b, { basis: (k) => group[lines.source[k]!]! });
       const order = ctx.sponsorOrder;
       for (let k = n - 1; k >= 0; k--) {
         const i = order[k]!;
@@ -822,7 +847,7 @@ function payBonus(
       const amounts = plan.ranks.map((r) => minor(bonus.amounts[r.name] ?? 0));
       for (let i = 0; i < n; i++) {
         for (let r = input.achievedBefore[i]! + 1; r <= paidAs[i]!; r++) {
-          if (amounts[r]! > 0) lines.add(i, b, -1, r, 0, amounts[r]!);
+          if (amounts[r]! > 0) lines.add(i, b, -1, r, amounts[r]!);
         }
       }
       return;
@@ -840,11 +865,12 @@ function payBonus(
       for (let i = 0; i < n; i++) if (paidAs[i]! >= 0) totalShares += sharesOf[paidAs[i]!]!;
       if (totalShares === 0) return;
       const pool = mulDiv(companyVolume, ppm(bonus.share) * ctx.minorPerHundredth.mul, ctx.minorPerHundredth.div, "DOWN");
+      lines.explainBy(b, { basis: () => companyVolume });
       for (let i = 0; i < n; i++) {
         const held = paidAs[i]! >= 0 ? sharesOf[paidAs[i]!]! : 0;
         if (held === 0) continue;
         const amount = mulDiv(pool, held, totalShares, "DOWN");
-        if (amount > 0) lines.add(i, b, -1, paidAs[i]!, companyVolume, amount);
+        if (amount > 0) lines.add(i, b, -1, paidAs[i]!, amount);
       }
       return;
     }
@@ -874,7 +900,7 @@ function payBoards(ctx: Context, bonus: Extract<Bonus, { type: "BOARD" }>, b: nu
     for (let k = 0; k < count; k++) seatedOn[stage]![members[k]!] = id;
   };
   const details = new Map<number, BoardDetail>();
-  lines.explainBy(b, (k) => details.get(k));
+  lines.explainBy(b, { basis: () => 0, detail: (k) => details.get(k) });
   const queue: number[] = [];
   for (let k = 0; k < n; k++) {
     const pays = k >= input.joinedBefore;
@@ -908,7 +934,7 @@ function payBoards(ctx: Context, bonus: Extract<Bonus, { type: "BOARD" }>, b: nu
       seatedOn[stage]![top] = -1;
       const next = stage + 1 < stages ? stage + 1 : bonus.reenter ? 0 : -1;
       if (pays && amounts[stage]! > 0) {
-        const line = lines.add(top, b, joiner, stage + 1, 0, amounts[stage]!);
+        const line = lines.add(top, b, joiner, stage + 1, amounts[stage]!);
         details.set(line, { stage: stage + 1, board: id + 1, seats, movedTo: next < 0 ? null : next + 1 });
       }
       for (let c = 1; c <= w; c++) {

@@ -133,7 +133,7 @@ export function engineRows(plan: Plan, periodId: number, ids: Int32Array, result
     row.sourceMemberId = s < 0 ? 0 : ids[s]!;
     row.level = lines.level[k]!;
     row.bonusType = types[row.bonusIndex]!;
-    row.basis = lines.basis[k]!;
+    row.basis = lines.basis(k);
     row.ratePpm = rate(row.bonusIndex, row.level);
     row.uncapped = lines.uncapped[k]!;
     row.amount = lines.amount[k]!;
