@@ -6,7 +6,8 @@
  * - a naive baseline: per member, recursive queries for its unilevel levels and binary legs,
  *   timed on a sample and extrapolated;
  * - an in-memory floor for the compute step: one pass over typed arrays (GV, legs, a
- *   compressed unilevel walk) with no lines.
+ *   compressed unilevel walk) with no lines, taking turns with the engine in a worker thread
+ *   that holds only the input, and again in the bench's own thread (compute.ts).
  *
  *   npm run bench:commission-run -- [--members 1000000] [--entries 10000000] [--sample 300]
  *
@@ -20,6 +21,7 @@ import { pipeline } from "node:stream/promises";
 import { Readable, Writable } from "node:stream";
 import { freshDatabase } from "../fresh-database";
 import { superAdminViewer } from "@/server/domain/shared/viewer";
+import type { ComputeTimes } from "./compute";
 
 const { values } = parseArgs({
   options: {
@@ -36,7 +38,6 @@ const benchUrl = new URL(await freshDatabase("mlm_bench_commission"));
 const { pgDriver } = await import("../../src/server/db/driver");
 const { migrate } = await import("../../src/server/db/migrate");
 const { compensationService } = await import("../../src/server/domain/compensation/compensation.service");
-const { breadthFirst } = await import("../../src/server/domain/compensation/engine.rules");
 
 const pool = new pg.Pool({ connectionString: benchUrl.toString(), max: 4 });
 const db = pgDriver(pool);
@@ -161,7 +162,8 @@ const [, floorWriteMs] = await timed(`write ${run!.lineCount!.toLocaleString()} 
 const floorMs = floorReadMs + floorWriteMs;
 
 // ---- compute: the engine against a one-pass floor on the same arrays --------------------
-const { computeRun, emptyInput } = await import("../../src/server/domain/compensation/engine.rules");
+const { emptyInput } = await import("../../src/server/domain/compensation/engine.rules");
+const { computeTurns, measureInWorker } = await import("./compute");
 const { parsePlan } = await import("../../src/server/domain/compensation/plan.rules");
 const plan = parsePlan(PLAN).plan!;
 const input = emptyInput(MEMBERS);
@@ -180,65 +182,19 @@ const input = emptyInput(MEMBERS);
     input.bv[i] = Math.round(Number(r.bv ?? 0) * 100);
   });
 }
-// Seven turns each: the first few calls of both run before the JIT has compiled them (the
-// engine's first calls took 2-4 times its best on a synthetic network, the floor's 2-3 times).
-const ROUNDS = 7;
-console.log(`compute (in memory, best of ${ROUNDS}, the engine and the floor taking turns):`);
+// Ten turns each (computeTurns says why): first in a worker thread holding only the input
+// (the compute target: measureInWorker says why), then in this thread for comparison.
 // Taking turns: the database may still be writing out what the run and the floor's COPY
 // wrote while this starts, and whichever went first paid for it (the floor, measured after
 // the engine, moved between 0.32 and 0.72 s from run to run).
-let lines = 0;
-const engine = () => {
-  lines = computeRun(plan, input).lines.count;
-};
-const floorCompute = () => {
-  // One pass each: GV up the sponsor tree, leg volumes up the placement tree, and a
-  // three-level compressed unilevel walk into a per-member total. No ranks, no lines.
-  const n = MEMBERS;
-  const sOrder = breadthFirst(input.sponsor);
-  const pOrder = breadthFirst(input.parent);
-  const gv = new Float64Array(n);
-  const sub = new Float64Array(n);
-  const left = new Float64Array(n);
-  const right = new Float64Array(n);
-  const earned = new Float64Array(n);
-  for (let k = n - 1; k >= 0; k--) {
-    const i = sOrder[k]!;
-    gv[i]! += input.pv[i]!;
-    const s = input.sponsor[i]!;
-    if (s >= 0) gv[s]! += gv[i]!;
-    const j = pOrder[k]!;
-    sub[j]! += input.bv[j]!;
-    const p = input.parent[j]!;
-    if (p >= 0) {
-      sub[p]! += sub[j]!;
-      if (input.position[j] === 0) left[p]! += sub[j]!;
-      else right[p]! += sub[j]!;
-    }
-  }
-  for (let s = 0; s < n; s++) {
-    let level = 0;
-    for (let a = input.sponsor[s]!; a >= 0 && level < 3; a = input.sponsor[a]!) {
-      if (input.pv[a]! < 5000) continue;
-      earned[a]! += input.bv[s]! * 0.05;
-      level++;
-    }
-    earned[s]! += Math.min(left[s]!, right[s]!) * 0.1;
-  }
-};
-let engineMs = Infinity;
-let floorComputeMs = Infinity;
-for (let i = 0; i < ROUNDS; i++) {
-  for (const [fn, which] of [[engine, "engine"], [floorCompute, "floor"]] as const) {
-    const t = performance.now();
-    fn();
-    const ms = performance.now() - t;
-    if (which === "engine") engineMs = Math.min(engineMs, ms);
-    else floorComputeMs = Math.min(floorComputeMs, ms);
-  }
-}
-console.log(`  engine: ${secs(engineMs)} (${lines.toLocaleString()} lines)`);
-console.log(`  one-pass floor: ${secs(floorComputeMs)}`);
+const ROUNDS = 10;
+console.log(`compute (in memory, best of ${ROUNDS}, the engine and the floor taking turns):`);
+const ms = (t: number) => `${Math.round(t)} ms`;
+const ratio = (t: ComputeTimes) => `engine ${ms(t.engineMs)} (${t.lines.toLocaleString()} lines), one-pass floor ${ms(t.floorMs)} → ${(t.engineMs / t.floorMs).toFixed(2)}×`;
+const isolated = await measureInWorker(plan, input, ROUNDS);
+console.log(`  in a worker thread holding the input (heap ${isolated.heapMiB} MiB): ${ratio(isolated)}`);
+const here = computeTurns(plan, input, ROUNDS);
+console.log(`  in the bench's thread after the run (heap ${here.heapMiB} MiB): ${ratio(here)}`);
 
 // ---- naive baseline: per member, recursive queries ----------------------------------------
 console.log(`naive baseline (per member: recursive unilevel levels and binary legs), ${SAMPLE} members sampled:`);
@@ -266,7 +222,7 @@ clearInterval(sampler);
 console.log("\nsummary");
 console.log(`  setup (not timed in the run): ${secs(setupMs)}`);
 console.log(`  end to end: ${secs(runMs)}; I/O floor ${secs(floorMs)} → ${(runMs / floorMs).toFixed(2)}× the floor; naive ${secs(naiveMs)} → ${(naiveMs / runMs).toFixed(1)}× slower than the run`);
-console.log(`  compute: engine ${secs(engineMs)} vs one-pass floor ${secs(floorComputeMs)} → ${(engineMs / floorComputeMs).toFixed(2)}×`);
+console.log(`  compute (worker thread): engine ${ms(isolated.engineMs)} vs one-pass floor ${ms(isolated.floorMs)} → ${(isolated.engineMs / isolated.floorMs).toFixed(2)}×; in the bench's thread ${(here.engineMs / here.floorMs).toFixed(2)}×`);
 console.log(`  peak memory (RSS): ${mib(peakRss)}; heap now ${mib(process.memoryUsage().heapUsed)}`);
 await pool.end();
 process.exit(0);

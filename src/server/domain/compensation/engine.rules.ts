@@ -736,11 +736,11 @@ function payBonus(
       }
       // A line's legs and carries, worked out again when asked (a third of a million lines
       // here: keeping nine figures each cost more than the bonus's own loop).
+      const scratch = new Float64Array(5);
       const again = (k: number): Float64Array => {
         const i = lines.member[k]!;
-        const o = new Float64Array(5);
-        settle(left[i]! + input.carryLeft[i]!, right[i]! + input.carryRight[i]!, o);
-        return o;
+        settle(left[i]! + input.carryLeft[i]!, right[i]! + input.carryRight[i]!, scratch);
+        return scratch;
       };
       lines.explainBy(b, {
         basis: (k) => again(k)[1]!,
