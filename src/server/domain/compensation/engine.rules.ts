@@ -376,6 +376,11 @@ interface Context {
 
 const hundredths = (v: number | undefined): number => Math.round((v ?? 0) * 100);
 
+/**
+ * A run's lines, ranks and carries for `input` under `plan`. The result explains its lines
+ * from the input's arrays when asked (LineExplainer): leave the input as it is while the
+ * result is in use.
+ */
 export function computeRun(plan: Plan, input: EngineInput): EngineResult {
   const n = input.ids.length;
   const scale = unitScale(plan.currency);
