@@ -193,16 +193,20 @@ export const compensationRepository = {
 
   /**
    * Members who had joined by the period's end, by id: id, sponsor id, placement parent id,
-   * placement position and joined at (ms since 1970), as numbers (NaN for none). No names:
-   * a run shows a handful (read through the member service), and a million strings held
-   * through the engine's run made every collection it triggered mark them (the compute step
-   * took twice as long).
+   * placement position and a fifth number, as numbers (NaN for none): when joined (ms since
+   * 1970) for `"joinedAt"`, else 1 for a member who joined before `joinedBefore` (0 for the
+   * others, and for all when it is null). No names: a run shows a handful (read through the
+   * member service), and a million strings held through the engine's run made every
+   * collection it triggered mark them (the compute step took twice as long). Numbers as the
+   * database writes them, without a cast to text or a 13-digit time a member unless asked
+   * (a third of the bytes of a million rows).
    */
-  members(endsAt: Date, each: (row: Float64Array) => void): Promise<void> {
+  members(endsAt: Date, fifth: "joinedAt" | { joinedBefore: Date | null }, each: (row: Float64Array) => void): Promise<void> {
+    // (Decimals and bigints as text: the query's fallback without COPY refuses them uncast.)
+    const last = fifth === "joinedAt" ? "(extract(epoch FROM joined_at) * 1000)::bigint::text"
+      : fifth.joinedBefore ? `(joined_at < ${timestamp(fifth.joinedBefore)})::int` : "0";
     return eachNumberRow(
-      `SELECT id::text AS id, sponsor_id::text AS sponsor, placement_parent_id::text AS parent, placement_position::text AS position,
-              (extract(epoch FROM joined_at) * 1000)::bigint::text AS joined
-       FROM member m WHERE joined_at < ${timestamp(endsAt)} ORDER BY m.id`, // m.id: the number, not the text column "id"
+      `SELECT id, sponsor_id, placement_parent_id, placement_position, ${last} FROM member m WHERE joined_at < ${timestamp(endsAt)} ORDER BY m.id`,
       5,
       each,
     );
@@ -229,8 +233,7 @@ export const compensationRepository = {
           WHERE e.created_at >= ${timestamp(endsAt)} AND e.reason <> 'ORDER_PAID' AND e.id <= ${c} AND e.period_id <> ${p} AND o.period_id = ${p}
         ) r GROUP BY member_id
       )
-      SELECT coalesce(v.member_id, m.member_id)::text AS member, (coalesce(v.pv, 0) + coalesce(m.pv, 0))::text AS pv,
-             (coalesce(v.bv, 0) + coalesce(m.bv, 0))::text AS bv
+      SELECT coalesce(v.member_id, m.member_id) AS member, (coalesce(v.pv, 0) + coalesce(m.pv, 0))::text AS pv, (coalesce(v.bv, 0) + coalesce(m.bv, 0))::text AS bv
       FROM (SELECT member_id, pv, bv FROM member_volume WHERE period_id = ${p}) v FULL JOIN moved m ON m.member_id = v.member_id`,
       3,
       each,
@@ -261,21 +264,23 @@ export const compensationRepository = {
   },
 
   /**
-   * The ranks the latest committed period before `startsAt` left: its end (every member who
-   * joined before it was in its run) and the rows it has (members whose ranks were not both
-   * the first; see `replaceRanks`). Achieved ranks only grow from period to period, so that
-   * period's are each member's highest so far; reading it alone keeps a company's tenth year
-   * as quick to load as its first.
+   * The latest period before `startsAt` with a completed commit: every member who joined
+   * before its end was in its run, and its ranks (`achievedRanks`) are what members had
+   * reached. Achieved ranks only grow from period to period, so that period's are each
+   * member's highest so far; reading it alone keeps a company's tenth year as quick to load
+   * as its first.
    */
-  async ranksBefore(startsAt: Date): Promise<{ endsAt: Date | null; rows: { memberId: number; achieved: number }[] }> {
+  async lastCommittedBefore(startsAt: Date): Promise<{ id: number; endsAt: Date } | null> {
     const [last] = await db().sql<{ id: number; endsAt: Date }>`
       SELECT p.id, p.ends_at AS "endsAt" FROM period p
       WHERE p.starts_at < ${startsAt} AND EXISTS (SELECT 1 FROM commission_run r WHERE r.period_id = p.id AND r.mode = 'COMMIT' AND r.status = 'COMPLETED')
       ORDER BY p.starts_at DESC LIMIT 1`;
-    if (!last) return { endsAt: null, rows: [] };
-    const rows = await db().sql<{ memberId: number; achieved: number }>`
-      SELECT member_id AS "memberId", achieved::int AS achieved FROM member_rank WHERE period_id = ${last.id}`;
-    return { endsAt: last.endsAt, rows };
+    return last ?? null;
+  },
+
+  /** A committed period's rank rows (members not of the first rank both ways; see `replaceRanks`): member id, achieved. */
+  achievedRanks(periodId: number, each: (row: Float64Array) => void): Promise<void> {
+    return eachNumberRow(`SELECT member_id, achieved FROM member_rank WHERE period_id = ${Math.trunc(periodId)}`, 2, each);
   },
 
   /** A member's ranks in a committed period (the first rank for both when it has no row); null when the period is not committed. */

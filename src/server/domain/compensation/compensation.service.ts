@@ -71,24 +71,58 @@ async function named<T extends { memberId: number; name: string }>(rows: T[]): P
 
 const hundredths = (decimal: string) => Math.round(Number(decimal) * 100);
 
+/** Numbers appended one at a time into a typed array that doubles when full. */
+class Column<T extends Int8Array | Int32Array | Float64Array> {
+  private data: T;
+  private n = 0;
+
+  constructor(private readonly make: new (length: number) => T) {
+    this.data = new make(1 << 16);
+  }
+
+  get length(): number {
+    return this.n;
+  }
+
+  push(v: number): void {
+    if (this.n === this.data.length) {
+      const next = new this.make(this.data.length * 2);
+      next.set(this.data);
+      this.data = next;
+    }
+    this.data[this.n++] = v;
+  }
+
+  /** The numbers appended (a view: valid until the next push). */
+  values(): T {
+    return this.data.subarray(0, this.n) as T;
+  }
+}
+
 async function loadInput(period: PeriodRecord, plan: Plan, cutoff: number): Promise<Loaded> {
   // The kept totals are read below: every entry appended so far is folded in first.
   await volumeService.applyPending();
   // Members, their totals, carries and ranks are read side by side (each on its own
   // connection where there is a pool): the database reads one while this process parses
   // another. Columns first (ids ascending), then indexes: sponsors and parents may join
-  // later in id order.
-  const ids: number[] = [];
-  const sponsors: number[] = [];
-  const parents: number[] = [];
-  const positions: number[] = [];
-  const joined: number[] = [];
-  const totals = { ids: [] as number[], pv: [] as number[], bv: [] as number[] };
+  // later in id order. Each column fills a typed array that doubles as it grows (a push of
+  // a million numbers onto an array, five columns, cost more than parsing them).
+  const last = await repo.lastCommittedBefore(period.startsAt);
+  const board = plan.bonuses.some((b) => b.type === "BOARD");
+  const ids = new Column(Int32Array);
+  const sponsors = new Column(Int32Array);
+  const parents = new Column(Int32Array);
+  const positions = new Column(Int8Array);
+  // When each member joined (board plans: boards are replayed in join order), else whether
+  // they joined before the last committed period ended (then they had its ranks).
+  const joined = new Column(Float64Array);
+  const totals = { ids: new Column(Int32Array), pv: new Column(Float64Array), bv: new Column(Float64Array) };
   const fastStart = plan.bonuses.find((b) => b.type === "FAST_START");
   const binary = plan.bonuses.some((b) => b.type === "BINARY");
-  const carries: number[] = []; // four numbers a member: id, left, right, unqualified periods
-  const [, , orderVolumes, , before] = await Promise.all([
-    repo.members(period.endsAt, (r) => {
+  const carries = new Column(Float64Array); // four numbers a member: id, left, right, unqualified periods
+  const achieved = new Column(Float64Array); // two numbers a member: id, achieved rank
+  const [, , orderVolumes] = await Promise.all([
+    repo.members(period.endsAt, board ? "joinedAt" : { joinedBefore: last?.endsAt ?? null }, (r) => {
       ids.push(r[0]!);
       sponsors.push(Number.isNaN(r[1]) ? 0 : r[1]!);
       parents.push(Number.isNaN(r[2]) ? 0 : r[2]!);
@@ -101,25 +135,27 @@ async function loadInput(period: PeriodRecord, plan: Plan, cutoff: number): Prom
       totals.bv.push(Math.round(r[2]! * 100));
     }),
     fastStart || plan.bonuses.some((b) => b.type === "RETAIL") ? repo.orderVolumes(period.id, cutoff, plan.volume, fastStart?.days ?? 0) : [],
-    binary ? volumeService.previousPeriod(period).then((previous) => previous && repo.carries(previous.id, (r) => carries.push(r[0]!, r[1]!, r[2]!, r[3]!))) : null,
-    // Achieved before: the first rank for members of the latest committed period's run, what
-    // its rows say for the others of it, nothing (-1) for members who joined since.
-    repo.ranksBefore(period.startsAt),
+    binary ? volumeService.previousPeriod(period).then((previous) => previous && repo.carries(previous.id, (r) => r.forEach((v) => carries.push(v)))) : null,
+    // Achieved before: what the latest committed period's rows say, the first rank for its
+    // other members, nothing (-1) for members who joined since.
+    last ? repo.achievedRanks(last.id, (r) => r.forEach((v) => achieved.push(v))) : null,
   ]);
   const n = ids.length;
   const input = emptyInput(n);
-  for (let i = 0; i < n; i++) input.ids[i] = ids[i]!;
+  input.ids.set(ids.values());
   const indexOf = idIndex(input.ids);
+  const [sponsor, parent, position] = [sponsors.values(), parents.values(), positions.values()];
   for (let i = 0; i < n; i++) {
-    input.sponsor[i] = sponsors[i] ? indexOf(sponsors[i]!) : -1;
-    input.parent[i] = parents[i] ? indexOf(parents[i]!) : -1;
-    input.position[i] = positions[i]!;
+    input.sponsor[i] = sponsor[i] ? indexOf(sponsor[i]!) : -1;
+    input.parent[i] = parent[i] ? indexOf(parent[i]!) : -1;
+    input.position[i] = position[i]!;
   }
-  for (let t = 0; t < totals.ids.length; t++) {
-    const i = indexOf(totals.ids[t]!);
+  const [totalIds, pv, bv] = [totals.ids.values(), totals.pv.values(), totals.bv.values()];
+  for (let t = 0; t < totalIds.length; t++) {
+    const i = indexOf(totalIds[t]!);
     if (i < 0) continue;
-    input.pv[i] = totals.pv[t]!;
-    input.bv[i] = totals.bv[t]!;
+    input.pv[i] = pv[t]!;
+    input.bv[i] = bv[t]!;
   }
   for (const v of orderVolumes) {
     const i = indexOf(v.memberId);
@@ -127,26 +163,29 @@ async function loadInput(period: PeriodRecord, plan: Plan, cutoff: number): Prom
     input.retail[i] = hundredths(v.retail);
     input.fastStart[i] = fastStart ? hundredths(v.fastStart) : 0;
   }
-  for (let c = 0; c < carries.length; c += 4) {
-    const i = indexOf(carries[c]!);
+  const carried = carries.values();
+  for (let c = 0; c < carried.length; c += 4) {
+    const i = indexOf(carried[c]!);
     if (i < 0) continue;
-    input.carryLeft[i] = carries[c + 1]!;
-    input.carryRight[i] = carries[c + 2]!;
-    input.unqualifiedPeriods[i] = carries[c + 3]!;
+    input.carryLeft[i] = carried[c + 1]!;
+    input.carryRight[i] = carried[c + 2]!;
+    input.unqualifiedPeriods[i] = carried[c + 3]!;
   }
-  if (plan.bonuses.some((b) => b.type === "BOARD")) {
+  const joins = joined.values();
+  if (board) {
     // Boards are replayed in join order (time, then id).
-    input.joinOrder = Int32Array.from({ length: n }, (_, i) => i).sort((a, b) => joined[a]! - joined[b]! || a - b);
+    input.joinOrder = Int32Array.from({ length: n }, (_, i) => i).sort((a, b) => joins[a]! - joins[b]! || a - b);
     const start = period.startsAt.getTime();
-    input.joinedBefore = joined.filter((t) => t < start).length;
+    input.joinedBefore = joins.filter((t) => t < start).length;
   }
-  if (before.endsAt) {
-    const end = before.endsAt.getTime();
-    for (let i = 0; i < n; i++) if (joined[i]! < end) input.achievedBefore[i] = 0;
+  if (last) {
+    const end = last.endsAt.getTime();
+    for (let i = 0; i < n; i++) if (board ? joins[i]! < end : joins[i] === 1) input.achievedBefore[i] = 0;
   }
-  for (const a of before.rows) {
-    const i = indexOf(a.memberId);
-    if (i >= 0) input.achievedBefore[i] = Math.min(a.achieved, plan.ranks.length - 1);
+  const reached = achieved.values();
+  for (let a = 0; a < reached.length; a += 2) {
+    const i = indexOf(reached[a]!);
+    if (i >= 0) input.achievedBefore[i] = Math.min(reached[a + 1]!, plan.ranks.length - 1);
   }
   return { input, indexOf };
 }
@@ -411,16 +450,17 @@ export const compensationService = {
         if (done === nets.length) creditsMs = Math.round(performance.now() - mark);
         return report("crediting wallets");
       });
-      // The run's hash is made a slice at a time while both sides write (this process mostly
-      // waits for the database then); the carries and ranks, then the summary, go on
-      // whichever side ends first: the other side's database work hides them.
+      // The run's hash is made a slice at a time while the lines and credits are written
+      // (this process mostly waits for the database then).
       const hashing = (async () => {
         const hasher = runHasher(loaded.input.ids, result.lines);
         while (!hasher.step(HASH_SLICE)) await new Promise((resolve) => setImmediate(resolve));
         return hasher.digest();
       })();
-      let kept: Promise<{ hash: string; summary: RunSummary }> | null = null;
-      const keep = () => (kept ??= (async () => {
+      // The carries and ranks, then the summary: a third side where there is a pool (on its
+      // own connection from the start: when it waited for the first of the other two to end,
+      // the two ended close together and it ran on after both, one core idle), else last.
+      const keep = async (): Promise<{ hash: string; summary: RunSummary }> => {
         if (before.length === 0) await keepCarriesAndRanks(runId, period.id, loaded.input.ids, result);
         ranksMs = Math.round(performance.now() - mark);
         const hash = await hashing;
@@ -429,28 +469,25 @@ export const compensationService = {
         summary.clawback = clawback;
         summaryMs = Math.round(performance.now() - mark);
         return { hash, summary };
-      })());
-      const then = async <T>(work: () => Promise<T>): Promise<T> => {
-        const value = await work();
-        await keep();
-        return value;
       };
       let total: number;
+      let kept: { hash: string; summary: RunSummary };
       if (parallel) {
-        const [written, credited] = await Promise.allSettled([then(writeLines), then(credit)]);
-        if (written.status === "rejected") throw written.reason;
-        if (credited.status === "rejected") throw credited.reason;
-        total = credited.value;
+        const [written, credited, keeping] = await Promise.allSettled([writeLines(), credit(), keep()]);
+        for (const side of [written, credited, keeping]) if (side.status === "rejected") throw side.reason;
+        total = (credited as PromiseFulfilledResult<number>).value;
+        kept = (keeping as PromiseFulfilledResult<{ hash: string; summary: RunSummary }>).value;
       } else {
         await writeLines();
-        total = await then(credit);
+        total = await credit();
+        kept = await keep();
       }
       lap(parallel ? "writing lines and crediting wallets" : "writing lines, then crediting wallets");
       timings.push(
         { stage: "  of which lines", ms: linesMs }, { stage: "  of which credits", ms: creditsMs },
         { stage: "  carries and ranks done", ms: ranksMs }, { stage: "  hash and summary done", ms: summaryMs },
       );
-      const { hash, summary } = await keep();
+      const { hash, summary } = kept;
       summary.timings = timings;
       await transaction(async () => {
         await repo.finish(runId, { status: "COMPLETED", totalPaid: total, lineCount: rows.length, hash, summary });
