@@ -549,10 +549,21 @@ export const compensationService = {
     // (what is owed): those are read again just before their batch is posted.
     const keyOf = (chunkNo: number) => `commission:run:${runId}:chunk:${chunkNo}`;
     const posted = await ledgerService.existingKeys(Array.from({ length: Math.ceil(nets.length / CREDIT_CHUNK) }, (_, c) => keyOf(c)));
+    // Wallets by member: their ids for all (read lean), their balances only where a clawback
+    // needs what the wallet can give; debt accounts with their balances (few members have one).
+    const walletIds = new Map<number, number>();
     const wallets = new Map<number, AccountRecord>();
     const debts = new Map<number, AccountRecord>();
     const learn = (accounts: readonly AccountRecord[]) => {
-      for (const a of accounts) if (a.unit === currency) (a.kind === "WALLET" ? wallets : debts).set(a.ownerId!, a);
+      for (const a of accounts) {
+        if (a.unit !== currency) continue;
+        if (a.kind === "WALLET") {
+          walletIds.set(a.ownerId!, a.id);
+          wallets.set(a.ownerId!, a);
+        } else {
+          debts.set(a.ownerId!, a);
+        }
+      }
     };
     const window = CREDIT_CHUNK * 10;
     // One ledger transaction per chunk of earners (the company's expense against each wallet),
@@ -562,35 +573,41 @@ export const compensationService = {
       chunk.forEach((c) => (total += c.amount));
       const key = keyOf(chunkNo);
       if (i % window === 0) {
+        walletIds.clear();
         wallets.clear();
         debts.clear();
         const ahead = nets.slice(i, i + window).filter((_, j) => !posted.has(keyOf(chunkNo + Math.floor(j / CREDIT_CHUNK))));
-        if (ahead.length > 0) learn(await ledgerService.ownedAccountsOfKinds(ahead.map((c) => c.memberId), ["WALLET", "COMMISSION_DEBT"]));
+        if (ahead.length > 0) {
+          const found = await ledgerService.ownedAccountIds(ahead.map((c) => c.memberId), ["WALLET", "COMMISSION_DEBT"], currency);
+          for (const [memberId, id] of found.get("WALLET")!) walletIds.set(memberId, id);
+          const owing = [...found.get("COMMISSION_DEBT")!.values()];
+          if (owing.length > 0) learn(await ledgerService.findAccounts(owing));
+        }
       }
       if (!posted.has(key)) {
         const ids = chunk.map((c) => c.memberId);
         const fresh = chunk.filter((c) => c.amount < 0 || debts.has(c.memberId)).map((c) => c.memberId);
         if (fresh.length > 0) learn(await ledgerService.ownedAccountsOfKinds(fresh, ["WALLET", "COMMISSION_DEBT"]));
         // A wallet that does not exist yet is opened.
-        const noWallet = ids.filter((id) => !wallets.has(id));
-        for (const a of await ledgerService.accounts(noWallet.map((ownerId) => ({ ownerId, kind: "WALLET" as const, unit: currency })))) wallets.set(a.ownerId!, a);
+        const noWallet = ids.filter((id) => !walletIds.has(id));
+        learn(await ledgerService.accounts(noWallet.map((ownerId) => ({ ownerId, kind: "WALLET" as const, unit: currency }))));
         const available = (memberId: number) => Math.max(0, wallets.get(memberId)!.posted - wallets.get(memberId)!.pendingDebits);
         // Debt accounts for clawbacks the wallet cannot cover, opened together.
         const newDebtors = chunk.filter((c) => c.amount < 0 && -c.amount > available(c.memberId) && !debts.has(c.memberId));
-        for (const a of await ledgerService.accounts(newDebtors.map((c) => ({ ownerId: c.memberId, kind: "COMMISSION_DEBT" as const, unit: currency })))) debts.set(a.ownerId!, a);
+        learn(await ledgerService.accounts(newDebtors.map((c) => ({ ownerId: c.memberId, kind: "COMMISSION_DEBT" as const, unit: currency }))));
         const postings = [{ accountId: expense, amount: 0 }];
         for (const c of chunk) {
-          const wallet = wallets.get(c.memberId)!;
+          const wallet = walletIds.get(c.memberId)!;
           const debt = debts.get(c.memberId);
           const owed = debt ? Math.max(0, -debt.posted) : 0;
           postings[0]!.amount -= c.amount;
           if (c.amount > 0) {
             const repay = Math.min(c.amount, owed);
             if (repay > 0) postings.push({ accountId: debt!.id, amount: repay });
-            if (c.amount - repay > 0) postings.push({ accountId: wallet.id, amount: c.amount - repay });
+            if (c.amount - repay > 0) postings.push({ accountId: wallet, amount: c.amount - repay });
           } else {
             const covered = Math.min(-c.amount, available(c.memberId));
-            if (covered > 0) postings.push({ accountId: wallet.id, amount: -covered });
+            if (covered > 0) postings.push({ accountId: wallet, amount: -covered });
             if (-c.amount - covered > 0) postings.push({ accountId: debt!.id, amount: c.amount + covered });
           }
         }

@@ -51,6 +51,23 @@ describe("ledger", () => {
     expect([leg!.amount, leg!.balanceAfter]).toEqual([12_345, 12_345]);
   });
 
+  it("finds the ids of members' accounts of some kinds in one unit, by kind and owner, creating none", async () => {
+    const [a, b, c] = [await createRoot(), await createRoot(), await createRoot()];
+    const [walletA, debtA, walletB] = await Promise.all([
+      ledgerService.accountId(a.id, "WALLET", "USD"), ledgerService.accountId(a.id, "COMMISSION_DEBT", "USD"), ledgerService.accountId(b.id, "WALLET", "USD"),
+    ]);
+    await ledgerService.accountId(b.id, "WALLET", "EUR"); // another unit
+    await ledgerService.accountId(c.id, "POINTS", "USD"); // another kind
+    const found = await ledgerService.ownedAccountIds([a.id, b.id, c.id], ["WALLET", "COMMISSION_DEBT"], "USD");
+    expect([...found.keys()]).toEqual(["WALLET", "COMMISSION_DEBT"]);
+    expect([...found.get("WALLET")!].sort((x, y) => x[0] - y[0])).toEqual([[a.id, walletA], [b.id, walletB]]);
+    expect([...found.get("COMMISSION_DEBT")!]).toEqual([[a.id, debtA]]);
+    expect((await ledgerService.ownedAccountIds([c.id], ["WALLET"], "USD")).get("WALLET")!.size).toBe(0);
+    // The accounts it names can be posted to at once (their units are known).
+    await ledgerService.post(move(debtA, walletA, 5));
+    expect((await balances(walletA)).get(walletA)!.posted).toBe(5);
+  });
+
   it("lists an account's postings newest first across pages, with running balances", async () => {
     const { wallet, source } = await walletAndSource();
     for (let i = 1; i <= 12; i++) await ledgerService.post(move(source, wallet, i));

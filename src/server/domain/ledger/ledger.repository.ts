@@ -123,6 +123,19 @@ export const ledgerRepository = {
     ).map(toAccount);
   },
 
+  /** The ids of existing accounts of these kinds in one unit owned by these members: by kind, owner id → account id. */
+  async ownedAccountIds(ownerIds: readonly number[], kinds: readonly AccountKind[], unit: string): Promise<Map<AccountKind, Map<number, number>>> {
+    const out = new Map(kinds.map((k) => [k, new Map<number, number>()]));
+    if (ownerIds.length === 0) return out;
+    // The kind as its place in `kinds` (a number, not a string a row).
+    const rows = await db().query<{ ownerId: number; id: number; k: number }>(
+      `SELECT a.owner_id AS "ownerId", a.id, array_position($2::text[], a.kind) AS k FROM ledger_account a
+       WHERE a.owner_id = ANY($1::int[]) AND a.kind = ANY($2::text[]) AND a.unit = $3`, [ownerIds, kinds, unit]);
+    const byPlace = kinds.map((k) => out.get(k)!);
+    for (const r of rows) byPlace[r.k - 1]!.set(r.ownerId, r.id);
+    return out;
+  },
+
   async ownedAccountsOfKinds(ownerIds: readonly number[], kinds: readonly AccountKind[]): Promise<AccountRecord[]> {
     if (ownerIds.length === 0) return [];
     return (
