@@ -22,11 +22,14 @@ import { computeRun, emptyInput, type EngineInput, type EngineResult, runHash, r
 import { parsePlan, planDiff, pvLevels, type Plan } from "./plan.rules";
 import { advancements, concatRows, engineRows, explainLine, idIndex, isLineCursor, type LineRows, rankRequirements, rowList, summarize, volumeText } from "./run.rules";
 
-/** Lines written per transaction (and progress step). */
+/** Lines written per transaction (and progress step). Chunks are keys: a size set here stays while a run is unfinished. */
 const lineChunk = () => Number(process.env.COMMISSION_LINE_CHUNK ?? 100_000);
 /** Rows compared at a time when a correction or clawback looks for what changed. */
 const ROW_CHUNK = 5_000;
-const CREDIT_CHUNK = 5_000;
+/** Earners credited per ledger transaction (keyed by chunk, as lines are). */
+const creditChunk = () => Number(process.env.COMMISSION_CREDIT_CHUNK ?? 5_000);
+/** A commit run reports its progress while writing at most this often. */
+const REPORT_EVERY_MS = 1_000;
 /** Lines hashed at a time between writes (a few milliseconds' work). */
 const HASH_SLICE = 100_000;
 /** A running run whose heartbeat is older than this may be taken over (its worker died). */
@@ -434,8 +437,17 @@ export const compensationService = {
       const work = { lines: rows.length, credits: nets.length, linesDone: run.linesWritten * size, creditsDone: 0 };
       const parallel = hasConnectionPool();
       const stage = parallel ? "writing lines and crediting wallets" : null;
-      const report = (fallback: string) =>
-        step(runId, 0.3 + 0.68 * Math.min(1, (work.linesDone + work.creditsDone) / Math.max(1, work.lines + work.credits)), stage ?? fallback);
+      // Progress at most once a second, and at once when the stage changes: each report is
+      // an UPDATE whose commit waits for all the WAL the lines' COPY wrote before it, on the
+      // path of whichever side reports (124 a run, each after a chunk, were most of a second).
+      let reported = { at: -Infinity, stage: "" };
+      const report = async (fallback: string) => {
+        const now = performance.now();
+        const label = stage ?? fallback;
+        if (label === reported.stage && now - reported.at < REPORT_EVERY_MS) return;
+        reported = { at: now, stage: label };
+        await step(runId, 0.3 + 0.68 * Math.min(1, (work.linesDone + work.creditsDone) / Math.max(1, work.lines + work.credits)), label);
+      };
       const writeLines = async () => {
         await report("writing lines");
         for (let c = run.linesWritten; c * size < rows.length; c++) {
@@ -548,6 +560,7 @@ export const compensationService = {
     // again). Balances matter only to a clawback (what the wallet can give) and to a debt
     // (what is owed): those are read again just before their batch is posted.
     const keyOf = (chunkNo: number) => `commission:run:${runId}:chunk:${chunkNo}`;
+    const CREDIT_CHUNK = creditChunk();
     const posted = await ledgerService.existingKeys(Array.from({ length: Math.ceil(nets.length / CREDIT_CHUNK) }, (_, c) => keyOf(c)));
     // Wallets by member: their ids for all (read lean), their balances only where a clawback
     // needs what the wallet can give; debt accounts with their balances (few members have one).
@@ -566,6 +579,17 @@ export const compensationService = {
       }
     };
     const window = CREDIT_CHUNK * 10;
+    // A window's wallets and debts, read while the window before it is posted (on another
+    // connection): the credits post one batch after another, and a read between two of
+    // them was time on that path.
+    const lookUp = async (from: number, firstChunk: number) => {
+      const ahead = nets.slice(from, from + window).filter((_, j) => !posted.has(keyOf(firstChunk + Math.floor(j / CREDIT_CHUNK))));
+      if (ahead.length === 0) return null;
+      const found = await ledgerService.ownedAccountIds(ahead.map((c) => c.memberId), ["WALLET", "COMMISSION_DEBT"], currency);
+      const owing = [...found.get("COMMISSION_DEBT")!.values()];
+      return { walletIds: found.get("WALLET")!, debts: owing.length > 0 ? await ledgerService.findAccounts(owing) : [] };
+    };
+    let next: ReturnType<typeof lookUp> | null = null;
     // One ledger transaction per chunk of earners (the company's expense against each wallet),
     // keyed by run and chunk: members are in id order, so a rerun makes the same chunks.
     for (let i = 0, chunkNo = 0; i < nets.length; i += CREDIT_CHUNK, chunkNo++) {
@@ -573,15 +597,15 @@ export const compensationService = {
       chunk.forEach((c) => (total += c.amount));
       const key = keyOf(chunkNo);
       if (i % window === 0) {
+        const found = await (next ?? lookUp(i, chunkNo));
+        next = i + window < nets.length ? lookUp(i + window, chunkNo + window / CREDIT_CHUNK) : null;
+        next?.catch(() => undefined); // awaited with the next window (an error surfaces there)
         walletIds.clear();
         wallets.clear();
         debts.clear();
-        const ahead = nets.slice(i, i + window).filter((_, j) => !posted.has(keyOf(chunkNo + Math.floor(j / CREDIT_CHUNK))));
-        if (ahead.length > 0) {
-          const found = await ledgerService.ownedAccountIds(ahead.map((c) => c.memberId), ["WALLET", "COMMISSION_DEBT"], currency);
-          for (const [memberId, id] of found.get("WALLET")!) walletIds.set(memberId, id);
-          const owing = [...found.get("COMMISSION_DEBT")!.values()];
-          if (owing.length > 0) learn(await ledgerService.findAccounts(owing));
+        if (found) {
+          for (const [memberId, id] of found.walletIds) walletIds.set(memberId, id);
+          learn(found.debts);
         }
       }
       if (!posted.has(key)) {

@@ -26,8 +26,9 @@ function child(env: NodeJS.ProcessEnv, args: string[], kill: { stage: string; af
 
 describe("crash", () => {
   it("finishes a commit run killed at random points with the payouts of an uninterrupted run, nothing twice", async () => {
-    // Small line chunks, so a kill while writing lines leaves some chunks written and some not.
-    const env: NodeJS.ProcessEnv = { ...process.env, COMMISSION_RUN_LEASE_MS: "0", COMMISSION_LINE_CHUNK: "5000", JOBS: "0" };
+    // Small line and credit chunks, so a kill while writing leaves some chunks written and some
+    // not, and the credits read their wallets in several windows (one read ahead of the other).
+    const env: NodeJS.ProcessEnv = { ...process.env, COMMISSION_RUN_LEASE_MS: "0", COMMISSION_LINE_CHUNK: "5000", COMMISSION_CREDIT_CHUNK: "300", JOBS: "0" };
     if (process.env.TEST_DB !== "postgres") {
       env.PGLITE_DIR = path.join(mkdtempSync(path.join(tmpdir(), "comp-crash-")), "pglite");
       delete env.DATABASE_URL;
