@@ -138,10 +138,15 @@ async function loadInput(period: PeriodRecord, plan: Plan, cutoff: number): Prom
       totals.bv.push(Math.round(r[2]! * 100));
     }),
     fastStart || plan.bonuses.some((b) => b.type === "RETAIL") ? repo.orderVolumes(period.id, cutoff, plan.volume, fastStart?.days ?? 0) : [],
-    binary ? volumeService.previousPeriod(period).then((previous) => previous && repo.carries(previous.id, (r) => r.forEach((v) => carries.push(v)))) : null,
+    binary ? volumeService.previousPeriod(period).then((previous) => previous && repo.carries(previous.id, (r) => {
+      for (let k = 0; k < 4; k++) carries.push(r[k]!);
+    })) : null,
     // Achieved before: what the latest committed period's rows say, the first rank for its
     // other members, nothing (-1) for members who joined since.
-    last ? repo.achievedRanks(last.id, (r) => r.forEach((v) => achieved.push(v))) : null,
+    last ? repo.achievedRanks(last.id, (r) => {
+      achieved.push(r[0]!);
+      achieved.push(r[1]!);
+    }) : null,
   ]);
   const n = ids.length;
   const input = emptyInput(n);
