@@ -557,7 +557,7 @@ export const compensationService = {
   async credit(runId: number, currency: string, period: PeriodRecord, nets: readonly { memberId: number; amount: number }[], postedAt: Date | undefined, progress: (done: number) => Promise<void>): Promise<number> {
     const expense = await ledgerService.accountId(null, "COMMISSIONS_EXPENSE", currency);
     const month = period.startsAt.toLocaleDateString("en-GB", { month: "short", year: "numeric", timeZone: "UTC" });
-    const total = nets.reduce((sum, c) => sum + c.amount, 0);
+    let total = 0;
     await progress(0);
     // The batches posted already in one read; the earners' wallets and debts in one read per
     // ten batches (a read per batch was a tenth of the credits' time; all at once, more
@@ -565,103 +565,93 @@ export const compensationService = {
     // again). Balances matter only to a clawback (what the wallet can give) and to a debt
     // (what is owed): those are read again just before their batch is posted.
     const keyOf = (chunkNo: number) => `commission:run:${runId}:chunk:${chunkNo}`;
-    const size = creditChunk();
-    const chunks = Math.ceil(nets.length / size);
-    const posted = await ledgerService.existingKeys(Array.from({ length: chunks }, (_, c) => keyOf(c)));
-    const perWindow = 10;
-    // A window's wallets (ids only) and debts (with balances; few members have one), read
-    // once for its ten chunks, the next one while this one is posted (on another connection).
-    type Window = { walletIds: Map<number, number>; debts: Map<number, AccountRecord> };
-    const windows = new Map<number, Promise<Window | null>>();
-    const lookUp = async (w: number): Promise<Window | null> => {
-      const ahead = nets.slice(w * perWindow * size, (w + 1) * perWindow * size).filter((_, j) => !posted.has(keyOf(w * perWindow + Math.floor(j / size))));
+    const CREDIT_CHUNK = creditChunk();
+    const posted = await ledgerService.existingKeys(Array.from({ length: Math.ceil(nets.length / CREDIT_CHUNK) }, (_, c) => keyOf(c)));
+    // Wallets by member: their ids for all (read lean), their balances only where a clawback
+    // needs what the wallet can give; debt accounts with their balances (few members have one).
+    const walletIds = new Map<number, number>();
+    const wallets = new Map<number, AccountRecord>();
+    const debts = new Map<number, AccountRecord>();
+    const learn = (accounts: readonly AccountRecord[]) => {
+      for (const a of accounts) {
+        if (a.unit !== currency) continue;
+        if (a.kind === "WALLET") {
+          walletIds.set(a.ownerId!, a.id);
+          wallets.set(a.ownerId!, a);
+        } else {
+          debts.set(a.ownerId!, a);
+        }
+      }
+    };
+    const window = CREDIT_CHUNK * 10;
+    // A window's wallets and debts, read while the window before it is posted (on another
+    // connection): the credits post one batch after another, and a read between two of
+    // them was time on that path.
+    const lookUp = async (from: number, firstChunk: number) => {
+      const ahead = nets.slice(from, from + window).filter((_, j) => !posted.has(keyOf(firstChunk + Math.floor(j / CREDIT_CHUNK))));
       if (ahead.length === 0) return null;
       const found = await ledgerService.ownedAccountIds(ahead.map((c) => c.memberId), ["WALLET", "COMMISSION_DEBT"], currency);
       const owing = [...found.get("COMMISSION_DEBT")!.values()];
-      return { walletIds: found.get("WALLET")!, debts: new Map((owing.length > 0 ? await ledgerService.findAccounts(owing) : []).map((a) => [a.ownerId!, a])) };
+      return { walletIds: found.get("WALLET")!, debts: owing.length > 0 ? await ledgerService.findAccounts(owing) : [] };
     };
-    const windowOf = (w: number) => {
-      let p = windows.get(w);
-      if (!p) {
-        p = lookUp(w);
-        p.catch(() => undefined); // awaited by its chunks (an error surfaces there)
-        windows.set(w, p);
-      }
-      return p;
-    };
-    let credited = 0;
+    let next: ReturnType<typeof lookUp> | null = null;
     // One ledger transaction per chunk of earners (the company's expense against each wallet),
     // keyed by run and chunk: members are in id order, so a rerun makes the same chunks.
-    const postChunk = async (chunkNo: number) => {
-      const chunk = nets.slice(chunkNo * size, (chunkNo + 1) * size);
-      const w = Math.floor(chunkNo / perWindow);
-      const window = await windowOf(w);
-      if ((w + 1) * perWindow < chunks) windowOf(w + 1);
-      windows.delete(w - 1);
-      // Accounts read or opened for this chunk, with their balances, before the window's.
-      const wallets = new Map<number, AccountRecord>();
-      const debts = new Map<number, AccountRecord>();
-      const learn = (accounts: readonly AccountRecord[]) => {
-        for (const a of accounts) if (a.unit === currency) (a.kind === "WALLET" ? wallets : debts).set(a.ownerId!, a);
-      };
-      const walletId = (memberId: number) => wallets.get(memberId)?.id ?? window?.walletIds.get(memberId);
-      const debtOf = (memberId: number) => debts.get(memberId) ?? window?.debts.get(memberId);
-      const ids = chunk.map((c) => c.memberId);
-      const fresh = chunk.filter((c) => c.amount < 0 || debtOf(c.memberId)).map((c) => c.memberId);
-      if (fresh.length > 0) learn(await ledgerService.ownedAccountsOfKinds(fresh, ["WALLET", "COMMISSION_DEBT"]));
-      // A wallet that does not exist yet is opened.
-      const noWallet = ids.filter((id) => walletId(id) === undefined);
-      learn(await ledgerService.accounts(noWallet.map((ownerId) => ({ ownerId, kind: "WALLET" as const, unit: currency }))));
-      const available = (memberId: number) => Math.max(0, wallets.get(memberId)!.posted - wallets.get(memberId)!.pendingDebits);
-      // Debt accounts for clawbacks the wallet cannot cover, opened together.
-      const newDebtors = chunk.filter((c) => c.amount < 0 && -c.amount > available(c.memberId) && !debtOf(c.memberId));
-      learn(await ledgerService.accounts(newDebtors.map((c) => ({ ownerId: c.memberId, kind: "COMMISSION_DEBT" as const, unit: currency }))));
-      const postings = [{ accountId: expense, amount: 0 }];
-      for (const c of chunk) {
-        const wallet = walletId(c.memberId)!;
-        const debt = debtOf(c.memberId);
-        const owed = debt ? Math.max(0, -debt.posted) : 0;
-        postings[0]!.amount -= c.amount;
-        if (c.amount > 0) {
-          const repay = Math.min(c.amount, owed);
-          if (repay > 0) postings.push({ accountId: debt!.id, amount: repay });
-          if (c.amount - repay > 0) postings.push({ accountId: wallet, amount: c.amount - repay });
-        } else {
-          const covered = Math.min(-c.amount, available(c.memberId));
-          if (covered > 0) postings.push({ accountId: wallet, amount: -covered });
-          if (-c.amount - covered > 0) postings.push({ accountId: debt!.id, amount: c.amount + covered });
+    for (let i = 0, chunkNo = 0; i < nets.length; i += CREDIT_CHUNK, chunkNo++) {
+      const chunk = nets.slice(i, i + CREDIT_CHUNK);
+      chunk.forEach((c) => (total += c.amount));
+      const key = keyOf(chunkNo);
+      if (i % window === 0) {
+        const found = await (next ?? lookUp(i, chunkNo));
+        next = i + window < nets.length ? lookUp(i + window, chunkNo + window / CREDIT_CHUNK) : null;
+        next?.catch(() => undefined); // awaited with the next window (an error surfaces there)
+        walletIds.clear();
+        wallets.clear();
+        debts.clear();
+        if (found) {
+          for (const [memberId, id] of found.walletIds) walletIds.set(memberId, id);
+          learn(found.debts);
         }
       }
-      const legs = postings.filter((p) => p.amount !== 0);
-      // A negative amount in a wallet is a clawback (the wallet history says so). SQL only
-      // (lean): Prisma's engine would carry the chunk's 5,000 legs and the accounts back.
-      if (legs.length > 0) await transaction(() =>
-        ledgerService.post({
-          kind: "POSTED", key: keyOf(chunkNo), reason: "COMMISSION",
-          memo: `for ${month} (run ${runId})`, reference: { type: "COMMISSION_RUN", id: String(runId) }, postings: legs, at: postedAt ?? null,
-        }), { lean: true },
-      );
-    };
-    // Two batches in flight where there is a pool: each locks its accounts in id order, so
-    // the second waits only for the company's expense account, while this process prepares
-    // its legs and the database reads them (one after the other, each batch waited for the
-    // one before it whole). Chunks are taken in order; each is its own key.
-    let nextChunk = 0;
-    let failed = false;
-    const chain = async () => {
-      try {
-        for (let c = nextChunk++; c < chunks && !failed; c = nextChunk++) {
-          if (!posted.has(keyOf(c))) await postChunk(c);
-          credited += Math.min(size, nets.length - c * size);
-          await progress(credited);
+      if (!posted.has(key)) {
+        const ids = chunk.map((c) => c.memberId);
+        const fresh = chunk.filter((c) => c.amount < 0 || debts.has(c.memberId)).map((c) => c.memberId);
+        if (fresh.length > 0) learn(await ledgerService.ownedAccountsOfKinds(fresh, ["WALLET", "COMMISSION_DEBT"]));
+        // A wallet that does not exist yet is opened.
+        const noWallet = ids.filter((id) => !walletIds.has(id));
+        learn(await ledgerService.accounts(noWallet.map((ownerId) => ({ ownerId, kind: "WALLET" as const, unit: currency }))));
+        const available = (memberId: number) => Math.max(0, wallets.get(memberId)!.posted - wallets.get(memberId)!.pendingDebits);
+        // Debt accounts for clawbacks the wallet cannot cover, opened together.
+        const newDebtors = chunk.filter((c) => c.amount < 0 && -c.amount > available(c.memberId) && !debts.has(c.memberId));
+        learn(await ledgerService.accounts(newDebtors.map((c) => ({ ownerId: c.memberId, kind: "COMMISSION_DEBT" as const, unit: currency }))));
+        const postings = [{ accountId: expense, amount: 0 }];
+        for (const c of chunk) {
+          const wallet = walletIds.get(c.memberId)!;
+          const debt = debts.get(c.memberId);
+          const owed = debt ? Math.max(0, -debt.posted) : 0;
+          postings[0]!.amount -= c.amount;
+          if (c.amount > 0) {
+            const repay = Math.min(c.amount, owed);
+            if (repay > 0) postings.push({ accountId: debt!.id, amount: repay });
+            if (c.amount - repay > 0) postings.push({ accountId: wallet, amount: c.amount - repay });
+          } else {
+            const covered = Math.min(-c.amount, available(c.memberId));
+            if (covered > 0) postings.push({ accountId: wallet, amount: -covered });
+            if (-c.amount - covered > 0) postings.push({ accountId: debt!.id, amount: c.amount + covered });
+          }
         }
-      } catch (err) {
-        failed = true; // the other stops after its batch (a rerun posts what is missing)
-        throw err;
+        const legs = postings.filter((p) => p.amount !== 0);
+        // A negative amount in a wallet is a clawback (the wallet history says so). SQL only
+        // (lean): Prisma's engine would carry the chunk's 5,000 legs and the accounts back.
+        if (legs.length > 0) await transaction(() =>
+          ledgerService.post({
+            kind: "POSTED", key, reason: "COMMISSION",
+            memo: `for ${month} (run ${runId})`, reference: { type: "COMMISSION_RUN", id: String(runId) }, postings: legs, at: postedAt ?? null,
+          }), { lean: true },
+        );
       }
-    };
-    const ends = await Promise.allSettled(Array.from({ length: hasConnectionPool() ? 2 : 1 }, chain));
-    for (const end of ends) if (end.status === "rejected") throw end.reason;
+      await progress(Math.min(nets.length, i + CREDIT_CHUNK));
+    }
     return total;
   },
 
