@@ -18,7 +18,7 @@ import { Topic } from "@/server/events/topics";
 import { CompensationErrorCode } from "./compensation.errors";
 import { compensationRepository as repo, type LineRow, type PaidRow } from "./compensation.repository";
 import type { CommissionLineRecord, LineKind, PlanVersionWithDiff, RankReportRecord, RunModeName, RunRecord, RunStatusName, RunSummary } from "./compensation.types";
-import { computeRun, emptyInput, type EngineInput, type EngineResult, runHash, runHasher } from "./engine.rules";
+import { computeRun, emptyInput, type EngineInput, type EngineResult, grown, type Numbers, runHash, runHasher } from "./engine.rules";
 import { parsePlan, planDiff, pvLevels, type Plan } from "./plan.rules";
 import { advancements, concatRows, engineRows, explainLine, idIndex, isLineCursor, type LineRows, rankRequirements, rowList, summarize, volumeText } from "./run.rules";
 
@@ -74,12 +74,12 @@ async function named<T extends { memberId: number; name: string }>(rows: T[]): P
 
 const hundredths = (decimal: string) => Math.round(Number(decimal) * 100);
 
-/** Numbers appended one at a time into a typed array that doubles when full. */
-class Column<T extends Int8Array | Int32Array | Float64Array> {
+/** Numbers appended one at a time into a typed array that doubles when full (`grown`). */
+class Column<T extends Numbers> {
   private data: T;
   private n = 0;
 
-  constructor(private readonly make: new (length: number) => T) {
+  constructor(make: new (length: number) => T) {
     this.data = new make(1 << 16);
   }
 
@@ -88,11 +88,7 @@ class Column<T extends Int8Array | Int32Array | Float64Array> {
   }
 
   push(v: number): void {
-    if (this.n === this.data.length) {
-      const next = new this.make(this.data.length * 2);
-      next.set(this.data);
-      this.data = next;
-    }
+    if (this.n === this.data.length) this.data = grown(this.data, this.n + 1, this.n);
     this.data[this.n++] = v;
   }
 

@@ -60,10 +60,10 @@ export interface EngineInput {
   joinedBefore: number;
 }
 
-type Numbers = Int8Array | Int32Array | Float64Array;
+export type Numbers = Int8Array | Int32Array | Float64Array;
 
 /** `data` with room for at least `n` values (doubling), its first `length` kept. */
-function grown<T extends Numbers>(data: T, n: number, length: number): T {
+export function grown<T extends Numbers>(data: T, n: number, length: number): T {
   if (n <= data.length) return data;
   const next = new (data.constructor as new (n: number) => T)(Math.max(1024, n, data.length * 2));
   next.set(data.subarray(0, length));
