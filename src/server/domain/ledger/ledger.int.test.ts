@@ -146,6 +146,28 @@ describe("ledger", () => {
     expect(await ledgerService.check()).toEqual([]);
   });
 
+  it("refuses a posting to an account that does not exist (checked per statement) and the removal or renumbering of an account with postings", async () => {
+    const { wallet, source } = await walletAndSource();
+    const [posted] = (await ledgerService.post(move(source, wallet, 3))).transactions;
+    const insert = (accountIds: number[]) => transaction(async () => {
+      await db().query(`INSERT INTO ledger_posting (transaction_id, account_id, unit, amount) SELECT $1, a, 'USD', 1 FROM unnest($2::int[]) AS a`, [posted!.id, accountIds]);
+      throw new Error("rolled back");
+    });
+    await expect(insert([wallet, 2_000_000_001])).rejects.toThrow(/ledger_account 2000000001 that does not exist/);
+    await expect(insert([wallet, source])).rejects.toThrow("rolled back");
+    for (const sql of [`DELETE FROM ledger_account WHERE id = ${wallet}`, `UPDATE ledger_account SET id = 2000000002 WHERE id = ${wallet}`]) {
+      await expect(transaction(() => db().query(sql))).rejects.toThrow(`ledger_account ${wallet} has postings`);
+    }
+    // An account nothing was posted to yet can go (the trigger refuses only what the key did).
+    const [unused] = await ledgerService.accounts([{ ownerId: null, kind: "COMMISSIONS_EXPENSE", unit: "TST" }]);
+    await expect(transaction(async () => {
+      await db().query(`UPDATE ledger_account SET updated_at = now() WHERE id = $1`, [unused!.id]);
+      expect(await db().query(`DELETE FROM ledger_account WHERE id = $1 RETURNING id`, [unused!.id])).toHaveLength(1);
+      throw new Error("rolled back");
+    })).rejects.toThrow("rolled back");
+    expect(await ledgerService.check()).toEqual([]);
+  });
+
   it("returns the first transaction for a repeated key and refuses the key for a different request", async () => {
     const { wallet, source } = await walletAndSource();
     const k = key();
