@@ -620,7 +620,10 @@ export const compensationService = {
         // Debt accounts for clawbacks the wallet cannot cover, opened together.
         const newDebtors = chunk.filter((c) => c.amount < 0 && -c.amount > available(c.memberId) && !debts.has(c.memberId));
         learn(await ledgerService.accounts(newDebtors.map((c) => ({ ownerId: c.memberId, kind: "COMMISSION_DEBT" as const, unit: currency }))));
-        const postings = [{ accountId: expense, amount: 0 }];
+        // Every leg in the plan's currency (the wallets and debts were read by it): said on
+        // each, so the ledger need not look 5,000 accounts' units up to check the balance.
+        const unit = currency;
+        const postings = [{ accountId: expense, amount: 0, unit }];
         for (const c of chunk) {
           const wallet = walletIds.get(c.memberId)!;
           const debt = debts.get(c.memberId);
@@ -628,12 +631,12 @@ export const compensationService = {
           postings[0]!.amount -= c.amount;
           if (c.amount > 0) {
             const repay = Math.min(c.amount, owed);
-            if (repay > 0) postings.push({ accountId: debt!.id, amount: repay });
-            if (c.amount - repay > 0) postings.push({ accountId: wallet, amount: c.amount - repay });
+            if (repay > 0) postings.push({ accountId: debt!.id, amount: repay, unit });
+            if (c.amount - repay > 0) postings.push({ accountId: wallet, amount: c.amount - repay, unit });
           } else {
             const covered = Math.min(-c.amount, available(c.memberId));
-            if (covered > 0) postings.push({ accountId: wallet, amount: -covered });
-            if (-c.amount - covered > 0) postings.push({ accountId: debt!.id, amount: c.amount + covered });
+            if (covered > 0) postings.push({ accountId: wallet, amount: -covered, unit });
+            if (-c.amount - covered > 0) postings.push({ accountId: debt!.id, amount: c.amount + covered, unit });
           }
         }
         const legs = postings.filter((p) => p.amount !== 0);

@@ -168,6 +168,19 @@ describe("ledger", () => {
     expect(await ledgerService.check()).toEqual([]);
   });
 
+  it("refuses in the database legs whose said units hide an imbalance in the accounts' own units, writing nothing", async () => {
+    const usd = await walletAndSource("USD");
+    const eur = await walletAndSource("EUR");
+    const k = key("units");
+    // Said all USD, these balance; in the accounts' units, 5 USD out and 5 EUR in do not.
+    const legs = [{ accountId: usd.source, amount: -5, unit: "USD" }, { accountId: eur.wallet, amount: 5, unit: "USD" }];
+    expect(await codesOf(ledgerService.post({ kind: "POSTED", key: k, reason: "TEST", postings: legs }))).toEqual(["postings:UNBALANCED"]);
+    expect(await ledgerRepository.existingKeys([k])).toEqual(new Set());
+    // Said right, a credit posts as one that said nothing would.
+    const right = await ledgerService.post({ kind: "POSTED", key: key(), reason: "TEST", postings: [{ accountId: usd.source, amount: -5, unit: "USD" }, { accountId: usd.wallet, amount: 5, unit: "USD" }] });
+    expect(right.accounts.find((a) => a.id === usd.wallet)?.posted).toBe(5);
+  });
+
   it("returns the first transaction for a repeated key and refuses the key for a different request", async () => {
     const { wallet, source } = await walletAndSource();
     const k = key();

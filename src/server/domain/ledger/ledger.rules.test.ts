@@ -23,6 +23,20 @@ describe("checkTransaction", () => {
   ])("refuses %s", (_label, t, expected) => {
     expect(codes(t)).toEqual(expected);
   });
+
+  it("takes a leg's unit from the leg when it says it (no look-up), else looks it up", () => {
+    // Account 9 is unknown to the look-up: with its unit given, the legs balance in USD.
+    expect(codes(tx([{ accountId: 9, amount: -5, unit: "USD" }, { accountId: 2, amount: 5 }]))).toEqual([]);
+    // Said EUR against account 1's USD: checked as said (the database checks the real units).
+    expect(codes(tx([{ accountId: 1, amount: -5, unit: "EUR" }, { accountId: 2, amount: 5 }]))).toEqual(["postings:UNBALANCED", "postings:UNBALANCED"]);
+  });
+});
+
+describe("canonicalRequest and a leg's unit", () => {
+  it("leaves the unit out (a request is the same whether the caller said its units or not)", () => {
+    expect(canonicalRequest(tx([{ accountId: 1, amount: -5, unit: "USD" }, { accountId: 2, amount: 5, unit: "USD" }])))
+      .toBe(canonicalRequest(tx([{ accountId: 1, amount: -5 }, { accountId: 2, amount: 5 }])));
+  });
 });
 
 describe("canonicalRequest", () => {

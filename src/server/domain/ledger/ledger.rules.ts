@@ -16,7 +16,7 @@ export function checkTransaction(tx: NewTransaction, unitOf: (accountId: number)
   if (tx.postings.length < 2) errors.push({ field: "postings", code: LedgerErrorCode.INVALID, message: "A transaction has at least two legs." });
   const sums = new Map<string, number>();
   tx.postings.forEach((p, i) => {
-    const unit = unitOf(p.accountId);
+    const unit = p.unit ?? unitOf(p.accountId);
     if (!unit) errors.push({ field: `postings.${i}.accountId`, code: LedgerErrorCode.ACCOUNT_NOT_FOUND, message: "No such account." });
     if (!Number.isSafeInteger(p.amount) || p.amount === 0) {
       errors.push({ field: `postings.${i}.amount`, code: LedgerErrorCode.INVALID, message: "A whole, non-zero number of minor units." });

@@ -49,6 +49,12 @@ export interface AccountRecord {
 export interface PostingInput {
   accountId: number;
   amount: number;
+  /**
+   * The account's unit, when the caller knows it (a commission run read its wallets by unit):
+   * spares looking it up to check the legs balance per unit. The database checks the balance
+   * against the accounts' own units whatever this says.
+   */
+  unit?: string;
   memo?: string | null;
   reference?: LedgerReference | null;
   at?: Date | null;
