@@ -15,6 +15,9 @@ interface AccountRow extends Omit<AccountRecord, "posted" | "pendingDebits" | "p
   pendingCredits: string;
 }
 
+/** A kind or unit that may be written into a statement as it is. */
+const WORD = /^[A-Z][A-Z0-9_]*$/;
+
 const toAccount = (r: AccountRow): AccountRecord => ({
   ...r, posted: Number(r.posted), pendingDebits: Number(r.pendingDebits), pendingCredits: Number(r.pendingCredits),
 });
@@ -127,11 +130,23 @@ export const ledgerRepository = {
   async ownedAccountIds(ownerIds: readonly number[], kinds: readonly AccountKind[], unit: string): Promise<Map<AccountKind, Map<number, number>>> {
     const out = new Map(kinds.map((k) => [k, new Map<number, number>()]));
     if (ownerIds.length === 0) return out;
-    // The kind as its place in `kinds` (a number, not a string a row).
+    const byPlace = kinds.map((k) => out.get(k)!);
+    // Streamed as numbers where the database offers COPY (50,000 owners at a time for a
+    // commission run: no row object each), the values written into the statement (COPY
+    // takes no parameters: integers, and words checked to be words); else by query. The
+    // kind as its place in `kinds` (a number, not a string a row).
+    if (ownerIds.every(Number.isSafeInteger) && [...kinds, unit].every((w) => WORD.test(w))) {
+      const copied = await db().copyOutNumbers(
+        `SELECT a.owner_id, a.id, array_position(ARRAY[${kinds.map((k) => `'${k}'`).join(", ")}], a.kind) FROM ledger_account a
+         WHERE a.owner_id = ANY('{${ownerIds.join(",")}}'::int[]) AND a.kind IN (${kinds.map((k) => `'${k}'`).join(", ")}) AND a.unit = '${unit}'`,
+        3,
+        (r) => byPlace[r[2]! - 1]!.set(r[0]!, r[1]!),
+      );
+      if (copied) return out;
+    }
     const rows = await db().query<{ ownerId: number; id: number; k: number }>(
       `SELECT a.owner_id AS "ownerId", a.id, array_position($2::text[], a.kind) AS k FROM ledger_account a
        WHERE a.owner_id = ANY($1::int[]) AND a.kind = ANY($2::text[]) AND a.unit = $3`, [ownerIds, kinds, unit]);
-    const byPlace = kinds.map((k) => out.get(k)!);
     for (const r of rows) byPlace[r.k - 1]!.set(r.ownerId, r.id);
     return out;
   },
