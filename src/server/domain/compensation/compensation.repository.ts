@@ -354,7 +354,7 @@ export const compensationRepository = {
       const col = <K extends keyof LineRow>(k: K) => chunk.map((l) => l[k]);
       await db().query(
         `INSERT INTO commission_line (run_id, period_id, member_id, bonus_index, source_member_id, level, bonus_type, kind, basis, rate_ppm, uncapped, amount, rank_index, path, detail)
-         SELECT $1, period_id, member_id, bonus_index, source_member_id, level, bonus_type, kind, basis, rate_ppm, uncapped, amount, rank_index, path::int[], detail::jsonb
+         SELECT $1, period_id, member_id, bonus_index, source_member_id, level, bonus_type, kind, basis, rate_ppm, uncapped, amount, rank_index, path::int[], detail::json
          FROM unnest($2::int[], $3::int[], $4::int[], $5::int[], $6::int[], $7::text[], $8::text[], $9::bigint[], $10::int[], $11::bigint[], $12::bigint[], $13::int[], $14::text[], $15::text[])
            AS t(period_id, member_id, bonus_index, source_member_id, level, bonus_type, kind, basis, rate_ppm, uncapped, amount, rank_index, path, detail)
          ON CONFLICT DO NOTHING`,
