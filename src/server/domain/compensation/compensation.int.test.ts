@@ -265,10 +265,17 @@ describe("plans and commission runs", () => {
     await compensationService.activatePlanVersion(admin, binary.id, (await volumeRepository.ensurePeriod("MONTHLY", month(6).start, month(6).end)).id);
     const paid = async (run: { id: number }) =>
       (await compensationService.commissions(admin, { runId: run.id, memberId: X.id }, 10, null)).rows.map((l) => [l.bonusType, l.amount]);
+    // Each line's legs and carries as stored with it (its detail) and read back to explain it.
+    const legs = async (run: { id: number }) =>
+      (await compensationService.commissions(admin, { runId: run.id, memberId: X.id }, 10, null)).rows.map((l) => l.explanation.binary);
     const may = await pastMonth(6, [(await buy(X, 1)).id, (await buy(L, 3)).id, (await buy(Y, 1)).id]);
-    expect(await paid(await commit(may))).toEqual([["BINARY", 1000]]);
+    const mayRun = await commit(may);
+    expect(await paid(mayRun)).toEqual([["BINARY", 1000]]);
+    expect(await legs(mayRun)).toEqual([{ left: 30_000, right: 10_000, carryInLeft: 0, carryInRight: 0, matched: 10_000, cycles: null, carryOutLeft: 20_000, carryOutRight: 0, capped: false }]);
     const june = await pastMonth(7, [(await buy(X, 1)).id, (await buy(Y, 2)).id]);
-    expect(await paid(await commit(june))).toEqual([["BINARY", 2000]]);
+    const juneRun = await commit(june);
+    expect(await paid(juneRun)).toEqual([["BINARY", 2000]]);
+    expect(await legs(juneRun)).toEqual([{ left: 0, right: 20_000, carryInLeft: 20_000, carryInRight: 0, matched: 20_000, cycles: null, carryOutLeft: 0, carryOutRight: 0, capped: false }]);
     await usePlacement({ type: "UNILEVEL" });
   });
 });
