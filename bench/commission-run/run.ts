@@ -137,8 +137,9 @@ if (Number(credited!.total) !== run!.totalPaid) throw new Error("ledger credits 
 // ARCHITECTURE.md adds up its floor: read, then write): the members, totals and wallets read
 // by COPY; as many lines, carries, ranks and ledger postings as the run wrote, each COPYed
 // in key order into an empty table like its own (with its indexes); the wallets' balances
-// moved by one UPDATE from those postings. No logic: fixed values, no checks. The lines
-// alone are reported too (the floor of the sessions before this one's last: see the README).
+// moved by one UPDATE from those postings. No logic: fixed values, no checks. The ratio to
+// the reads and lines alone is printed too (the floor before 2026-12-07 was those, with its
+// lines in a counter's order: see the README).
 const counts = (await db.query<{ carries: number; ranks: number; postings: number }>(
   `SELECT (SELECT count(*)::int FROM commission_carry WHERE run_id = $1) AS carries, (SELECT count(*)::int FROM member_rank WHERE run_id = $1) AS ranks,
      (SELECT count(*)::int FROM ledger_posting p JOIN ledger_transaction t ON t.id = p.transaction_id WHERE t.reference_type = 'COMMISSION_RUN' AND t.reference_id = $2) AS postings`,
