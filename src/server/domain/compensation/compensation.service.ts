@@ -622,8 +622,7 @@ export const compensationService = {
         learn(await ledgerService.accounts(newDebtors.map((c) => ({ ownerId: c.memberId, kind: "COMMISSION_DEBT" as const, unit: currency }))));
         // Every leg in the plan's currency (the wallets and debts were read by it): said on
         // each, so the ledger need not look 5,000 accounts' units up to check the balance.
-        const unit = currency;
-        const postings = [{ accountId: expense, amount: 0, unit }];
+        const postings = [{ accountId: expense, amount: 0, unit: currency }];
         for (const c of chunk) {
           const wallet = walletIds.get(c.memberId)!;
           const debt = debts.get(c.memberId);
@@ -631,12 +630,12 @@ export const compensationService = {
           postings[0]!.amount -= c.amount;
           if (c.amount > 0) {
             const repay = Math.min(c.amount, owed);
-            if (repay > 0) postings.push({ accountId: debt!.id, amount: repay, unit });
-            if (c.amount - repay > 0) postings.push({ accountId: wallet, amount: c.amount - repay, unit });
+            if (repay > 0) postings.push({ accountId: debt!.id, amount: repay, unit: currency });
+            if (c.amount - repay > 0) postings.push({ accountId: wallet, amount: c.amount - repay, unit: currency });
           } else {
             const covered = Math.min(-c.amount, available(c.memberId));
-            if (covered > 0) postings.push({ accountId: wallet, amount: -covered, unit });
-            if (-c.amount - covered > 0) postings.push({ accountId: debt!.id, amount: c.amount + covered, unit });
+            if (covered > 0) postings.push({ accountId: wallet, amount: -covered, unit: currency });
+            if (-c.amount - covered > 0) postings.push({ accountId: debt!.id, amount: c.amount + covered, unit: currency });
           }
         }
         const legs = postings.filter((p) => p.amount !== 0);
