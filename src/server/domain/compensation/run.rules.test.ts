@@ -82,6 +82,30 @@ describe("line rows, made a chunk at a time", () => {
     expect(both.nets()).toEqual([{ memberId: 1, amount: 7000 }, { memberId: 2, amount: -500 }, { memberId: 3, amount: 4000 }]);
     expect(rowList([extra, { ...extra, amount: 500 }]).nets()).toEqual([]); // nets of zero are left out
   });
+
+  it("carry their basis and compression path as member ids, source side first, one by one as in slices", () => {
+    // A sponsor line 10 ← 20 ← 30 ← 40 ← 50 (ids, not indexes); 20 and 30 are inactive
+    // (PV 10 and 20 under 50), so they earn nothing and use up no level. Unilevel 10 %, 5 %:
+    // 20 → 10 at level 1 (nobody between), 1.00; 30 → 10 at level 1 past 20, 2.00;
+    // 40 → 10 at level 1 past 30 and 20, 10.00; 50 → 40 at level 1, 10.00, and → 10 at
+    // level 2 past 30 and 20, 5 % of 100 = 5.00.
+    const compressed = parsePlan({ currency: "USD", volume: "PV", activeMinPv: 50, ranks: [{ name: "Member" }], bonuses: [{ type: "UNILEVEL", levels: [0.1, 0.05], compression: true }] }).plan!;
+    const line = emptyInput(5);
+    [[10, -1, 100], [20, 0, 10], [30, 1, 20], [40, 2, 100], [50, 3, 100]].forEach(([id, sponsor, pv], i) => {
+      line.ids[i] = id!;
+      line.sponsor[i] = sponsor!;
+      line.pv[i] = line.bv[i] = pv! * 100;
+    });
+    const made = engineRows(compressed, 9, line.ids, computeRun(compressed, line));
+    const show = (r: LineRow) => `${r.memberId}<-${r.sourceMemberId} L${r.level} of ${r.basis / 100}: ${r.amount} [${r.path.join(",")}]`;
+    const expected = ["10<-20 L1 of 10: 100 []", "10<-30 L1 of 20: 200 [20]", "10<-40 L1 of 100: 1000 [30,20]", "10<-50 L2 of 100: 500 [30,20]", "40<-50 L1 of 100: 1000 []"];
+    expect(Array.from(made.each(0, 10), show)).toEqual(expected);
+    expect(made.slice(0, 10).map(show)).toEqual(expected);
+    // Rows handed out one by one and kept: each its own path.
+    const kept = Array.from(made.each(1, 4), (r) => ({ ...r }));
+    expect(kept.map((r) => r.path)).toEqual([[20], [30, 20], [30, 20]]);
+    expect(kept[1]!.path).not.toBe(kept[2]!.path);
+  });
 });
 
 describe("idIndex", () => {

@@ -125,21 +125,28 @@ export function engineRows(plan: Plan, periodId: number, ids: Int32Array, result
   for (let k = 0; k < n; k++) order[byMember[lines.member[k]!]!++] = k;
   const types = plan.bonuses.map((b) => b.type);
   const rate = lineRates(plan);
+  let explained: Explained | null = null;
   const fill = (row: LineRow, j: number): LineRow => {
     const k = order[j]!;
     const s = lines.source[k]!;
+    const { basis, pathAt, pathIds } = (explained ??= explainAll(result, ids));
     row.memberId = ids[lines.member[k]!]!;
     row.bonusIndex = lines.bonus[k]!;
     row.sourceMemberId = s < 0 ? 0 : ids[s]!;
     row.level = lines.level[k]!;
     row.bonusType = types[row.bonusIndex]!;
-    row.basis = lines.basis(k);
+    row.basis = basis[k]!;
     row.ratePpm = rate(row.bonusIndex, row.level);
     row.uncapped = lines.uncapped[k]!;
     row.amount = lines.amount[k]!;
     row.rankIndex = result.paidAs[lines.member[k]!]!;
-    const path = lines.path(k);
-    row.path = path.length === 0 ? NO_PATH : path.map((i) => ids[i]!);
+    const from = pathAt[k]!;
+    const to = pathAt[k + 1]!;
+    if (from === to) row.path = NO_PATH;
+    else {
+      row.path = new Array<number>(to - from);
+      for (let q = from; q < to; q++) row.path[q - from] = pathIds[q]!;
+    }
     row.detail = lines.detail(k) ?? null;
     return row;
   };
@@ -153,9 +160,24 @@ export function engineRows(plan: Plan, periodId: number, ids: Int32Array, result
       for (let j = from; j < Math.min(to, n); j++) rows.push(fill(blank(), j));
       return rows;
     },
-    *each(from, to) {
+    each(from, to) {
+      // One row refilled, handed out in one result object (a generator makes an object a
+      // row): making a 3.8 M-line run's rows went from 1.2–1.3 s to 1.0 s.
       const row = blank();
-      for (let j = from; j < Math.min(to, n); j++) yield fill(row, j);
+      const end = Math.min(to, n);
+      return {
+        [Symbol.iterator]: () => {
+          let j = from;
+          const answer = { done: false, value: row };
+          return {
+            next: () => {
+              if (j >= end) answer.done = true;
+              else fill(row, j++);
+              return answer;
+            },
+          };
+        },
+      };
     },
     amounts(fn) {
       // In the engine's order: its columns one after the other (sums need no order).
@@ -175,6 +197,39 @@ export function engineRows(plan: Plan, periodId: number, ids: Int32Array, result
       return ascending ? out : out.sort((x, y) => x.memberId - y.memberId);
     },
   };
+}
+
+/** Each line's basis, and its compression path as member ids (line k's are `pathIds[pathAt[k]]` up to `pathAt[k + 1]`). */
+interface Explained {
+  basis: Float64Array;
+  pathAt: Int32Array;
+  pathIds: Int32Array;
+}
+
+/**
+ * Every line's basis and path, worked out in the engine's order (a bonus's lines one source
+ * after another), once, when rows are first made. In key order (by earner) the same
+ * look-ups jump all over the sources' volumes and sponsor lines: for a 3.8 M-line run, 1.2 s
+ * against 0.2 s in the engine's order, and making every row went from 1.6–2.1 s to 1.2–1.3 s.
+ */
+function explainAll({ lines }: EngineResult, ids: Int32Array): Explained {
+  const n = lines.count;
+  const basis = new Float64Array(n);
+  const pathAt = new Int32Array(n + 1);
+  let pathIds = new Int32Array(1024);
+  let used = 0;
+  for (let k = 0; k < n; k++) {
+    basis[k] = lines.basis(k);
+    const path = lines.path(k);
+    if (used + path.length > pathIds.length) {
+      const grown = new Int32Array(Math.max(2 * pathIds.length, used + path.length));
+      grown.set(pathIds);
+      pathIds = grown;
+    }
+    for (let q = 0; q < path.length; q++) pathIds[used++] = ids[path[q]!]!;
+    pathAt[k + 1] = used;
+  }
+  return { basis, pathAt, pathIds };
 }
 
 /** The path of a line without one, shared (most lines: an array each was a tenth of writing them). */
