@@ -2,7 +2,7 @@
  * A full hybrid commission run (unilevel with compression, binary with carry, matching,
  * ranks with the maximum-leg rule) on a generated company, end to end through the service
  * (load, compute, write lines, credit wallets in the ledger), against in the same run:
- * - an I/O floor: the same inputs read and the same number of lines written with COPY, no logic;
+ * - an I/O floor: the same inputs read and the same rows written with COPY, no logic;
  * - a naive baseline: per member, recursive queries for its unilevel levels and binary legs,
  *   timed on a sample and extrapolated;
  * - an in-memory floor for the compute step: one pass over typed arrays (GV, legs, a
@@ -18,7 +18,10 @@ import { parseArgs } from "node:util";
 import pg from "pg";
 import { from as copyFrom, to as copyTo } from "pg-copy-streams";
 import { pipeline } from "node:stream/promises";
-import { Readable, Writable } from "node:stream";
+import { Writable } from "node:stream";
+import { createReadStream, createWriteStream, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { freshDatabase } from "../fresh-database";
 import { superAdminViewer } from "@/server/domain/shared/viewer";
 import type { ComputeTimes } from "./compute";
@@ -135,15 +138,46 @@ if (Number(credited!.total) !== run!.totalPaid) throw new Error("ledger credits 
 // ---- I/O floor: read the same inputs, write the same rows, with COPY ---------------------
 // What the run reads and writes, moved the fastest plain way and one part after another (as
 // ARCHITECTURE.md adds up its floor: read, then write): the members, totals and wallets read
-// by COPY; as many lines, carries, ranks and ledger postings as the run wrote, each COPYed
-// in key order into an empty table like its own (with its indexes); the wallets' balances
-// moved by one UPDATE from those postings. No logic: fixed values, no checks. The ratio to
-// the reads and lines alone is printed too (the floor before 2026-12-07 was those, with its
-// lines in a counter's order: see the README).
+// by COPY; the very rows the run wrote (its lines, carries, ranks and ledger postings, read
+// back into files first, not timed) each COPYed in key order into an empty table like its
+// own (with its indexes); the wallets' balances moved by one UPDATE from those postings. No
+// logic, no checks. The ratio to the reads and lines alone is printed too. (Until 2026-12-07
+// the floor wrote as many rows made up of fixed values, and before that the reads and lines
+// alone with the lines in a counter's order: see the README.)
+const dir = mkdtempSync(join(tmpdir(), "commission-floor-"));
+process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
+/** A query's rows, in COPY's text format, into a file of `dir` (not timed). */
+async function dump(name: string, sql: string): Promise<string> {
+  const file = join(dir, name);
+  const client = await pool.connect();
+  try {
+    await pipeline(client.query(copyTo(`COPY (${sql}) TO STDOUT`)), createWriteStream(file));
+  } finally {
+    client.release();
+  }
+  return file;
+}
+/** A file of rows in COPY's text format into a table (timed: the floor's writes). */
+async function copyIn(into: string, file: string) {
+  const client = await pool.connect();
+  try {
+    await pipeline(createReadStream(file, { highWaterMark: 1 << 20 }), client.query(copyFrom(`COPY ${into} FROM STDIN`)));
+  } finally {
+    client.release();
+  }
+}
+const runPostings = `SELECT p.* FROM ledger_posting p JOIN ledger_transaction t ON t.id = p.transaction_id
+  WHERE t.reference_type = 'COMMISSION_RUN' AND t.reference_id = '${run!.id}' ORDER BY p.id`;
+const files = {
+  lines: await dump("lines", `SELECT * FROM commission_line WHERE run_id = ${run!.id} ORDER BY run_id, period_id, member_id, bonus_index, source_member_id, level`),
+  carries: await dump("carries", `SELECT * FROM commission_carry WHERE run_id = ${run!.id} ORDER BY run_id, member_id`),
+  ranks: await dump("ranks", `SELECT * FROM member_rank WHERE run_id = ${run!.id} ORDER BY period_id, member_id`),
+  postings: await dump("postings", runPostings),
+};
 const counts = (await db.query<{ carries: number; ranks: number; postings: number }>(
   `SELECT (SELECT count(*)::int FROM commission_carry WHERE run_id = $1) AS carries, (SELECT count(*)::int FROM member_rank WHERE run_id = $1) AS ranks,
-     (SELECT count(*)::int FROM ledger_posting p JOIN ledger_transaction t ON t.id = p.transaction_id WHERE t.reference_type = 'COMMISSION_RUN' AND t.reference_id = $2) AS postings`,
-  [run!.id, String(run!.id)],
+     (SELECT count(*)::int FROM (${runPostings}) p) AS postings`,
+  [run!.id],
 ))[0]!;
 // The accounts the balances move in: a copy of the ledger's (not timed), stored as its own.
 const [accountTable] = await db.query<{ reloptions: string[] | null }>(`SELECT reloptions FROM pg_class WHERE relname = 'ledger_account'`);
@@ -151,31 +185,12 @@ const reloptions = accountTable!.reloptions;
 await db.exec(`CREATE TABLE floor_account (LIKE ledger_account INCLUDING DEFAULTS INCLUDING INDEXES)${reloptions ? ` WITH (${reloptions.join(", ")})` : ""}`);
 await db.exec(`INSERT INTO floor_account SELECT * FROM ledger_account`);
 await db.exec(`VACUUM ANALYZE floor_account`);
-const wallets = (await db.query<{ id: number }>(`SELECT id FROM floor_account WHERE kind = 'WALLET' ORDER BY id LIMIT $1`, [counts.postings])).map((r) => r.id);
+await db.exec(`CREATE TABLE floor_line (LIKE commission_line INCLUDING DEFAULTS INCLUDING INDEXES);
+  CREATE TABLE floor_carry (LIKE commission_carry INCLUDING DEFAULTS INCLUDING INDEXES);
+  CREATE TABLE floor_rank (LIKE member_rank INCLUDING DEFAULTS INCLUDING INDEXES);
+  CREATE TABLE floor_posting (LIKE ledger_posting INCLUDING DEFAULTS INCLUDING INDEXES)`);
 await db.exec("CHECKPOINT");
 console.log("I/O floor (COPY, no logic):");
-/** COPYs rows in COPY's text format (made as they are sent, 10,000 to a chunk) into a table. */
-async function copyIn(into: string, rows: () => Iterable<string>) {
-  const chunks = (function* () {
-    let s = "";
-    let batched = 0;
-    for (const row of rows()) {
-      s += row;
-      if (++batched === 10_000) {
-        yield s;
-        s = "";
-        batched = 0;
-      }
-    }
-    if (s) yield s;
-  })();
-  const client = await pool.connect();
-  try {
-    await pipeline(Readable.from(chunks), client.query(copyFrom(`COPY ${into} FROM STDIN`)));
-  } finally {
-    client.release();
-  }
-}
 const [, floorReadMs] = await timed("read members, totals and wallets", async () => {
   const client = await pool.connect();
   try {
@@ -189,42 +204,26 @@ const [, floorReadMs] = await timed("read members, totals and wallets", async ()
   }
 });
 const n = run!.lineCount!;
-await db.exec(`CREATE TABLE floor_line (LIKE commission_line INCLUDING DEFAULTS INCLUDING INDEXES);
-  CREATE TABLE floor_carry (LIKE commission_carry INCLUDING DEFAULTS INCLUDING INDEXES);
-  CREATE TABLE floor_rank (LIKE member_rank INCLUDING DEFAULTS INCLUDING INDEXES);
-  CREATE TABLE floor_posting (LIKE ledger_posting INCLUDING DEFAULTS INCLUDING INDEXES)`);
-// Line j (of n) is earned by member 1 + j % MEMBERS from source ⌊j / MEMBERS⌋ + 1, and the
-// lines go in key order (member, then source), as the run writes its own: every index then
-// grows at its end. In the order of j (members 1 to MEMBERS, then all again with the next
-// source: the floor of the sessions before), each pass after the first put its rows between
-// earlier ones all through the indexes: 14.3–16.4 s for these rows against 11.3–11.4 s in
-// key order (COPY from a file on the server, the kept bench database), a floor slower than
-// the run's own writes have to be.
-const [, floorLinesMs] = await timed(`write ${n.toLocaleString()} lines`, () =>
-  copyIn(`floor_line (run_id, period_id, member_id, bonus_index, source_member_id, level, bonus_type, kind, basis, rate_ppm, uncapped, amount, rank_index, path, detail)`, function* () {
-    for (let i = 0; i < Math.min(n, MEMBERS); i++) {
-      for (let j = i; j < n; j += MEMBERS) yield `1\t${period!.id}\t${i + 1}\t0\t${Math.floor(j / MEMBERS) + 1}\t${j % 7}\tUNILEVEL\tEARNED\t1000\t50000\t50\t50\t0\t{}\t\\N\n`;
-    }
-  }),
-);
+// The run's own lines, in key order (member, then bonus, source and level), as the run
+// writes them: every index grows at its end. Rows made up of fixed values instead (the
+// floor until 2026-12-07: empty paths, no details) are a quarter fewer bytes than the run's
+// 1.6 M paths and 350 k binary details: 10.1–10.3 s against 11.7–12.8 s for the run's rows
+// (COPY from a file on the server, the kept bench database).
+const [, floorLinesMs] = await timed(`write ${n.toLocaleString()} lines`, () => copyIn("floor_line", files.lines));
 const [, floorCarriesMs] = await timed(`write ${counts.carries.toLocaleString()} carries and ${counts.ranks.toLocaleString()} ranks`, async () => {
-  await copyIn(`floor_carry (run_id, member_id, "left", "right", unqualified)`, function* () {
-    for (let i = 1; i <= counts.carries; i++) yield `1\t${i}\t1000\t500\t0\n`;
-  });
-  await copyIn(`floor_rank (period_id, member_id, paid_as, achieved, run_id)`, function* () {
-    for (let i = 1; i <= counts.ranks; i++) yield `${period!.id}\t${i}\t1\t1\t1\n`;
-  });
+  await copyIn("floor_carry", files.carries);
+  await copyIn("floor_rank", files.ranks);
 });
 const [, floorCreditsMs] = await timed(`write ${counts.postings.toLocaleString()} ledger postings and move as many balances`, async () => {
-  await copyIn(`floor_posting (id, transaction_id, account_id, unit, amount, balance_after)`, function* () {
-    for (let i = 0; i < counts.postings; i++) yield `${i + 1}\t1\t${wallets[i % wallets.length]}\tUSD\t100\t100\n`;
-  });
-  // Each posting to a wallet of its own: a join, no sums (summed, the aggregate spilled to
-  // disk and took 3.2 s of the 4 s), planned from statistics (without: a hash join over
-  // all the accounts, 1.7 s; with: a merge join along both keys, 0.9 s).
-  await db.exec(`ANALYZE floor_posting`);
-  await db.exec(`UPDATE floor_account a SET posted = a.posted + p.amount, revision = a.revision + 1, updated_at = now()
-    FROM floor_posting p WHERE a.id = p.account_id`);
+  await copyIn("floor_posting", files.postings);
+  // Each posting's amount added to its account's balance, no sums (summed first, the
+  // aggregate spilled to disk and took 3.2 s of 4 s), each account found by its key in the
+  // postings' order. The planner's own choice for the run's 426,613 wallets, scattered over a
+  // million accounts, was a hash join over all the accounts: 3.3–3.5 s; a merge join along
+  // both keys 1.9 s; this 1.7–1.8 s (EXPLAIN ANALYZE on the kept bench database).
+  await db.exec(`BEGIN; SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off;
+    UPDATE floor_account a SET posted = a.posted + p.amount, revision = a.revision + 1, updated_at = now()
+    FROM floor_posting p WHERE a.id = p.account_id; COMMIT`);
 });
 const floorWriteMs = floorLinesMs + floorCarriesMs + floorCreditsMs;
 const floorMs = floorReadMs + floorWriteMs;
