@@ -141,31 +141,29 @@ if (Number(credited!.total) !== run!.totalPaid) throw new Error("ledger credits 
 // by COPY; the very rows the run wrote (its lines, carries, ranks and ledger postings, read
 // back into files first, not timed) each COPYed in key order into an empty table like its
 // own (with its indexes); the wallets' balances moved by one UPDATE from those postings. No
-// logic, no checks. The ratio to the reads and lines alone is printed too. (Until 2026-12-07
-// the floor wrote as many rows made up of fixed values, and before that the reads and lines
-// alone with the lines in a counter's order: see the README.)
+// logic, no checks. The ratio to the reads and lines alone is printed too. (An earlier floor
+// wrote as many rows made up of fixed values, and one before it the reads and lines alone,
+// its lines in a counter's order: see the README.)
 const dir = mkdtempSync(join(tmpdir(), "commission-floor-"));
 process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
+/** fn on a connection of the bench's pool, given back after. */
+async function onClient<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    return await fn(client);
+  } finally {
+    client.release();
+  }
+}
 /** A query's rows, in COPY's text format, into a file of `dir` (not timed). */
 async function dump(name: string, sql: string): Promise<string> {
   const file = join(dir, name);
-  const client = await pool.connect();
-  try {
-    await pipeline(client.query(copyTo(`COPY (${sql}) TO STDOUT`)), createWriteStream(file));
-  } finally {
-    client.release();
-  }
+  await onClient((c) => pipeline(c.query(copyTo(`COPY (${sql}) TO STDOUT`)), createWriteStream(file)));
   return file;
 }
 /** A file of rows in COPY's text format into a table (timed: the floor's writes). */
-async function copyIn(into: string, file: string) {
-  const client = await pool.connect();
-  try {
-    await pipeline(createReadStream(file, { highWaterMark: 1 << 20 }), client.query(copyFrom(`COPY ${into} FROM STDIN`)));
-  } finally {
-    client.release();
-  }
-}
+const copyIn = (into: string, file: string) =>
+  onClient((c) => pipeline(createReadStream(file, { highWaterMark: 1 << 20 }), c.query(copyFrom(`COPY ${into} FROM STDIN`))));
 const runPostings = `SELECT p.* FROM ledger_posting p JOIN ledger_transaction t ON t.id = p.transaction_id
   WHERE t.reference_type = 'COMMISSION_RUN' AND t.reference_id = '${run!.id}' ORDER BY p.id`;
 const files = {
@@ -191,22 +189,19 @@ await db.exec(`CREATE TABLE floor_line (LIKE commission_line INCLUDING DEFAULTS 
   CREATE TABLE floor_posting (LIKE ledger_posting INCLUDING DEFAULTS INCLUDING INDEXES)`);
 await db.exec("CHECKPOINT");
 console.log("I/O floor (COPY, no logic):");
-const [, floorReadMs] = await timed("read members, totals and wallets", async () => {
-  const client = await pool.connect();
-  try {
+const [, floorReadMs] = await timed("read members, totals and wallets", () =>
+  onClient(async (c) => {
     for (const sql of [`COPY (SELECT id, sponsor_id, placement_parent_id, placement_position FROM member ORDER BY id) TO STDOUT`,
       `COPY (SELECT member_id, pv, bv FROM member_volume WHERE period_id = ${period!.id}) TO STDOUT`,
       `COPY (SELECT owner_id, id FROM ledger_account WHERE kind = 'WALLET' AND unit = 'USD') TO STDOUT`]) {
-      await pipeline(client.query(copyTo(sql)), new Writable({ write: (_c, _e, cb) => cb() }));
+      await pipeline(c.query(copyTo(sql)), new Writable({ write: (_c, _e, cb) => cb() }));
     }
-  } finally {
-    client.release();
-  }
-});
+  }),
+);
 const n = run!.lineCount!;
 // The run's own lines, in key order (member, then bonus, source and level), as the run
-// writes them: every index grows at its end. Rows made up of fixed values instead (the
-// floor until 2026-12-07: empty paths, no details) are a quarter fewer bytes than the run's
+// writes them: every index grows at its end. Rows made up of fixed values instead (an
+// earlier floor: empty paths, no details) are a quarter fewer bytes than the run's
 // 1.6 M paths and 350 k binary details: 10.1–10.3 s against 11.7–12.8 s for the run's rows
 // (COPY from a file on the server, the kept bench database).
 const [, floorLinesMs] = await timed(`write ${n.toLocaleString()} lines`, () => copyIn("floor_line", files.lines));
