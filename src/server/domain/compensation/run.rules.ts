@@ -1,6 +1,6 @@
 import type { LineRaw, LineRow } from "./compensation.repository";
 import type { CommissionLineRecord, LineExplanation, RankReportRecord, RunSummary } from "./compensation.types";
-import { type BinaryDetail, type BoardDetail, type EngineInput, type EngineResult, lineRates } from "./engine.rules";
+import { type BinaryDetail, type BoardDetail, type EngineInput, type EngineResult, grown, lineRates } from "./engine.rules";
 import type { Plan } from "./plan.rules";
 
 // Pure helpers around a run: its summary, a line's explanation and the rank report card.
@@ -221,11 +221,7 @@ function explainAll({ lines }: EngineResult, ids: Int32Array): Explained {
   for (let k = 0; k < n; k++) {
     basis[k] = lines.basis(k);
     const path = lines.path(k);
-    if (used + path.length > pathIds.length) {
-      const grown = new Int32Array(Math.max(2 * pathIds.length, used + path.length));
-      grown.set(pathIds);
-      pathIds = grown;
-    }
+    pathIds = grown(pathIds, used + path.length, used);
     for (let q = 0; q < path.length; q++) pathIds[used++] = ids[path[q]!]!;
     pathAt[k + 1] = used;
   }
